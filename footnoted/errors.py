@@ -1,0 +1,51 @@
+"""The errors footnoted raises; each message says what to do next."""
+
+from __future__ import annotations
+
+
+class FootnotedError(Exception):
+    """Base of every error footnoted raises on purpose."""
+
+
+class IngestError(FootnotedError):
+    """A document could not be read: empty, binary, undecodable or malformed."""
+
+
+class UnsupportedFormat(IngestError):
+    """The file type is not one footnoted reads (.txt, .md, .html)."""
+
+
+class DocumentTooLarge(IngestError):
+    """The document is larger than the configured limit."""
+
+
+class DocumentNotFound(FootnotedError):
+    """No document with that id is in the index."""
+
+
+class IndexNotFound(FootnotedError):
+    """No index exists at the given location."""
+
+
+class IndexMismatch(FootnotedError):
+    """The index was built with another model, dimension or format version."""
+
+
+class IndexCorrupt(FootnotedError):
+    """An index file is missing, truncated or fails its checksum."""
+
+
+class IndexLocked(FootnotedError):
+    """Another process is writing to the index."""
+
+
+class EncoderError(FootnotedError):
+    """The embedding model could not be found or loaded."""
+
+
+class InvalidQuery(FootnotedError):
+    """A question or search parameter is out of bounds."""
+
+
+class EvalSetError(FootnotedError):
+    """An eval set could not be loaded: bad JSON, or a quote not found in its document."""

@@ -1,0 +1,7 @@
+"""Reading documents, finding their footnotes and cutting them into chunks."""
+
+from footnoted.ingest.chunk import ChunkSettings, chunk
+from footnoted.ingest.read import load, parse
+from footnoted.ingest.tokens import ModelTokenizer, Tokenizer, WordTokenizer
+
+__all__ = ["ChunkSettings", "ModelTokenizer", "Tokenizer", "WordTokenizer", "chunk", "load", "parse"]

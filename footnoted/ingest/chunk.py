@@ -1,0 +1,228 @@
+"""Cutting a document into passages that fit the encoder and keep their footnotes.
+
+Blocks are packed in order into chunks of at most ``max_tokens`` model tokens, within one
+section and never across furniture or note bodies. A heading travels with what follows it and a
+list's lead-in sentence with its items. A block too long for one chunk is cut by
+langchain-text-splitters at paragraph, line, sentence, clause and word boundaries, in that order
+of preference, with ``overlap`` tokens repeated between the pieces. Spans are computed here, not
+taken from the splitter (its ``add_start_index`` is wrong with token lengths and overlap), and
+checked: every chunk's text is exactly ``source[start:end]``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from footnoted.errors import IngestError
+from footnoted.ingest.tokens import Tokenizer
+from footnoted.types import BODY_KINDS, Block, Chunk, Document, Footnote, Span
+
+# Sentence ends, including a flattened footnote marker after the stop ("1991.1 It", "operations. 7 Moreover"),
+# so a marker is never cut off from the sentence that cites it. Non-capturing: the splitter wraps it in a group.
+SENTENCE_BREAK = (
+    r"(?<=[.!?])\s+(?=[\"“‘(\[]?[A-Z0-9])"
+    r"|(?<=[.!?][\"”’)\]])\s+(?=[\"“‘(\[]?[A-Z0-9])"
+    r"|(?<=[.!?]\d)\s+(?=[\"“‘(\[]?[A-Z])"
+    r"|(?<=[.!?]\d\d)\s+(?=[\"“‘(\[]?[A-Z])"
+    r"|(?<=[.!?] \d)\s+(?=[\"“‘(\[]?[A-Z])"
+    r"|(?<=\])\s+(?=[\"“‘(]?[A-Z])"
+)
+_SEPARATORS = [r"\n[ \t\u00a0]*\n\s*", r"\n\s*", SENTENCE_BREAK, r"(?<=[;:,])\s+", r"\s+"]
+NOTES_SECTION = "Notes"
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkSettings:
+    """Chunk size and overlap, in model tokens."""
+
+    max_tokens: int = 200
+    overlap: int = 32
+
+    def __post_init__(self) -> None:
+        if self.max_tokens < 8:
+            raise ValueError("max_tokens must be at least 8")
+        if not 0 <= self.overlap < self.max_tokens // 2:
+            raise ValueError("overlap must be between 0 and half of max_tokens")
+
+
+def chunk_id(document_id: str, start: int, end: int, text: str) -> str:
+    digest = hashlib.sha256(f"{document_id}\x00{start}\x00{end}\x00{text}".encode()).hexdigest()
+    return f"{document_id}:{digest[:16]}"
+
+
+def chunk(document: Document, tokenizer: Tokenizer, settings: ChunkSettings | None = None) -> list[Chunk]:
+    """Cut ``document`` into chunks of at most ``settings.max_tokens`` tokens of ``tokenizer``.
+
+    Every chunk carries the footnotes whose markers fall inside its span. Notes that no marker
+    cites are kept as chunks of their own, so nothing is lost.
+    """
+    settings = settings or ChunkSettings()
+    splitter = Splitter(tokenizer, settings)
+    spans: list[tuple[Span, str]] = []
+    for group, section in _groups(document):
+        for span in _pack(document.source, group, splitter):
+            spans.append((span, section))
+    for note in document.footnotes:
+        if not note.markers:
+            for span in splitter.split(document.source, Span(note.start, note.end)):
+                spans.append((span, NOTES_SECTION))
+    chunks = []
+    for span, section in spans:
+        text = document.source[span.start : span.end]
+        notes = _cited(document.footnotes, span)
+        if not notes and section == NOTES_SECTION:
+            notes = tuple(n for n in document.footnotes if not n.markers and Span(n.start, n.end).contains(span))
+        chunks.append(
+            Chunk(
+                id=chunk_id(document.id, span.start, span.end, text),
+                document_id=document.id,
+                section=section,
+                start=span.start,
+                end=span.end,
+                text=text,
+                footnotes=notes,
+                tokens=tokenizer.count(text),
+            )
+        )
+    return chunks
+
+
+def _cited(footnotes: tuple[Footnote, ...], span: Span) -> tuple[Footnote, ...]:
+    return tuple(n for n in footnotes if any(span.contains(m) for m in n.markers))
+
+
+def _groups(document: Document) -> Iterator[tuple[list[Block], str]]:
+    """Runs of body blocks that a chunk may span: same section, nothing excluded in between."""
+    group: list[Block] = []
+    key: tuple[str, ...] | None = None
+    for block in document.blocks:
+        if block.kind not in BODY_KINDS:
+            if group:
+                yield group, _section_name(key)
+            group, key = [], None
+            continue
+        section = document.section_at(block.start)
+        path = section.path if section else ()
+        if group and path != key:
+            yield group, _section_name(key)
+            group = []
+        group.append(block)
+        key = path
+    if group:
+        yield group, _section_name(key)
+
+
+def _section_name(path: tuple[str, ...] | None) -> str:
+    return " › ".join(path or ())
+
+
+def _units(source: str, blocks: list[Block]) -> list[Span]:
+    """Blocks that belong together: a heading with what follows, a lead-in with its list items."""
+    units: list[Span] = []
+    glue = False
+    led_list = False
+    for i, block in enumerate(blocks):
+        if units and (glue or (led_list and block.kind == "list_item")):
+            units[-1] = Span(units[-1].start, block.end)
+        else:
+            units.append(Span(block.start, block.end))
+            led_list = False
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        lead_in = (
+            block.kind != "list_item"
+            and source[block.start : block.end].rstrip().endswith(":")
+            and following is not None
+            and following.kind == "list_item"
+        )
+        led_list = led_list or lead_in
+        glue = block.kind in ("heading", "title", "meta") or lead_in
+    return units
+
+
+def _pack(source: str, blocks: list[Block], splitter: Splitter) -> Iterator[Span]:
+    current: Span | None = None
+    current_tokens = 0
+    for unit in _units(source, blocks):
+        tokens = splitter.count(source[unit.start : unit.end])
+        if current is not None and current_tokens + tokens <= splitter.max_tokens:
+            merged = Span(current.start, unit.end)
+            merged_tokens = splitter.count(source[merged.start : merged.end])
+            if merged_tokens <= splitter.max_tokens:
+                current, current_tokens = merged, merged_tokens
+                continue
+        if current is not None:
+            yield current
+            current = None
+        if tokens <= splitter.max_tokens:
+            current, current_tokens = unit, tokens
+        else:
+            yield from splitter.split(source, unit)
+    if current is not None:
+        yield current
+
+
+class Splitter:
+    """langchain's recursive splitter, measured in model tokens, with spans located and verified."""
+
+    def __init__(self, tokenizer: Tokenizer, settings: ChunkSettings) -> None:
+        self.count = tokenizer.count
+        self.max_tokens = settings.max_tokens
+        self._splitter = RecursiveCharacterTextSplitter(
+            separators=_SEPARATORS,
+            is_separator_regex=True,
+            keep_separator="end",
+            chunk_size=settings.max_tokens,
+            chunk_overlap=settings.overlap,
+            length_function=tokenizer.count,
+            strip_whitespace=True,
+        )
+
+    def split(self, source: str, span: Span) -> list[Span]:
+        """Cut ``source[span]`` into pieces within the budget; pieces may overlap."""
+        text = source[span.start : span.end]
+        if self.count(text) <= self.max_tokens:
+            return [span]
+        out: list[Span] = []
+        prev_start, prev_end = -1, 0
+        for piece in self._splitter.split_text(text):
+            at = _locate(text, piece, prev_start, prev_end)
+            prev_start, prev_end = at, at + len(piece)
+            out.extend(self._hard_split(source, Span(span.start + at, span.start + prev_end)))
+        return out
+
+    def _hard_split(self, source: str, span: Span) -> list[Span]:
+        """Last resort for text with no break the splitter can use: cut by characters."""
+        if self.count(source[span.start : span.end]) <= self.max_tokens:
+            return [span]
+        lo, hi = span.start + 1, span.end
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if self.count(source[span.start : mid]) <= self.max_tokens:
+                lo = mid
+            else:
+                hi = mid - 1
+        cut = max(lo, span.start + 1)
+        return [Span(span.start, cut), *self._hard_split(source, Span(cut, span.end))]
+
+
+def _locate(text: str, piece: str, prev_start: int, prev_end: int) -> int:
+    """Where a split piece starts: right after the previous piece, or inside it when they overlap.
+
+    Text can repeat itself, so the first match after the previous start may be the wrong one;
+    the latest match that starts inside the previous piece never leaves a gap behind it.
+    """
+    pos = prev_end
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    if text.startswith(piece, pos):
+        return pos
+    at = text.rfind(piece, prev_start + 1, prev_end + len(piece))
+    if at < 0:
+        at = text.find(piece, prev_start + 1)
+    if at < 0:
+        raise IngestError("internal error: a piece cut by the splitter is not in the text it was cut from")
+    return at

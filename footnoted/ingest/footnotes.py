@@ -1,0 +1,336 @@
+"""Finding note bodies and the markers that cite them, and linking the two.
+
+A single regular expression cannot tell the marker in ``since the Gulf War in 1991.1`` from
+the decimal in ``10.4 million``. The finder uses the document's structure instead:
+
+* note bodies come first (``[1] ...`` blocks, ``[^id]: ...`` definitions, numbered lines under
+  a "Notes" heading); each group of consecutive bodies is a *region*, and a marker links to a
+  note of the region that closes its own chapter, so numbering may restart per chapter;
+* a marker candidate must sit at a plausible place (glued to a word or to punctuation, or one
+  space after sentence punctuation) and a note with its label must exist in its region;
+* unbracketed digits must also run in order: among the candidates of a region, the chain of
+  increasing labels with the best evidence wins (a dynamic programme over labels), so a stray
+  number that happens to look like a marker is outvoted by the sequence around it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from footnoted.types import BODY_KINDS, Block, Footnote, Span
+
+_BRACKET_NOTE = re.compile(r"\[(?P<label>\d{1,3}|[a-z]|[*†‡§]{1,3})\][ \t\u00a0]*(?=\S)")
+_MD_NOTE = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\]:[ \t\u00a0]*")
+_NUMBERED_NOTE = re.compile(r"(?P<label>\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})(?:[.)]|(?<=\d)(?=[ \t]))?[ \t\u00a0]*(?=\S)")
+NOTES_HEADING = re.compile(r"^[#\s]*(?:foot|end|end )?notes?\s*:?\s*$", re.IGNORECASE)
+
+_MD_MARKER = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\](?!:)")
+_BRACKET_MARKER = re.compile(r"(?<!^)\[(?P<label>\d{1,3}|[a-z]|[*†‡§]{1,3})\](?![(:])")
+_SUPERSCRIPT_MARKER = re.compile(r"(?<=\S)(?P<label>[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})")
+_DIGITS = re.compile(r"\d{1,3}(?!\d)")
+_ABBREVIATIONS = re.compile(
+    r"\b(?:p|pp|no|nos|vol|vols|art|arts|ch|chap|para|paras|fig|figs|sec|secs|n|nn|col|cols|cf|op|table|note)\.$",
+    re.IGNORECASE,
+)
+_SUPERSCRIPTS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
+_GAP_PENALTY = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class _Body:
+    label: str
+    start: int
+    end: int
+    block_start: int
+    style: str
+
+
+@dataclass(slots=True)
+class _Region:
+    bodies: list[_Body]
+    start: int
+    end: int
+    scope_start: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    label: str
+    start: int
+    end: int
+    weight: float
+
+
+@dataclass(slots=True)
+class Found:
+    """The notes of a document, its blocks with note bodies marked, and what was odd."""
+
+    footnotes: list[Footnote]
+    blocks: list[Block]
+    warnings: list[str] = field(default_factory=list)
+
+
+def normalise_label(label: str) -> str:
+    return label.translate(_SUPERSCRIPTS)
+
+
+def find_footnotes(source: str, blocks: Sequence[Block], hints: Sequence[Span] = ()) -> Found:
+    """Find note bodies and markers in ``source`` and link them.
+
+    Args:
+        source: the document's source text.
+        blocks: its blocks, in source order, as a reader found them.
+        hints: spans already known to be markers (an HTML ``<sup>``); their text is the label.
+    """
+    bodies, blocks = _note_bodies(source, list(blocks))
+    warnings: list[str] = []
+    markdown = [b for b in bodies if b.style == "markdown"]
+    regions = _regions([b for b in bodies if b.style != "markdown"], blocks)
+    body_blocks = [b for b in blocks if b.kind in BODY_KINDS]
+    links: dict[tuple[int, str], list[Span]] = {}
+
+    if markdown:
+        labels = {b.label for b in markdown}
+        for block in body_blocks:
+            for m in _MD_MARKER.finditer(source, block.start, block.end):
+                label = m.group("label")
+                if label in labels:
+                    links.setdefault((-1, label), []).append(Span(m.start(), m.end()))
+                else:
+                    warnings.append(f"marker [^{label}] at {m.start()} has no note")
+
+    hint_spans = sorted(hints, key=lambda s: s.start)
+    for index, region in enumerate(regions):
+        labels = {b.label for b in region.bodies}
+        in_scope = [b for b in body_blocks if region.scope_start <= b.start and b.end <= region.start]
+        strong: list[_Candidate] = []
+        glued: list[_Candidate] = []
+        for block in in_scope:
+            strong.extend(_strong_candidates(source, block, hint_spans))
+            glued.extend(_glued_candidates(source, block))
+        taken = {(c.start, c.end) for c in strong}
+        for c in strong:
+            if c.label in labels:
+                links.setdefault((index, c.label), []).append(Span(c.start, c.end))
+            elif c.label.isdigit() or c.weight > 2:
+                warnings.append(f"marker {c.label!r} at {c.start} has no note")
+        usable = [
+            c
+            for c in glued
+            if c.label in labels
+            and (index, c.label) not in links
+            and not any(s < c.end and c.start < e for s, e in taken)
+        ]
+        for c in _best_chain(usable):
+            links.setdefault((index, c.label), []).append(Span(c.start, c.end))
+
+    footnotes: list[Footnote] = []
+    for body in markdown:
+        footnotes.append(_footnote(source, body, links.get((-1, body.label), [])))
+    for index, region in enumerate(regions):
+        for body in region.bodies:
+            footnotes.append(_footnote(source, body, links.get((index, body.label), [])))
+    footnotes.sort(key=lambda f: f.start)
+    for note in footnotes:
+        if not note.markers:
+            warnings.append(f"note {note.label!r} at {note.start} has no marker in the text")
+    return Found(footnotes=footnotes, blocks=blocks, warnings=warnings)
+
+
+def _footnote(source: str, body: _Body, markers: list[Span]) -> Footnote:
+    markers = sorted(set(markers), key=lambda s: s.start)
+    return Footnote(body.label, source[body.start : body.end], body.start, body.end, tuple(markers))
+
+
+# -- note bodies --------------------------------------------------------------------------------
+
+
+def _note_bodies(source: str, blocks: list[Block]) -> tuple[list[_Body], list[Block]]:
+    """Find note bodies; return them with the blocks, note blocks re-marked as ``note``."""
+    bodies: list[_Body] = []
+    out: list[Block] = []
+    in_notes_section = False
+    markdown_open = False
+    for block in blocks:
+        text = source[block.start : block.end]
+        if block.kind in ("heading", "paragraph") and NOTES_HEADING.match(text):
+            in_notes_section = True
+            out.append(Block("furniture", block.start, block.end))
+            continue
+        if block.kind == "heading":
+            in_notes_section = False
+        found = _bodies_in_block(source, block, in_notes_section)
+        if found:
+            bodies.extend(found)
+            markdown_open = found[-1].style == "markdown"
+            out.append(Block("note", block.start, block.end))
+            continue
+        if markdown_open and _indented(source, block.start) and bodies:
+            last = bodies.pop()
+            bodies.append(_Body(last.label, last.start, block.end, last.block_start, last.style))
+            out.append(Block("note", block.start, block.end))
+            continue
+        markdown_open = False
+        if in_notes_section and block.kind != "furniture":
+            in_notes_section = False
+        out.append(block)
+    return bodies, out
+
+
+def _indented(source: str, offset: int) -> bool:
+    line_start = source.rfind("\n", 0, offset) + 1
+    prefix = source[line_start:offset]
+    return prefix.startswith(("    ", "\t"))
+
+
+def _bodies_in_block(source: str, block: Block, in_notes_section: bool) -> list[_Body]:
+    """Note bodies starting at the beginning of lines of a block."""
+    if block.kind not in ("paragraph", "list_item", "note"):
+        return []
+    starts: list[tuple[int, re.Match[str], str]] = []
+    pos = block.start
+    while pos < block.end:
+        line_end = source.find("\n", pos, block.end)
+        line_end = block.end if line_end == -1 else line_end
+        s = pos
+        while s < line_end and source[s] in " \t\u00a0":
+            s += 1
+        for style, pattern in (("markdown", _MD_NOTE), ("bracket", _BRACKET_NOTE)):
+            m = pattern.match(source, s, line_end)
+            if m:
+                starts.append((s, m, style))
+                break
+        else:
+            if in_notes_section:
+                m = _NUMBERED_NOTE.match(source, s, line_end)
+                if m:
+                    starts.append((s, m, "numbered"))
+        pos = line_end + 1
+    if not starts or starts[0][0] != block.start:
+        return []
+    bodies = []
+    for i, (_, m, style) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else block.end
+        while end > m.end() and source[end - 1].isspace():
+            end -= 1
+        bodies.append(_Body(normalise_label(m.group("label")), m.end(), end, block.start, style))
+    return bodies
+
+
+def _regions(bodies: list[_Body], blocks: list[Block]) -> list[_Region]:
+    """Group consecutive note bodies; each region's scope runs back to the previous region."""
+    regions: list[_Region] = []
+    body_starts = [b.start for b in blocks if b.kind in BODY_KINDS]
+    for body in bodies:
+        if regions:
+            last = regions[-1]
+            between = any(last.end <= s < body.block_start for s in body_starts)
+            restarted = any(b.label == body.label for b in last.bodies)
+            if not between and not restarted:
+                last.bodies.append(body)
+                last.end = body.end
+                continue
+        regions.append(_Region([body], body.block_start, body.end))
+    for prev, region in itertools.pairwise(regions):
+        region.scope_start = prev.end
+    return regions
+
+
+# -- markers ------------------------------------------------------------------------------------
+
+
+def _strong_candidates(source: str, block: Block, hints: list[Span]) -> list[_Candidate]:
+    """Markers no prose number looks like: ``[3]``, ``³`` and spans a reader marked."""
+    out = []
+    for m in _BRACKET_MARKER.finditer(source, block.start, block.end):
+        if m.start() > block.start:
+            out.append(_Candidate(m.group("label"), m.start(), m.end(), 3.0))
+    for m in _SUPERSCRIPT_MARKER.finditer(source, block.start, block.end):
+        out.append(_Candidate(normalise_label(m.group("label")), m.start(), m.end(), 3.0))
+    for span in hints:
+        if block.start <= span.start and span.end <= block.end:
+            label = normalise_label(source[span.start : span.end].strip("[]()^ \u00a0"))
+            if label:
+                out.append(_Candidate(label, span.start, span.end, 3.0))
+    return out
+
+
+def _glued_candidates(source: str, block: Block) -> list[_Candidate]:
+    """Flattened superscripts: ``mines.2``, ``in 1991.1``, ``operations. 7``; never ``$1.3 billion``."""
+    out = []
+    for m in _DIGITS.finditer(source, block.start, block.end):
+        start, end = m.start(), m.end()
+        if start == block.start:
+            continue
+        before = source[start - 1]
+        if before.isdigit():
+            continue
+        after = source[end] if end < block.end else ""
+        if after and not (after.isspace() or after in ')]"”’.,;:!?'):
+            continue
+        if after in ".,:" and end + 1 < block.end and source[end + 1].isdigit():
+            continue  # the start of a decimal or a list of numbers
+        rest = source[end : min(block.end, end + 6)].lstrip(' \t\u00a0.,;:"”’)]')
+        sentence_follows = not rest or rest[0].isupper() or rest[0] in '“"([' or end >= block.end
+        weight = _glued_weight(source, block.start, start, before, sentence_follows)
+        if weight > 0:
+            out.append(_Candidate(m.group(), start, end, weight))
+    return out
+
+
+def _glued_weight(source: str, block_start: int, start: int, before: str, sentence_follows: bool) -> float:
+    prefix = source[max(block_start, start - 12) : start]
+    if before.islower() or before in ')]"”’%;!?':
+        return 2.0
+    if before in ".":
+        if start >= 2 and source[start - 2].isdigit():
+            # "in 1991.1 It": a year then a marker, but "10.4 million" is a decimal.
+            return 1.0 if sentence_follows else 0.0
+        return 0.0 if _ABBREVIATIONS.search(prefix) else 2.0
+    if before == "," and not (start >= 2 and source[start - 2].isdigit()):
+        return 1.5
+    if before in " \u00a0" and sentence_follows:
+        # "operations. 7 Moreover": one space after sentence punctuation.
+        head = prefix[:-1]
+        if head and head[-1] in '.!?;:"”’)' and not _ABBREVIATIONS.search(head):
+            return 1.0
+    return 0.0
+
+
+def _best_chain(candidates: list[_Candidate]) -> list[_Candidate]:
+    """The increasing-label subsequence of numeric candidates with the most evidence.
+
+    best[L] is the best score of a chain that ends in a candidate labelled L seen so far;
+    a chain's score is the sum of its weights less a penalty for each label it skips.
+    """
+    numeric = [c for c in candidates if c.label.isdigit()]
+    if not numeric:
+        return []
+    first = min(int(c.label) for c in numeric)
+    best: dict[int, tuple[float, int]] = {}
+    back: list[int] = []
+    scores: list[float] = []
+    for j, c in enumerate(numeric):
+        label = int(c.label)
+        score, prev = c.weight - _GAP_PENALTY * (label - first), -1
+        for lower in range(max(0, label - 12), label):
+            if lower in best:
+                s, i = best[lower]
+                s += c.weight - _GAP_PENALTY * (label - lower - 1)
+                if s > score:
+                    score, prev = s, i
+        scores.append(score)
+        back.append(prev)
+        if label not in best or score > best[label][0]:
+            best[label] = (score, j)
+    score, j = max(best.values())
+    if score <= 0:
+        return []
+    chain = []
+    while j != -1:
+        chain.append(numeric[j])
+        j = back[j]
+    return chain[::-1]

@@ -1,0 +1,407 @@
+"""Structure and footnotes of an HTML document.
+
+The source text of an HTML document is its extracted text: block elements are separated by
+blank lines, whitespace inside a block is collapsed as a browser would, and every span points
+into that text. Page furniture (scripts, navigation, site headers and footers, share bars,
+lists of links to other pages) is left out or marked; footnotes linked the usual ways
+(``<sup><a href="#fn1">1</a></sup>`` to an endnotes list, Word's ``#_ftn1`` anchors) are
+resolved from the links themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from footnoted.ingest.footnotes import NOTES_HEADING
+from footnoted.ingest.text import FURNITURE, Layout
+from footnoted.types import Block, Footnote, Span
+
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "head",
+        "iframe",
+        "object",
+        "canvas",
+        "button",
+        "select",
+        "input",
+        "textarea",
+        "nav",
+        "map",
+        "audio",
+        "video",
+        "-comment",
+    }
+)
+_PAGE_CHROME = frozenset({"header", "footer", "aside"})
+_CHROME_HINT = re.compile(
+    r"\b(?:nav|navbar|menu|breadcrumbs?|sidebar|share|social|cookie|skip-?link|site-?header|site-?footer)\b",
+    re.IGNORECASE,
+)
+_BLOCK = frozenset(
+    {
+        "p",
+        "div",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "main",
+        "blockquote",
+        "pre",
+        "table",
+        "tr",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "figure",
+        "figcaption",
+        "hr",
+        "address",
+        "details",
+        "summary",
+        "caption",
+        "body",
+        "header",
+        "footer",
+        "aside",
+        "center",
+        "form",
+        "fieldset",
+        "hgroup",
+    }
+)
+_CELL = frozenset({"td", "th"})
+_NOTE_CONTAINER = re.compile(r"foot-?notes?|end-?notes?|^notes$|fn-?list", re.IGNORECASE)
+_LABEL = re.compile(r"^(?:\d{1,3}|[a-z]|[ivx]{1,4}|[*†‡§]{1,3})$", re.IGNORECASE)
+_BACKLINK_TEXT = re.compile(r"[\s↩↑^⤴︎\ufe0e]*(?:back|return)?[\s↩↑^⤴︎\ufe0e]*$", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class _Element:
+    tag: str
+    attrs: dict[str, str | None]
+    start: int
+    end: int = -1
+    block: int = -1
+    """Index of the innermost enclosing block element (itself, for a block element)."""
+    parent: int = -1
+    """Index of the block element enclosing this one (never itself)."""
+
+
+@dataclass(slots=True)
+class HtmlLayout:
+    """An HTML document's extracted text, its structure and its structurally linked footnotes."""
+
+    source: str
+    layout: Layout
+    footnotes: list[Footnote] = field(default_factory=list)
+    hints: list[Span] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Extractor:
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.space = False
+        self.blocks: list[Block] = []
+        self.run_start = -1
+        self.kinds: list[tuple[str, int]] = [("paragraph", 0)]
+        self.elements: list[_Element] = []
+        self.block_stack: list[int] = [-1]
+        self.pre = 0
+
+    def text(self, raw: str) -> None:
+        if not self.pre:
+            raw = re.sub(r"[ \t\n\r\f\v]+", " ", raw)
+            if self.run_start < 0:
+                raw = raw.lstrip(" ")
+            if not raw:
+                return
+            if self.space and not raw.startswith(" "):
+                raw = " " + raw
+            self.space = raw.endswith(" ")
+            raw = raw.rstrip(" ")
+            if not raw:
+                return
+        if self.run_start < 0:
+            if self.length:
+                self._emit("\n\n")
+            self.run_start = self.length
+        self._emit(raw)
+
+    def _emit(self, s: str) -> None:
+        self.parts.append(s)
+        self.length += len(s)
+
+    def boundary(self) -> None:
+        """End the current run of text: it becomes a block of the innermost block element's kind."""
+        if self.run_start >= 0:
+            kind, level = self.kinds[-1]
+            end = self.length
+            if not self.pre:
+                text = "".join(self.parts)
+                while end > self.run_start and text[end - 1].isspace():
+                    end -= 1
+            if end > self.run_start:
+                self.blocks.append(Block(kind, self.run_start, end, level))  # type: ignore[arg-type]
+        self.run_start = -1
+        self.space = False
+
+    def walk(self, node: LexborNode) -> None:
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                self.text(child.text(deep=False) or "")
+                continue
+            if tag is None or tag in _SKIP or _is_chrome(child):
+                continue
+            if tag == "br":
+                if self.pre:
+                    self._emit("\n")
+                else:
+                    self.boundary()
+                continue
+            self._element(child, tag)
+
+    def _element(self, node: LexborNode, tag: str) -> None:
+        attrs = dict(node.attributes)
+        block = tag in _BLOCK
+        if block:
+            self.boundary()
+            self.kinds.append(_kind(tag, self.kinds[-1]))
+        elif tag in _CELL and self.run_start >= 0:
+            self.space = True
+        index = len(self.elements)
+        start = self.length + (2 if block and self.length else 0)
+        parent = self.block_stack[-1]
+        self.elements.append(_Element(tag, attrs, start, block=index if block else parent, parent=parent))
+        if block:
+            self.block_stack.append(index)
+        if tag == "pre":
+            self.pre += 1
+        self.walk(node)
+        if tag == "pre":
+            self.pre -= 1
+        element = self.elements[index]
+        if block:
+            self.boundary()
+            self.kinds.pop()
+            self.block_stack.pop()
+        element.end = self.length
+        if element.start > element.end:
+            element.start = element.end
+        if not block and self.run_start >= 0 and element.start < self.run_start:
+            element.start = self.run_start
+
+
+def _kind(tag: str, parent: tuple[str, int]) -> tuple[str, int]:
+    if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return "heading", int(tag[1])
+    if tag == "li" or tag == "dd":
+        return "list_item", 0
+    if parent[0] in ("heading", "list_item") and tag not in ("ul", "ol", "table"):
+        return parent
+    return "paragraph", 0
+
+
+def _is_chrome(node: LexborNode) -> bool:
+    attrs = node.attributes
+    if attrs.get("role") in ("navigation", "banner", "contentinfo", "search") or "hidden" in attrs:
+        return True
+    if node.tag in _PAGE_CHROME and not _inside(node, ("article", "main")):
+        return True
+    hint = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    return bool(_CHROME_HINT.search(hint)) and not _NOTE_CONTAINER.search(hint)
+
+
+def _inside(node: LexborNode, tags: tuple[str, ...]) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag in tags:
+            return True
+        parent = parent.parent
+    return False
+
+
+def read_html(raw: str) -> HtmlLayout:
+    """Extract the text and structure of an HTML page, and the footnotes its links declare."""
+    tree = LexborHTMLParser(raw)
+    ex = _Extractor()
+    root = tree.body or tree.root
+    if root is not None:
+        ex.walk(root)
+    ex.boundary()
+    source = "".join(ex.parts)
+    layout = Layout(blocks=ex.blocks, title=_title(tree, source, ex.blocks), metadata=_meta(tree))
+    page = HtmlLayout(source=source, layout=layout)
+    _mark_link_lists(source, ex, layout)
+    _link_footnotes(source, ex, page)
+    return page
+
+
+def _title(tree: LexborHTMLParser, source: str, blocks: list[Block]) -> str:
+    og = tree.css_first('meta[property="og:title"]')
+    if og is not None and og.attributes.get("content"):
+        return str(og.attributes["content"]).strip()
+    h1 = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
+    if h1 is not None:
+        return source[h1.start : h1.end].strip()
+    title = tree.css_first("title")
+    return title.text(strip=True) if title is not None else ""
+
+
+def _meta(tree: LexborHTMLParser) -> dict[str, str]:
+    found: dict[str, str] = {}
+    names = {
+        "author": "author",
+        "date": "date",
+        "dc.date": "date",
+        "citation_publication_date": "date",
+        "article:published_time": "date",
+        "og:site_name": "publisher",
+        "citation_publisher": "publisher",
+    }
+    for node in tree.css("meta"):
+        key = (node.attributes.get("name") or node.attributes.get("property") or "").lower()
+        value = node.attributes.get("content")
+        if key in names and value:
+            found.setdefault(names[key], value.strip())
+    return found
+
+
+def _mark_link_lists(source: str, ex: _Extractor, layout: Layout) -> None:
+    """Lists whose items are nothing but links to other pages, and stock phrases, are furniture."""
+    furniture: list[Span] = []
+    items: dict[int, int] = {}
+    for e in ex.elements:
+        if e.tag == "li":
+            items[e.parent] = items.get(e.parent, 0) + 1
+    for index, el in enumerate(ex.elements):
+        if el.tag not in ("ul", "ol") or el.end <= el.start or items.get(index, 0) < 2:
+            continue
+        links = [e for e in ex.elements[index:] if e.tag == "a" and el.start <= e.start and e.end <= el.end]
+        link_chars = sum(len(source[e.start : e.end].replace(" ", "")) for e in links)
+        text_chars = sum(1 for c in source[el.start : el.end] if not c.isspace())
+        internal = any(str(e.attrs.get("href") or "").startswith("#") for e in links)
+        if not internal and link_chars >= 0.9 * max(text_chars, 1):
+            furniture.append(Span(el.start, el.end))
+    blocks = []
+    for b in layout.blocks:
+        text = source[b.start : b.end]
+        chrome = b.kind != "heading" and len(text) < 80 and FURNITURE.match(text)
+        if chrome or any(f.contains(Span(b.start, b.end)) for f in furniture):
+            blocks.append(Block("furniture", b.start, b.end))
+        else:
+            blocks.append(b)
+    layout.blocks = blocks
+
+
+def _link_footnotes(source: str, ex: _Extractor, page: HtmlLayout) -> None:
+    """Resolve ``<a href="#id">`` markers to the note elements they point at."""
+    targets: dict[str, int] = {}
+    for i, el in enumerate(ex.elements):
+        for key in ("id", "name"):
+            value = el.attrs.get(key)
+            if value:
+                targets.setdefault(str(value), i)
+    notes: dict[int, tuple[str, list[Span]]] = {}
+    for el in ex.elements:
+        href = str(el.attrs.get("href") or "")
+        if el.tag != "a" or not href.startswith("#") or len(href) < 2 or href[1:] not in targets:
+            continue
+        label = source[el.start : el.end].strip(" []()^\u00a0")
+        if not _LABEL.match(label):
+            continue
+        target = ex.elements[targets[href[1:]]]
+        container_index = target.block if target.tag not in _BLOCK else targets[href[1:]]
+        if container_index < 0:
+            continue
+        container = ex.elements[container_index]
+        if container.start <= el.start or container.tag.startswith("h"):
+            continue  # a link back up the page, or to a heading: not a note
+        if (
+            container.tag in ("section", "article", "main", "body", "ol", "ul")
+            or container.end - container.start > 20000
+        ):
+            continue
+        notes.setdefault(container_index, (label, []))[1].append(Span(el.start, el.end))
+    if not notes:
+        page.hints = [Span(e.start, e.end) for e in ex.elements if e.tag == "sup" and e.end > e.start]
+        _numbered_endnotes(source, ex, page)
+        return
+    for container_index, (label, markers) in sorted(notes.items(), key=lambda kv: ex.elements[kv[0]].start):
+        container = ex.elements[container_index]
+        start, end = _note_text(source, ex, container, label)
+        page.footnotes.append(Footnote(label, source[start:end], start, end, tuple(markers)))
+    _mark_notes(page)
+
+
+def _note_text(source: str, ex: _Extractor, container: _Element, label: str) -> tuple[int, int]:
+    """A note element's text without its leading label and its trailing back-links."""
+    start, end = container.start, container.end
+    lead = re.match(rf"\s*[\[(]?\^?{re.escape(label)}[\])]?[.:]?\s*", source[start:end])
+    if lead and lead.end() < end - start:
+        start += lead.end()
+    for el in ex.elements:
+        href = str(el.attrs.get("href") or "")
+        if el.tag == "a" and href.startswith("#") and start < el.start < end and el.end >= end - 2:
+            end = el.start
+    tail = _BACKLINK_TEXT.search(source, start, end)
+    if tail and tail.start() > start:
+        end = tail.start()
+    while end > start and source[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _numbered_endnotes(source: str, ex: _Extractor, page: HtmlLayout) -> None:
+    """An ``<ol>`` of notes with ``<sup>`` markers and no links: number the items as a browser would."""
+    for i, el in enumerate(ex.elements):
+        if el.tag != "ol":
+            continue
+        hint = f"{el.attrs.get('class') or ''} {el.attrs.get('id') or ''}"
+        parent = ex.elements[el.parent] if el.parent >= 0 else None
+        parent_hint = f"{parent.attrs.get('class') or ''} {parent.attrs.get('id') or ''}" if parent else ""
+        heading_before = next(
+            (b for b in reversed(page.layout.blocks) if b.end <= el.start and b.kind == "heading"), None
+        )
+        titled = heading_before is not None and NOTES_HEADING.match(source[heading_before.start : heading_before.end])
+        if not (_NOTE_CONTAINER.search(hint) or _NOTE_CONTAINER.search(parent_hint) or titled):
+            continue
+        first = int(str(el.attrs.get("start") or "1")) if str(el.attrs.get("start") or "1").isdigit() else 1
+        items = [e for e in ex.elements if e.tag == "li" and e.parent == i]
+        for n, item in enumerate(items, start=first):
+            label = str(n)
+            markers = tuple(
+                s for s in page.hints if source[s.start : s.end].strip("[]() ") == label and s.end <= el.start
+            )
+            start, end = _note_text(source, ex, item, label)
+            page.footnotes.append(Footnote(label, source[start:end], start, end, markers))
+    labels = {f.label for f in page.footnotes}
+    page.hints = [s for s in page.hints if source[s.start : s.end].strip("[]() ") not in labels]
+    _mark_notes(page)
+
+
+def _mark_notes(page: HtmlLayout) -> None:
+    spans = [Span(f.start, f.end) for f in page.footnotes]
+    page.layout.blocks = [
+        Block("note", b.start, b.end) if any(s.overlaps(Span(b.start, b.end)) for s in spans) else b
+        for b in page.layout.blocks
+    ]

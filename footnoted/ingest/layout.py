@@ -1,0 +1,100 @@
+"""Cutting a text into paragraphs and list items, with exact spans, and telling prose from labels.
+
+Shared by the plain-text and Markdown readers; the HTML reader builds its blocks from the DOM.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+BULLET = re.compile(r"[ \t\u00a0]*(?:[•◦▪‣·∙○●■□–—*+-]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)])[ \t\u00a0]+\S")
+_SENTENCE_END = re.compile(r"[.!?;:][\"'”’)\]]*\s*\d{0,3}\s*$")
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+DATE_LINE = re.compile(
+    rf"^\s*(?:(?:{_MONTHS})\.?\s+(?:\d{{1,2}},?\s+)?\d{{4}}|\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\s*$",
+    re.IGNORECASE,
+)
+
+
+_TRAILING_MARKER = re.compile(r"(?:\[\^?\w{1,12}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|(?<=[.,;:])\s?\d{1,3})\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Para:
+    """A run of non-blank lines, trimmed of surrounding whitespace; ``lines`` are trimmed spans too."""
+
+    start: int
+    end: int
+    lines: tuple[tuple[int, int], ...]
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``[start, end)`` past leading and trailing whitespace (non-breaking spaces included)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def paragraphs(text: str, start: int = 0, end: int | None = None) -> list[Para]:
+    """Split ``text[start:end]`` at blank lines (lines of whitespace only)."""
+    end = len(text) if end is None else end
+    out: list[Para] = []
+    current: list[tuple[int, int]] = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        line_end = end if nl == -1 else nl
+        s, e = trim(text, pos, line_end)
+        if s == e:
+            if current:
+                out.append(Para(current[0][0], current[-1][1], tuple(current)))
+                current = []
+        else:
+            current.append((s, e))
+        pos = line_end + 1
+    if current:
+        out.append(Para(current[0][0], current[-1][1], tuple(current)))
+    return out
+
+
+def split_items(text: str, para: Para) -> list[tuple[int, int, bool]]:
+    """Split a paragraph at lines that start a list item: ``(start, end, is_item)`` pieces."""
+    pieces: list[tuple[int, int, bool]] = []
+    for s, e in para.lines:
+        if BULLET.match(text, s, e) and not DATE_LINE.match(text[s:e]):
+            pieces.append((s, e, True))
+        elif pieces:
+            ps, _, item = pieces[-1]
+            pieces[-1] = (ps, e, item)
+        else:
+            pieces.append((s, e, False))
+    return pieces
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[\w’'-]+", text)
+
+
+def is_prose(text: str) -> bool:
+    """Running text rather than a label: long, or ending like a sentence."""
+    w = words(text)
+    return len(w) >= 16 or (len(w) >= 5 and bool(_SENTENCE_END.search(text)))
+
+
+def is_label(text: str, max_chars: int = 100) -> bool:
+    """A short single line that reads as a heading, title or link, not a sentence."""
+    if "\n" in text or len(text) > max_chars or not text[:1].strip():
+        return False
+    w = words(text)
+    if not w or len(w) > 14:
+        return False
+    text = _TRAILING_MARKER.sub("", text)
+    if re.search(r"[.,;:]\s*$", text) and not re.search(r"\b(?:[A-Z]\.){1,3}\s*$", text):
+        return False
+    return True

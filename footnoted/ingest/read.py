@@ -1,0 +1,149 @@
+"""From a file (or bytes) to a ``Document`` with its structure and linked footnotes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from footnoted.errors import DocumentTooLarge, IngestError, UnsupportedFormat
+from footnoted.ingest.decode import decode
+from footnoted.ingest.footnotes import NOTES_HEADING, find_footnotes
+from footnoted.ingest.html import read_html
+from footnoted.ingest.markdown import heading_title, read_markdown
+from footnoted.ingest.text import read_text
+from footnoted.types import Block, Document, Footnote, Section
+
+FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+_ID = re.compile(r"[^a-z0-9._-]+")
+
+
+def document_id(name: str) -> str:
+    """A stable, path-safe id from a file name: ``Back in Business.txt`` -> ``back-in-business``."""
+    stem = Path(name).name
+    for suffix in FORMATS:
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    slug = _ID.sub("-", stem.lower()).strip("-.")
+    return slug[:80] or "document"
+
+
+def format_of(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix not in FORMATS:
+        raise UnsupportedFormat(
+            f"{name}: unsupported file type {suffix or '(none)'!r}; footnoted reads {', '.join(sorted(FORMATS))}"
+        )
+    return FORMATS[suffix]
+
+
+def load(path: str | Path, *, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read a .txt, .md or .html file into a ``Document``.
+
+    Raises:
+        UnsupportedFormat: the extension is not one footnoted reads.
+        IngestError: the file is missing, empty, binary, too large or undecodable.
+    """
+    path = Path(path)
+    fmt = format_of(path.name)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise DocumentTooLarge(f"{path}: {size:,} bytes is over the limit of {max_bytes:,} bytes")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    return parse(data, name=path.name, fmt=fmt, doc_id=doc_id, extra={"path": str(path)})
+
+
+def parse(
+    data: bytes | str,
+    *,
+    name: str,
+    fmt: str | None = None,
+    doc_id: str | None = None,
+    title: str | None = None,
+    extra: dict[str, str] | None = None,
+) -> Document:
+    """Read a document from bytes or text; ``fmt`` defaults to the one ``name``'s extension implies."""
+    fmt = fmt or format_of(name)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    decoded = decode(raw, name)
+    warnings: list[str] = []
+    if decoded.encoding != "utf-8":
+        warnings.append(f"not valid UTF-8; decoded as {decoded.encoding}")
+    footnotes: list[Footnote]
+    if fmt == "html":
+        page = read_html(decoded.text)
+        source, layout = page.source, page.layout
+        if not source.strip():
+            raise IngestError(f"{name}: the page has no text outside scripts, styles and navigation")
+        if page.footnotes:
+            footnotes, blocks = page.footnotes, layout.blocks
+            warnings.extend(
+                f"note {f.label!r} at {f.start} has no marker in the text" for f in footnotes if not f.markers
+            )
+        else:
+            found = find_footnotes(source, layout.blocks, page.hints)
+            footnotes, blocks = found.footnotes, found.blocks
+            warnings.extend(found.warnings)
+    else:
+        source = decoded.text
+        layout = read_markdown(source) if fmt == "markdown" else read_text(source)
+        found = find_footnotes(source, layout.blocks)
+        footnotes, blocks = found.footnotes, found.blocks
+        warnings.extend(found.warnings)
+    blocks = _notes_headings(source, blocks)
+    if not any(b.kind not in ("furniture", "note") for b in blocks) and not footnotes:
+        raise IngestError(f"{name}: no readable text was found")
+    metadata = dict(layout.metadata)
+    metadata.update(extra or {})
+    metadata["content_hash"] = hashlib.sha256(raw).hexdigest()
+    metadata["encoding"] = decoded.encoding
+    metadata["name"] = Path(name).name
+    return Document(
+        id=doc_id or document_id(name),
+        title=title or layout.title or _fallback_title(name),
+        source=source,
+        format=fmt,  # type: ignore[arg-type]
+        blocks=tuple(blocks),
+        sections=tuple(sections(source, blocks, markdown=fmt == "markdown")),
+        footnotes=tuple(footnotes),
+        metadata=metadata,
+        warnings=tuple(warnings),
+    )
+
+
+def _notes_headings(source: str, blocks: list[Block]) -> list[Block]:
+    """A "Notes" heading over note bodies labels them; it is not a passage of its own."""
+    out = list(blocks)
+    for i, block in enumerate(out[:-1]):
+        if (
+            block.kind == "heading"
+            and out[i + 1].kind == "note"
+            and NOTES_HEADING.match(source[block.start : block.end])
+        ):
+            out[i] = Block("furniture", block.start, block.end)
+    return out
+
+
+def _fallback_title(name: str) -> str:
+    return Path(name).stem.replace("_", " ").replace("-", " ").strip() or "Untitled"
+
+
+def sections(source: str, blocks: list[Block], *, markdown: bool = False) -> list[Section]:
+    """Sections from heading blocks: each runs to the next heading at its level or above."""
+    heads = [b for b in blocks if b.kind == "heading"]
+    out: list[Section] = []
+    stack: list[tuple[int, str]] = []
+    for i, head in enumerate(heads):
+        title = source[head.start : head.end]
+        title = heading_title(title) if markdown else " ".join(title.split())
+        while stack and stack[-1][0] >= head.level:
+            stack.pop()
+        stack.append((head.level, title))
+        end = next((h.start for h in heads[i + 1 :] if h.level <= head.level), len(source))
+        out.append(Section(title, head.level, tuple(t for _, t in stack), head.start, end))
+    return out

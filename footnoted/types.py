@@ -1,0 +1,144 @@
+"""Plain immutable data passed between the parts of footnoted.
+
+Every object that points into a document carries ``start``/``end`` offsets into that
+document's source text, and where it has a ``text`` it is exactly ``source[start:end]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["title", "meta", "heading", "paragraph", "list_item", "note", "furniture"]
+"""What a stretch of source is: only title, meta, heading, paragraph and list_item are chunked."""
+
+BODY_KINDS: frozenset[str] = frozenset({"title", "meta", "heading", "paragraph", "list_item"})
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range ``[start, end)`` of a source text."""
+
+    start: int
+    end: int
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, other: Span) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A structural unit of a document: a heading, a paragraph, a list item, a note, ..."""
+
+    kind: BlockKind
+    start: int
+    end: int
+    level: int = 0
+    """Heading depth (1 is the top), or 0 for blocks that are not headings."""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A heading and the stretch of source it governs (up to the next heading at its level or above)."""
+
+    title: str
+    level: int
+    path: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Footnote:
+    """A note body and the markers in the text that cite it."""
+
+    label: str
+    text: str
+    start: int
+    end: int
+    markers: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source text with its structure and its footnotes."""
+
+    id: str
+    title: str
+    source: str
+    format: Literal["text", "markdown", "html"] = "text"
+    blocks: tuple[Block, ...] = ()
+    sections: tuple[Section, ...] = ()
+    footnotes: tuple[Footnote, ...] = ()
+    metadata: Mapping[str, str] = field(default_factory=dict)
+    """Facts found in the document or given at ingest: date, publisher, path, content_hash."""
+    warnings: tuple[str, ...] = ()
+    """What ingest noticed and kept anyway: notes with no marker, markers with no note."""
+
+    @property
+    def content_hash(self) -> str:
+        return self.metadata.get("content_hash", "")
+
+    def section_at(self, offset: int) -> Section | None:
+        """The innermost section containing ``offset``."""
+        found: Section | None = None
+        for section in self.sections:
+            if section.start <= offset < section.end and (found is None or section.level > found.level):
+                found = section
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A passage of a document: a contiguous span of body text and the footnotes it cites."""
+
+    id: str
+    document_id: str
+    section: str
+    start: int
+    end: int
+    text: str
+    footnotes: tuple[Footnote, ...] = ()
+    tokens: int = 0
+    """Length of ``text`` in the embedding model's tokens (no special tokens)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a passage or an answer comes from: a document, its section and an exact span."""
+
+    document_id: str
+    title: str
+    section: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One ranked search result."""
+
+    rank: int
+    score: float
+    chunk: Chunk
+    citation: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The best evidence sentence(s) for a question, extracted from the passages that support it.
+
+    ``text`` is exactly ``source[citation.start:citation.end]`` of the cited document; it is
+    empty (and ``citation`` is None) when nothing was found.
+    """
+
+    question: str
+    text: str
+    citation: Citation | None
+    footnotes: tuple[Footnote, ...]
+    passages: tuple[Hit, ...]
+    score: float = 0.0

@@ -1,0 +1,149 @@
+"""Footnote finding and linking, on the briefing and on one fixture per convention."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from footnoted.ingest import load, parse
+from footnoted.types import Document
+from tests.conftest import DATA
+
+
+def _links(doc: Document) -> list[tuple[str, list[str], str]]:
+    """(label, the 20 characters ending at each marker, the start of the note text)."""
+    return [
+        (n.label, [doc.source[max(0, m.start - 20) : m.end] for m in n.markers], n.text[:24]) for n in doc.footnotes
+    ]
+
+
+def test_briefing_has_exactly_eight_linked_notes(briefing: Document) -> None:
+    assert [n.label for n in briefing.footnotes] == [str(i) for i in range(1, 9)]
+    for note in briefing.footnotes:
+        assert len(note.markers) == 1, note.label
+        marker = note.markers[0]
+        assert briefing.source[marker.start : marker.end] == note.label
+        assert note.text == briefing.source[note.start : note.end]
+    assert not briefing.warnings
+
+
+@pytest.mark.parametrize(
+    ("label", "context"),
+    [
+        ("1", "since the Gulf War in 1991.1"),
+        ("2", "antipersonnel mines.2"),
+        ("3", "after China and Russia.3"),
+        ("4", "has been ongoing.4"),
+        ("5", "use of antipersonnel mines.5"),
+        ("6", "and use of the weapon.6"),
+        ("7", "joint military operations. 7"),
+        ("8", "the new antipersonnel mines.8"),
+    ],
+)
+def test_briefing_marker_sits_where_the_text_cites_it(briefing: Document, label: str, context: str) -> None:
+    note = next(n for n in briefing.footnotes if n.label == label)
+    marker = note.markers[0]
+    assert briefing.source[marker.end - len(context) : marker.end] == context
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "$1.3 billion",
+        "10.4 million",
+        "7.5 million",
+        "July 1, 2005",
+        "pp. 1,141-1,142",
+        "p. 6.",
+        "145 countries",
+        "2008",
+    ],
+)
+def test_numbers_that_are_not_markers(briefing: Document, number: str) -> None:
+    markers = [m for n in briefing.footnotes for m in n.markers]
+    for found in re.finditer(re.escape(number), briefing.source):
+        assert not any(found.start() <= m.start < found.end() for m in markers), number
+
+
+def test_note_bodies_start_after_their_label(briefing: Document) -> None:
+    first = briefing.footnotes[0]
+    assert first.text.startswith("The United States used landmines in 1991 in Kuwait and Iraq")
+    assert briefing.source[first.start - 4 : first.start] == "[1] "
+    assert briefing.footnotes[-1].text == "Ibid."
+
+
+def test_bracketed_numbering_restarts_per_chapter() -> None:
+    doc = load(DATA / "chapters.txt")
+    assert _links(doc) == [
+        ("1", [" kilometres in 2003.[1]", "irmed the area safe.[1]"], "Provincial Mine Action C"),
+        ("2", [" and took 14 months.[2]"], "Interview with a team le"),
+        ("1", ["ore clearance began.[1]"], "District health records,"),
+        ("2", ["ts fell to 2 a year.[2]"], "Ibid., pp. 4-5."),
+        ("3", ["ened in 12 villages.[3]"], "Ministry of Education, c"),
+    ]
+
+
+def test_markdown_footnotes() -> None:
+    doc = load(DATA / "notes.md")
+    assert _links(doc) == [
+        ("1", [" into force in 1999.[^1]", "million units a year[^1]"], "Treaty text, Article 17."),
+        ("note-b", ["tates had joined it.[^note-b]"], "Landmine Monitor Report "),
+        ("3", ["t item with a claim.[^3]"], "A note on the first item"),
+    ]
+    note_b = doc.footnotes[1]
+    assert note_b.text.endswith("A second paragraph of the same note, indented.")
+
+
+def test_html_linked_endnotes() -> None:
+    doc = load(DATA / "endnotes.html")
+    assert _links(doc) == [
+        ("1", [" 10.4 million mines.1", "et was $1.3 billion.1"], "Landmine Monitor Report "),
+        ("2", ["xports fell in 2004.2"], "Customs data, 2005."),
+        ("3", ["pider is a new mine.3"], "Army briefing, May 2005."),
+    ]
+    # Back-links are not part of the note text.
+    assert all("↩" not in n.text for n in doc.footnotes)
+
+
+def test_html_word_export_anchors() -> None:
+    doc = load(DATA / "word_export.html")
+    assert _links(doc) == [
+        ("1", ["ed mines since 1991.[1]"], "Mines were used in Kuwai"),
+        ("2", ["ped exports in 1992.[2]"], "Export moratorium, 1992."),
+    ]
+
+
+def test_html_superscripts_with_numbered_endnotes() -> None:
+    doc = load(DATA / "sup_ol.html")
+    assert _links(doc) == [
+        ("1", ["rance began in 1998.1"], "Mine action centre recor"),
+        ("2", ["7.5 million dollars.2"], "Donor reports, 1999."),
+    ]
+
+
+def test_unicode_superscripts_with_a_notes_heading() -> None:
+    doc = load(DATA / "superscript.txt")
+    assert _links(doc) == [
+        ("1", ["d 2.8 million mines.¹"], "Landmine Monitor Report "),
+        ("2", [" were mixed systems.²"], "Ibid., p. 6."),
+    ]
+
+
+def test_note_without_marker_and_marker_without_note_are_reported() -> None:
+    text = "Title\n\nA claim with a marker.[1] Another claim.[3]\n\n[1] First note.\n\n[2] Orphan note.\n"
+    doc = parse(text, name="orphans.txt")
+    assert [n.label for n in doc.footnotes] == ["1", "2"]
+    assert doc.footnotes[1].markers == ()
+    assert any("note '2'" in w and "no marker" in w for w in doc.warnings)
+    assert any("'3'" in w and "has no note" in w for w in doc.warnings)
+
+
+def test_digits_out_of_sequence_are_not_markers() -> None:
+    text = (
+        "Report\n\nThe fund spent 2.4 million in 2003.1 It grew to 3 Teams by 2004.2 "
+        "Nothing here is note 7.5 of anything. The end came in 2005.3\n\n[1] One.\n\n[2] Two.\n\n[3] Three.\n"
+    )
+    doc = parse(text, name="sequence.txt")
+    contexts = [[doc.source[m.start - 5 : m.end] for m in n.markers] for n in doc.footnotes]
+    assert contexts == [["2003.1"], ["2004.2"], ["2005.3"]]

@@ -1,0 +1,114 @@
+"""Reading formats, structure and furniture, and refusing what is not a document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from footnoted.errors import DocumentTooLarge, IngestError, UnsupportedFormat
+from footnoted.ingest import load, parse
+from footnoted.ingest.read import document_id
+from footnoted.types import Document
+from tests.conftest import DATA
+
+
+def test_briefing_title_and_front_matter(briefing: Document) -> None:
+    assert briefing.id == "back-in-business-2005"
+    assert briefing.title == "Back in Business? U.S. Landmine Production and Exports"
+    assert briefing.metadata["publisher"] == "Human Rights Watch"
+    assert briefing.metadata["date"] == "August 2005"
+    assert briefing.metadata["kind"] == "Background Briefing"
+
+
+def test_briefing_furniture_is_marked(briefing: Document) -> None:
+    furniture = [briefing.source[b.start : b.end] for b in briefing.blocks if b.kind == "furniture"]
+    assert "Download PDF file\n[208 Kb, 16 pages]" in furniture
+    for line in [
+        "Related Material",
+        "Policy Background",
+        "Export and Transfer of Landmines",
+        "Landmine Monitor Report",
+    ]:
+        assert line in furniture
+
+
+def test_briefing_list_items_follow_their_lead_in(briefing: Document) -> None:
+    kinds = [b.kind for b in briefing.blocks if b.kind in ("paragraph", "list_item")]
+    assert kinds[:5] == ["paragraph", "list_item", "list_item", "list_item", "list_item"]
+    lead_in = next(b for b in briefing.blocks if b.kind == "paragraph")
+    assert briefing.source[lead_in.start : lead_in.end].endswith("However:")
+
+
+def test_every_block_and_section_points_into_the_source(briefing: Document) -> None:
+    for block in briefing.blocks:
+        assert 0 <= block.start < block.end <= len(briefing.source)
+        assert briefing.source[block.start : block.end] == briefing.source[block.start : block.end].strip()
+
+
+def test_markdown_headings_make_a_section_hierarchy() -> None:
+    doc = load(DATA / "notes.md")
+    assert doc.title == "Markdown Footnotes"
+    assert doc.metadata["date"] == "2024-05-01"
+    assert [s.path for s in doc.sections] == [
+        ("Markdown Footnotes",),
+        ("Markdown Footnotes", "Background"),
+        ("Markdown Footnotes", "Analysis"),
+    ]
+
+
+def test_html_furniture_and_metadata() -> None:
+    doc = load(DATA / "endnotes.html")
+    assert doc.title == "Endnotes Example"
+    assert doc.metadata["author"] == "A. Writer"
+    for absent in ["not text", "color: red", "Home", "About", "Site banner", "Copyright"]:
+        assert absent not in doc.source
+    furniture = {doc.source[b.start : b.end] for b in doc.blocks if b.kind == "furniture"}
+    assert {"Download PDF file", "Other report", "Another page"} <= furniture
+
+
+def test_plain_text_headings() -> None:
+    doc = load(DATA / "chapters.txt")
+    assert doc.title == "The Cost of Clearance"
+    assert [s.title for s in doc.sections] == ["Chapter 1: Fields", "Chapter 2: Villages"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "error", "message"),
+    [
+        ("report.pdf", b"%PDF-1.4", UnsupportedFormat, "unsupported file type '.pdf'"),
+        ("report", b"text", UnsupportedFormat, "unsupported file type '(none)'"),
+        ("empty.txt", b"", IngestError, "the file is empty"),
+        ("blank.txt", b"  \n\t\n", IngestError, "the file is empty"),
+        ("binary.txt", b"\x00\x01\x02PNG\x00\x00" * 20, IngestError, "binary data"),
+        ("bad.txt", b"caf\xe9 \x81\x8d", IngestError, "not valid UTF-8"),
+        ("script.html", b"<html><script>alert(1)</script></html>", IngestError, "no text"),
+    ],
+)
+def test_bad_input_is_refused_clearly(name: str, data: bytes, error: type[Exception], message: str) -> None:
+    with pytest.raises(error, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse(data, name=name)
+
+
+def test_windows_1252_falls_back_and_says_so() -> None:
+    doc = parse("Title\n\nIt cost \u20ac5, said the caf\u00e9 owner.".encode("cp1252"), name="legacy.txt")
+    assert "café" in doc.source and "€5" in doc.source
+    assert doc.metadata["encoding"] == "cp1252"
+    assert any("cp1252" in w for w in doc.warnings)
+
+
+def test_too_large_and_missing_files(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("word " * 1000)
+    with pytest.raises(DocumentTooLarge, match="over the limit"):
+        load(big, max_bytes=100)
+    with pytest.raises(IngestError, match="cannot read"):
+        load(tmp_path / "missing.txt")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Back in Business.txt", "back-in-business"), ("../../etc/passwd.md", "passwd"), ("???.html", "document")],
+)
+def test_document_ids_are_path_safe(name: str, expected: str) -> None:
+    assert document_id(name) == expected
