@@ -18,19 +18,10 @@ from dataclasses import dataclass
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from footnoted.errors import IngestError
+from footnoted.ingest.sentences import SENTENCE_BREAK
 from footnoted.ingest.tokens import Tokenizer
 from footnoted.types import BODY_KINDS, Block, Chunk, Document, Footnote, Span
 
-# Sentence ends, including a flattened footnote marker after the stop ("1991.1 It", "operations. 7 Moreover"),
-# so a marker is never cut off from the sentence that cites it. Non-capturing: the splitter wraps it in a group.
-SENTENCE_BREAK = (
-    r"(?<=[.!?])\s+(?=[\"“‘(\[]?[A-Z0-9])"
-    r"|(?<=[.!?][\"”’)\]])\s+(?=[\"“‘(\[]?[A-Z0-9])"
-    r"|(?<=[.!?]\d)\s+(?=[\"“‘(\[]?[A-Z])"
-    r"|(?<=[.!?]\d\d)\s+(?=[\"“‘(\[]?[A-Z])"
-    r"|(?<=[.!?] \d)\s+(?=[\"“‘(\[]?[A-Z])"
-    r"|(?<=\])\s+(?=[\"“‘(]?[A-Z])"
-)
 _SEPARATORS = [r"\n[ \t\u00a0]*\n\s*", r"\n\s*", SENTENCE_BREAK, r"(?<=[;:,])\s+", r"\s+"]
 NOTES_SECTION = "Notes"
 

@@ -1,0 +1,263 @@
+"""The ``footnoted`` command line. Every command works with no index given, on the bundled briefing.
+
+Exit codes: 0 success, 1 unexpected error, 2 usage, 3 unreadable document, 4 index or
+document not found, 5 index damaged or built differently, 6 index busy (another writer),
+7 invalid question, 8 the model could not be loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+
+import typer
+
+from footnoted import errors, render
+from footnoted.settings import Settings
+
+if TYPE_CHECKING:
+    from footnoted.index.index import Index
+    from footnoted.types import Answer, Hit
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Answers from footnoted documents, with exact citations and the footnotes each passage cites.",
+)
+
+EXIT_CODES: list[tuple[type[Exception], int]] = [
+    (errors.IngestError, 3),
+    (errors.IndexNotFound, 4),
+    (errors.DocumentNotFound, 4),
+    (errors.IndexMismatch, 5),
+    (errors.IndexCorrupt, 5),
+    (errors.IndexLocked, 6),
+    (errors.InvalidQuery, 7),
+    (errors.EvalSetError, 3),
+    (errors.EncoderError, 8),
+]
+
+IndexOption = Annotated[
+    Path | None, typer.Option("--index", help="Index directory (default: the bundled briefing's index).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
+ModeOption = Annotated[str | None, typer.Option("--mode", help="dense, lexical or hybrid (default: hybrid).")]
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo(f"footnoted: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _settings() -> Settings:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    return Settings()
+
+
+def _open(index: Path | None, *, create: bool = False) -> Index:
+    from footnoted.index.load import open_index
+
+    settings = _settings()
+    bar = _bar("building the briefing's index") if index is None and settings.index is None else None
+    try:
+        return open_index(settings, index, create=create, progress=bar.update if bar is not None else None)
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _bar(desc: str) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(desc=desc, unit=" texts", disable=not sys.stderr.isatty(), leave=False)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files to add (.txt, .md, .html).")],
+    index: IndexOption = None,
+    doc_id: Annotated[str | None, typer.Option("--id", help="Document id (one file only).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Build or update an index: add new documents, replace changed ones, skip unchanged ones."""
+    from footnoted.ingest import load
+
+    if doc_id is not None and len(paths) != 1:
+        _fail("--id names one document; give exactly one file with it", 2)
+    docs = [load(p, doc_id=doc_id) for p in paths]
+    ix = _open(index, create=True)
+    bar = _bar("encoding")
+    try:
+        report = ix.add(docs, progress=bar.update)
+    finally:
+        bar.close()
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "index": str(ix.path),
+                    "added": report.added,
+                    "replaced": report.replaced,
+                    "unchanged": report.unchanged,
+                    "chunks": report.chunks,
+                    "encoded": report.encoded,
+                    "reused": report.reused,
+                    "warnings": {k: list(v) for k, v in report.warnings.items()},
+                },
+                indent=2,
+            )
+        )
+        return
+    for doc in docs:
+        state = "added" if doc.id in report.added else "replaced" if doc.id in report.replaced else "unchanged"
+        typer.echo(f"{state:9} {doc.id}  ({len(doc.footnotes)} footnotes) {doc.title}")
+        for warning in report.warnings.get(doc.id, ()):
+            typer.echo(f"          warning: {warning}")
+    typer.echo(f"{report.chunks} chunks, {report.encoded} texts encoded, {report.reused} from cache -> {ix.path}")
+
+
+@app.command()
+def remove(
+    document_id: Annotated[str, typer.Argument(help="Id of the document to remove.")],
+    index: IndexOption = None,
+) -> None:
+    """Remove a document and its passages from an index."""
+    ix = _open(index)
+    ix.remove(document_id)
+    typer.echo(f"removed {document_id} from {ix.path}")
+
+
+@app.command()
+def search(
+    question: Annotated[str, typer.Argument(help="A question in plain language.")],
+    index: IndexOption = None,
+    k: Annotated[int, typer.Option("-k", "--k", min=1, max=100, help="How many passages.")] = 5,
+    mode: ModeOption = None,
+    document: Annotated[list[str] | None, typer.Option("--document", help="Only these document ids.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The passages that best answer a question, with their citations and footnotes."""
+    ix = _open(index)
+    hits = ix.search(question, k, mode=_mode(mode), document_ids=document or None)
+    if as_json:
+        typer.echo(json.dumps(render.search(question, hits), ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        typer.echo("no passages found")
+    for hit in hits:
+        _print_hit(hit)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question in plain language.")],
+    index: IndexOption = None,
+    k: Annotated[int, typer.Option("-k", "--k", min=1, max=100, help="How many passages to draw from.")] = 5,
+    mode: ModeOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The best evidence sentence for a question, with the passages it comes from."""
+    ix = _open(index)
+    answer = ix.ask(question, k, mode=_mode(mode))
+    if as_json:
+        typer.echo(json.dumps(render.ask(answer), ensure_ascii=False, indent=2))
+        return
+    _print_answer(answer)
+
+
+@app.command()
+def info(index: IndexOption = None, as_json: JsonOption = False) -> None:
+    """Where the index is, which model built it, and what it holds."""
+    ix = _open(index)
+    snap = ix.snapshot
+    chunks_per_doc: dict[str, int] = {}
+    for c in snap.chunks:
+        chunks_per_doc[c.document_id] = chunks_per_doc.get(c.document_id, 0) + 1
+    data = {
+        "index": str(ix.path),
+        "generation": snap.generation,
+        "model": ix.encoder.model_id,
+        "dimension": ix.encoder.dimension,
+        "config": {
+            "chunk_tokens": ix.config.chunk.max_tokens,
+            "chunk_overlap": ix.config.chunk.overlap,
+            "store": ix.config.store,
+            "footnote_vectors": ix.config.footnote_vectors,
+            "mode": ix.config.mode,
+        },
+        "documents": [render.document_summary(d, chunks_per_doc.get(d.id, 0)) for d in snap.documents.values()],
+        "chunks": len(snap.chunks),
+        "vectors": len(snap.row_ids),
+        "footnotes": sum(len(d.footnotes) for d in snap.documents.values()),
+    }
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"index       {data['index']} (generation {data['generation']})")
+    typer.echo(f"model       {data['model']} ({data['dimension']} dimensions)")
+    typer.echo(f"holds       {len(snap.documents)} documents, {data['chunks']} chunks, {data['footnotes']} footnotes")
+    for d in data["documents"]:
+        typer.echo(f"  {d['id']}: {d['title']} ({d['chunks']} chunks, {d['footnotes']} footnotes)")
+
+
+def _mode(mode: str | None) -> Any:
+    if mode is not None and mode not in ("dense", "lexical", "hybrid"):
+        _fail(f"--mode must be dense, lexical or hybrid, not {mode!r}", 2)
+    return mode
+
+
+def _wrap(text: str, indent: str) -> str:
+    return textwrap.fill(" ".join(text.split()), width=100, initial_indent=indent, subsequent_indent=indent)
+
+
+def _print_hit(hit: Hit) -> None:
+    c = hit.citation
+    where = f"{c.document_id}" + (f" › {c.section}" if c.section else "")
+    typer.echo(f"{hit.rank}. [{hit.score:.3f}] {where}  chars {c.start}-{c.end}")
+    typer.echo(_wrap(hit.chunk.text, "   "))
+    for note in hit.chunk.footnotes:
+        typer.echo(_wrap(f"[{note.label}] {note.text}  (chars {note.start}-{note.end})", "      "))
+    typer.echo("")
+
+
+def _print_answer(answer: Answer) -> None:
+    if answer.citation is None:
+        typer.echo("no answer found")
+        return
+    c = answer.citation
+    typer.echo(_wrap(answer.text, "  "))
+    typer.echo(f"  -- {c.title}" + (f", {c.section}" if c.section else "") + f", chars {c.start}-{c.end}")
+    for note in answer.footnotes:
+        typer.echo(_wrap(f"[{note.label}] {note.text}", "     "))
+    typer.echo("\npassages:")
+    for hit in answer.passages:
+        _print_hit(hit)
+
+
+def main() -> None:
+    """Entry point: run the app, turning footnoted's errors into one line and an exit code."""
+    try:
+        app()
+    except errors.FootnotedError as exc:
+        _exit(str(exc), next((c for t, c in EXIT_CODES if isinstance(exc, t)), 1))
+    except KeyboardInterrupt:
+        _exit("interrupted", 130)
+    except Exception as exc:  # a bug: one line, not a stack trace, unless asked for
+        if os.environ.get("FOOTNOTED_DEBUG"):
+            raise
+        _exit(f"unexpected error: {type(exc).__name__}: {exc} (set FOOTNOTED_DEBUG=1 for details)", 1)
+
+
+def _exit(message: str, code: int) -> NoReturn:
+    print(f"footnoted: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""Extracting the answer: the evidence sentence(s) that best answer a question, with an exact span.
+
+No language model writes anything: candidate sentences are cut from the top passages and from
+the footnotes they carry, and scored by
+
+    score = cosine(question, sentence) + 0.35 * coverage + 0.05 / passage_rank
+
+where ``coverage`` is the share of the question's terms (stemmed, stop words removed) that the
+sentence contains. A neighbouring sentence of the same passage joins the answer when it scores
+almost as well, so an answer split over two sentences is returned whole.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from threading import Lock
+
+import numpy as np
+
+from footnoted.index.encoder import Encoder
+from footnoted.index.lexical import analyze
+from footnoted.ingest.sentences import sentences
+from footnoted.types import Answer, Citation, Document, Footnote, Hit, Span
+
+_COVERAGE_WEIGHT = 0.35
+_RANK_WEIGHT = 0.05
+_JOIN_MARGIN = 0.04
+_MAX_SENTENCES = 60
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    hit: Hit
+    span: Span
+    note: Footnote | None
+    order: int
+
+
+class SentenceVectors:
+    """A bounded LRU of sentence vectors: passages that come back often are encoded once."""
+
+    def __init__(self, encoder: Encoder, size: int = 4096) -> None:
+        self._encoder = encoder
+        self._size = size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = Lock()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self._encoder.dimension), dtype=np.float32)
+        missing: list[int] = []
+        with self._lock:
+            for i, text in enumerate(texts):
+                vector = self._cache.get(text)
+                if vector is None:
+                    missing.append(i)
+                else:
+                    self._cache.move_to_end(text)
+                    out[i] = vector
+        if missing:
+            vectors = self._encoder.encode([texts[i] for i in missing], "passage")
+            with self._lock:
+                for i, vector in zip(missing, vectors, strict=True):
+                    out[i] = vector
+                    self._cache[texts[i]] = vector
+                while len(self._cache) > self._size:
+                    self._cache.popitem(last=False)
+        return out
+
+
+def extract(
+    question: str,
+    query: np.ndarray,
+    hits: Sequence[Hit],
+    docs: Mapping[str, Document],
+    vectors: SentenceVectors,
+) -> Answer:
+    """The best evidence sentence(s) among ``hits`` for ``question``."""
+    candidates: list[_Candidate] = []
+    for hit in hits:
+        doc = docs[hit.chunk.document_id]
+        for span in sentences(doc.source, hit.chunk.start, hit.chunk.end):
+            candidates.append(_Candidate(hit, span, None, len(candidates)))
+        for note in hit.chunk.footnotes:
+            for span in sentences(doc.source, note.start, note.end):
+                candidates.append(_Candidate(hit, span, note, len(candidates)))
+    candidates = candidates[:_MAX_SENTENCES]
+    if not candidates:
+        return Answer(question, "", None, (), tuple(hits))
+    texts = [docs[c.hit.chunk.document_id].source[c.span.start : c.span.end] for c in candidates]
+    cosine = vectors.encode(texts) @ query
+    terms = set(analyze(question))
+    coverage = np.array(
+        [len(terms & set(analyze(t))) / len(terms) if terms else 0.0 for t in texts], dtype=np.float32
+    )
+    prior = np.array([_RANK_WEIGHT / c.hit.rank for c in candidates], dtype=np.float32)
+    scores = cosine + _COVERAGE_WEIGHT * coverage + prior
+    best = int(np.argmax(scores))
+    chosen = candidates[best]
+    span = chosen.span
+    for step in (-1, 1):
+        j = best + step
+        if 0 <= j < len(candidates):
+            other = candidates[j]
+            adjacent = other.hit is chosen.hit and other.note is chosen.note
+            if adjacent and scores[j] >= scores[best] - _JOIN_MARGIN:
+                span = Span(min(span.start, other.span.start), max(span.end, other.span.end))
+    doc = docs[chosen.hit.chunk.document_id]
+    notes: tuple[Footnote, ...]
+    if chosen.note is not None:
+        notes = (chosen.note,)
+    else:
+        notes = tuple(n for n in chosen.hit.chunk.footnotes if any(span.contains(m) for m in n.markers))
+    citation = Citation(doc.id, doc.title, chosen.hit.citation.section, span.start, span.end)
+    return Answer(question, doc.source[span.start : span.end], citation, notes, tuple(hits), float(scores[best]))

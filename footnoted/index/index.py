@@ -1,0 +1,476 @@
+"""The index: documents in, cited passages and answers out, persisted in atomic generations."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from footnoted.errors import DocumentNotFound, IndexNotFound, InvalidQuery
+from footnoted.index import snapshot as snapshots
+from footnoted.index.answer import SentenceVectors, extract
+from footnoted.index.cache import CachedEncoding, EmbeddingCache
+from footnoted.index.encoder import Encoder
+from footnoted.index.lexical import Lexical
+from footnoted.index.search import MODES, Fusion, Mode, Ranking, convex, dense, lexical, rrf
+from footnoted.index.snapshot import BODY, Snapshot, lexical_text
+from footnoted.index.store import IndexDir, check_manifest, read_manifest, verify_files
+from footnoted.index.vectors import StoreKind
+from footnoted.ingest.chunk import ChunkSettings, Splitter, chunk
+from footnoted.ingest.tokens import Tokenizer
+from footnoted.types import Answer, Chunk, Citation, Document, Hit, Span
+
+FootnoteVectors = Literal["separate", "inline", "none"]
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexConfig:
+    """How an index cuts, embeds and ranks; recorded in its manifest."""
+
+    chunk: ChunkSettings = field(default_factory=ChunkSettings)
+    store: StoreKind = "flat"
+    footnote_vectors: FootnoteVectors = "separate"
+    """``separate``: one extra vector per attached footnote (the default); ``inline``: footnotes
+    appended to the body in one vector (cut off by the model's limit: for comparison only);
+    ``none``: body only."""
+    fusion: Fusion = "rrf"
+    rrf_k: int = 60
+    mode: Mode = "hybrid"
+    answer_passages: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class AddReport:
+    """What an ``add`` did."""
+
+    added: tuple[str, ...] = ()
+    replaced: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    chunks: int = 0
+    encoded: int = 0
+    reused: int = 0
+    warnings: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+class Index:
+    """Documents, chunks and their vectors; ``search`` and ``ask`` over them.
+
+    Readers never block: each search runs on the snapshot that was current when it began, and
+    writes build the next snapshot beside it, persist it, then swap it in.
+    """
+
+    def __init__(
+        self, encoder: Encoder, tokenizer: Tokenizer, config: IndexConfig, directory: IndexDir | None, snapshot: Snapshot
+    ) -> None:
+        self.encoder = encoder
+        self.tokenizer = tokenizer
+        self.config = config
+        self.directory = directory
+        self._snapshot = snapshot
+        self._write = threading.Lock()
+        self._cache = EmbeddingCache(directory.cache_file) if directory else None
+        self._sentences = SentenceVectors(encoder)
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._queries_lock = threading.Lock()
+        self.query_cache_size = 256
+
+    # -- opening ----------------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path,
+        encoder: Encoder,
+        tokenizer: Tokenizer,
+        config: IndexConfig | None = None,
+        *,
+        create: bool = True,
+        verify: bool = True,
+    ) -> Index:
+        """Open the index at ``path``, or an empty one there when ``create`` is set.
+
+        An existing index keeps the configuration in its manifest (chunking, store, fusion).
+
+        Raises:
+            IndexNotFound: nothing at ``path`` and ``create`` is False.
+            IndexMismatch: built with another model, dimension or format version.
+            IndexCorrupt: a file is missing, truncated or fails its checksum.
+        """
+        directory = IndexDir(Path(path))
+        config = config or IndexConfig()
+        if not directory.exists():
+            if not create:
+                raise IndexNotFound(f"no index at {path}; build one with `footnoted ingest PATH --index {path}`")
+            return cls(encoder, tokenizer, config, directory, Snapshot.empty(encoder.dimension, config.store))
+        snap, stored = _load(directory, encoder, verify=verify)
+        return cls(encoder, tokenizer, stored, directory, snap)
+
+    @classmethod
+    def memory(cls, encoder: Encoder, tokenizer: Tokenizer, config: IndexConfig | None = None) -> Index:
+        """An index that lives in memory only (evaluations, tests)."""
+        config = config or IndexConfig()
+        return cls(encoder, tokenizer, config, None, Snapshot.empty(encoder.dimension, config.store))
+
+    def close(self) -> None:
+        if self._cache is not None:
+            self._cache.close()
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._snapshot
+
+    @property
+    def documents(self) -> Mapping[str, Document]:
+        return self._snapshot.documents
+
+    @property
+    def path(self) -> Path | None:
+        return self.directory.path if self.directory else None
+
+    def document(self, document_id: str) -> Document:
+        try:
+            return self._snapshot.documents[document_id]
+        except KeyError:
+            raise DocumentNotFound(f"no document {document_id!r} in the index") from None
+
+    def encode_query(self, question: str) -> np.ndarray:
+        """The question's vector, from a small LRU cache when it was asked recently."""
+        with self._queries_lock:
+            vector = self._queries.get(question)
+            if vector is not None:
+                self._queries.move_to_end(question)
+                return vector
+        vector = self.encoder.encode([question], "query")[0]
+        with self._queries_lock:
+            self._queries[question] = vector
+            while len(self._queries) > self.query_cache_size:
+                self._queries.popitem(last=False)
+        return vector
+
+    def rankings(
+        self,
+        question: str,
+        depth: int,
+        *,
+        document_ids: Sequence[str] | None = None,
+        query: np.ndarray | None = None,
+        snap: Snapshot | None = None,
+    ) -> dict[Mode, Ranking]:
+        """Each mode's ranking of chunk positions (for evaluation and diagnostics)."""
+        snap = snap or self._snapshot
+        allowed = self._allowed(snap, document_ids)
+        vector = self.encode_query(question) if query is None else query
+        d = dense(snap, vector, depth, allowed)
+        lx = lexical(snap, question, depth, allowed)
+        if self.config.fusion == "convex":
+            h = convex(d, lx, depth)
+        else:
+            h = rrf([d, lx], depth, self.config.rrf_k)
+        return {"dense": d, "lexical": lx, "hybrid": h}
+
+    def search(
+        self,
+        question: str,
+        k: int = 5,
+        *,
+        mode: Mode | None = None,
+        document_ids: Sequence[str] | None = None,
+    ) -> list[Hit]:
+        """The ``k`` passages that best answer ``question``, best first.
+
+        Raises:
+            InvalidQuery: an empty question, ``k`` below 1 or an unknown mode.
+            DocumentNotFound: a filter names a document the index does not hold.
+        """
+        return self._search(self._snapshot, question, k, mode, document_ids, None)
+
+    def _search(
+        self,
+        snap: Snapshot,
+        question: str,
+        k: int,
+        mode: Mode | None,
+        document_ids: Sequence[str] | None,
+        query: np.ndarray | None,
+    ) -> list[Hit]:
+        mode = mode or self.config.mode
+        if not question or not question.strip():
+            raise InvalidQuery("the question is empty")
+        if k < 1:
+            raise InvalidQuery(f"k must be at least 1, not {k}")
+        if mode not in MODES:
+            raise InvalidQuery(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        allowed = self._allowed(snap, document_ids)
+        depth = max(k, 50)
+        if mode == "lexical":
+            ranking = lexical(snap, question, k, allowed)
+        else:
+            vector = self.encode_query(question) if query is None else query
+            d = dense(snap, vector, depth if mode == "hybrid" else k, allowed)
+            if mode == "dense":
+                ranking = d
+            else:
+                lx = lexical(snap, question, depth, allowed)
+                ranking = convex(d, lx, k) if self.config.fusion == "convex" else rrf([d, lx], k, self.config.rrf_k)
+        return [
+            _hit(snap, rank, int(position), float(score))
+            for rank, (position, score) in enumerate(zip(ranking.positions[:k], ranking.scores[:k], strict=True), 1)
+        ]
+
+    def ask(
+        self,
+        question: str,
+        k: int = 5,
+        *,
+        mode: Mode | None = None,
+        document_ids: Sequence[str] | None = None,
+    ) -> Answer:
+        """The best evidence sentence(s) for ``question``, with the passages it was drawn from."""
+        snap = self._snapshot
+        query = self.encode_query(question) if question and question.strip() else None
+        hits = self._search(snap, question, k, mode, document_ids, query)
+        if query is None:  # unreachable: _search refuses an empty question first
+            raise InvalidQuery("the question is empty")
+        answer = extract(question, query, hits[: self.config.answer_passages], snap.documents, self._sentences)
+        return replace(answer, passages=tuple(hits))
+
+    def _allowed(self, snap: Snapshot, document_ids: Sequence[str] | None) -> np.ndarray | None:
+        if document_ids is None:
+            return None
+        wanted = set(document_ids)
+        missing = wanted - set(snap.documents)
+        if missing:
+            raise DocumentNotFound(f"no document {sorted(missing)[0]!r} in the index")
+        return np.array([i for i, c in enumerate(snap.chunks) if c.document_id in wanted], dtype=np.int64)
+
+    # -- writing ----------------------------------------------------------------------------------
+
+    def add(self, documents: Iterable[Document], *, progress: Progress | None = None) -> AddReport:
+        """Add documents, replace changed ones (same id, new content), skip unchanged ones."""
+        docs = list(documents)
+        with self._write:
+            if self.directory is None:
+                return self._add(docs, progress)
+            with self.directory.write_lock():
+                self._refresh()
+                return self._add(docs, progress)
+
+    def remove(self, document_id: str) -> None:
+        """Remove a document and its chunks.
+
+        Raises:
+            DocumentNotFound: the index does not hold it.
+        """
+        with self._write:
+            if self.directory is None:
+                self._remove(document_id)
+                return
+            with self.directory.write_lock():
+                self._refresh()
+                self._remove(document_id)
+
+    def _refresh(self) -> None:
+        """Pick up a generation another process committed since this one loaded."""
+        assert self.directory is not None  # noqa: S101 - only called for on-disk indexes
+        if not self.directory.exists():
+            return
+        gen = self.directory.current()
+        if int(gen.name[4:]) != self._snapshot.generation:
+            self._snapshot, _ = _load(self.directory, self.encoder, verify=True)
+
+    def _remove(self, document_id: str) -> None:
+        if document_id not in self._snapshot.documents:
+            raise DocumentNotFound(f"no document {document_id!r} in the index")
+        self._commit(_apply(self._snapshot, [], {document_id}, {}, self.encoder.dimension))
+
+    def _add(self, docs: list[Document], progress: Progress | None) -> AddReport:
+        snap = self._snapshot
+        added, replaced, unchanged = [], [], []
+        fresh: list[Document] = []
+        for doc in {d.id: d for d in docs}.values():
+            old = snap.documents.get(doc.id)
+            if old is not None and old.content_hash and old.content_hash == doc.content_hash:
+                unchanged.append(doc.id)
+                continue
+            (replaced if old is not None else added).append(doc.id)
+            fresh.append(doc)
+        report = AddReport(tuple(added), tuple(replaced), tuple(unchanged), warnings={d.id: d.warnings for d in fresh if d.warnings})
+        if not fresh:
+            return report
+        settings = replace(self.config.chunk, max_tokens=min(self.config.chunk.max_tokens, self.encoder.max_tokens))
+        new_chunks = {d.id: chunk(d, self.tokenizer, settings) for d in fresh}
+        rows = self._rows(fresh, new_chunks)
+        encoding = CachedEncoding(self.encoder, self._cache)
+        texts = [text for _, _, text in rows]
+        vectors = np.zeros((len(texts), self.encoder.dimension), dtype=np.float32)
+        step = 256
+        for begin in range(0, len(texts), step):
+            vectors[begin : begin + step] = encoding.encode(texts[begin : begin + step])
+            if progress is not None:
+                progress(min(step, len(texts) - begin))
+        encoded = {(cid, note): vectors[i] for i, (cid, note, _) in enumerate(rows)}
+        self._commit(_apply(snap, fresh, set(replaced), new_chunks, self.encoder.dimension, encoded))
+        return replace(
+            report, chunks=sum(len(c) for c in new_chunks.values()), encoded=encoding.encoded, reused=encoding.reused
+        )
+
+    def _rows(self, docs: list[Document], chunks: dict[str, list[Chunk]]) -> list[tuple[str, int, str]]:
+        """(chunk id, footnote slot or BODY, text) for every vector the new chunks need."""
+        splitter = Splitter(self.tokenizer, ChunkSettings(max_tokens=self.encoder.max_tokens, overlap=16))
+        rows: list[tuple[str, int, str]] = []
+        for doc in docs:
+            for c in chunks[doc.id]:
+                if self.config.footnote_vectors == "inline":
+                    rows.append((c.id, BODY, lexical_text(c)))
+                    continue
+                rows.append((c.id, BODY, c.text))
+                if self.config.footnote_vectors == "none":
+                    continue
+                for slot, note in enumerate(c.footnotes):
+                    pieces = splitter.split(doc.source, Span(note.start, note.end))
+                    rows.extend((c.id, slot, doc.source[p.start : p.end]) for p in pieces)
+        return rows
+
+    def _commit(self, new: Snapshot) -> None:
+        if self.directory is not None:
+            config = self.config
+
+            def write(directory: Path) -> dict[str, Any]:
+                snapshots.write(new, directory)
+                return _manifest_fields(new, self.encoder, config)
+
+            gen = self.directory.commit(write)
+            new = replace(new, generation=int(gen.name[4:]))
+        self._snapshot = new
+
+
+def _hit(snap: Snapshot, rank: int, position: int, score: float) -> Hit:
+    c = snap.chunks[position]
+    doc = snap.documents[c.document_id]
+    return Hit(rank, score, c, Citation(doc.id, doc.title, c.section, c.start, c.end))
+
+
+def _apply(
+    base: Snapshot,
+    add: list[Document],
+    remove: set[str],
+    new_chunks: dict[str, list[Chunk]],
+    dimension: int,
+    encoded: dict[tuple[str, int], np.ndarray] | None = None,
+) -> Snapshot:
+    """The snapshot after removing documents ``remove`` and adding ``add`` (a pure function)."""
+    encoded = encoded or {}
+    gone = remove | {d.id for d in add}
+    keep_positions = [i for i, c in enumerate(base.chunks) if c.document_id not in gone]
+    remap = np.full(len(base.chunks) + 1, -1, dtype=np.int64)
+    remap[keep_positions] = np.arange(len(keep_positions))
+    keep_rows = remap[base.row_chunks] >= 0 if len(base.row_chunks) else np.zeros(0, dtype=bool)
+    vectors = base.vectors.copy()
+    vectors.remove(base.row_ids[~keep_rows])
+    chunks = [base.chunks[i] for i in keep_positions]
+    row_ids = [base.row_ids[keep_rows]]
+    row_chunks = [remap[base.row_chunks[keep_rows]]]
+    row_notes = [base.row_notes[keep_rows]]
+    next_id = base.next_row_id
+    documents = {k: v for k, v in base.documents.items() if k not in gone}
+    for doc in add:
+        documents[doc.id] = doc
+        for c in new_chunks[doc.id]:
+            position = len(chunks)
+            chunks.append(c)
+            slots = sorted({slot for (cid, slot) in encoded if cid == c.id})
+            vecs = np.stack([encoded[(c.id, s)] for s in slots]) if slots else np.zeros((0, dimension), np.float32)
+            ids = np.arange(next_id, next_id + len(slots), dtype=np.int64)
+            next_id += len(slots)
+            vectors.add(ids, vecs)
+            row_ids.append(ids)
+            row_chunks.append(np.full(len(slots), position, dtype=np.int64))
+            row_notes.append(np.array(slots, dtype=np.int64))
+    ids = np.concatenate(row_ids).astype(np.int64)
+    order = np.argsort(ids, kind="stable")
+    return Snapshot(
+        documents=documents,
+        chunks=tuple(chunks),
+        vectors=vectors,
+        lexical=Lexical.build([lexical_text(c) for c in chunks]),
+        row_ids=ids[order],
+        row_chunks=np.concatenate(row_chunks).astype(np.int32)[order],
+        row_notes=np.concatenate(row_notes).astype(np.int32)[order],
+        next_row_id=next_id,
+        generation=base.generation,
+        chunk_positions={c.id: i for i, c in enumerate(chunks)},
+    )
+
+
+def _manifest_fields(snap: Snapshot, encoder: Encoder, config: IndexConfig) -> dict[str, Any]:
+    from footnoted import __version__
+
+    return {
+        "model": {"id": encoder.model_id, "dimension": encoder.dimension, "max_tokens": encoder.max_tokens},
+        "chunker": {"max_tokens": config.chunk.max_tokens, "overlap": config.chunk.overlap},
+        "store": {"kind": config.store},
+        "retrieval": {
+            "footnote_vectors": config.footnote_vectors,
+            "fusion": config.fusion,
+            "rrf_k": config.rrf_k,
+            "mode": config.mode,
+            "answer_passages": config.answer_passages,
+        },
+        "libraries": _library_versions(__version__),
+        "counts": {
+            "documents": len(snap.documents),
+            "chunks": len(snap.chunks),
+            "vectors": len(snap.row_ids),
+            "footnotes": sum(len(d.footnotes) for d in snap.documents.values()),
+        },
+        "next_row_id": snap.next_row_id,
+    }
+
+
+def _library_versions(own: str) -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"footnoted": own}
+    for name in ("faiss-cpu", "bm25s", "numpy", "onnxruntime", "tokenizers", "langchain-text-splitters"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "missing"
+    return out
+
+
+def _load(directory: IndexDir, encoder: Encoder, *, verify: bool) -> tuple[Snapshot, IndexConfig]:
+    from footnoted.errors import IndexCorrupt
+
+    gen = directory.current()
+    manifest = read_manifest(gen)
+    check_manifest(manifest, model_id=encoder.model_id, dimension=encoder.dimension, where=directory.path)
+    if verify:
+        problems = verify_files(gen, manifest)
+        if problems:
+            raise IndexCorrupt(
+                f"the index at {directory.path} is damaged: {'; '.join(problems)}; "
+                f"rebuild it with `footnoted ingest PATH --index {directory.path}` (after deleting it)"
+            )
+    snap = snapshots.read(gen, manifest)
+    retrieval = manifest.get("retrieval", {})
+    chunker = manifest.get("chunker", {})
+    config = IndexConfig(
+        chunk=ChunkSettings(int(chunker.get("max_tokens", 200)), int(chunker.get("overlap", 32))),
+        store=manifest["store"]["kind"],
+        footnote_vectors=retrieval.get("footnote_vectors", "separate"),
+        fusion=retrieval.get("fusion", "rrf"),
+        rrf_k=int(retrieval.get("rrf_k", 60)),
+        mode=retrieval.get("mode", "hybrid"),
+        answer_passages=int(retrieval.get("answer_passages", 4)),
+    )
+    return snap, config
+

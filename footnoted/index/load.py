@@ -1,0 +1,55 @@
+"""Building the encoder and opening the index that settings describe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from footnoted.index.encoder import Encoder, HashEncoder, SentenceTransformerEncoder, default_model_path, read_spec
+from footnoted.index.index import Index, IndexConfig, Progress
+from footnoted.index.onnx import load_onnx_encoder
+from footnoted.ingest.chunk import ChunkSettings
+from footnoted.ingest.tokens import ModelTokenizer, Tokenizer, WordTokenizer
+from footnoted.settings import Settings
+
+
+def make_encoder(settings: Settings) -> tuple[Encoder, Tokenizer]:
+    """The encoder the settings ask for, and the tokenizer that budgets its chunks."""
+    if settings.encoder == "hash":
+        return HashEncoder(), WordTokenizer()
+    spec = read_spec(settings.model_path or default_model_path())
+    tokenizer = ModelTokenizer(spec.path / "tokenizer.json")
+    if settings.encoder == "torch":
+        return SentenceTransformerEncoder(spec), tokenizer
+    return load_onnx_encoder(spec, settings.models_dir, threads=settings.threads), tokenizer
+
+
+def index_config(settings: Settings) -> IndexConfig:
+    return IndexConfig(
+        chunk=ChunkSettings(max_tokens=settings.chunk_tokens, overlap=settings.chunk_overlap),
+        store=settings.vector_store,
+        mode=settings.mode,
+    )
+
+
+def open_index(
+    settings: Settings,
+    path: Path | None = None,
+    *,
+    encoder: tuple[Encoder, Tokenizer] | None = None,
+    create: bool = False,
+    progress: Progress | None = None,
+) -> Index:
+    """Open the index at ``path`` (or the settings' one).
+
+    With no path given anywhere, this is the bundled briefing's index in the per-user data
+    directory, built on first use.
+    """
+    enc, tokenizer = encoder or make_encoder(settings)
+    default = path is None and settings.index is None
+    where = path or settings.index_path()
+    index = Index.open(where, enc, tokenizer, index_config(settings), create=create or default, verify=settings.verify)
+    if default and not index.documents:
+        from footnoted.corpus import load_briefing
+
+        index.add([load_briefing()], progress=progress)
+    return index

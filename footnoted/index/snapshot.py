@@ -1,0 +1,149 @@
+"""One generation of an index in memory, and its files.
+
+A snapshot never changes once built: searches hold a reference to the one they started with,
+and a write builds the next snapshot beside it and swaps it in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from footnoted.errors import IndexCorrupt
+from footnoted.index.lexical import Lexical
+from footnoted.index.vectors import FaissStore, StoreKind
+from footnoted.types import Block, Chunk, Document, Footnote, Section, Span
+
+BODY = -1
+"""``row_notes`` value of a row that embeds a chunk's body (other rows embed footnote ``i``)."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Documents, their chunks, the vector rows that point at the chunks, and both indexes."""
+
+    documents: Mapping[str, Document]
+    chunks: tuple[Chunk, ...]
+    vectors: FaissStore
+    lexical: Lexical
+    row_ids: np.ndarray
+    """Sorted int64 ids of the rows in ``vectors``."""
+    row_chunks: np.ndarray
+    """Position in ``chunks`` of each row's chunk."""
+    row_notes: np.ndarray
+    """For each row, ``BODY`` or the index of the footnote (within its chunk) that it embeds."""
+    next_row_id: int = 0
+    generation: int = 0
+    chunk_positions: Mapping[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def empty(cls, dimension: int, kind: StoreKind) -> Snapshot:
+        none = np.zeros(0, dtype=np.int64)
+        return cls({}, (), FaissStore(dimension, kind), Lexical(None, 0), none, none.astype(np.int32), none.astype(np.int32))
+
+    def chunk_of_rows(self, ids: np.ndarray) -> np.ndarray:
+        """Chunk positions of row ids (ids must be present)."""
+        return self.row_chunks[np.searchsorted(self.row_ids, ids)]
+
+    def rows_of_document(self, document_id: str) -> np.ndarray:
+        positions = [i for i, c in enumerate(self.chunks) if c.document_id == document_id]
+        return self.row_ids[np.isin(self.row_chunks, positions)]
+
+
+def lexical_text(chunk: Chunk) -> str:
+    """What BM25 indexes for a chunk: its body and the footnotes it carries."""
+    return "\n".join([chunk.text, *(n.text for n in chunk.footnotes)])
+
+
+# -- files ----------------------------------------------------------------------------------------
+
+
+def write(snapshot: Snapshot, directory: Path) -> None:
+    """Write a snapshot's files into ``directory`` (the manifest is the caller's)."""
+    docs = [_document_json(d) for d in snapshot.documents.values()]
+    (directory / "documents.json").write_text(json.dumps(docs, ensure_ascii=False))
+    notes = {d.id: {(n.start, n.end): i for i, n in enumerate(d.footnotes)} for d in snapshot.documents.values()}
+    chunks = [
+        [c.id, c.document_id, c.section, c.start, c.end, c.tokens, [notes[c.document_id][(n.start, n.end)] for n in c.footnotes]]
+        for c in snapshot.chunks
+    ]
+    (directory / "chunks.json").write_text(json.dumps(chunks, ensure_ascii=False))
+    np.save(directory / "row_ids.npy", snapshot.row_ids)
+    np.save(directory / "row_chunks.npy", snapshot.row_chunks)
+    np.save(directory / "row_notes.npy", snapshot.row_notes)
+    snapshot.vectors.save(directory / "vectors.faiss")
+    snapshot.lexical.save(directory / "lexical")
+
+
+def read(directory: Path, manifest: dict[str, Any]) -> Snapshot:
+    """Read the snapshot a verified manifest describes.
+
+    Raises:
+        IndexCorrupt: a file does not parse or does not agree with the others.
+    """
+    try:
+        documents = {d.id: d for d in (_document(raw) for raw in json.loads((directory / "documents.json").read_text()))}
+        chunks = []
+        for cid, doc_id, section, start, end, tokens, note_ids in json.loads((directory / "chunks.json").read_text()):
+            doc = documents[doc_id]
+            chunks.append(
+                Chunk(cid, doc_id, section, start, end, doc.source[start:end], tuple(doc.footnotes[i] for i in note_ids), tokens)
+            )
+        store = manifest["store"]
+        vectors = FaissStore.load(directory / "vectors.faiss", store["kind"], int(manifest["model"]["dimension"]))
+        lexical = Lexical.load(directory / "lexical")
+        row_ids = np.load(directory / "row_ids.npy")
+        row_chunks = np.load(directory / "row_chunks.npy")
+        row_notes = np.load(directory / "row_notes.npy")
+    except (OSError, ValueError, KeyError, IndexError, TypeError, RuntimeError) as exc:
+        raise IndexCorrupt(f"the index files in {directory} do not read back ({type(exc).__name__}: {exc}); rebuild the index") from None
+    if not (len(row_ids) == len(row_chunks) == len(row_notes) == len(vectors)) or lexical.size != len(chunks):
+        raise IndexCorrupt(f"the index files in {directory} disagree on their sizes; rebuild the index")
+    return Snapshot(
+        documents=documents,
+        chunks=tuple(chunks),
+        vectors=vectors,
+        lexical=lexical,
+        row_ids=row_ids,
+        row_chunks=row_chunks,
+        row_notes=row_notes,
+        next_row_id=int(manifest.get("next_row_id", 0)),
+        generation=int(manifest.get("generation", 0)),
+        chunk_positions={c.id: i for i, c in enumerate(chunks)},
+    )
+
+
+def _document_json(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "format": doc.format,
+        "source": doc.source,
+        "blocks": [[b.kind, b.start, b.end, b.level] for b in doc.blocks],
+        "sections": [[s.title, s.level, list(s.path), s.start, s.end] for s in doc.sections],
+        "footnotes": [[n.label, n.start, n.end, [[m.start, m.end] for m in n.markers]] for n in doc.footnotes],
+        "metadata": dict(doc.metadata),
+        "warnings": list(doc.warnings),
+    }
+
+
+def _document(raw: dict[str, Any]) -> Document:
+    source = raw["source"]
+    return Document(
+        id=raw["id"],
+        title=raw["title"],
+        source=source,
+        format=raw["format"],
+        blocks=tuple(Block(k, s, e, lv) for k, s, e, lv in raw["blocks"]),
+        sections=tuple(Section(t, lv, tuple(p), s, e) for t, lv, p, s, e in raw["sections"]),
+        footnotes=tuple(
+            Footnote(label, source[s:e], s, e, tuple(Span(a, b) for a, b in markers)) for label, s, e, markers in raw["footnotes"]
+        ),
+        metadata=dict(raw["metadata"]),
+        warnings=tuple(raw["warnings"]),
+    )

@@ -1,0 +1,47 @@
+"""Sentence spans that keep a flattened footnote marker with the sentence that cites it."""
+
+from __future__ import annotations
+
+import re
+
+from footnoted.types import Span
+
+# A sentence ends at . ! or ?, optionally followed by a closing quote or bracket and a marker
+# ("1991.1 It", "operations. 7 Moreover", "mines.[3] The"), before the capital of the next one.
+# Non-capturing groups only: langchain's splitter wraps separators in a group of its own.
+SENTENCE_BREAK = (
+    r"(?<=[.!?])\s+(?=[\"“‘(\[]?[A-Z0-9])"
+    r"|(?<=[.!?][\"”’)\]])\s+(?=[\"“‘(\[]?[A-Z0-9])"
+    r"|(?<=[.!?]\d)\s+(?=[\"“‘(\[]?[A-Z])"
+    r"|(?<=[.!?]\d\d)\s+(?=[\"“‘(\[]?[A-Z])"
+    r"|(?<=[.!?] \d)\s+(?=[\"“‘(\[]?[A-Z])"
+    r"|(?<=\])\s+(?=[\"“‘(]?[A-Z])"
+)
+_BREAK = re.compile(SENTENCE_BREAK + r"|\n\s*\n\s*|\n(?=\s*[•◦▪‣·∙○●■□–—*+-]\s)")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|St|No|Nos|pp|p|vol|art|Art|Inc|Ltd|Gen|Col|Lt|Sen|Rep|etc|cf|vs|e\.g|i\.e|Fig|Sec)\.)$"
+)
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Split ``text[start:end]`` into trimmed sentence spans (offsets into ``text``)."""
+    end = len(text) if end is None else end
+    out: list[Span] = []
+    begin = start
+    for m in _BREAK.finditer(text, start, end):
+        before = text[max(begin, m.start() - 12) : m.start()]
+        if "\n" not in m.group() and _ABBREVIATION.search(before):
+            continue
+        _append(text, begin, m.start(), out)
+        begin = m.end()
+    _append(text, begin, end, out)
+    return out
+
+
+def _append(text: str, start: int, end: int, out: list[Span]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Span(start, end))

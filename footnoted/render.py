@@ -1,0 +1,55 @@
+"""Results as plain JSON-ready dicts, in the shapes of the contract (CLI ``--json`` and HTTP alike)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from footnoted.types import Answer, Citation, Document, Footnote, Hit
+
+
+def footnote(note: Footnote) -> dict[str, Any]:
+    return {"label": note.label, "text": note.text, "start": note.start, "end": note.end}
+
+
+def citation(c: Citation) -> dict[str, Any]:
+    return {"document_id": c.document_id, "title": c.title, "section": c.section, "start": c.start, "end": c.end}
+
+
+def hit(h: Hit) -> dict[str, Any]:
+    return {
+        "rank": h.rank,
+        "score": round(h.score, 6),
+        "chunk_id": h.chunk.id,
+        "text": h.chunk.text,
+        "citation": citation(h.citation),
+        "footnotes": [footnote(n) for n in h.chunk.footnotes],
+    }
+
+
+def search(query: str, hits: list[Hit]) -> dict[str, Any]:
+    return {"query": query, "results": [hit(h) for h in hits]}
+
+
+def ask(answer: Answer) -> dict[str, Any]:
+    body = None
+    if answer.citation is not None:
+        body = {
+            "text": answer.text,
+            "citation": citation(answer.citation),
+            "footnotes": [footnote(n) for n in answer.footnotes],
+        }
+    return {"question": answer.question, "answer": body, "passages": [hit(h) for h in answer.passages]}
+
+
+def document_summary(doc: Document, chunks: int) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "format": doc.format,
+        "metadata": dict(doc.metadata),
+        "characters": len(doc.source),
+        "sections": len(doc.sections),
+        "footnotes": len(doc.footnotes),
+        "chunks": chunks,
+        "warnings": list(doc.warnings),
+    }

@@ -1,0 +1,57 @@
+"""Typed settings, read once at an entry point (``FOOTNOTED_*`` environment variables)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from platformdirs import user_data_dir
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything configurable, with the defaults a fresh install uses."""
+
+    model_config = SettingsConfigDict(env_prefix="FOOTNOTED_", extra="ignore")
+
+    home: Path = Field(default_factory=lambda: Path(user_data_dir("footnoted")))
+    """Per-user data: the bundled briefing's index and the exported ONNX model."""
+    index: Path | None = None
+    """The index directory; defaults to ``<home>/index``, built from the bundled briefing on first use."""
+    model_path: Path | None = None
+    """A local sentence-transformers model directory; defaults to the packaged all-MiniLM-L6-v2."""
+    encoder: Literal["onnx", "torch", "hash"] = "onnx"
+    """``onnx`` (the model exported once to onnxruntime; fast to start), ``torch`` (sentence-transformers)
+    or ``hash`` (a deterministic test encoder, not a language model)."""
+    threads: int = 0
+    """Threads for the encoder (0: all cores, at most 4)."""
+    chunk_tokens: int = 200
+    chunk_overlap: int = 32
+    vector_store: Literal["flat", "hnsw"] = "flat"
+    mode: Literal["dense", "lexical", "hybrid"] = "hybrid"
+    verify: bool = True
+    """Check every index file's checksum when loading."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    read_key: SecretStr | None = None
+    """API key for search and ask (``Authorization: Bearer`` or ``X-API-Key``); unset: open."""
+    admin_key: SecretStr | None = None
+    """API key for document changes; unset: open, but only to clients on this machine."""
+    allow_remote_writes: bool = False
+    """With no admin key, accept document changes from other machines too."""
+    cors_origins: list[str] = Field(default_factory=list)
+    max_upload_bytes: int = 10 * 1024 * 1024
+    max_question_chars: int = 2000
+    max_k: int = 50
+    batch_window_ms: float = 2.0
+    """How long a query waits for others to share one encoder call (0 turns micro-batching off)."""
+    max_batch: int = 32
+
+    def index_path(self) -> Path:
+        return self.index if self.index is not None else self.home / "index"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
