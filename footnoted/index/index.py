@@ -411,8 +411,6 @@ def _apply(
 
 
 def _manifest_fields(snap: Snapshot, encoder: Encoder, config: IndexConfig) -> dict[str, Any]:
-    from footnoted import __version__
-
     return {
         "model": {"id": encoder.model_id, "dimension": encoder.dimension, "max_tokens": encoder.max_tokens},
         "chunker": {"max_tokens": config.chunk.max_tokens, "overlap": config.chunk.overlap},
@@ -424,7 +422,7 @@ def _manifest_fields(snap: Snapshot, encoder: Encoder, config: IndexConfig) -> d
             "mode": config.mode,
             "answer_passages": config.answer_passages,
         },
-        "libraries": _library_versions(__version__),
+        "libraries": _library_versions(),
         "counts": {
             "documents": len(snap.documents),
             "chunks": len(snap.chunks),
@@ -435,11 +433,11 @@ def _manifest_fields(snap: Snapshot, encoder: Encoder, config: IndexConfig) -> d
     }
 
 
-def _library_versions(own: str) -> dict[str, str]:
+def _library_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
-    out = {"footnoted": own}
-    for name in ("faiss-cpu", "bm25s", "numpy", "onnxruntime", "tokenizers", "langchain-text-splitters"):
+    out = {}
+    for name in ("footnoted", "faiss-cpu", "bm25s", "numpy", "onnxruntime", "tokenizers", "langchain-text-splitters"):
         try:
             out[name] = version(name)
         except PackageNotFoundError:
