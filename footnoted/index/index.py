@@ -22,10 +22,11 @@ from footnoted.index.snapshot import BODY, Snapshot, lexical_text
 from footnoted.index.store import IndexDir, check_manifest, read_manifest, verify_files
 from footnoted.index.vectors import StoreKind
 from footnoted.ingest.chunk import ChunkSettings, Splitter, chunk
+from footnoted.ingest.sentences import sentences
 from footnoted.ingest.tokens import Tokenizer
-from footnoted.types import Answer, Chunk, Citation, Document, Hit, Span
+from footnoted.types import Answer, Chunk, Citation, Document, Footnote, Hit, Span
 
-FootnoteVectors = Literal["separate", "inline", "none"]
+FootnoteVectors = Literal["separate", "sentences", "inline", "none"]
 Progress = Callable[[int], None]
 
 
@@ -316,7 +317,9 @@ class Index:
             vectors[begin : begin + step] = encoding.encode(texts[begin : begin + step])
             if progress is not None:
                 progress(min(step, len(texts) - begin))
-        encoded = {(cid, note): vectors[i] for i, (cid, note, _) in enumerate(rows)}
+        encoded: dict[str, list[tuple[int, np.ndarray]]] = {}
+        for (cid, slot, _), vector in zip(rows, vectors, strict=True):
+            encoded.setdefault(cid, []).append((slot, vector))
         self._commit(_apply(snap, fresh, set(replaced), new_chunks, self.encoder.dimension, encoded))
         return replace(
             report, chunks=sum(len(c) for c in new_chunks.values()), encoded=encoding.encoded, reused=encoding.reused
@@ -335,7 +338,10 @@ class Index:
                 if self.config.footnote_vectors == "none":
                     continue
                 for slot, note in enumerate(c.footnotes):
-                    pieces = splitter.split(doc.source, Span(note.start, note.end))
+                    if self.config.footnote_vectors == "sentences":
+                        pieces = _note_sentences(doc.source, note, splitter)
+                    else:
+                        pieces = splitter.split(doc.source, Span(note.start, note.end))
                     rows.extend((c.id, slot, doc.source[p.start : p.end]) for p in pieces)
         return rows
 
@@ -352,6 +358,17 @@ class Index:
         self._snapshot = new
 
 
+def _note_sentences(source: str, note: Footnote, splitter: Splitter) -> list[Span]:
+    """A note cut into sentences, short ones ("Ibid.", "p. 6.") joined to the one before."""
+    spans: list[Span] = []
+    for sentence in sentences(source, note.start, note.end):
+        if spans and len(source[sentence.start : sentence.end].split()) < 6:
+            spans[-1] = Span(spans[-1].start, sentence.end)
+        else:
+            spans.append(sentence)
+    return [piece for span in spans for piece in splitter.split(source, span)]
+
+
 def _hit(snap: Snapshot, rank: int, position: int, score: float) -> Hit:
     c = snap.chunks[position]
     doc = snap.documents[c.document_id]
@@ -364,7 +381,7 @@ def _apply(
     remove: set[str],
     new_chunks: dict[str, list[Chunk]],
     dimension: int,
-    encoded: dict[tuple[str, int], np.ndarray] | None = None,
+    encoded: dict[str, list[tuple[int, np.ndarray]]] | None = None,
 ) -> Snapshot:
     """The snapshot after removing documents ``remove`` and adding ``add`` (a pure function)."""
     encoded = encoded or {}
@@ -386,8 +403,9 @@ def _apply(
         for c in new_chunks[doc.id]:
             position = len(chunks)
             chunks.append(c)
-            slots = sorted({slot for (cid, slot) in encoded if cid == c.id})
-            vecs = np.stack([encoded[(c.id, s)] for s in slots]) if slots else np.zeros((0, dimension), np.float32)
+            pairs = encoded.get(c.id, [])
+            slots = [slot for slot, _ in pairs]
+            vecs = np.stack([v for _, v in pairs]) if pairs else np.zeros((0, dimension), np.float32)
             ids = np.arange(next_id, next_id + len(slots), dtype=np.int64)
             next_id += len(slots)
             vectors.add(ids, vecs)

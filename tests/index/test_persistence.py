@@ -1,0 +1,240 @@
+"""An index on disk: round trips, incremental changes, clear errors, and crashes mid-write."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from footnoted.errors import DocumentNotFound, IndexCorrupt, IndexLocked, IndexMismatch, IndexNotFound
+from footnoted.index import HashEncoder, Index, IndexConfig
+from footnoted.index.store import IndexDir
+from footnoted.ingest import ChunkSettings, WordTokenizer, parse
+from footnoted.types import Document
+
+QUESTION = "How many antipersonnel mines does the United States stockpile?"
+
+
+def _open(path: Path, **kwargs: object) -> Index:
+    return Index.open(path, HashEncoder(), WordTokenizer(), **kwargs)  # type: ignore[arg-type]
+
+
+def _other(text: str = "Second report\n\nThe clearance of Kuwait took years and cost lives.[1]\n\n[1] A note.\n") -> Document:
+    return parse(text, name="second.txt")
+
+
+def test_round_trip_gives_identical_results(tmp_path: Path, briefing: Document) -> None:
+    index = _open(tmp_path / "ix")
+    index.add([briefing, _other()])
+    before = [(h.chunk.id, h.score, h.citation) for h in index.search(QUESTION, 5)]
+    reopened = _open(tmp_path / "ix", create=False)
+    after = [(h.chunk.id, h.score, h.citation) for h in reopened.search(QUESTION, 5)]
+    assert after == before
+    assert reopened.snapshot.chunks == index.snapshot.chunks
+    assert reopened.documents[briefing.id].footnotes == briefing.footnotes
+
+
+def test_results_quote_their_source_exactly(hash_index: Index) -> None:
+    for hit in hash_index.search(QUESTION, 10):
+        source = hash_index.documents[hit.citation.document_id].source
+        assert hit.chunk.text == source[hit.citation.start : hit.citation.end]
+        for note in hit.chunk.footnotes:
+            assert note.text == source[note.start : note.end]
+    answer = hash_index.ask(QUESTION)
+    assert answer.citation is not None
+    source = hash_index.documents[answer.citation.document_id].source
+    assert answer.text == source[answer.citation.start : answer.citation.end]
+
+
+def test_incremental_add_replace_remove(tmp_path: Path, briefing: Document) -> None:
+    index = _open(tmp_path / "ix")
+    first = index.add([briefing])
+    assert first.added == (briefing.id,)
+    assert first.encoded > 0
+    again = index.add([briefing])
+    assert again.unchanged == (briefing.id,)
+    assert again.encoded == 0
+    assert index.snapshot.generation == 1, "an unchanged document must not write a generation"
+
+    index.add([_other()])
+    assert set(index.documents) == {briefing.id, "second"}
+    changed = _other("Second report\n\nA wholly new text about demining in Angola.\n")
+    report = index.add([changed])
+    assert report.replaced == ("second",)
+    assert all("Kuwait took years" not in c.text for c in index.snapshot.chunks)
+    assert any("Angola" in c.text for c in index.snapshot.chunks)
+
+    index.remove("second")
+    assert set(index.documents) == {briefing.id}
+    assert {c.document_id for c in index.snapshot.chunks} == {briefing.id}
+    assert len(index.snapshot.vectors) == len(index.snapshot.row_ids)
+    with pytest.raises(DocumentNotFound):
+        index.remove("second")
+    assert set(_open(tmp_path / "ix").documents) == {briefing.id}
+
+
+def test_re_ingest_after_removal_reuses_the_embedding_cache(tmp_path: Path, briefing: Document) -> None:
+    index = _open(tmp_path / "ix")
+    index.add([briefing])
+    index.remove(briefing.id)
+    report = index.add([briefing])
+    assert report.encoded == 0
+    assert report.reused > 0
+
+
+def test_document_filter(tmp_path: Path, briefing: Document) -> None:
+    index = _open(tmp_path / "ix")
+    index.add([briefing, _other()])
+    hits = index.search("Kuwait", 10, document_ids=["second"])
+    assert hits
+    assert {h.chunk.document_id for h in hits} == {"second"}
+    with pytest.raises(DocumentNotFound):
+        index.search("Kuwait", 3, document_ids=["nope"])
+
+
+def test_missing_index_is_not_found(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotFound, match="footnoted ingest"):
+        _open(tmp_path / "nothing", create=False)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("format_version", 99, "format version 99"),
+        ("model", {"id": "other-model@123", "dimension": 256}, "built with model 'other-model@123'"),
+        ("model", {"id": "hash-256", "dimension": 128}, "128-dimensional"),
+    ],
+)
+def test_manifest_mismatch_is_refused(tmp_path: Path, briefing: Document, field: str, value: object, message: str) -> None:
+    _open(tmp_path / "ix").add([briefing])
+    manifest_file = IndexDir(tmp_path / "ix").current() / "manifest.json"
+    manifest = json.loads(manifest_file.read_text())
+    manifest[field] = value
+    manifest_file.write_text(json.dumps(manifest))
+    with pytest.raises(IndexMismatch, match=message) as err:
+        _open(tmp_path / "ix")
+    assert "rebuild" in str(err.value)
+
+
+@pytest.mark.parametrize("victim", ["vectors.faiss", "chunks.json", "documents.json", "row_ids.npy"])
+@pytest.mark.parametrize("damage", ["truncate", "flip"])
+def test_corrupted_files_are_detected(tmp_path: Path, briefing: Document, victim: str, damage: str) -> None:
+    _open(tmp_path / "ix").add([briefing])
+    path = IndexDir(tmp_path / "ix").current() / victim
+    data = bytearray(path.read_bytes())
+    if damage == "truncate":
+        data = data[: len(data) // 2]
+    else:
+        data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    with pytest.raises(IndexCorrupt, match=victim):
+        _open(tmp_path / "ix")
+
+
+def test_a_second_writer_is_refused(tmp_path: Path, briefing: Document) -> None:
+    index = _open(tmp_path / "ix")
+    index.add([briefing])
+    with IndexDir(tmp_path / "ix").write_lock(), pytest.raises(IndexLocked, match="another process"):
+        # flock is per open file: a second handle in this process stands in for a second process.
+        index.add([_other()])
+    assert set(_open(tmp_path / "ix").documents) == {briefing.id}
+
+
+def test_writes_from_another_process_are_picked_up(tmp_path: Path, briefing: Document) -> None:
+    a = _open(tmp_path / "ix")
+    a.add([briefing])
+    b = _open(tmp_path / "ix")
+    b.add([_other()])
+    a.add([parse("Third\n\nAnother report on demining.\n", name="third.txt")])
+    assert set(_open(tmp_path / "ix").documents) == {briefing.id, "second", "third"}
+
+
+def test_concurrent_searches_during_writes_see_whole_generations(tmp_path: Path, briefing: Document) -> None:
+    index = _open(tmp_path / "ix", config=IndexConfig(chunk=ChunkSettings(max_tokens=64, overlap=8)))
+    index.add([briefing])
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def reader() -> None:
+        while not done.is_set():
+            try:
+                snap = index.snapshot
+                for hit in index.search(QUESTION, 5):
+                    assert hit.chunk.document_id in snap.documents or hit.chunk.document_id in index.documents
+            except BaseException as exc:
+                errors.append(exc)
+                return
+
+    threads = [threading.Thread(target=reader) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for i in range(5):
+        index.add([_other(f"Report {i}\n\nText number {i} about mines and stockpiles.\n")])
+        index.remove("second")
+    done.set()
+    for t in threads:
+        t.join()
+    assert not errors
+
+
+_CRASH_CHILD = textwrap.dedent(
+    """
+    import os, sys, time
+    from footnoted.index import HashEncoder, Index
+    from footnoted.index import store
+    from footnoted.ingest import WordTokenizer, parse
+
+    phase = sys.argv[2]
+
+    def stall(*args, **kwargs):
+        print("STALLED", flush=True)
+        time.sleep(60)
+
+    if phase == "files":
+        real = store._fsync_tree
+        def slow(root):
+            real(root)
+            stall()
+        store._fsync_tree = slow
+    elif phase == "pointer":
+        real_replace = os.replace
+        def slow_replace(a, b):
+            if str(b).endswith("CURRENT"):
+                stall()
+            real_replace(a, b)
+        os.replace = slow_replace
+    index = Index.open(sys.argv[1], HashEncoder(), WordTokenizer())
+    index.add([parse("New report\\n\\nA new text that must not appear half-written.\\n", name="new.txt")])
+    """
+)
+
+
+@pytest.mark.parametrize("phase", ["files", "pointer"])
+def test_a_crash_mid_commit_leaves_the_old_generation(tmp_path: Path, briefing: Document, phase: str) -> None:
+    index = _open(tmp_path / "ix")
+    index.add([briefing])
+    before = [h.chunk.id for h in index.search(QUESTION, 5)]
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CRASH_CHILD, str(tmp_path / "ix"), phase],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+    )
+    assert child.stdout is not None
+    assert child.stdout.readline().strip() == "STALLED"
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    child.stdout.close()
+    reopened = _open(tmp_path / "ix", create=False)
+    assert set(reopened.documents) == {briefing.id}
+    assert [h.chunk.id for h in reopened.search(QUESTION, 5)] == before
+    # The next writer sweeps the debris and commits normally.
+    reopened.add([_other()])
+    assert set(_open(tmp_path / "ix").documents) == {briefing.id, "second"}
