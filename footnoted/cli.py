@@ -206,6 +206,40 @@ def info(index: IndexOption = None, as_json: JsonOption = False) -> None:
         typer.echo(f"  {d['id']}: {d['title']} ({d['chunks']} chunks, {d['footnotes']} footnotes)")
 
 
+@app.command()
+def serve(
+    index: IndexOption = None,
+    host: Annotated[str | None, typer.Option("--host", help="Address to listen on (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="Port (default 8000).")] = None,
+) -> None:
+    """Serve the HTTP API and the web page (building the briefing's index first if needed)."""
+    import logging
+
+    import uvicorn
+
+    from footnoted.api.app import create_app
+
+    settings = _settings()
+    updates: dict[str, Any] = {}
+    if index is not None:
+        updates["index"] = index
+    if host is not None:
+        updates["host"] = host
+    if port is not None:
+        updates["port"] = port
+    settings = settings.model_copy(update=updates)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    remote = settings.host not in ("127.0.0.1", "localhost", "::1")
+    if remote and not (settings.read_key or settings.admin_key or settings.allow_remote):
+        typer.echo(
+            "footnoted: note: no API keys are set, so only clients on this machine will be answered "
+            "(set FOOTNOTED_READ_KEY / FOOTNOTED_ADMIN_KEY, or FOOTNOTED_ALLOW_REMOTE=1)",
+            err=True,
+        )
+    typer.echo(f"footnoted: serving http://{settings.host}:{settings.port}/ (index: {settings.index_path()})", err=True)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning", access_log=False)
+
+
 def _mode(mode: str | None) -> Any:
     if mode is not None and mode not in ("dense", "lexical", "hybrid"):
         _fail(f"--mode must be dense, lexical or hybrid, not {mode!r}", 2)

@@ -39,8 +39,8 @@ class Settings(BaseSettings):
     """API key for search and ask (``Authorization: Bearer`` or ``X-API-Key``); unset: open."""
     admin_key: SecretStr | None = None
     """API key for document changes; unset: open, but only to clients on this machine."""
-    allow_remote_writes: bool = False
-    """With no admin key, accept document changes from other machines too."""
+    allow_remote: bool = False
+    """Accept requests from other machines for actions that have no key configured."""
     cors_origins: list[str] = Field(default_factory=list)
     max_upload_bytes: int = 10 * 1024 * 1024
     max_question_chars: int = 2000

@@ -1,0 +1,403 @@
+"""The HTTP service: search, ask, documents, health and metrics, and the web page at ``/``.
+
+The index loads in a background thread when the app starts (``/readyz`` turns 200 when it is
+ready). Handlers that encode or search are plain ``def`` functions, so they run in the
+threadpool and never block the event loop; concurrent questions share encoder calls through
+the micro-batcher.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from footnoted import errors, render
+from footnoted.api import schemas
+from footnoted.api.metrics import Metrics, make_metrics
+from footnoted.api.middleware import RequestContext
+from footnoted.api.security import Forbidden, Unauthorized, check
+from footnoted.index import Encoder, Index
+from footnoted.index.batching import BatchingEncoder
+from footnoted.index.encoder import Kind
+from footnoted.index.load import make_encoder, open_index
+from footnoted.ingest import parse
+from footnoted.ingest.read import document_id
+from footnoted.ingest.tokens import Tokenizer
+from footnoted.settings import Settings
+
+log = logging.getLogger("footnoted.api")
+
+STATUS: list[tuple[type[Exception], int, str]] = [
+    (Unauthorized, 401, "unauthorized"),
+    (Forbidden, 403, "forbidden"),
+    (errors.UnsupportedFormat, 415, "unsupported_media_type"),
+    (errors.DocumentTooLarge, 413, "too_large"),
+    (errors.IngestError, 400, "bad_document"),
+    (errors.DocumentNotFound, 404, "not_found"),
+    (errors.InvalidQuery, 422, "invalid_query"),
+    (errors.IndexLocked, 409, "busy"),
+    (errors.IndexNotFound, 503, "index_unavailable"),
+    (errors.IndexMismatch, 503, "index_unavailable"),
+    (errors.IndexCorrupt, 503, "index_unavailable"),
+    (errors.EncoderError, 503, "model_unavailable"),
+    (errors.FootnotedError, 400, "bad_request"),
+]
+_EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html"}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": schemas.ErrorOut} for code in (400, 401, 403, 404, 413, 415, 422, 503)
+}
+
+
+class NotReady(errors.FootnotedError):
+    """The index is still loading (503)."""
+
+
+class _TimedEncoder:
+    """Records the time of every encoder call in the metrics."""
+
+    def __init__(self, inner: Encoder, metrics: Metrics) -> None:
+        self.inner = inner
+        self.model_id = inner.model_id
+        self.dimension = inner.dimension
+        self.max_tokens = inner.max_tokens
+        self._metrics = metrics
+
+    def encode(self, texts: Sequence[str], kind: Kind = "passage") -> np.ndarray:
+        started = time.perf_counter()
+        try:
+            return self.inner.encode(texts, kind)
+        finally:
+            if kind == "query":
+                self._metrics.encode.observe(time.perf_counter() - started)
+
+
+class _State:
+    """What the app holds: settings, metrics and (once loaded) the index."""
+
+    def __init__(self, settings: Settings, metrics: Metrics) -> None:
+        self.settings = settings
+        self.metrics = metrics
+        self.index: Index | None = None
+        self.load_error: str | None = None
+        self.batcher: BatchingEncoder | None = None
+
+    def load(self, encoder: tuple[Encoder, Tokenizer] | None) -> None:
+        try:
+            enc, tokenizer = encoder or make_encoder(self.settings)
+            timed: Encoder = _TimedEncoder(enc, self.metrics)
+            if self.settings.batch_window_ms > 0:
+                self.batcher = BatchingEncoder(
+                    timed, window=self.settings.batch_window_ms / 1000, max_batch=self.settings.max_batch
+                )
+                timed = self.batcher
+            self.index = open_index(self.settings, encoder=(timed, tokenizer))
+            log.info('{"event": "ready", "index": "%s", "documents": %d}', self.index.path, len(self.index.documents))
+        except errors.FootnotedError as exc:
+            self.load_error = str(exc)
+            log.error('{"event": "load_failed", "error": "%s"}', type(exc).__name__)
+
+
+def get_index(request: Request) -> Index:
+    """The app's index; 503 while it is still loading."""
+    state: _State = request.app.state.footnoted
+    if state.index is None:
+        raise NotReady(state.load_error or "the index is still loading; try again shortly (see /readyz)")
+    return state.index
+
+
+IndexDep = Annotated[Index, Depends(get_index)]
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    index: Index | None = None,
+    encoder: tuple[Encoder, Tokenizer] | None = None,
+) -> FastAPI:
+    """The application. Pass ``index`` to serve one already open (tests), else it loads from settings."""
+    settings = settings or Settings()
+    state = _State(settings, make_metrics())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        loader = None
+        if index is not None:
+            state.index = index
+        else:
+            loader = threading.Thread(target=state.load, args=(encoder,), name="footnoted-index-loader", daemon=True)
+            loader.start()
+        yield
+        if loader is not None:
+            loader.join(timeout=60)
+        if state.batcher is not None:
+            state.batcher.close()
+
+    app = FastAPI(
+        title="footnoted",
+        version=_version(),
+        summary="Answers from footnoted documents, with exact citations and the footnotes each passage cites.",
+        lifespan=lifespan,
+        responses=_ERRORS,
+    )
+    app.state.footnoted = state
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"])
+    # Multipart framing adds a little to the file's own size.
+    app.add_middleware(
+        RequestContext, max_body=settings.max_upload_bytes + 64 * 1024, stated_limit=settings.max_upload_bytes, metrics=state.metrics
+    )
+    _handlers(app)
+    _routes(app, state)
+    return app
+
+
+def _version() -> str:
+    from importlib.metadata import version
+
+    return version("footnoted")
+
+
+def _error(request: Request, status: int, code: str, message: str, details: list[dict[str, Any]] | None = None) -> JSONResponse:
+    body = schemas.ErrorOut(
+        error=schemas.ErrorBody(code=code, message=message, request_id=request.scope.get("state", {}).get("request_id"), details=details)
+    )
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status)
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(errors.FootnotedError)
+    async def footnoted_error(request: Request, exc: errors.FootnotedError) -> JSONResponse:
+        if isinstance(exc, NotReady):
+            return _error(request, 503, "not_ready", str(exc))
+        status, code = next((s, c) for t, s, c in STATUS if isinstance(exc, t))
+        return _error(request, status, code, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()]
+        first = details[0] if details else {"loc": [], "msg": "invalid request"}
+        where = ".".join(str(p) for p in first["loc"] if p != "body")
+        return _error(request, 422, "invalid_request", f"{where}: {first['msg']}" if where else str(first["msg"]), details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}
+        return _error(request, exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return _error(request, 500, "internal", "an internal error occurred; it has been logged")
+
+
+def _routes(app: FastAPI, state: _State) -> None:
+    settings = state.settings
+
+    def authorize(level: Literal["read", "admin"]) -> Any:
+        def dependency(request: Request) -> None:
+            check(
+                request,
+                level,
+                read_key=settings.read_key,
+                admin_key=settings.admin_key,
+                allow_remote=settings.allow_remote,
+            )
+
+        return Depends(dependency)
+
+    read = [authorize("read")]
+    admin = [authorize("admin")]
+
+    def limits(question: str, k: int) -> None:
+        if len(question) > settings.max_question_chars:
+            raise errors.InvalidQuery(f"the question is {len(question)} characters long; the limit is {settings.max_question_chars}")
+        if k > settings.max_k:
+            raise errors.InvalidQuery(f"k must be between 1 and {settings.max_k}, not {k}")
+        if not question.strip():
+            raise errors.InvalidQuery("the question is empty")
+
+    @app.post("/v1/search", response_model=schemas.SearchResponse, dependencies=read, tags=["questions"])
+    def search(body: schemas.SearchRequest, index: IndexDep) -> dict[str, Any]:
+        """The passages that best answer a question, each with its exact citation and footnotes."""
+        limits(body.query, body.k)
+        return render.search(body.query, index.search(body.query, body.k, mode=body.mode, document_ids=body.documents))
+
+    @app.post("/v1/ask", response_model=schemas.AskResponse, dependencies=read, tags=["questions"])
+    def ask(body: schemas.AskRequest, index: IndexDep) -> dict[str, Any]:
+        """The best evidence sentence(s) for a question, with the passages it was drawn from."""
+        limits(body.question, body.k)
+        return render.ask(index.ask(body.question, body.k, mode=body.mode, document_ids=body.documents))
+
+    @app.get("/v1/documents", response_model=schemas.DocumentList, dependencies=read, tags=["documents"])
+    def list_documents(index: IndexDep) -> dict[str, Any]:
+        """Every document in the index."""
+        counts = _chunk_counts(index)
+        return {"documents": [render.document_summary(d, counts.get(d.id, 0)) for d in index.documents.values()]}
+
+    @app.get("/v1/documents/{doc_id}", response_model=schemas.DocumentOut, dependencies=read, tags=["documents"])
+    def get_document(doc_id: Annotated[str, _path_id()], index: IndexDep) -> dict[str, Any]:
+        """A document's metadata, with its footnote and chunk counts."""
+        return render.document_summary(index.document(doc_id), _chunk_counts(index).get(doc_id, 0))
+
+    @app.get("/v1/documents/{doc_id}/source", response_model=schemas.SourceOut, dependencies=read, tags=["documents"])
+    def get_source(doc_id: Annotated[str, _path_id()], index: IndexDep) -> dict[str, Any]:
+        """A document's whole source text and footnotes, so any citation can be checked."""
+        doc = index.document(doc_id)
+        return {"id": doc.id, "title": doc.title, "text": doc.source, "footnotes": [render.footnote(n) for n in doc.footnotes]}
+
+    @app.post(
+        "/v1/documents",
+        status_code=201,
+        response_model=schemas.IngestOut,
+        dependencies=admin,
+        tags=["documents"],
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": schemas.DocumentIn.model_json_schema()},
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["file"],
+                            "properties": {
+                                "file": {"type": "string", "format": "binary"},
+                                "id": {"type": "string", "pattern": schemas.DOCUMENT_ID},
+                                "title": {"type": "string"},
+                            },
+                        }
+                    },
+                },
+            }
+        },
+    )
+    async def add_document(request: Request, index: IndexDep) -> dict[str, Any]:
+        """Add a document (a file upload, or JSON ``{title, text}``); a changed one replaces its old version."""
+        data, name, fmt, doc_id, title = await _read_upload(request, settings)
+        return await run_in_threadpool(_ingest, index, data, name, fmt, doc_id, title)
+
+    @app.delete("/v1/documents/{doc_id}", response_model=schemas.Deleted, dependencies=admin, tags=["documents"])
+    def delete_document(doc_id: Annotated[str, _path_id()], index: IndexDep) -> dict[str, str]:
+        """Remove a document and its passages."""
+        index.remove(doc_id)
+        return {"deleted": doc_id}
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz() -> dict[str, str]:
+        """The process is alive."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["operations"], responses={503: {"model": schemas.ErrorOut}})
+    def readyz(request: Request) -> Any:
+        """The index is loaded and questions can be answered."""
+        if state.index is None:
+            return _error(request, 503, "not_ready", state.load_error or "the index is still loading")
+        return {"status": "ready", "documents": len(state.index.documents), "generation": state.index.snapshot.generation}
+
+    @app.get("/metrics", tags=["operations"], response_class=Response)
+    def metrics() -> Response:
+        """Prometheus metrics: requests and latencies by route, index size, encode time."""
+        if state.index is not None:
+            snap = state.index.snapshot
+            state.metrics.documents.set(len(snap.documents))
+            state.metrics.chunks.set(len(snap.chunks))
+            state.metrics.vectors.set(len(snap.row_ids))
+        return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+    static = resources.files("footnoted.api") / "static"
+    page = (static / "index.html").read_text(encoding="utf-8") if (static / "index.html").is_file() else ""
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home() -> HTMLResponse:
+        return HTMLResponse(page, headers=_PAGE_HEADERS)
+
+    app.mount("/static", StaticFiles(directory=str(Path(str(static)))), name="static")
+
+
+_PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def _path_id() -> Any:
+    from fastapi import Path as PathParam
+
+    return PathParam(pattern=schemas.DOCUMENT_ID, description="A document id.")
+
+
+def _chunk_counts(index: Index) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for c in index.snapshot.chunks:
+        counts[c.document_id] = counts.get(c.document_id, 0) + 1
+    return counts
+
+
+async def _read_upload(request: Request, settings: Settings) -> tuple[bytes, str, str | None, str | None, str | None]:
+    """(bytes, file name, format, id, title) from a JSON body or a multipart upload."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/json":
+        try:
+            doc = schemas.DocumentIn.model_validate_json(await request.body())
+        except ValidationError as exc:
+            raise RequestValidationError(exc.errors(include_input=False)) from None
+        base = doc.id or document_id(doc.title or "document")
+        return doc.text.encode("utf-8"), base + _EXTENSIONS[doc.format], doc.format, doc.id, doc.title
+    if kind == "multipart/form-data":
+        form = await request.form(max_files=1, max_fields=8)
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise errors.IngestError("the upload has no file part named 'file'")
+        data = await upload.read()
+        if len(data) > settings.max_upload_bytes:
+            raise errors.DocumentTooLarge(f"the file is larger than {settings.max_upload_bytes} bytes")
+        name = Path(upload.filename or "upload").name
+        doc_id = form.get("id")
+        title = form.get("title")
+        if isinstance(doc_id, str) and doc_id:
+            import re
+
+            if not re.match(schemas.DOCUMENT_ID, doc_id):
+                raise errors.IngestError(f"invalid document id {doc_id[:40]!r}: use letters, digits, '.', '_' and '-'")
+        return (
+            data,
+            name,
+            None,
+            doc_id if isinstance(doc_id, str) and doc_id else None,
+            title if isinstance(title, str) and title else None,
+        )
+    raise errors.UnsupportedFormat("send the document as application/json {title, text} or as a multipart/form-data file upload")
+
+
+def _ingest(index: Index, data: bytes, name: str, fmt: str | None, doc_id: str | None, title: str | None) -> dict[str, Any]:
+    doc = parse(data, name=name, fmt=fmt, doc_id=doc_id, title=title)
+    report = index.add([doc])
+    status = "added" if doc.id in report.added else "replaced" if doc.id in report.replaced else "unchanged"
+    stored = index.document(doc.id)
+    chunks = _chunk_counts(index).get(doc.id, 0)
+    return {
+        "document": render.document_summary(stored, chunks),
+        "status": status,
+        "chunks": chunks,
+        "encoded": report.encoded,
+        "reused": report.reused,
+    }

@@ -1,0 +1,111 @@
+"""Request ids, the body size limit, structured access logs and request metrics (pure ASGI)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import uuid
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from footnoted.api.metrics import Metrics
+
+log = logging.getLogger("footnoted.access")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def error_body(status: int, code: str, message: str, request_id: str | None) -> bytes:
+    return json.dumps({"error": {"code": code, "message": message, "request_id": request_id}}).encode()
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class RequestContext:
+    """Tags each request with an id (echoed as ``X-Request-ID``), enforces the body limit, logs it."""
+
+    def __init__(self, app: ASGIApp, *, max_body: int, stated_limit: int, metrics: Metrics) -> None:
+        self.app = app
+        self.max_body = max_body
+        self.stated_limit = stated_limit
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        given = headers.get("x-request-id", "")
+        request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status = 500
+        sent_start = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, sent_start
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                sent_start = True
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        length = headers.get("content-length", "")
+        if length.isdigit() and int(length) > self.max_body:
+            await self._reject(send_with_id, request_id)
+            self._record(scope, status, started, request_id)
+            return
+
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    raise _TooLarge
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send_with_id)
+        except _TooLarge:
+            if not sent_start:
+                await self._reject(send_with_id, request_id)
+        self._record(scope, status, started, request_id)
+
+    async def _reject(self, send: Any, request_id: str) -> None:
+        body = error_body(413, "too_large", f"the request body is larger than the limit of {self.stated_limit} bytes", request_id)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+    def _record(self, scope: Scope, status: int, started: float, request_id: str) -> None:
+        elapsed = time.perf_counter() - started
+        route = getattr(scope.get("route"), "path", None) or "unmatched"
+        self.metrics.requests.labels(route, scope["method"], str(status)).inc()
+        self.metrics.latency.labels(route).observe(elapsed)
+        log.info(
+            json.dumps(
+                {
+                    "event": "request",
+                    "request_id": request_id,
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "route": route,
+                    "status": status,
+                    "ms": round(elapsed * 1000, 2),
+                    "client": (scope.get("client") or ("", 0))[0],
+                }
+            )
+        )

@@ -1,0 +1,155 @@
+"""HTTP request and response bodies. Built from the core types at the edge, never passed inward."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DOCUMENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+ModeName = Literal["dense", "lexical", "hybrid"]
+
+_EXAMPLE_NOTE = {
+    "label": "3",
+    "text": "Included in this stockpile are 2.8 million non-self-destructing landmines. …",
+    "start": 4566,
+    "end": 4956,
+}
+_EXAMPLE_CITATION = {
+    "document_id": "back-in-business-2005",
+    "title": "Back in Business? U.S. Landmine Production and Exports",
+    "section": "",
+    "start": 1658,
+    "end": 2208,
+}
+
+
+class SearchRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"query": "How many mines does the US stockpile?", "k": 3}]},
+    )
+
+    query: str = Field(min_length=1, description="A question in plain language.")
+    k: int = Field(5, ge=1, description="How many passages (at most the server's limit, 50 by default).")
+    mode: ModeName | None = Field(None, description="dense, lexical or hybrid (the index's default).")
+    documents: list[str] | None = Field(None, description="Only search these document ids.")
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"question": "How many mines does the US stockpile?"}]},
+    )
+
+    question: str = Field(min_length=1, description="A question in plain language.")
+    k: int = Field(5, ge=1, description="How many passages to return with the answer.")
+    mode: ModeName | None = None
+    documents: list[str] | None = None
+
+
+class FootnoteOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE_NOTE]})
+
+    label: str
+    text: str = Field(description="Exactly source[start:end].")
+    start: int
+    end: int
+
+
+class CitationOut(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE_CITATION]})
+
+    document_id: str
+    title: str
+    section: str
+    start: int
+    end: int
+
+
+class ResultOut(BaseModel):
+    rank: int
+    score: float
+    chunk_id: str
+    text: str = Field(description="Exactly source[citation.start:citation.end].")
+    citation: CitationOut
+    footnotes: list[FootnoteOut]
+
+
+class SearchResponse(BaseModel):
+    query: str
+    results: list[ResultOut]
+
+
+class AnswerOut(BaseModel):
+    text: str = Field(description="The evidence sentence(s), exactly source[citation.start:citation.end].")
+    citation: CitationOut
+    footnotes: list[FootnoteOut]
+
+
+class AskResponse(BaseModel):
+    question: str
+    answer: AnswerOut | None
+    passages: list[ResultOut]
+
+
+class DocumentIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"title": "Field notes", "text": "A claim.[1]\n\n[1] Its source.", "format": "text"}]
+        },
+    )
+
+    text: str = Field(min_length=1)
+    title: str | None = Field(None, max_length=500)
+    id: str | None = Field(None, pattern=DOCUMENT_ID, description="Document id; derived from the title when absent.")
+    format: Literal["text", "markdown", "html"] = "text"
+
+
+class DocumentOut(BaseModel):
+    id: str
+    title: str
+    format: str
+    metadata: dict[str, str]
+    characters: int
+    sections: int
+    footnotes: int
+    chunks: int
+    warnings: list[str]
+
+
+class DocumentList(BaseModel):
+    documents: list[DocumentOut]
+
+
+class IngestOut(BaseModel):
+    document: DocumentOut
+    status: Literal["added", "replaced", "unchanged"]
+    chunks: int
+    encoded: int
+    reused: int
+
+
+class SourceOut(BaseModel):
+    id: str
+    title: str
+    text: str = Field(description="The document's whole source text; every span indexes into it.")
+    footnotes: list[FootnoteOut]
+
+
+class Deleted(BaseModel):
+    deleted: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    request_id: str | None = None
+    details: list[dict[str, Any]] | None = None
+
+
+class ErrorOut(BaseModel):
+    """Every error the API returns has this shape."""
+
+    error: ErrorBody

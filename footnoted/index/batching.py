@@ -1,0 +1,81 @@
+"""Micro-batching: questions that arrive together are encoded in one model call.
+
+A model call on a batch of 16 short questions costs little more than a call on one, so under
+concurrent load the first caller waits up to ``window`` seconds for company, then one worker
+thread encodes everything queued and hands each caller its row.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+
+import numpy as np
+
+from footnoted.index.encoder import Encoder, Kind
+
+
+@dataclass(frozen=True, slots=True)
+class _Request:
+    text: str
+    future: Future[np.ndarray]
+
+
+class BatchingEncoder:
+    """Wraps an encoder; single-text query calls from many threads are batched together."""
+
+    def __init__(self, encoder: Encoder, *, window: float = 0.002, max_batch: int = 32) -> None:
+        self.inner = encoder
+        self.model_id = encoder.model_id
+        self.dimension = encoder.dimension
+        self.max_tokens = encoder.max_tokens
+        self.window = window
+        self.max_batch = max_batch
+        self.batches = 0
+        self.batched_texts = 0
+        self._queue: queue.Queue[_Request | None] = queue.Queue()
+        self._worker = threading.Thread(target=self._run, name="footnoted-query-batcher", daemon=True)
+        self._worker.start()
+
+    def encode(self, texts: Sequence[str], kind: Kind = "passage") -> np.ndarray:
+        if kind != "query" or len(texts) != 1:
+            return self.inner.encode(texts, kind)
+        request = _Request(texts[0], Future())
+        self._queue.put(request)
+        return request.future.result()[None, :]
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._worker.join(timeout=5)
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            deadline = time.monotonic() + self.window
+            while len(batch) < self.max_batch:
+                remaining = deadline - time.monotonic()
+                try:
+                    item = self._queue.get(timeout=max(remaining, 0)) if remaining > 0 else self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._queue.put(None)
+                    break
+                batch.append(item)
+            try:
+                vectors = self.inner.encode([r.text for r in batch], "query")
+            except BaseException as exc:  # every waiting caller gets the error, none hangs
+                for r in batch:
+                    r.future.set_exception(exc)
+                continue
+            self.batches += 1
+            self.batched_texts += len(batch)
+            for r, vector in zip(batch, vectors, strict=True):
+                r.future.set_result(vector)
