@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     """Per-user data: the bundled briefing's index and the exported ONNX model."""
     index: Path | None = None
     """The index directory; defaults to ``<home>/index``, built from the bundled briefing on first use."""
+    model_cache: Path | None = None
+    """Where the ONNX export of the model is kept; defaults to ``<home>/models``."""
     model_path: Path | None = None
     """A local sentence-transformers model directory; defaults to the packaged all-MiniLM-L6-v2."""
     encoder: Literal["onnx", "torch", "hash"] = "onnx"
@@ -54,4 +56,4 @@ class Settings(BaseSettings):
 
     @property
     def models_dir(self) -> Path:
-        return self.home / "models"
+        return self.model_cache if self.model_cache is not None else self.home / "models"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from footnoted.index import Encoder, HashEncoder, Index, make_encoder
 from footnoted.ingest import ModelTokenizer, Tokenizer, WordTokenizer
 from footnoted.settings import Settings
 from footnoted.types import Document
+from tests.server import Server, start_server
 
 DATA = Path(__file__).parent / "data"
 
@@ -50,3 +52,11 @@ def hash_index(briefing: Document) -> Index:
     index = Index.memory(HashEncoder(), WordTokenizer())
     index.add([briefing])
     return index
+
+
+@pytest.fixture(scope="session")
+def server(real_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A real uvicorn server with the real model, serving the bundled briefing (read-only tests)."""
+    running = start_server(tmp_path_factory.mktemp("server-home"), real_home / "models")
+    yield running
+    running.stop()

@@ -8,6 +8,7 @@ the micro-batcher.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -107,11 +108,11 @@ class _State:
                     timed, window=self.settings.batch_window_ms / 1000, max_batch=self.settings.max_batch
                 )
                 timed = self.batcher
-            self.index = open_index(self.settings, encoder=(timed, tokenizer))
+            self.index = open_index(self.settings, encoder=(timed, tokenizer), create=True)
             log.info('{"event": "ready", "index": "%s", "documents": %d}', self.index.path, len(self.index.documents))
         except errors.FootnotedError as exc:
             self.load_error = str(exc)
-            log.error('{"event": "load_failed", "error": "%s"}', type(exc).__name__)
+            log.error(json.dumps({"event": "load_failed", "error": type(exc).__name__, "message": str(exc)}))
 
 
 def get_index(request: Request) -> Index:

@@ -112,7 +112,7 @@ def read_set(text: str, documents: Mapping[str, Document], *, name: str, where: 
     for line, record in _records(text, where):
         qid = record.get("id")
         if not isinstance(qid, str) or not qid or any(c.isspace() for c in qid):
-            raise EvalSetError(f"{where}:{line}: \"id\" must be a non-empty string without whitespace")
+            raise EvalSetError(f'{where}:{line}: "id" must be a non-empty string without whitespace')
         at = f"{where}:{line}: question {qid!r}"
         if qid in seen:
             raise EvalSetError(f"{at}: the id is used twice")
@@ -133,9 +133,9 @@ def load_beir(queries: Path, qrels: Path, documents: Mapping[str, Document], *, 
     for line, record in _records(_read(queries), str(queries)):
         qid, text = record.get("_id"), record.get("text")
         if not isinstance(qid, str | int) or not str(qid) or any(c.isspace() for c in str(qid)):
-            raise EvalSetError(f"{queries}:{line}: \"_id\" must be a non-empty id without whitespace")
+            raise EvalSetError(f'{queries}:{line}: "_id" must be a non-empty id without whitespace')
         if not isinstance(text, str) or not text.strip():
-            raise EvalSetError(f"{queries}:{line}: query {qid!r} has no \"text\"")
+            raise EvalSetError(f'{queries}:{line}: query {qid!r} has no "text"')
         texts[str(qid)] = text
     grades: dict[str, dict[str, int]] = {}
     for number, row in enumerate(_read(qrels).splitlines(), 1):
@@ -143,7 +143,7 @@ def load_beir(queries: Path, qrels: Path, documents: Mapping[str, Document], *, 
         if not parts or (number == 1 and parts[0] == "query-id"):
             continue
         if len(parts) != 3:
-            raise EvalSetError(f"{qrels}:{number}: expected \"query-id corpus-id score\", got {row!r}")
+            raise EvalSetError(f'{qrels}:{number}: expected "query-id corpus-id score", got {row!r}')
         qid, doc_id, score = parts
         try:
             grade = int(float(score))
@@ -204,18 +204,21 @@ def _question(record: dict[str, Any], qid: str, at: str, resolver: _Resolver) ->
         raise EvalSetError(f"{at}: unknown field {unknown[0]!r}; a question has {', '.join(sorted(_FIELDS))}")
     text = record.get("question")
     if not isinstance(text, str) or not text.strip():
-        raise EvalSetError(f"{at}: \"question\" must be a non-empty string")
+        raise EvalSetError(f'{at}: "question" must be a non-empty string')
     document = record.get("document")
     if document is not None and (not isinstance(document, str) or document not in resolver.documents):
         held = ", ".join(sorted(resolver.documents)[:5]) or "nothing"
         raise EvalSetError(f"{at}: document {document!r} is not in the index (it holds {held})")
     tags = record.get("tags", [])
     if not isinstance(tags, list) or not all(isinstance(t, str) and t for t in tags):
-        raise EvalSetError(f"{at}: \"tags\" must be a list of strings")
+        raise EvalSetError(f'{at}: "tags" must be a list of strings')
     items = record.get("evidence")
     if not isinstance(items, list) or not items:
-        raise EvalSetError(f"{at}: \"evidence\" must be a non-empty list of quotes")
-    evidence = tuple(resolver.resolve(_quote(item, f"{at}: evidence {n}"), document, f"{at}: evidence {n}") for n, item in enumerate(items, 1))
+        raise EvalSetError(f'{at}: "evidence" must be a non-empty list of quotes')
+    evidence = tuple(
+        resolver.resolve(_quote(item, f"{at}: evidence {n}"), document, f"{at}: evidence {n}")
+        for n, item in enumerate(items, 1)
+    )
     return Question(qid, text, evidence=evidence, tags=tuple(dict.fromkeys(tags)))
 
 
@@ -223,7 +226,7 @@ def _quote(item: object, what: str) -> _Quote:
     if isinstance(item, str):
         item = {"quote": item}
     if not isinstance(item, dict):
-        raise EvalSetError(f"{what} must be a quote or an object with \"quote\"")
+        raise EvalSetError(f'{what} must be a quote or an object with "quote"')
     unknown = sorted(set(item) - _HINTS)
     if unknown:
         raise EvalSetError(f"{what}: unknown field {unknown[0]!r}; an evidence object has {', '.join(sorted(_HINTS))}")
@@ -231,9 +234,9 @@ def _quote(item: object, what: str) -> _Quote:
     if not isinstance(quote, str) or not fold(quote).text:
         raise EvalSetError(f"{what} is empty")
     if context is not None and (not isinstance(context, str) or not fold(context).text):
-        raise EvalSetError(f"{what}: \"context\" must be a non-empty string")
+        raise EvalSetError(f'{what}: "context" must be a non-empty string')
     if occurrence is not None and (isinstance(occurrence, bool) or not isinstance(occurrence, int) or occurrence < 1):
-        raise EvalSetError(f"{what}: \"occurrence\" must be a whole number from 1")
+        raise EvalSetError(f'{what}: "occurrence" must be a whole number from 1')
     return _Quote(quote, context, occurrence)
 
 
@@ -265,7 +268,7 @@ class _Resolver:
         if len(found) > 1:
             raise EvalSetError(
                 f"{subject} is in several documents ({', '.join(sorted(found))}); "
-                f"add \"document\" to the question: {_short(anchor)}"
+                f'add "document" to the question: {_short(anchor)}'
             )
         doc_id, spans = next(iter(found.items()))
         if item.context is not None:
@@ -277,13 +280,13 @@ class _Resolver:
                 raise EvalSetError(f"{what} is not inside its context: {_short(item.quote)}")
         if item.occurrence is not None:
             if item.occurrence > len(spans):
-                raise EvalSetError(f"{what}: \"occurrence\" is {item.occurrence} but the quote occurs {len(spans)} times")
+                raise EvalSetError(f'{what}: "occurrence" is {item.occurrence} but the quote occurs {len(spans)} times')
             span = spans[item.occurrence - 1]
         elif len(spans) > 1:
             starts = ", ".join(str(s.start) for s in spans[:5])
             raise EvalSetError(
                 f"{what} occurs {len(spans)} times in {doc_id!r} (at characters {starts}); "
-                f"add a \"context\" or an \"occurrence\" to pick one: {_short(item.quote)}"
+                f'add a "context" or an "occurrence" to pick one: {_short(item.quote)}'
             )
         else:
             span = spans[0]

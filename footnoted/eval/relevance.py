@@ -9,7 +9,6 @@ document's grade.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-
 from dataclasses import dataclass
 
 from footnoted.eval.dataset import Evidence, Question

@@ -7,7 +7,7 @@ means over the questions, overall and per tag.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from footnoted.errors import EvalSetError
@@ -98,7 +98,9 @@ def evaluate(
     lists: list[dict[str, Judged]] = []
     for q in eval_set.questions:
         vector = index.encode_query(q.text)
-        rankings: dict[str, Ranking] = {str(m): r for m, r in index.rankings(q.text, depth, query=vector, snap=snap).items()}
+        rankings: dict[str, Ranking] = {
+            str(m): r for m, r in index.rankings(q.text, depth, query=vector, snap=snap).items()
+        }
         if "baseline" in pools and baseline is not None:
             rankings["baseline"] = baseline.rank(vector, depth)
         lists.append({m: judge(q, m, r, pools[_pool(m)]) for m, r in rankings.items()})
@@ -115,7 +117,9 @@ def evaluate(
         "rrf_k": index.config.rrf_k,
     }
     if "baseline" in pools:
-        info.update(baseline_chunks=len(pools["baseline"].chunks), baseline_size=CHUNK_SIZE, baseline_overlap=CHUNK_OVERLAP)
+        info.update(
+            baseline_chunks=len(pools["baseline"].chunks), baseline_size=CHUNK_SIZE, baseline_overlap=CHUNK_OVERLAP
+        )
     return EvalReport(eval_set.name, cutoffs, info, results)
 
 
@@ -131,7 +135,9 @@ def summarise(judged: Sequence[Judged], ks: Sequence[int]) -> Summary:
         questions=n,
         hit={k: mean([hit_at_k(j.grades, k) for j in judged]) for k in ks},
         recall={k: mean([recall_at_k(j.grades, list(j.relevant.values()), k) for j in judged]) for k in ks},
-        evidence_recall={k: mean([evidence_recall_at_k(j.covered_at, k) for j in spans]) for k in ks} if spans else None,
+        evidence_recall={k: mean([evidence_recall_at_k(j.covered_at, k) for j in spans]) for k in ks}
+        if spans
+        else None,
         mrr=mean([reciprocal_rank_at_k(j.grades, CUTOFF) for j in judged]),
         ndcg=mean([ndcg_at_k(j.grades, list(j.relevant.values()), CUTOFF) for j in judged]),
     )
@@ -149,8 +155,7 @@ def _pool(mode: str) -> str:
     return "baseline" if mode == "baseline" else "index"
 
 
-def _check_documents(eval_set: EvalSet, held: Sequence[str] | set[str] | object) -> None:
-    documents = set(held)  # type: ignore[call-overload]
+def _check_documents(eval_set: EvalSet, documents: Collection[str]) -> None:
     for q in eval_set.questions:
         for doc_id in [*(ev.document_id for ev in q.evidence), *q.documents]:
             if doc_id not in documents:

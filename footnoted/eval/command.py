@@ -1,0 +1,95 @@
+"""``footnoted eval``: run an eval set against an index and print (or write) the figures."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from footnoted.corpus import BRIEFING_ID
+from footnoted.errors import EvalSetError
+from footnoted.eval.dataset import briefing_set, load_set
+from footnoted.eval.report import render_text, to_json, write_report
+from footnoted.eval.runner import MODES, evaluate
+from footnoted.settings import Settings
+
+
+def eval_command(
+    index: Annotated[
+        Path | None, typer.Option("--index", help="Index directory (default: the bundled briefing's index).")
+    ] = None,
+    set_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--set",
+            help="Eval set: a JSONL file, or a BEIR directory (queries.jsonl, qrels/test.tsv). "
+            "Default: the bundled briefing's questions.",
+        ),
+    ] = None,
+    k: Annotated[str, typer.Option("--k", help="Cut-offs for hit@k and recall@k, comma-separated.")] = "1,3,5,10",
+    mode: Annotated[
+        list[str] | None,
+        typer.Option("--mode", help=f"{', '.join(MODES)}; repeat for several (default: all of them)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report for programs.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write report.json, report.txt, TREC runs and qrels, and a plot (PNG) here."),
+    ] = None,
+) -> None:
+    """Measure retrieval on an eval set: hit@k, recall@k, MRR@10 and nDCG@10 per mode and tag, and the misses."""
+    cutoffs = _cutoffs(k)
+    modes = _modes(mode)
+    # Read once, here at the entry point; the model is loaded from disk only.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from footnoted.index import open_index
+
+    ix = open_index(Settings(), index)
+    try:
+        if set_file is not None:
+            eval_set = load_set(set_file, ix.documents)
+        elif BRIEFING_ID in ix.documents:
+            eval_set = briefing_set(ix.documents)
+        else:
+            raise EvalSetError(
+                f"the index at {ix.path} does not hold the bundled briefing, which the default eval set asks "
+                "about; give a set for its documents with --set FILE"
+            )
+        report = evaluate(eval_set, ix, modes=modes, ks=cutoffs)
+    finally:
+        ix.close()
+    written = write_report(report, out) if out is not None else {}
+    if as_json:
+        typer.echo(json.dumps(to_json(report), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(render_text(report), nl=False)
+    if written and out is not None:
+        typer.echo(f"wrote {', '.join(sorted(written))} to {out}", err=True)
+
+
+def _cutoffs(text: str) -> tuple[int, ...]:
+    try:
+        values = sorted({int(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        values = []
+    if not values or values[0] < 1:
+        raise typer.BadParameter(
+            f"expected comma-separated whole numbers from 1, such as 1,3,5,10; got {text!r}", param_hint="--k"
+        )
+    return tuple(values)
+
+
+def _modes(given: list[str] | None) -> tuple[str, ...]:
+    if not given:
+        return MODES
+    modes = [m.strip() for item in given for m in item.split(",") if m.strip()]
+    unknown = [m for m in modes if m not in MODES]
+    if unknown or not modes:
+        raise typer.BadParameter(
+            f"{unknown[0] if unknown else '(none)'!r} is not one of {', '.join(MODES)}", param_hint="--mode"
+        )
+    return tuple(dict.fromkeys(modes))
