@@ -361,8 +361,11 @@ async def _read_upload(request: Request, settings: Settings) -> tuple[bytes, str
             doc = schemas.DocumentIn.model_validate_json(await request.body())
         except ValidationError as exc:
             raise RequestValidationError(exc.errors(include_input=False)) from None
+        data = doc.text.encode("utf-8")
+        if len(data) > settings.max_upload_bytes:
+            raise errors.DocumentTooLarge(f"the text is larger than the limit of {settings.max_upload_bytes} bytes")
         base = doc.id or document_id(doc.title or "document")
-        return doc.text.encode("utf-8"), base + _EXTENSIONS[doc.format], doc.format, doc.id, doc.title
+        return data, base + _EXTENSIONS[doc.format], doc.format, doc.id, doc.title
     if kind == "multipart/form-data":
         form = await request.form(max_files=1, max_fields=8)
         upload = form.get("file")

@@ -11,7 +11,7 @@ when chunks overlap, so spans are located here and checked.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import faiss
 import numpy as np
@@ -24,9 +24,9 @@ CHUNK_SIZE = 1000
 CHUNK_OVERLAP = 200
 
 
-def baseline_chunks(document: Document) -> list[Chunk]:
+def baseline_chunks(document: Document, size: int = CHUNK_SIZE, overlap: int = CHUNK_OVERLAP) -> list[Chunk]:
     """The document cut as LangChain would cut it, with exact spans and no footnotes attached."""
-    splitter = RecursiveCharacterTextSplitter(chunk_size=CHUNK_SIZE, chunk_overlap=CHUNK_OVERLAP)
+    splitter = RecursiveCharacterTextSplitter(chunk_size=size, chunk_overlap=overlap)
     source = document.source
     spans = _locate(source, splitter.split_text(source))
     return [
@@ -43,26 +43,56 @@ def baseline_chunks(document: Document) -> list[Chunk]:
 
 
 def _locate(source: str, pieces: list[str]) -> list[Span]:
-    """Where each piece lies: it starts after the previous piece's start and at most just past its end.
+    """Where each piece lies, checked: pieces start in order and leave no text between them uncovered.
 
-    Text may repeat itself; the latest match starting inside the previous piece never leaves a gap.
+    Text can repeat itself, so a piece may match in several places. Each piece is tried right
+    after the previous one first, then at the latest start inside it (an overlap); a choice that
+    leaves no valid place for a later piece is undone (depth-first, without recursion).
     """
+    if not pieces:
+        if source.strip():
+            raise RuntimeError("internal error: the splitter returned nothing for a non-empty text")
+        return []
     spans: list[Span] = []
-    prev_start, prev_end = -1, 0
-    for piece in pieces:
-        at = source.rfind(piece, prev_start + 1, prev_end + len(piece))
-        if at < 0:
-            at = source.find(piece, prev_end)
-        if at < 0 or source[at : at + len(piece)] != piece:
-            raise RuntimeError("internal error: a piece cut by the splitter is not in the source")
-        gap = source[prev_end:at] if at > prev_end else ""
-        if gap.strip():
-            raise RuntimeError(f"internal error: the baseline's chunks skip text at character {prev_end}")
-        spans.append(Span(at, at + len(piece)))
-        prev_start, prev_end = at, max(prev_end, at + len(piece))
-    if source[prev_end:].strip():
-        raise RuntimeError(f"internal error: the baseline's chunks skip text at character {prev_end}")
-    return spans
+    reach: list[int] = []
+    states = [(-1, 0)]
+    options = [_starts(source, pieces[0], -1, 0)]
+    failed: set[tuple[int, int, int]] = set()
+    while options:
+        at = next(options[-1], None)
+        if at is None:
+            failed.add((len(spans), *states.pop()))
+            options.pop()
+            if spans:
+                spans.pop()
+                reach.pop()
+            continue
+        span = Span(at, at + len(pieces[len(spans)]))
+        end = max(reach[-1] if reach else 0, span.end)
+        if len(spans) + 1 == len(pieces):
+            if not source[end:].strip():
+                return [*spans, span]
+            continue
+        if (len(spans) + 1, span.start, end) in failed:
+            continue
+        spans.append(span)
+        reach.append(end)
+        states.append((span.start, end))
+        options.append(_starts(source, pieces[len(spans)], span.start, end))
+    raise RuntimeError("internal error: the pieces cut by the splitter cannot be placed in the source")
+
+
+def _starts(source: str, piece: str, prev_start: int, prev_end: int) -> Iterator[int]:
+    """Candidate starts of a piece: after the previous piece's start, leaving no text uncovered."""
+    after = prev_end
+    while after < len(source) and source[after].isspace():
+        after += 1
+    if source.startswith(piece, after):
+        yield after
+    limit = after - 1 + len(piece)
+    while (at := source.rfind(piece, prev_start + 1, limit)) >= 0:
+        yield at
+        limit = at - 1 + len(piece)
 
 
 class Baseline:

@@ -12,16 +12,19 @@ checked: every chunk's text is exactly ``source[start:end]``.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from footnoted.errors import IngestError
-from footnoted.ingest.sentences import SENTENCE_BREAK
+from footnoted.ingest.sentences import SENTENCE_BREAK, sentences
 from footnoted.ingest.tokens import Tokenizer
 from footnoted.types import BODY_KINDS, Block, Chunk, Document, Footnote, Span
 
+_WORD_START = re.compile(r"(?<!\S)\S")
 _SEPARATORS = [r"\n[ \t\u00a0]*\n\s*", r"\n\s*", SENTENCE_BREAK, r"(?<=[;:,])\s+", r"\s+"]
 NOTES_SECTION = "Notes"
 
@@ -157,33 +160,72 @@ def _pack(source: str, blocks: list[Block], splitter: Splitter) -> Iterator[Span
 
 
 class Splitter:
-    """langchain's recursive splitter, measured in model tokens, with spans located and verified."""
+    """langchain's recursive splitter, measured in model tokens, with exact spans and token overlap.
+
+    The splitter cuts without overlap, so its pieces tile the text in order and each one's span
+    is found unambiguously even in repetitive text. The overlap is then added here: each piece
+    reaches back into the one before, from a sentence start if one fits, else from a word start,
+    by at most ``overlap`` tokens and never past the budget.
+    """
 
     def __init__(self, tokenizer: Tokenizer, settings: ChunkSettings) -> None:
         self.count = tokenizer.count
         self.max_tokens = settings.max_tokens
+        self.overlap = settings.overlap
         self._splitter = RecursiveCharacterTextSplitter(
             separators=_SEPARATORS,
             is_separator_regex=True,
             keep_separator="end",
-            chunk_size=settings.max_tokens,
-            chunk_overlap=settings.overlap,
+            # Room is left for the overlap each piece gains when it reaches back.
+            chunk_size=settings.max_tokens - settings.overlap,
+            chunk_overlap=0,
             length_function=tokenizer.count,
             strip_whitespace=True,
         )
 
     def split(self, source: str, span: Span) -> list[Span]:
-        """Cut ``source[span]`` into pieces within the budget; pieces may overlap."""
+        """Cut ``source[span]`` into pieces within the budget; consecutive pieces may overlap."""
         text = source[span.start : span.end]
         if self.count(text) <= self.max_tokens:
             return [span]
-        out: list[Span] = []
-        prev_start, prev_end = -1, 0
+        tiles: list[Span] = []
+        pos = 0
         for piece in self._splitter.split_text(text):
-            at = _locate(text, piece, prev_start, prev_end)
-            prev_start, prev_end = at, at + len(piece)
-            out.extend(self._hard_split(source, Span(span.start + at, span.start + prev_end)))
-        return out
+            while pos < len(text) and text[pos].isspace():
+                pos += 1
+            if not text.startswith(piece, pos):
+                raise IngestError(f"internal error: the splitter's piece does not start at offset {pos}")
+            tiles.extend(self._hard_split(source, Span(span.start + pos, span.start + pos + len(piece))))
+            pos += len(piece)
+        return [tiles[0], *(self._reach_back(source, prev, tile) for prev, tile in itertools.pairwise(tiles))]
+
+    def _reach_back(self, source: str, prev: Span, tile: Span) -> Span:
+        """``tile`` extended to start inside ``prev`` by up to ``overlap`` tokens."""
+        if self.overlap == 0:
+            return tile
+
+        def fits(start: int) -> bool:
+            return (
+                self.count(source[start : tile.start]) <= self.overlap
+                and self.count(source[start : tile.end]) <= self.max_tokens
+            )
+
+        for starts in (
+            [s.start for s in sentences(source, prev.start, prev.end)],
+            [m.start() for m in _WORD_START.finditer(source, prev.start, prev.end)],
+        ):
+            # Token counts only shrink as the start moves right: the earliest fitting start is a bisection.
+            candidates = [p for p in starts if p < tile.start]
+            lo, hi = 0, len(candidates)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if fits(candidates[mid]):
+                    hi = mid
+                else:
+                    lo = mid + 1
+            if lo < len(candidates):
+                return Span(candidates[lo], tile.end)
+        return tile
 
     def _hard_split(self, source: str, span: Span) -> list[Span]:
         """Last resort for text with no break the splitter can use: cut by characters."""
@@ -198,22 +240,3 @@ class Splitter:
                 hi = mid - 1
         cut = max(lo, span.start + 1)
         return [Span(span.start, cut), *self._hard_split(source, Span(cut, span.end))]
-
-
-def _locate(text: str, piece: str, prev_start: int, prev_end: int) -> int:
-    """Where a split piece starts: right after the previous piece, or inside it when they overlap.
-
-    Text can repeat itself, so the first match after the previous start may be the wrong one;
-    the latest match that starts inside the previous piece never leaves a gap behind it.
-    """
-    pos = prev_end
-    while pos < len(text) and text[pos].isspace():
-        pos += 1
-    if text.startswith(piece, pos):
-        return pos
-    at = text.rfind(piece, prev_start + 1, prev_end + len(piece))
-    if at < 0:
-        at = text.find(piece, prev_start + 1)
-    if at < 0:
-        raise IngestError("internal error: a piece cut by the splitter is not in the text it was cut from")
-    return at

@@ -9,9 +9,11 @@ from footnoted.types import Span
 # A sentence ends at . ! or ?, optionally followed by a closing quote or bracket and a marker
 # ("1991.1 It", "operations. 7 Moreover", "mines.[3] The"), before the capital of the next one.
 # Non-capturing groups only: langchain's splitter wraps separators in a group of its own.
+# A sentence may open with a figure ("145 countries joined."), but a lone number before a capital
+# is a flattened marker ("operations. 7 Moreover") and stays with the sentence before it.
 SENTENCE_BREAK = (
-    r"(?<=[.!?])\s+(?=[\"“‘(\[]?[A-Z0-9])"
-    r"|(?<=[.!?][\"”’)\]])\s+(?=[\"“‘(\[]?[A-Z0-9])"
+    r"(?<=[.!?])\s+(?=[\"“‘(\[]?[A-Z]|\d[\d,.]*\s+[a-z])"
+    r"|(?<=[.!?][\"”’)\]])\s+(?=[\"“‘(\[]?[A-Z]|\d[\d,.]*\s+[a-z])"
     r"|(?<=[.!?]\d)\s+(?=[\"“‘(\[]?[A-Z])"
     r"|(?<=[.!?]\d\d)\s+(?=[\"“‘(\[]?[A-Z])"
     r"|(?<=[.!?] \d)\s+(?=[\"“‘(\[]?[A-Z])"

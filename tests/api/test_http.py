@@ -1,0 +1,263 @@
+"""Every route against a real uvicorn process, with the real model: shapes, limits, errors, keys."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.server import Server, start_server
+
+pytestmark = pytest.mark.model
+QUESTION = "How many antipersonnel mines does the United States stockpile?"
+
+
+def _error(response: httpx.Response, status: int, code: str) -> dict[str, str]:
+    assert response.status_code == status, response.text
+    body = response.json()["error"]
+    assert body["code"] == code
+    assert body["message"]
+    assert body["request_id"] == response.headers["x-request-id"]
+    return body
+
+
+def _quote_check(client: httpx.Client, result: dict) -> None:  # type: ignore[type-arg]
+    source = client.get(f"/v1/documents/{result['citation']['document_id']}/source").json()["text"]
+    assert source[result["citation"]["start"] : result["citation"]["end"]] == result["text"]
+    for note in result["footnotes"]:
+        assert source[note["start"] : note["end"]] == note["text"]
+
+
+@pytest.fixture(scope="module")
+def client(server: Server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url, timeout=60) as c:
+        yield c
+
+
+def test_search_returns_the_contract_shape_with_exact_quotes(client: httpx.Client) -> None:
+    response = client.post("/v1/search", json={"query": QUESTION, "k": 3})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["query"] == QUESTION
+    assert [r["rank"] for r in body["results"]] == [1, 2, 3]
+    first = body["results"][0]
+    assert set(first) == {"rank", "score", "chunk_id", "text", "citation", "footnotes"}
+    assert set(first["citation"]) == {"document_id", "title", "section", "start", "end"}
+    assert "10.4 million" in first["text"]
+    assert "3" in [n["label"] for n in first["footnotes"]]
+    for result in body["results"]:
+        _quote_check(client, result)
+
+
+@pytest.mark.parametrize("mode", ["dense", "lexical", "hybrid"])
+def test_search_modes_and_document_filter(client: httpx.Client, mode: str) -> None:
+    body = client.post(
+        "/v1/search", json={"query": QUESTION, "k": 2, "mode": mode, "documents": ["back-in-business-2005"]}
+    ).json()
+    assert len(body["results"]) == 2
+    _error(client.post("/v1/search", json={"query": QUESTION, "documents": ["nope"]}), 404, "not_found")
+
+
+def test_ask_returns_an_exact_evidence_sentence(client: httpx.Client) -> None:
+    body = client.post("/v1/ask", json={"question": QUESTION}).json()
+    answer = body["answer"]
+    assert "10.4 million antipersonnel mines" in answer["text"]
+    assert [n["label"] for n in answer["footnotes"]] == ["3"]
+    _quote_check(client, {**answer, "footnotes": answer["footnotes"]})
+    assert body["passages"]
+    for passage in body["passages"]:
+        _quote_check(client, passage)
+
+
+def test_documents_routes(client: httpx.Client) -> None:
+    listed = client.get("/v1/documents").json()["documents"]
+    assert [d["id"] for d in listed] == ["back-in-business-2005"]
+    one = client.get("/v1/documents/back-in-business-2005").json()
+    assert one["footnotes"] == 8
+    assert one["chunks"] >= 4
+    assert one["title"] == "Back in Business? U.S. Landmine Production and Exports"
+    source = client.get("/v1/documents/back-in-business-2005/source").json()
+    assert len(source["footnotes"]) == 8
+    _error(client.get("/v1/documents/missing"), 404, "not_found")
+    _error(client.get("/v1/documents/..%2F..%2Fetc%2Fpasswd"), 404, "not_found")
+    _error(client.get("/v1/documents/bad%20id"), 422, "invalid_request")
+
+
+def test_operations_routes(client: httpx.Client) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json()["status"] == "ready"
+    client.post("/v1/search", json={"query": "treaty", "k": 1})
+    metrics = client.get("/metrics").text
+    assert 'footnoted_requests_total{method="POST",route="/v1/search",status="200"}' in metrics
+    assert "footnoted_request_seconds_bucket" in metrics
+    assert "footnoted_index_chunks" in metrics
+    assert "footnoted_encode_seconds_count" in metrics
+    schema = client.get("/openapi.json").json()
+    assert {"/v1/search", "/v1/ask", "/v1/documents", "/v1/documents/{doc_id}", "/healthz", "/readyz"} <= set(schema["paths"])
+    assert schema["components"]["schemas"]["SearchRequest"]["examples"]
+
+
+def test_request_ids_are_echoed(client: httpx.Client) -> None:
+    rid = uuid.uuid4().hex
+    assert client.get("/healthz", headers={"X-Request-ID": rid}).headers["x-request-id"] == rid
+    generated = client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"}).headers["x-request-id"]
+    assert generated != "bad id with spaces"
+    assert len(generated) == 32
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "code"),
+    [
+        ("/v1/search", {"query": QUESTION, "k": 0}, 422, "invalid_request"),
+        ("/v1/search", {"query": QUESTION, "k": 51}, 422, "invalid_query"),
+        ("/v1/search", {"query": "x" * 2001}, 422, "invalid_query"),
+        ("/v1/search", {"query": ""}, 422, "invalid_request"),
+        ("/v1/search", {"query": "   "}, 422, "invalid_query"),
+        ("/v1/search", {"query": QUESTION, "mode": "magic"}, 422, "invalid_request"),
+        ("/v1/search", {"query": QUESTION, "unknown": 1}, 422, "invalid_request"),
+        ("/v1/search", {"k": 3}, 422, "invalid_request"),
+        ("/v1/ask", {"question": QUESTION, "k": 1000}, 422, "invalid_query"),
+        ("/v1/ask", {"question": 42}, 422, "invalid_request"),
+    ],
+)
+def test_query_limits(client: httpx.Client, path: str, body: object, status: int, code: str) -> None:
+    _error(client.post(path, json=body), status, code)
+
+
+def test_malformed_json_and_wrong_methods(client: httpx.Client) -> None:
+    _error(client.post("/v1/search", content=b"{not json", headers={"content-type": "application/json"}), 422, "invalid_request")
+    _error(client.get("/v1/search"), 405, "method_not_allowed")
+    _error(client.get("/no/such/route"), 404, "not_found")
+
+
+# -- document changes, on a server of their own --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def writable(real_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+    server = start_server(tmp_path_factory.mktemp("writable-home"), real_home / "models", max_upload_bytes="20000")
+    try:
+        with httpx.Client(base_url=server.url, timeout=60) as c:
+            yield c
+    finally:
+        server.stop()
+
+
+def test_upload_search_replace_delete(writable: httpx.Client) -> None:
+    text = "Clearance in Angola\n\nDeminers cleared 40 fields near Huambo in 2003.[1]\n\n[1] Field report, HALO Trust.\n"
+    created = writable.post("/v1/documents", files={"file": ("angola.txt", text.encode(), "text/plain")})
+    assert created.status_code == 201, created.text
+    assert created.json()["status"] == "added"
+    assert created.json()["document"]["footnotes"] == 1
+    hits = writable.post("/v1/search", json={"query": "Who reported the fields cleared near Huambo?", "k": 1}).json()
+    top = hits["results"][0]
+    assert top["citation"]["document_id"] == "angola"
+    assert top["footnotes"][0]["text"] == "Field report, HALO Trust."
+    again = writable.post("/v1/documents", files={"file": ("angola.txt", text.encode(), "text/plain")}).json()
+    assert again["status"] == "unchanged"
+    assert again["encoded"] == 0
+    changed = writable.post("/v1/documents", json={"id": "angola", "title": "Angola", "text": "Fields near Kuito.\n"}).json()
+    assert changed["status"] == "replaced"
+    assert writable.delete("/v1/documents/angola").json() == {"deleted": "angola"}
+    _error(writable.get("/v1/documents/angola"), 404, "not_found")
+    _error(writable.delete("/v1/documents/angola"), 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    ("files", "status", "code"),
+    [
+        ({"file": ("report.pdf", b"%PDF-1.4 binary", "application/pdf")}, 415, "unsupported_media_type"),
+        ({"file": ("empty.txt", b"", "text/plain")}, 400, "bad_document"),
+        ({"file": ("blob.txt", b"\x00\x01\x02\x03" * 100, "text/plain")}, 400, "bad_document"),
+        ({"file": ("big.txt", b"word " * 5000, "text/plain")}, 413, "too_large"),
+        ({"other": ("x.txt", b"text", "text/plain")}, 400, "bad_document"),
+    ],
+)
+def test_bad_uploads(writable: httpx.Client, files: dict, status: int, code: str) -> None:  # type: ignore[type-arg]
+    _error(writable.post("/v1/documents", files=files), status, code)
+
+
+def test_bad_json_documents_and_content_types(writable: httpx.Client) -> None:
+    _error(writable.post("/v1/documents", json={"title": "x", "text": ""}), 422, "invalid_request")
+    _error(writable.post("/v1/documents", json={"id": "../../etc", "text": "hello there"}), 422, "invalid_request")
+    _error(writable.post("/v1/documents", content=b"hello", headers={"content-type": "text/plain"}), 415, "unsupported_media_type")
+    _error(writable.post("/v1/documents", json={"text": "x " * 20000}), 413, "too_large")
+    path = writable.post("/v1/documents", files={"file": ("../../evil name.md", b"# Evil\n\nText body here.\n", "text/markdown")})
+    assert path.status_code == 201
+    assert path.json()["document"]["id"] == "evil-name"
+    writable.delete("/v1/documents/evil-name")
+
+
+# -- API keys --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def keyed(real_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    server = start_server(tmp_path_factory.mktemp("keyed-home"), real_home / "models", read_key="reader-secret", admin_key="admin-secret")
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "key", "status"),
+    [
+        ("POST", "/v1/search", None, 401),
+        ("POST", "/v1/search", "wrong", 403),
+        ("POST", "/v1/search", "reader-secret", 200),
+        ("POST", "/v1/search", "admin-secret", 200),
+        ("GET", "/v1/documents", None, 401),
+        ("GET", "/v1/documents", "reader-secret", 200),
+        ("DELETE", "/v1/documents/nope", "reader-secret", 403),
+        ("DELETE", "/v1/documents/nope", None, 401),
+        ("DELETE", "/v1/documents/nope", "admin-secret", 404),
+        ("GET", "/healthz", None, 200),
+        ("GET", "/readyz", None, 200),
+        ("GET", "/metrics", None, 200),
+    ],
+)
+def test_read_and_admin_keys(keyed: Server, method: str, path: str, key: str | None, status: int) -> None:
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    body = {"query": "treaty", "k": 1} if method == "POST" else None
+    response = httpx.request(method, keyed.url + path, json=body, headers=headers, timeout=60)
+    assert response.status_code == status, response.text
+    if status in (401, 403):
+        assert response.json()["error"]["code"] == ("unauthorized" if status == 401 else "forbidden")
+
+
+def test_x_api_key_header_and_keys_never_logged(keyed: Server) -> None:
+    ok = httpx.post(keyed.url + "/v1/ask", json={"question": "treaty"}, headers={"X-API-Key": "reader-secret"}, timeout=60)
+    assert ok.status_code == 200
+    assert "reader-secret" not in keyed.logs()
+    assert "admin-secret" not in keyed.logs()
+
+
+def _outside_address() -> str | None:
+    """This machine's address on a non-loopback interface, if it has one."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.connect(("192.0.2.1", 9))  # no packet is sent: this only picks a route
+            address = s.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") else str(address)
+
+
+def test_without_keys_only_local_clients_are_answered(real_home: Path, tmp_path: Path) -> None:
+    address = _outside_address()
+    if address is None:
+        pytest.skip("this machine has no non-loopback interface to connect from")
+    server = start_server(tmp_path, real_home / "models", host="0.0.0.0")
+    try:
+        port = server.url.rsplit(":", 1)[1]
+        local = httpx.post(f"http://127.0.0.1:{port}/v1/search", json={"query": "treaty"}, timeout=60)
+        assert local.status_code == 200
+        remote = httpx.post(f"http://{address}:{port}/v1/search", json={"query": "treaty"}, timeout=60)
+        assert remote.status_code == 403
+        assert "this machine only" in remote.json()["error"]["message"]
+        assert httpx.get(f"http://{address}:{port}/healthz", timeout=10).status_code == 200
+    finally:
+        server.stop()

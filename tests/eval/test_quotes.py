@@ -1,0 +1,53 @@
+"""Folding text for quote matching, and mapping matches back to exact source spans."""
+
+from __future__ import annotations
+
+import pytest
+
+from footnoted.eval.quotes import find_all, fold
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("a  b\n\n c", "a b c"),
+        ("  padded\t", "padded"),
+        ("non\u00a0breaking\u2009thin", "non breaking thin"),
+        ("“curly” ‘single’ it’s", "\"curly\" 'single' it's"),
+        ("„low‟ ′prime″", "\"low\" 'prime\""),
+        ("en–dash em—dash", "en-dash em-dash"),
+        ("wait…", "wait..."),
+        ("zero\u200bwidth soft\u00adhyphen", "zerowidth softhyphen"),
+    ],
+)
+def test_fold(text: str, folded: str) -> None:
+    assert fold(text).text == folded
+
+
+def test_fold_keeps_the_origin_of_every_character() -> None:
+    source = "x  “y” …"
+    folded = fold(source)
+    assert len(folded.origin) == len(folded.text)
+    assert [source[i] for i in folded.origin] == ["x", " ", "“", "y", "”", " ", "…", "…", "…"]
+
+
+def test_a_match_maps_back_to_the_exact_source_span() -> None:
+    source = "Before.  The U.S.\u00a0“assists”\n   nobody…  After."
+    (span,) = find_all(fold(source), 'The U.S. "assists" nobody...')
+    assert source[span.start : span.end] == "The U.S.\u00a0“assists”\n   nobody…"
+
+
+def test_every_occurrence_is_found_overlapping_ones_too() -> None:
+    source = "aaa"
+    assert [(s.start, s.end) for s in find_all(fold(source), "aa")] == [(0, 2), (1, 3)]
+
+
+def test_case_and_markers_are_not_forgiven() -> None:
+    folded = fold("mines since 1991.1  It has")
+    assert find_all(folded, "Mines since 1991") == []
+    assert find_all(folded, "1991. It has") == []
+    assert len(find_all(folded, "1991.1 It has")) == 1
+
+
+def test_an_empty_quote_matches_nothing() -> None:
+    assert find_all(fold("text"), " \n ") == []
