@@ -179,7 +179,7 @@ def info(index: IndexOption = None, as_json: JsonOption = False) -> None:
     chunks_per_doc: dict[str, int] = {}
     for c in snap.chunks:
         chunks_per_doc[c.document_id] = chunks_per_doc.get(c.document_id, 0) + 1
-    data = {
+    data: dict[str, Any] = {
         "index": str(ix.path),
         "generation": snap.generation,
         "model": ix.encoder.model_id,

@@ -119,7 +119,9 @@ def get_index(request: Request) -> Index:
     """The app's index; 503 while it is still loading."""
     state: _State = request.app.state.footnoted
     if state.index is None:
-        raise NotReady(state.load_error or "the index is still loading; try again shortly (see /readyz)")
+        if state.load_error:
+            raise errors.IndexNotFound(f"the index could not be loaded: {state.load_error}")
+        raise NotReady("the index is still loading; try again shortly (see /readyz)")
     return state.index
 
 
@@ -162,7 +164,10 @@ def create_app(
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"])
     # Multipart framing adds a little to the file's own size.
     app.add_middleware(
-        RequestContext, max_body=settings.max_upload_bytes + 64 * 1024, stated_limit=settings.max_upload_bytes, metrics=state.metrics
+        RequestContext,
+        max_body=settings.max_upload_bytes + 64 * 1024,
+        stated_limit=settings.max_upload_bytes,
+        metrics=state.metrics,
     )
     _handlers(app)
     _routes(app, state)
@@ -175,9 +180,13 @@ def _version() -> str:
     return version("footnoted")
 
 
-def _error(request: Request, status: int, code: str, message: str, details: list[dict[str, Any]] | None = None) -> JSONResponse:
+def _error(
+    request: Request, status: int, code: str, message: str, details: list[dict[str, Any]] | None = None
+) -> JSONResponse:
     body = schemas.ErrorOut(
-        error=schemas.ErrorBody(code=code, message=message, request_id=request.scope.get("state", {}).get("request_id"), details=details)
+        error=schemas.ErrorBody(
+            code=code, message=message, request_id=request.scope.get("state", {}).get("request_id"), details=details
+        )
     )
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status)
 
@@ -192,10 +201,14 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()]
+        details = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()
+        ]
         first = details[0] if details else {"loc": [], "msg": "invalid request"}
         where = ".".join(str(p) for p in first["loc"] if p != "body")
-        return _error(request, 422, "invalid_request", f"{where}: {first['msg']}" if where else str(first["msg"]), details)
+        return _error(
+            request, 422, "invalid_request", f"{where}: {first['msg']}" if where else str(first["msg"]), details
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -228,7 +241,9 @@ def _routes(app: FastAPI, state: _State) -> None:
 
     def limits(question: str, k: int) -> None:
         if len(question) > settings.max_question_chars:
-            raise errors.InvalidQuery(f"the question is {len(question)} characters long; the limit is {settings.max_question_chars}")
+            raise errors.InvalidQuery(
+                f"the question is {len(question)} characters long; the limit is {settings.max_question_chars}"
+            )
         if k > settings.max_k:
             raise errors.InvalidQuery(f"k must be between 1 and {settings.max_k}, not {k}")
         if not question.strip():
@@ -261,7 +276,12 @@ def _routes(app: FastAPI, state: _State) -> None:
     def get_source(doc_id: Annotated[str, _path_id()], index: IndexDep) -> dict[str, Any]:
         """A document's whole source text and footnotes, so any citation can be checked."""
         doc = index.document(doc_id)
-        return {"id": doc.id, "title": doc.title, "text": doc.source, "footnotes": [render.footnote(n) for n in doc.footnotes]}
+        return {
+            "id": doc.id,
+            "title": doc.title,
+            "text": doc.source,
+            "footnotes": [render.footnote(n) for n in doc.footnotes],
+        }
 
     @app.post(
         "/v1/documents",
@@ -309,8 +329,14 @@ def _routes(app: FastAPI, state: _State) -> None:
     def readyz(request: Request) -> Any:
         """The index is loaded and questions can be answered."""
         if state.index is None:
-            return _error(request, 503, "not_ready", state.load_error or "the index is still loading")
-        return {"status": "ready", "documents": len(state.index.documents), "generation": state.index.snapshot.generation}
+            if state.load_error:
+                return _error(request, 503, "index_unavailable", f"the index could not be loaded: {state.load_error}")
+            return _error(request, 503, "not_ready", "the index is still loading")
+        return {
+            "status": "ready",
+            "documents": len(state.index.documents),
+            "generation": state.index.snapshot.generation,
+        }
 
     @app.get("/metrics", tags=["operations"], response_class=Response)
     def metrics() -> Response:
@@ -389,10 +415,14 @@ async def _read_upload(request: Request, settings: Settings) -> tuple[bytes, str
             doc_id if isinstance(doc_id, str) and doc_id else None,
             title if isinstance(title, str) and title else None,
         )
-    raise errors.UnsupportedFormat("send the document as application/json {title, text} or as a multipart/form-data file upload")
+    raise errors.UnsupportedFormat(
+        "send the document as application/json {title, text} or as a multipart/form-data file upload"
+    )
 
 
-def _ingest(index: Index, data: bytes, name: str, fmt: str | None, doc_id: str | None, title: str | None) -> dict[str, Any]:
+def _ingest(
+    index: Index, data: bytes, name: str, fmt: str | None, doc_id: str | None, title: str | None
+) -> dict[str, Any]:
     doc = parse(data, name=name, fmt=fmt, doc_id=doc_id, title=title)
     report = index.add([doc])
     status = "added" if doc.id in report.added else "replaced" if doc.id in report.replaced else "unchanged"

@@ -23,7 +23,10 @@ def make_metrics() -> Metrics:
     return Metrics(
         registry=registry,
         requests=Counter(
-            "footnoted_requests", "HTTP requests by route, method and status", ["route", "method", "status"], registry=registry
+            "footnoted_requests",
+            "HTTP requests by route, method and status",
+            ["route", "method", "status"],
+            registry=registry,
         ),
         latency=Histogram(
             "footnoted_request_seconds",

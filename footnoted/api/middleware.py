@@ -80,7 +80,9 @@ class RequestContext:
         self._record(scope, status, started, request_id)
 
     async def _reject(self, send: Any, request_id: str) -> None:
-        body = error_body(413, "too_large", f"the request body is larger than the limit of {self.stated_limit} bytes", request_id)
+        body = error_body(
+            413, "too_large", f"the request body is larger than the limit of {self.stated_limit} bytes", request_id
+        )
         await send(
             {
                 "type": "http.response.start",

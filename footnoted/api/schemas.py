@@ -9,13 +9,13 @@ from pydantic import BaseModel, ConfigDict, Field
 DOCUMENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 ModeName = Literal["dense", "lexical", "hybrid"]
 
-_EXAMPLE_NOTE = {
+_EXAMPLE_NOTE: dict[str, Any] = {
     "label": "3",
     "text": "Included in this stockpile are 2.8 million non-self-destructing landmines. …",
     "start": 4566,
     "end": 4956,
 }
-_EXAMPLE_CITATION = {
+_EXAMPLE_CITATION: dict[str, Any] = {
     "document_id": "back-in-business-2005",
     "title": "Back in Business? U.S. Landmine Production and Exports",
     "section": "",

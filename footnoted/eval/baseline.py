@@ -83,14 +83,17 @@ def _locate(source: str, pieces: list[str]) -> list[Span]:
 
 
 def _starts(source: str, piece: str, prev_start: int, prev_end: int) -> Iterator[int]:
-    """Candidate starts of a piece: after the previous piece's start, leaving no text uncovered."""
+    """Candidate starts of a piece: not before the previous piece's start, leaving no text uncovered.
+
+    A piece may start where the previous one starts: the overlap carried over can be all of a short piece.
+    """
     after = prev_end
     while after < len(source) and source[after].isspace():
         after += 1
     if source.startswith(piece, after):
         yield after
     limit = after - 1 + len(piece)
-    while (at := source.rfind(piece, prev_start + 1, limit)) >= 0:
+    while (at := source.rfind(piece, max(prev_start, 0), limit)) >= 0:
         yield at
         limit = at - 1 + len(piece)
 

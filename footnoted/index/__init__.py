@@ -5,4 +5,14 @@ from footnoted.index.index import AddReport, Index, IndexConfig
 from footnoted.index.load import make_encoder, open_index
 from footnoted.index.search import Mode, Ranking
 
-__all__ = ["AddReport", "Encoder", "HashEncoder", "Index", "IndexConfig", "Mode", "Ranking", "make_encoder", "open_index"]
+__all__ = [
+    "AddReport",
+    "Encoder",
+    "HashEncoder",
+    "Index",
+    "IndexConfig",
+    "Mode",
+    "Ranking",
+    "make_encoder",
+    "open_index",
+]

@@ -91,9 +91,7 @@ def extract(
     texts = [docs[c.hit.chunk.document_id].source[c.span.start : c.span.end] for c in candidates]
     cosine = vectors.encode(texts) @ query
     terms = set(analyze(question))
-    coverage = np.array(
-        [len(terms & set(analyze(t))) / len(terms) if terms else 0.0 for t in texts], dtype=np.float32
-    )
+    coverage = np.array([len(terms & set(analyze(t))) / len(terms) if terms else 0.0 for t in texts], dtype=np.float32)
     prior = np.array([_RANK_WEIGHT / c.hit.rank for c in candidates], dtype=np.float32)
     scores = cosine + _COVERAGE_WEIGHT * coverage + prior
     best = int(np.argmax(scores))

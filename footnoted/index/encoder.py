@@ -8,6 +8,7 @@ refuses to be searched with another.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -15,7 +16,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 
@@ -83,7 +84,7 @@ def read_spec(path: Path) -> ModelSpec:
         raise EncoderError(f"{path} is not a sentence-transformers model directory (config.json, tokenizer.json)")
     config = json.loads(config_file.read_text())
     st_config = _json(path / "sentence_bert_config.json")
-    modules = _json(path / "modules.json") or []
+    modules: list[dict[str, Any]] = _json(path / "modules.json") or []  # type: ignore[assignment]
     pooling = _json(path / "1_Pooling" / "config.json")
     prompts = (_json(path / "config_sentence_transformers.json") or {}).get("prompts") or {}
     weights = next((path / n for n in ("model.safetensors", "pytorch_model.bin") if (path / n).is_file()), None)
@@ -110,8 +111,9 @@ def read_spec(path: Path) -> ModelSpec:
     )
 
 
-def _json(path: Path) -> dict:  # type: ignore[type-arg]
-    return json.loads(path.read_text()) if path.is_file() else {}  # type: ignore[no-any-return]
+def _json(path: Path) -> dict[str, Any]:
+    data = json.loads(path.read_text()) if path.is_file() else {}
+    return data if isinstance(data, dict | list) else {}  # type: ignore[return-value]
 
 
 def normalise(vectors: np.ndarray) -> np.ndarray:
@@ -173,7 +175,7 @@ class HashEncoder:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
             words = [w[:6] for w in self._WORD.findall(text.lower())]
-            for feature in [*words, *(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))]:
+            for feature in [*words, *(f"{a} {b}" for a, b in itertools.pairwise(words))]:
                 h = zlib.crc32(feature.encode())
                 out[row, h % self.dimension] += 1.0 if h & 1 << 31 else -1.0
             if not words:

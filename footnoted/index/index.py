@@ -26,7 +26,7 @@ from footnoted.ingest.sentences import sentences
 from footnoted.ingest.tokens import Tokenizer
 from footnoted.types import Answer, Chunk, Citation, Document, Footnote, Hit, Span
 
-FootnoteVectors = Literal["separate", "sentences", "inline", "none"]
+FootnoteVectors = Literal["sentences", "contextual", "separate", "inline", "none"]
 Progress = Callable[[int], None]
 
 
@@ -36,10 +36,12 @@ class IndexConfig:
 
     chunk: ChunkSettings = field(default_factory=ChunkSettings)
     store: StoreKind = "flat"
-    footnote_vectors: FootnoteVectors = "separate"
-    """``separate``: one extra vector per attached footnote (the default); ``inline``: footnotes
-    appended to the body in one vector (cut off by the model's limit: for comparison only);
-    ``none``: body only."""
+    footnote_vectors: FootnoteVectors = "sentences"
+    """``sentences``: one extra vector per sentence of each attached footnote (the default);
+    ``separate``: one per footnote; ``inline``: footnotes appended to the body in one vector (cut
+    off by the model's limit: for comparison only); ``none``: body only."""
+    sentence_vectors: bool = True
+    """Also one vector per sentence of each chunk's body (the chunk scores its best)."""
     fusion: Fusion = "rrf"
     rrf_k: int = 60
     mode: Mode = "hybrid"
@@ -67,7 +69,12 @@ class Index:
     """
 
     def __init__(
-        self, encoder: Encoder, tokenizer: Tokenizer, config: IndexConfig, directory: IndexDir | None, snapshot: Snapshot
+        self,
+        encoder: Encoder,
+        tokenizer: Tokenizer,
+        config: IndexConfig,
+        directory: IndexDir | None,
+        snapshot: Snapshot,
     ) -> None:
         self.encoder = encoder
         self.tokenizer = tokenizer
@@ -145,11 +152,11 @@ class Index:
     def encode_query(self, question: str) -> np.ndarray:
         """The question's vector, from a small LRU cache when it was asked recently."""
         with self._queries_lock:
-            vector = self._queries.get(question)
-            if vector is not None:
+            cached = self._queries.get(question)
+            if cached is not None:
                 self._queries.move_to_end(question)
-                return vector
-        vector = self.encoder.encode([question], "query")[0]
+                return cached
+        vector: np.ndarray = self.encoder.encode([question], "query")[0]
         with self._queries_lock:
             self._queries[question] = vector
             while len(self._queries) > self.query_cache_size:
@@ -171,10 +178,7 @@ class Index:
         vector = self.encode_query(question) if query is None else query
         d = dense(snap, vector, depth, allowed)
         lx = lexical(snap, question, depth, allowed)
-        if self.config.fusion == "convex":
-            h = convex(d, lx, depth)
-        else:
-            h = rrf([d, lx], depth, self.config.rrf_k)
+        h = convex(d, lx, depth) if self.config.fusion == "convex" else rrf([d, lx], depth, self.config.rrf_k)
         return {"dense": d, "lexical": lx, "hybrid": h}
 
     def search(
@@ -280,7 +284,7 @@ class Index:
 
     def _refresh(self) -> None:
         """Pick up a generation another process committed since this one loaded."""
-        assert self.directory is not None  # noqa: S101 - only called for on-disk indexes
+        assert self.directory is not None  # only called for on-disk indexes
         if not self.directory.exists():
             return
         gen = self.directory.current()
@@ -294,7 +298,9 @@ class Index:
 
     def _add(self, docs: list[Document], progress: Progress | None) -> AddReport:
         snap = self._snapshot
-        added, replaced, unchanged = [], [], []
+        added: list[str] = []
+        replaced: list[str] = []
+        unchanged: list[str] = []
         fresh: list[Document] = []
         for doc in {d.id: d for d in docs}.values():
             old = snap.documents.get(doc.id)
@@ -303,7 +309,9 @@ class Index:
                 continue
             (replaced if old is not None else added).append(doc.id)
             fresh.append(doc)
-        report = AddReport(tuple(added), tuple(replaced), tuple(unchanged), warnings={d.id: d.warnings for d in fresh if d.warnings})
+        report = AddReport(
+            tuple(added), tuple(replaced), tuple(unchanged), warnings={d.id: d.warnings for d in fresh if d.warnings}
+        )
         if not fresh:
             return report
         settings = replace(self.config.chunk, max_tokens=min(self.config.chunk.max_tokens, self.encoder.max_tokens))
@@ -335,14 +343,25 @@ class Index:
                     rows.append((c.id, BODY, lexical_text(c)))
                     continue
                 rows.append((c.id, BODY, c.text))
+                if self.config.sentence_vectors:
+                    body = _note_sentences(doc.source, Span(c.start, c.end), splitter)
+                    if len(body) > 1:
+                        rows.extend((c.id, BODY, doc.source[p.start : p.end]) for p in body)
                 if self.config.footnote_vectors == "none":
                     continue
                 for slot, note in enumerate(c.footnotes):
-                    if self.config.footnote_vectors == "sentences":
-                        pieces = _note_sentences(doc.source, note, splitter)
+                    if self.config.footnote_vectors in ("sentences", "contextual"):
+                        pieces = _note_sentences(doc.source, Span(note.start, note.end), splitter)
                     else:
                         pieces = splitter.split(doc.source, Span(note.start, note.end))
-                    rows.extend((c.id, slot, doc.source[p.start : p.end]) for p in pieces)
+                    texts = [doc.source[p.start : p.end] for p in pieces]
+                    if self.config.footnote_vectors == "contextual":
+                        claim = _citing_sentence(doc.source, c, note)
+                        texts = [
+                            f"{claim} {t}" if self.tokenizer.count(f"{claim} {t}") <= self.encoder.max_tokens else t
+                            for t in texts
+                        ]
+                    rows.extend((c.id, slot, t) for t in texts)
         return rows
 
     def _commit(self, new: Snapshot) -> None:
@@ -358,15 +377,23 @@ class Index:
         self._snapshot = new
 
 
-def _note_sentences(source: str, note: Footnote, splitter: Splitter) -> list[Span]:
-    """A note cut into sentences, short ones ("Ibid.", "p. 6.") joined to the one before."""
+def _note_sentences(source: str, span: Span, splitter: Splitter) -> list[Span]:
+    """A span cut into sentences, short ones ("Ibid.", "p. 6.") joined to the one before."""
     spans: list[Span] = []
-    for sentence in sentences(source, note.start, note.end):
+    for sentence in sentences(source, span.start, span.end):
         if spans and len(source[sentence.start : sentence.end].split()) < 6:
             spans[-1] = Span(spans[-1].start, sentence.end)
         else:
             spans.append(sentence)
     return [piece for span in spans for piece in splitter.split(source, span)]
+
+
+def _citing_sentence(source: str, c: Chunk, note: Footnote) -> str:
+    """The sentence of ``c`` that carries a marker of ``note`` (the claim the note supports)."""
+    for span in sentences(source, c.start, c.end):
+        if any(span.contains(m) for m in note.markers):
+            return source[span.start : span.end]
+    return ""
 
 
 def _hit(snap: Snapshot, rank: int, position: int, score: float) -> Hit:
@@ -435,6 +462,7 @@ def _manifest_fields(snap: Snapshot, encoder: Encoder, config: IndexConfig) -> d
         "store": {"kind": config.store},
         "retrieval": {
             "footnote_vectors": config.footnote_vectors,
+            "sentence_vectors": config.sentence_vectors,
             "fusion": config.fusion,
             "rrf_k": config.rrf_k,
             "mode": config.mode,
@@ -482,11 +510,11 @@ def _load(directory: IndexDir, encoder: Encoder, *, verify: bool) -> tuple[Snaps
     config = IndexConfig(
         chunk=ChunkSettings(int(chunker.get("max_tokens", 200)), int(chunker.get("overlap", 32))),
         store=manifest["store"]["kind"],
-        footnote_vectors=retrieval.get("footnote_vectors", "separate"),
+        footnote_vectors=retrieval.get("footnote_vectors", "sentences"),
+        sentence_vectors=bool(retrieval.get("sentence_vectors", True)),
         fusion=retrieval.get("fusion", "rrf"),
         rrf_k=int(retrieval.get("rrf_k", 60)),
         mode=retrieval.get("mode", "hybrid"),
         answer_passages=int(retrieval.get("answer_passages", 4)),
     )
     return snap, config
-

@@ -53,15 +53,17 @@ def export(spec: ModelSpec, cache_dir: Path) -> Path:
                 super().__init__()
                 self.model = model
 
-            def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor) -> torch.Tensor:
+            def forward(
+                self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
+            ) -> torch.Tensor:
                 out = self.model(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
                 return out.last_hidden_state  # type: ignore[no-any-return]
 
         try:
             from transformers.utils import logging as hf_logging
 
-            hf_logging.set_verbosity_error()
-            hf_logging.disable_progress_bar()
+            hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+            hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
             model = AutoModel.from_pretrained(str(spec.path), local_files_only=True).eval()
         except Exception as exc:
             raise EncoderError(f"cannot load the model at {spec.path} for export: {exc}") from exc

@@ -44,7 +44,9 @@ class Snapshot:
     @classmethod
     def empty(cls, dimension: int, kind: StoreKind) -> Snapshot:
         none = np.zeros(0, dtype=np.int64)
-        return cls({}, (), FaissStore(dimension, kind), Lexical(None, 0), none, none.astype(np.int32), none.astype(np.int32))
+        return cls(
+            {}, (), FaissStore(dimension, kind), Lexical(None, 0), none, none.astype(np.int32), none.astype(np.int32)
+        )
 
     def chunk_of_rows(self, ids: np.ndarray) -> np.ndarray:
         """Chunk positions of row ids (ids must be present)."""
@@ -69,7 +71,15 @@ def write(snapshot: Snapshot, directory: Path) -> None:
     (directory / "documents.json").write_text(json.dumps(docs, ensure_ascii=False))
     notes = {d.id: {(n.start, n.end): i for i, n in enumerate(d.footnotes)} for d in snapshot.documents.values()}
     chunks = [
-        [c.id, c.document_id, c.section, c.start, c.end, c.tokens, [notes[c.document_id][(n.start, n.end)] for n in c.footnotes]]
+        [
+            c.id,
+            c.document_id,
+            c.section,
+            c.start,
+            c.end,
+            c.tokens,
+            [notes[c.document_id][(n.start, n.end)] for n in c.footnotes],
+        ]
         for c in snapshot.chunks
     ]
     (directory / "chunks.json").write_text(json.dumps(chunks, ensure_ascii=False))
@@ -87,12 +97,23 @@ def read(directory: Path, manifest: dict[str, Any]) -> Snapshot:
         IndexCorrupt: a file does not parse or does not agree with the others.
     """
     try:
-        documents = {d.id: d for d in (_document(raw) for raw in json.loads((directory / "documents.json").read_text()))}
+        documents = {
+            d.id: d for d in (_document(raw) for raw in json.loads((directory / "documents.json").read_text()))
+        }
         chunks = []
         for cid, doc_id, section, start, end, tokens, note_ids in json.loads((directory / "chunks.json").read_text()):
             doc = documents[doc_id]
             chunks.append(
-                Chunk(cid, doc_id, section, start, end, doc.source[start:end], tuple(doc.footnotes[i] for i in note_ids), tokens)
+                Chunk(
+                    cid,
+                    doc_id,
+                    section,
+                    start,
+                    end,
+                    doc.source[start:end],
+                    tuple(doc.footnotes[i] for i in note_ids),
+                    tokens,
+                )
             )
         store = manifest["store"]
         vectors = FaissStore.load(directory / "vectors.faiss", store["kind"], int(manifest["model"]["dimension"]))
@@ -101,7 +122,9 @@ def read(directory: Path, manifest: dict[str, Any]) -> Snapshot:
         row_chunks = np.load(directory / "row_chunks.npy")
         row_notes = np.load(directory / "row_notes.npy")
     except (OSError, ValueError, KeyError, IndexError, TypeError, RuntimeError) as exc:
-        raise IndexCorrupt(f"the index files in {directory} do not read back ({type(exc).__name__}: {exc}); rebuild the index") from None
+        raise IndexCorrupt(
+            f"the index files in {directory} do not read back ({type(exc).__name__}: {exc}); rebuild the index"
+        ) from None
     if not (len(row_ids) == len(row_chunks) == len(row_notes) == len(vectors)) or lexical.size != len(chunks):
         raise IndexCorrupt(f"the index files in {directory} disagree on their sizes; rebuild the index")
     return Snapshot(
@@ -142,7 +165,8 @@ def _document(raw: dict[str, Any]) -> Document:
         blocks=tuple(Block(k, s, e, lv) for k, s, e, lv in raw["blocks"]),
         sections=tuple(Section(t, lv, tuple(p), s, e) for t, lv, p, s, e in raw["sections"]),
         footnotes=tuple(
-            Footnote(label, source[s:e], s, e, tuple(Span(a, b) for a, b in markers)) for label, s, e, markers in raw["footnotes"]
+            Footnote(label, source[s:e], s, e, tuple(Span(a, b) for a, b in markers))
+            for label, s, e, markers in raw["footnotes"]
         ),
         metadata=dict(raw["metadata"]),
         warnings=tuple(raw["warnings"]),

@@ -181,10 +181,14 @@ def check_manifest(manifest: dict[str, Any], *, model_id: str, dimension: int, w
     rebuild = f"rebuild it with `footnoted ingest PATH --index {where}` (after deleting {where})"
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
-        raise IndexMismatch(f"the index at {where} has format version {version}, this footnoted reads {FORMAT_VERSION}; {rebuild}")
+        raise IndexMismatch(
+            f"the index at {where} has format version {version}, this footnoted reads {FORMAT_VERSION}; {rebuild}"
+        )
     model = manifest.get("model") or {}
     if model.get("id") != model_id:
-        raise IndexMismatch(f"the index at {where} was built with model {model.get('id')!r}, not {model_id!r}; {rebuild}")
+        raise IndexMismatch(
+            f"the index at {where} was built with model {model.get('id')!r}, not {model_id!r}; {rebuild}"
+        )
     if model.get("dimension") != dimension:
         raise IndexMismatch(
             f"the index at {where} holds {model.get('dimension')}-dimensional vectors, the model makes {dimension}; {rebuild}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import faiss
 import numpy as np
@@ -48,10 +48,11 @@ class FaissStore:
         self.kind = kind
         self.ef_search = ef_search
         self.hnsw_m = hnsw_m
-        self._index = self._empty()
+        self._index: Any = self._empty()
         self._removed: set[int] = set()
 
-    def _empty(self) -> faiss.IndexIDMap2:
+    def _empty(self) -> Any:
+        inner: Any
         if self.kind == "hnsw":
             inner = faiss.IndexHNSWFlat(self.dimension, self.hnsw_m, faiss.METRIC_INNER_PRODUCT)
             inner.hnsw.efConstruction = 80
@@ -133,5 +134,6 @@ class FaissStore:
         if store._index.d != dimension:
             raise ValueError(f"stored vectors have dimension {store._index.d}, expected {dimension}")
         if kind == "hnsw":
-            faiss.downcast_index(store._index.index).hnsw.efSearch = store.ef_search
+            graph: Any = faiss.downcast_index(store._index.index)
+            graph.hnsw.efSearch = store.ef_search
         return store

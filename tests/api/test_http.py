@@ -97,7 +97,9 @@ def test_operations_routes(client: httpx.Client) -> None:
     assert "footnoted_index_chunks" in metrics
     assert "footnoted_encode_seconds_count" in metrics
     schema = client.get("/openapi.json").json()
-    assert {"/v1/search", "/v1/ask", "/v1/documents", "/v1/documents/{doc_id}", "/healthz", "/readyz"} <= set(schema["paths"])
+    assert {"/v1/search", "/v1/ask", "/v1/documents", "/v1/documents/{doc_id}", "/healthz", "/readyz"} <= set(
+        schema["paths"]
+    )
     assert schema["components"]["schemas"]["SearchRequest"]["examples"]
 
 
@@ -129,7 +131,11 @@ def test_query_limits(client: httpx.Client, path: str, body: object, status: int
 
 
 def test_malformed_json_and_wrong_methods(client: httpx.Client) -> None:
-    _error(client.post("/v1/search", content=b"{not json", headers={"content-type": "application/json"}), 422, "invalid_request")
+    _error(
+        client.post("/v1/search", content=b"{not json", headers={"content-type": "application/json"}),
+        422,
+        "invalid_request",
+    )
     _error(client.get("/v1/search"), 405, "method_not_allowed")
     _error(client.get("/no/such/route"), 404, "not_found")
 
@@ -148,7 +154,9 @@ def writable(real_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 
 
 def test_upload_search_replace_delete(writable: httpx.Client) -> None:
-    text = "Clearance in Angola\n\nDeminers cleared 40 fields near Huambo in 2003.[1]\n\n[1] Field report, HALO Trust.\n"
+    text = (
+        "Clearance in Angola\n\nDeminers cleared 40 fields near Huambo in 2003.[1]\n\n[1] Field report, HALO Trust.\n"
+    )
     created = writable.post("/v1/documents", files={"file": ("angola.txt", text.encode(), "text/plain")})
     assert created.status_code == 201, created.text
     assert created.json()["status"] == "added"
@@ -160,7 +168,9 @@ def test_upload_search_replace_delete(writable: httpx.Client) -> None:
     again = writable.post("/v1/documents", files={"file": ("angola.txt", text.encode(), "text/plain")}).json()
     assert again["status"] == "unchanged"
     assert again["encoded"] == 0
-    changed = writable.post("/v1/documents", json={"id": "angola", "title": "Angola", "text": "Fields near Kuito.\n"}).json()
+    changed = writable.post(
+        "/v1/documents", json={"id": "angola", "title": "Angola", "text": "Fields near Kuito.\n"}
+    ).json()
     assert changed["status"] == "replaced"
     assert writable.delete("/v1/documents/angola").json() == {"deleted": "angola"}
     _error(writable.get("/v1/documents/angola"), 404, "not_found")
@@ -184,9 +194,15 @@ def test_bad_uploads(writable: httpx.Client, files: dict, status: int, code: str
 def test_bad_json_documents_and_content_types(writable: httpx.Client) -> None:
     _error(writable.post("/v1/documents", json={"title": "x", "text": ""}), 422, "invalid_request")
     _error(writable.post("/v1/documents", json={"id": "../../etc", "text": "hello there"}), 422, "invalid_request")
-    _error(writable.post("/v1/documents", content=b"hello", headers={"content-type": "text/plain"}), 415, "unsupported_media_type")
+    _error(
+        writable.post("/v1/documents", content=b"hello", headers={"content-type": "text/plain"}),
+        415,
+        "unsupported_media_type",
+    )
     _error(writable.post("/v1/documents", json={"text": "x " * 20000}), 413, "too_large")
-    path = writable.post("/v1/documents", files={"file": ("../../evil name.md", b"# Evil\n\nText body here.\n", "text/markdown")})
+    path = writable.post(
+        "/v1/documents", files={"file": ("../../evil name.md", b"# Evil\n\nText body here.\n", "text/markdown")}
+    )
     assert path.status_code == 201
     assert path.json()["document"]["id"] == "evil-name"
     writable.delete("/v1/documents/evil-name")
@@ -197,7 +213,9 @@ def test_bad_json_documents_and_content_types(writable: httpx.Client) -> None:
 
 @pytest.fixture(scope="module")
 def keyed(real_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    server = start_server(tmp_path_factory.mktemp("keyed-home"), real_home / "models", read_key="reader-secret", admin_key="admin-secret")
+    server = start_server(
+        tmp_path_factory.mktemp("keyed-home"), real_home / "models", read_key="reader-secret", admin_key="admin-secret"
+    )
     yield server
     server.stop()
 
@@ -229,7 +247,9 @@ def test_read_and_admin_keys(keyed: Server, method: str, path: str, key: str | N
 
 
 def test_x_api_key_header_and_keys_never_logged(keyed: Server) -> None:
-    ok = httpx.post(keyed.url + "/v1/ask", json={"question": "treaty"}, headers={"X-API-Key": "reader-secret"}, timeout=60)
+    ok = httpx.post(
+        keyed.url + "/v1/ask", json={"question": "treaty"}, headers={"X-API-Key": "reader-secret"}, timeout=60
+    )
     assert ok.status_code == 200
     assert "reader-secret" not in keyed.logs()
     assert "admin-secret" not in keyed.logs()

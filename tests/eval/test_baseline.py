@@ -37,7 +37,9 @@ def test_briefing_chunks_are_langchains(briefing: Document) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(
-    words=st.lists(st.sampled_from(["alpha", "beta", "gamma", "alpha beta", "\n\n", "\n", "  ", "x" * 30]), max_size=80),
+    words=st.lists(
+        st.sampled_from(["alpha", "beta", "gamma", "alpha beta", "\n\n", "\n", "  ", "x" * 30]), max_size=80
+    ),
     size=st.integers(20, 80),
 )
 def test_spans_are_exact_even_when_text_repeats(words: list[str], size: int) -> None:

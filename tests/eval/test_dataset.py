@@ -38,7 +38,7 @@ def resolve(*evidence: Any, **fields: Any) -> str:
 @pytest.mark.parametrize(
     ("quote", "found"),
     [
-        ("Nelson's \"fleet\" sailed at dawn.", "Nelson’s “fleet” sailed at dawn."),
+        ('Nelson\'s "fleet" sailed at dawn.', "Nelson’s “fleet” sailed at dawn."),
         ("It returned at dusk - late.", "It returned\u00a0at   dusk — late."),
         ("sailed at dawn. It returned", "sailed at dawn.\n\nIt returned"),
         ("   at dawn.  ", "at dawn."),

@@ -47,7 +47,9 @@ def test_ndcg_by_hand() -> None:
     # nDCG@2 = (1/log2(3)) / (2 + 1/log2(3))
     assert ndcg_at_k(GRADES, IDEAL, 2) == pytest.approx(0.63093 / 2.63093, abs=1e-5)
     assert ndcg_at_k([2, 1, 1], IDEAL, 3) == pytest.approx(1.0)
-    assert ndcg_at_k([1, 1, 2], IDEAL, 3) == pytest.approx((1 + 1 / math.log2(3) + 2 / 2) / (2 + 1 / math.log2(3) + 1 / 2))
+    assert ndcg_at_k([1, 1, 2], IDEAL, 3) == pytest.approx(
+        (1 + 1 / math.log2(3) + 2 / 2) / (2 + 1 / math.log2(3) + 1 / 2)
+    )
 
 
 def test_nothing_relevant_scores_zero() -> None:

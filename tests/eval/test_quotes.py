@@ -14,7 +14,7 @@ from footnoted.eval.quotes import find_all, fold
         ("  padded\t", "padded"),
         ("non\u00a0breaking\u2009thin", "non breaking thin"),
         ("“curly” ‘single’ it’s", "\"curly\" 'single' it's"),
-        ("„low‟ ′prime″", "\"low\" 'prime\""),
+        ("„low‟ ′prime″", '"low" \'prime"'),
         ("en–dash em—dash", "en-dash em-dash"),
         ("wait…", "wait..."),
         ("zero\u200bwidth soft\u00adhyphen", "zerowidth softhyphen"),

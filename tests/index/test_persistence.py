@@ -26,7 +26,9 @@ def _open(path: Path, **kwargs: object) -> Index:
     return Index.open(path, HashEncoder(), WordTokenizer(), **kwargs)  # type: ignore[arg-type]
 
 
-def _other(text: str = "Second report\n\nThe clearance of Kuwait took years and cost lives.[1]\n\n[1] A note.\n") -> Document:
+def _other(
+    text: str = "Second report\n\nThe clearance of Kuwait took years and cost lives.[1]\n\n[1] A note.\n",
+) -> Document:
     return parse(text, name="second.txt")
 
 
@@ -112,7 +114,9 @@ def test_missing_index_is_not_found(tmp_path: Path) -> None:
         ("model", {"id": "hash-256", "dimension": 128}, "128-dimensional"),
     ],
 )
-def test_manifest_mismatch_is_refused(tmp_path: Path, briefing: Document, field: str, value: object, message: str) -> None:
+def test_manifest_mismatch_is_refused(
+    tmp_path: Path, briefing: Document, field: str, value: object, message: str
+) -> None:
     _open(tmp_path / "ix").add([briefing])
     manifest_file = IndexDir(tmp_path / "ix").current() / "manifest.json"
     manifest = json.loads(manifest_file.read_text())

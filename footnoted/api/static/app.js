@@ -125,6 +125,14 @@ function citationText(c) {
   return [c.title, c.section && `§ ${c.section}`, chars(c)].filter(Boolean).join(" · ");
 }
 
+// The same citation as nodes, the span kept on one line.
+function citation(c) {
+  const fragment = document.createDocumentFragment();
+  for (const part of [c.title, c.section && `§ ${c.section}`].filter(Boolean)) fragment.append(`${part} · `);
+  fragment.append(el("span", "nowrap", chars(c)));
+  return fragment;
+}
+
 const contains = (outer, inner) => outer.start <= inner.start && inner.end <= outer.end;
 
 // ---------------------------------------------------------------------------------------------
@@ -139,6 +147,8 @@ function utf16Index(text, codePoints) {
   return i;
 }
 
+const codePoints = (text) => (/[\uD800-\uDFFF]/.test(text) ? [...text].length : text.length);
+
 // A span of the source, [start, end) in code points, as UTF-16 indices into `text`, which
 // begins at source offset `base`. Clipped to the text.
 function localSpan(text, base, span) {
@@ -146,13 +156,21 @@ function localSpan(text, base, span) {
   return { start: at(span.start), end: at(span.end) };
 }
 
-// The API gives each footnote a label and a body, but not where its marker sits in the passage,
-// so find it: the last "[3]", "[^3]" or "³", or a "3" glued to the end of a word or sentence
-// ("Russia.3", "treaty. 7"). The last match, because a "4" in "10.4 million" comes earlier than
-// the marker "4" that ends the sentence citing note 4.
-function findMarkers(text, notes, targetId) {
+// Where each note's marker sits in `text` (which begins at source offset `base`), as local spans
+// linking to `targetId(note)`. A note may list its markers' spans (`markers: [{start, end}]`);
+// the API does not send them yet, so otherwise find the marker: the last "[3]", "[^3]" or "³",
+// or a "3" glued to the end of a word or sentence ("Russia.3", "treaty. 7"). The last match,
+// because a "4" in "10.4 million" comes before the marker "4" that ends the sentence.
+function findMarkers(text, base, notes, targetId) {
   const markers = [];
   for (const note of notes) {
+    const href = `#${targetId(note)}`;
+    if (Array.isArray(note.markers)) {
+      for (const span of note.markers.map((m) => localSpan(text, base, m))) {
+        if (span.start < span.end) markers.push({ ...span, label: note.label, href });
+      }
+      continue;
+    }
     const label = note.label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
     const forms = [`\\[\\^?${label}\\]`];
     if (/^\d+$/.test(note.label)) {
@@ -164,7 +182,7 @@ function findMarkers(text, notes, targetId) {
     }
     let last = null;
     for (const match of text.matchAll(new RegExp(forms.join("|"), "g"))) last = match;
-    if (last) markers.push({ start: last.index, end: last.index + last[0].length, label: note.label, href: `#${targetId(note)}` });
+    if (last) markers.push({ start: last.index, end: last.index + last[0].length, label: note.label, href });
   }
   return markers;
 }
@@ -213,7 +231,6 @@ function footnoteList(notes, prefix, docId, answer) {
     const item = el("li", "footnote");
     item.id = noteId(prefix, note);
     const inNote = answer && answer.citation.document_id === docId && contains(note, answer.citation);
-    if (inNote) item.classList.add("has-answer");
     const mark = inNote ? localSpan(note.text, note.start, answer.citation) : null;
     const body = el("span", "footnote-text");
     body.append(richText(note.text, mark));
@@ -233,12 +250,12 @@ function sourceButton(text, span, what) {
   return button;
 }
 
-function copyButton(text, citation) {
+function copyButton(text, cite) {
   const button = el("button", "link copy", "Copy with citation");
   button.type = "button";
   if (!navigator.clipboard) button.hidden = true; // only in secure contexts (https, localhost)
   button.addEventListener("click", async () => {
-    await navigator.clipboard.writeText(`“${text}” (${citationText(citation)})`);
+    await navigator.clipboard.writeText(`“${text}” (${citationText(cite)})`);
     button.textContent = "Copied";
     setTimeout(() => (button.textContent = "Copy with citation"), 1500);
   });
@@ -256,11 +273,11 @@ function answerCard(answer, passages) {
   // A note that contains the answer is where the answer is, not a note it cites.
   const notes = answer.footnotes.filter((n) => !contains(n, c));
   const quote = el("blockquote", "answer-text");
-  quote.append(richText(answer.text, null, findMarkers(answer.text, notes, (n) => noteId("answer", n))));
+  quote.append(richText(answer.text, null, findMarkers(answer.text, c.start, notes, (n) => noteId("answer", n))));
   card.append(quote);
 
   const where = el("p", "cite");
-  where.append(document.createTextNode(citationText(c)));
+  where.append(citation(c));
   const sameDoc = passages.filter((p) => p.citation.document_id === c.document_id);
   const inPassage = sameDoc.find((p) => contains(p.citation, c));
   const inNote = !inPassage && sameDoc.find((p) => p.footnotes.some((n) => contains(n, c)));
@@ -285,23 +302,20 @@ function passageCard(p, answer) {
   card.id = `passage-${p.rank}`;
   card.setAttribute("aria-label", `Passage ${p.rank}`);
   card.querySelector(".rank").textContent = p.rank;
-  card.querySelector(".cite").textContent = citationText(c);
+  card.querySelector(".cite").append(citation(c));
   card.querySelector(".score").textContent = `score ${p.score.toFixed(3)}`;
 
   const inPassage = answer && answer.citation.document_id === c.document_id && contains(c, answer.citation);
   if (inPassage) card.classList.add("has-answer");
   const mark = inPassage ? localSpan(p.text, c.start, answer.citation) : null;
-  const markers = findMarkers(p.text, p.footnotes, (n) => noteId(`p${p.rank}`, n));
+  const markers = findMarkers(p.text, c.start, p.footnotes, (n) => noteId(`p${p.rank}`, n));
   card.querySelector(".passage-text").append(richText(p.text, mark, markers));
 
   const notes = footnoteList(p.footnotes, `p${p.rank}`, c.document_id, answer);
   card.querySelector(".footnotes").replaceWith(notes);
   if (!p.footnotes.length) notes.remove();
 
-  const view = card.querySelector(".view-source");
-  view.setAttribute("aria-label", `View passage ${p.rank} in the source`);
-  view.addEventListener("click", () => openSource(c, `passage ${p.rank}`, view));
-  card.querySelector(".copy").replaceWith(copyButton(p.text, c));
+  card.querySelector(".actions").append(sourceButton("View in source", c, `passage ${p.rank}`), copyButton(p.text, c));
   return card;
 }
 
@@ -380,7 +394,8 @@ function fromUrl() {
   if (!question) return null;
   $("question").value = question;
   $("mode").value = params.get("mode") || "";
-  if (params.get("k")) $("k").value = params.get("k");
+  $("k").value = params.get("k") || "5";
+  if (!$("k").value) $("k").value = "5"; // a k the menu does not offer
   const docs = params.getAll("doc");
   for (const box of document.querySelectorAll("#doc-list input")) box.checked = docs.includes(box.value);
   updateDocSummary();
@@ -430,7 +445,7 @@ async function openSource(span, what, opener) {
   const shown = await run(async () => {
     const doc = await api(`/v1/documents/${encodeURIComponent(span.document_id)}/source`);
     $("source-title").textContent = doc.title;
-    $("source-span").textContent = `${what[0].toUpperCase()}${what.slice(1)} · ${chars(span)} of ${doc.text.length}`;
+    $("source-span").textContent = `${what[0].toUpperCase()}${what.slice(1)} · ${chars(span)} of ${codePoints(doc.text)}`;
     $("source-text").replaceChildren(richText(doc.text, localSpan(doc.text, 0, span)));
     jumpToMark();
   });
@@ -447,14 +462,19 @@ function jumpToMark() {
 // Wiring
 
 function start() {
+  // Footnote links change only the #fragment; going back over them must not ask again.
+  let asked = location.search;
   $("ask").addEventListener("submit", (event) => {
     event.preventDefault();
     const body = request();
     if (!body.question) return;
     if (location.search !== toUrl(body)) history.pushState(null, "", toUrl(body));
+    asked = location.search;
     ask(body);
   });
   window.addEventListener("popstate", () => {
+    if (location.search === asked) return;
+    asked = location.search;
     const body = fromUrl();
     if (body) ask(body);
     else $("results").replaceChildren();

@@ -1,0 +1,201 @@
+"""The web page at ``/``, driven in a real headless Chromium against a real ``footnoted serve``."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
+
+from tests.server import Server
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+# The machine is offline: without the background-networking flags Chromium tries to reach Google.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+OUT = Path(__file__).resolve().parents[2] / "test-output"
+
+STOCKPILE = "How many antipersonnel mines does the United States stockpile?"
+SOUTH_KOREA = "How many antivehicle mines did the US export to South Korea?"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """One browser per module (Debian ``chromium``; Playwright never downloads one)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("needs Debian chromium (apt-get install chromium), or CHROMIUM=/path/to/chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium: Browser) -> Iterator[Page]:
+    context = chromium.new_context(viewport={"width": 1100, "height": 900}, color_scheme="light")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+def ask(page: Page, server: Server, question: str) -> dict[str, Any]:
+    """Open the page, type the question, press Enter; the JSON the page received."""
+    page.goto(f"{server.url}/")
+    box = page.get_by_label("Question")
+    box.fill(question)
+    with page.expect_response(lambda r: urlsplit(r.url).path == "/v1/ask") as response:
+        box.press("Enter")
+    body: dict[str, Any] = response.value.json()
+    expect(page.locator(".passage").first).to_be_visible()
+    return body
+
+
+def containing(passages: list[dict[str, Any]], span: dict[str, Any]) -> dict[str, Any]:
+    return next(p for p in passages if p["citation"]["start"] <= span["start"] and span["end"] <= p["citation"]["end"])
+
+
+def test_answer_is_highlighted_in_its_passage_with_its_footnote(page: Page, server: Server) -> None:
+    data = ask(page, server, STOCKPILE)
+    answer = data["answer"]
+    passage = containing(data["passages"], answer["citation"])
+    card = page.locator(f"#passage-{passage['rank']}")
+
+    mark = card.locator(".passage-text mark")
+    expect(mark).to_have_count(1)
+    expect(mark).to_contain_text("10.4 million antipersonnel mines")
+    assert mark.text_content() == answer["text"]
+    # Markers and highlight are markup around the text, never changes to it.
+    assert card.locator(".passage-text").text_content() == passage["text"]
+    expect(card.locator(".passage-text .fn-ref", has_text="3")).to_have_attribute("href", f"#p{passage['rank']}-fn-3")
+
+    note = card.locator(".footnote", has_text="Included in this stockpile are 2.8 million")
+    expect(note).to_be_visible()
+    expect(note.locator(".footnote-label")).to_have_text("3")
+    c = passage["citation"]
+    expect(card.locator(".passage-head")).to_contain_text(f"chars {c['start']}–{c['end']}")
+    expect(page.locator(".answer")).to_contain_text(f"chars {answer['citation']['start']}–{answer['citation']['end']}")
+
+    OUT.mkdir(exist_ok=True)
+    page.screenshot(path=OUT / "page-answer.png", full_page=True)
+    page.set_viewport_size({"width": 360, "height": 780})
+    expect(mark).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "the page scrolls sideways on a phone"
+    page.screenshot(path=OUT / "page-answer-phone.png", full_page=True)
+
+
+def test_source_view_highlights_the_cited_span(page: Page, server: Server) -> None:
+    data = ask(page, server, STOCKPILE)
+    first = data["passages"][0]
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url) if r.url.endswith("/source") else None)
+    opener = page.get_by_role("button", name="View passage 1 in the source")
+    opener.click()
+
+    dialog = page.get_by_role("dialog")
+    mark = dialog.locator("mark")
+    expect(mark).to_have_count(1)
+    assert mark.text_content() == first["text"]
+    expect(mark).to_be_in_viewport()
+    expect(dialog).to_contain_text(f"chars {first['citation']['start']}–{first['citation']['end']}")
+    assert fetched == [f"{server.url}/v1/documents/{first['citation']['document_id']}/source"]
+    OUT.mkdir(exist_ok=True)
+    page.screenshot(path=OUT / "page-source.png")
+
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(opener).to_be_focused()
+
+
+def test_an_answer_in_a_footnote_is_highlighted_in_the_footnote(page: Page, server: Server) -> None:
+    data = ask(page, server, SOUTH_KOREA)
+    answer = data["answer"]
+    assert answer is not None and "124,000 antivehicle mines" in answer["text"]
+
+    mark = page.locator(".passage .footnote mark").first
+    expect(mark).to_contain_text("124,000 antivehicle mines")
+    assert mark.text_content() == answer["text"]
+    expect(page.locator(".passage-text mark")).to_have_count(0)
+    expect(page.locator(".answer .cite")).to_contain_text("in a footnote of passage")
+
+
+def test_the_page_talks_to_its_own_server_only(page: Page, server: Server) -> None:
+    requests: list[str] = []
+    problems: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+
+    ask(page, server, STOCKPILE)
+    page.get_by_role("button", name="View passage 1 in the source").click()
+    expect(page.get_by_role("dialog").locator("mark")).to_have_count(1)
+    page.keyboard.press("Escape")
+    page.locator("#doc-filter summary").click()
+    expect(page.get_by_role("checkbox", name="Back in Business")).to_be_visible()
+
+    origin = urlsplit(server.url).netloc
+    paths = {urlsplit(u).path for u in requests}
+    assert {"/", "/static/app.js", "/static/style.css", "/v1/documents", "/v1/ask"} <= paths
+    assert [u for u in requests if not u.startswith("data:") and urlsplit(u).netloc != origin] == []
+    # A Content-Security-Policy violation or a script error is reported on the console.
+    assert problems == []
+
+
+def _fulfil_error(status: int, code: str, message: str) -> Any:
+    def handler(route: Route) -> None:
+        body = {"error": {"code": code, "message": message, "request_id": "req-123"}}
+        route.fulfill(status=status, content_type="application/json", body=json.dumps(body))
+
+    return handler
+
+
+def test_an_error_shows_the_message_from_the_body(page: Page, server: Server) -> None:
+    page.route(
+        "**/v1/ask", _fulfil_error(422, "invalid_query", "the question is 2001 characters long; the limit is 2000")
+    )
+    page.goto(f"{server.url}/")
+    page.get_by_label("Question").fill("anything")
+    page.get_by_label("Question").press("Enter")
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("the limit is 2000")
+    expect(alert).to_contain_text("req-123")
+    expect(page.get_by_role("button", name="Ask")).to_be_enabled()
+
+
+def test_a_401_asks_for_a_key_and_retries_with_it(page: Page, server: Server) -> None:
+    sent: list[str | None] = []
+
+    def handler(route: Route) -> None:
+        sent.append(route.request.headers.get("authorization"))
+        if sent[-1] != "Bearer s3cret":
+            _fulfil_error(401, "unauthorized", "this action needs the read API key")(route)
+        else:
+            route.continue_()
+
+    page.route("**/v1/ask", handler)
+    page.goto(f"{server.url}/")
+    page.get_by_label("Question").fill(STOCKPILE)
+    page.get_by_label("Question").press("Enter")
+    key = page.get_by_label("API key")
+    expect(key).to_be_focused()
+    key.fill("s3cret")
+    key.press("Enter")
+    expect(page.locator(".passage-text mark")).to_contain_text("10.4 million antipersonnel mines")
+    assert sent == [None, "Bearer s3cret"]
+    assert page.evaluate("sessionStorage.getItem('footnoted.apiKey')") == "s3cret"

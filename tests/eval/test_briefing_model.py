@@ -1,0 +1,44 @@
+"""The briefing eval with the real bundled model: CI fails when retrieval quality drops.
+
+Measured with all-MiniLM-L6-v2 (ONNX), chunks of 200 tokens with overlap 32, separate footnote
+vectors, RRF k=60: hybrid hit@1 = 0.783 (54 of 69), MRR@10 = 0.870; on the footnote questions
+hybrid hit@1 = 0.821 against 0.643 for the naive baseline. The thresholds leave a
+margin of 0.05 for numeric noise across onnxruntime builds, not for regressions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from footnoted.eval.dataset import briefing_set
+from footnoted.eval.runner import EvalReport, evaluate
+from footnoted.index import Index, IndexConfig, make_encoder
+from footnoted.settings import Settings
+from footnoted.types import Document
+
+HYBRID_HIT_AT_1 = 0.73
+HYBRID_MRR_AT_10 = 0.82
+
+
+@pytest.fixture(scope="module")
+def model_report(tmp_path_factory: pytest.TempPathFactory, briefing: Document) -> EvalReport:
+    home: Path = tmp_path_factory.mktemp("home")
+    encoder, tokenizer = make_encoder(Settings(encoder="onnx", home=home))
+    index = Index.memory(encoder, tokenizer, IndexConfig())
+    index.add([briefing])
+    return evaluate(briefing_set(index.documents), index)
+
+
+@pytest.mark.model
+def test_hybrid_quality_holds(model_report: EvalReport) -> None:
+    hybrid = model_report.result("hybrid").overall
+    assert hybrid.hit[1] >= HYBRID_HIT_AT_1, f"hybrid hit@1 fell to {hybrid.hit[1]:.3f}"
+    assert hybrid.mrr >= HYBRID_MRR_AT_10, f"hybrid MRR@10 fell to {hybrid.mrr:.3f}"
+
+
+@pytest.mark.model
+def test_footnote_questions_fare_better_than_with_naive_chunks(model_report: EvalReport) -> None:
+    hybrid, naive = model_report.result("hybrid"), model_report.result("baseline")
+    assert hybrid.by_tag["footnote"].hit[1] >= naive.by_tag["footnote"].hit[1]

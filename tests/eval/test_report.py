@@ -1,0 +1,65 @@
+"""Rendering a run: text tables with the misses, JSON, and the files written with --out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from footnoted.eval.report import render_text, to_json, write_report
+from footnoted.eval.runner import EvalReport
+
+
+def test_text_has_a_table_per_mode_with_a_row_per_tag(hash_report: EvalReport) -> None:
+    text = render_text(hash_report)
+    lines = text.splitlines()
+    for result in hash_report.results:
+        at = lines.index(result.mode)
+        header = lines[at + 1].split()
+        assert header == ["n", "hit@1", "hit@3", "hit@5", "hit@10", "R@10", "EvR@10", "MRR@10", "nDCG@10"]
+        overall = lines[at + 2].split()
+        assert overall[:3] == ["all", "69", f"{result.overall.hit[1]:.3f}"]
+        rows = [line.split()[0] for line in lines[at + 3 : at + 3 + len(result.by_tag)]]
+        assert rows == sorted(result.by_tag)
+        assert f"{result.mode} misses (no relevant passage first): {len(result.misses)} of 69" in text
+    assert "gold ranked: dense" in text and "first instead: [" in text
+
+
+def test_text_without_misses(hash_report: EvalReport) -> None:
+    assert "misses" not in render_text(hash_report, misses=False)
+
+
+def test_json_report(hash_report: EvalReport) -> None:
+    data = json.loads(json.dumps(to_json(hash_report)))
+    assert data["set"] == "briefing"
+    assert data["ks"] == [1, 3, 5, 10]
+    hybrid = data["modes"]["hybrid"]
+    assert hybrid["overall"]["hit@1"] == hash_report.result("hybrid").overall.hit[1]
+    assert set(hybrid["overall"]) >= {"questions", "hit@10", "recall@10", "evidence_recall@10", "mrr@10", "ndcg@10"}
+    assert len(hybrid["questions"]) == 69
+    assert len(hybrid["questions"][0]["ranked"]) <= 10
+    miss = hybrid["misses"][0]
+    assert set(miss) == {"id", "question", "tags", "gold_rank", "evidence_split", "footnote_apart", "top"}
+    assert set(miss["gold_rank"]) == {"dense", "lexical", "hybrid", "baseline"}
+    assert miss["top"]["text"]
+
+
+def test_write_report(tmp_path: Path, hash_report: EvalReport) -> None:
+    files = write_report(hash_report, tmp_path / "out")
+    assert sorted(files) == sorted(
+        [
+            "baseline.qrels",
+            "baseline.run",
+            "dense.run",
+            "hit_at_k.png",
+            "hybrid.run",
+            "index.qrels",
+            "lexical.run",
+            "report.json",
+            "report.txt",
+        ]
+    )
+    assert all(path.is_file() and path.stat().st_size > 0 for path in files.values())
+    data = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert data["trec"]["baseline"] == {"run": "baseline.run", "qrels": "baseline.qrels"}
+    assert data["trec"]["hybrid"] == {"run": "hybrid.run", "qrels": "index.qrels"}
+    assert (tmp_path / "out" / "report.txt").read_text() == render_text(hash_report)
