@@ -240,6 +240,43 @@ def serve(
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning", access_log=False)
 
 
+@app.command()
+def doctor(index: IndexOption = None, as_json: JsonOption = False) -> None:
+    """Check an index without trusting it: pointer, manifest, model, checksums, and a full read."""
+    from footnoted.index.doctor import examine
+    from footnoted.index.encoder import default_model_path, read_spec
+
+    settings = _settings()
+    path = index or settings.index_path()
+    model_id = dimension = None
+    if settings.encoder != "hash":
+        spec = read_spec(settings.model_path or default_model_path())
+        model_id, dimension = spec.model_id, spec.dimension
+    checkup = examine(path, model_id=model_id, dimension=dimension)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "index": str(checkup.path),
+                    "generation": checkup.generation,
+                    "healthy": checkup.healthy,
+                    "documents": checkup.documents,
+                    "chunks": checkup.chunks,
+                    "problems": list(checkup.problems),
+                },
+                indent=2,
+            )
+        )
+    elif checkup.healthy:
+        typer.echo(f"ok: {path} ({checkup.generation}: {checkup.documents} documents, {checkup.chunks} chunks)")
+    else:
+        typer.echo(f"damaged: {path}")
+        for problem in checkup.problems:
+            typer.echo(f"  - {problem}")
+    if not checkup.healthy:
+        raise typer.Exit(5)
+
+
 def _mode(mode: str | None) -> Any:
     if mode is not None and mode not in ("dense", "lexical", "hybrid"):
         _fail(f"--mode must be dense, lexical or hybrid, not {mode!r}", 2)

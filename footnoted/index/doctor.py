@@ -1,0 +1,57 @@
+"""Checking an index directory without trusting it: what is wrong, file by file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from footnoted.errors import FootnotedError
+from footnoted.index import snapshot as snapshots
+from footnoted.index.store import IndexDir, check_manifest, read_manifest, verify_files
+
+
+@dataclass(frozen=True, slots=True)
+class Checkup:
+    """The result of examining an index: the generation looked at and the problems found."""
+
+    path: Path
+    generation: str | None = None
+    documents: int = 0
+    chunks: int = 0
+    problems: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+
+def examine(path: Path, *, model_id: str | None = None, dimension: int | None = None) -> Checkup:
+    """Examine the index at ``path``: pointer, manifest, model, every file's checksum, and a full read."""
+    directory = IndexDir(path)
+    try:
+        gen = directory.current()
+        manifest = read_manifest(gen)
+    except FootnotedError as exc:
+        return Checkup(path, problems=(str(exc),))
+    problems: list[str] = []
+    if model_id is not None and dimension is not None:
+        try:
+            check_manifest(manifest, model_id=model_id, dimension=dimension, where=path)
+        except FootnotedError as exc:
+            problems.append(str(exc))
+    problems.extend(verify_files(gen, manifest))
+    documents = chunks = 0
+    if not problems:
+        try:
+            snap = snapshots.read(gen, manifest)
+            documents, chunks = len(snap.documents), len(snap.chunks)
+            for c in snap.chunks:
+                if c.text != snap.documents[c.document_id].source[c.start : c.end]:
+                    problems.append(f"chunk {c.id} does not match its document's text")
+                    break
+        except FootnotedError as exc:
+            problems.append(str(exc))
+    stray = [p.name for p in directory.generations.glob(".gen-*")]
+    if stray:
+        problems.append(f"unfinished writes left behind (removed by the next write): {', '.join(sorted(stray))}")
+    return Checkup(path, gen.name, documents, chunks, tuple(problems))
