@@ -1,8 +1,9 @@
 """Ablation of footnoted's retrieval settings on the bundled briefing's eval set, with the real model.
 
 Every combination of chunk size (model tokens), footnote vectors and fusion is built as an
-in-memory index and evaluated; the first table varies one setting at a time around the defaults
-(200 tokens, separate footnote vectors, RRF k=60), the second holds the whole grid.
+in-memory index and evaluated. The first table varies one setting at a time around the defaults
+of ``IndexConfig``; the second holds the whole grid. Fusion changes only the hybrid ranking, so
+the fusion variants share one index (same chunks, same vectors).
 
     HF_HUB_OFFLINE=1 .venv/bin/python bench/eval_ablation.py [--home DIR]
 
@@ -17,8 +18,9 @@ import argparse
 import itertools
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import get_args
 
 from footnoted.corpus import load_briefing
 from footnoted.eval.dataset import briefing_set
@@ -31,42 +33,38 @@ from footnoted.settings import Settings
 from footnoted.types import Document
 
 TOKENS = (96, 128, 160, 200, 254)
-FOOTNOTES: tuple[FootnoteVectors, ...] = ("separate", "inline", "none")
+FOOTNOTES: tuple[FootnoteVectors, ...] = get_args(FootnoteVectors)
 FUSIONS: tuple[tuple[Fusion, int], ...] = (("rrf", 60), ("rrf", 10), ("convex", 60))
-OVERLAP = 32
 MODES = ("dense", "lexical", "hybrid")
-DEFAULT = (200, "separate", ("rrf", 60))
+KS = (1, 3, 10)
 
 
 @dataclass(frozen=True)
 class Row:
-    tokens: int
-    footnotes: FootnoteVectors
-    fusion: tuple[Fusion, int]
+    config: IndexConfig
     chunks: int
+    vectors: int
     report: EvalReport
 
     @property
     def label(self) -> str:
-        fusion = f"rrf k={self.fusion[1]}" if self.fusion[0] == "rrf" else "convex a=0.7"
-        return f"{self.tokens:>3} tok  {self.footnotes:<8}  {fusion:<12}"
+        c = self.config
+        fusion = f"rrf k={c.rrf_k}" if c.fusion == "rrf" else "convex a=0.7"
+        extra = "" if getattr(c, "sentence_vectors", True) else " -body sents"
+        return f"{c.chunk.max_tokens:>3}  {c.footnote_vectors:<10} {fusion:<12}{extra}"
 
 
-def measure(
-    doc: Document,
-    encoder: Encoder,
-    tokenizer: Tokenizer,
-    tokens: int,
-    footnotes: FootnoteVectors,
-    fusion: tuple[Fusion, int],
-) -> Row:
-    config = IndexConfig(
-        chunk=ChunkSettings(tokens, OVERLAP), footnote_vectors=footnotes, fusion=fusion[0], rrf_k=fusion[1]
-    )
+def build(doc: Document, encoder: Encoder, tokenizer: Tokenizer, config: IndexConfig) -> Index:
     index = Index.memory(encoder, tokenizer, config)
     index.add([doc])
-    report = evaluate(briefing_set(index.documents), index, modes=MODES, ks=(1, 3, 10))
-    return Row(tokens, footnotes, fusion, len(index.snapshot.chunks), report)
+    return index
+
+
+def measure(index: Index, config: IndexConfig) -> Row:
+    # Same snapshot, another fusion: an Index over the chunks and vectors already built.
+    view = Index(index.encoder, index.tokenizer, config, None, index.snapshot)
+    report = evaluate(briefing_set(view.documents), view, modes=MODES, ks=KS)
+    return Row(config, len(index.snapshot.chunks), len(index.snapshot.row_ids), report)
 
 
 def cells(s: Summary) -> str:
@@ -76,15 +74,15 @@ def cells(s: Summary) -> str:
 def table(title: str, rows: list[Row]) -> list[str]:
     head = "".join(f" | {m:<24}" for m in MODES)
     sub = "".join(" | " + "".join(f"{h:>6}" for h in ("hit@1", "hit@3", "MRR", "nDCG")) for _ in MODES)
-    lines = [title, f"{'chunk  footnotes  fusion':<34}{'chunks':>6}{head}", f"{'':<34}{'':>6}{sub}"]
+    lines = [title, f"{'tok  footnotes  fusion':<38}{'chunks':>7}{'vecs':>5}{head}", f"{'':<50}{sub}"]
     for row in rows:
         metrics = "".join(f" | {cells(row.report.result(m).overall)}" for m in MODES)
-        lines.append(f"{row.label:<34}{row.chunks:>6}{metrics}")
+        lines.append(f"{row.label:<38}{row.chunks:>7}{row.vectors:>5}{metrics}")
     return lines
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--home", type=Path, default=None, help="where the exported ONNX model lives")
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -92,35 +90,45 @@ def main() -> None:
     settings = Settings(encoder="onnx") if args.home is None else Settings(encoder="onnx", home=args.home)
     encoder, tokenizer = make_encoder(settings)
     doc = load_briefing()
+    default = IndexConfig()
     started = time.perf_counter()
-    grid = {
-        (t, f, u): measure(doc, encoder, tokenizer, t, f, u)
-        for t, f, u in itertools.product(TOKENS, FOOTNOTES, FUSIONS)
-    }
+    grid: dict[tuple[int, str, tuple[str, int]], Row] = {}
+    for tokens, notes in itertools.product(TOKENS, FOOTNOTES):
+        shape = replace(default, chunk=ChunkSettings(tokens, default.chunk.overlap), footnote_vectors=notes)
+        index = build(doc, encoder, tokenizer, shape)
+        for fusion, k in FUSIONS:
+            grid[(tokens, notes, (fusion, k))] = measure(index, replace(shape, fusion=fusion, rrf_k=k))
+
+    def at(
+        tokens: int = default.chunk.max_tokens,
+        notes: str = default.footnote_vectors,
+        fusion: tuple[str, int] = (default.fusion, default.rrf_k),
+    ) -> Row:
+        return grid[(tokens, notes, fusion)]
+
+    one_at_a_time = [at(tokens=t) for t in TOKENS]
+    one_at_a_time += [at(notes=n) for n in FOOTNOTES if n != default.footnote_vectors]
+    one_at_a_time += [at(fusion=u) for u in FUSIONS if u != (default.fusion, default.rrf_k)]
+    if "sentence_vectors" in {f.name for f in fields(IndexConfig)}:
+        plain = replace(default, sentence_vectors=False)
+        one_at_a_time.append(measure(build(doc, encoder, tokenizer, plain), plain))
     elapsed = time.perf_counter() - started
-    questions = grid[DEFAULT].report.result("hybrid").overall.questions
-    default = grid[DEFAULT]
-    one_at_a_time = [grid[(t, "separate", ("rrf", 60))] for t in TOKENS]
-    one_at_a_time += [grid[(200, f, ("rrf", 60))] for f in FOOTNOTES if f != "separate"]
-    one_at_a_time += [grid[(200, "separate", u)] for u in FUSIONS if u != ("rrf", 60)]
-    naive = evaluate(briefing_set({doc.id: doc}), _index(doc, encoder, tokenizer), modes=["baseline"], ks=(1, 3, 10))
-    print(f"model {encoder.model_id}; briefing eval set, {questions} questions; chunk overlap {OVERLAP} tokens")
-    print(f"{len(grid)} configurations in {elapsed:.0f} s; MRR and nDCG at 10; fusion changes the hybrid columns only")
-    print()
-    print("\n".join(table(f"One setting at a time around the default ({default.label.strip()})", one_at_a_time)))
+    naive = evaluate(briefing_set({doc.id: doc}), build(doc, encoder, tokenizer, default), modes=["baseline"], ks=KS)
     base = naive.result("baseline").overall
+    print(f"model {encoder.model_id}; briefing eval set, {base.questions} questions")
+    print(
+        f"{len(grid)} configurations in {elapsed:.0f} s; chunk overlap {default.chunk.overlap} tokens; "
+        "MRR and nDCG at 10; fusion changes the hybrid columns only"
+    )
+    print("tok: chunk budget in model tokens; vecs: vectors in the index; -body sents: sentence_vectors=False")
+    print()
+    print("\n".join(table(f"One setting at a time around the defaults ({at().label.strip()})", one_at_a_time)))
     print(
         f"naive baseline (1000-character chunks, overlap 200, no footnotes, dense): hit@1 {base.hit[1]:.3f}  "
         f"hit@3 {base.hit[3]:.3f}  MRR {base.mrr:.3f}  nDCG {base.ndcg:.3f}"
     )
     print()
     print("\n".join(table("Whole grid", list(grid.values()))))
-
-
-def _index(doc: Document, encoder: Encoder, tokenizer: Tokenizer) -> Index:
-    index = Index.memory(encoder, tokenizer, IndexConfig())
-    index.add([doc])
-    return index
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from footnoted.errors import EvalSetError
 from footnoted.eval.dataset import briefing_set, load_set
 from footnoted.eval.report import render_text, to_json, write_report
 from footnoted.eval.runner import MODES, evaluate
+from footnoted.index import open_index
 from footnoted.settings import Settings
 
 
@@ -46,8 +47,6 @@ def eval_command(
     # Read once, here at the entry point; the model is loaded from disk only.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    from footnoted.index import open_index
-
     ix = open_index(Settings(), index)
     try:
         if set_file is not None:

@@ -24,7 +24,8 @@ The footnoted format is JSONL, one question a line (blank lines are skipped)::
 Because gold evidence is a span of the source, not a chunk id, re-chunking never invalidates a set.
 
 BEIR-style sets are read too: ``queries.jsonl`` (``{"_id", "text"}``) and a qrels TSV
-(``query-id corpus-id score``) whose corpus ids are document ids of the index. A retrieved chunk is
+(``query-id corpus-id score``, or TREC's ``qid 0 docid grade``) whose corpus ids are document
+ids of the index. A retrieved chunk is
 then relevant, with the qrels score as its grade, when it belongs to a relevant document.
 """
 
@@ -142,6 +143,8 @@ def load_beir(queries: Path, qrels: Path, documents: Mapping[str, Document], *, 
         parts = row.split()
         if not parts or (number == 1 and parts[0] == "query-id"):
             continue
+        if len(parts) == 4:  # TREC qrels: qid iteration docid grade
+            parts = [parts[0], parts[2], parts[3]]
         if len(parts) != 3:
             raise EvalSetError(f'{qrels}:{number}: expected "query-id corpus-id score", got {row!r}')
         qid, doc_id, score = parts

@@ -110,6 +110,7 @@ def evaluate(
         "model": index.encoder.model_id,
         "documents": len(snap.documents),
         "chunks": len(snap.chunks),
+        "vectors": len(snap.row_ids),
         "chunk_tokens": index.config.chunk.max_tokens,
         "chunk_overlap": index.config.chunk.overlap,
         "footnote_vectors": index.config.footnote_vectors,

@@ -31,11 +31,12 @@ _MAX_SENTENCES = 60
 
 
 @dataclass(frozen=True, slots=True)
-class _Candidate:
+class Candidate:
+    """A sentence that may answer: the passage it belongs to, its span, and its footnote if in one."""
+
     hit: Hit
     span: Span
     note: Footnote | None
-    order: int
 
 
 class SentenceVectors:
@@ -69,27 +70,30 @@ class SentenceVectors:
         return out
 
 
+def sentence_candidates(hits: Sequence[Hit], docs: Mapping[str, Document]) -> list[Candidate]:
+    """The sentences of the passages and of the footnotes they carry, in reading order."""
+    out: list[Candidate] = []
+    for hit in hits:
+        doc = docs[hit.chunk.document_id]
+        out.extend(Candidate(hit, span, None) for span in sentences(doc.source, hit.chunk.start, hit.chunk.end))
+        for note in hit.chunk.footnotes:
+            out.extend(Candidate(hit, span, note) for span in sentences(doc.source, note.start, note.end))
+    return out[:_MAX_SENTENCES]
+
+
 def extract(
     question: str,
     query: np.ndarray,
-    hits: Sequence[Hit],
+    candidates: Sequence[Candidate],
+    vectors: np.ndarray,
     docs: Mapping[str, Document],
-    vectors: SentenceVectors,
 ) -> Answer:
-    """The best evidence sentence(s) among ``hits`` for ``question``."""
-    candidates: list[_Candidate] = []
-    for hit in hits:
-        doc = docs[hit.chunk.document_id]
-        for span in sentences(doc.source, hit.chunk.start, hit.chunk.end):
-            candidates.append(_Candidate(hit, span, None, len(candidates)))
-        for note in hit.chunk.footnotes:
-            for span in sentences(doc.source, note.start, note.end):
-                candidates.append(_Candidate(hit, span, note, len(candidates)))
-    candidates = candidates[:_MAX_SENTENCES]
+    """The best evidence among ``candidates`` (with their unit ``vectors``) for ``question``."""
+    hits = tuple(dict.fromkeys(c.hit for c in candidates))
     if not candidates:
-        return Answer(question, "", None, (), tuple(hits))
+        return Answer(question, "", None, (), hits)
     texts = [docs[c.hit.chunk.document_id].source[c.span.start : c.span.end] for c in candidates]
-    cosine = vectors.encode(texts) @ query
+    cosine = vectors @ query
     terms = set(analyze(question))
     coverage = np.array([len(terms & set(analyze(t))) / len(terms) if terms else 0.0 for t in texts], dtype=np.float32)
     prior = np.array([_RANK_WEIGHT / c.hit.rank for c in candidates], dtype=np.float32)
@@ -111,4 +115,4 @@ def extract(
     else:
         notes = tuple(n for n in chosen.hit.chunk.footnotes if any(span.contains(m) for m in n.markers))
     citation = Citation(doc.id, doc.title, chosen.hit.citation.section, span.start, span.end)
-    return Answer(question, doc.source[span.start : span.end], citation, notes, tuple(hits), float(scores[best]))
+    return Answer(question, doc.source[span.start : span.end], citation, notes, hits, float(scores[best]))

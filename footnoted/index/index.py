@@ -13,7 +13,7 @@ import numpy as np
 
 from footnoted.errors import DocumentNotFound, IndexNotFound, InvalidQuery
 from footnoted.index import snapshot as snapshots
-from footnoted.index.answer import SentenceVectors, extract
+from footnoted.index.answer import Candidate, SentenceVectors, extract, sentence_candidates
 from footnoted.index.cache import CachedEncoding, EmbeddingCache
 from footnoted.index.encoder import Encoder
 from footnoted.index.lexical import Lexical
@@ -46,6 +46,16 @@ class IndexConfig:
     rrf_k: int = 60
     mode: Mode = "hybrid"
     answer_passages: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One vector to make: the chunk it scores, BODY or a footnote slot, the text, and its span."""
+
+    chunk_id: str
+    slot: int
+    text: str
+    span: Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,8 +254,44 @@ class Index:
         hits = self._search(snap, question, k, mode, document_ids, query)
         if query is None:  # unreachable: _search refuses an empty question first
             raise InvalidQuery("the question is empty")
-        answer = extract(question, query, hits[: self.config.answer_passages], snap.documents, self._sentences)
+        top = hits[: self.config.answer_passages]
+        stored = self._stored_sentences(snap, top)
+        if stored is not None:
+            candidates, vectors = stored
+        else:
+            candidates = sentence_candidates(top, snap.documents)
+            texts = [snap.documents[c.hit.chunk.document_id].source[c.span.start : c.span.end] for c in candidates]
+            vectors = self._sentences.encode(texts)
+        answer = extract(question, query, candidates, vectors, snap.documents)
         return replace(answer, passages=tuple(hits))
+
+    def _stored_sentences(self, snap: Snapshot, hits: Sequence[Hit]) -> tuple[list[Candidate], np.ndarray] | None:
+        """Answer candidates and their vectors straight from the index, when it stores sentence vectors.
+
+        Rows of one chunk are contiguous (ids are handed out chunk by chunk and never reordered),
+        so each chunk's rows are one slice; no sentence is encoded at question time.
+        """
+        if not self.config.sentence_vectors or self.config.footnote_vectors not in ("sentences", "contextual"):
+            return None
+        candidates: list[Candidate] = []
+        rows: list[int] = []
+        for hit in hits:
+            position = snap.chunk_positions[hit.chunk.id]
+            lo = int(np.searchsorted(snap.row_chunks, position, side="left"))
+            hi = int(np.searchsorted(snap.row_chunks, position, side="right"))
+            whole = (hit.chunk.start, hit.chunk.end)
+            body_rows = [i for i in range(lo, hi) if snap.row_notes[i] == BODY]
+            for i in range(lo, hi):
+                start, end = int(snap.row_spans[i, 0]), int(snap.row_spans[i, 1])
+                slot = int(snap.row_notes[i])
+                if slot == BODY and (start, end) == whole and len(body_rows) > 1:
+                    continue  # the whole passage; its sentences have rows of their own
+                note = None if slot == BODY else hit.chunk.footnotes[slot]
+                candidates.append(Candidate(hit, Span(start, end), note))
+                rows.append(i)
+        if not candidates:
+            return None
+        return candidates, snap.vectors.vectors(snap.row_ids[rows])
 
     def _allowed(self, snap: Snapshot, document_ids: Sequence[str] | None) -> np.ndarray | None:
         if document_ids is None:
@@ -318,35 +364,36 @@ class Index:
         new_chunks = {d.id: chunk(d, self.tokenizer, settings) for d in fresh}
         rows = self._rows(fresh, new_chunks)
         encoding = CachedEncoding(self.encoder, self._cache)
-        texts = [text for _, _, text in rows]
+        texts = [row.text for row in rows]
         vectors = np.zeros((len(texts), self.encoder.dimension), dtype=np.float32)
         step = 256
         for begin in range(0, len(texts), step):
             vectors[begin : begin + step] = encoding.encode(texts[begin : begin + step])
             if progress is not None:
                 progress(min(step, len(texts) - begin))
-        encoded: dict[str, list[tuple[int, np.ndarray]]] = {}
-        for (cid, slot, _), vector in zip(rows, vectors, strict=True):
-            encoded.setdefault(cid, []).append((slot, vector))
+        encoded: dict[str, list[tuple[_Row, np.ndarray]]] = {}
+        for row, vector in zip(rows, vectors, strict=True):
+            encoded.setdefault(row.chunk_id, []).append((row, vector))
         self._commit(_apply(snap, fresh, set(replaced), new_chunks, self.encoder.dimension, encoded))
         return replace(
             report, chunks=sum(len(c) for c in new_chunks.values()), encoded=encoding.encoded, reused=encoding.reused
         )
 
-    def _rows(self, docs: list[Document], chunks: dict[str, list[Chunk]]) -> list[tuple[str, int, str]]:
-        """(chunk id, footnote slot or BODY, text) for every vector the new chunks need."""
+    def _rows(self, docs: list[Document], chunks: dict[str, list[Chunk]]) -> list[_Row]:
+        """Every vector the new chunks need: what it embeds and where that text is."""
         splitter = Splitter(self.tokenizer, ChunkSettings(max_tokens=self.encoder.max_tokens, overlap=16))
-        rows: list[tuple[str, int, str]] = []
+        rows: list[_Row] = []
         for doc in docs:
             for c in chunks[doc.id]:
+                whole = Span(c.start, c.end)
                 if self.config.footnote_vectors == "inline":
-                    rows.append((c.id, BODY, lexical_text(c)))
+                    rows.append(_Row(c.id, BODY, lexical_text(c), whole))
                     continue
-                rows.append((c.id, BODY, c.text))
+                rows.append(_Row(c.id, BODY, c.text, whole))
                 if self.config.sentence_vectors:
-                    body = _note_sentences(doc.source, Span(c.start, c.end), splitter)
+                    body = _note_sentences(doc.source, whole, splitter)
                     if len(body) > 1:
-                        rows.extend((c.id, BODY, doc.source[p.start : p.end]) for p in body)
+                        rows.extend(_Row(c.id, BODY, doc.source[p.start : p.end], p) for p in body)
                 if self.config.footnote_vectors == "none":
                     continue
                 for slot, note in enumerate(c.footnotes):
@@ -354,14 +401,12 @@ class Index:
                         pieces = _note_sentences(doc.source, Span(note.start, note.end), splitter)
                     else:
                         pieces = splitter.split(doc.source, Span(note.start, note.end))
-                    texts = [doc.source[p.start : p.end] for p in pieces]
-                    if self.config.footnote_vectors == "contextual":
-                        claim = _citing_sentence(doc.source, c, note)
-                        texts = [
-                            f"{claim} {t}" if self.tokenizer.count(f"{claim} {t}") <= self.encoder.max_tokens else t
-                            for t in texts
-                        ]
-                    rows.extend((c.id, slot, t) for t in texts)
+                    claim = _citing_sentence(doc.source, c, note) if self.config.footnote_vectors == "contextual" else ""
+                    for p in pieces:
+                        text = doc.source[p.start : p.end]
+                        if claim and self.tokenizer.count(f"{claim} {text}") <= self.encoder.max_tokens:
+                            text = f"{claim} {text}"
+                        rows.append(_Row(c.id, slot, text, p))
         return rows
 
     def _commit(self, new: Snapshot) -> None:
@@ -408,7 +453,7 @@ def _apply(
     remove: set[str],
     new_chunks: dict[str, list[Chunk]],
     dimension: int,
-    encoded: dict[str, list[tuple[int, np.ndarray]]] | None = None,
+    encoded: dict[str, list[tuple[_Row, np.ndarray]]] | None = None,
 ) -> Snapshot:
     """The snapshot after removing documents ``remove`` and adding ``add`` (a pure function)."""
     encoded = encoded or {}
@@ -423,6 +468,7 @@ def _apply(
     row_ids = [base.row_ids[keep_rows]]
     row_chunks = [remap[base.row_chunks[keep_rows]]]
     row_notes = [base.row_notes[keep_rows]]
+    row_spans = [base.row_spans[keep_rows]]
     next_id = base.next_row_id
     documents = {k: v for k, v in base.documents.items() if k not in gone}
     for doc in add:
@@ -431,8 +477,9 @@ def _apply(
             position = len(chunks)
             chunks.append(c)
             pairs = encoded.get(c.id, [])
-            slots = [slot for slot, _ in pairs]
+            slots = [row.slot for row, _ in pairs]
             vecs = np.stack([v for _, v in pairs]) if pairs else np.zeros((0, dimension), np.float32)
+            row_spans.append(np.array([[row.span.start, row.span.end] for row, _ in pairs], dtype=np.int64).reshape(-1, 2))
             ids = np.arange(next_id, next_id + len(slots), dtype=np.int64)
             next_id += len(slots)
             vectors.add(ids, vecs)
@@ -449,6 +496,7 @@ def _apply(
         row_ids=ids[order],
         row_chunks=np.concatenate(row_chunks).astype(np.int32)[order],
         row_notes=np.concatenate(row_notes).astype(np.int32)[order],
+        row_spans=np.concatenate(row_spans).astype(np.int64)[order],
         next_row_id=next_id,
         generation=base.generation,
         chunk_positions={c.id: i for i, c in enumerate(chunks)},

@@ -37,6 +37,8 @@ class Snapshot:
     """Position in ``chunks`` of each row's chunk."""
     row_notes: np.ndarray
     """For each row, ``BODY`` or the index of the footnote (within its chunk) that it embeds."""
+    row_spans: np.ndarray
+    """``(start, end)`` of the source text each row embeds (a sentence, a note, a whole chunk)."""
     next_row_id: int = 0
     generation: int = 0
     chunk_positions: Mapping[str, int] = field(default_factory=dict)
@@ -45,7 +47,14 @@ class Snapshot:
     def empty(cls, dimension: int, kind: StoreKind) -> Snapshot:
         none = np.zeros(0, dtype=np.int64)
         return cls(
-            {}, (), FaissStore(dimension, kind), Lexical(None, 0), none, none.astype(np.int32), none.astype(np.int32)
+            {},
+            (),
+            FaissStore(dimension, kind),
+            Lexical(None, 0),
+            none,
+            none.astype(np.int32),
+            none.astype(np.int32),
+            np.zeros((0, 2), dtype=np.int64),
         )
 
     def chunk_of_rows(self, ids: np.ndarray) -> np.ndarray:
@@ -86,6 +95,7 @@ def write(snapshot: Snapshot, directory: Path) -> None:
     np.save(directory / "row_ids.npy", snapshot.row_ids)
     np.save(directory / "row_chunks.npy", snapshot.row_chunks)
     np.save(directory / "row_notes.npy", snapshot.row_notes)
+    np.save(directory / "row_spans.npy", snapshot.row_spans)
     snapshot.vectors.save(directory / "vectors.faiss")
     snapshot.lexical.save(directory / "lexical")
 
@@ -121,11 +131,14 @@ def read(directory: Path, manifest: dict[str, Any]) -> Snapshot:
         row_ids = np.load(directory / "row_ids.npy")
         row_chunks = np.load(directory / "row_chunks.npy")
         row_notes = np.load(directory / "row_notes.npy")
+        row_spans = np.load(directory / "row_spans.npy")
     except (OSError, ValueError, KeyError, IndexError, TypeError, RuntimeError) as exc:
         raise IndexCorrupt(
             f"the index files in {directory} do not read back ({type(exc).__name__}: {exc}); rebuild the index"
         ) from None
-    if not (len(row_ids) == len(row_chunks) == len(row_notes) == len(vectors)) or lexical.size != len(chunks):
+    if not (len(row_ids) == len(row_chunks) == len(row_notes) == len(row_spans) == len(vectors)) or lexical.size != len(
+        chunks
+    ):
         raise IndexCorrupt(f"the index files in {directory} disagree on their sizes; rebuild the index")
     return Snapshot(
         documents=documents,
@@ -135,6 +148,7 @@ def read(directory: Path, manifest: dict[str, Any]) -> Snapshot:
         row_ids=row_ids,
         row_chunks=row_chunks,
         row_notes=row_notes,
+        row_spans=row_spans,
         next_row_id=int(manifest.get("next_row_id", 0)),
         generation=int(manifest.get("generation", 0)),
         chunk_positions={c.id: i for i, c in enumerate(chunks)},

@@ -13,7 +13,7 @@ from footnoted.types import Chunk, Document
 
 
 def check_spans(doc: Document, chunks: list[Chunk], size: int) -> None:
-    covered = set()
+    covered: set[int] = set()
     for c in chunks:
         assert c.text == doc.source[c.start : c.end]
         assert len(c.text) <= size

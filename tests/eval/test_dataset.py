@@ -137,6 +137,12 @@ def write_beir(root: Path, qrels: str, queries: list[dict[str, Any]] | None = No
     return root
 
 
+def test_beir_accepts_trec_qrels(tmp_path: Path) -> None:
+    root = write_beir(tmp_path / "trec", "1 0 a 1\n1 0 b 3\n")
+    (question,) = load_set(root, DOCS).questions
+    assert dict(question.documents) == {"a": 1, "b": 3}
+
+
 def test_beir_sets_judge_by_document(tmp_path: Path) -> None:
     root = write_beir(tmp_path / "beir", "query-id\tcorpus-id\tscore\n1\ta\t2\n1\tb\t0\n")
     loaded = load_set(root, DOCS)
