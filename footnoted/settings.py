@@ -23,9 +23,9 @@ class Settings(BaseSettings):
     """Where the ONNX export of the model is kept; defaults to ``<home>/models``."""
     model_path: Path | None = None
     """A local sentence-transformers model directory; defaults to the packaged all-MiniLM-L6-v2."""
-    encoder: Literal["onnx", "torch", "hash"] = "onnx"
-    """``onnx`` (the model exported once to onnxruntime; fast to start), ``torch`` (sentence-transformers)
-    or ``hash`` (a deterministic test encoder, not a language model)."""
+    encoder: Literal["onnx", "onnx-int8", "torch", "hash"] = "onnx"
+    """``onnx`` (the model exported once to onnxruntime; fast to start), ``onnx-int8`` (a quantised copy),
+    ``torch`` (sentence-transformers) or ``hash`` (a deterministic test encoder, not a language model)."""
     threads: int = 0
     """Threads for the encoder (0: all cores, at most 4)."""
     chunk_tokens: int = 200

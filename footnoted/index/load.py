@@ -20,7 +20,9 @@ def make_encoder(settings: Settings) -> tuple[Encoder, Tokenizer]:
     tokenizer = ModelTokenizer(spec.path / "tokenizer.json")
     if settings.encoder == "torch":
         return SentenceTransformerEncoder(spec), tokenizer
-    return load_onnx_encoder(spec, settings.models_dir, threads=settings.threads), tokenizer
+    return load_onnx_encoder(
+        spec, settings.models_dir, threads=settings.threads, int8=settings.encoder == "onnx-int8"
+    ), tokenizer
 
 
 def index_config(settings: Settings) -> IndexConfig:

@@ -151,9 +151,36 @@ def _pool(hidden: np.ndarray, mask: np.ndarray, pooling: str) -> np.ndarray:
     return np.asarray((hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9), dtype=np.float32)
 
 
-def load_onnx_encoder(spec: ModelSpec, cache_dir: Path, *, threads: int = 0) -> OnnxEncoder:
-    """The ONNX encoder for ``spec``, exporting the model first if this machine has not yet."""
+def quantize(fp32: Path) -> Path:
+    """A dynamically int8-quantised copy of an exported model (weights int8, activations fp32)."""
+    target = fp32.with_name("model-int8.onnx")
+    with _export_lock:
+        if target.is_file():
+            return target
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        fd, tmp = tempfile.mkstemp(suffix=".onnx", dir=target.parent)
+        os.close(fd)
+        try:
+            quantize_dynamic(fp32, tmp, weight_type=QuantType.QInt8)
+            os.replace(tmp, target)
+        except Exception as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise EncoderError(f"quantising {fp32} failed: {exc}") from exc
+    return target
+
+
+def load_onnx_encoder(spec: ModelSpec, cache_dir: Path, *, threads: int = 0, int8: bool = False) -> OnnxEncoder:
+    """The ONNX encoder for ``spec``, exporting the model first if this machine has not yet.
+
+    ``int8`` runs a quantised copy; its vectors differ slightly, so it has a model id of its own
+    and an index built with it is not searched with the fp32 model, nor the reverse.
+    """
     path = onnx_path(spec, cache_dir)
     if not path.is_file():
         path = export(spec, cache_dir)
+    if int8:
+        encoder = OnnxEncoder(spec, quantize(path), threads=threads)
+        encoder.model_id = f"{spec.model_id}+int8"
+        return encoder
     return OnnxEncoder(spec, path, threads=threads)

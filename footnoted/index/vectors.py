@@ -6,6 +6,7 @@ renumbers its rows, so the store is wrapped in an ``IndexIDMap2`` that keeps ids
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -14,6 +15,11 @@ import faiss
 import numpy as np
 
 StoreKind = Literal["flat", "hnsw"]
+
+# Below this many vectors one query is answered faster on one thread: waking OpenMP's team costs
+# more than it saves (measured in bench/scale.py: 0.9 ms on one thread vs 13 ms on two at 10k).
+_PARALLEL_FROM = 200_000
+_CORES = os.cpu_count() or 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +105,7 @@ class FaissStore:
             empty = np.full((len(queries), 0), -1, dtype=np.int64)
             return Neighbours(empty, empty.astype(np.float32))
         fetch = min(n, k + len(self._removed))
+        faiss.omp_set_num_threads(1 if n < _PARALLEL_FROM else _CORES)
         scores, ids = self._index.search(queries, fetch)
         if self._removed:
             keep = ~np.isin(ids, list(self._removed))
