@@ -22,8 +22,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import header, ratio, table  # noqa: E402
-from tests.server import free_port  # noqa: E402
+from bench.common import header, ratio, table
+from tests.server import free_port
 
 QUESTION = "How many antipersonnel mines does the United States stockpile?"
 _BASELINE = """

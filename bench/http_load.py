@@ -23,8 +23,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import header, percentile, questions, table  # noqa: E402
-from tests.server import Server, free_port, start_server  # noqa: E402
+from bench.common import header, percentile, questions, table
+from tests.server import Server, free_port, start_server
 
 
 async def load(url: str, path: str, body_key: str, n: int, concurrency: int) -> dict[str, float]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import Baseline, header, peak_rss_mb, ratio, table, timed  # noqa: E402
+from bench.common import Baseline, header, peak_rss_mb, ratio, table, timed
 
 DOCS = Path("/usr/share/doc/python3.11/html")
 

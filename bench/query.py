@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import Baseline, header, questions, ratio, repeat, summary, table  # noqa: E402
+from bench.common import Baseline, header, questions, ratio, repeat, summary, table
 
 
 def main() -> None:

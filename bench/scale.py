@@ -23,7 +23,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import header, percentile, ratio, rss_mb, table  # noqa: E402
+from bench.common import header, percentile, ratio, rss_mb, table
 
 DIM = 384
 
@@ -43,6 +43,7 @@ def worker(n: int, kind: str, queries: int) -> dict[str, float]:
     qs = vectors(queries, seed=1)
     # Import everything first, so the memory figure is the store's alone.
     import langchain_community.vectorstores  # noqa: F401
+
     import footnoted.index.search  # noqa: F401
 
     before = rss_mb()
