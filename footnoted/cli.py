@@ -330,5 +330,13 @@ def _exit(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+def _register_eval() -> None:
+    from footnoted.eval.command import eval_command
+
+    app.command("eval", help="Evaluate retrieval on an eval set (default: the briefing's, on its index).")(eval_command)
+
+
+_register_eval()
+
 if __name__ == "__main__":
     main()

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator
 
 import faiss
 import numpy as np
-from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from footnoted.index import Encoder, Ranking
 from footnoted.types import Chunk, Document, Span
@@ -26,6 +25,8 @@ CHUNK_OVERLAP = 200
 
 def baseline_chunks(document: Document, size: int = CHUNK_SIZE, overlap: int = CHUNK_OVERLAP) -> list[Chunk]:
     """The document cut as LangChain would cut it, with exact spans and no footnotes attached."""
+    from langchain_text_splitters import RecursiveCharacterTextSplitter  # not on the CLI's start-up path
+
     splitter = RecursiveCharacterTextSplitter(chunk_size=size, chunk_overlap=overlap)
     source = document.source
     spans = _locate(source, splitter.split_text(source))

@@ -389,10 +389,8 @@ class Index:
         for doc in docs:
             for c in chunks[doc.id]:
                 whole = Span(c.start, c.end)
-                if self.config.footnote_vectors == "inline":
-                    rows.append(_Row(c.id, BODY, lexical_text(c), whole))
-                    continue
-                rows.append(_Row(c.id, BODY, c.text, whole))
+                inline = self.config.footnote_vectors == "inline"
+                rows.append(_Row(c.id, BODY, lexical_text(c) if inline else c.text, whole))
                 if self.config.sentence_vectors:
                     body = _note_sentences(doc.source, whole, splitter)
                     if len(body) > 1:

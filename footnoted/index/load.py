@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+import shutil
 from pathlib import Path
 
+from footnoted.errors import IndexCorrupt, IndexMismatch
 from footnoted.index.encoder import Encoder, HashEncoder, SentenceTransformerEncoder, default_model_path, read_spec
 from footnoted.index.index import Index, IndexConfig, Progress
 from footnoted.index.onnx import load_onnx_encoder
 from footnoted.ingest.chunk import ChunkSettings
 from footnoted.ingest.tokens import ModelTokenizer, Tokenizer, WordTokenizer
 from footnoted.settings import Settings
+
+log = logging.getLogger("footnoted")
 
 
 def make_encoder(settings: Settings) -> tuple[Encoder, Tokenizer]:
@@ -49,7 +54,17 @@ def open_index(
     enc, tokenizer = encoder or make_encoder(settings)
     default = path is None and settings.index is None
     where = path or settings.index_path()
-    index = Index.open(where, enc, tokenizer, index_config(settings), create=create or default, verify=settings.verify)
+    try:
+        index = Index.open(
+            where, enc, tokenizer, index_config(settings), create=create or default, verify=settings.verify
+        )
+    except (IndexMismatch, IndexCorrupt):
+        if not default:
+            raise
+        # The bundled briefing's index is derived data: one from another version or model is rebuilt.
+        log.warning("rebuilding the bundled briefing's index at %s (built by another version or model)", where)
+        shutil.rmtree(where)
+        index = Index.open(where, enc, tokenizer, index_config(settings), create=True, verify=settings.verify)
     if default and not index.documents:
         from footnoted.corpus import load_briefing
 

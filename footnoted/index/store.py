@@ -27,7 +27,8 @@ from typing import Any
 
 from footnoted.errors import IndexCorrupt, IndexLocked, IndexMismatch, IndexNotFound
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""Bumped whenever what a generation holds, or how its chunks and vectors are made, changes."""
 MANIFEST = "manifest.json"
 _KEEP_GENERATIONS = 2
 _CHUNK = 1 << 20

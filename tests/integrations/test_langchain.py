@@ -8,15 +8,16 @@ from typing import Any
 import pytest
 
 pytest.importorskip("langchain_core")
-standard = pytest.importorskip("langchain_tests.integration_tests")
+pytest.importorskip("langchain_tests")
 
-from langchain_core.documents import Document  # noqa: E402
+from langchain_core.documents import Document
+from langchain_tests.integration_tests import RetrieversIntegrationTests
 
-from footnoted.client import Client  # noqa: E402
-from footnoted.index import Index  # noqa: E402
-from footnoted.integrations.langchain import FootnotedRetriever  # noqa: E402
-from tests.integrations.conftest import QUESTION  # noqa: E402
-from tests.server import Server  # noqa: E402
+from footnoted.client import Client
+from footnoted.index import Index
+from footnoted.integrations.langchain import FootnotedRetriever
+from tests.integrations.conftest import QUESTION
+from tests.server import Server
 
 BRIEFING = "back-in-business-2005"
 METADATA = {"document_id", "title", "section", "start", "end", "score", "rank", "chunk_id", "footnotes"}
@@ -24,7 +25,7 @@ METADATA = {"document_id", "title", "section", "start", "end", "score", "rank", 
 
 # The async standard test runs under anyio's pytest plugin (the mark leaves the plain tests alone).
 @pytest.mark.anyio
-class TestInProcessStandard(standard.RetrieversIntegrationTests):
+class TestInProcessStandard(RetrieversIntegrationTests):
     """LangChain's standard suite on an in-process index (the deterministic test encoder)."""
 
     @pytest.fixture(autouse=True)
@@ -46,7 +47,7 @@ class TestInProcessStandard(standard.RetrieversIntegrationTests):
 
 @pytest.mark.anyio
 @pytest.mark.model
-class TestServerStandard(standard.RetrieversIntegrationTests):
+class TestServerStandard(RetrieversIntegrationTests):
     """LangChain's standard suite against a real server with the real model, through the client."""
 
     @pytest.fixture(autouse=True)

@@ -8,14 +8,14 @@ import pytest
 
 pytest.importorskip("llama_index.core")
 
-from llama_index.core.postprocessor import SimilarityPostprocessor  # noqa: E402
-from llama_index.core.schema import MetadataMode, NodeRelationship, NodeWithScore, TextNode  # noqa: E402
+from llama_index.core.postprocessor import SimilarityPostprocessor
+from llama_index.core.schema import MetadataMode, NodeRelationship, NodeWithScore, TextNode
 
-from footnoted.client import Client  # noqa: E402
-from footnoted.errors import DocumentNotFound  # noqa: E402
-from footnoted.index import Index  # noqa: E402
-from footnoted.integrations.llamaindex import FootnotedRetriever  # noqa: E402
-from tests.integrations.conftest import QUESTION  # noqa: E402
+from footnoted.client import Client
+from footnoted.errors import DocumentNotFound
+from footnoted.index import Index
+from footnoted.integrations.llamaindex import FootnotedRetriever
+from tests.integrations.conftest import QUESTION
 
 BRIEFING = "back-in-business-2005"
 METADATA = {"document_id", "title", "section", "start", "end", "score", "rank", "chunk_id", "footnotes"}
@@ -48,6 +48,7 @@ def test_nodes_carry_the_span_citation_and_footnotes(briefing_hash_index: Index)
 def test_what_an_llm_reads_has_the_footnotes_but_not_the_bookkeeping(briefing_hash_index: Index) -> None:
     results = FootnotedRetriever(briefing_hash_index, k=1).retrieve(QUESTION)
     node = results[0].node
+    assert isinstance(node, TextNode)
     llm = node.get_content(metadata_mode=MetadataMode.LLM)
     assert node.get_content(metadata_mode=MetadataMode.NONE) == node.text
     assert "title: Back in Business?" in llm

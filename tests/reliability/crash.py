@@ -378,6 +378,9 @@ class _Child:
 def _child(path: str, operation: str, crash_at: int, conn: Connection) -> None:
     from footnoted.index import store
 
+    # Locks made here (tqdm makes one) are then unlinked at once, not left to the resource
+    # tracker, which would warn about every one that a SIGKILL cut short.
+    multiprocessing.set_start_method("fork", force=True)
     killer = _Killer(Path(path), crash_at)
     sys.addaudithook(killer.audit)
     real_fsync = os.fsync
