@@ -22,8 +22,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
+# Builds the bundled briefing's index when missing (in the per-user data directory, or
+# FOOTNOTED_HOME), then serves the API and the web page on http://$(HOST):$(PORT)/.
 run: $(STAMP)
-	$(BIN)/footnoted ask "How many antipersonnel mines does the United States stockpile?"
+	$(BIN)/footnoted info
+	$(BIN)/footnoted serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

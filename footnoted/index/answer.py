@@ -27,6 +27,7 @@ from footnoted.types import Answer, Citation, Document, Footnote, Hit, Span
 _COVERAGE_WEIGHT = 0.35
 _RANK_WEIGHT = 0.05
 _JOIN_MARGIN = 0.04
+_MIN_JOIN_WORDS = 5
 _MAX_SENTENCES = 60
 
 
@@ -106,7 +107,8 @@ def extract(
         if 0 <= j < len(candidates):
             other = candidates[j]
             adjacent = other.hit is chosen.hit and other.note is chosen.note
-            if adjacent and scores[j] >= scores[best] - _JOIN_MARGIN:
+            substantial = len(texts[j].split()) >= _MIN_JOIN_WORDS  # not a lead-in like "However:"
+            if adjacent and substantial and scores[j] >= scores[best] - _JOIN_MARGIN:
                 span = Span(min(span.start, other.span.start), max(span.end, other.span.end))
     doc = docs[chosen.hit.chunk.document_id]
     notes: tuple[Footnote, ...]

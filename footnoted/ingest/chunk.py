@@ -108,6 +108,13 @@ def _groups(document: Document) -> Iterator[tuple[list[Block], str]]:
         yield group, _section_name(key)
 
 
+def _starts_sentence(source: str, offset: int) -> bool:
+    """Whether a sentence (or a list item, or a paragraph) begins at ``offset``."""
+    before = source[max(0, offset - 4) : offset]
+    at_line_start = not before.strip() and (offset < 2 or "\n" in before)
+    return at_line_start or any(s.start == offset for s in sentences(source, max(0, offset - 400), offset + 1))
+
+
 def _section_name(path: tuple[str, ...] | None) -> str:
     return " › ".join(path or ())
 
@@ -201,20 +208,24 @@ class Splitter:
         return [tiles[0], *(self._reach_back(source, prev, tile) for prev, tile in itertools.pairwise(tiles))]
 
     def _reach_back(self, source: str, prev: Span, tile: Span) -> Span:
-        """``tile`` extended to start inside ``prev`` by up to ``overlap`` tokens."""
+        """``tile`` extended to start inside ``prev``: by whole sentences of up to twice ``overlap``
+        tokens, or, for a piece the splitter had to cut mid-sentence, by words up to ``overlap``.
+
+        A passage that begins cleanly keeps a clean beginning; the budget is never exceeded.
+        """
         if self.overlap == 0:
             return tile
+        choices = [([s.start for s in sentences(source, prev.start, prev.end)], 2 * self.overlap)]
+        if not _starts_sentence(source, tile.start):
+            choices.append(([m.start() for m in _WORD_START.finditer(source, prev.start, prev.end)], self.overlap))
+        for starts, reach in choices:
 
-        def fits(start: int) -> bool:
-            return (
-                self.count(source[start : tile.start]) <= self.overlap
-                and self.count(source[start : tile.end]) <= self.max_tokens
-            )
+            def fits(start: int, reach: int = reach) -> bool:
+                return (
+                    self.count(source[start : tile.start]) <= reach
+                    and self.count(source[start : tile.end]) <= self.max_tokens
+                )
 
-        for starts in (
-            [s.start for s in sentences(source, prev.start, prev.end)],
-            [m.start() for m in _WORD_START.finditer(source, prev.start, prev.end)],
-        ):
             # Token counts only shrink as the start moves right: the earliest fitting start is a bisection.
             candidates = [p for p in starts if p < tile.start]
             lo, hi = 0, len(candidates)
