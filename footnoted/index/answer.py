@@ -101,7 +101,8 @@ def extract(
     scores = cosine + _COVERAGE_WEIGHT * coverage + prior
     best = int(np.argmax(scores))
     chosen = candidates[best]
-    span = chosen.span
+    doc = docs[chosen.hit.chunk.document_id]
+    span = _trim(doc.source, chosen.span)
     for step in (-1, 1):
         j = best + step
         if 0 <= j < len(candidates):
@@ -110,7 +111,6 @@ def extract(
             substantial = len(texts[j].split()) >= _MIN_JOIN_WORDS  # not a lead-in like "However:"
             if adjacent and substantial and scores[j] >= scores[best] - _JOIN_MARGIN:
                 span = Span(min(span.start, other.span.start), max(span.end, other.span.end))
-    doc = docs[chosen.hit.chunk.document_id]
     notes: tuple[Footnote, ...]
     if chosen.note is not None:
         notes = (chosen.note,)
@@ -118,3 +118,10 @@ def extract(
         notes = tuple(n for n in chosen.hit.chunk.footnotes if any(span.contains(m) for m in n.markers))
     citation = Citation(doc.id, doc.title, chosen.hit.citation.section, span.start, span.end)
     return Answer(question, doc.source[span.start : span.end], citation, notes, hits, float(scores[best]))
+
+
+def _trim(source: str, span: Span) -> Span:
+    """Drop fragments at the edges of a unit ("However:" after a sentence), keeping its sentences."""
+    parts = sentences(source, span.start, span.end)
+    kept = [p for p in parts if len(source[p.start : p.end].split()) >= _MIN_JOIN_WORDS] or parts
+    return Span(kept[0].start, kept[-1].end) if kept else span
