@@ -37,6 +37,14 @@ def render_text(report: EvalReport, *, misses: bool = True) -> str:
         f"R@{k}: share of the relevant chunks in the top {k}; EvR@{k}: share of gold spans whose text "
         f"the top {k} show in full; a chunk is relevant when it or one of its footnotes overlaps a gold span."
     )
+    if report.answers is not None:
+        a = report.answers
+        lines += [
+            "",
+            f"answers (ask, {info.get('mode') or 'hybrid'}): the answer sentence overlaps the evidence for "
+            f"{a.overlap:.3f} of {a.questions} questions",
+            "  " + "  ".join(f"{t} {v:.3f}" for t, v in a.by_tag.items()),
+        ]
     for result in report.results:
         lines += ["", *_table(result, report.ks)]
         if misses:
@@ -100,6 +108,14 @@ def to_json(report: EvalReport) -> dict[str, Any]:
         "cutoff": CUTOFF,
         "index": dict(report.index),
         "modes": {r.mode: _mode_json(r, report.ks) for r in report.results},
+        "answers": None
+        if report.answers is None
+        else {
+            "questions": report.answers.questions,
+            "overlap": report.answers.overlap,
+            "by_tag": dict(report.answers.by_tag),
+            "wrong": list(report.answers.wrong),
+        },
     }
 
 

@@ -11,6 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from footnoted.errors import EvalSetError
+from footnoted.eval.answers import AnswerScore, score_answers
 from footnoted.eval.baseline import CHUNK_OVERLAP, CHUNK_SIZE, Baseline
 from footnoted.eval.dataset import EvalSet
 from footnoted.eval.diagnostics import Miss, diagnose
@@ -60,6 +61,8 @@ class EvalReport:
     index: Info
     """What was evaluated: model, index path and settings, and the baseline's."""
     results: tuple[ModeResult, ...]
+    answers: AnswerScore | None = None
+    """How often ``ask``'s answer sentence overlaps the evidence (when measured)."""
 
     def result(self, mode: str) -> ModeResult:
         return next(r for r in self.results if r.mode == mode)
@@ -72,6 +75,7 @@ def evaluate(
     modes: Sequence[str] = MODES,
     ks: Sequence[int] = DEFAULT_KS,
     baseline: Baseline | None = None,
+    answers: bool = True,
 ) -> EvalReport:
     """Run every question of ``eval_set`` against ``index`` in each of ``modes``.
 
@@ -116,12 +120,13 @@ def evaluate(
         "footnote_vectors": index.config.footnote_vectors,
         "fusion": index.config.fusion,
         "rrf_k": index.config.rrf_k,
+        "mode": index.config.mode,
     }
     if "baseline" in pools:
         info.update(
             baseline_chunks=len(pools["baseline"].chunks), baseline_size=CHUNK_SIZE, baseline_overlap=CHUNK_OVERLAP
         )
-    return EvalReport(eval_set.name, cutoffs, info, results)
+    return EvalReport(eval_set.name, cutoffs, info, results, score_answers(eval_set, index) if answers else None)
 
 
 def summarise(judged: Sequence[Judged], ks: Sequence[int]) -> Summary:
