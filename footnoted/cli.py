@@ -241,6 +241,16 @@ def serve(
 
 
 @app.command()
+def mcp(index: IndexOption = None) -> None:
+    """Serve search, ask and list_documents to MCP clients (AI assistants, editors) over stdio."""
+    try:
+        from footnoted.integrations.mcp import run
+    except ImportError as exc:
+        _fail(f"the MCP server needs the mcp extra: pip install 'footnoted[mcp]' ({exc})", 1)
+    run(_settings(), index)
+
+
+@app.command()
 def doctor(index: IndexOption = None, as_json: JsonOption = False) -> None:
     """Check an index without trusting it: pointer, manifest, model, checksums, and a full read."""
     from footnoted.index.doctor import examine

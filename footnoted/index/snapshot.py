@@ -16,7 +16,7 @@ import numpy as np
 
 from footnoted.errors import IndexCorrupt
 from footnoted.index.lexical import Lexical
-from footnoted.index.vectors import FaissStore, StoreKind
+from footnoted.index.vectors import FaissStore, StoreKind, VectorStore
 from footnoted.types import Block, Chunk, Document, Footnote, Section, Span
 
 BODY = -1
@@ -29,7 +29,7 @@ class Snapshot:
 
     documents: Mapping[str, Document]
     chunks: tuple[Chunk, ...]
-    vectors: FaissStore
+    vectors: VectorStore
     lexical: Lexical
     row_ids: np.ndarray
     """Sorted int64 ids of the rows in ``vectors``."""
