@@ -87,10 +87,12 @@ def ingest(
 ) -> None:
     """Build or update an index: add new documents, replace changed ones, skip unchanged ones."""
     from footnoted.ingest import load
+    from footnoted.ingest.read import document_ids
 
     if doc_id is not None and len(paths) != 1:
         _fail("--id names one document; give exactly one file with it", 2)
-    docs = [load(p, doc_id=doc_id) for p in paths]
+    ids = [doc_id] if doc_id is not None else document_ids(paths)
+    docs = [load(p, doc_id=i) for p, i in zip(paths, ids, strict=True)]
     ix = _open(index, create=True)
     bar = _bar("encoding")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -28,6 +29,16 @@ def document_id(name: str) -> str:
             break
     slug = _ID.sub("-", stem.lower()).strip("-.")
     return slug[:80] or "document"
+
+
+def document_ids(paths: list[Path]) -> list[str]:
+    """Ids for files ingested together: their names, or, where names clash, their paths below a common parent."""
+    ids = [document_id(p.name) for p in paths]
+    if len(set(ids)) == len(ids):
+        return ids
+    resolved = [p.resolve() for p in paths]
+    parent = Path(os.path.commonpath([p.parent for p in resolved]))
+    return [document_id("-".join(p.relative_to(parent).parts)) for p in resolved]
 
 
 def format_of(name: str) -> str:

@@ -112,3 +112,13 @@ def test_too_large_and_missing_files(tmp_path: Path) -> None:
 )
 def test_document_ids_are_path_safe(name: str, expected: str) -> None:
     assert document_id(name) == expected
+
+
+def test_files_with_the_same_name_get_distinct_ids(tmp_path: Path) -> None:
+    from footnoted.ingest.read import document_ids
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    paths = [tmp_path / "a" / "index.html", tmp_path / "b" / "index.html", tmp_path / "b" / "notes.md"]
+    assert document_ids(paths) == ["a-index", "b-index", "b-notes"]
+    assert document_ids([tmp_path / "a" / "index.html", tmp_path / "b" / "notes.md"]) == ["index", "notes"]

@@ -1,0 +1,104 @@
+"""The command line as users run it: real processes, exit codes, human and JSON output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA
+
+
+def run(home: Path, *args: str, encoder: str = "hash", models: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOOTNOTED_")}
+    env.update({"FOOTNOTED_HOME": str(home), "FOOTNOTED_ENCODER": encoder})
+    if models is not None:
+        env["FOOTNOTED_MODEL_CACHE"] = str(models)
+    return subprocess.run(
+        [sys.executable, "-m", "footnoted.cli", *args], capture_output=True, text=True, env=env, timeout=600
+    )
+
+
+def test_every_command_works_on_the_bundled_briefing_with_no_index_given(tmp_path: Path) -> None:
+    asked = run(tmp_path, "ask", "How many antipersonnel mines does the United States stockpile?", "--json")
+    assert asked.returncode == 0, asked.stderr
+    body = json.loads(asked.stdout)
+    assert set(body) == {"question", "answer", "passages"}
+    assert (tmp_path / "index" / "CURRENT").is_file(), "the briefing's index is built on first use"
+    searched = json.loads(run(tmp_path, "search", "stockpile", "-k", "2", "--json").stdout)
+    assert [r["rank"] for r in searched["results"]] == [1, 2]
+    info = json.loads(run(tmp_path, "info", "--json").stdout)
+    assert info["documents"][0]["id"] == "back-in-business-2005"
+    assert info["footnotes"] == 8
+    assert run(tmp_path, "doctor").returncode == 0
+
+
+def test_human_output_shows_spans_and_footnotes(tmp_path: Path) -> None:
+    out = run(tmp_path, "search", "stockpile of antipersonnel mines", "-k", "1").stdout
+    assert "chars " in out
+    assert "[3] Included in this stockpile" in out
+
+
+def test_ingest_update_remove_cycle(tmp_path: Path) -> None:
+    index = str(tmp_path / "ix")
+    first = json.loads(
+        run(tmp_path, "ingest", str(DATA / "chapters.txt"), str(DATA / "notes.md"), "--index", index, "--json").stdout
+    )
+    assert first["added"] == ["chapters", "notes"]
+    assert first["encoded"] > 0
+    again = json.loads(run(tmp_path, "ingest", str(DATA / "chapters.txt"), "--index", index, "--json").stdout)
+    assert again["unchanged"] == ["chapters"]
+    assert again["encoded"] == 0
+    hits = json.loads(run(tmp_path, "search", "district health records", "--index", index, "--json").stdout)
+    assert hits["results"][0]["citation"]["document_id"] == "chapters"
+    assert run(tmp_path, "remove", "notes", "--index", index).returncode == 0
+    docs = json.loads(run(tmp_path, "info", "--index", index, "--json").stdout)["documents"]
+    assert [d["id"] for d in docs] == ["chapters"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["search", "anything", "--index", "{tmp}/missing"], 4, "no index at"),
+        (["remove", "nope", "--index", "{tmp}/ix"], 4, "no document 'nope'"),
+        (["ingest", "{tmp}/report.pdf", "--index", "{tmp}/ix"], 3, "unsupported file type '.pdf'"),
+        (["ingest", "{tmp}/empty.txt", "--index", "{tmp}/ix"], 3, "the file is empty"),
+        (["ingest", "{tmp}/absent.txt", "--index", "{tmp}/ix"], 3, "cannot read the file"),
+        (["search", "   ", "--index", "{tmp}/ix"], 7, "the question is empty"),
+        (["search", "x", "--mode", "magic", "--index", "{tmp}/ix"], 2, "--mode must be"),
+        (
+            ["ingest", "{tmp}/a.txt", "{tmp}/empty.txt", "--id", "x", "--index", "{tmp}/ix"],
+            2,
+            "--id names one document",
+        ),
+    ],
+)
+def test_errors_are_one_line_and_a_meaningful_exit_code(
+    tmp_path: Path, args: list[str], code: int, message: str
+) -> None:
+    (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "a.txt").write_text("A title\n\nSome text about mines.\n")
+    assert run(tmp_path, "ingest", str(tmp_path / "a.txt"), "--index", str(tmp_path / "ix")).returncode == 0
+    done = run(tmp_path, *(a.replace("{tmp}", str(tmp_path)) for a in args))
+    assert done.returncode == code, done.stderr
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_damaged_index_is_reported_by_doctor_and_refused_by_search(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    assert run(tmp_path, "ingest", str(DATA / "chapters.txt"), "--index", str(index)).returncode == 0
+    chunks = next((index / "generations").glob("gen-*")) / "chunks.json"
+    chunks.write_bytes(chunks.read_bytes()[:-3])
+    doctor = run(tmp_path, "doctor", "--index", str(index))
+    assert doctor.returncode == 5
+    assert "chunks.json" in doctor.stdout
+    searched = run(tmp_path, "search", "fields", "--index", str(index))
+    assert searched.returncode == 5
+    assert "damaged" in searched.stderr
