@@ -26,7 +26,7 @@ from footnoted.corpus import load_briefing
 from footnoted.eval.dataset import briefing_set
 from footnoted.eval.runner import EvalReport, Summary, evaluate
 from footnoted.index import Encoder, Index, IndexConfig, make_encoder
-from footnoted.index.index import FootnoteVectors
+from footnoted.index.config import FootnoteVectors
 from footnoted.index.search import Fusion
 from footnoted.ingest import ChunkSettings, Tokenizer
 from footnoted.settings import Settings

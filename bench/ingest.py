@@ -40,7 +40,7 @@ def footnoted_worker(paths: list[str], encoder_name: str, models: Path) -> dict[
 
     from footnoted.index import Index, make_encoder
     from footnoted.index.cache import CachedEncoding
-    from footnoted.index.index import _apply
+    from footnoted.index.generation import apply_changes
     from footnoted.ingest import chunk, load
     from footnoted.ingest.chunk import ChunkSettings
     from footnoted.settings import Settings
@@ -64,7 +64,7 @@ def footnoted_worker(paths: list[str], encoder_name: str, models: Path) -> dict[
     for row, vector in zip(rows, vectors, strict=True):
         encoded.setdefault(row.chunk_id, []).append((row, vector))
     with timed(t, "index build (FAISS + BM25)"):
-        snap = _apply(index.snapshot, docs, set(), chunks, encoder.dimension, encoded)  # type: ignore[arg-type]
+        snap = apply_changes(index.snapshot, docs, set(), chunks, encoder.dimension, encoded)  # type: ignore[arg-type]
     with timed(t, "commit to disk"):
         index._commit(snap)
     staged = sum(v for k, v in t.items() if k != "model load")

@@ -7,7 +7,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 
@@ -15,47 +15,18 @@ from footnoted.errors import DocumentNotFound, IndexNotFound, InvalidQuery
 from footnoted.index import snapshot as snapshots
 from footnoted.index.answer import Candidate, SentenceVectors, extract, sentence_candidates
 from footnoted.index.cache import CachedEncoding, EmbeddingCache
+from footnoted.index.config import IndexConfig
 from footnoted.index.encoder import Encoder
-from footnoted.index.lexical import Lexical
-from footnoted.index.search import MODES, Fusion, Mode, Ranking, convex, dense, lexical, rrf
-from footnoted.index.snapshot import BODY, Snapshot, lexical_text
-from footnoted.index.store import IndexDir, check_manifest, read_manifest, verify_files
-from footnoted.index.vectors import StoreKind
-from footnoted.ingest.chunk import ChunkSettings, Splitter, chunk
-from footnoted.ingest.sentences import sentences
+from footnoted.index.generation import apply_changes, load_generation, manifest_fields
+from footnoted.index.rows import Row, vector_rows
+from footnoted.index.search import MODES, Mode, Ranking, convex, dense, lexical, rrf
+from footnoted.index.snapshot import BODY, Snapshot
+from footnoted.index.store import IndexDir
+from footnoted.ingest.chunk import chunk
 from footnoted.ingest.tokens import Tokenizer
-from footnoted.types import Answer, Chunk, Citation, Document, Footnote, Hit, Span
+from footnoted.types import Answer, Chunk, Citation, Document, Hit, Span
 
-FootnoteVectors = Literal["sentences", "contextual", "separate", "inline", "none"]
 Progress = Callable[[int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class IndexConfig:
-    """How an index cuts, embeds and ranks; recorded in its manifest."""
-
-    chunk: ChunkSettings = field(default_factory=ChunkSettings)
-    store: StoreKind = "flat"
-    footnote_vectors: FootnoteVectors = "sentences"
-    """``sentences``: one extra vector per sentence of each attached footnote (the default);
-    ``separate``: one per footnote; ``inline``: footnotes appended to the body in one vector (cut
-    off by the model's limit: for comparison only); ``none``: body only."""
-    sentence_vectors: bool = True
-    """Also one vector per sentence of each chunk's body (the chunk scores its best)."""
-    fusion: Fusion = "rrf"
-    rrf_k: int = 60
-    mode: Mode = "hybrid"
-    answer_passages: int = 4
-
-
-@dataclass(frozen=True, slots=True)
-class _Row:
-    """One vector to make: the chunk it scores, BODY or a footnote slot, the text, and its span."""
-
-    chunk_id: str
-    slot: int
-    text: str
-    span: Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +97,7 @@ class Index:
             if not create:
                 raise IndexNotFound(f"no index at {path}; build one with `footnoted ingest PATH --index {path}`")
             return cls(encoder, tokenizer, config, directory, Snapshot.empty(encoder.dimension, config.store))
-        snap, stored = _load(directory, encoder, verify=verify)
+        snap, stored = load_generation(directory, encoder, verify=verify)
         return cls(encoder, tokenizer, stored, directory, snap)
 
     @classmethod
@@ -335,12 +306,12 @@ class Index:
             return
         gen = self.directory.current()
         if int(gen.name[4:]) != self._snapshot.generation:
-            self._snapshot, _ = _load(self.directory, self.encoder, verify=True)
+            self._snapshot, _ = load_generation(self.directory, self.encoder, verify=True)
 
     def _remove(self, document_id: str) -> None:
         if document_id not in self._snapshot.documents:
             raise DocumentNotFound(f"no document {document_id!r} in the index")
-        self._commit(_apply(self._snapshot, [], {document_id}, {}, self.encoder.dimension))
+        self._commit(apply_changes(self._snapshot, [], {document_id}, {}, self.encoder.dimension))
 
     def _add(self, docs: list[Document], progress: Progress | None) -> AddReport:
         snap = self._snapshot
@@ -374,43 +345,16 @@ class Index:
             vectors[part] = encoding.encode([texts[i] for i in part])
             if progress is not None:
                 progress(len(part))
-        encoded: dict[str, list[tuple[_Row, np.ndarray]]] = {}
+        encoded: dict[str, list[tuple[Row, np.ndarray]]] = {}
         for row, vector in zip(rows, vectors, strict=True):
             encoded.setdefault(row.chunk_id, []).append((row, vector))
-        self._commit(_apply(snap, fresh, set(replaced), new_chunks, self.encoder.dimension, encoded))
+        self._commit(apply_changes(snap, fresh, set(replaced), new_chunks, self.encoder.dimension, encoded))
         return replace(
             report, chunks=sum(len(c) for c in new_chunks.values()), encoded=encoding.encoded, reused=encoding.reused
         )
 
-    def _rows(self, docs: list[Document], chunks: dict[str, list[Chunk]]) -> list[_Row]:
-        """Every vector the new chunks need: what it embeds and where that text is."""
-        splitter = Splitter(self.tokenizer, ChunkSettings(max_tokens=self.encoder.max_tokens, overlap=16))
-        rows: list[_Row] = []
-        for doc in docs:
-            for c in chunks[doc.id]:
-                whole = Span(c.start, c.end)
-                inline = self.config.footnote_vectors == "inline"
-                rows.append(_Row(c.id, BODY, lexical_text(c) if inline else c.text, whole))
-                if self.config.sentence_vectors:
-                    body = _note_sentences(doc.source, whole, splitter)
-                    if len(body) > 1:
-                        rows.extend(_Row(c.id, BODY, doc.source[p.start : p.end], p) for p in body)
-                if self.config.footnote_vectors == "none":
-                    continue
-                for slot, note in enumerate(c.footnotes):
-                    if self.config.footnote_vectors in ("sentences", "contextual"):
-                        pieces = _note_sentences(doc.source, Span(note.start, note.end), splitter)
-                    else:
-                        pieces = splitter.split(doc.source, Span(note.start, note.end))
-                    claim = (
-                        _citing_sentence(doc.source, c, note) if self.config.footnote_vectors == "contextual" else ""
-                    )
-                    for p in pieces:
-                        text = doc.source[p.start : p.end]
-                        if claim and self.tokenizer.count(f"{claim} {text}") <= self.encoder.max_tokens:
-                            text = f"{claim} {text}"
-                        rows.append(_Row(c.id, slot, text, p))
-        return rows
+    def _rows(self, docs: list[Document], chunks: dict[str, list[Chunk]]) -> list[Row]:
+        return vector_rows(docs, chunks, self.config, self.tokenizer, self.encoder.max_tokens)
 
     def _commit(self, new: Snapshot) -> None:
         if self.directory is not None:
@@ -418,156 +362,14 @@ class Index:
 
             def write(directory: Path) -> dict[str, Any]:
                 snapshots.write(new, directory)
-                return _manifest_fields(new, self.encoder, config)
+                return manifest_fields(new, self.encoder, config)
 
             gen = self.directory.commit(write)
             new = replace(new, generation=int(gen.name[4:]))
         self._snapshot = new
 
 
-def _note_sentences(source: str, span: Span, splitter: Splitter) -> list[Span]:
-    """A span cut into sentences, short ones ("Ibid.", "p. 6.") joined to the one before."""
-    spans: list[Span] = []
-    for sentence in sentences(source, span.start, span.end):
-        if spans and len(source[sentence.start : sentence.end].split()) < 6:
-            spans[-1] = Span(spans[-1].start, sentence.end)
-        else:
-            spans.append(sentence)
-    return [piece for span in spans for piece in splitter.split(source, span)]
-
-
-def _citing_sentence(source: str, c: Chunk, note: Footnote) -> str:
-    """The sentence of ``c`` that carries a marker of ``note`` (the claim the note supports)."""
-    for span in sentences(source, c.start, c.end):
-        if any(span.contains(m) for m in note.markers):
-            return source[span.start : span.end]
-    return ""
-
-
 def _hit(snap: Snapshot, rank: int, position: int, score: float) -> Hit:
     c = snap.chunks[position]
     doc = snap.documents[c.document_id]
     return Hit(rank, score, c, Citation(doc.id, doc.title, c.section, c.start, c.end))
-
-
-def _apply(
-    base: Snapshot,
-    add: list[Document],
-    remove: set[str],
-    new_chunks: dict[str, list[Chunk]],
-    dimension: int,
-    encoded: dict[str, list[tuple[_Row, np.ndarray]]] | None = None,
-) -> Snapshot:
-    """The snapshot after removing documents ``remove`` and adding ``add`` (a pure function)."""
-    encoded = encoded or {}
-    gone = remove | {d.id for d in add}
-    keep_positions = [i for i, c in enumerate(base.chunks) if c.document_id not in gone]
-    remap = np.full(len(base.chunks) + 1, -1, dtype=np.int64)
-    remap[keep_positions] = np.arange(len(keep_positions))
-    keep_rows = remap[base.row_chunks] >= 0 if len(base.row_chunks) else np.zeros(0, dtype=bool)
-    vectors = base.vectors.copy()
-    vectors.remove(base.row_ids[~keep_rows])
-    chunks = [base.chunks[i] for i in keep_positions]
-    row_ids = [base.row_ids[keep_rows]]
-    row_chunks = [remap[base.row_chunks[keep_rows]]]
-    row_notes = [base.row_notes[keep_rows]]
-    row_spans = [base.row_spans[keep_rows]]
-    next_id = base.next_row_id
-    documents = {k: v for k, v in base.documents.items() if k not in gone}
-    for doc in add:
-        documents[doc.id] = doc
-        for c in new_chunks[doc.id]:
-            position = len(chunks)
-            chunks.append(c)
-            pairs = encoded.get(c.id, [])
-            slots = [row.slot for row, _ in pairs]
-            vecs = np.stack([v for _, v in pairs]) if pairs else np.zeros((0, dimension), np.float32)
-            row_spans.append(
-                np.array([[row.span.start, row.span.end] for row, _ in pairs], dtype=np.int64).reshape(-1, 2)
-            )
-            ids = np.arange(next_id, next_id + len(slots), dtype=np.int64)
-            next_id += len(slots)
-            vectors.add(ids, vecs)
-            row_ids.append(ids)
-            row_chunks.append(np.full(len(slots), position, dtype=np.int64))
-            row_notes.append(np.array(slots, dtype=np.int64))
-    ids = np.concatenate(row_ids).astype(np.int64)
-    order = np.argsort(ids, kind="stable")
-    return Snapshot(
-        documents=documents,
-        chunks=tuple(chunks),
-        vectors=vectors,
-        lexical=Lexical.build([lexical_text(c) for c in chunks]),
-        row_ids=ids[order],
-        row_chunks=np.concatenate(row_chunks).astype(np.int32)[order],
-        row_notes=np.concatenate(row_notes).astype(np.int32)[order],
-        row_spans=np.concatenate(row_spans).astype(np.int64)[order],
-        next_row_id=next_id,
-        generation=base.generation,
-        chunk_positions={c.id: i for i, c in enumerate(chunks)},
-    )
-
-
-def _manifest_fields(snap: Snapshot, encoder: Encoder, config: IndexConfig) -> dict[str, Any]:
-    return {
-        "model": {"id": encoder.model_id, "dimension": encoder.dimension, "max_tokens": encoder.max_tokens},
-        "chunker": {"max_tokens": config.chunk.max_tokens, "overlap": config.chunk.overlap},
-        "store": {"kind": config.store},
-        "retrieval": {
-            "footnote_vectors": config.footnote_vectors,
-            "sentence_vectors": config.sentence_vectors,
-            "fusion": config.fusion,
-            "rrf_k": config.rrf_k,
-            "mode": config.mode,
-            "answer_passages": config.answer_passages,
-        },
-        "libraries": _library_versions(),
-        "counts": {
-            "documents": len(snap.documents),
-            "chunks": len(snap.chunks),
-            "vectors": len(snap.row_ids),
-            "footnotes": sum(len(d.footnotes) for d in snap.documents.values()),
-        },
-        "next_row_id": snap.next_row_id,
-    }
-
-
-def _library_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    out = {}
-    for name in ("footnoted", "faiss-cpu", "bm25s", "numpy", "onnxruntime", "tokenizers", "langchain-text-splitters"):
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "missing"
-    return out
-
-
-def _load(directory: IndexDir, encoder: Encoder, *, verify: bool) -> tuple[Snapshot, IndexConfig]:
-    from footnoted.errors import IndexCorrupt
-
-    gen = directory.current()
-    manifest = read_manifest(gen)
-    check_manifest(manifest, model_id=encoder.model_id, dimension=encoder.dimension, where=directory.path)
-    if verify:
-        problems = verify_files(gen, manifest)
-        if problems:
-            raise IndexCorrupt(
-                f"the index at {directory.path} is damaged: {'; '.join(problems)}; "
-                f"rebuild it with `footnoted ingest PATH --index {directory.path}` (after deleting it)"
-            )
-    snap = snapshots.read(gen, manifest)
-    retrieval = manifest.get("retrieval", {})
-    chunker = manifest.get("chunker", {})
-    config = IndexConfig(
-        chunk=ChunkSettings(int(chunker.get("max_tokens", 200)), int(chunker.get("overlap", 32))),
-        store=manifest["store"]["kind"],
-        footnote_vectors=retrieval.get("footnote_vectors", "sentences"),
-        sentence_vectors=bool(retrieval.get("sentence_vectors", True)),
-        fusion=retrieval.get("fusion", "rrf"),
-        rrf_k=int(retrieval.get("rrf_k", 60)),
-        mode=retrieval.get("mode", "hybrid"),
-        answer_passages=int(retrieval.get("answer_passages", 4)),
-    )
-    return snap, config

@@ -7,8 +7,9 @@ import shutil
 from pathlib import Path
 
 from footnoted.errors import IndexCorrupt, IndexMismatch
+from footnoted.index.config import IndexConfig
 from footnoted.index.encoder import Encoder, HashEncoder, SentenceTransformerEncoder, default_model_path, read_spec
-from footnoted.index.index import Index, IndexConfig, Progress
+from footnoted.index.index import Index, Progress
 from footnoted.index.onnx import load_onnx_encoder
 from footnoted.ingest.chunk import ChunkSettings
 from footnoted.ingest.tokens import ModelTokenizer, Tokenizer, WordTokenizer

@@ -1,0 +1,30 @@
+"""How an index cuts, embeds and ranks: settings recorded in its manifest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from footnoted.index.search import Fusion, Mode
+from footnoted.index.vectors import StoreKind
+from footnoted.ingest.chunk import ChunkSettings
+
+FootnoteVectors = Literal["sentences", "contextual", "separate", "inline", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexConfig:
+    """How an index cuts, embeds and ranks; recorded in its manifest."""
+
+    chunk: ChunkSettings = field(default_factory=ChunkSettings)
+    store: StoreKind = "flat"
+    footnote_vectors: FootnoteVectors = "sentences"
+    """``sentences``: one extra vector per sentence of each attached footnote (the default);
+    ``separate``: one per footnote; ``inline``: footnotes appended to the body in one vector (cut
+    off by the model's limit: for comparison only); ``none``: body only."""
+    sentence_vectors: bool = True
+    """Also one vector per sentence of each chunk's body (the chunk scores its best)."""
+    fusion: Fusion = "rrf"
+    rrf_k: int = 60
+    mode: Mode = "hybrid"
+    answer_passages: int = 4

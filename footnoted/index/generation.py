@@ -1,0 +1,139 @@
+"""Building the next snapshot from the last one, and the manifest and files of a generation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from footnoted.errors import IndexCorrupt
+from footnoted.index import snapshot as snapshots
+from footnoted.index.config import IndexConfig
+from footnoted.index.encoder import Encoder
+from footnoted.index.lexical import Lexical
+from footnoted.index.rows import Row
+from footnoted.index.snapshot import Snapshot, lexical_text
+from footnoted.index.store import IndexDir, check_manifest, read_manifest, verify_files
+from footnoted.ingest.chunk import ChunkSettings
+from footnoted.types import Chunk, Document
+
+
+def apply_changes(
+    base: Snapshot,
+    add: list[Document],
+    remove: set[str],
+    new_chunks: dict[str, list[Chunk]],
+    dimension: int,
+    encoded: dict[str, list[tuple[Row, np.ndarray]]] | None = None,
+) -> Snapshot:
+    """The snapshot after removing documents ``remove`` and adding ``add`` (a pure function)."""
+    encoded = encoded or {}
+    gone = remove | {d.id for d in add}
+    keep_positions = [i for i, c in enumerate(base.chunks) if c.document_id not in gone]
+    remap = np.full(len(base.chunks) + 1, -1, dtype=np.int64)
+    remap[keep_positions] = np.arange(len(keep_positions))
+    keep_rows = remap[base.row_chunks] >= 0 if len(base.row_chunks) else np.zeros(0, dtype=bool)
+    vectors = base.vectors.copy()
+    vectors.remove(base.row_ids[~keep_rows])
+    chunks = [base.chunks[i] for i in keep_positions]
+    row_ids = [base.row_ids[keep_rows]]
+    row_chunks = [remap[base.row_chunks[keep_rows]]]
+    row_notes = [base.row_notes[keep_rows]]
+    row_spans = [base.row_spans[keep_rows]]
+    next_id = base.next_row_id
+    documents = {k: v for k, v in base.documents.items() if k not in gone}
+    for doc in add:
+        documents[doc.id] = doc
+        for c in new_chunks[doc.id]:
+            position = len(chunks)
+            chunks.append(c)
+            pairs = encoded.get(c.id, [])
+            slots = [row.slot for row, _ in pairs]
+            vecs = np.stack([v for _, v in pairs]) if pairs else np.zeros((0, dimension), np.float32)
+            row_spans.append(
+                np.array([[row.span.start, row.span.end] for row, _ in pairs], dtype=np.int64).reshape(-1, 2)
+            )
+            ids = np.arange(next_id, next_id + len(slots), dtype=np.int64)
+            next_id += len(slots)
+            vectors.add(ids, vecs)
+            row_ids.append(ids)
+            row_chunks.append(np.full(len(slots), position, dtype=np.int64))
+            row_notes.append(np.array(slots, dtype=np.int64))
+    ids = np.concatenate(row_ids).astype(np.int64)
+    order = np.argsort(ids, kind="stable")
+    return Snapshot(
+        documents=documents,
+        chunks=tuple(chunks),
+        vectors=vectors,
+        lexical=Lexical.build([lexical_text(c) for c in chunks]),
+        row_ids=ids[order],
+        row_chunks=np.concatenate(row_chunks).astype(np.int32)[order],
+        row_notes=np.concatenate(row_notes).astype(np.int32)[order],
+        row_spans=np.concatenate(row_spans).astype(np.int64)[order],
+        next_row_id=next_id,
+        generation=base.generation,
+        chunk_positions={c.id: i for i, c in enumerate(chunks)},
+    )
+
+
+def manifest_fields(snap: Snapshot, encoder: Encoder, config: IndexConfig) -> dict[str, Any]:
+    return {
+        "model": {"id": encoder.model_id, "dimension": encoder.dimension, "max_tokens": encoder.max_tokens},
+        "chunker": {"max_tokens": config.chunk.max_tokens, "overlap": config.chunk.overlap},
+        "store": {"kind": config.store},
+        "retrieval": {
+            "footnote_vectors": config.footnote_vectors,
+            "sentence_vectors": config.sentence_vectors,
+            "fusion": config.fusion,
+            "rrf_k": config.rrf_k,
+            "mode": config.mode,
+            "answer_passages": config.answer_passages,
+        },
+        "libraries": library_versions(),
+        "counts": {
+            "documents": len(snap.documents),
+            "chunks": len(snap.chunks),
+            "vectors": len(snap.row_ids),
+            "footnotes": sum(len(d.footnotes) for d in snap.documents.values()),
+        },
+        "next_row_id": snap.next_row_id,
+    }
+
+
+def library_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in ("footnoted", "faiss-cpu", "bm25s", "numpy", "onnxruntime", "tokenizers", "langchain-text-splitters"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "missing"
+    return out
+
+
+def load_generation(directory: IndexDir, encoder: Encoder, *, verify: bool) -> tuple[Snapshot, IndexConfig]:
+    gen = directory.current()
+    manifest = read_manifest(gen)
+    check_manifest(manifest, model_id=encoder.model_id, dimension=encoder.dimension, where=directory.path)
+    if verify:
+        problems = verify_files(gen, manifest)
+        if problems:
+            raise IndexCorrupt(
+                f"the index at {directory.path} is damaged: {'; '.join(problems)}; "
+                f"rebuild it with `footnoted ingest PATH --index {directory.path}` (after deleting it)"
+            )
+    snap = snapshots.read(gen, manifest)
+    retrieval = manifest.get("retrieval", {})
+    chunker = manifest.get("chunker", {})
+    config = IndexConfig(
+        chunk=ChunkSettings(int(chunker.get("max_tokens", 200)), int(chunker.get("overlap", 32))),
+        store=manifest["store"]["kind"],
+        footnote_vectors=retrieval.get("footnote_vectors", "sentences"),
+        sentence_vectors=bool(retrieval.get("sentence_vectors", True)),
+        fusion=retrieval.get("fusion", "rrf"),
+        rrf_k=int(retrieval.get("rrf_k", 60)),
+        mode=retrieval.get("mode", "hybrid"),
+        answer_passages=int(retrieval.get("answer_passages", 4)),
+    )
+    return snap, config

@@ -1,0 +1,76 @@
+"""The vectors a chunk gets: its body, its sentences, and the sentences of the footnotes it carries.
+
+All of a chunk's vectors score the chunk (it takes the best), so a question that only a footnote
+answers still finds the passage that cites it, and no text is longer than the model's budget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from footnoted.index.config import IndexConfig
+from footnoted.index.snapshot import BODY, lexical_text
+from footnoted.ingest.chunk import ChunkSettings, Splitter
+from footnoted.ingest.sentences import sentences
+from footnoted.ingest.tokens import Tokenizer
+from footnoted.types import Chunk, Document, Footnote, Span
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One vector to make: the chunk it scores, BODY or a footnote slot, the text, and its span."""
+
+    chunk_id: str
+    slot: int
+    text: str
+    span: Span
+
+
+def vector_rows(
+    docs: list[Document], chunks: dict[str, list[Chunk]], config: IndexConfig, tokenizer: Tokenizer, max_tokens: int
+) -> list[Row]:
+    """Every vector the new chunks need: what it embeds and where that text is."""
+    splitter = Splitter(tokenizer, ChunkSettings(max_tokens=max_tokens, overlap=16))
+    rows: list[Row] = []
+    for doc in docs:
+        for c in chunks[doc.id]:
+            whole = Span(c.start, c.end)
+            inline = config.footnote_vectors == "inline"
+            rows.append(Row(c.id, BODY, lexical_text(c) if inline else c.text, whole))
+            if config.sentence_vectors:
+                body = sentence_spans(doc.source, whole, splitter)
+                if len(body) > 1:
+                    rows.extend(Row(c.id, BODY, doc.source[p.start : p.end], p) for p in body)
+            if config.footnote_vectors == "none":
+                continue
+            for slot, note in enumerate(c.footnotes):
+                if config.footnote_vectors in ("sentences", "contextual"):
+                    pieces = sentence_spans(doc.source, Span(note.start, note.end), splitter)
+                else:
+                    pieces = splitter.split(doc.source, Span(note.start, note.end))
+                claim = citing_sentence(doc.source, c, note) if config.footnote_vectors == "contextual" else ""
+                for p in pieces:
+                    text = doc.source[p.start : p.end]
+                    if claim and tokenizer.count(f"{claim} {text}") <= max_tokens:
+                        text = f"{claim} {text}"
+                    rows.append(Row(c.id, slot, text, p))
+    return rows
+
+
+def sentence_spans(source: str, span: Span, splitter: Splitter) -> list[Span]:
+    """A span cut into sentences, short ones ("Ibid.", "p. 6.") joined to the one before."""
+    spans: list[Span] = []
+    for sentence in sentences(source, span.start, span.end):
+        if spans and len(source[sentence.start : sentence.end].split()) < 6:
+            spans[-1] = Span(spans[-1].start, sentence.end)
+        else:
+            spans.append(sentence)
+    return [piece for span in spans for piece in splitter.split(source, span)]
+
+
+def citing_sentence(source: str, c: Chunk, note: Footnote) -> str:
+    """The sentence of ``c`` that carries a marker of ``note`` (the claim the note supports)."""
+    for span in sentences(source, c.start, c.end):
+        if any(span.contains(m) for m in note.markers):
+            return source[span.start : span.end]
+    return ""
