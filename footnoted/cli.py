@@ -178,9 +178,7 @@ def info(index: IndexOption = None, as_json: JsonOption = False) -> None:
     """Where the index is, which model built it, and what it holds."""
     ix = _open(index)
     snap = ix.snapshot
-    chunks_per_doc: dict[str, int] = {}
-    for c in snap.chunks:
-        chunks_per_doc[c.document_id] = chunks_per_doc.get(c.document_id, 0) + 1
+    chunks_per_doc = snap.chunk_counts()
     data: dict[str, Any] = {
         "index": str(ix.path),
         "generation": snap.generation,

@@ -20,54 +20,31 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 from fastapi import Depends, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from footnoted import errors, render
 from footnoted.api import schemas
+from footnoted.api.errors import NotReady, error_response, install_handlers
 from footnoted.api.metrics import Metrics, make_metrics
 from footnoted.api.middleware import RequestContext
-from footnoted.api.security import Forbidden, Unauthorized, check
+from footnoted.api.security import check
+from footnoted.api.uploads import ingest, read_upload
 from footnoted.index import Encoder, Index
 from footnoted.index.batching import BatchingEncoder
 from footnoted.index.encoder import Kind
 from footnoted.index.load import make_encoder, open_index
-from footnoted.ingest import parse
-from footnoted.ingest.read import document_id
 from footnoted.ingest.tokens import Tokenizer
 from footnoted.settings import Settings
 
 log = logging.getLogger("footnoted.api")
 
-STATUS: list[tuple[type[Exception], int, str]] = [
-    (Unauthorized, 401, "unauthorized"),
-    (Forbidden, 403, "forbidden"),
-    (errors.UnsupportedFormat, 415, "unsupported_media_type"),
-    (errors.DocumentTooLarge, 413, "too_large"),
-    (errors.IngestError, 400, "bad_document"),
-    (errors.DocumentNotFound, 404, "not_found"),
-    (errors.InvalidQuery, 422, "invalid_query"),
-    (errors.IndexLocked, 409, "busy"),
-    (errors.IndexNotFound, 503, "index_unavailable"),
-    (errors.IndexMismatch, 503, "index_unavailable"),
-    (errors.IndexCorrupt, 503, "index_unavailable"),
-    (errors.EncoderError, 503, "model_unavailable"),
-    (errors.FootnotedError, 400, "bad_request"),
-]
-_EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html"}
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": schemas.ErrorOut} for code in (400, 401, 403, 404, 413, 415, 422, 503)
 }
-
-
-class NotReady(errors.FootnotedError):
-    """The index is still loading (503)."""
 
 
 class _TimedEncoder:
@@ -169,7 +146,7 @@ def create_app(
         stated_limit=settings.max_upload_bytes,
         metrics=state.metrics,
     )
-    _handlers(app)
+    install_handlers(app)
     _routes(app, state)
     return app
 
@@ -178,47 +155,6 @@ def _version() -> str:
     from importlib.metadata import version
 
     return version("footnoted")
-
-
-def _error(
-    request: Request, status: int, code: str, message: str, details: list[dict[str, Any]] | None = None
-) -> JSONResponse:
-    body = schemas.ErrorOut(
-        error=schemas.ErrorBody(
-            code=code, message=message, request_id=request.scope.get("state", {}).get("request_id"), details=details
-        )
-    )
-    return JSONResponse(body.model_dump(exclude_none=True), status_code=status)
-
-
-def _handlers(app: FastAPI) -> None:
-    @app.exception_handler(errors.FootnotedError)
-    async def footnoted_error(request: Request, exc: errors.FootnotedError) -> JSONResponse:
-        if isinstance(exc, NotReady):
-            return _error(request, 503, "not_ready", str(exc))
-        status, code = next((s, c) for t, s, c in STATUS if isinstance(exc, t))
-        return _error(request, status, code, str(exc))
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        details = [
-            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()
-        ]
-        first = details[0] if details else {"loc": [], "msg": "invalid request"}
-        where = ".".join(str(p) for p in first["loc"] if p != "body")
-        return _error(
-            request, 422, "invalid_request", f"{where}: {first['msg']}" if where else str(first["msg"]), details
-        )
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}
-        return _error(request, exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error")
-        return _error(request, 500, "internal", "an internal error occurred; it has been logged")
 
 
 def _routes(app: FastAPI, state: _State) -> None:
@@ -264,13 +200,13 @@ def _routes(app: FastAPI, state: _State) -> None:
     @app.get("/v1/documents", response_model=schemas.DocumentList, dependencies=read, tags=["documents"])
     def list_documents(index: IndexDep) -> dict[str, Any]:
         """Every document in the index."""
-        counts = _chunk_counts(index)
+        counts = index.snapshot.chunk_counts()
         return {"documents": [render.document_summary(d, counts.get(d.id, 0)) for d in index.documents.values()]}
 
     @app.get("/v1/documents/{doc_id}", response_model=schemas.DocumentOut, dependencies=read, tags=["documents"])
     def get_document(doc_id: Annotated[str, _path_id()], index: IndexDep) -> dict[str, Any]:
         """A document's metadata, with its footnote and chunk counts."""
-        return render.document_summary(index.document(doc_id), _chunk_counts(index).get(doc_id, 0))
+        return render.document_summary(index.document(doc_id), index.snapshot.chunk_counts().get(doc_id, 0))
 
     @app.get("/v1/documents/{doc_id}/source", response_model=schemas.SourceOut, dependencies=read, tags=["documents"])
     def get_source(doc_id: Annotated[str, _path_id()], index: IndexDep) -> dict[str, Any]:
@@ -311,8 +247,8 @@ def _routes(app: FastAPI, state: _State) -> None:
     )
     async def add_document(request: Request, index: IndexDep) -> dict[str, Any]:
         """Add a document (a file upload, or JSON ``{title, text}``); a changed one replaces its old version."""
-        data, name, fmt, doc_id, title = await _read_upload(request, settings)
-        return await run_in_threadpool(_ingest, index, data, name, fmt, doc_id, title)
+        data, name, fmt, doc_id, title = await read_upload(request, settings)
+        return await run_in_threadpool(ingest, index, data, name, fmt, doc_id, title)
 
     @app.delete("/v1/documents/{doc_id}", response_model=schemas.Deleted, dependencies=admin, tags=["documents"])
     def delete_document(doc_id: Annotated[str, _path_id()], index: IndexDep) -> dict[str, str]:
@@ -330,8 +266,10 @@ def _routes(app: FastAPI, state: _State) -> None:
         """The index is loaded and questions can be answered."""
         if state.index is None:
             if state.load_error:
-                return _error(request, 503, "index_unavailable", f"the index could not be loaded: {state.load_error}")
-            return _error(request, 503, "not_ready", "the index is still loading")
+                return error_response(
+                    request, 503, "index_unavailable", f"the index could not be loaded: {state.load_error}"
+                )
+            return error_response(request, 503, "not_ready", "the index is still loading")
         return {
             "status": "ready",
             "documents": len(state.index.documents),
@@ -370,68 +308,3 @@ def _path_id() -> Any:
     from fastapi import Path as PathParam
 
     return PathParam(pattern=schemas.DOCUMENT_ID, description="A document id.")
-
-
-def _chunk_counts(index: Index) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for c in index.snapshot.chunks:
-        counts[c.document_id] = counts.get(c.document_id, 0) + 1
-    return counts
-
-
-async def _read_upload(request: Request, settings: Settings) -> tuple[bytes, str, str | None, str | None, str | None]:
-    """(bytes, file name, format, id, title) from a JSON body or a multipart upload."""
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind == "application/json":
-        try:
-            doc = schemas.DocumentIn.model_validate_json(await request.body())
-        except ValidationError as exc:
-            raise RequestValidationError(exc.errors(include_input=False)) from None
-        data = doc.text.encode("utf-8")
-        if len(data) > settings.max_upload_bytes:
-            raise errors.DocumentTooLarge(f"the text is larger than the limit of {settings.max_upload_bytes} bytes")
-        base = doc.id or document_id(doc.title or "document")
-        return data, base + _EXTENSIONS[doc.format], doc.format, doc.id, doc.title
-    if kind == "multipart/form-data":
-        form = await request.form(max_files=1, max_fields=8)
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise errors.IngestError("the upload has no file part named 'file'")
-        data = await upload.read()
-        if len(data) > settings.max_upload_bytes:
-            raise errors.DocumentTooLarge(f"the file is larger than {settings.max_upload_bytes} bytes")
-        name = Path(upload.filename or "upload").name
-        doc_id = form.get("id")
-        title = form.get("title")
-        if isinstance(doc_id, str) and doc_id:
-            import re
-
-            if not re.match(schemas.DOCUMENT_ID, doc_id):
-                raise errors.IngestError(f"invalid document id {doc_id[:40]!r}: use letters, digits, '.', '_' and '-'")
-        return (
-            data,
-            name,
-            None,
-            doc_id if isinstance(doc_id, str) and doc_id else None,
-            title if isinstance(title, str) and title else None,
-        )
-    raise errors.UnsupportedFormat(
-        "send the document as application/json {title, text} or as a multipart/form-data file upload"
-    )
-
-
-def _ingest(
-    index: Index, data: bytes, name: str, fmt: str | None, doc_id: str | None, title: str | None
-) -> dict[str, Any]:
-    doc = parse(data, name=name, fmt=fmt, doc_id=doc_id, title=title)
-    report = index.add([doc])
-    status = "added" if doc.id in report.added else "replaced" if doc.id in report.replaced else "unchanged"
-    stored = index.document(doc.id)
-    chunks = _chunk_counts(index).get(doc.id, 0)
-    return {
-        "document": render.document_summary(stored, chunks),
-        "status": status,
-        "chunks": chunks,
-        "encoded": report.encoded,
-        "reused": report.reused,
-    }

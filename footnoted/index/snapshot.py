@@ -61,6 +61,13 @@ class Snapshot:
         """Chunk positions of row ids (ids must be present)."""
         return self.row_chunks[np.searchsorted(self.row_ids, ids)]
 
+    def chunk_counts(self) -> dict[str, int]:
+        """How many chunks each document has."""
+        counts: dict[str, int] = {}
+        for c in self.chunks:
+            counts[c.document_id] = counts.get(c.document_id, 0) + 1
+        return counts
+
     def rows_of_document(self, document_id: str) -> np.ndarray:
         positions = [i for i, c in enumerate(self.chunks) if c.document_id == document_id]
         return self.row_ids[np.isin(self.row_chunks, positions)]

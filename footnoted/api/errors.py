@@ -1,0 +1,78 @@
+"""Errors as HTTP responses: one stable JSON shape, ``{"error": {"code", "message", "request_id"}}``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from footnoted import errors
+from footnoted.api import schemas
+from footnoted.api.security import Forbidden, Unauthorized
+
+log = logging.getLogger("footnoted.api")
+
+STATUS: list[tuple[type[Exception], int, str]] = [
+    (Unauthorized, 401, "unauthorized"),
+    (Forbidden, 403, "forbidden"),
+    (errors.UnsupportedFormat, 415, "unsupported_media_type"),
+    (errors.DocumentTooLarge, 413, "too_large"),
+    (errors.IngestError, 400, "bad_document"),
+    (errors.DocumentNotFound, 404, "not_found"),
+    (errors.InvalidQuery, 422, "invalid_query"),
+    (errors.IndexLocked, 409, "busy"),
+    (errors.IndexNotFound, 503, "index_unavailable"),
+    (errors.IndexMismatch, 503, "index_unavailable"),
+    (errors.IndexCorrupt, 503, "index_unavailable"),
+    (errors.EncoderError, 503, "model_unavailable"),
+    (errors.FootnotedError, 400, "bad_request"),
+]
+
+
+class NotReady(errors.FootnotedError):
+    """The index is still loading (503)."""
+
+
+def error_response(
+    request: Request, status: int, code: str, message: str, details: list[dict[str, Any]] | None = None
+) -> JSONResponse:
+    body = schemas.ErrorOut(
+        error=schemas.ErrorBody(
+            code=code, message=message, request_id=request.scope.get("state", {}).get("request_id"), details=details
+        )
+    )
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status)
+
+
+def install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(errors.FootnotedError)
+    async def footnotederror_response(request: Request, exc: errors.FootnotedError) -> JSONResponse:
+        if isinstance(exc, NotReady):
+            return error_response(request, 503, "not_ready", str(exc))
+        status, code = next((s, c) for t, s, c in STATUS if isinstance(exc, t))
+        return error_response(request, status, code, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()
+        ]
+        first = details[0] if details else {"loc": [], "msg": "invalid request"}
+        where = ".".join(str(p) for p in first["loc"] if p != "body")
+        return error_response(
+            request, 422, "invalid_request", f"{where}: {first['msg']}" if where else str(first["msg"]), details
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def httperror_response(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}
+        return error_response(request, exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return error_response(request, 500, "internal", "an internal error occurred; it has been logged")

@@ -1,0 +1,75 @@
+"""Documents sent to the API: a JSON body or a multipart file upload, read and indexed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from footnoted import errors, render
+from footnoted.api import schemas
+from footnoted.index import Index
+from footnoted.ingest import parse
+from footnoted.ingest.read import document_id
+from footnoted.settings import Settings
+
+_EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html"}
+
+
+async def read_upload(request: Request, settings: Settings) -> tuple[bytes, str, str | None, str | None, str | None]:
+    """(bytes, file name, format, id, title) from a JSON body or a multipart upload."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "application/json":
+        try:
+            doc = schemas.DocumentIn.model_validate_json(await request.body())
+        except ValidationError as exc:
+            raise RequestValidationError(exc.errors(include_input=False)) from None
+        data = doc.text.encode("utf-8")
+        if len(data) > settings.max_upload_bytes:
+            raise errors.DocumentTooLarge(f"the text is larger than the limit of {settings.max_upload_bytes} bytes")
+        base = doc.id or document_id(doc.title or "document")
+        return data, base + _EXTENSIONS[doc.format], doc.format, doc.id, doc.title
+    if kind == "multipart/form-data":
+        form = await request.form(max_files=1, max_fields=8)
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise errors.IngestError("the upload has no file part named 'file'")
+        data = await upload.read()
+        if len(data) > settings.max_upload_bytes:
+            raise errors.DocumentTooLarge(f"the file is larger than {settings.max_upload_bytes} bytes")
+        name = Path(upload.filename or "upload").name
+        doc_id = form.get("id")
+        title = form.get("title")
+        if isinstance(doc_id, str) and doc_id and not re.match(schemas.DOCUMENT_ID, doc_id):
+            raise errors.IngestError(f"invalid document id {doc_id[:40]!r}: use letters, digits, '.', '_' and '-'")
+        return (
+            data,
+            name,
+            None,
+            doc_id if isinstance(doc_id, str) and doc_id else None,
+            title if isinstance(title, str) and title else None,
+        )
+    raise errors.UnsupportedFormat(
+        "send the document as application/json {title, text} or as a multipart/form-data file upload"
+    )
+
+
+def ingest(
+    index: Index, data: bytes, name: str, fmt: str | None, doc_id: str | None, title: str | None
+) -> dict[str, Any]:
+    doc = parse(data, name=name, fmt=fmt, doc_id=doc_id, title=title)
+    report = index.add([doc])
+    status = "added" if doc.id in report.added else "replaced" if doc.id in report.replaced else "unchanged"
+    stored = index.document(doc.id)
+    chunks = index.snapshot.chunk_counts().get(doc.id, 0)
+    return {
+        "document": render.document_summary(stored, chunks),
+        "status": status,
+        "chunks": chunks,
+        "encoded": report.encoded,
+        "reused": report.reused,
+    }
