@@ -15,6 +15,7 @@ the decimal in ``10.4 million``. The finder uses the document's structure instea
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Sequence
@@ -223,11 +224,12 @@ def _bodies_in_block(source: str, block: Block, in_notes_section: bool) -> list[
 def _regions(bodies: list[_Body], blocks: list[Block]) -> list[_Region]:
     """Group consecutive note bodies; each region's scope runs back to the previous region."""
     regions: list[_Region] = []
-    body_starts = [b.start for b in blocks if b.kind in BODY_KINDS]
+    body_starts = sorted(b.start for b in blocks if b.kind in BODY_KINDS)
     for body in bodies:
         if regions:
             last = regions[-1]
-            between = any(last.end <= s < body.block_start for s in body_starts)
+            first_after = bisect.bisect_left(body_starts, last.end)
+            between = first_after < len(body_starts) and body_starts[first_after] < body.block_start
             restarted = any(b.label == body.label for b in last.bodies)
             if not between and not restarted:
                 last.bodies.append(body)

@@ -10,6 +10,7 @@ resolved from the links themselves.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -102,6 +103,18 @@ class _Element:
     """Index of the innermost enclosing block element (itself, for a block element)."""
     parent: int = -1
     """Index of the block element enclosing this one (never itself)."""
+    last: int = -1
+    """Index of its last descendant: elements are kept in document order, so its descendants are
+    exactly ``elements[own index + 1 : last + 1]``."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Exit:
+    """Marks where the walk leaves an element."""
+
+    index: int
+    tag: str
+    block: bool
 
 
 @dataclass(slots=True)
@@ -155,22 +168,30 @@ class _Extractor:
         if self.run_start >= 0:
             kind, level = self.kinds[-1]
             end = self.length
-            if not self.pre:
-                text = "".join(self.parts)
-                while end > self.run_start and text[end - 1].isspace():
-                    end -= 1
+            # Outside <pre> runs never end in whitespace (text() strips it); inside, trim the tail.
+            for part in reversed(self.parts):
+                stripped = len(part.rstrip())
+                end -= len(part) - stripped
+                if stripped or end <= self.run_start:
+                    break
             if end > self.run_start:
                 self.blocks.append(Block(kind, self.run_start, end, level))  # type: ignore[arg-type]
         self.run_start = -1
         self.space = False
 
-    def walk(self, node: LexborNode) -> None:
-        for child in node.iter(include_text=True):
-            tag = child.tag
-            if tag == "-text":
-                self.text(child.text(deep=False) or "")
+    def walk(self, root: LexborNode) -> None:
+        """Visit the tree in document order without recursion (pages can nest thousands deep)."""
+        stack: list[LexborNode | _Exit] = list(reversed(list(root.iter(include_text=True))))
+        while stack:
+            item = stack.pop()
+            if isinstance(item, _Exit):
+                self._leave(item)
                 continue
-            if tag is None or tag in _SKIP or _is_chrome(child):
+            tag = item.tag
+            if tag == "-text":
+                self.text(item.text(deep=False) or "")
+                continue
+            if tag is None or tag in _SKIP or _is_chrome(item):
                 continue
             if tag == "br":
                 if self.pre:
@@ -178,10 +199,10 @@ class _Extractor:
                 else:
                     self.boundary()
                 continue
-            self._element(child, tag)
+            stack.append(self._enter(item, tag))
+            stack.extend(reversed(list(item.iter(include_text=True))))
 
-    def _element(self, node: LexborNode, tag: str) -> None:
-        attrs = dict(node.attributes)
+    def _enter(self, node: LexborNode, tag: str) -> _Exit:
         block = tag in _BLOCK
         if block:
             self.boundary()
@@ -191,23 +212,28 @@ class _Extractor:
         index = len(self.elements)
         start = self.length + (2 if block and self.length else 0)
         parent = self.block_stack[-1]
-        self.elements.append(_Element(tag, attrs, start, block=index if block else parent, parent=parent))
+        self.elements.append(
+            _Element(tag, dict(node.attributes), start, block=index if block else parent, parent=parent)
+        )
         if block:
             self.block_stack.append(index)
         if tag == "pre":
             self.pre += 1
-        self.walk(node)
-        if tag == "pre":
+        return _Exit(index, tag, block)
+
+    def _leave(self, exit: _Exit) -> None:
+        if exit.tag == "pre":
             self.pre -= 1
-        element = self.elements[index]
-        if block:
+        element = self.elements[exit.index]
+        element.last = len(self.elements) - 1
+        if exit.block:
             self.boundary()
             self.kinds.pop()
             self.block_stack.pop()
         element.end = self.length
         if element.start > element.end:
             element.start = element.end
-        if not block and self.run_start >= 0 and element.start < self.run_start:
+        if not exit.block and self.run_start >= 0 and element.start < self.run_start:
             element.start = self.run_start
 
 
@@ -296,7 +322,7 @@ def _mark_link_lists(source: str, ex: _Extractor, layout: Layout) -> None:
     for index, el in enumerate(ex.elements):
         if el.tag not in ("ul", "ol") or el.end <= el.start or items.get(index, 0) < 2:
             continue
-        links = [e for e in ex.elements[index:] if e.tag == "a" and el.start <= e.start and e.end <= el.end]
+        links = [e for e in ex.elements[index + 1 : el.last + 1] if e.tag == "a"]
         link_chars = sum(len(source[e.start : e.end].replace(" ", "")) for e in links)
         text_chars = sum(1 for c in source[el.start : el.end] if not c.isspace())
         internal = any(str(e.attrs.get("href") or "").startswith("#") for e in links)
@@ -347,19 +373,19 @@ def _link_footnotes(source: str, ex: _Extractor, page: HtmlLayout) -> None:
         _numbered_endnotes(source, ex, page)
         return
     for container_index, (label, markers) in sorted(notes.items(), key=lambda kv: ex.elements[kv[0]].start):
-        container = ex.elements[container_index]
-        start, end = _note_text(source, ex, container, label)
+        start, end = _note_text(source, ex, container_index, label)
         page.footnotes.append(Footnote(label, source[start:end], start, end, tuple(markers)))
     _mark_notes(page)
 
 
-def _note_text(source: str, ex: _Extractor, container: _Element, label: str) -> tuple[int, int]:
+def _note_text(source: str, ex: _Extractor, index: int, label: str) -> tuple[int, int]:
     """A note element's text without its leading label and its trailing back-links."""
+    container = ex.elements[index]
     start, end = container.start, container.end
     lead = re.match(rf"\s*[\[(]?\^?{re.escape(label)}[\])]?[.:]?\s*", source[start:end])
     if lead and lead.end() < end - start:
         start += lead.end()
-    for el in ex.elements:
+    for el in ex.elements[index + 1 : container.last + 1]:
         href = str(el.attrs.get("href") or "")
         if el.tag == "a" and href.startswith("#") and start < el.start < end and el.end >= end - 2:
             end = el.start
@@ -386,7 +412,7 @@ def _numbered_endnotes(source: str, ex: _Extractor, page: HtmlLayout) -> None:
         if not (_NOTE_CONTAINER.search(hint) or _NOTE_CONTAINER.search(parent_hint) or titled):
             continue
         first = int(str(el.attrs.get("start") or "1")) if str(el.attrs.get("start") or "1").isdigit() else 1
-        items = [e for e in ex.elements if e.tag == "li" and e.parent == i]
+        items = [j for j in range(i + 1, el.last + 1) if ex.elements[j].tag == "li" and ex.elements[j].parent == i]
         for n, item in enumerate(items, start=first):
             label = str(n)
             markers = tuple(
@@ -400,8 +426,12 @@ def _numbered_endnotes(source: str, ex: _Extractor, page: HtmlLayout) -> None:
 
 
 def _mark_notes(page: HtmlLayout) -> None:
-    spans = [Span(f.start, f.end) for f in page.footnotes]
-    page.layout.blocks = [
-        Block("note", b.start, b.end) if any(s.overlaps(Span(b.start, b.end)) for s in spans) else b
-        for b in page.layout.blocks
-    ]
+    """Blocks that overlap a note body become ``note`` blocks (note spans never overlap each other)."""
+    spans = sorted((f.start, f.end) for f in page.footnotes)
+    starts = [s for s, _ in spans]
+
+    def in_note(block: Block) -> bool:
+        i = bisect.bisect_right(starts, block.end - 1) - 1  # the last note starting before the block ends
+        return i >= 0 and spans[i][1] > block.start
+
+    page.layout.blocks = [Block("note", b.start, b.end) if in_note(b) else b for b in page.layout.blocks]
