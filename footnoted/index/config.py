@@ -23,7 +23,8 @@ class IndexConfig:
     ``separate``: one per footnote; ``inline``: footnotes appended to the body in one vector (cut
     off by the model's limit: for comparison only); ``none``: body only."""
     sentence_vectors: bool = True
-    """Also one vector per sentence of each chunk's body (the chunk scores its best)."""
+    """Embed each chunk's body sentence by sentence (the chunk scores its best); off: one vector
+    for the whole passage."""
     fusion: Fusion = "rrf"
     rrf_k: int = 60
     mode: Mode = "hybrid"

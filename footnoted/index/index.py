@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -250,13 +251,9 @@ class Index:
             position = snap.chunk_positions[hit.chunk.id]
             lo = int(np.searchsorted(snap.row_chunks, position, side="left"))
             hi = int(np.searchsorted(snap.row_chunks, position, side="right"))
-            whole = (hit.chunk.start, hit.chunk.end)
-            body_rows = [i for i in range(lo, hi) if snap.row_notes[i] == BODY]
             for i in range(lo, hi):
                 start, end = int(snap.row_spans[i, 0]), int(snap.row_spans[i, 1])
                 slot = int(snap.row_notes[i])
-                if slot == BODY and (start, end) == whole and len(body_rows) > 1:
-                    continue  # the whole passage; its sentences have rows of their own
                 note = None if slot == BODY else hit.chunk.footnotes[slot]
                 candidates.append(Candidate(hit, Span(start, end), note))
                 rows.append(i)
@@ -332,19 +329,26 @@ class Index:
         if not fresh:
             return report
         settings = replace(self.config.chunk, max_tokens=min(self.config.chunk.max_tokens, self.encoder.max_tokens))
-        new_chunks = {d.id: chunk(d, self.tokenizer, settings) for d in fresh}
-        rows = self._rows(fresh, new_chunks)
+
+        def prepare(doc: Document) -> tuple[list[Chunk], list[Row]]:
+            chunks = chunk(doc, self.tokenizer, settings)
+            return chunks, self._rows([doc], {doc.id: chunks})
+
         encoding = CachedEncoding(self.encoder, self._cache)
-        texts = [row.text for row in rows]
-        vectors = np.zeros((len(texts), self.encoder.dimension), dtype=np.float32)
-        # Encoded shortest first, in steps (for the progress bar), so each model batch pads little.
-        order = np.argsort([len(t) for t in texts], kind="stable")
-        step = 512
-        for begin in range(0, len(order), step):
-            part = order[begin : begin + step]
-            vectors[part] = encoding.encode([texts[i] for i in part])
-            if progress is not None:
-                progress(len(part))
+        new_chunks: dict[str, list[Chunk]] = {}
+        rows: list[Row] = []
+        vectors_by_doc: list[np.ndarray] = []
+        # Chunking runs one document ahead in a thread while the encoder (which releases the GIL)
+        # works on the one before, so the pipeline around the model costs little wall time.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="footnoted-chunker") as pool:
+            for doc, future in zip(fresh, [pool.submit(prepare, d) for d in fresh], strict=True):
+                chunks, doc_rows = future.result()
+                new_chunks[doc.id] = chunks
+                rows.extend(doc_rows)
+                vectors_by_doc.append(self._encode([r.text for r in doc_rows], encoding, progress))
+        vectors = (
+            np.concatenate(vectors_by_doc) if vectors_by_doc else np.zeros((0, self.encoder.dimension), np.float32)
+        )
         encoded: dict[str, list[tuple[Row, np.ndarray]]] = {}
         for row, vector in zip(rows, vectors, strict=True):
             encoded.setdefault(row.chunk_id, []).append((row, vector))
@@ -352,6 +356,18 @@ class Index:
         return replace(
             report, chunks=sum(len(c) for c in new_chunks.values()), encoded=encoding.encoded, reused=encoding.reused
         )
+
+    def _encode(self, texts: list[str], encoding: CachedEncoding, progress: Progress | None) -> np.ndarray:
+        """Vectors of ``texts``, shortest first in steps (for the progress bar) so batches pad little."""
+        vectors = np.zeros((len(texts), self.encoder.dimension), dtype=np.float32)
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        step = 512
+        for begin in range(0, len(order), step):
+            part = order[begin : begin + step]
+            vectors[part] = encoding.encode([texts[i] for i in part])
+            if progress is not None:
+                progress(len(part))
+        return vectors
 
     def _rows(self, docs: list[Document], chunks: dict[str, list[Chunk]]) -> list[Row]:
         return vector_rows(docs, chunks, self.config, self.tokenizer, self.encoder.max_tokens)

@@ -36,11 +36,16 @@ def vector_rows(
         for c in chunks[doc.id]:
             whole = Span(c.start, c.end)
             inline = config.footnote_vectors == "inline"
-            rows.append(Row(c.id, BODY, lexical_text(c) if inline else c.text, whole))
-            if config.sentence_vectors:
-                body = sentence_spans(doc.source, whole, splitter)
-                if len(body) > 1:
-                    rows.extend(Row(c.id, BODY, doc.source[p.start : p.end], p) for p in body)
+            fits = c.tokens <= max_tokens
+            body = (
+                sentence_spans(doc.source, whole, splitter, fits=fits) if config.sentence_vectors and not inline else []
+            )
+            if len(body) > 1:
+                # The passage is represented by its sentences; a vector of the whole adds nothing the
+                # best sentence does not already give (measured: equal hit@1, and half the encoding).
+                rows.extend(Row(c.id, BODY, doc.source[p.start : p.end], p) for p in body)
+            else:
+                rows.append(Row(c.id, BODY, lexical_text(c) if inline else c.text, whole))
             if config.footnote_vectors == "none":
                 continue
             for slot, note in enumerate(c.footnotes):
@@ -57,15 +62,26 @@ def vector_rows(
     return rows
 
 
-def sentence_spans(source: str, span: Span, splitter: Splitter) -> list[Span]:
-    """A span cut into sentences, short ones ("Ibid.", "p. 6.") joined to the one before."""
+def sentence_spans(source: str, span: Span, splitter: Splitter, *, fits: bool = False) -> list[Span]:
+    """A span cut into sentences, short ones ("Ibid.", "p. 6.") joined to the one before.
+
+    A sentence longer than the model's budget is cut further; ``fits`` says the whole span is
+    known to be within it (a chunk), so none of its sentences can be over.
+    """
     spans: list[Span] = []
     for sentence in sentences(source, span.start, span.end):
         if spans and len(source[sentence.start : sentence.end].split()) < 6:
             spans[-1] = Span(spans[-1].start, sentence.end)
         else:
             spans.append(sentence)
-    return [piece for span in spans for piece in splitter.split(source, span)]
+    if fits:
+        return spans
+    counts = splitter.count_all([source[s.start : s.end] for s in spans])
+    return [
+        piece
+        for s, n in zip(spans, counts, strict=True)
+        for piece in ([s] if n <= splitter.max_tokens else splitter.split(source, s))
+    ]
 
 
 def citing_sentence(source: str, c: Chunk, note: Footnote) -> str:

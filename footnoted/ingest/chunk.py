@@ -54,16 +54,22 @@ def chunk(document: Document, tokenizer: Tokenizer, settings: ChunkSettings | No
     """
     settings = settings or ChunkSettings()
     splitter = Splitter(tokenizer, settings)
-    spans: list[tuple[Span, str]] = []
+    packed: list[tuple[Span, str]] = []
     for group, section in _groups(document):
-        for span in _pack(document.source, group, splitter):
-            spans.append((span, section))
-    for note in document.footnotes:
-        if not note.markers:
-            for span in splitter.split(document.source, Span(note.start, note.end)):
-                spans.append((span, NOTES_SECTION))
+        packed.extend((span, section) for span in _pack(document.source, group, splitter))
+    packed.extend((Span(n.start, n.end), NOTES_SECTION) for n in document.footnotes if not n.markers)
+    # Every chunk is counted exactly, all in one batch; the rare one over the budget is cut.
+    exact = splitter.count_all([document.source[s.start : s.end] for s, _ in packed])
+    spans: list[tuple[Span, int, str]] = []
+    for (span, section), tokens in zip(packed, exact, strict=True):
+        if tokens <= settings.max_tokens:
+            spans.append((span, tokens, section))
+        else:
+            pieces = splitter.split(document.source, span)
+            counts = splitter.count_all([document.source[p.start : p.end] for p in pieces])
+            spans.extend((p, n, section) for p, n in zip(pieces, counts, strict=True))
     chunks = []
-    for span, section in spans:
+    for span, tokens, section in spans:
         text = document.source[span.start : span.end]
         notes = _cited(document.footnotes, span)
         if not notes and section == NOTES_SECTION:
@@ -77,7 +83,7 @@ def chunk(document: Document, tokenizer: Tokenizer, settings: ChunkSettings | No
                 end=span.end,
                 text=text,
                 footnotes=notes,
-                tokens=tokenizer.count(text),
+                tokens=tokens,
             )
         )
     return chunks
@@ -143,23 +149,23 @@ def _units(source: str, blocks: list[Block]) -> list[Span]:
 
 
 def _pack(source: str, blocks: list[Block], splitter: Splitter) -> Iterator[Span]:
+    """Units packed greedily into chunks of at most the budget.
+
+    Units are counted together in one batch and their counts added up while packing (a word-piece
+    tokenizer never merges across the whitespace between blocks); the caller counts each chunk
+    exactly and cuts it further in the rare case that the sum was optimistic, or a unit was over.
+    """
+    units = _units(source, blocks)
+    counts = splitter.count_all([source[u.start : u.end] for u in units])
     current: Span | None = None
     current_tokens = 0
-    for unit in _units(source, blocks):
-        tokens = splitter.count(source[unit.start : unit.end])
+    for unit, tokens in zip(units, counts, strict=True):
         if current is not None and current_tokens + tokens <= splitter.max_tokens:
-            merged = Span(current.start, unit.end)
-            merged_tokens = splitter.count(source[merged.start : merged.end])
-            if merged_tokens <= splitter.max_tokens:
-                current, current_tokens = merged, merged_tokens
-                continue
+            current, current_tokens = Span(current.start, unit.end), current_tokens + tokens
+            continue
         if current is not None:
             yield current
-            current = None
-        if tokens <= splitter.max_tokens:
-            current, current_tokens = unit, tokens
-        else:
-            yield from splitter.split(source, unit)
+        current, current_tokens = unit, tokens
     if current is not None:
         yield current
 
@@ -174,6 +180,7 @@ class Splitter:
     """
 
     def __init__(self, tokenizer: Tokenizer, settings: ChunkSettings) -> None:
+        self._tokenizer = tokenizer
         self.count = tokenizer.count
         self.max_tokens = settings.max_tokens
         self.overlap = settings.overlap
@@ -190,6 +197,11 @@ class Splitter:
             length_function=tokenizer.count,
             strip_whitespace=True,
         )
+
+    def count_all(self, texts: list[str]) -> list[int]:
+        """Token counts of many texts, in one batch when the tokenizer can."""
+        batch = getattr(self._tokenizer, "count_batch", None)
+        return list(batch(texts)) if batch is not None else [self.count(t) for t in texts]
 
     def split(self, source: str, span: Span) -> list[Span]:
         """Cut ``source[span]`` into pieces within the budget; consecutive pieces may overlap."""

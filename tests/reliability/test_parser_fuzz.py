@@ -7,9 +7,13 @@ the chunker's invariants (exact, within budget, covering the body, footnotes att
 
 from __future__ import annotations
 
+import bisect
+import os
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
 
 from footnoted.errors import IngestError
 from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, parse
@@ -17,10 +21,14 @@ from footnoted.ingest.footnotes import find_footnotes
 from footnoted.ingest.html import read_html
 from footnoted.ingest.markdown import read_markdown
 from footnoted.ingest.text import read_text
-from footnoted.types import Block, Document
-from tests.ingest.test_chunk import check_invariants
+from footnoted.types import BODY_KINDS, Block, Chunk, Document
 
-FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# FOOTNOTED_FUZZ_EXAMPLES=5000 for a longer campaign.
+FUZZ = settings(
+    max_examples=int(os.environ.get("FOOTNOTED_FUZZ_EXAMPLES", "120")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 MAX_TOKENS = 40
 # Pieces that steer the readers into their interesting paths: markers, note bodies, headings.
 FRAGMENTS = [
@@ -69,7 +77,7 @@ def html_documents(draw: st.DrawFn) -> str:
     """HTML built from random tags, links to notes, scripts, and unbalanced or stray markup."""
     out: list[str] = []
     open_tags: list[str] = []
-    for _ in range(draw(st.integers(0, 40))):
+    for i in range(draw(st.integers(0, 40))):
         choice = draw(st.integers(0, 9))
         if choice <= 2:
             tag = draw(st.sampled_from(HTML_TAGS))
@@ -97,7 +105,11 @@ def html_documents(draw: st.DrawFn) -> str:
             )
         elif choice == 5:
             out.append(
-                draw(st.sampled_from(["<script>alert(1)</script>", "<style>p{}</style>", "<svg><text>x</text>"]))
+                draw(
+                    st.sampled_from(
+                        [f"<script>alert({i})</script>", f"<style>p{{z:{i}}}</style>", "<svg><text>x</text>"]
+                    )
+                )
             )
         else:
             out.append(draw(texts))
@@ -117,8 +129,38 @@ def check_document(doc: Document) -> None:
         for m in note.markers:
             assert 0 <= m.start < m.end <= n
     assert "\x00" not in doc.source
-    chunks = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=MAX_TOKENS, overlap=8))
-    check_invariants(doc, chunks, WordTokenizer(), MAX_TOKENS)
+    check_chunks(doc, chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=MAX_TOKENS, overlap=8)))
+
+
+def check_chunks(doc: Document, chunks: list[Chunk]) -> None:
+    """Exact, within budget, covering every body block, and carrying the notes their markers cite.
+
+    The invariants of ``tests/ingest/test_chunk.py::check_invariants``, in linear time (that one
+    compares footnotes pairwise, which takes minutes on thousands of markers), and without its
+    "chunks are stripped" check, which fails today: see test_chunks_never_end_in_a_space.
+    """
+    tokenizer = WordTokenizer()
+    covered = bytearray(len(doc.source) + 1)
+    for c in chunks:
+        assert c.text == doc.source[c.start : c.end]
+        assert tokenizer.count(c.text) == c.tokens <= MAX_TOKENS
+        for note in c.footnotes:
+            assert note.text == doc.source[note.start : note.end]
+        covered[c.start : c.end] = b"\x01" * (c.end - c.start)
+    for block in doc.blocks:
+        if block.kind in BODY_KINDS:
+            dropped = [i for i in range(block.start, block.end) if not covered[i] and not doc.source[i].isspace()]
+            assert not dropped, f"text of a {block.kind} block at {dropped[:5]} is in no chunk"
+    markers = sorted((m.start, m.end, (n.start, n.end)) for n in doc.footnotes for m in n.markers)
+    starts = [m[0] for m in markers]
+    for c in chunks:
+        carried = {(n.start, n.end) for n in c.footnotes}
+        for start, end, note in markers[bisect.bisect_left(starts, c.start) :]:
+            if start >= c.end:
+                break
+            if end <= c.end:
+                assert note in carried, f"chunk {c.start}-{c.end} holds a marker at {start} but not its note"
+    assert all(covered[m.start] for n in doc.footnotes for m in n.markers), "a marker outside every chunk"
 
 
 def read(data: bytes | str, name: str) -> Document | None:
@@ -151,7 +193,12 @@ def test_arbitrary_text(text: str, name: str) -> None:
 def test_arbitrary_html(html: str) -> None:
     doc = read(html, "x.html")
     if doc is not None:
-        assert "alert(1)" not in doc.source, "script content must never become document text"
+        # What the parser takes for a script or a style (a stray "<![CDATA[" can turn one into text,
+        # as in a browser) never becomes document text.
+        tree = LexborHTMLParser(html)
+        for node in [*tree.css("script"), *tree.css("style")]:
+            code = node.text(deep=True)
+            assert not code or code not in doc.source, f"{node.tag} content became document text"
 
 
 @FUZZ
@@ -186,7 +233,7 @@ def test_the_html_reader_alone(html: str) -> None:
         ("huge-token.txt", "x" * 200_000 + "\n"),
         ("huge-line.md", "# " + "heading " * 20_000 + "\n\ntext[^a]\n\n[^a]: note\n"),
         ("huge-line.html", "<p>" + "word " * 40_000 + "<sup>1</sup></p>"),
-        ("many-notes.txt", "Claim.[1]" * 2000 + "\n\n" + "\n\n".join(f"[{i}] Note {i}." for i in range(1, 999))),
+        ("many-notes.txt", "Claim.[1]" * 2000 + "\n\n" + "\n\n".join(f"[{i}] Note {i}." for i in range(1, 1000))),
         ("nested-quotes.md", "> " * 500 + "deep quote\n"),
         ("nested-lists.md", "".join("  " * i + "- item\n" for i in range(300))),
         ("nested-200.html", "<div>" * 200 + "deep text" + "</div>" * 200),
@@ -200,13 +247,9 @@ def test_extreme_inputs(name: str, data: str) -> None:
     read(data, name)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the HTML reader recurses once per element (_Extractor.walk/_element), so nesting deeper "
-    "than ~480 levels raises RecursionError (an HTTP 500, CLI exit 1) instead of reading or an IngestError",
-)
 @pytest.mark.parametrize("depth", [1000, 5000])
 def test_deeply_nested_html(depth: int) -> None:
+    """Found here: the reader recursed per element, so 1000 levels raised RecursionError (HTTP 500)."""
     html = "<div>" * depth + "<p>Deep text.</p>" + "</div>" * depth
     try:
         doc = read(html, "deep.html")
@@ -217,4 +260,18 @@ def test_deeply_nested_html(depth: int) -> None:
     # Outside the except block: pytest takes minutes to format a thousand-frame traceback.
     if crashed is None:
         pytest.fail("RecursionError while reading the page", pytrace=False)
-    assert doc is None or "Deep text." in doc.source
+    assert doc is not None
+    assert doc.source == "Deep text."
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: Splitter.split keeps the trailing space langchain leaves on a piece, so a chunk can end in "
+    "whitespace (the stripped-chunk invariant of tests/ingest/test_chunk.py)",
+)
+def test_chunks_never_end_in_a_space() -> None:
+    # 41 word-tokens with one space: the block is split there, and the first piece keeps the space.
+    doc = parse("0:0:0{0×0:0{0{0{0{{0×0:0{0{0{0{{0×0::0 0:0\n", name="x.txt")
+    chunks = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=MAX_TOKENS, overlap=8))
+    assert len(chunks) == 2
+    assert [c.text for c in chunks] == [c.text.strip() for c in chunks]
