@@ -134,7 +134,9 @@ async def run(
                     elapsed = time.perf_counter() - started
                     results.append(Result(kind, response.status_code, elapsed, i < warmup, error, sent))
                 except httpx.HTTPError as exc:
-                    results.append(Result(kind, 0, time.perf_counter() - started, i < warmup, repr(exc), sent))
+                    cause = exc.__cause__ or exc.__context__
+                    error = f"{exc!r} (from {cause!r})" if cause else repr(exc)
+                    results.append(Result(kind, 0, time.perf_counter() - started, i < warmup, error, sent))
 
         async def watch_lag() -> None:
             """How late this client's own event loop wakes up: latency it adds to every request."""

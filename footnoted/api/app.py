@@ -147,6 +147,7 @@ def create_app(
         metrics=state.metrics,
     )
     install_handlers(app)
+    _state_limits(app, settings)
     _routes(app, state)
     return app
 
@@ -200,13 +201,17 @@ def _routes(app: FastAPI, state: _State) -> None:
     @app.get("/v1/documents", response_model=schemas.DocumentList, dependencies=read, tags=["documents"])
     def list_documents(index: IndexDep) -> dict[str, Any]:
         """Every document in the index."""
-        counts = index.snapshot.chunk_counts()
-        return {"documents": [render.document_summary(d, counts.get(d.id, 0)) for d in index.documents.values()]}
+        snap = index.snapshot  # one generation: the documents and their chunk counts agree
+        counts = snap.chunk_counts()
+        return {"documents": [render.document_summary(d, counts.get(d.id, 0)) for d in snap.documents.values()]}
 
     @app.get("/v1/documents/{doc_id}", response_model=schemas.DocumentOut, dependencies=read, tags=["documents"])
     def get_document(doc_id: Annotated[str, _path_id()], index: IndexDep) -> dict[str, Any]:
         """A document's metadata, with its footnote and chunk counts."""
-        return render.document_summary(index.document(doc_id), index.snapshot.chunk_counts().get(doc_id, 0))
+        snap = index.snapshot
+        if doc_id not in snap.documents:
+            raise errors.DocumentNotFound(f"no document {doc_id!r} in the index")
+        return render.document_summary(snap.documents[doc_id], snap.chunk_counts().get(doc_id, 0))
 
     @app.get("/v1/documents/{doc_id}/source", response_model=schemas.SourceOut, dependencies=read, tags=["documents"])
     def get_source(doc_id: Annotated[str, _path_id()], index: IndexDep) -> dict[str, Any]:
@@ -308,3 +313,21 @@ def _path_id() -> Any:
     from fastapi import Path as PathParam
 
     return PathParam(pattern=schemas.DOCUMENT_ID, description="A document id.")
+
+
+def _state_limits(app: FastAPI, settings: Settings) -> None:
+    """The OpenAPI schema states the limits this server enforces (they are settings, not constants)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = build()  # FastAPI caches the dict it returns in app.openapi_schema
+            for name, field in (("SearchRequest", "query"), ("AskRequest", "question")):
+                props = schema["components"]["schemas"][name]["properties"]
+                props["k"]["maximum"] = settings.max_k
+                props[field]["maxLength"] = settings.max_question_chars
+                props[field]["pattern"] = r"\S"
+            return schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

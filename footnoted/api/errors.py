@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from footnoted import errors
 from footnoted.api import schemas
@@ -70,9 +71,24 @@ def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def httperror_response(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}
-        return error_response(request, exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+        response = error_response(request, exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+        if exc.headers:
+            response.headers.update(exc.headers)
+        if exc.status_code == 405:
+            # RFC 9110: a 405 lists the methods the resource supports. Starlette's own header names only
+            # the first route that matched the path; one path can have several (GET and POST /v1/documents).
+            methods: set[str] = set()
+            for route in request.app.router.routes:
+                if route.matches(request.scope)[0] is not Match.NONE:
+                    methods |= getattr(route, "methods", None) or set()
+            response.headers["Allow"] = ", ".join(sorted(methods))
+        return response
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")
-        return error_response(request, 500, "internal", "an internal error occurred; it has been logged")
+        response = error_response(request, 500, "internal", "an internal error occurred; it has been logged")
+        request_id = request.scope.get("state", {}).get("request_id")
+        if request_id:  # this handler answers outside RequestContext, which adds the header to the others
+            response.headers["X-Request-ID"] = request_id
+        return response

@@ -77,7 +77,10 @@ class RequestContext:
         except _TooLarge:
             if not sent_start:
                 await self._reject(send_with_id, request_id)
-        self._record(scope, status, started, request_id)
+        finally:
+            # An unexpected error escapes to the app's outermost handler, which answers 500 outside this
+            # middleware: the request is still logged and counted (status stays 500 when nothing was sent).
+            self._record(scope, status, started, request_id)
 
     async def _reject(self, send: Any, request_id: str) -> None:
         body = error_body(

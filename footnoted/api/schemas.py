@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 DOCUMENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 ModeName = Literal["dense", "lexical", "hybrid"]
@@ -24,6 +24,16 @@ _EXAMPLE_CITATION: dict[str, Any] = {
 }
 
 
+def _refuse_booleans(value: object) -> object:
+    """JSON true is not an integer, though pydantic's lax mode would take it for 1."""
+    if isinstance(value, bool):
+        raise ValueError("must be an integer, not true or false")
+    return value
+
+
+Count = Annotated[int, BeforeValidator(_refuse_booleans)]
+
+
 class SearchRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -31,7 +41,7 @@ class SearchRequest(BaseModel):
     )
 
     query: str = Field(min_length=1, description="A question in plain language.")
-    k: int = Field(5, ge=1, description="How many passages (at most the server's limit, 50 by default).")
+    k: Count = Field(5, ge=1, description="How many passages (at most the server's limit, 50 by default).")
     mode: ModeName | None = Field(None, description="dense, lexical or hybrid (the index's default).")
     documents: list[str] | None = Field(None, description="Only search these document ids.")
 
@@ -43,7 +53,7 @@ class AskRequest(BaseModel):
     )
 
     question: str = Field(min_length=1, description="A question in plain language.")
-    k: int = Field(5, ge=1, description="How many passages to return with the answer.")
+    k: Count = Field(5, ge=1, description="How many passages to return with the answer.")
     mode: ModeName | None = None
     documents: list[str] | None = None
 

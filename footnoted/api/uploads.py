@@ -35,24 +35,27 @@ async def read_upload(request: Request, settings: Settings) -> tuple[bytes, str,
         return data, base + _EXTENSIONS[doc.format], doc.format, doc.id, doc.title
     if kind == "multipart/form-data":
         form = await request.form(max_files=1, max_fields=8)
-        upload = form.get("file")
-        if upload is None or isinstance(upload, str):
-            raise errors.IngestError("the upload has no file part named 'file'")
-        data = await upload.read()
-        if len(data) > settings.max_upload_bytes:
-            raise errors.DocumentTooLarge(f"the file is larger than {settings.max_upload_bytes} bytes")
-        name = Path(upload.filename or "upload").name
-        doc_id = form.get("id")
-        title = form.get("title")
-        if isinstance(doc_id, str) and doc_id and not re.match(schemas.DOCUMENT_ID, doc_id):
-            raise errors.IngestError(f"invalid document id {doc_id[:40]!r}: use letters, digits, '.', '_' and '-'")
-        return (
-            data,
-            name,
-            None,
-            doc_id if isinstance(doc_id, str) and doc_id else None,
-            title if isinstance(title, str) and title else None,
-        )
+        try:
+            upload = form.get("file")
+            if upload is None or isinstance(upload, str):
+                raise errors.IngestError("the upload has no file part named 'file'")
+            data = await upload.read()
+            if len(data) > settings.max_upload_bytes:
+                raise errors.DocumentTooLarge(f"the file is larger than {settings.max_upload_bytes} bytes")
+            name = Path(upload.filename or "upload").name
+            doc_id = form.get("id")
+            title = form.get("title")
+            if isinstance(doc_id, str) and doc_id and not re.match(schemas.DOCUMENT_ID, doc_id):
+                raise errors.IngestError(f"invalid document id {doc_id[:40]!r}: use letters, digits, '.', '_' and '-'")
+            return (
+                data,
+                name,
+                None,
+                doc_id if isinstance(doc_id, str) and doc_id else None,
+                title if isinstance(title, str) and title else None,
+            )
+        finally:
+            await form.close()  # the upload's SpooledTemporaryFile
     raise errors.UnsupportedFormat(
         "send the document as application/json {title, text} or as a multipart/form-data file upload"
     )

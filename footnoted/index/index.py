@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from footnoted.errors import DocumentNotFound, IndexNotFound, InvalidQuery
+from footnoted.errors import DocumentNotFound, IndexCorrupt, IndexNotFound, InvalidQuery
 from footnoted.index import snapshot as snapshots
 from footnoted.index.answer import Candidate, SentenceVectors, extract, sentence_candidates
 from footnoted.index.cache import CachedEncoding, EmbeddingCache
@@ -95,6 +95,11 @@ class Index:
         directory = IndexDir(Path(path))
         config = config or IndexConfig()
         if not directory.exists():
+            if any(directory.generations.glob("gen-*")):
+                raise IndexCorrupt(
+                    f"{directory.path / 'CURRENT'} is missing but {directory.generations} holds generations; "
+                    f"write the newest complete one's name (gen-NNNNNN) into CURRENT, or rebuild the index"
+                )
             if not create:
                 raise IndexNotFound(f"no index at {path}; build one with `footnoted ingest PATH --index {path}`")
             return cls(encoder, tokenizer, config, directory, Snapshot.empty(encoder.dimension, config.store))

@@ -40,10 +40,13 @@ class Lexical:
 
     @classmethod
     def build(cls, texts: Sequence[str]) -> Lexical:
-        if not texts:
-            return cls(None, 0)
+        terms = [analyze(t) for t in texts]
+        if not any(terms):
+            # bm25s fails on a corpus without a single term (stop words, punctuation, symbols only);
+            # every score would be zero anyway.
+            return cls(None, len(texts))
         retriever = bm25s.BM25(k1=1.2, b=0.75)
-        retriever.index([analyze(t) for t in texts], show_progress=False)
+        retriever.index(terms, show_progress=False)
         return cls(retriever, len(texts))
 
     def scores(self, query: str) -> np.ndarray:
@@ -62,7 +65,7 @@ class Lexical:
     @classmethod
     def load(cls, directory: Path) -> Lexical:
         size = int((directory / "size.txt").read_text())
-        if size == 0:
-            return cls(None, 0)
+        if size == 0 or not (directory / "params.index.json").is_file():
+            return cls(None, size)  # saved without a retriever: no text had a term
         retriever = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)
         return cls(retriever, size)

@@ -27,7 +27,7 @@ from typing import Any
 
 from footnoted.errors import IndexCorrupt, IndexLocked, IndexMismatch, IndexNotFound
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 """Bumped whenever what a generation holds, or how its chunks and vectors are made, changes."""
 MANIFEST = "manifest.json"
 _KEEP_GENERATIONS = 2
@@ -132,6 +132,7 @@ class IndexDir:
                     rel = path.relative_to(tmp).as_posix()
                     files[rel] = {"sha256": sha256_file(path), "bytes": path.stat().st_size}
             manifest = {"format_version": FORMAT_VERSION, "generation": number, **fields, "files": files}
+            manifest["checksum"] = manifest_digest(manifest)
             (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
             _fsync_tree(tmp)
             os.rename(tmp, self.generations / name)
@@ -170,7 +171,21 @@ def read_manifest(gen: Path) -> dict[str, Any]:
         raise IndexCorrupt(f"{gen / MANIFEST} cannot be read ({exc}); rebuild the index") from None
     if not isinstance(manifest, dict):
         raise IndexCorrupt(f"{gen / MANIFEST} is not a manifest; rebuild the index")
+    version = manifest.get("format_version")
+    if version != FORMAT_VERSION:
+        raise IndexMismatch(
+            f"{gen / MANIFEST} has format version {version}, this footnoted reads {FORMAT_VERSION}; "
+            "rebuild the index with `footnoted ingest PATH --index DIR` (after deleting it)"
+        )
+    if manifest.get("checksum") != manifest_digest(manifest):
+        raise IndexCorrupt(f"{gen / MANIFEST}: checksum mismatch (corrupted); rebuild the index")
     return manifest
+
+
+def manifest_digest(manifest: dict[str, Any]) -> str:
+    """sha256 of a manifest's canonical JSON, leaving out its own ``checksum``."""
+    body = {k: v for k, v in manifest.items() if k != "checksum"}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
 def check_manifest(manifest: dict[str, Any], *, model_id: str, dimension: int, where: Path) -> None:

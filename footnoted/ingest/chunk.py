@@ -211,6 +211,9 @@ class Splitter:
         tiles: list[Span] = []
         pos = 0
         for piece in self._splitter.split_text(text):
+            piece = piece.rstrip()  # langchain can leave the separator's space on a piece
+            if not piece:
+                continue
             while pos < len(text) and text[pos].isspace():
                 pos += 1
             if not text.startswith(piece, pos):

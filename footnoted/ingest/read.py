@@ -18,6 +18,8 @@ from footnoted.types import Block, Document, Footnote, Section
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _ID = re.compile(r"[^a-z0-9._-]+")
+_VALID_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+"""Ids the API can address (``api.schemas.DOCUMENT_ID``)."""
 
 
 def document_id(name: str) -> str:
@@ -27,7 +29,7 @@ def document_id(name: str) -> str:
         if stem.lower().endswith(suffix):
             stem = stem[: -len(suffix)]
             break
-    slug = _ID.sub("-", stem.lower()).strip("-.")
+    slug = _ID.sub("-", stem.lower()).strip("-._")
     return slug[:80] or "document"
 
 
@@ -79,6 +81,11 @@ def parse(
     extra: dict[str, str] | None = None,
 ) -> Document:
     """Read a document from bytes or text; ``fmt`` defaults to the one ``name``'s extension implies."""
+    if doc_id is not None and not _VALID_ID.match(doc_id):
+        raise IngestError(
+            f"invalid document id {doc_id[:40]!r}: use letters, digits, '.', '_' and '-', "
+            "starting with a letter or digit, at most 128 characters"
+        )
     fmt = fmt or format_of(name)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     decoded = decode(raw, name)

@@ -15,7 +15,7 @@ import pytest
 
 from footnoted.errors import DocumentNotFound, IndexCorrupt, IndexLocked, IndexMismatch, IndexNotFound
 from footnoted.index import HashEncoder, Index, IndexConfig
-from footnoted.index.store import IndexDir
+from footnoted.index.store import IndexDir, manifest_digest
 from footnoted.ingest import ChunkSettings, WordTokenizer, parse
 from footnoted.types import Document
 
@@ -121,6 +121,8 @@ def test_manifest_mismatch_is_refused(
     manifest_file = IndexDir(tmp_path / "ix").current() / "manifest.json"
     manifest = json.loads(manifest_file.read_text())
     manifest[field] = value
+    # Re-signed, so the load gets past the manifest's own checksum to the mismatch.
+    manifest["checksum"] = manifest_digest(manifest)
     manifest_file.write_text(json.dumps(manifest))
     with pytest.raises(IndexMismatch, match=message) as err:
         _open(tmp_path / "ix")

@@ -291,7 +291,7 @@ class Harness:
 
 
 def schedule(trials: int, operations: tuple[str, ...], rng: random.Random) -> Iterator[tuple[int, str, Mode]]:
-    """Trials alternate between the two kill modes and cycle through the operations."""
+    """Trials alternate between the two kill modes; each interrupts an operation drawn at random."""
     for number in range(1, trials + 1):
         mode: Mode = "op" if number % 2 else "timer"
         yield number, operations[rng.randrange(len(operations))], mode

@@ -208,11 +208,6 @@ class _SwapOnRead(Index):
         return current
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: list_documents/get_document read the snapshot twice (chunk counts, then documents), so a "
-    "commit in between pairs a document with another generation's chunk count",
-)
 def test_a_document_listing_comes_from_one_generation() -> None:
     encoder, tokenizer = HashEncoder(), WordTokenizer()
     doc = parse("A new report\n\nIt has a few sentences about clearance.\n", name="new.txt")

@@ -179,11 +179,6 @@ def test_a_damaged_pointer_is_refused(template: tuple[Path, State], tmp_path: Pa
     assert examine(path).problems
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: with CURRENT lost, Index.open(create=True) starts an empty index over the old generations "
-    "(the server serves nothing; the next ingest commits without the old documents and prunes them)",
-)
 def test_a_lost_pointer_is_refused_not_restarted_empty(template: tuple[Path, State], tmp_path: Path) -> None:
     path, _ = _copy(template, tmp_path)
     (path / "CURRENT").unlink()
@@ -191,11 +186,6 @@ def test_a_lost_pointer_is_refused_not_restarted_empty(template: tuple[Path, Sta
         open_index(path, create=True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: manifest.json carries no checksum; a flipped bit in one of its values loads silently "
-    "(changed ranking, answers, or future row ids)",
-)
 @pytest.mark.parametrize(
     ("key", "value"),
     [

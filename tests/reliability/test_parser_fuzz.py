@@ -264,11 +264,6 @@ def test_deeply_nested_html(depth: int) -> None:
     assert doc.source == "Deep text."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: Splitter.split keeps the trailing space langchain leaves on a piece, so a chunk can end in "
-    "whitespace (the stripped-chunk invariant of tests/ingest/test_chunk.py)",
-)
 def test_chunks_never_end_in_a_space() -> None:
     # 41 word-tokens with one space: the block is split there, and the first piece keeps the space.
     doc = parse("0:0:0{0×0:0{0{0{0{{0×0:0{0{0{0{{0×0::0 0:0\n", name="x.txt")

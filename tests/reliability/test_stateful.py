@@ -130,3 +130,14 @@ IndexMachine.TestCase.settings = settings(
     max_examples=30, stateful_step_count=12, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 test_index_against_a_model = IndexMachine.TestCase
+
+
+@pytest.mark.parametrize("text", ["The and of the.\n", "!!! ??? ...\n", "\U00011254 \u2603\n"])
+def test_documents_without_a_single_term(tmp_path: Path, text: str) -> None:
+    index = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer(), CONFIG)
+    index.add([_parse("words", "Mines and treaties.\n"), _parse("blank", text)])
+    index.remove("words")
+    reopened = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer(), CONFIG)
+    assert set(reopened.documents) == {"blank"}
+    assert [h.chunk.document_id for h in reopened.search("mines", 3)] == ["blank"]
+    assert reopened.search("mines", 3, mode="lexical") == []
