@@ -69,11 +69,19 @@ def footnoted_worker(paths: list[str], encoder_name: str, models: Path) -> dict[
         index._commit(snap)
     staged = sum(v for k, v in t.items() if k != "model load")
 
-    # The same work through the public path, on a fresh index: what a user pays.
-    fresh = Index.open(home / "index2", encoder, tokenizer)
-    started = time.perf_counter()
-    report = fresh.add([load(p) for p in paths])
-    t["Index.add end to end"] = time.perf_counter() - started
+    # The same work through the public path, on fresh indexes, alternating with the encoder alone on
+    # the very same texts (no pipeline around it); the best of two runs of each is kept.
+    adds, alone = [], []
+    for attempt in range(2):
+        started = time.perf_counter()
+        encoder.encode(texts)
+        alone.append(time.perf_counter() - started)
+        fresh = Index.open(home / f"index-{attempt}", encoder, tokenizer)
+        started = time.perf_counter()
+        report = fresh.add([load(p) for p in paths])
+        adds.append(time.perf_counter() - started)
+    t["Index.add end to end"] = min(adds)
+    t["encoder alone, same texts"] = min(alone)
     started = time.perf_counter()
     again = fresh.add([load(p) for p in paths])
     t["re-ingest unchanged (no-op)"] = time.perf_counter() - started
@@ -82,11 +90,6 @@ def footnoted_worker(paths: list[str], encoder_name: str, models: Path) -> dict[
     started = time.perf_counter()
     cached = fresh.add([load(p) for p in paths])
     t["re-ingest after removal (embedding cache)"] = time.perf_counter() - started
-
-    # The encoder alone on the same texts, no pipeline around it.
-    started = time.perf_counter()
-    encoder.encode(texts)
-    t["encoder alone, same texts"] = time.perf_counter() - started
     shutil.rmtree(home, ignore_errors=True)
     return {
         **t,

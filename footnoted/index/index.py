@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -335,25 +334,12 @@ class Index:
             return report
         settings = replace(self.config.chunk, max_tokens=min(self.config.chunk.max_tokens, self.encoder.max_tokens))
 
-        def prepare(doc: Document) -> tuple[list[Chunk], list[Row]]:
-            chunks = chunk(doc, self.tokenizer, settings)
-            return chunks, self._rows([doc], {doc.id: chunks})
-
+        new_chunks = {d.id: chunk(d, self.tokenizer, settings) for d in fresh}
+        rows = self._rows(fresh, new_chunks)
         encoding = CachedEncoding(self.encoder, self._cache)
-        new_chunks: dict[str, list[Chunk]] = {}
-        rows: list[Row] = []
-        vectors_by_doc: list[np.ndarray] = []
-        # Chunking runs one document ahead in a thread while the encoder (which releases the GIL)
-        # works on the one before, so the pipeline around the model costs little wall time.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="footnoted-chunker") as pool:
-            for doc, future in zip(fresh, [pool.submit(prepare, d) for d in fresh], strict=True):
-                chunks, doc_rows = future.result()
-                new_chunks[doc.id] = chunks
-                rows.extend(doc_rows)
-                vectors_by_doc.append(self._encode([r.text for r in doc_rows], encoding, progress))
-        vectors = (
-            np.concatenate(vectors_by_doc) if vectors_by_doc else np.zeros((0, self.encoder.dimension), np.float32)
-        )
+        # All texts at once, shortest first (see _encode): running the chunker alongside in a thread was
+        # measured slower, as it competes with the encoder's own threads for the two cores.
+        vectors = self._encode([r.text for r in rows], encoding, progress)
         encoded: dict[str, list[tuple[Row, np.ndarray]]] = {}
         for row, vector in zip(rows, vectors, strict=True):
             encoded.setdefault(row.chunk_id, []).append((row, vector))

@@ -54,14 +54,19 @@ def chunk(document: Document, tokenizer: Tokenizer, settings: ChunkSettings | No
     """
     settings = settings or ChunkSettings()
     splitter = Splitter(tokenizer, settings)
-    packed: list[tuple[Span, str]] = []
+    packed: list[tuple[Span, int, str]] = []
     for group, section in _groups(document):
-        packed.extend((span, section) for span in _pack(document.source, group, splitter))
-    packed.extend((Span(n.start, n.end), NOTES_SECTION) for n in document.footnotes if not n.markers)
-    # Every chunk is counted exactly, all in one batch; the rare one over the budget is cut.
-    exact = splitter.count_all([document.source[s.start : s.end] for s, _ in packed])
+        packed.extend((span, tokens, section) for span, tokens in _pack(document.source, group, splitter))
+    orphans = [Span(n.start, n.end) for n in document.footnotes if not n.markers]
+    counts = splitter.count_all([document.source[s.start : s.end] for s in orphans])
+    packed.extend((span, tokens, NOTES_SECTION) for span, tokens in zip(orphans, counts, strict=True))
+    if not getattr(tokenizer, "additive", False):
+        # Sums of unit counts are exact only for a tokenizer that splits on whitespace first.
+        exact = splitter.count_all([document.source[s.start : s.end] for s, _, _ in packed])
+        packed = [(span, n, section) for (span, _, section), n in zip(packed, exact, strict=True)]
+    # The rare chunk over the budget (a unit too long on its own, or an optimistic sum) is cut.
     spans: list[tuple[Span, int, str]] = []
-    for (span, section), tokens in zip(packed, exact, strict=True):
+    for span, tokens, section in packed:
         if tokens <= settings.max_tokens:
             spans.append((span, tokens, section))
         else:
@@ -148,12 +153,12 @@ def _units(source: str, blocks: list[Block]) -> list[Span]:
     return units
 
 
-def _pack(source: str, blocks: list[Block], splitter: Splitter) -> Iterator[Span]:
-    """Units packed greedily into chunks of at most the budget.
+def _pack(source: str, blocks: list[Block], splitter: Splitter) -> Iterator[tuple[Span, int]]:
+    """Units packed greedily into chunks of at most the budget, with the sum of their units' counts.
 
-    Units are counted together in one batch and their counts added up while packing (a word-piece
-    tokenizer never merges across the whitespace between blocks); the caller counts each chunk
-    exactly and cuts it further in the rare case that the sum was optimistic, or a unit was over.
+    Units are counted together in one batch. The sum is the chunk's exact count for a tokenizer
+    that splits on whitespace first (blocks are separated by whitespace); the caller recounts for
+    any other, and cuts a chunk that is over the budget.
     """
     units = _units(source, blocks)
     counts = splitter.count_all([source[u.start : u.end] for u in units])
@@ -164,10 +169,10 @@ def _pack(source: str, blocks: list[Block], splitter: Splitter) -> Iterator[Span
             current, current_tokens = Span(current.start, unit.end), current_tokens + tokens
             continue
         if current is not None:
-            yield current
+            yield current, current_tokens
         current, current_tokens = unit, tokens
     if current is not None:
-        yield current
+        yield current, current_tokens
 
 
 class Splitter:

@@ -23,6 +23,9 @@ class ModelTokenizer:
         self._tok = HFTokenizer.from_file(str(tokenizer_json))
         self._tok.no_truncation()
         self._tok.no_padding()
+        # A word-piece tokenizer splits on whitespace before anything else, so the tokens of two
+        # texts joined by whitespace are exactly the tokens of each: counts add up.
+        self.additive = type(self._tok.pre_tokenizer).__name__ in ("BertPreTokenizer", "Whitespace", "WhitespaceSplit")
 
     def count(self, text: str) -> int:
         return len(self._tok.encode(text, add_special_tokens=False).ids)
@@ -35,6 +38,7 @@ class WordTokenizer:
     """A deterministic stand-in for tests: words and punctuation marks each count one token."""
 
     _TOKEN = re.compile(r"\w+|[^\w\s]")
+    additive = True
 
     def count(self, text: str) -> int:
         return len(self._TOKEN.findall(text))
