@@ -27,7 +27,7 @@ from bench.common import header, percentile, questions, table
 from tests.server import Server, free_port, start_server
 
 
-async def load(url: str, path: str, body_key: str, n: int, concurrency: int) -> dict[str, float]:
+async def load(url: str, path: str, body_key: str, n: int, concurrency: int, tag: str) -> dict[str, float]:
     qs = questions()
     latencies: list[float] = []
     errors = 0
@@ -38,7 +38,7 @@ async def load(url: str, path: str, body_key: str, n: int, concurrency: int) -> 
         async def one(i: int) -> None:
             nonlocal errors
             async with gate:
-                body = {body_key: f"{qs[i % len(qs)]} (request {i})", "k": 5}
+                body = {body_key: f"{qs[i % len(qs)]} ({tag} {i})", "k": 5}
                 started = time.perf_counter()
                 try:
                     response = await client.post(path, json=body)
@@ -82,54 +82,54 @@ def start_langchain() -> Server:
     raise RuntimeError(server.logs()[-2000:])
 
 
+def measure(url: str, path: str, key: str, n: int, name: str) -> dict[int, dict[str, float]]:
+    """Warm up, then each concurrency level with questions no earlier phase has asked."""
+    asyncio.run(load(url, path, key, 20, 4, f"{name} warm-up"))
+    return {c: asyncio.run(load(url, path, key, n, c, f"{name} c{c}")) for c in (1, 8, 32)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--encoder", default="onnx")
+    parser.add_argument("--encoders", default="onnx,torch")
     args = parser.parse_args()
     header(
         "HTTP throughput",
-        f"{args.requests} POST requests per level (k=5), unique questions, loopback; one uvicorn process per server",
+        f"{args.requests} POST requests per level (k=5), unique questions, loopback; one uvicorn process per server; "
+        "each runtime served with micro-batching on and off",
     )
     models = Path(tempfile.gettempdir()) / "footnoted-bench-models"
     results: dict[str, dict[int, dict[str, float]]] = {}
-    for name, settings in (
-        ("footnoted search (batching)", {"encoder": args.encoder}),
-        ("footnoted search (no batching)", {"encoder": args.encoder, "batch_window_ms": "0"}),
-    ):
-        server = start_server(Path(tempfile.mkdtemp()), models, **settings)
-        try:
-            asyncio.run(load(server.url, "/v1/search", "query", 20, 4))
-            results[name] = {
-                c: asyncio.run(load(server.url, "/v1/search", "query", args.requests, c)) for c in (1, 8, 32)
-            }
-            if "no batching" not in name:
-                results["footnoted ask (batching)"] = {
-                    c: asyncio.run(load(server.url, "/v1/ask", "question", args.requests, c)) for c in (1, 8, 32)
-                }
-        finally:
-            server.stop()
+    for encoder in args.encoders.split(","):
+        for batching in ("on", "off"):
+            name = f"footnoted {encoder}, batching {batching}"
+            server = start_server(
+                Path(tempfile.mkdtemp()), models, encoder=encoder, micro_batch="1" if batching == "on" else "0"
+            )
+            try:
+                results[f"{name}: search"] = measure(server.url, "/v1/search", "query", args.requests, name)
+                if encoder == "onnx" and batching == "on":
+                    results[f"{name}: ask"] = measure(server.url, "/v1/ask", "question", args.requests, name + " ask")
+            finally:
+                server.stop()
     server = start_langchain()
     try:
-        asyncio.run(load(server.url, "/search", "query", 20, 4))
-        results["LangChain FAISS search"] = {
-            c: asyncio.run(load(server.url, "/search", "query", args.requests, c)) for c in (1, 8, 32)
-        }
+        results["LangChain FAISS: search"] = measure(server.url, "/search", "query", args.requests, "langchain")
     finally:
         server.stop()
     rows = []
     for name, levels in results.items():
         for c, r in levels.items():
             rows.append([name, c, r["rps"], r["p50"], r["p99"], int(r["errors"])])
-    table(rows, ["server", "concurrency", "requests/s", "p50 ms", "p99 ms", "errors"])
-    on = results["footnoted search (batching)"][32]["rps"]
-    off = results["footnoted search (no batching)"][32]["rps"]
-    lc = results["LangChain FAISS search"][32]["rps"]
-    print(
-        f"micro-batching gain at concurrency 32: {on:.1f} / {off:.1f} requests/s = {on / off:.2f}x "
-        f"(target >= 2x: {'met' if on / off >= 2 else 'NOT met'})"
-    )
-    print(f"footnoted search vs LangChain at concurrency 32: {on:.1f} / {lc:.1f} requests/s = {on / lc:.2f}x")
+    table(rows, ["server: route", "concurrency", "requests/s", "p50 ms", "p99 ms", "errors"])
+    lc = results["LangChain FAISS: search"][32]["rps"]
+    for encoder in args.encoders.split(","):
+        on = results[f"footnoted {encoder}, batching on: search"][32]["rps"]
+        off = results[f"footnoted {encoder}, batching off: search"][32]["rps"]
+        print(
+            f"{encoder}: micro-batching at concurrency 32: {on:.1f} / {off:.1f} requests/s = {on / off:.2f}x "
+            f"(target >= 2x: {'met' if on / off >= 2 else 'NOT met'}); vs LangChain: {on / lc:.2f}x"
+        )
 
 
 if __name__ == "__main__":

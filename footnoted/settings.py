@@ -47,8 +47,10 @@ class Settings(BaseSettings):
     max_upload_bytes: int = 10 * 1024 * 1024
     max_question_chars: int = 2000
     max_k: int = 50
-    batch_window_ms: float = 2.0
-    """How long a query waits for others to share one encoder call (0 turns micro-batching off)."""
+    micro_batch: bool = True
+    """Encode questions that arrive together in one model call."""
+    batch_window_ms: float = 0.0
+    """How long a question waits for others to share its model call (0: it takes whoever is waiting)."""
     max_batch: int = 32
 
     def index_path(self) -> Path:
