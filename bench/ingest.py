@@ -81,6 +81,19 @@ def footnoted_worker(paths: list[str], encoder_name: str, models: Path) -> dict[
         report = fresh.add([load(p) for p in paths])
         adds.append(time.perf_counter() - started)
     t["Index.add end to end"] = min(adds)
+    # Opening what was written: checksums, then JSON metadata, FAISS and BM25 (JSON was chosen for
+    # the metadata over SQLite; this is what it costs at load).
+    import json as _json
+
+    gen = sorted((home / "index-1" / "generations").glob("gen-*"))[-1]
+    started = time.perf_counter()
+    Index.open(home / "index-1", encoder, tokenizer)
+    t["open index (verify + read)"] = time.perf_counter() - started
+    started = time.perf_counter()
+    _json.loads((gen / "documents.json").read_text())
+    _json.loads((gen / "chunks.json").read_text())
+    t["of which JSON metadata parse"] = time.perf_counter() - started
+    t["metadata bytes"] = float((gen / "documents.json").stat().st_size + (gen / "chunks.json").stat().st_size)
     t["encoder alone, same texts"] = min(alone)
     started = time.perf_counter()
     again = fresh.add([load(p) for p in paths])
@@ -182,6 +195,10 @@ def report(name: str, ours: dict[str, float], theirs: dict[str, float]) -> None:
     )
     print(
         f"wall time, footnoted / baseline: {e2e:.2f} s / {theirs['total']:.2f} s ({ratio(e2e, theirs['total'])} the speed)"
+    )
+    print(
+        f"opening the index: {ours['open index (verify + read)']:.3f} s, of which parsing its JSON metadata "
+        f"({ours['metadata bytes'] / 1e6:.1f} MB) {ours['of which JSON metadata parse']:.3f} s"
     )
     print(
         f"re-ingest unchanged: {ours['re-ingest unchanged (no-op)']:.3f} s, {int(ours['noop encoded'])} texts encoded; "
