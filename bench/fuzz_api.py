@@ -60,8 +60,11 @@ def main() -> int:
     finally:
         server.stop()
     statuses: Counter[int] = Counter()
+    ready = False
     for line in server.logs().splitlines():
-        if line.startswith('{"event": "request"'):
+        # The start-up readiness probes (503 until the index has loaded) are not the fuzzer's requests.
+        ready = ready or line.startswith('{"event": "ready"')
+        if ready and line.startswith('{"event": "request"'):
             statuses[json.loads(line)["status"]] += 1
     total = sum(statuses.values())
     print(f"\nthe server answered {total} requests: " + ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items())))

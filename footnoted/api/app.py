@@ -333,7 +333,8 @@ def _state_limits(app: FastAPI, settings: Settings) -> None:
                 props = schema["components"]["schemas"][name]["properties"]
                 props["k"]["maximum"] = settings.max_k
                 props[field]["maxLength"] = settings.max_question_chars
-                props[field]["pattern"] = r"\S"
+                # Not blank, by Python's idea of white space (JSON Schema's \s lacks U+001C-U+001F and U+0085).
+                props[field]["pattern"] = "[^\\s\\u001c-\\u001f\\u0085]"
             return schema
         return app.openapi_schema
 
