@@ -14,6 +14,9 @@ from tests.server import Server, start_server
 
 DATA = Path(__file__).parent / "data"
 
+# The headless-Chromium fixture, for the page tests.
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture(scope="session")
 def briefing() -> Document:

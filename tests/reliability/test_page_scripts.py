@@ -8,12 +8,11 @@ text as HTML. The page must show them as text, create no element from them, and 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from tests.server import Server, start_server
 
@@ -26,18 +25,6 @@ PAYLOAD = (
 )
 TEXT = f"Xyzzy clearance report\n\n{PAYLOAD}\n\n[1] Source: <iframe src=\"javascript:alert('note')\"></iframe> xyzzy.\n"
 TITLE = "<img src=x onerror=\"window.__pwned='title'\">Xyzzy"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    from tests.api.test_page import CHROMIUM, CHROMIUM_ARGS
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip("needs Debian chromium (apt-get install chromium), or CHROMIUM=/path/to/chromium")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
