@@ -40,9 +40,16 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     return out
 
 
+_BULLET = re.compile(r"[•◦▪‣·∙○●■□–—*+-][ \t\u00a0]+")
+
+
 def _append(text: str, start: int, end: int, out: list[Span]) -> None:
     while start < end and text[start].isspace():
         start += 1
+    # A list item's sentence starts after its bullet.
+    bullet = _BULLET.match(text, start, end)
+    if bullet:
+        start = bullet.end()
     while end > start and text[end - 1].isspace():
         end -= 1
     if end > start:
