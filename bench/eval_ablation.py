@@ -1,7 +1,8 @@
 """Ablation of footnoted's retrieval settings on the bundled briefing's eval set, with the real model.
 
 Every combination of chunk size (model tokens), footnote vectors and fusion is built as an
-in-memory index and evaluated. The first table varies one setting at a time around the defaults
+in-memory index and evaluated, and the defaults once more with BM25 over each chunk's body and
+footnotes joined in one text instead of a field each. The first table varies one setting at a time around the defaults
 of ``IndexConfig``; the second holds the whole grid. Fusion changes only the hybrid ranking, so
 the fusion variants share one index (same chunks, same vectors).
 
@@ -27,7 +28,9 @@ from footnoted.eval.dataset import briefing_set
 from footnoted.eval.runner import EvalReport, Summary, evaluate
 from footnoted.index import Encoder, Index, IndexConfig, make_encoder
 from footnoted.index.config import FootnoteVectors
+from footnoted.index.lexical import Lexical
 from footnoted.index.search import Fusion
+from footnoted.index.snapshot import lexical_text
 from footnoted.ingest import ChunkSettings, Tokenizer
 from footnoted.settings import Settings
 from footnoted.types import Document
@@ -45,13 +48,14 @@ class Row:
     chunks: int
     vectors: int
     report: EvalReport
+    note: str = ""
 
     @property
     def label(self) -> str:
         c = self.config
         fusion = f"rrf k={c.rrf_k}" if c.fusion == "rrf" else "convex a=0.7"
         extra = "" if getattr(c, "sentence_vectors", True) else " -body sents"
-        return f"{c.chunk.max_tokens:>3}  {c.footnote_vectors:<10} {fusion:<12}{extra}"
+        return f"{c.chunk.max_tokens:>3}  {c.footnote_vectors:<10} {fusion:<12}{extra}{self.note}"
 
 
 def build(doc: Document, encoder: Encoder, tokenizer: Tokenizer, config: IndexConfig) -> Index:
@@ -60,11 +64,15 @@ def build(doc: Document, encoder: Encoder, tokenizer: Tokenizer, config: IndexCo
     return index
 
 
-def measure(index: Index, config: IndexConfig) -> Row:
+def measure(index: Index, config: IndexConfig, *, joined: bool = False) -> Row:
     # Same snapshot, another fusion: an Index over the chunks and vectors already built.
-    view = Index(index.encoder, index.tokenizer, config, None, index.snapshot)
+    snap = index.snapshot
+    if joined:
+        # BM25 over each chunk's body and footnotes as one text, instead of a field each.
+        snap = replace(snap, lexical=Lexical.build([lexical_text(c) for c in snap.chunks]))
+    view = Index(index.encoder, index.tokenizer, config, None, snap)
     report = evaluate(briefing_set(view.documents), view, modes=MODES, ks=KS)
-    return Row(config, len(index.snapshot.chunks), len(index.snapshot.row_ids), report)
+    return Row(config, len(snap.chunks), len(snap.row_ids), report, " -bm25 fields" if joined else "")
 
 
 def cells(s: Summary) -> str:
@@ -109,6 +117,7 @@ def main() -> None:
     one_at_a_time = [at(tokens=t) for t in TOKENS]
     one_at_a_time += [at(notes=n) for n in FOOTNOTES if n != default.footnote_vectors]
     one_at_a_time += [at(fusion=u) for u in FUSIONS if u != (default.fusion, default.rrf_k)]
+    one_at_a_time.append(measure(build(doc, encoder, tokenizer, default), default, joined=True))
     if "sentence_vectors" in {f.name for f in fields(IndexConfig)}:
         plain = replace(default, sentence_vectors=False)
         one_at_a_time.append(measure(build(doc, encoder, tokenizer, plain), plain))
@@ -120,7 +129,10 @@ def main() -> None:
         f"{len(grid)} configurations in {elapsed:.0f} s; chunk overlap {default.chunk.overlap} tokens; "
         "MRR and nDCG at 10; fusion changes the hybrid columns only"
     )
-    print("tok: chunk budget in model tokens; vecs: vectors in the index; -body sents: sentence_vectors=False")
+    print(
+        "tok: chunk budget in model tokens; vecs: vectors in the index; -body sents: sentence_vectors=False; "
+        "-bm25 fields: BM25 over body and footnotes joined in one text"
+    )
     print()
     print("\n".join(table(f"One setting at a time around the defaults ({at().label.strip()})", one_at_a_time)))
     print(

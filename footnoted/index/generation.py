@@ -10,9 +10,8 @@ from footnoted.errors import IndexCorrupt
 from footnoted.index import snapshot as snapshots
 from footnoted.index.config import IndexConfig
 from footnoted.index.encoder import Encoder
-from footnoted.index.lexical import Lexical
 from footnoted.index.rows import Row
-from footnoted.index.snapshot import Snapshot, lexical_text
+from footnoted.index.snapshot import Snapshot, build_lexical
 from footnoted.index.store import IndexDir, check_manifest, read_manifest, verify_files
 from footnoted.ingest.chunk import ChunkSettings
 from footnoted.types import Chunk, Document
@@ -65,7 +64,7 @@ def apply_changes(
         documents=documents,
         chunks=tuple(chunks),
         vectors=vectors,
-        lexical=Lexical.build([lexical_text(c) for c in chunks]),
+        lexical=build_lexical(chunks),
         row_ids=ids[order],
         row_chunks=np.concatenate(row_chunks).astype(np.int32)[order],
         row_notes=np.concatenate(row_notes).astype(np.int32)[order],

@@ -40,8 +40,14 @@ def _top(scores: np.ndarray, positions: np.ndarray, depth: int) -> Ranking:
     if len(scores) == 0:
         return _empty()
     depth = min(depth, len(scores))
-    top = np.argpartition(-scores, depth - 1)[:depth] if depth < len(scores) else np.arange(len(scores))
-    order = top[np.lexsort((positions[top], -scores[top]))]
+    if depth < len(scores):
+        # Everything at least as good as the depth-th best, ties included, so that ties are cut by
+        # position and the top k is always the start of the top k + n.
+        kth = np.partition(-scores, depth - 1)[depth - 1]
+        top = np.nonzero(-scores <= kth)[0]
+    else:
+        top = np.arange(len(scores))
+    order = top[np.lexsort((positions[top], -scores[top]))][:depth]
     return Ranking(positions[order].astype(np.int64), scores[order].astype(np.float32))
 
 
@@ -87,7 +93,11 @@ def lexical(snapshot: Snapshot, question: str, depth: int, allowed: np.ndarray |
 
 
 def rrf(rankings: list[Ranking], depth: int, k: int = 60) -> Ranking:
-    """Reciprocal rank fusion: ``score(c) = sum_m 1 / (k + rank_m(c))``, scaled so 1.0 means first everywhere."""
+    """Reciprocal rank fusion: ``score(c) = sum_m 1 / (k + rank_m(c))``, scaled so 1.0 means first everywhere.
+
+    Equal fused scores (first in one list and third in the other, against the other way round)
+    are ordered as every ranking here orders ties: by position in the index (document order).
+    """
     fused: dict[int, float] = {}
     for ranking in rankings:
         for rank, position in enumerate(ranking.positions.tolist(), start=1):

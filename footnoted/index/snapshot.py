@@ -7,7 +7,7 @@ and a write builds the next snapshot beside it and swaps it in.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,9 +73,25 @@ class Snapshot:
         return self.row_ids[np.isin(self.row_chunks, positions)]
 
 
+def lexical_fields(chunk: Chunk) -> list[str]:
+    """What BM25 indexes for a chunk, a field each: its body and every footnote it carries."""
+    return [chunk.text, *(n.text for n in chunk.footnotes)]
+
+
 def lexical_text(chunk: Chunk) -> str:
-    """What BM25 indexes for a chunk: its body and the footnotes it carries."""
-    return "\n".join([chunk.text, *(n.text for n in chunk.footnotes)])
+    """A chunk's body and the footnotes it carries, as one text."""
+    return "\n".join(lexical_fields(chunk))
+
+
+def build_lexical(chunks: Sequence[Chunk]) -> Lexical:
+    """The BM25 index of a chunk list (fields of chunk ``i`` belong to position ``i``)."""
+    texts: list[str] = []
+    owners: list[int] = []
+    for position, c in enumerate(chunks):
+        fields = lexical_fields(c)
+        texts.extend(fields)
+        owners.extend([position] * len(fields))
+    return Lexical.build(texts, owners, len(chunks))
 
 
 # -- files ----------------------------------------------------------------------------------------

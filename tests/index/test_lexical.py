@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from footnoted.index.lexical import Lexical, analyze
 
@@ -27,3 +28,34 @@ def test_bm25_ranks_the_text_with_the_terms(tmp_path: Path) -> None:
 def test_empty_corpus_and_empty_query() -> None:
     assert Lexical.build([]).scores("anything").shape == (0,)
     assert not Lexical.build(["some text"]).scores("the of and").any()
+
+
+def test_a_chunk_scores_the_sum_of_its_fields(tmp_path: Path) -> None:
+    texts = ["Kuwait and Iraq", "mines in Kuwait", "dogs", "Kuwait mines scattered from airplanes"]
+    lexical = Lexical.build(texts, owners=[0, 0, 1, 2], size=3)
+    alone = Lexical.build(texts)  # the same fields, each its own chunk: the same BM25 statistics
+    for query in ("Kuwait mines", "dogs", "airplanes"):
+        fields = alone.scores(query)
+        assert np.allclose(lexical.scores(query), [fields[0] + fields[1], fields[2], fields[3]])
+    lexical.save(tmp_path / "bm25")
+    assert np.allclose(Lexical.load(tmp_path / "bm25").scores("Kuwait mines"), lexical.scores("Kuwait mines"))
+
+
+def test_long_footnotes_do_not_discount_the_body() -> None:
+    body = "The stockpile holds 10.4 million antipersonnel mines."
+    notes = ["A long note about treaty history, conferences, declarations and reports. " * 8]
+    fields = Lexical.build([body, *notes, body], owners=[0, 0, 1], size=2)
+    joined = Lexical.build(["\n".join([body, *notes]), body])
+    # Scored as fields, the passage that also carries a long note keeps its body's full score;
+    # joined into one text, the note's length discounts it.
+    assert fields.scores("stockpile")[0] == pytest.approx(fields.scores("stockpile")[1])
+    assert joined.scores("stockpile")[0] < 0.9 * joined.scores("stockpile")[1]
+
+
+def test_fields_must_belong_to_chunks(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="belongs to"):
+        Lexical.build(["a text", "another"], owners=[0, 3], size=2)
+    Lexical.build(["mines", "Kuwait"], owners=[0, 1], size=2).save(tmp_path / "bm25")
+    np.save(tmp_path / "bm25" / "owners.npy", np.array([0, 5]))
+    with pytest.raises(ValueError, match="beyond"):
+        Lexical.load(tmp_path / "bm25")
