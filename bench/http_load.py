@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import subprocess
 import sys
@@ -88,11 +89,48 @@ def measure(url: str, path: str, key: str, n: int, name: str) -> dict[int, dict[
     return {c: asyncio.run(load(url, path, key, n, c, f"{name} c{c}")) for c in (1, 8, 32)}
 
 
+def ceiling_worker(encoder_name: str, models: Path) -> dict[str, float]:
+    """The model alone, no server: questions per second encoded one per call and 32 per call."""
+    from footnoted.index import make_encoder
+    from footnoted.settings import Settings
+
+    encoder, _ = make_encoder(Settings(home=Path(tempfile.mkdtemp()), encoder=encoder_name, model_cache=models))
+    qs = [f"{q} (ceiling {i})" for i, q in enumerate(questions() * 4)][:256]
+    encoder.encode(qs[:32], "query")
+    rates: dict[str, float] = {}
+    for size in (1, 32):
+        best = 0.0
+        for _ in range(2):
+            started = time.perf_counter()
+            for begin in range(0, len(qs), size):
+                encoder.encode(qs[begin : begin + size], "query")
+            best = max(best, len(qs) / (time.perf_counter() - started))
+        rates[f"batch {size}"] = best
+    return rates
+
+
+def ceiling(encoder: str, models: Path) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--ceiling", encoder, "--models", str(models)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+    )
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--encoders", default="onnx,torch")
+    parser.add_argument("--ceiling", help=argparse.SUPPRESS)
+    parser.add_argument("--models", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.ceiling:
+        print(json.dumps(ceiling_worker(args.ceiling, args.models)))
+        return
     header(
         "HTTP throughput",
         f"{args.requests} POST requests per level (k=5), unique questions, loopback; one uvicorn process per server; "
@@ -117,6 +155,7 @@ def main() -> None:
         results["LangChain FAISS: search"] = measure(server.url, "/search", "query", args.requests, "langchain")
     finally:
         server.stop()
+    ceilings = {encoder: ceiling(encoder, models) for encoder in args.encoders.split(",")}
     rows = []
     for name, levels in results.items():
         for c, r in levels.items():
@@ -129,6 +168,11 @@ def main() -> None:
         print(
             f"{encoder}: micro-batching at concurrency 32: {on:.1f} / {off:.1f} requests/s = {on / off:.2f}x "
             f"(target >= 2x: {'met' if on / off >= 2 else 'NOT met'}); vs LangChain: {on / lc:.2f}x"
+        )
+        single, batched = ceilings[encoder]["batch 1"], ceilings[encoder]["batch 32"]
+        print(
+            f"  {encoder} model alone, no server: {single:.1f} questions/s one per call, {batched:.1f} 32 per call: "
+            f"batching the model calls can buy at most {batched / single:.2f}x"
         )
 
 
