@@ -72,7 +72,7 @@ def main() -> int:
     print(f"new        {verdicts['new']}")
     print(f"failures   {len(failures)}")
     print(
-        f"leftovers  {sum(o.leftovers for o in outcomes)} (temporary directories doctor reported; swept by the next write)"
+        f"leftovers  {sum(o.leftovers for o in outcomes)} (unfinished temporary directories doctor noted; swept by the next write)"
     )
     print(f"time       {time.perf_counter() - started:.0f} s")
     for o in failures:

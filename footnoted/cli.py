@@ -273,6 +273,7 @@ def doctor(index: IndexOption = None, as_json: JsonOption = False) -> None:
                     "documents": checkup.documents,
                     "chunks": checkup.chunks,
                     "problems": list(checkup.problems),
+                    "notes": list(checkup.notes),
                 },
                 indent=2,
             )
@@ -283,6 +284,9 @@ def doctor(index: IndexOption = None, as_json: JsonOption = False) -> None:
         typer.echo(f"damaged: {path}")
         for problem in checkup.problems:
             typer.echo(f"  - {problem}")
+    if not as_json:
+        for note in checkup.notes:
+            typer.echo(f"  note: {note}")
     if not checkup.healthy:
         raise typer.Exit(5)
 

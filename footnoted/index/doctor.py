@@ -12,13 +12,15 @@ from footnoted.index.store import IndexDir, check_manifest, read_manifest, verif
 
 @dataclass(frozen=True, slots=True)
 class Checkup:
-    """The result of examining an index: the generation looked at and the problems found."""
+    """The result of examining an index: the generation looked at, the problems found, and notes
+    on what is harmless (the temporary directory of a write that was interrupted)."""
 
     path: Path
     generation: str | None = None
     documents: int = 0
     chunks: int = 0
     problems: tuple[str, ...] = field(default_factory=tuple)
+    notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def healthy(self) -> bool:
@@ -51,7 +53,8 @@ def examine(path: Path, *, model_id: str | None = None, dimension: int | None = 
                     break
         except FootnotedError as exc:
             problems.append(str(exc))
+    # An interrupted write leaves its unfinished generation in a hidden directory. The index never
+    # reads it and the next write removes it: worth saying, not damage.
     stray = [p.name for p in directory.generations.glob(".gen-*")]
-    if stray:
-        problems.append(f"unfinished writes left behind (removed by the next write): {', '.join(sorted(stray))}")
-    return Checkup(path, gen.name, documents, chunks, tuple(problems))
+    notes = [f"unfinished writes left behind (removed by the next write): {', '.join(sorted(stray))}"] if stray else []
+    return Checkup(path, gen.name, documents, chunks, tuple(problems), tuple(notes))

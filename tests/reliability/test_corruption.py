@@ -144,6 +144,26 @@ def test_a_healthy_index_passes_doctor(
     assert state(open_index(path)) == template[1]
 
 
+def test_an_interrupted_write_is_noted_not_called_damage(
+    template: tuple[Path, State], tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = _copy(template, tmp_path)
+    # What a write killed before its rename leaves: its unfinished generation, hidden.
+    unfinished = IndexDir(path).generations / ".gen-000003-k1ll3d"
+    unfinished.mkdir()
+    (unfinished / "vectors.faiss").write_bytes(b"half a file")
+    code, output = _doctor(path, capsys, monkeypatch)
+    assert code == 0, output
+    assert output.startswith(f"ok: {path} (gen-000002: 4 documents")
+    assert "note: unfinished writes left behind (removed by the next write): .gen-000003-k1ll3d" in output
+    index = open_index(path)
+    assert state(index) == template[1]
+    index.remove(sorted(index.documents)[0])
+    index.close()
+    assert not unfinished.exists()
+    assert examine(path).notes == ()
+
+
 def test_doctor_as_a_real_process(template: tuple[Path, State], tmp_path: Path) -> None:
     """The installed command: exit 0 and ``ok`` when healthy; exit 5 and the problem when damaged."""
     path, gen = _copy(template, tmp_path)
