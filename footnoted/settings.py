@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     batch_window_ms: float = 0.0
     """How long a question waits for others to share its model call (0: it takes whoever is waiting)."""
     max_batch: int = 32
+    refresh_seconds: float = Field(default=1.0, ge=0)
+    """How often a server checks for a generation another process committed (0: never)."""
 
     def index_path(self) -> Path:
         return self.index if self.index is not None else self.home / "index"

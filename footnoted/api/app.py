@@ -91,6 +91,34 @@ class _State:
             self.load_error = str(exc)
             log.error(json.dumps({"event": "load_failed", "error": type(exc).__name__, "message": str(exc)}))
 
+    def watch(self, stop: threading.Event, every: float) -> None:
+        """Every ``every`` seconds, pick up a generation another process committed (``footnoted
+        ingest`` into the index this server serves). A generation that does not load is logged
+        once and the server keeps answering from the one it has."""
+        failed = ""
+        while not stop.wait(every):
+            index = self.index
+            if index is None:
+                continue
+            try:
+                if index.refresh():
+                    snap = index.snapshot
+                    log.info(
+                        json.dumps(
+                            {
+                                "event": "generation_loaded",
+                                "generation": snap.generation,
+                                "documents": len(snap.documents),
+                            }
+                        )
+                    )
+                failed = ""
+            except Exception as exc:  # the watcher must outlive anything a damaged index can throw
+                message = f"{type(exc).__name__}: {exc}"
+                if message != failed:
+                    log.error(json.dumps({"event": "refresh_failed", "message": message}))
+                failed = message
+
 
 def get_index(request: Request) -> Index:
     """The app's index; 503 while it is still loading."""
@@ -123,7 +151,17 @@ def create_app(
         else:
             loader = threading.Thread(target=state.load, args=(encoder,), name="footnoted-index-loader", daemon=True)
             loader.start()
+        stop = threading.Event()
+        watcher = None
+        if settings.refresh_seconds > 0:
+            watcher = threading.Thread(
+                target=state.watch, args=(stop, settings.refresh_seconds), name="footnoted-index-watcher", daemon=True
+            )
+            watcher.start()
         yield
+        stop.set()
+        if watcher is not None:
+            watcher.join(timeout=60)
         if loader is not None:
             loader.join(timeout=60)
         if state.batcher is not None:

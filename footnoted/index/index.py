@@ -300,14 +300,35 @@ class Index:
                 self._refresh()
                 self._remove(document_id)
 
-    def _refresh(self) -> None:
-        """Pick up a generation another process committed since this one loaded."""
+    def refresh(self) -> bool:
+        """Pick up a generation another process committed since this one was loaded.
+
+        Cheap when nothing changed (one small file is read). A new generation is verified and
+        swapped in whole; searches already running finish on the one they started with.
+
+        Returns:
+            Whether a newer generation was loaded.
+
+        Raises:
+            IndexCorrupt: the newer generation does not verify (this index keeps the one it has).
+            IndexMismatch: it was built for another model or format.
+        """
+        if self.directory is None or not self.directory.exists():
+            return False
+        if int(self.directory.current().name[4:]) == self._snapshot.generation:
+            return False
+        with self._write:  # not in the middle of this process's own write
+            return self._refresh()
+
+    def _refresh(self) -> bool:
         assert self.directory is not None  # only called for on-disk indexes
         if not self.directory.exists():
-            return
+            return False
         gen = self.directory.current()
-        if int(gen.name[4:]) != self._snapshot.generation:
-            self._snapshot, _ = load_generation(self.directory, self.encoder, verify=True)
+        if int(gen.name[4:]) == self._snapshot.generation:
+            return False
+        self._snapshot, _ = load_generation(self.directory, self.encoder, verify=True)
+        return True
 
     def _remove(self, document_id: str) -> None:
         if document_id not in self._snapshot.documents:

@@ -162,6 +162,22 @@ def test_writes_from_another_process_are_picked_up(tmp_path: Path, briefing: Doc
     assert set(_open(tmp_path / "ix").documents) == {briefing.id, "second", "third"}
 
 
+def test_a_reader_refreshes_to_what_another_writer_committed(tmp_path: Path, briefing: Document) -> None:
+    reader = _open(tmp_path / "ix")
+    assert not reader.refresh()  # nothing on disk yet
+    writer = _open(tmp_path / "ix")
+    writer.add([briefing])
+    assert set(reader.documents) == set()
+    assert reader.refresh()
+    assert set(reader.documents) == {briefing.id}
+    assert reader.snapshot.generation == writer.snapshot.generation
+    assert not reader.refresh()  # unchanged: nothing reloaded
+    writer.add([_other()])
+    assert reader.refresh()
+    assert reader.search("clearance of Kuwait", 1)[0].chunk.document_id == "second"
+    assert not Index.memory(HashEncoder(), WordTokenizer()).refresh()
+
+
 def test_concurrent_searches_during_writes_see_whole_generations(tmp_path: Path, briefing: Document) -> None:
     index = _open(tmp_path / "ix", config=IndexConfig(chunk=ChunkSettings(max_tokens=64, overlap=8)))
     index.add([briefing])

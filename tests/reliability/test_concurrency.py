@@ -31,6 +31,7 @@ from footnoted.corpus import load_briefing
 from footnoted.index import HashEncoder, Index
 from footnoted.index.doctor import examine
 from footnoted.index.load import index_config
+from footnoted.index.store import IndexDir
 from footnoted.ingest import WordTokenizer, load, parse
 from footnoted.settings import Settings
 from tests.reliability.crash import document
@@ -299,4 +300,52 @@ def test_a_second_writer_process_is_refused(tmp_path: Path) -> None:
         if a.poll() is None:
             a.kill()
         a.communicate()
+        server.stop()
+
+
+def test_a_server_picks_up_what_another_process_commits(tmp_path: Path) -> None:
+    """``footnoted ingest`` into the index a server serves: the server answers from it within seconds;
+    a damaged generation is refused and the server keeps answering from the one it has."""
+    index = tmp_path / "ix"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOOTNOTED_")}
+    env |= {"FOOTNOTED_ENCODER": "hash", "PYTHONPATH": str(ROOT)}
+    (tmp_path / "base.txt").write_text(document("base", seed=1, paragraphs=4).source)
+    (tmp_path / "later.txt").write_text("Later report\n\nThe quartermaster counted 4,211 crates at the depot.\n")
+    assert _cli("ingest", str(tmp_path / "base.txt"), "--index", str(index), env=env).returncode == 0
+    (tmp_path / "home").mkdir()
+    server = start_server(
+        tmp_path / "home", tmp_path / "models", encoder="hash", index=str(index), refresh_seconds="0.2"
+    )
+    try:
+        with httpx.Client(base_url=server.url, timeout=60) as client:
+            before = client.get("/readyz").json()["generation"]
+            added = _cli("ingest", str(tmp_path / "later.txt"), "--index", str(index), env=env)
+            assert added.returncode == 0, added.stderr
+            deadline = time.monotonic() + 30
+            while client.get("/readyz").json()["generation"] == before and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert client.get("/readyz").json()["generation"] == before + 1
+            listed = {d["id"] for d in client.get("/v1/documents").json()["documents"]}
+            assert listed == {"base", "later"}
+            hits = client.post("/v1/search", json={"query": "quartermaster crates depot", "k": 1}).json()["results"]
+            assert hits[0]["citation"]["document_id"] == "later"
+
+            # Another process commits a generation that is then damaged on disk.
+            writer = Index.open(index, HashEncoder(), WordTokenizer(), index_config(Settings(encoder="hash")))
+            writer.remove("later")
+            writer.close()
+            damaged = IndexDir(index).current() / "vectors.faiss"
+            data = bytearray(damaged.read_bytes())
+            data[len(data) // 2] ^= 0xFF
+            damaged.write_bytes(bytes(data))
+            deadline = time.monotonic() + 30
+            while "refresh_failed" not in server.logs() and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert "refresh_failed" in server.logs()
+            assert "vectors.faiss: checksum mismatch" in server.logs()
+            assert client.get("/readyz").json()["generation"] == before + 1
+            listed = {d["id"] for d in client.get("/v1/documents").json()["documents"]}
+            assert listed == {"base", "later"}
+            assert client.post("/v1/search", json={"query": "crates", "k": 1}).status_code == 200
+    finally:
         server.stop()
