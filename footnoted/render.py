@@ -8,7 +8,10 @@ from footnoted.types import Answer, Citation, Document, Footnote, Hit
 
 
 def footnote(note: Footnote) -> dict[str, Any]:
-    return {"label": note.label, "text": note.text, "start": note.start, "end": note.end}
+    out: dict[str, Any] = {"label": note.label, "text": note.text, "start": note.start, "end": note.end}
+    if note.same_as is not None:
+        out["same_as"] = note.same_as  # an "Ibid." note: the label of the note that gives the source
+    return out
 
 
 def citation(c: Citation) -> dict[str, Any]:

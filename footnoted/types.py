@@ -61,6 +61,9 @@ class Footnote:
     start: int
     end: int
     markers: tuple[Span, ...] = ()
+    same_as: str | None = None
+    """For a note that only repeats the one before ("Ibid.", "Id.", "Ibid., p. 6."): the label of the
+    note that gives the source, followed through runs of repeats."""
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,10 @@ class FootnoteOut(BaseModel):
     text: str = Field(description="Exactly source[start:end].")
     start: int
     end: int
+    same_as: str | None = Field(
+        default=None,
+        description='Only on a note that repeats the one before ("Ibid.", "Id."): the label of the note giving the source.',
+    )
 
 
 class CitationOut(BaseModel):

@@ -186,7 +186,9 @@ def _document_json(doc: Document) -> dict[str, Any]:
         "source": doc.source,
         "blocks": [[b.kind, b.start, b.end, b.level] for b in doc.blocks],
         "sections": [[s.title, s.level, list(s.path), s.start, s.end] for s in doc.sections],
-        "footnotes": [[n.label, n.start, n.end, [[m.start, m.end] for m in n.markers]] for n in doc.footnotes],
+        "footnotes": [
+            [n.label, n.start, n.end, [[m.start, m.end] for m in n.markers], n.same_as] for n in doc.footnotes
+        ],
         "metadata": dict(doc.metadata),
         "warnings": list(doc.warnings),
     }
@@ -202,8 +204,8 @@ def _document(raw: dict[str, Any]) -> Document:
         blocks=tuple(Block(k, s, e, lv) for k, s, e, lv in raw["blocks"]),
         sections=tuple(Section(t, lv, tuple(p), s, e) for t, lv, p, s, e in raw["sections"]),
         footnotes=tuple(
-            Footnote(label, source[s:e], s, e, tuple(Span(a, b) for a, b in markers))
-            for label, s, e, markers in raw["footnotes"]
+            Footnote(label, source[s:e], s, e, tuple(Span(a, b) for a, b in markers), same_as)
+            for label, s, e, markers, same_as in raw["footnotes"]
         ),
         metadata=dict(raw["metadata"]),
         warnings=tuple(raw["warnings"]),

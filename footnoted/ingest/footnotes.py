@@ -16,6 +16,7 @@ the decimal in ``10.4 million``. The finder uses the document's structure instea
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 import re
 from collections.abc import Sequence
@@ -336,3 +337,22 @@ def _best_chain(candidates: list[_Candidate]) -> list[_Candidate]:
         chain.append(numeric[j])
         j = back[j]
     return chain[::-1]
+
+
+# "Ibid." / "Ibidem" / "Id." / "Idem", alone or with a new page ("Ibid., p. 6."), at the start of a note.
+_REPEAT = re.compile(r"\s*(?:ibid(?:em)?\b|id(?:em)?\s*(?:[.,;:]|$))", re.IGNORECASE)
+
+
+def link_repeats(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
+    """Notes in document order, each "Ibid."-style note given the label of the note it repeats.
+
+    "Ibid." means the source of the note just before; a run of them all point at the note that
+    named the source. A repeat with nothing before it is left unlinked.
+    """
+    linked: list[Footnote] = []
+    for note in notes:
+        if _REPEAT.match(note.text) and linked:
+            previous = linked[-1]
+            note = dataclasses.replace(note, same_as=previous.same_as or previous.label)
+        linked.append(note)
+    return tuple(linked)

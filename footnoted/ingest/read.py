@@ -9,7 +9,7 @@ from pathlib import Path
 
 from footnoted.errors import DocumentTooLarge, IngestError, UnsupportedFormat
 from footnoted.ingest.decode import decode
-from footnoted.ingest.footnotes import NOTES_HEADING, find_footnotes
+from footnoted.ingest.footnotes import NOTES_HEADING, find_footnotes, link_repeats
 from footnoted.ingest.html import read_html
 from footnoted.ingest.markdown import heading_title, read_markdown
 from footnoted.ingest.text import read_text
@@ -114,6 +114,7 @@ def parse(
         footnotes, blocks = found.footnotes, found.blocks
         warnings.extend(found.warnings)
     blocks = _notes_headings(source, blocks)
+    footnotes = list(link_repeats(footnotes))
     if not any(b.kind not in ("furniture", "note") for b in blocks) and not footnotes:
         raise IngestError(f"{name}: no readable text was found")
     metadata = dict(layout.metadata)

@@ -53,6 +53,17 @@ def test_search_returns_the_contract_shape_with_exact_quotes(client: httpx.Clien
         _quote_check(client, result)
 
 
+def test_an_ibid_note_names_the_note_with_the_source(client: httpx.Client) -> None:
+    body = client.post(
+        "/v1/search", json={"query": "Article 1 of the treaty: never assist, encourage or induce", "k": 7}
+    )
+    notes = {n["label"]: n for r in body.json()["results"] for n in r["footnotes"]}
+    assert notes["8"]["text"] == "Ibid."
+    assert notes["8"]["same_as"] == "7"
+    # Only a repeat carries the key: every other note keeps the four-field shape.
+    assert all(set(n) == {"label", "text", "start", "end"} for label, n in notes.items() if label != "8")
+
+
 @pytest.mark.parametrize("mode", ["dense", "lexical", "hybrid"])
 def test_search_modes_and_document_filter(client: httpx.Client, mode: str) -> None:
     body = client.post(

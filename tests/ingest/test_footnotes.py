@@ -7,7 +7,8 @@ import re
 import pytest
 
 from footnoted.ingest import load, parse
-from footnoted.types import Document
+from footnoted.ingest.footnotes import link_repeats
+from footnoted.types import Document, Footnote
 from tests.conftest import DATA
 
 
@@ -147,3 +148,34 @@ def test_digits_out_of_sequence_are_not_markers() -> None:
     doc = parse(text, name="sequence.txt")
     contexts = [[doc.source[m.start - 5 : m.end] for m in n.markers] for n in doc.footnotes]
     assert contexts == [["2003.1"], ["2004.2"], ["2005.3"]]
+
+
+def test_briefing_ibid_names_the_note_before(briefing: Document) -> None:
+    assert [(n.label, n.same_as) for n in briefing.footnotes if n.same_as] == [("8", "7")]
+
+
+def _notes(*texts: str) -> list[Footnote]:
+    return [Footnote(str(i), t, 10 * i, 10 * i + len(t)) for i, t in enumerate(texts, start=1)]
+
+
+@pytest.mark.parametrize(
+    ("texts", "links"),
+    [
+        (("Smith, Report (2004), p. 3.", "Ibid.", "Ibid., p. 6.", "IBID", "ibidem, at 4"), [None, "1", "1", "1", "1"]),
+        (("A. Jones, Treaty Law.", "Id.", "Id. at 12.", "Idem."), [None, "1", "1", "1"]),
+        (("Ibid.", "Source B.", "Ibid."), [None, None, "2"]),  # nothing before the first
+        (("Source A.", "Idaho Code 5-1.", "ID cards were issued.", "Ibidemia is not a repeat."), [None] * 4),
+    ],
+)
+def test_repeats_link_to_the_note_that_gives_the_source(texts: tuple[str, ...], links: list[str | None]) -> None:
+    assert [n.same_as for n in link_repeats(_notes(*texts))] == links
+
+
+def test_repeats_are_found_in_each_convention() -> None:
+    doc = parse(
+        "Report\n\nA claim.[1] Another.[2] A third.[3]\n\n[1] Smith, p. 1.\n\n[2] Ibid.\n\n[3] Ibid., p. 9.\n",
+        name="r.txt",
+    )
+    assert [(n.label, n.same_as) for n in doc.footnotes] == [("1", None), ("2", "1"), ("3", "1")]
+    md = parse("# Report\n\nA claim.[^a] Again.[^b]\n\n[^a]: Smith, p. 1.\n[^b]: Ibid.\n", name="r.md")
+    assert [(n.label, n.same_as) for n in md.footnotes] == [("a", None), ("b", "a")]

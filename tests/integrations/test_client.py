@@ -46,6 +46,7 @@ def test_search_returns_core_hits_like_the_in_process_index(client: Client, real
     source = client.source(BRIEFING)
     for hit in hits:
         _check_quotes(source, hit)
+    assert [(n.label, n.same_as) for n in source.footnotes if n.same_as] == [("8", "7")]
 
 
 @pytest.mark.parametrize("mode", ["dense", "lexical", "hybrid"])

@@ -234,12 +234,24 @@ function footnoteList(notes, prefix, docId, answer) {
     const mark = inNote ? localSpan(note.text, note.start, answer.citation) : null;
     const body = el("span", "footnote-text");
     body.append(richText(note.text, mark));
+    if (note.same_as) body.append(" ", sameAs(note, notes, prefix));
     const meta = el("span", "footnote-meta muted small", chars(note));
     meta.append(sourceButton("view", { document_id: docId, start: note.start, end: note.end }, `footnote ${note.label}`));
     item.append(el("span", "footnote-label", note.label), body, meta);
     list.append(item);
   }
   return list;
+}
+
+// An "Ibid." note names the note that gives its source: a link when that note is listed here too.
+function sameAs(note, notes, prefix) {
+  const target = notes.find((n) => n.label === note.same_as && n.start < note.start);
+  const label = `note ${note.same_as}`;
+  const ref = target ? el("a", "same-as-link", label) : el("span", "", label);
+  if (target) ref.href = `#${noteId(prefix, target)}`;
+  const wrap = el("span", "same-as muted small", "(same source as ");
+  wrap.append(ref, ")");
+  return wrap;
 }
 
 function sourceButton(text, span, what) {
