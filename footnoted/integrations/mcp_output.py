@@ -18,6 +18,10 @@ class FootnoteOut(BaseModel):
     text: str = Field(description="The note body, exactly source[start:end].")
     start: int
     end: int
+    same_as: str | None = Field(
+        default=None,
+        description='Only on a note that repeats the one before ("Ibid."): the label of the note naming the source.',
+    )
 
 
 class CitationOut(BaseModel):
