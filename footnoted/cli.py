@@ -237,7 +237,16 @@ def serve(
             err=True,
         )
     typer.echo(f"footnoted: serving http://{settings.host}:{settings.port}/ (index: {settings.index_path()})", err=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning", access_log=False)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        access_log=False,
+        # Longer than any client keeps an idle connection (httpx: 5 s, uvicorn's own default): with
+        # equal limits a client can reuse a connection the server is closing, and the request fails.
+        timeout_keep_alive=settings.keep_alive_seconds,
+    )
 
 
 @app.command()

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     batch_window_ms: float = 0.0
     """How long a question waits for others to share its model call (0: it takes whoever is waiting)."""
     max_batch: int = 32
+    keep_alive_seconds: int = Field(default=75, ge=1)
+    """How long ``serve`` keeps an idle connection open; longer than clients keep theirs."""
     refresh_seconds: float = Field(default=1.0, ge=0)
     """How often a server checks for a generation another process committed (0: never)."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -96,6 +97,24 @@ def test_documents_routes(client: httpx.Client) -> None:
     _error(client.get("/v1/documents/missing"), 404, "not_found")
     _error(client.get("/v1/documents/..%2F..%2Fetc%2Fpasswd"), 404, "not_found")
     _error(client.get("/v1/documents/bad%20id"), 422, "invalid_request")
+
+
+def test_an_idle_connection_outlives_the_clients_keep_alive(server: Server) -> None:
+    """httpx keeps an idle connection 5 s; a server that closed its side at 5 s too would make a
+    client reuse a closing connection and fail. The server keeps it open longer."""
+    url = httpx.URL(server.url)
+    request = f"GET /healthz HTTP/1.1\r\nHost: {url.host}\r\n\r\n".encode()
+    with socket.create_connection((url.host, url.port), timeout=10) as sock:
+        for attempt in range(2):
+            sock.sendall(request)
+            reply = b""
+            while not reply.endswith(b'{"status":"ok"}'):
+                data = sock.recv(4096)
+                assert data, f"the server closed the connection (request {attempt + 1})"
+                reply += data
+            assert reply.startswith(b"HTTP/1.1 200")
+            if attempt == 0:
+                time.sleep(6)
 
 
 def test_operations_routes(client: httpx.Client) -> None:
