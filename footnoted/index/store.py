@@ -171,11 +171,13 @@ def read_manifest(gen: Path) -> dict[str, Any]:
         raise IndexCorrupt(f"{gen / MANIFEST} cannot be read ({exc}); rebuild the index") from None
     if not isinstance(manifest, dict):
         raise IndexCorrupt(f"{gen / MANIFEST} is not a manifest; rebuild the index")
+    # Before the checksum: a manifest of another format may not have one, and is not damaged.
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
+        where = gen.parent.parent  # DIR/generations/gen-NNNNNN
         raise IndexMismatch(
-            f"{gen / MANIFEST} has format version {version}, this footnoted reads {FORMAT_VERSION}; "
-            "rebuild the index with `footnoted ingest PATH --index DIR` (after deleting it)"
+            f"the index at {where} has format version {version}, this footnoted reads {FORMAT_VERSION}; "
+            f"{_rebuild(where)}"
         )
     if manifest.get("checksum") != manifest_digest(manifest):
         raise IndexCorrupt(f"{gen / MANIFEST}: checksum mismatch (corrupted); rebuild the index")
@@ -189,17 +191,12 @@ def manifest_digest(manifest: dict[str, Any]) -> str:
 
 
 def check_manifest(manifest: dict[str, Any], *, model_id: str, dimension: int, where: Path) -> None:
-    """Refuse an index built for another format, model or dimension.
+    """Refuse an index built with another model or dimension (``read_manifest`` refuses another format).
 
     Raises:
         IndexMismatch: with what differs and how to rebuild.
     """
-    rebuild = f"rebuild it with `footnoted ingest PATH --index {where}` (after deleting {where})"
-    version = manifest.get("format_version")
-    if version != FORMAT_VERSION:
-        raise IndexMismatch(
-            f"the index at {where} has format version {version}, this footnoted reads {FORMAT_VERSION}; {rebuild}"
-        )
+    rebuild = _rebuild(where)
     model = manifest.get("model") or {}
     if model.get("id") != model_id:
         raise IndexMismatch(
@@ -209,6 +206,10 @@ def check_manifest(manifest: dict[str, Any], *, model_id: str, dimension: int, w
         raise IndexMismatch(
             f"the index at {where} holds {model.get('dimension')}-dimensional vectors, the model makes {dimension}; {rebuild}"
         )
+
+
+def _rebuild(where: Path) -> str:
+    return f"rebuild it with `footnoted ingest PATH --index {where}` (after deleting {where})"
 
 
 def verify_files(gen: Path, manifest: dict[str, Any]) -> list[str]:
