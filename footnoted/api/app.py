@@ -247,10 +247,8 @@ def _routes(app: FastAPI, state: _State) -> None:
     @app.get("/v1/documents/{doc_id}", response_model=schemas.DocumentOut, dependencies=read, tags=["documents"])
     def get_document(doc_id: Annotated[str, _path_id()], index: IndexDep) -> dict[str, Any]:
         """A document's metadata, with its footnote and chunk counts."""
-        snap = index.snapshot
-        if doc_id not in snap.documents:
-            raise errors.DocumentNotFound(f"no document {doc_id!r} in the index")
-        return render.document_summary(snap.documents[doc_id], snap.chunk_counts().get(doc_id, 0))
+        snap = index.snapshot  # one generation: the document and its chunk count agree
+        return render.document_summary(snap.document(doc_id), snap.chunk_counts().get(doc_id, 0))
 
     @app.get("/v1/documents/{doc_id}/source", response_model=schemas.SourceOut, dependencies=read, tags=["documents"])
     def get_source(doc_id: Annotated[str, _path_id()], index: IndexDep) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from footnoted.eval.dataset import EvalSet
 from footnoted.index import Index
+from footnoted.types import Span
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +35,7 @@ def score_answers(eval_set: EvalSet, index: Index) -> AnswerScore:
         answer = index.ask(q.text)
         c = answer.citation
         right[q.id] = c is not None and any(
-            e.document_id == c.document_id and e.start < c.end and c.start < e.end for e in q.evidence
+            e.document_id == c.document_id and e.span.overlaps(Span(c.start, c.end)) for e in q.evidence
         )
         for tag in q.tags:
             tags.setdefault(tag, []).append(q.id)

@@ -130,10 +130,7 @@ class Index:
         return self.directory.path if self.directory else None
 
     def document(self, document_id: str) -> Document:
-        try:
-            return self._snapshot.documents[document_id]
-        except KeyError:
-            raise DocumentNotFound(f"no document {document_id!r} in the index") from None
+        return self._snapshot.document(document_id)
 
     def encode_query(self, question: str) -> np.ndarray:
         """The question's vector, from a small LRU cache when it was asked recently."""
@@ -331,8 +328,7 @@ class Index:
         return True
 
     def _remove(self, document_id: str) -> None:
-        if document_id not in self._snapshot.documents:
-            raise DocumentNotFound(f"no document {document_id!r} in the index")
+        self._snapshot.document(document_id)  # DocumentNotFound when it is not there
         self._commit(apply_changes(self._snapshot, [], {document_id}, {}, self.encoder.dimension))
 
     def _add(self, docs: list[Document], progress: Progress | None) -> AddReport:
@@ -354,7 +350,6 @@ class Index:
         if not fresh:
             return report
         settings = replace(self.config.chunk, max_tokens=min(self.config.chunk.max_tokens, self.encoder.max_tokens))
-
         new_chunks = {d.id: chunk(d, self.tokenizer, settings) for d in fresh}
         rows = self._rows(fresh, new_chunks)
         encoding = CachedEncoding(self.encoder, self._cache)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from footnoted.errors import IndexCorrupt
+from footnoted.errors import DocumentNotFound, IndexCorrupt
 from footnoted.index.lexical import Lexical
 from footnoted.index.vectors import FaissStore, StoreKind, VectorStore
 from footnoted.types import Block, Chunk, Document, Footnote, Section, Span
@@ -60,6 +60,13 @@ class Snapshot:
     def chunk_of_rows(self, ids: np.ndarray) -> np.ndarray:
         """Chunk positions of row ids (ids must be present)."""
         return self.row_chunks[np.searchsorted(self.row_ids, ids)]
+
+    def document(self, document_id: str) -> Document:
+        """Raises DocumentNotFound when this snapshot does not hold it."""
+        try:
+            return self.documents[document_id]
+        except KeyError:
+            raise DocumentNotFound(f"no document {document_id!r} in the index") from None
 
     def chunk_counts(self) -> dict[str, int]:
         """How many chunks each document has."""
