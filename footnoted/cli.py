@@ -21,7 +21,7 @@ from footnoted.settings import Settings
 
 if TYPE_CHECKING:
     from footnoted.index.index import Index
-    from footnoted.types import Answer, Footnote, Hit
+    from footnoted.types import Answer, Hit
 
 app = typer.Typer(
     add_completion=False,
@@ -310,17 +310,15 @@ def _wrap(text: str, indent: str) -> str:
     return textwrap.fill(" ".join(text.split()), width=100, initial_indent=indent, subsequent_indent=indent)
 
 
-def _same_as(note: Footnote) -> str:
-    return f" (same source as note {note.same_as})" if note.same_as is not None else ""
-
-
 def _print_hit(hit: Hit) -> None:
     c = hit.citation
     where = f"{c.document_id}" + (f" › {c.section}" if c.section else "")
     typer.echo(f"{hit.rank}. [{hit.score:.3f}] {where}  chars {c.start}-{c.end}")
     typer.echo(_wrap(hit.chunk.text, "   "))
     for note in hit.chunk.footnotes:
-        typer.echo(_wrap(f"[{note.label}] {note.text}{_same_as(note)}  (chars {note.start}-{note.end})", "      "))
+        typer.echo(
+            _wrap(f"[{note.label}] {note.text}{render.same_as(note)}  (chars {note.start}-{note.end})", "      ")
+        )
     typer.echo("")
 
 
@@ -332,7 +330,7 @@ def _print_answer(answer: Answer) -> None:
     typer.echo(_wrap(answer.text, "  "))
     typer.echo(f"  -- {c.title}" + (f", {c.section}" if c.section else "") + f", chars {c.start}-{c.end}")
     for note in answer.footnotes:
-        typer.echo(_wrap(f"[{note.label}] {note.text}{_same_as(note)}", "     "))
+        typer.echo(_wrap(f"[{note.label}] {note.text}{render.same_as(note)}", "     "))
     typer.echo("\npassages:")
     for hit in answer.passages:
         _print_hit(hit)

@@ -14,6 +14,11 @@ def footnote(note: Footnote) -> dict[str, Any]:
     return out
 
 
+def same_as(note: Footnote) -> str:
+    """What a reader sees after an "Ibid." note's text ('' for any other note)."""
+    return f" (same source as note {note.same_as})" if note.same_as is not None else ""
+
+
 def citation(c: Citation) -> dict[str, Any]:
     return {"document_id": c.document_id, "title": c.title, "section": c.section, "start": c.start, "end": c.end}
 

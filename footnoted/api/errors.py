@@ -51,7 +51,7 @@ def error_response(
 
 def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(errors.FootnotedError)
-    async def footnotederror_response(request: Request, exc: errors.FootnotedError) -> JSONResponse:
+    async def footnoted_error(request: Request, exc: errors.FootnotedError) -> JSONResponse:
         if isinstance(exc, NotReady):
             return error_response(request, 503, "not_ready", str(exc))
         status, code = next((s, c) for t, s, c in STATUS if isinstance(exc, t))
@@ -69,7 +69,7 @@ def install_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def httperror_response(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}
         response = error_response(request, exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
         if exc.headers:

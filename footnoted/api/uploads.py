@@ -67,10 +67,10 @@ def ingest(
     doc = parse(data, name=name, fmt=fmt, doc_id=doc_id, title=title)
     report = index.add([doc])
     status = "added" if doc.id in report.added else "replaced" if doc.id in report.replaced else "unchanged"
-    stored = index.document(doc.id)
-    chunks = index.snapshot.chunk_counts().get(doc.id, 0)
+    snap = index.snapshot  # one generation: the document and its chunk count agree
+    chunks = snap.chunk_counts().get(doc.id, 0)
     return {
-        "document": render.document_summary(stored, chunks),
+        "document": render.document_summary(snap.document(doc.id), chunks),
         "status": status,
         "chunks": chunks,
         "encoded": report.encoded,

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from footnoted import render
 from footnoted.types import Answer, Footnote, Hit
 
 
@@ -102,9 +103,7 @@ def _where(title: str, section: str, start: int, end: int) -> str:
 
 
 def _notes(notes: tuple[Footnote, ...]) -> str:
-    return "".join(
-        f"\n    note {n.label}: {n.text}" + (f" (same source as note {n.same_as})" if n.same_as else "") for n in notes
-    )
+    return "".join(f"\n    note {n.label}: {n.text}{render.same_as(n)}" for n in notes)
 
 
 def documents_text(documents: list[dict[str, Any]]) -> str:
