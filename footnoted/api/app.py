@@ -37,6 +37,7 @@ from footnoted.index import Encoder, Index
 from footnoted.index.batching import BatchingEncoder
 from footnoted.index.encoder import Kind
 from footnoted.index.load import make_encoder, open_index
+from footnoted.ingest.read import DOCUMENT_ID
 from footnoted.ingest.tokens import Tokenizer
 from footnoted.settings import Settings
 
@@ -278,7 +279,7 @@ def _routes(app: FastAPI, state: _State) -> None:
                             "required": ["file"],
                             "properties": {
                                 "file": {"type": "string", "format": "binary"},
-                                "id": {"type": "string", "pattern": schemas.DOCUMENT_ID},
+                                "id": {"type": "string", "pattern": DOCUMENT_ID},
                                 "title": {"type": "string"},
                             },
                         }
@@ -355,7 +356,7 @@ def _json(data: dict[str, Any]) -> Response:
 def _path_id() -> Any:
     from fastapi import Path as PathParam
 
-    return PathParam(pattern=schemas.DOCUMENT_ID, description="A document id.")
+    return PathParam(pattern=DOCUMENT_ID, description="A document id.")
 
 
 def _state_limits(app: FastAPI, settings: Settings) -> None:

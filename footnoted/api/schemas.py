@@ -6,7 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-DOCUMENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+from footnoted.ingest.read import DOCUMENT_ID
+
 ModeName = Literal["dense", "lexical", "hybrid"]
 
 _EXAMPLE_NOTE: dict[str, Any] = {

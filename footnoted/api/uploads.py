@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +44,6 @@ async def read_upload(request: Request, settings: Settings) -> tuple[bytes, str,
             name = Path(upload.filename or "upload").name
             doc_id = form.get("id")
             title = form.get("title")
-            if isinstance(doc_id, str) and doc_id and not re.match(schemas.DOCUMENT_ID, doc_id):
-                raise errors.IngestError(f"invalid document id {doc_id[:40]!r}: use letters, digits, '.', '_' and '-'")
             return (
                 data,
                 name,

@@ -18,8 +18,9 @@ from footnoted.types import Block, Document, Footnote, Section
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _ID = re.compile(r"[^a-z0-9._-]+")
-_VALID_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
-"""Ids the API can address (``api.schemas.DOCUMENT_ID``)."""
+DOCUMENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
+"""What a document id may be: something every API route can address."""
+_VALID_ID = re.compile(DOCUMENT_ID)
 
 
 def document_id(name: str) -> str:
