@@ -3,9 +3,11 @@
 The source text of an HTML document is its extracted text: block elements are separated by
 blank lines, whitespace inside a block is collapsed as a browser would, and every span points
 into that text. Page furniture (scripts, navigation, site headers and footers, share bars,
-lists of links to other pages) is left out or marked; footnotes linked the usual ways
-(``<sup><a href="#fn1">1</a></sup>`` to an endnotes list, Word's ``#_ftn1`` anchors) are
-resolved from the links themselves.
+lists of links to other pages, permalink pilcrows) is left out or marked; footnotes linked the
+usual ways are resolved from the links themselves: ``<sup><a href="#fn1">1</a></sup>`` to an
+endnotes list (pandoc, Python-Markdown, markdown-it, Wikipedia), docutils and Sphinx footnotes
+(``<aside>``, ``<dl>`` or ``<table>``), and the anchors of Word, LibreOffice and Google Docs
+exports. A note's text leaves out its label and the back-links to its markers.
 """
 
 from __future__ import annotations
@@ -89,6 +91,13 @@ _BLOCK = frozenset(
 )
 _CELL = frozenset({"td", "th"})
 _NOTE_CONTAINER = re.compile(r"foot-?notes?|end-?notes?|^notes$|fn-?list", re.IGNORECASE)
+_REPEAT_SUFFIX = re.compile(r":\d+$")  # markdown-it numbers a note's second marker "1:1"
+_NOTE_ROLES = frozenset({"doc-footnote", "doc-endnote", "doc-endnotes", "note"})
+_PERMALINK = re.compile(r"\b(?:headerlink|header-?anchor|anchor-?link|permalink)\b", re.IGNORECASE)
+# Before a note's text: its label, back-links to its markers, and the punctuation around them
+# ("[1]", "(1, 2)", "^ a b").
+_LEAD_PUNCT = re.compile(r"[\s\[\]()^,.:;↑↩\ufe0e]*")
+_LEAD_CLOSERS = re.compile(r"[\s\]),.:;]*")
 _LABEL = re.compile(r"^(?:\d{1,3}|[a-z]|[ivx]{1,4}|[*†‡§]{1,3})$", re.IGNORECASE)
 _BACKLINK_TEXT = re.compile(r"[\s↩↑^⤴︎\ufe0e]*(?:back|return)?[\s↩↑^⤴︎\ufe0e]*$", re.IGNORECASE)
 
@@ -251,10 +260,14 @@ def _is_chrome(node: LexborNode) -> bool:
     attrs = node.attributes
     if attrs.get("role") in ("navigation", "banner", "contentinfo", "search") or "hidden" in attrs:
         return True
+    hint = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    if node.tag == "a" and _PERMALINK.search(hint):
+        return True  # a heading's pilcrow
+    if attrs.get("role") in _NOTE_ROLES or _NOTE_CONTAINER.search(hint):
+        return False  # notes in an <aside> (docutils, Sphinx) or a <footer> are the page's own
     if node.tag in _PAGE_CHROME and not _inside(node, ("article", "main")):
         return True
-    hint = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    return bool(_CHROME_HINT.search(hint)) and not _NOTE_CONTAINER.search(hint)
+    return bool(_CHROME_HINT.search(hint))
 
 
 def _inside(node: LexborNode, tags: tuple[str, ...]) -> bool:
@@ -289,6 +302,9 @@ def _title(tree: LexborHTMLParser, source: str, blocks: list[Block]) -> str:
     h1 = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
     if h1 is not None:
         return source[h1.start : h1.end].strip()
+    styled = tree.css_first("p.title")  # Google Docs' "Title" paragraph style
+    if styled is not None and styled.text(strip=True):
+        return styled.text(strip=True)
     title = tree.css_first("title")
     return title.text(strip=True) if title is not None else ""
 
@@ -347,12 +363,12 @@ def _link_footnotes(source: str, ex: _Extractor, page: HtmlLayout) -> None:
             value = el.attrs.get(key)
             if value:
                 targets.setdefault(str(value), i)
-    notes: dict[int, tuple[str, list[Span]]] = {}
+    links: list[tuple[str, int, _Element]] = []  # (label, the note's block, the marker)
     for el in ex.elements:
         href = str(el.attrs.get("href") or "")
         if el.tag != "a" or not href.startswith("#") or len(href) < 2 or href[1:] not in targets:
             continue
-        label = source[el.start : el.end].strip(" []()^\u00a0")
+        label = _REPEAT_SUFFIX.sub("", source[el.start : el.end].strip(" []()^\u00a0"))
         if not _LABEL.match(label):
             continue
         target = ex.elements[targets[href[1:]]]
@@ -367,25 +383,64 @@ def _link_footnotes(source: str, ex: _Extractor, page: HtmlLayout) -> None:
             or container.end - container.start > 20000
         ):
             continue
-        notes.setdefault(container_index, (label, []))[1].append(Span(el.start, el.end))
-    if not notes:
+        links.append((label, container_index, el))
+    if not links:
         page.hints = [Span(e.start, e.end) for e in ex.elements if e.tag == "sup" and e.end > e.start]
         _numbered_endnotes(source, ex, page)
         return
-    for container_index, (label, markers) in sorted(notes.items(), key=lambda kv: ex.elements[kv[0]].start):
-        start, end = _note_text(source, ex, container_index, label)
-        page.footnotes.append(Footnote(label, source[start:end], start, end, tuple(markers)))
+    blocks = {index for _, index, _ in links}
+    markers = [Span(el.start, el.end) for _, _, el in links]
+    notes: dict[int, tuple[str, list[Span]]] = {}
+    for label, index, el in links:
+        notes.setdefault(_note_block(ex, index, blocks, markers), (label, []))[1].append(Span(el.start, el.end))
+    for index, (label, spans) in sorted(notes.items(), key=lambda kv: ex.elements[kv[0]].start):
+        start, end = _note_text(source, ex, targets, index, label)
+        page.footnotes.append(Footnote(label, source[start:end], start, end, tuple(spans)))
     _mark_notes(page)
 
 
-def _note_text(source: str, ex: _Extractor, index: int, label: str) -> tuple[int, int]:
-    """A note element's text without its leading label and its trailing back-links."""
+def _note_block(ex: _Extractor, index: int, blocks: set[int], markers: list[Span]) -> int:
+    """The element that holds the whole note whose first block is ``index``.
+
+    Word, LibreOffice and Google Docs put the anchor in a note's first paragraph and wrap the note's
+    paragraphs in a ``<div>`` of its own: the note is that ``<div>`` when it starts where the
+    paragraph does and holds no other note, no marker and no heading.
+    """
+    while True:
+        element = ex.elements[index]
+        if element.parent < 0:
+            return index
+        parent = ex.elements[element.parent]
+        if parent.tag not in ("div", "aside") or parent.start != element.start:
+            return index
+        inside = range(element.parent + 1, parent.last + 1)
+        if any(i in blocks and i != index for i in inside) or any(
+            ex.elements[i].tag in ("h1", "h2", "h3", "h4", "h5", "h6") for i in inside
+        ):
+            return index
+        if any(parent.start <= m.start < parent.end for m in markers) or parent.end - parent.start > 20000:
+            return index
+        index = element.parent
+
+
+def _note_text(source: str, ex: _Extractor, targets: dict[str, int], index: int, label: str) -> tuple[int, int]:
+    """A note element's text without its label and the back-links to its markers.
+
+    A docutils ``<dt>`` label is followed by the note's ``<dd>``: the note spans both.
+    """
     container = ex.elements[index]
-    start, end = container.start, container.end
-    lead = re.match(rf"\s*[\[(]?\^?{re.escape(label)}[\])]?[.:]?\s*", source[start:end])
-    if lead and lead.end() < end - start:
-        start += lead.end()
-    for el in ex.elements[index + 1 : container.last + 1]:
+    start, end, last = container.start, container.end, container.last
+    if container.tag == "dt" and last + 1 < len(ex.elements):
+        body = ex.elements[last + 1]
+        if body.tag == "dd" and body.parent == container.parent:
+            end, last = body.end, body.last
+    backlinks = [
+        Span(el.start, el.end)
+        for el in ex.elements[index + 1 : last + 1]
+        if el.tag == "a" and el.end > el.start and _points_above(el, ex, targets, container.start)
+    ]
+    start = _lead_end(source, start, end, label, backlinks)
+    for el in ex.elements[index + 1 : last + 1]:
         href = str(el.attrs.get("href") or "")
         if el.tag == "a" and href.startswith("#") and start < el.start < end and el.end >= end - 2:
             end = el.start
@@ -395,6 +450,32 @@ def _note_text(source: str, ex: _Extractor, index: int, label: str) -> tuple[int
     while end > start and source[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def _points_above(link: _Element, ex: _Extractor, targets: dict[str, int], offset: int) -> bool:
+    """A link to an element of the page that starts before ``offset`` (a note's back-link)."""
+    href = str(link.attrs.get("href") or "")
+    target = targets.get(href[1:]) if href.startswith("#") else None
+    return target is not None and ex.elements[target].start < offset
+
+
+def _lead_end(source: str, start: int, end: int, label: str, backlinks: list[Span]) -> int:
+    """Where a note's own text starts: past a leading label ("[1]", "1.") and back-links ("(1, 2)", "^ a b")."""
+    pos, seen_label, skipped = start, False, False
+    while pos < end:
+        word = _LEAD_PUNCT.match(source, pos, end).end()  # type: ignore[union-attr]
+        link = next((b for b in backlinks if b.end > pos and b.start <= word), None)
+        if link is not None:
+            pos, skipped = link.end, True
+            continue
+        after = word + len(label)
+        if not seen_label and source.startswith(label, word) and (after >= end or not source[after].isalnum()):
+            pos, seen_label, skipped = after, True, True
+            continue
+        break
+    if skipped:
+        pos = _LEAD_CLOSERS.match(source, pos, end).end()  # type: ignore[union-attr]
+    return pos if pos < end else start
 
 
 def _numbered_endnotes(source: str, ex: _Extractor, page: HtmlLayout) -> None:
@@ -418,7 +499,7 @@ def _numbered_endnotes(source: str, ex: _Extractor, page: HtmlLayout) -> None:
             markers = tuple(
                 s for s in page.hints if source[s.start : s.end].strip("[]() ") == label and s.end <= el.start
             )
-            start, end = _note_text(source, ex, item, label)
+            start, end = _note_text(source, ex, {}, item, label)
             page.footnotes.append(Footnote(label, source[start:end], start, end, markers))
     labels = {f.label for f in page.footnotes}
     page.hints = [s for s in page.hints if source[s.start : s.end].strip("[]() ") not in labels]

@@ -179,3 +179,59 @@ def test_repeats_are_found_in_each_convention() -> None:
     assert [(n.label, n.same_as) for n in doc.footnotes] == [("1", None), ("2", "1"), ("3", "1")]
     md = parse("# Report\n\nA claim.[^a] Again.[^b]\n\n[^a]: Smith, p. 1.\n[^b]: Ibid.\n", name="r.md")
     assert [(n.label, n.same_as) for n in md.footnotes] == [("a", None), ("b", "a")]
+
+
+# The same three-note report (tests/data/exporters/source.md and source.rst) as the usual tools
+# write it: pandoc 3.9, docutils 0.23 (html5, html4) and 0.17.1 (html5, notes in a <dl>),
+# Python-Markdown 3.11 and markdown-it-py 4.3 with mdit-py-plugins 0.7 generated theirs; the Sphinx,
+# Wikipedia, LibreOffice and Google Docs files are written in those tools' markup. Pandoc gives a
+# repeated note a number of its own; the office suites' fourth note is "Ibid., p. 6." of the third.
+EXPORTERS = {
+    "pandoc.html": ["1", "2", "3", "4"],
+    "docutils_html5.html": ["1", "2", "3"],
+    "docutils_html4.html": ["1", "2", "3"],
+    "docutils_0.17_html5.html": ["1", "2", "3"],
+    "sphinx.html": ["1", "2", "3"],
+    "python_markdown.html": ["1", "2", "3"],
+    "markdown_it.html": ["1", "2", "3"],
+    "wikipedia.html": ["1", "2", "3"],
+    "libreoffice.html": ["1", "2", "3", "4"],
+    "google_docs.html": ["1", "2", "3", "4"],
+}
+
+
+@pytest.mark.parametrize(("name", "labels"), EXPORTERS.items())
+def test_html_from_the_usual_exporters(name: str, labels: list[str]) -> None:
+    doc = load(DATA / "exporters" / name)
+    assert doc.title == "Mines in Storage"
+    assert [n.label for n in doc.footnotes] == labels
+    first, ibid, third = doc.footnotes[:3]
+    # The note's own words: no label, no "(1, 2)" or "^ a b" back-links, no "↩".
+    assert re.fullmatch(r"Department of Defense, .Stockpile report,. February 2004, p.\s6\.", first.text)
+    assert ibid.text == "Ibid." and ibid.same_as == "1"
+    assert third.text.startswith("For example, 124,000 antivehicle mines")
+    assert third.text.endswith("A second paragraph of the third note, about transfers.")  # both paragraphs
+    # Markers sit after the claims, and a note cited twice (when the tool keeps one note) has both.
+    assert len(first.markers) == (1 if len(labels) == 4 else 2)
+    assert doc.source[: first.markers[0].start].rstrip().endswith("10.4 million antipersonnel mines.")
+    assert doc.source[: third.markers[0].start].rstrip().endswith("continued until 2004.")
+    for note in doc.footnotes:
+        assert note.text == doc.source[note.start : note.end]
+    # Sphinx's heading pilcrows are not text; its footnotes in <aside> are not page furniture.
+    assert "¶" not in doc.source
+    assert not doc.warnings
+
+
+@pytest.mark.parametrize(
+    ("note", "text"),
+    [
+        ('<p><a href="#r1" id="n1">1</a> (see the annex) Figures for 2004.</p>', "(see the annex) Figures for 2004."),
+        ('<p><a href="#r1" id="n1">1</a> 1998 figures, revised.</p>', "1998 figures, revised."),
+        ('<p><a href="#r1" id="n1">1</a>. (): a slot in parentheses.</p>', "(): a slot in parentheses."),
+        ('<p><a href="#r1" id="n1">[1]</a> <a href="#r1">^</a> Ibid.</p>', "Ibid."),
+    ],
+)
+def test_only_the_label_and_back_links_are_taken_off_a_note(note: str, text: str) -> None:
+    html = f'<html><body><h1>T</h1><p>A claim.<sup><a href="#n1" id="r1">1</a></sup></p><div id="notes">{note}</div></body></html>'
+    doc = parse(html.encode(), name="notes.html")
+    assert [n.text for n in doc.footnotes] == [text]
