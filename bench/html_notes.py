@@ -1,0 +1,57 @@
+"""Footnotes found in real HTML: every page of the Python 3.11 documentation that has footnotes.
+
+    .venv/bin/python bench/html_notes.py
+
+Sphinx writes each footnote as an element of class ``footnote`` with an id, and each marker as an
+``<a class="footnote-reference">``; those counts, taken from the raw HTML with a regular
+expression, are what the reader should find. Prints per-page mismatches and the totals.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import header, table
+from bench.ingest import DOCS, python_docs
+
+_NOTE = re.compile(r'<(?:aside|dt|div|table)\b[^>]*\bclass="(?:docutils )?footnote\b(?!-)[^"]*"[^>]*\bid="([^"]+)"')
+_NOTE_DT = re.compile(r'<dt class="label" id="([^"]+)"')
+_REFERENCE = re.compile(r'<a\b[^>]*\bclass="footnote-reference\b')
+
+
+def main() -> None:
+    from footnoted.ingest import load
+
+    header(
+        "Footnotes in the Python 3.11 documentation",
+        "docutils' own markup counted in the raw HTML vs what load() finds",
+    )
+    python_docs(0)  # installs the pages when missing
+    pages = sorted(p for p in DOCS.rglob("*.html") if 'class="footnote' in p.read_text(errors="replace"))
+    rows, totals, started = [], [0, 0, 0, 0], time.perf_counter()
+    for page in pages:
+        html = page.read_text(errors="replace")
+        notes = len(set(_NOTE.findall(html)) | set(_NOTE_DT.findall(html)))
+        references = len(_REFERENCE.findall(html))
+        doc = load(page)
+        found, markers = len(doc.footnotes), sum(len(n.markers) for n in doc.footnotes)
+        for i, n in enumerate((notes, found, references, markers)):
+            totals[i] += n
+        if (notes, references) != (found, markers):
+            rows.append([str(page.relative_to(DOCS)), notes, found, references, markers])
+    if rows:
+        table(rows, ["page", "notes", "found", "markers", "found"])
+    seconds = time.perf_counter() - started
+    print(f"{len(pages)} pages with footnotes, read in {seconds:.1f} s")
+    print(
+        f"notes: {totals[1]} found of {totals[0]}; markers: {totals[3]} found of {totals[2]}; pages differing: {len(rows)}"
+    )
+
+
+if __name__ == "__main__":
+    main()
