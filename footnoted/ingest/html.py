@@ -263,8 +263,12 @@ def _is_chrome(node: LexborNode) -> bool:
     hint = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
     if node.tag == "a" and _PERMALINK.search(hint):
         return True  # a heading's pilcrow
-    if attrs.get("role") in _NOTE_ROLES or _NOTE_CONTAINER.search(hint):
-        return False  # notes in an <aside> (docutils, Sphinx) or a <footer> are the page's own
+    if (
+        attrs.get("role") in _NOTE_ROLES
+        or _NOTE_CONTAINER.search(hint)
+        or _NOTE_CONTAINER.search(attrs.get("epub:type") or "")
+    ):
+        return False  # notes in an <aside> (docutils, Sphinx, EPUB) or a <footer> are the page's own
     if node.tag in _PAGE_CHROME and not _inside(node, ("article", "main")):
         return True
     return bool(_CHROME_HINT.search(hint))

@@ -184,7 +184,7 @@ def test_repeats_are_found_in_each_convention() -> None:
 # The same three-note report (tests/data/exporters/source.md and source.rst) as the usual tools
 # write it: pandoc 3.9, docutils 0.23 (html5, html4) and 0.17.1 (html5, notes in a <dl>),
 # Python-Markdown 3.11 and markdown-it-py 4.3 with mdit-py-plugins 0.7 generated theirs; the Sphinx,
-# Wikipedia, LibreOffice and Google Docs files are written in those tools' markup. Pandoc gives a
+# Wikipedia, LibreOffice, Google Docs and EPUB 3 files are written in those tools' markup. Pandoc gives a
 # repeated note a number of its own; the office suites' fourth note is "Ibid., p. 6." of the third.
 EXPORTERS = {
     "pandoc.html": ["1", "2", "3", "4"],
@@ -197,6 +197,7 @@ EXPORTERS = {
     "wikipedia.html": ["1", "2", "3"],
     "libreoffice.html": ["1", "2", "3", "4"],
     "google_docs.html": ["1", "2", "3", "4"],
+    "epub_chapter.xhtml": ["1", "2", "3"],
 }
 
 
