@@ -15,7 +15,15 @@ from footnoted.ingest.markdown import heading_title, read_markdown
 from footnoted.ingest.text import read_text
 from footnoted.types import Block, Document, Footnote, Section
 
-FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html"}
+FORMATS = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+}
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _ID = re.compile(r"[^a-z0-9._-]+")
 DOCUMENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
