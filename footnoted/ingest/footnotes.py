@@ -27,6 +27,7 @@ from footnoted.types import BODY_KINDS, Block, Footnote, Span
 _BRACKET_NOTE = re.compile(r"\[(?P<label>\d{1,3}|[a-z]|[*†‡§]{1,3})\][ \t\u00a0]*(?=\S)")
 _MD_NOTE = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\]:[ \t\u00a0]*")
 _NUMBERED_NOTE = re.compile(r"(?P<label>\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})(?:[.)]|(?<=\d)(?=[ \t]))?[ \t\u00a0]*(?=\S)")
+_ONLY_LABELS = re.compile(r"(?:\[[^\]\s]{1,4}\][\s,]*)+")
 NOTES_HEADING = re.compile(r"^[#\s]*(?:foot|end|end )?notes?\s*:?\s*$", re.IGNORECASE)
 
 _MD_MARKER = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\](?!:)")
@@ -218,6 +219,8 @@ def _bodies_in_block(source: str, block: Block, in_notes_section: bool) -> list[
         end = starts[i + 1][0] if i + 1 < len(starts) else block.end
         while end > m.end() and source[end - 1].isspace():
             end -= 1
+        if style == "bracket" and _ONLY_LABELS.fullmatch(source, m.end(), end):
+            return []  # "[1][2]": a cell of references to elsewhere, not a note
         bodies.append(_Body(normalise_label(m.group("label")), m.end(), end, block.start, style))
     return bodies
 

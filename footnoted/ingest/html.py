@@ -399,7 +399,8 @@ def _link_footnotes(source: str, ex: _Extractor, page: HtmlLayout) -> None:
         notes.setdefault(_note_block(ex, index, blocks, markers), (label, []))[1].append(Span(el.start, el.end))
     for index, (label, spans) in sorted(notes.items(), key=lambda kv: ex.elements[kv[0]].start):
         start, end = _note_text(source, ex, targets, index, label)
-        page.footnotes.append(Footnote(label, source[start:end], start, end, tuple(spans)))
+        if start < end:  # an element holding nothing but its label (a jump to "A" of an index) is no note
+            page.footnotes.append(Footnote(label, source[start:end], start, end, tuple(spans)))
     _mark_notes(page)
 
 
@@ -479,7 +480,7 @@ def _lead_end(source: str, start: int, end: int, label: str, backlinks: list[Spa
         break
     if skipped:
         pos = _LEAD_CLOSERS.match(source, pos, end).end()  # type: ignore[union-attr]
-    return pos if pos < end else start
+    return pos
 
 
 def _numbered_endnotes(source: str, ex: _Extractor, page: HtmlLayout) -> None:
@@ -504,7 +505,8 @@ def _numbered_endnotes(source: str, ex: _Extractor, page: HtmlLayout) -> None:
                 s for s in page.hints if source[s.start : s.end].strip("[]() ") == label and s.end <= el.start
             )
             start, end = _note_text(source, ex, {}, item, label)
-            page.footnotes.append(Footnote(label, source[start:end], start, end, markers))
+            if start < end:
+                page.footnotes.append(Footnote(label, source[start:end], start, end, markers))
     labels = {f.label for f in page.footnotes}
     page.hints = [s for s in page.hints if source[s.start : s.end].strip("[]() ") not in labels]
     _mark_notes(page)

@@ -236,3 +236,28 @@ def test_only_the_label_and_back_links_are_taken_off_a_note(note: str, text: str
     html = f'<html><body><h1>T</h1><p>A claim.<sup><a href="#n1" id="r1">1</a></sup></p><div id="notes">{note}</div></body></html>'
     doc = parse(html.encode(), name="notes.html")
     assert [n.text for n in doc.footnotes] == [text]
+
+
+def test_a_jump_index_is_not_footnotes() -> None:
+    # A module index: in-page links "a", "b" to rows that hold nothing but that letter.
+    html = (
+        "<html><body><h1>Module index</h1><p><a href='#cap-a'>a</a> | <a href='#cap-b'>b</a></p><table>"
+        "<tr id='cap-a'><td>a</td></tr><tr><td>abc: abstract base classes</td></tr>"
+        "<tr id='cap-b'><td>b</td></tr><tr><td>base64: data encodings</td></tr></table></body></html>"
+    )
+    doc = parse(html.encode(), name="modindex.html")
+    assert doc.footnotes == ()
+    assert not doc.warnings
+
+
+def test_cells_of_bracketed_references_are_not_notes() -> None:
+    # A table of events whose last column links to other pages: "[1]", "[1][2]".
+    doc = parse(
+        b"<html><body><h1>Audit events</h1><table>"
+        b"<tr><td><p>exec</p></td><td><p><a href='a.html'>[1]</a><a href='b.html'>[2]</a></p></td></tr>"
+        b"<tr><td><p>open</p></td><td><p><a href='c.html'>[1]</a><a href='d.html'>[2]</a></p></td></tr>"
+        b"</table></body></html>",
+        name="events.html",
+    )
+    assert doc.footnotes == ()
+    assert not doc.warnings
