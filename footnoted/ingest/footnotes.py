@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from footnoted.ingest.pages import PageNote
 from footnoted.types import BODY_KINDS, Block, Footnote, Span
 
 _BRACKET_NOTE = re.compile(r"\[(?P<label>\d{1,3}|[a-z]|[*†‡§]{1,3})\][ \t\u00a0]*(?=\S)")
@@ -80,15 +81,25 @@ def normalise_label(label: str) -> str:
     return label.translate(_SUPERSCRIPTS)
 
 
-def find_footnotes(source: str, blocks: Sequence[Block], hints: Sequence[Span] = ()) -> Found:
+def find_footnotes(
+    source: str, blocks: Sequence[Block], hints: Sequence[Span] = (), page_notes: Sequence[PageNote] = ()
+) -> Found:
     """Find note bodies and markers in ``source`` and link them.
 
     Args:
         source: the document's source text.
         blocks: its blocks, in source order, as a reader found them.
         hints: spans already known to be markers (an HTML ``<sup>``); their text is the label.
+        page_notes: note bodies a reader found at the foot of pages, in ``note`` blocks.
     """
     bodies, blocks = _note_bodies(source, list(blocks))
+    if page_notes:
+        areas = sorted((b.start, b.end) for b in blocks if b.kind == "note")
+        starts = [a for a, _ in areas]
+        for page_note in page_notes:
+            area = areas[bisect.bisect_right(starts, page_note.start) - 1]
+            bodies.append(_Body(page_note.label, page_note.start, page_note.end, area[0], "page"))
+        bodies.sort(key=lambda b: b.start)
     warnings: list[str] = []
     markdown = [b for b in bodies if b.style == "markdown"]
     regions = _regions([b for b in bodies if b.style != "markdown"], blocks)

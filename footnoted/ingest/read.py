@@ -119,7 +119,7 @@ def parse(
     else:
         source = decoded.text
         layout = read_markdown(source) if fmt == "markdown" else read_text(source)
-        found = find_footnotes(source, layout.blocks)
+        found = find_footnotes(source, layout.blocks, page_notes=layout.page_notes)
         footnotes, blocks = found.footnotes, found.blocks
         warnings.extend(found.warnings)
     blocks = _notes_headings(source, blocks)

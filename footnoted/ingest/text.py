@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from footnoted.ingest.layout import DATE_LINE, Para, is_label, is_prose, paragraphs, split_items
-from footnoted.types import Block
+from footnoted.ingest.pages import PageNote, Pages, read_pages
+from footnoted.types import Block, Span
 
 FURNITURE = re.compile(
     r"^(?:related(?: material| links| content| reading)?|download(?: the)? (?:pdf|full report|report)(?: file)?"
@@ -44,6 +45,8 @@ class Layout:
     blocks: list[Block]
     title: str = ""
     metadata: dict[str, str] = field(default_factory=dict)
+    page_notes: list[PageNote] = field(default_factory=list)
+    """Notes found at the foot of pages (text extracted from a PDF), for the footnote finder."""
 
 
 def heading_level(text: str, has_level1: bool) -> int:
@@ -65,7 +68,8 @@ def _label_para(source: str, para: Para) -> bool:
 
 def read_text(source: str) -> Layout:
     """Find the structure of a plain-text document."""
-    paras = paragraphs(source)
+    pages = read_pages(source) if "\f" in source else Pages()
+    paras = _title_apart(source, _outside(source, paragraphs(source), pages.furniture + pages.note_areas))
     first_body = next(
         (i for i, p in enumerate(paras) if not _label_para(source, p) or is_prose(source[p.start : p.end])),
         len(paras),
@@ -73,8 +77,41 @@ def read_text(source: str) -> Layout:
     layout = Layout(blocks=[])
     _front_matter(source, paras[:first_body], paras[first_body:], layout)
     _body(source, paras[first_body:], layout)
+    layout.blocks.extend(Block("furniture", f.start, f.end) for f in pages.furniture)
+    layout.blocks.extend(Block("note", a.start, a.end) for a in pages.note_areas)
+    layout.page_notes = pages.notes
     layout.blocks.sort(key=lambda b: b.start)
     return layout
+
+
+def _title_apart(source: str, paras: list[Para]) -> list[Para]:
+    """A first line that reads as a title, run into the prose below it (text from a PDF), stands apart."""
+    if not paras or len(paras[0].lines) < 2:
+        return paras
+    first, *rest = paras[0].lines
+    if not is_label(source[first[0] : first[1]]) or not is_prose(source[rest[0][0] : rest[-1][1]]):
+        return paras
+    return [Para(*first, (first,)), Para(rest[0][0], rest[-1][1], tuple(rest)), *paras[1:]]
+
+
+def _outside(source: str, paras: list[Para], spans: list[Span]) -> list[Para]:
+    """Paragraphs with the lines inside ``spans`` (page furniture, page-foot notes) taken out."""
+    if not spans:
+        return paras
+    spans = sorted(spans, key=lambda s: s.start)
+    out: list[Para] = []
+    for para in paras:
+        run: list[tuple[int, int]] = []
+        for line in para.lines:
+            if any(s.start <= line[0] and line[1] <= s.end for s in spans):
+                if run:
+                    out.append(Para(run[0][0], run[-1][1], tuple(run)))
+                run = []
+            else:
+                run.append(line)
+        if run:
+            out.append(Para(run[0][0], run[-1][1], tuple(run)))
+    return out
 
 
 def _front_matter(source: str, front: list[Para], body: list[Para], layout: Layout) -> None:

@@ -66,6 +66,10 @@ FRAGMENTS = [
     "pp. 1,141",
     "10.4 million",
     "Ibid.",
+    "\f",
+    "\f1 A page-foot note.\n",
+    "Page 2\n\f",
+    "word.2 ",
 ]
 HTML_TAGS = ["div", "p", "sup", "span", "li", "ol", "ul", "h1", "h2", "table", "tr", "td", "pre", "section", "a", "b"]
 

@@ -1,0 +1,156 @@
+"""Pages of text extracted from a PDF: running heads, page numbers, and the notes at each page's foot.
+
+``pdftotext`` and pdfminer end every page with a form feed. A report's pages then repeat a
+running head or foot and a page number, and a page's footnotes sit at its foot, below the text
+that cites them: ``1 The United States used landmines in 1991 ...``. Those notes are found here,
+page by page, because nothing else marks them: no heading, no brackets. A page's notes are the
+lines from its first note to its foot, where
+
+* the first label continues the labels of the pages before (or starts again at 1) and each
+  following note takes the next label; other lines continue the note above them;
+* at least half of the labels also appear as markers in the page's own text, glued to a word
+  or a sentence's end (``in 1991.1 Its``), so a numbered list at a page's foot is not taken.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from footnoted.ingest.layout import trim
+from footnoted.types import Span
+
+_PAGE_NUMBER = re.compile(
+    r"^[-–—\s]*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE
+)
+_NOTE_LINE = re.compile(r"(?P<label>\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})(?:[.)]?[ \t\u00a0]+|(?=[A-Z“\"‘']))(?=\S)")
+_SUPERSCRIPTS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
+_EDGE_LINES = 2
+
+
+@dataclass(frozen=True, slots=True)
+class PageNote:
+    """A note found at a page's foot: its label and the span of its text (label left out)."""
+
+    label: str
+    start: int
+    end: int
+
+
+@dataclass(slots=True)
+class Pages:
+    """What the page structure of a text gives: furniture lines, note areas and the notes in them."""
+
+    furniture: list[Span] = field(default_factory=list)
+    note_areas: list[Span] = field(default_factory=list)
+    notes: list[PageNote] = field(default_factory=list)
+
+
+def read_pages(source: str) -> Pages:
+    """Running heads and feet, page numbers and page-foot notes of a text paged with form feeds."""
+    found = Pages()
+    bounds = _page_bounds(source)
+    if len(bounds) < 2:
+        return found
+    pages = [_lines(source, start, end) for start, end in bounds]
+    running = _running_lines(source, pages)
+    last_label = 0
+    for lines in pages:
+        body = [line for line in lines if line not in running]
+        found.furniture.extend(Span(*line) for line in lines if line in running)
+        area_start, notes = _foot_notes(source, body, last_label)
+        if notes:
+            found.notes.extend(notes)
+            found.note_areas.append(Span(area_start, notes[-1].end))
+            last_label = int(notes[-1].label)
+    found.furniture.sort(key=lambda s: s.start)
+    return found
+
+
+def _page_bounds(source: str) -> list[tuple[int, int]]:
+    bounds, start = [], 0
+    for i, char in enumerate(source):
+        if char == "\f":
+            bounds.append((start, i))
+            start = i + 1
+    if source[start:].strip():
+        bounds.append((start, len(source)))
+    return [b for b in bounds if source[b[0] : b[1]].strip()]
+
+
+def _lines(source: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    while pos < end:
+        nl = source.find("\n", pos, end)
+        line_end = end if nl == -1 else nl
+        s, e = trim(source, pos, line_end)
+        if s < e:
+            out.append((s, e))
+        pos = line_end + 1
+    return out
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.split()).lower())
+
+
+def _running_lines(source: str, pages: list[list[tuple[int, int]]]) -> set[tuple[int, int]]:
+    """Page numbers, and lines repeated at the same edge of several pages (digits aside)."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for lines in pages:
+        for edge, near in (("top", lines[:_EDGE_LINES]), ("foot", lines[-_EDGE_LINES:])):
+            for key in {_key(source[s:e]) for s, e in near}:
+                counts[(edge, key)] += 1
+    enough = max(2, round(0.4 * len(pages)))
+    running: set[tuple[int, int]] = set()
+    for lines in pages:
+        for edge, near in (("top", lines[:_EDGE_LINES]), ("foot", lines[-_EDGE_LINES:])):
+            for s, e in near:
+                text = source[s:e]
+                key = _key(text)
+                repeated = counts[(edge, key)] >= enough and len(text.split()) <= 16
+                # A line that reads like a note ("5 Ibid.") repeats by chance on two pages, not on three.
+                if repeated and _NOTE_LINE.match(text) and not _PAGE_NUMBER.match(text):
+                    repeated = counts[(edge, key)] >= 3
+                if repeated or _PAGE_NUMBER.match(text):
+                    running.add((s, e))
+    return running
+
+
+def _foot_notes(source: str, lines: list[tuple[int, int]], last_label: int) -> tuple[int, list[PageNote]]:
+    """Where the notes at the foot of one page start, and the notes (none when it has none)."""
+    for first, (s, e) in enumerate(lines):
+        if first == 0:
+            continue  # a page's notes sit below some text of its own
+        m = _NOTE_LINE.match(source, s, e)
+        if not m or int(m.group("label").translate(_SUPERSCRIPTS)) not in (last_label + 1, 1):
+            continue
+        notes = _run(source, lines[first:], int(m.group("label").translate(_SUPERSCRIPTS)))
+        if notes and _cited(source, lines[0][0], s, notes):
+            return s, notes
+    return -1, []
+
+
+def _run(source: str, lines: list[tuple[int, int]], label: int) -> list[PageNote]:
+    """Notes from the first line to the page's foot: each next label starts a note, other lines continue one."""
+    notes: list[PageNote] = []
+    for s, e in lines:
+        m = _NOTE_LINE.match(source, s, e)
+        if m and int(m.group("label").translate(_SUPERSCRIPTS)) == label:
+            notes.append(PageNote(str(label), m.end(), e))
+            label += 1
+        elif notes:
+            notes[-1] = PageNote(notes[-1].label, notes[-1].start, e)
+    return notes
+
+
+def _cited(source: str, start: int, end: int, notes: list[PageNote]) -> bool:
+    """At least half the labels appear in the page's text as markers glued after a word or a sentence."""
+    text = source[start:end]
+    cited = sum(
+        1
+        for note in notes
+        if re.search(rf"(?<=[A-Za-z.,;:!?)\]”’\"'])(?:{note.label})(?![\d,.]\d)(?=\s|$|[,.;:])", text)
+    )
+    return 2 * cited >= len(notes)

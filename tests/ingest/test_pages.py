@@ -1,0 +1,107 @@
+"""Text extracted from a PDF: running heads, page numbers and the notes at each page's foot.
+
+``tests/data/pdf_text/report.pdf`` was drawn with reportlab 5.1: three pages under a running head,
+"Page N of 3" at the foot, 7-point superscript markers, 9-point notes under a rule at the foot of
+pages 1 and 2 (note 1 runs over two lines, note 5 is "Ibid., p. 6."), and on page 3 a numbered
+list with no notes. The .txt files are what pdftotext 22.12 (plain and ``-layout``) and
+pdfminer.six 20260107 extract from it, form feeds and all.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, load, parse
+from footnoted.ingest.pages import read_pages
+from tests.conftest import DATA
+
+EXTRACTS = ["report-pdftotext.txt", "report-pdftotext-layout.txt", "report-pdfminer.txt"]
+CITING = {
+    "1": "since the Gulf War in 1991.",
+    "2": "on new systems\nsince 2004.",
+    "3": "lawful under the treaty.",
+    "4": "mines to South Korea.",
+    "5": "at some point in the future.",
+}
+
+
+@pytest.mark.parametrize("name", EXTRACTS)
+def test_notes_at_the_foot_of_pages_are_found_and_linked(name: str) -> None:
+    doc = load(DATA / "pdf_text" / name)
+    assert doc.title == "Back in Stock? Landmine Production Resumes"
+    assert [n.label for n in doc.footnotes] == ["1", "2", "3", "4", "5"]
+    first = doc.footnotes[0]
+    assert first.text.startswith("The United States used landmines in 1991 in Kuwait and Iraq")
+    assert " ".join(first.text.split()).endswith(
+        "mostly from airplanes. It did not use them in Kosovo in 1999 or in Afghanistan after October 2001."
+    )
+    assert doc.footnotes[1].text.endswith("pp. 1,141-1,142.")
+    assert doc.footnotes[4].text == "Ibid., p. 6." and doc.footnotes[4].same_as == "4"
+    for note in doc.footnotes:
+        assert note.text == doc.source[note.start : note.end]
+        [marker] = note.markers
+        assert doc.source[marker.start : marker.end] == note.label
+        before = " ".join(doc.source[: marker.start].split())
+        assert before.endswith(" ".join(CITING[note.label].split())), note.label
+    assert not doc.warnings
+
+
+@pytest.mark.parametrize("name", EXTRACTS)
+def test_passages_carry_the_notes_and_leave_out_the_page_furniture(name: str) -> None:
+    doc = load(DATA / "pdf_text" / name)
+    chunks = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=60, overlap=8))
+    for c in chunks:
+        assert "Page 1 of 3" not in c.text and "| Back in Stock?" not in c.text
+        assert not any(n.start <= c.start < n.end for n in doc.footnotes), "a note body became a passage"
+    attached = {n.label: c for c in chunks for n in c.footnotes}
+    assert sorted(attached) == ["1", "2", "3", "4", "5"]
+    for note in doc.footnotes:
+        assert attached[note.label].start <= note.markers[0].start < attached[note.label].end
+    # Page 3's numbered recommendations are text, not notes.
+    assert any("Do not produce the Spider system" in c.text for c in chunks)
+
+
+def _paged(*pages: str) -> str:
+    return "\f".join(pages) + "\f"
+
+
+def test_a_numbered_list_at_a_page_foot_is_not_notes() -> None:
+    head = "Field Report | Clearance\n\n"
+    text = _paged(
+        head
+        + "Teams cleared 40 fields in 2004 and trained 12 new deminers.\n\n1 Survey the roads.\n2 Mark the fields.\n\nPage 1",
+        head
+        + "Clearance resumed in the spring after the rains ended in April.\n\n1 Train the teams.\n2 Pay the teams.\n\nPage 2",
+    )
+    assert read_pages(text).notes == []
+    doc = parse(text, name="field.txt")
+    assert doc.footnotes == ()
+    assert "Survey the roads" in doc.source
+
+
+def test_labels_run_on_across_pages_and_may_start_again() -> None:
+    head = "Annual Report\n\n"
+    text = _paged(
+        head + "The fund grew in 2003.1 Costs fell.2\n\n1 Audit, 2003.\n2 Ledger, p. 4.\n\n1",
+        head + "Staff rose to 30 people.3\n\n3 Payroll records.\n\n2",
+        head + "Chapter two begins here with a new claim.1\n\n1 Second chapter's first note.\n\n3",
+    )
+    found = read_pages(text)
+    assert [n.label for n in found.notes] == ["1", "2", "3", "1"]
+    assert [text[n.start : n.end] for n in found.notes] == [
+        "Audit, 2003.",
+        "Ledger, p. 4.",
+        "Payroll records.",
+        "Second chapter's first note.",
+    ]
+    doc = parse(text, name="annual.txt")
+    assert [(n.label, len(n.markers)) for n in doc.footnotes] == [("1", 1), ("2", 1), ("3", 1), ("1", 1)]
+    assert doc.source[doc.footnotes[3].markers[0].start - 10 : doc.footnotes[3].markers[0].end] == "new claim.1"
+    # The running head and the page numbers are furniture.
+    assert {text[f.start : f.end] for f in found.furniture} == {"Annual Report", "1", "2", "3"}
+
+
+def test_text_without_form_feeds_is_read_as_before() -> None:
+    text = "Annual Report\n\nThe fund grew in 2003.1 Costs fell.\n\n1 Audit, 2003.\n"
+    assert read_pages(text).notes == []
+    assert parse(text, name="plain.txt").footnotes == ()
