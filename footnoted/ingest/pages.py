@@ -26,6 +26,7 @@ _PAGE_NUMBER = re.compile(
 )
 _NOTE_LINE = re.compile(r"(?P<label>\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})(?:[.)]?[ \t\u00a0]+|(?=[A-Z“\"‘']))(?=\S)")
 _SUPERSCRIPTS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
+_TO_SUPERSCRIPTS = str.maketrans("1234567890", "¹²³⁴⁵⁶⁷⁸⁹⁰")
 _EDGE_LINES = 2
 
 
@@ -146,11 +147,21 @@ def _run(source: str, lines: list[tuple[int, int]], label: int) -> list[PageNote
 
 
 def _cited(source: str, start: int, end: int, notes: list[PageNote]) -> bool:
-    """At least half the labels appear in the page's text as markers glued after a word or a sentence."""
+    """At least half the labels appear in the page's text as markers glued to a word or a sentence's end.
+
+    After a figure's full stop only before a capital (``in 1991.1 Its``), and after a word of two
+    letters or more, so that ``10.4 million``, ``version 1.1 of`` and ``A.1 Scope`` cite nothing.
+    """
     text = source[start:end]
-    cited = sum(
-        1
-        for note in notes
-        if re.search(rf"(?<=[A-Za-z.,;:!?)\]”’\"'])(?:{note.label})(?![\d,.]\d)(?=\s|$|[,.;:])", text)
-    )
-    return 2 * cited >= len(notes)
+    cited = 0
+    for note in notes:
+        label = re.escape(note.label)
+        glued = (
+            rf"(?:(?<=[a-z]{{2}})|(?<=[A-Za-z]{{2}}[.,;:!?])|(?<=[%)\]”’\"'])|(?<=[%)\]”’\"'][.,;:!?]))"
+            rf"{label}(?=\s|$|[,.;:])"
+        )
+        after_figure = rf"(?<=\d[.,;:]){label}(?=\s+[A-Z“\"‘])"
+        superscript = rf"(?<=\S){note.label.translate(_TO_SUPERSCRIPTS)}(?![¹²³⁴⁵⁶⁷⁸⁹⁰])"
+        if re.search(glued, text) or re.search(after_figure, text) or re.search(superscript, text):
+            cited += 1
+    return cited > 0 and 2 * cited >= len(notes)

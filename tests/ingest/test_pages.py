@@ -105,3 +105,32 @@ def test_text_without_form_feeds_is_read_as_before() -> None:
     text = "Annual Report\n\nThe fund grew in 2003.1 Costs fell.\n\n1 Audit, 2003.\n"
     assert read_pages(text).notes == []
     assert parse(text, name="plain.txt").footnotes == ()
+
+
+def test_section_numbers_and_decimals_cite_no_page_foot_note() -> None:
+    # A licence appendix: "A.1", "version 1.1" and "10.4" are not markers, so the numbered clause
+    # at the page's foot is text.
+    head = "Manual\n\n"
+    text = _paged(
+        head + "Appendix A Copying\nA.1 Free Documentation License\nVersion 1.1 of the licence covers 10.4 percent.\n"
+        "1. DEFINITIONS\nThis License applies to any manual.\n\n1",
+        head + "The second page has more text about copying.\n\n2",
+    )
+    assert read_pages(text).notes == []
+
+
+def test_superscript_markers_cite_page_foot_notes() -> None:
+    head = "Field Report\n\n"
+    text = _paged(
+        head + "Teams cleared 40 fields in 2004.¹ They trained 12 deminers.²\n\n1 Field logs.\n2 Payroll.\n\n1",
+        head + "More work followed.\n\n2",
+    )
+    assert [(n.label, text[n.start : n.end]) for n in read_pages(text).notes] == [
+        ("1", "Field logs."),
+        ("2", "Payroll."),
+    ]
+    doc = parse(text, name="field.txt")
+    assert [(n.label, [doc.source[m.start : m.end] for m in n.markers]) for n in doc.footnotes] == [
+        ("1", ["¹"]),
+        ("2", ["²"]),
+    ]
