@@ -11,6 +11,7 @@ checked: every chunk's text is exactly ``source[start:end]``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import re
@@ -186,7 +187,9 @@ class Splitter:
 
     def __init__(self, tokenizer: Tokenizer, settings: ChunkSettings) -> None:
         self._tokenizer = tokenizer
-        self.count = tokenizer.count
+        # langchain measures every split twice (to recurse, then to merge) and the overlap search
+        # re-measures the same spans: each distinct text is counted once.
+        self.count = functools.lru_cache(maxsize=4096)(tokenizer.count)
         self.max_tokens = settings.max_tokens
         self.overlap = settings.overlap
         # Imported here: the query path never cuts text, and this import costs a third of a second.
@@ -199,7 +202,7 @@ class Splitter:
             # Room is left for the overlap each piece gains when it reaches back.
             chunk_size=settings.max_tokens - settings.overlap,
             chunk_overlap=0,
-            length_function=tokenizer.count,
+            length_function=self.count,
             strip_whitespace=True,
         )
 

@@ -200,7 +200,10 @@ class _Extractor:
             if tag == "-text":
                 self.text(item.text(deep=False) or "")
                 continue
-            if tag is None or tag in _SKIP or _is_chrome(item):
+            if tag is None or tag in _SKIP:
+                continue
+            attrs = item.attributes
+            if (attrs or tag in _PAGE_CHROME) and _is_chrome(item, tag, attrs):
                 continue
             if tag == "br":
                 if self.pre:
@@ -208,10 +211,10 @@ class _Extractor:
                 else:
                     self.boundary()
                 continue
-            stack.append(self._enter(item, tag))
+            stack.append(self._enter(tag, attrs))
             stack.extend(reversed(list(item.iter(include_text=True))))
 
-    def _enter(self, node: LexborNode, tag: str) -> _Exit:
+    def _enter(self, tag: str, attrs: dict[str, str | None]) -> _Exit:
         block = tag in _BLOCK
         if block:
             self.boundary()
@@ -221,9 +224,7 @@ class _Extractor:
         index = len(self.elements)
         start = self.length + (2 if block and self.length else 0)
         parent = self.block_stack[-1]
-        self.elements.append(
-            _Element(tag, dict(node.attributes), start, block=index if block else parent, parent=parent)
-        )
+        self.elements.append(_Element(tag, attrs, start, block=index if block else parent, parent=parent))
         if block:
             self.block_stack.append(index)
         if tag == "pre":
@@ -256,12 +257,11 @@ def _kind(tag: str, parent: tuple[str, int]) -> tuple[str, int]:
     return "paragraph", 0
 
 
-def _is_chrome(node: LexborNode) -> bool:
-    attrs = node.attributes
+def _is_chrome(node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool:
     if attrs.get("role") in ("navigation", "banner", "contentinfo", "search") or "hidden" in attrs:
         return True
     hint = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    if node.tag == "a" and _PERMALINK.search(hint):
+    if tag == "a" and _PERMALINK.search(hint):
         return True  # a heading's pilcrow
     if (
         attrs.get("role") in _NOTE_ROLES
@@ -269,7 +269,7 @@ def _is_chrome(node: LexborNode) -> bool:
         or _NOTE_CONTAINER.search(attrs.get("epub:type") or "")
     ):
         return False  # notes in an <aside> (docutils, Sphinx, EPUB) or a <footer> are the page's own
-    if node.tag in _PAGE_CHROME and not _inside(node, ("article", "main")):
+    if tag in _PAGE_CHROME and not _inside(node, ("article", "main")):
         return True
     return bool(_CHROME_HINT.search(hint))
 
