@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from footnoted.ingest.layout import normalise_label
 from footnoted.ingest.pages import PageNote
 from footnoted.types import BODY_KINDS, Block, Footnote, Span
 
@@ -39,7 +40,6 @@ _ABBREVIATIONS = re.compile(
     r"\b(?:p|pp|no|nos|vol|vols|art|arts|ch|chap|para|paras|fig|figs|sec|secs|n|nn|col|cols|cf|op|table|note)\.$",
     re.IGNORECASE,
 )
-_SUPERSCRIPTS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
 _GAP_PENALTY = 0.75
 
 
@@ -75,10 +75,6 @@ class Found:
     footnotes: list[Footnote]
     blocks: list[Block]
     warnings: list[str] = field(default_factory=list)
-
-
-def normalise_label(label: str) -> str:
-    return label.translate(_SUPERSCRIPTS)
 
 
 def find_footnotes(

@@ -98,3 +98,11 @@ def is_label(text: str, max_chars: int = 100) -> bool:
     if re.search(r"[.,;:]\s*$", text) and not re.search(r"\b(?:[A-Z]\.){1,3}\s*$", text):
         return False
     return True
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
+
+
+def normalise_label(label: str) -> str:
+    """A note label as plain characters: superscript digits become digits ("¹²" is "12")."""
+    return label.translate(_SUPERSCRIPT_DIGITS)

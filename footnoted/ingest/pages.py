@@ -18,14 +18,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from footnoted.ingest.layout import trim
+from footnoted.ingest.layout import normalise_label, trim
 from footnoted.types import Span
 
 _PAGE_NUMBER = re.compile(
     r"^[-–—\s]*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE
 )
 _NOTE_LINE = re.compile(r"(?P<label>\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})(?:[.)]?[ \t\u00a0]+|(?=[A-Z“\"‘']))(?=\S)")
-_SUPERSCRIPTS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
 _TO_SUPERSCRIPTS = str.maketrans("1234567890", "¹²³⁴⁵⁶⁷⁸⁹⁰")
 _EDGE_LINES = 2
 
@@ -125,9 +124,9 @@ def _foot_notes(source: str, lines: list[tuple[int, int]], last_label: int) -> t
         if first == 0:
             continue  # a page's notes sit below some text of its own
         m = _NOTE_LINE.match(source, s, e)
-        if not m or int(m.group("label").translate(_SUPERSCRIPTS)) not in (last_label + 1, 1):
+        if not m or int(normalise_label(m.group("label"))) not in (last_label + 1, 1):
             continue
-        notes = _run(source, lines[first:], int(m.group("label").translate(_SUPERSCRIPTS)))
+        notes = _run(source, lines[first:], int(normalise_label(m.group("label"))))
         if notes and _cited(source, lines[0][0], s, notes):
             return s, notes
     return -1, []
@@ -138,7 +137,7 @@ def _run(source: str, lines: list[tuple[int, int]], label: int) -> list[PageNote
     notes: list[PageNote] = []
     for s, e in lines:
         m = _NOTE_LINE.match(source, s, e)
-        if m and int(m.group("label").translate(_SUPERSCRIPTS)) == label:
+        if m and int(normalise_label(m.group("label"))) == label:
             notes.append(PageNote(str(label), m.end(), e))
             label += 1
         elif notes:

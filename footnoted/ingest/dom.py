@@ -1,0 +1,260 @@
+"""The text of an HTML page and its elements, from one walk over the parsed tree.
+
+Block elements are separated by blank lines and whitespace inside a block collapses as a browser
+would; every element is kept with its span in that text, in document order, so that what needs
+the page's structure (footnote links, link lists) works on spans. Scripts, navigation, site
+headers and footers and heading pilcrows are left out; notes in an ``<aside>`` are not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
+from footnoted.types import Block
+
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "head",
+        "iframe",
+        "object",
+        "canvas",
+        "button",
+        "select",
+        "input",
+        "textarea",
+        "nav",
+        "map",
+        "audio",
+        "video",
+        "-comment",
+    }
+)
+_PAGE_CHROME = frozenset({"header", "footer", "aside"})
+_CHROME_HINT = re.compile(
+    r"\b(?:nav|navbar|menu|breadcrumbs?|sidebar|share|social|cookie|skip-?link|site-?header|site-?footer)\b",
+    re.IGNORECASE,
+)
+BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "main",
+        "blockquote",
+        "pre",
+        "table",
+        "tr",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "figure",
+        "figcaption",
+        "hr",
+        "address",
+        "details",
+        "summary",
+        "caption",
+        "body",
+        "header",
+        "footer",
+        "aside",
+        "center",
+        "form",
+        "fieldset",
+        "hgroup",
+    }
+)
+_CELL = frozenset({"td", "th"})
+NOTE_CONTAINER = re.compile(r"foot-?notes?|end-?notes?|^notes$|fn-?list", re.IGNORECASE)
+_NOTE_ROLES = frozenset({"doc-footnote", "doc-endnote", "doc-endnotes", "note"})
+_PERMALINK = re.compile(r"\b(?:headerlink|header-?anchor|anchor-?link|permalink)\b", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Element:
+    tag: str
+    attrs: dict[str, str | None]
+    start: int
+    end: int = -1
+    block: int = -1
+    """Index of the innermost enclosing block element (itself, for a block element)."""
+    parent: int = -1
+    """Index of the block element enclosing this one (never itself)."""
+    last: int = -1
+    """Index of its last descendant: elements are kept in document order, so its descendants are
+    exactly ``elements[own index + 1 : last + 1]``."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Exit:
+    """Marks where the walk leaves an element."""
+
+    index: int
+    tag: str
+    block: bool
+
+
+class Extractor:
+    """Walks a parsed page once: its text, its blocks and its elements with their spans."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.space = False
+        self.blocks: list[Block] = []
+        self.run_start = -1
+        self.kinds: list[tuple[str, int]] = [("paragraph", 0)]
+        self.elements: list[Element] = []
+        self.block_stack: list[int] = [-1]
+        self.pre = 0
+
+    def text(self, raw: str) -> None:
+        if not self.pre:
+            raw = re.sub(r"[ \t\n\r\f\v]+", " ", raw)
+            if self.run_start < 0:
+                raw = raw.lstrip(" ")
+            if not raw:
+                return
+            if self.space and not raw.startswith(" "):
+                raw = " " + raw
+            self.space = raw.endswith(" ")
+            raw = raw.rstrip(" ")
+            if not raw:
+                return
+        if self.run_start < 0:
+            if self.length:
+                self._emit("\n\n")
+            self.run_start = self.length
+        self._emit(raw)
+
+    def _emit(self, s: str) -> None:
+        self.parts.append(s)
+        self.length += len(s)
+
+    def boundary(self) -> None:
+        """End the current run of text: it becomes a block of the innermost block element's kind."""
+        if self.run_start >= 0:
+            kind, level = self.kinds[-1]
+            end = self.length
+            # Outside <pre> runs never end in whitespace (text() strips it); inside, trim the tail.
+            for part in reversed(self.parts):
+                stripped = len(part.rstrip())
+                end -= len(part) - stripped
+                if stripped or end <= self.run_start:
+                    break
+            if end > self.run_start:
+                self.blocks.append(Block(kind, self.run_start, end, level))  # type: ignore[arg-type]
+        self.run_start = -1
+        self.space = False
+
+    def walk(self, root: LexborNode) -> None:
+        """Visit the tree in document order without recursion (pages can nest thousands deep)."""
+        stack: list[LexborNode | _Exit] = list(reversed(list(root.iter(include_text=True))))
+        while stack:
+            item = stack.pop()
+            if isinstance(item, _Exit):
+                self._leave(item)
+                continue
+            tag = item.tag
+            if tag == "-text":
+                self.text(item.text(deep=False) or "")
+                continue
+            if tag is None or tag in _SKIP:
+                continue
+            attrs = item.attributes
+            if (attrs or tag in _PAGE_CHROME) and _is_chrome(item, tag, attrs):
+                continue
+            if tag == "br":
+                if self.pre:
+                    self._emit("\n")
+                else:
+                    self.boundary()
+                continue
+            stack.append(self._enter(tag, attrs))
+            stack.extend(reversed(list(item.iter(include_text=True))))
+
+    def _enter(self, tag: str, attrs: dict[str, str | None]) -> _Exit:
+        block = tag in BLOCK_TAGS
+        if block:
+            self.boundary()
+            self.kinds.append(_kind(tag, self.kinds[-1]))
+        elif tag in _CELL and self.run_start >= 0:
+            self.space = True
+        index = len(self.elements)
+        start = self.length + (2 if block and self.length else 0)
+        parent = self.block_stack[-1]
+        self.elements.append(Element(tag, attrs, start, block=index if block else parent, parent=parent))
+        if block:
+            self.block_stack.append(index)
+        if tag == "pre":
+            self.pre += 1
+        return _Exit(index, tag, block)
+
+    def _leave(self, exit: _Exit) -> None:
+        if exit.tag == "pre":
+            self.pre -= 1
+        element = self.elements[exit.index]
+        element.last = len(self.elements) - 1
+        if exit.block:
+            self.boundary()
+            self.kinds.pop()
+            self.block_stack.pop()
+        element.end = self.length
+        if element.start > element.end:
+            element.start = element.end
+        if not exit.block and self.run_start >= 0 and element.start < self.run_start:
+            element.start = self.run_start
+
+
+def _kind(tag: str, parent: tuple[str, int]) -> tuple[str, int]:
+    if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return "heading", int(tag[1])
+    if tag == "li" or tag == "dd":
+        return "list_item", 0
+    if parent[0] in ("heading", "list_item") and tag not in ("ul", "ol", "table"):
+        return parent
+    return "paragraph", 0
+
+
+def _is_chrome(node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool:
+    if attrs.get("role") in ("navigation", "banner", "contentinfo", "search") or "hidden" in attrs:
+        return True
+    hint = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    if tag == "a" and _PERMALINK.search(hint):
+        return True  # a heading's pilcrow
+    if (
+        attrs.get("role") in _NOTE_ROLES
+        or NOTE_CONTAINER.search(hint)
+        or NOTE_CONTAINER.search(attrs.get("epub:type") or "")
+    ):
+        return False  # notes in an <aside> (docutils, Sphinx, EPUB) or a <footer> are the page's own
+    if tag in _PAGE_CHROME and not _inside(node, ("article", "main")):
+        return True
+    return bool(_CHROME_HINT.search(hint))
+
+
+def _inside(node: LexborNode, tags: tuple[str, ...]) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.tag in tags:
+            return True
+        parent = parent.parent
+    return False

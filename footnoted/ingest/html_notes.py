@@ -1,0 +1,202 @@
+"""Footnotes an HTML page declares with its links, and the note text they point at.
+
+A marker is an ``<a href="#id">`` whose text is a label; its note is the element that id names
+(or, when that is an inline anchor, the block around it, or the ``<div>`` that wraps the note's
+paragraphs). The usual tools are read as they write: pandoc, Python-Markdown, markdown-it and
+Wikipedia endnote lists, docutils and Sphinx notes in ``<aside>``, ``<dl>`` or ``<table>``, EPUB
+``epub:type`` notes, and Word, LibreOffice and Google Docs anchors. A note's text leaves out its
+label and the back-links to its markers. A page with plain ``<sup>`` markers and an endnotes
+``<ol>`` is numbered as a browser would.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from footnoted.ingest.dom import BLOCK_TAGS, NOTE_CONTAINER, Element, Extractor
+from footnoted.ingest.footnotes import NOTES_HEADING
+from footnoted.ingest.text import Layout
+from footnoted.types import Block, Footnote, Span
+
+_REPEAT_SUFFIX = re.compile(r":\d+$")  # markdown-it numbers a note's second marker "1:1"
+# Before a note's text: its label, back-links to its markers, and the punctuation around them
+# ("[1]", "(1, 2)", "^ a b").
+_LEAD_PUNCT = re.compile(r"[\s\[\]()^,.:;↑↩\ufe0e]*")
+_LEAD_CLOSERS = re.compile(r"[\s\]),.:;]*")
+_LABEL = re.compile(r"^(?:\d{1,3}|[a-z]|[ivx]{1,4}|[*†‡§]{1,3})$", re.IGNORECASE)
+_BACKLINK_TEXT = re.compile(r"[\s↩↑^⤴︎\ufe0e]*(?:back|return)?[\s↩↑^⤴︎\ufe0e]*$", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class LinkedNotes:
+    """The notes a page's links declare, and the ``<sup>`` spans left for the text finder."""
+
+    footnotes: list[Footnote] = field(default_factory=list)
+    hints: list[Span] = field(default_factory=list)
+
+
+def link_footnotes(source: str, ex: Extractor, layout: Layout) -> LinkedNotes:
+    """Resolve ``<a href="#id">`` markers to the note elements they point at; note blocks become ``note``."""
+    page = LinkedNotes()
+    targets: dict[str, int] = {}
+    for i, el in enumerate(ex.elements):
+        for key in ("id", "name"):
+            value = el.attrs.get(key)
+            if value:
+                targets.setdefault(str(value), i)
+    links: list[tuple[str, int, Element]] = []  # (label, the note's block, the marker)
+    for el in ex.elements:
+        href = str(el.attrs.get("href") or "")
+        if el.tag != "a" or not href.startswith("#") or len(href) < 2 or href[1:] not in targets:
+            continue
+        label = _REPEAT_SUFFIX.sub("", source[el.start : el.end].strip(" []()^\u00a0"))
+        if not _LABEL.match(label):
+            continue
+        target = ex.elements[targets[href[1:]]]
+        container_index = target.block if target.tag not in BLOCK_TAGS else targets[href[1:]]
+        if container_index < 0:
+            continue
+        container = ex.elements[container_index]
+        if container.start <= el.start or container.tag.startswith("h"):
+            continue  # a link back up the page, or to a heading: not a note
+        if (
+            container.tag in ("section", "article", "main", "body", "ol", "ul")
+            or container.end - container.start > 20000
+        ):
+            continue
+        links.append((label, container_index, el))
+    if not links:
+        page.hints = [Span(e.start, e.end) for e in ex.elements if e.tag == "sup" and e.end > e.start]
+        _numbered_endnotes(source, ex, layout, page)
+        _mark_notes(layout, page.footnotes)
+        return page
+    blocks = {index for _, index, _ in links}
+    markers = [Span(el.start, el.end) for _, _, el in links]
+    notes: dict[int, tuple[str, list[Span]]] = {}
+    for label, index, el in links:
+        notes.setdefault(_note_block(ex, index, blocks, markers), (label, []))[1].append(Span(el.start, el.end))
+    for index, (label, spans) in sorted(notes.items(), key=lambda kv: ex.elements[kv[0]].start):
+        start, end = _note_text(source, ex, targets, index, label)
+        if start < end:  # an element holding nothing but its label (a jump to "A" of an index) is no note
+            page.footnotes.append(Footnote(label, source[start:end], start, end, tuple(spans)))
+    _mark_notes(layout, page.footnotes)
+    return page
+
+
+def _note_block(ex: Extractor, index: int, blocks: set[int], markers: list[Span]) -> int:
+    """The element that holds the whole note whose first block is ``index``.
+
+    Word, LibreOffice and Google Docs put the anchor in a note's first paragraph and wrap the note's
+    paragraphs in a ``<div>`` of its own: the note is that ``<div>`` when it starts where the
+    paragraph does and holds no other note, no marker and no heading.
+    """
+    while True:
+        element = ex.elements[index]
+        if element.parent < 0:
+            return index
+        parent = ex.elements[element.parent]
+        if parent.tag not in ("div", "aside") or parent.start != element.start:
+            return index
+        inside = range(element.parent + 1, parent.last + 1)
+        if any(i in blocks and i != index for i in inside) or any(
+            ex.elements[i].tag in ("h1", "h2", "h3", "h4", "h5", "h6") for i in inside
+        ):
+            return index
+        if any(parent.start <= m.start < parent.end for m in markers) or parent.end - parent.start > 20000:
+            return index
+        index = element.parent
+
+
+def _note_text(source: str, ex: Extractor, targets: dict[str, int], index: int, label: str) -> tuple[int, int]:
+    """A note element's text without its label and the back-links to its markers.
+
+    A docutils ``<dt>`` label is followed by the note's ``<dd>``: the note spans both.
+    """
+    container = ex.elements[index]
+    start, end, last = container.start, container.end, container.last
+    if container.tag == "dt" and last + 1 < len(ex.elements):
+        body = ex.elements[last + 1]
+        if body.tag == "dd" and body.parent == container.parent:
+            end, last = body.end, body.last
+    backlinks = [
+        Span(el.start, el.end)
+        for el in ex.elements[index + 1 : last + 1]
+        if el.tag == "a" and el.end > el.start and _points_above(el, ex, targets, container.start)
+    ]
+    start = _lead_end(source, start, end, label, backlinks)
+    for el in ex.elements[index + 1 : last + 1]:
+        href = str(el.attrs.get("href") or "")
+        if el.tag == "a" and href.startswith("#") and start < el.start < end and el.end >= end - 2:
+            end = el.start
+    tail = _BACKLINK_TEXT.search(source, start, end)
+    if tail and tail.start() > start:
+        end = tail.start()
+    while end > start and source[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _points_above(link: Element, ex: Extractor, targets: dict[str, int], offset: int) -> bool:
+    """A link to an element of the page that starts before ``offset`` (a note's back-link)."""
+    href = str(link.attrs.get("href") or "")
+    target = targets.get(href[1:]) if href.startswith("#") else None
+    return target is not None and ex.elements[target].start < offset
+
+
+def _lead_end(source: str, start: int, end: int, label: str, backlinks: list[Span]) -> int:
+    """Where a note's own text starts: past a leading label ("[1]", "1.") and back-links ("(1, 2)", "^ a b")."""
+    pos, seen_label, skipped = start, False, False
+    while pos < end:
+        word = _LEAD_PUNCT.match(source, pos, end).end()  # type: ignore[union-attr]
+        link = next((b for b in backlinks if b.end > pos and b.start <= word), None)
+        if link is not None:
+            pos, skipped = link.end, True
+            continue
+        after = word + len(label)
+        if not seen_label and source.startswith(label, word) and (after >= end or not source[after].isalnum()):
+            pos, seen_label, skipped = after, True, True
+            continue
+        break
+    if skipped:
+        pos = _LEAD_CLOSERS.match(source, pos, end).end()  # type: ignore[union-attr]
+    return pos
+
+
+def _numbered_endnotes(source: str, ex: Extractor, layout: Layout, page: LinkedNotes) -> None:
+    """An ``<ol>`` of notes with ``<sup>`` markers and no links: number the items as a browser would."""
+    for i, el in enumerate(ex.elements):
+        if el.tag != "ol":
+            continue
+        hint = f"{el.attrs.get('class') or ''} {el.attrs.get('id') or ''}"
+        parent = ex.elements[el.parent] if el.parent >= 0 else None
+        parent_hint = f"{parent.attrs.get('class') or ''} {parent.attrs.get('id') or ''}" if parent else ""
+        heading_before = next((b for b in reversed(layout.blocks) if b.end <= el.start and b.kind == "heading"), None)
+        titled = heading_before is not None and NOTES_HEADING.match(source[heading_before.start : heading_before.end])
+        if not (NOTE_CONTAINER.search(hint) or NOTE_CONTAINER.search(parent_hint) or titled):
+            continue
+        first = int(str(el.attrs.get("start") or "1")) if str(el.attrs.get("start") or "1").isdigit() else 1
+        items = [j for j in range(i + 1, el.last + 1) if ex.elements[j].tag == "li" and ex.elements[j].parent == i]
+        for n, item in enumerate(items, start=first):
+            label = str(n)
+            markers = tuple(
+                s for s in page.hints if source[s.start : s.end].strip("[]() ") == label and s.end <= el.start
+            )
+            start, end = _note_text(source, ex, {}, item, label)
+            if start < end:
+                page.footnotes.append(Footnote(label, source[start:end], start, end, markers))
+    labels = {f.label for f in page.footnotes}
+    page.hints = [s for s in page.hints if source[s.start : s.end].strip("[]() ") not in labels]
+
+
+def _mark_notes(layout: Layout, footnotes: list[Footnote]) -> None:
+    """Blocks that overlap a note body become ``note`` blocks (note spans never overlap each other)."""
+    spans = sorted((f.start, f.end) for f in footnotes)
+    starts = [s for s, _ in spans]
+
+    def in_note(block: Block) -> bool:
+        i = bisect.bisect_right(starts, block.end - 1) - 1  # the last note starting before the block ends
+        return i >= 0 and spans[i][1] > block.start
+
+    layout.blocks = [Block("note", b.start, b.end) if in_note(b) else b for b in layout.blocks]
