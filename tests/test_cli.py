@@ -102,3 +102,26 @@ def test_a_damaged_index_is_reported_by_doctor_and_refused_by_search(tmp_path: P
     searched = run(tmp_path, "search", "fields", "--index", str(index))
     assert searched.returncode == 5
     assert "damaged" in searched.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [("pdf_text/report-pdftotext.txt", "4"), ("exporters/sphinx.html", "3"), ("exporters/wikipedia.html", "3")],
+)
+def test_a_page_foot_or_exported_note_reaches_the_json(tmp_path: Path, path: str, label: str) -> None:
+    # Text from a PDF with its notes at the page foot, and HTML from Sphinx and Wikipedia: the
+    # passage answering from a note carries that note, its text exact.
+    index = str(tmp_path / "ix")
+    added = run(tmp_path, "ingest", str(DATA / path), "--index", index, "--json")
+    assert added.returncode == 0, added.stderr
+    question = "124,000 antivehicle mines shipped to South Korea"
+    body = json.loads(
+        run(tmp_path, "search", question, "--index", index, "--mode", "lexical", "-k", "1", "--json").stdout
+    )
+    [top] = body["results"]
+    notes = {n["label"]: n for n in top["footnotes"]}
+    assert label in notes
+    assert "124,000 antivehicle mines" in notes[label]["text"]
+    source = (DATA / path).read_text() if path.endswith(".txt") else None
+    if source is not None:
+        assert source[notes[label]["start"] : notes[label]["end"]] == notes[label]["text"]
