@@ -70,10 +70,9 @@ def read_pages(source: str) -> Pages:
 
 def _page_bounds(source: str) -> list[tuple[int, int]]:
     bounds, start = [], 0
-    for i, char in enumerate(source):
-        if char == "\f":
-            bounds.append((start, i))
-            start = i + 1
+    while (feed := source.find("\f", start)) != -1:
+        bounds.append((start, feed))
+        start = feed + 1
     if source[start:].strip():
         bounds.append((start, len(source)))
     return [b for b in bounds if source[b[0] : b[1]].strip()]
@@ -96,26 +95,48 @@ def _key(text: str) -> str:
 
 
 def _running_lines(source: str, pages: list[list[tuple[int, int]]]) -> set[tuple[int, int]]:
-    """Page numbers, and lines repeated at the same edge of several pages (digits aside)."""
-    counts: Counter[tuple[str, str]] = Counter()
-    for lines in pages:
+    """Page numbers, and lines repeated at the same edge of several pages (digits aside).
+
+    A repeated line that opens with a number, as a note does ("5 Ibid., p. 6."), is a running
+    line only when that number climbs with the page ("12 Human Rights Watch", "13 Human Rights
+    Watch"): notes that repeat a source must not become furniture.
+    """
+    seen: dict[tuple[str, str], list[tuple[int, tuple[int, int]]]] = {}
+    for page, lines in enumerate(pages):
         for edge, near in (("top", lines[:_EDGE_LINES]), ("foot", lines[-_EDGE_LINES:])):
-            for key in {_key(source[s:e]) for s, e in near}:
-                counts[(edge, key)] += 1
+            for line in near:
+                seen.setdefault((edge, _key(source[line[0] : line[1]])), []).append((page, line))
     enough = max(2, round(0.4 * len(pages)))
     running: set[tuple[int, int]] = set()
-    for lines in pages:
-        for edge, near in (("top", lines[:_EDGE_LINES]), ("foot", lines[-_EDGE_LINES:])):
-            for s, e in near:
-                text = source[s:e]
-                key = _key(text)
-                repeated = counts[(edge, key)] >= enough and len(text.split()) <= 16
-                # A line that reads like a note ("5 Ibid.") repeats by chance on two pages, not on three.
-                if repeated and _NOTE_LINE.match(text) and not _PAGE_NUMBER.match(text):
-                    repeated = counts[(edge, key)] >= 3
-                if repeated or _PAGE_NUMBER.match(text):
-                    running.add((s, e))
+    for occurrences in seen.values():
+        for _, (s, e) in occurrences:
+            if _PAGE_NUMBER.match(source[s:e]):
+                running.add((s, e))
+        pages_with = {page for page, _ in occurrences}
+        first = occurrences[0][1]
+        if len(pages_with) < enough or len(source[first[0] : first[1]].split()) > 16:
+            continue
+        if _NOTE_LINE.match(source, first[0], first[1]) and not _folio(source, pages, occurrences):
+            continue
+        running.update(line for _, line in occurrences)
     return running
+
+
+def _folio(source: str, pages: list[list[tuple[int, int]]], occurrences: list[tuple[int, tuple[int, int]]]) -> bool:
+    """Whether a repeated line that opens with a number is a folio: the number climbs with the page
+    and the page's text does not cite it as a marker."""
+    numbers = [
+        (page, normalise_label(m.group("label")), s)
+        for page, (s, e) in occurrences
+        if (m := _NOTE_LINE.match(source, s, e)) is not None
+    ]
+    if not numbers:
+        return False
+    offsets = Counter(int(label) - page for page, label, _ in numbers)
+    if offsets.most_common(1)[0][1] < 0.6 * len(numbers):
+        return False
+    cited = sum(1 for page, label, start in numbers if _glued(source[pages[page][0][0] : start], label))
+    return 2 * cited < len(numbers)
 
 
 def _foot_notes(source: str, lines: list[tuple[int, int]], last_label: int) -> tuple[int, list[PageNote]]:
@@ -146,21 +167,21 @@ def _run(source: str, lines: list[tuple[int, int]], label: int) -> list[PageNote
 
 
 def _cited(source: str, start: int, end: int, notes: list[PageNote]) -> bool:
-    """At least half the labels appear in the page's text as markers glued to a word or a sentence's end.
-
-    After a figure's full stop only before a capital (``in 1991.1 Its``), and after a word of two
-    letters or more, so that ``10.4 million``, ``version 1.1 of`` and ``A.1 Scope`` cite nothing.
-    """
+    """At least half the labels appear in the page's text as markers."""
     text = source[start:end]
-    cited = 0
-    for note in notes:
-        label = re.escape(note.label)
-        glued = (
-            rf"(?:(?<=[a-z]{{2}})|(?<=[A-Za-z]{{2}}[.,;:!?])|(?<=[%)\]”’\"'])|(?<=[%)\]”’\"'][.,;:!?]))"
-            rf"{label}(?=\s|$|[,.;:])"
-        )
-        after_figure = rf"(?<=\d[.,;:]){label}(?=\s+[A-Z“\"‘])"
-        superscript = rf"(?<=\S){note.label.translate(_TO_SUPERSCRIPTS)}(?![¹²³⁴⁵⁶⁷⁸⁹⁰])"
-        if re.search(glued, text) or re.search(after_figure, text) or re.search(superscript, text):
-            cited += 1
+    cited = sum(1 for note in notes if _glued(text, note.label))
     return cited > 0 and 2 * cited >= len(notes)
+
+
+def _glued(text: str, label: str) -> bool:
+    """Whether ``label`` appears in ``text`` as a marker: glued to a word of two letters or more or
+    to its sentence's end, after a figure's full stop only before a capital (``in 1991.1 Its``), or
+    as a superscript. ``10.4 million``, ``version 1.1 of`` and ``A.1 Scope`` cite nothing."""
+    escaped = re.escape(label)
+    glued = (
+        rf"(?:(?<=[a-z]{{2}})|(?<=[A-Za-z]{{2}}[.,;:!?])|(?<=[%)\]”’\"'])|(?<=[%)\]”’\"'][.,;:!?]))"
+        rf"{escaped}(?=\s|$|[,.;:])"
+    )
+    after_figure = rf"(?<=\d[.,;:]){escaped}(?=\s+[A-Z“\"‘])"
+    superscript = rf"(?<=\S){label.translate(_TO_SUPERSCRIPTS)}(?![¹²³⁴⁵⁶⁷⁸⁹⁰])"
+    return any(re.search(pattern, text) for pattern in (glued, after_figure, superscript))

@@ -8,6 +8,7 @@ never reach a chunk.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -99,11 +100,18 @@ def _outside(source: str, paras: list[Para], spans: list[Span]) -> list[Para]:
     if not spans:
         return paras
     spans = sorted(spans, key=lambda s: s.start)
+    starts = [s.start for s in spans]
+
+    def inside(line: tuple[int, int]) -> bool:
+        # Spans never overlap: only the last one starting at or before the line can hold it.
+        i = bisect.bisect_right(starts, line[0]) - 1
+        return i >= 0 and line[1] <= spans[i].end
+
     out: list[Para] = []
     for para in paras:
         run: list[tuple[int, int]] = []
         for line in para.lines:
-            if any(s.start <= line[0] and line[1] <= s.end for s in spans):
+            if inside(line):
                 if run:
                     out.append(Para(run[0][0], run[-1][1], tuple(run)))
                 run = []

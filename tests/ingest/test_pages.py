@@ -134,3 +134,35 @@ def test_superscript_markers_cite_page_foot_notes() -> None:
         ("1", ["¹"]),
         ("2", ["²"]),
     ]
+
+
+def test_an_ibid_note_at_the_foot_of_every_page_stays_a_note() -> None:
+    # "N Ibid., p. 6." closes each page: the same line but for its digits, and not a running foot,
+    # because its number does not climb with the page.
+    subjects = ["wages", "rents", "fuel", "food", "travel"]
+    pages = []
+    for n, subject in enumerate(subjects, start=1):
+        a, b = 2 * n - 1, 2 * n
+        pages.append(
+            f"Annual Report\n\nSpending on {subject} rose this year.{a} The ledger for {subject} agrees.{b}\n\n"
+            f"{a} Ledger {n}, p. {n}.\n{b} Ibid., p. 6.\n\n{n}"
+        )
+    found = read_pages(_paged(*pages))
+    assert [n.label for n in found.notes] == [str(i) for i in range(1, 11)]
+    doc = parse(_paged(*pages), name="ledger.txt")
+    assert [n.text for n in doc.footnotes][1::2] == ["Ibid., p. 6."] * 5
+    assert all(len(n.markers) == 1 for n in doc.footnotes)
+
+
+def test_a_folio_that_opens_with_the_page_number_is_furniture() -> None:
+    # "12 Human Rights Watch" / "13 Human Rights Watch": a running foot whose number climbs with
+    # the page, below the page's notes; it must not end up in the last note's text.
+    subjects = ["wages", "rents", "fuel", "food"]
+    pages = [
+        f"Back in Business\n\nSpending on {subject} rose this year.{n}\n\n{n} Source for page {n}.\n\n{11 + n} Human Rights Watch"
+        for n, subject in enumerate(subjects, start=1)
+    ]
+    text = _paged(*pages)
+    found = read_pages(text)
+    assert [text[n.start : n.end] for n in found.notes] == [f"Source for page {n}." for n in range(1, 5)]
+    assert sum("Human Rights Watch" in text[f.start : f.end] for f in found.furniture) == 4
