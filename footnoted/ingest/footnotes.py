@@ -99,7 +99,7 @@ def find_footnotes(
     warnings: list[str] = []
     markdown = [b for b in bodies if b.style == "markdown"]
     regions = _regions([b for b in bodies if b.style != "markdown"], blocks)
-    body_blocks = [b for b in blocks if b.kind in BODY_KINDS]
+    body_blocks = sorted((b for b in blocks if b.kind in BODY_KINDS), key=lambda b: b.start)
     links: dict[tuple[int, str], list[Span]] = {}
 
     if markdown:
@@ -113,9 +113,12 @@ def find_footnotes(
                     warnings.append(f"marker [^{label}] at {m.start()} has no note")
 
     hint_spans = sorted(hints, key=lambda s: s.start)
+    block_starts = [b.start for b in body_blocks]
     for index, region in enumerate(regions):
         labels = {b.label for b in region.bodies}
-        in_scope = [b for b in body_blocks if region.scope_start <= b.start and b.end <= region.start]
+        lo = bisect.bisect_left(block_starts, region.scope_start)
+        hi = bisect.bisect_right(block_starts, region.start)
+        in_scope = [b for b in body_blocks[lo:hi] if b.end <= region.start]
         strong: list[_Candidate] = []
         glued: list[_Candidate] = []
         for block in in_scope:
