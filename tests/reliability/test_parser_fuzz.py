@@ -72,6 +72,7 @@ FRAGMENTS = [
     "word.2 ",
 ]
 HTML_TAGS = ["div", "p", "sup", "span", "li", "ol", "ul", "h1", "h2", "table", "tr", "td", "pre", "section", "a", "b"]
+HTML_TAGS += ["aside", "dl", "dt", "dd", "footer"]  # where docutils, Sphinx and EPUB keep notes
 
 texts = st.lists(st.one_of(st.text(max_size=30), st.sampled_from(FRAGMENTS)), max_size=40).map("".join)
 
@@ -93,6 +94,10 @@ def html_documents(draw: st.DrawFn) -> str:
                         ' href="#fn1"',
                         ' class="footnotes"',
                         ' id="ref1" href="#fn2"',
+                        ' class="footnote" id="fn2" role="doc-footnote"',
+                        ' href="#ref1" role="doc-backlink"',
+                        ' epub:type="footnote" id="fn1"',
+                        ' class="headerlink" href="#fn1"',
                         " hidden",
                         ' x="<"',
                     ]
@@ -105,7 +110,25 @@ def html_documents(draw: st.DrawFn) -> str:
                 out.append(f"</{open_tags.pop()}>")
         elif choice == 4:
             out.append(
-                draw(st.sampled_from(["</div>", "</p>", "<br>", "<hr>", "<!--", "-->", "<![CDATA[", "&amp;", "&#0;"]))
+                draw(
+                    st.sampled_from(
+                        [
+                            "</div>",
+                            "</p>",
+                            "<br>",
+                            "<hr>",
+                            "<!--",
+                            "-->",
+                            "<![CDATA[",
+                            "&amp;",
+                            "&#0;",
+                            "(1, 2)",
+                            "^ a b",
+                            "[1:1]",
+                            "↩",
+                        ]
+                    )
+                )
             )
         elif choice == 5:
             out.append(
