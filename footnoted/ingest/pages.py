@@ -18,7 +18,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from footnoted.ingest.layout import normalise_label, trim
+from footnoted.ingest.layout import normalise_label, paragraphs
 from footnoted.types import Span
 
 _PAGE_NUMBER = re.compile(
@@ -53,7 +53,7 @@ def read_pages(source: str) -> Pages:
     bounds = _page_bounds(source)
     if len(bounds) < 2:
         return found
-    pages = [_lines(source, start, end) for start, end in bounds]
+    pages = [[line for para in paragraphs(source, start, end) for line in para.lines] for start, end in bounds]
     running = _running_lines(source, pages)
     last_label = 0
     for lines in pages:
@@ -76,18 +76,6 @@ def _page_bounds(source: str) -> list[tuple[int, int]]:
     if source[start:].strip():
         bounds.append((start, len(source)))
     return [b for b in bounds if source[b[0] : b[1]].strip()]
-
-
-def _lines(source: str, start: int, end: int) -> list[tuple[int, int]]:
-    out, pos = [], start
-    while pos < end:
-        nl = source.find("\n", pos, end)
-        line_end = end if nl == -1 else nl
-        s, e = trim(source, pos, line_end)
-        if s < e:
-            out.append((s, e))
-        pos = line_end + 1
-    return out
 
 
 def _key(text: str) -> str:
@@ -145,9 +133,10 @@ def _foot_notes(source: str, lines: list[tuple[int, int]], last_label: int) -> t
         if first == 0:
             continue  # a page's notes sit below some text of its own
         m = _NOTE_LINE.match(source, s, e)
-        if not m or int(normalise_label(m.group("label"))) not in (last_label + 1, 1):
+        label = int(normalise_label(m.group("label"))) if m else -1
+        if label not in (last_label + 1, 1):
             continue
-        notes = _run(source, lines[first:], int(normalise_label(m.group("label"))))
+        notes = _run(source, lines[first:], label)
         if notes and _cited(source, lines[0][0], s, notes):
             return s, notes
     return -1, []

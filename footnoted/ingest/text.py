@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from footnoted.ingest.layout import DATE_LINE, Para, is_label, is_prose, paragraphs, split_items
-from footnoted.ingest.pages import PageNote, Pages, read_pages
+from footnoted.ingest.pages import PageNote, read_pages
 from footnoted.types import Block, Span
 
 FURNITURE = re.compile(
@@ -69,8 +69,8 @@ def _label_para(source: str, para: Para) -> bool:
 
 def read_text(source: str) -> Layout:
     """Find the structure of a plain-text document."""
-    pages = read_pages(source) if "\f" in source else Pages()
-    paras = _title_apart(source, _outside(source, paragraphs(source), pages.furniture + pages.note_areas))
+    pages = read_pages(source)
+    paras = _title_apart(source, _outside(paragraphs(source), pages.furniture + pages.note_areas))
     first_body = next(
         (i for i, p in enumerate(paras) if not _label_para(source, p) or is_prose(source[p.start : p.end])),
         len(paras),
@@ -95,7 +95,7 @@ def _title_apart(source: str, paras: list[Para]) -> list[Para]:
     return [Para(*first, (first,)), Para(rest[0][0], rest[-1][1], tuple(rest)), *paras[1:]]
 
 
-def _outside(source: str, paras: list[Para], spans: list[Span]) -> list[Para]:
+def _outside(paras: list[Para], spans: list[Span]) -> list[Para]:
     """Paragraphs with the lines inside ``spans`` (page furniture, page-foot notes) taken out."""
     if not spans:
         return paras
