@@ -65,7 +65,8 @@ def test_ingest_update_remove_cycle(tmp_path: Path) -> None:
     [
         (["search", "anything", "--index", "{tmp}/missing"], 4, "no index at"),
         (["remove", "nope", "--index", "{tmp}/ix"], 4, "no document 'nope'"),
-        (["ingest", "{tmp}/report.pdf", "--index", "{tmp}/ix"], 3, "unsupported file type '.pdf'"),
+        (["ingest", "{tmp}/report.docx", "--index", "{tmp}/ix"], 3, "unsupported file type '.docx'"),
+        (["ingest", "{tmp}/report.pdf", "--index", "{tmp}/ix"], 3, "cannot read the PDF"),
         (["ingest", "{tmp}/empty.txt", "--index", "{tmp}/ix"], 3, "the file is empty"),
         (["ingest", "{tmp}/absent.txt", "--index", "{tmp}/ix"], 3, "cannot read the file"),
         (["search", "   ", "--index", "{tmp}/ix"], 7, "the question is empty"),
@@ -81,6 +82,7 @@ def test_errors_are_one_line_and_a_meaningful_exit_code(
     tmp_path: Path, args: list[str], code: int, message: str
 ) -> None:
     (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "report.docx").write_bytes(b"PK\x03\x04")
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "a.txt").write_text("A title\n\nSome text about mines.\n")
     assert run(tmp_path, "ingest", str(tmp_path / "a.txt"), "--index", str(tmp_path / "ix")).returncode == 0
@@ -106,7 +108,12 @@ def test_a_damaged_index_is_reported_by_doctor_and_refused_by_search(tmp_path: P
 
 @pytest.mark.parametrize(
     ("path", "label"),
-    [("pdf_text/report-pdftotext.txt", "4"), ("exporters/sphinx.html", "3"), ("exporters/wikipedia.html", "3")],
+    [
+        ("pdf_text/report-pdftotext.txt", "4"),
+        ("pdf_text/report.pdf", "4"),
+        ("exporters/sphinx.html", "3"),
+        ("exporters/wikipedia.html", "3"),
+    ],
 )
 def test_a_page_foot_or_exported_note_reaches_the_json(tmp_path: Path, path: str, label: str) -> None:
     # Text from a PDF with its notes at the page foot, and HTML from Sphinx and Wikipedia: the

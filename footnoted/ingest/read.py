@@ -12,6 +12,7 @@ from footnoted.ingest.decode import decode
 from footnoted.ingest.footnotes import NOTES_HEADING, find_footnotes, link_repeats
 from footnoted.ingest.html import read_html
 from footnoted.ingest.markdown import heading_title, read_markdown
+from footnoted.ingest.pdf import read_pdf
 from footnoted.ingest.text import read_text
 from footnoted.types import Block, Document, Footnote, Section
 
@@ -23,6 +24,7 @@ FORMATS = {
     ".html": "html",
     ".htm": "html",
     ".xhtml": "html",
+    ".pdf": "pdf",
 }
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _ID = re.compile(r"[^a-z0-9._-]+")
@@ -62,7 +64,7 @@ def format_of(name: str) -> str:
 
 
 def load(path: str | Path, *, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read a .txt, .md or .html file into a ``Document``.
+    """Read a .txt, .md, .html or .pdf file into a ``Document``.
 
     Raises:
         UnsupportedFormat: the extension is not one footnoted reads.
@@ -97,13 +99,22 @@ def parse(
         )
     fmt = fmt or format_of(name)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    decoded = decode(raw, name)
     warnings: list[str] = []
-    if decoded.encoding != "utf-8":
-        warnings.append(f"not valid UTF-8; decoded as {decoded.encoding}")
+    facts: dict[str, str] = {}
+    if fmt == "pdf":
+        # The text layer, pages ended by form feeds, is read as any text extracted from a PDF is.
+        pdf = read_pdf(raw, name)
+        text, encoding = pdf.text, "pdf"
+        facts = pdf.metadata
+        title = title or pdf.title or None
+    else:
+        decoded = decode(raw, name)
+        text, encoding = decoded.text, decoded.encoding
+        if encoding != "utf-8":
+            warnings.append(f"not valid UTF-8; decoded as {encoding}")
     footnotes: list[Footnote]
     if fmt == "html":
-        page = read_html(decoded.text)
+        page = read_html(text)
         source, layout = page.source, page.layout
         if not source.strip():
             raise IngestError(f"{name}: the page has no text outside scripts, styles and navigation")
@@ -117,8 +128,8 @@ def parse(
             footnotes, blocks = found.footnotes, found.blocks
             warnings.extend(found.warnings)
     else:
-        source = decoded.text
-        layout = read_markdown(source) if fmt == "markdown" else read_text(source)
+        source = text
+        layout = read_markdown(source) if fmt == "markdown" else read_text(source)  # text or a PDF's text layer
         found = find_footnotes(source, layout.blocks, page_notes=layout.page_notes)
         footnotes, blocks = found.footnotes, found.blocks
         warnings.extend(found.warnings)
@@ -127,9 +138,10 @@ def parse(
     if not any(b.kind not in ("furniture", "note") for b in blocks) and not footnotes:
         raise IngestError(f"{name}: no readable text was found")
     metadata = dict(layout.metadata)
+    metadata.update(facts)
     metadata.update(extra or {})
     metadata["content_hash"] = hashlib.sha256(raw).hexdigest()
-    metadata["encoding"] = decoded.encoding
+    metadata["encoding"] = encoding
     metadata["name"] = Path(name).name
     return Document(
         id=doc_id or document_id(name),

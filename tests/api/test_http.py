@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import DATA
 from tests.server import Server, start_server
 
 pytestmark = pytest.mark.model
@@ -207,10 +208,25 @@ def test_upload_search_replace_delete(writable: httpx.Client) -> None:
     _error(writable.delete("/v1/documents/angola"), 404, "not_found")
 
 
+def test_a_pdf_upload_is_read_with_its_page_foot_notes(writable: httpx.Client) -> None:
+    pdf = (DATA / "pdf_text" / "report.pdf").read_bytes()
+    created = writable.post("/v1/documents", files={"file": ("stock.pdf", pdf, "application/pdf")})
+    assert created.status_code == 201, created.text
+    assert created.json()["document"]["format"] == "pdf"
+    assert created.json()["document"]["footnotes"] == 5
+    hits = writable.post(
+        "/v1/search", json={"query": "antivehicle mines shipped to South Korea", "k": 1, "documents": ["stock"]}
+    ).json()
+    [top] = hits["results"]
+    assert "124,000 antivehicle mines" in {n["label"]: n for n in top["footnotes"]}["4"]["text"]
+    assert writable.delete("/v1/documents/stock").status_code == 200
+
+
 @pytest.mark.parametrize(
     ("files", "status", "code"),
     [
-        ({"file": ("report.pdf", b"%PDF-1.4 binary", "application/pdf")}, 415, "unsupported_media_type"),
+        ({"file": ("report.docx", b"PK\x03\x04 binary", "application/msword")}, 415, "unsupported_media_type"),
+        ({"file": ("report.pdf", b"%PDF-1.4 binary", "application/pdf")}, 400, "bad_document"),
         ({"file": ("empty.txt", b"", "text/plain")}, 400, "bad_document"),
         ({"file": ("blob.txt", b"\x00\x01\x02\x03" * 100, "text/plain")}, 400, "bad_document"),
         ({"file": ("big.txt", b"word " * 5000, "text/plain")}, 413, "too_large"),

@@ -76,7 +76,8 @@ def test_plain_text_headings() -> None:
 @pytest.mark.parametrize(
     ("name", "data", "error", "message"),
     [
-        ("report.pdf", b"%PDF-1.4", UnsupportedFormat, "unsupported file type '.pdf'"),
+        ("report.docx", b"PK\x03\x04", UnsupportedFormat, "unsupported file type '.docx'"),
+        ("report.pdf", b"%PDF-1.4", IngestError, "cannot read the PDF"),
         ("report", b"text", UnsupportedFormat, "unsupported file type '(none)'"),
         ("empty.txt", b"", IngestError, "the file is empty"),
         ("blank.txt", b"  \n\t\n", IngestError, "the file is empty"),

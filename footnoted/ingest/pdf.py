@@ -1,0 +1,102 @@
+"""PDF files: their text layer, page by page, read like any text extracted from a PDF.
+
+pdfminer.six lays out each page's characters into lines and boxes (a footnote marker stays glued
+to its word, "1961.1"; a label to its note, "1Lower Basin ...") and ends every page with a form
+feed, so the page reader (``pages.py``) finds running heads, page numbers and page-foot notes as
+it does in ``pdftotext`` output. The document's source is that text: spans point into it.
+Justified lines come out with runs of spaces between words; they are closed up to one. Soft
+hyphens and ligatures become the characters a reader would type.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import dataclass, field
+
+from footnoted.errors import IngestError
+
+# A hyphen comes out of some fonts as a soft hyphen ("paras. 52\xad55"), and ligatures as one
+# character ("ﬁeld"): neither would match what a reader types.
+_GLYPHS = str.maketrans({"\xad": "-", "ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+_SPACES = re.compile(r"[ \t\xa0]{2,}")
+_TRAILING = re.compile(r"[ \t\xa0]+(?=\n|\f|$)")
+# What PDF writers put in the information fields when nobody set them.
+_UNSET = re.compile(
+    r"^(?:untitled|anonymous|unknown|unspecified|none|n/?a|microsoft (?:word|powerpoint) - .*"
+    r"|.*\.(?:docx?|pdf|odt|rtf|indd|tex|html?|qxd)|slide \d+|\W*)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PdfText:
+    """A PDF's text layer (pages ended by form feeds) and what its information dictionary says."""
+
+    text: str
+    pages: int
+    title: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+def read_pdf(data: bytes, name: str) -> PdfText:
+    """The text of every page of a PDF, each ended by a form feed.
+
+    Raises:
+        IngestError: the file is not a PDF, is damaged or encrypted, or has no text layer
+            (a scan: it needs OCR first).
+    """
+    if not data.lstrip()[:5].startswith(b"%PDF-"):
+        raise IngestError(f"{name}: not a PDF file (it does not start with %PDF-)")
+    from pdfminer.high_level import extract_text
+
+    # pdfminer logs every oddity of a damaged file (a font without a box, a bad xref) as a warning.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+    try:
+        info = _information(data, name)
+        text = extract_text(io.BytesIO(data))
+    except IngestError:
+        raise
+    except Exception as exc:
+        # pdfminer reports a damaged file with whatever its parser met first: its own errors, but
+        # also assertions, KeyError, struct and zlib errors (measured by mutating a PDF's bytes).
+        raise IngestError(f"{name}: cannot read the PDF, it may be damaged ({type(exc).__name__}: {exc})") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_GLYPHS)
+    text = _TRAILING.sub("", _SPACES.sub(" ", text))
+    pages = text.count("\f") or 1
+    if not text.replace("\f", "").strip():
+        raise IngestError(
+            f"{name}: the PDF has no text layer ({pages} page{'s' * (pages != 1)} of images, a scan?); "
+            "run OCR on it first (e.g. ocrmypdf) and ingest the result"
+        )
+    title = info.pop("title", "")
+    metadata = {"pages": str(pages), **info}
+    return PdfText(text, pages, title, metadata)
+
+
+def _information(data: bytes, name: str) -> dict[str, str]:
+    """Title, author, subject and creation date from the PDF's information dictionary, where set."""
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.utils import decode_text
+
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)))
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise IngestError(f"{name}: the PDF is encrypted and cannot be read without its password ({exc})") from None
+    out: dict[str, str] = {}
+    for info in document.info:
+        for key, field_name in (("Title", "title"), ("Author", "author"), ("Subject", "subject")):
+            value = resolve1(info.get(key))
+            if isinstance(value, bytes):
+                value = decode_text(value)
+            if isinstance(value, str) and not _UNSET.match(value := " ".join(value.split())):
+                out[field_name] = value
+        created = resolve1(info.get("CreationDate"))
+        if isinstance(created, bytes):
+            created = decode_text(created)
+        if isinstance(created, str) and (date := re.match(r"D:(\d{4})(\d{2})?(\d{2})?", created)):
+            out["created"] = "-".join(part for part in date.groups() if part)
+    return out

@@ -1,0 +1,129 @@
+"""PDF files read through their text layer: notes at the page foot, furniture, metadata, damage.
+
+``tests/data/pdf/report.pdf`` was typeset by Typst 0.15 (typst-py 0.15.2) from ``report.typ`` beside it
+(``python -c "import typst; typst.compile('report.typ', output='report.pdf')"``): three A4 pages,
+13 footnotes that Typst sets at the foot of the page that cites them, a running head on pages 2-3,
+page numbers, a block quote whose last word carries a note, note 10 "Ibid., paras. 52-55; ...",
+figures such as "2.4 billion", "1,840" and "0.8 metres", and a numbered list of recommendations.
+``tests/data/pdf_text/report.pdf`` is the three-page reportlab PDF of ``test_pages.py``.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from footnoted.errors import IngestError
+from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, load, parse
+from footnoted.ingest.read import document_id
+from tests.conftest import DATA
+
+TYPST = DATA / "pdf" / "report.pdf"
+# The words each note's marker follows, and how its note starts.
+CITED = {
+    "1": ("signed in 1961.", "Lower Basin Water Authority, Annual Allocation Statement 2023"),
+    "2": ("over the same period.", "Gauge records for stations 12 to 19"),
+    "3": ("reserved for the delta wetlands.", "Lower Basin Water Compact (1961), article 3."),
+    "4": ("reached the delta.", "Delta Conservancy, Wetland Inflow Report 2022, p. 17."),
+    "5": ("obtained through the courts.", "Interviewees are identified by district only"),
+    "6": ("each holder’s entitlement.”", "Lower Basin Water Compact (1961), article 7(2)."),
+    "7": ("junior holders were cut.", "The exemptions are listed in annex B"),
+    "8": ("divide what is left.", "Interview with a district engineer, Canal District 2"),
+    "9": ("before the exemption took effect.", "Ortega et al. v. Lower Basin Water Authority"),
+    "10": ("publication cures the defect.", "Ibid., paras. 52-55;"),
+    "11": ("at least as many again.", "Registered wells: LBWA well registry"),
+    "12": ("on average since 2016.", "Geological Survey, Central Aquifer Monitoring Bulletin no. 31"),
+    "13": ("smallholders in the basin.", "Drilling quotations collected from five contractors"),
+}
+
+
+def test_a_typeset_report_keeps_every_page_foot_note_linked_to_its_marker() -> None:
+    doc = load(TYPST)
+    assert doc.format == "pdf"
+    assert doc.title == "Dry Channels: Water Allocation in the Lower Basin"
+    assert doc.metadata["author"] == "Basin Monitoring Group"
+    assert doc.metadata["pages"] == "3"
+    assert [n.label for n in doc.footnotes] == list(CITED)
+    for note in doc.footnotes:
+        words, opening = CITED[note.label]
+        assert note.text == doc.source[note.start : note.end]
+        assert " ".join(note.text.split()).startswith(opening), note.label
+        [marker] = note.markers
+        assert doc.source[marker.start : marker.end] == note.label
+        assert " ".join(doc.source[: marker.start].split()).endswith(words), note.label
+    assert doc.footnotes[9].same_as == "9"
+    # Justified lines come out of the PDF with runs of spaces, and its hyphens as soft hyphens.
+    assert "  " not in doc.source and "\xad" not in doc.source
+    assert not doc.warnings
+
+
+def test_passages_of_a_pdf_leave_out_notes_heads_and_page_numbers() -> None:
+    doc = load(TYPST)
+    chunks = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=80, overlap=8))
+    attached = {n.label: c for c in chunks for n in c.footnotes}
+    assert sorted(attached, key=int) == list(CITED)
+    for c in chunks:
+        assert c.text == doc.source[c.start : c.end]
+        assert "Basin Monitoring Group | Dry Channels" not in c.text
+        assert not any(n.start < c.end and c.start < n.end for n in doc.footnotes), "a note body became a passage"
+        assert "\f" not in c.text.strip("\f\n ")
+    text = " ".join(" ".join(c.text for c in chunks).split())
+    for figure in ("2.4 billion cubic metres", "1,840 in 2015", "0.8 metres a year", "Register every well"):
+        assert figure in text
+
+
+def test_the_pdf_and_the_text_extracted_from_it_agree() -> None:
+    # The reportlab PDF read directly finds what its pdfminer extract (test_pages.py) finds.
+    direct = load(DATA / "pdf_text" / "report.pdf")
+    extract = load(DATA / "pdf_text" / "report-pdfminer.txt")
+    assert [(n.label, " ".join(n.text.split())) for n in direct.footnotes] == [
+        (n.label, " ".join(n.text.split())) for n in extract.footnotes
+    ]
+    assert direct.footnotes[4].same_as == "4"
+    # reportlab's default "anonymous" author and "unspecified" subject are not facts.
+    assert "author" not in direct.metadata and "subject" not in direct.metadata
+    assert direct.metadata["created"][:2] == "20"
+
+
+def test_a_pdf_id_drops_its_extension() -> None:
+    assert document_id("Annual Report 2023.pdf") == "annual-report-2023"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"%PDF-1.4", "cannot read the PDF"),
+        (b"Just some text in a file named .pdf", "not a PDF file"),
+        (TYPST.read_bytes()[: len(TYPST.read_bytes()) // 3], "cannot read the PDF"),
+    ],
+)
+def test_a_file_that_is_not_a_readable_pdf_is_refused_with_a_reason(data: bytes, message: str) -> None:
+    with pytest.raises(IngestError, match=message):
+        parse(data, name="report.pdf")
+
+
+def test_a_pdf_without_a_text_layer_asks_for_ocr() -> None:
+    # no-text.pdf: a Typst page holding one black square and no text, as a scan looks to a text reader.
+    with pytest.raises(IngestError, match=r"no text layer \(1 page of images, a scan\?\); run OCR"):
+        load(DATA / "pdf" / "no-text.pdf")
+
+
+def test_damaged_pdfs_are_read_or_refused_never_crash() -> None:
+    # Truncated, overwritten and bit-flipped copies of a real PDF: each is a Document or an
+    # IngestError (mutating a PDF this way made pdfminer raise assertions and KeyErrors too).
+    data = TYPST.read_bytes()
+    rng = random.Random(7)
+    outcomes = {"read": 0, "refused": 0}
+    for _ in range(24):
+        damaged = bytearray(data)
+        start = rng.randrange(16, len(data))
+        damaged[start : start + rng.randrange(1, 4000)] = rng.randbytes(rng.randrange(0, 400))
+        try:
+            doc = parse(bytes(damaged), name="damaged.pdf")
+        except IngestError:
+            outcomes["refused"] += 1
+        else:
+            outcomes["read"] += 1
+            assert all(n.text == doc.source[n.start : n.end] for n in doc.footnotes)
+    assert outcomes["refused"] > 0
