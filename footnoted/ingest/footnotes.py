@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from footnoted.ingest.layout import normalise_label
-from footnoted.ingest.pages import PageNote
+from footnoted.ingest.pages import PageNote, glued_marker
 from footnoted.types import BODY_KINDS, Block, Footnote, Span
 
 _BRACKET_NOTE = re.compile(r"\[(?P<label>\d{1,3}|[a-z]|[*†‡§]{1,3})\][ \t\u00a0]*(?=\S)")
@@ -31,6 +31,14 @@ _MD_NOTE = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\]:[ \t\u00a0]*")
 _NUMBERED_NOTE = re.compile(r"(?P<label>\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})(?:[.)]|(?<=\d)(?=[ \t]))?[ \t\u00a0]*(?=\S)")
 _ONLY_LABELS = re.compile(r"(?:\[[^\]\s]{1,4}\][\s,]*)+")
 NOTES_HEADING = re.compile(r"^[#\s]*(?:foot|end|end )?notes?\s*:?\s*$", re.IGNORECASE)
+# A heading over numbered entries that may be notes or a bibliography: the markers decide.
+_SOURCES_HEADING = re.compile(
+    r"^[#\s]*(?:references|sources|citations|notes and (?:references|sources)|references and notes)\s*:?\s*$",
+    re.IGNORECASE,
+)
+# What an exported or printed note keeps of its back-links: "↩" at its end, "^ a b" at its start.
+_BACKLINK_TAIL = re.compile(r"[\s↩↑\ufe0e\ufe0f]*$")
+_BACKLINK_HEAD = re.compile(r"(?:[↑^](?:[ \t]+[a-z](?=\s))*\s*)?")
 
 _MD_MARKER = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\](?!:)")
 _BRACKET_MARKER = re.compile(r"(?<!^)\[(?P<label>\d{1,3}|[a-z]|[*†‡§]{1,3})\](?![(:])")
@@ -88,7 +96,32 @@ def find_footnotes(
         hints: spans already known to be markers (an HTML ``<sup>``); their text is the label.
         page_notes: note bodies a reader found at the foot of pages, in ``note`` blocks.
     """
-    bodies, blocks = _note_bodies(source, list(blocks))
+    found = _find(source, list(blocks), hints, page_notes, None)
+    tail = _endnote_tail(source, found.blocks)
+    if tail is not None:
+        # Numbered entries at the end with no "Notes" heading (a printed page, an export that
+        # drew a rule instead), or under "References": notes only if the text cites them.
+        trial = _find(source, list(blocks), hints, page_notes, tail)
+        entries = [n for n in trial.footnotes if n.start >= tail]
+        if entries and 2 * sum(1 for n in entries if any(_cites(source, m, n.label) for m in n.markers)) >= len(
+            entries
+        ):
+            return trial
+    return found
+
+
+def _cites(source: str, marker: Span, label: str) -> bool:
+    """Whether a marker is plainly one: bracketed or superscript, or digits glued to a word or a
+    sentence's end (``mines.1``), not to a figure (``version 3.8.1:``)."""
+    if source[marker.start : marker.end] != label:
+        return True
+    return glued_marker(source[max(0, marker.start - 4) : marker.end + 3], label)
+
+
+def _find(
+    source: str, blocks: list[Block], hints: Sequence[Span], page_notes: Sequence[PageNote], tail: int | None
+) -> Found:
+    bodies, blocks = _note_bodies(source, blocks, tail)
     if page_notes:
         areas = sorted((b.start, b.end) for b in blocks if b.kind == "note")
         starts = [a for a, _ in areas]
@@ -155,26 +188,39 @@ def find_footnotes(
 
 def _footnote(source: str, body: _Body, markers: list[Span]) -> Footnote:
     markers = sorted(set(markers), key=lambda s: s.start)
-    return Footnote(body.label, source[body.start : body.end], body.start, body.end, tuple(markers))
+    start, end = body.start, body.end
+    if body.style == "numbered":
+        start = _BACKLINK_HEAD.match(source, start, end).end()  # type: ignore[union-attr]
+        end = max(start, _BACKLINK_TAIL.search(source, start, end).start())  # type: ignore[union-attr]
+        if start == end:
+            start, end = body.start, body.end
+    return Footnote(body.label, source[start:end], start, end, tuple(markers))
 
 
 # -- note bodies --------------------------------------------------------------------------------
 
 
-def _note_bodies(source: str, blocks: list[Block]) -> tuple[list[_Body], list[Block]]:
-    """Find note bodies; return them with the blocks, note blocks re-marked as ``note``."""
+def _note_bodies(source: str, blocks: list[Block], tail: int | None = None) -> tuple[list[_Body], list[Block]]:
+    """Find note bodies; return them with the blocks, note blocks re-marked as ``note``.
+
+    Numbered lines are notes under a "Notes" heading, and from ``tail`` on (see ``_endnote_tail``).
+    """
     bodies: list[_Body] = []
     out: list[Block] = []
     in_notes_section = False
     markdown_open = False
-    for block in blocks:
+    for i, block in enumerate(blocks):
         text = source[block.start : block.end]
-        if block.kind in ("heading", "paragraph") and NOTES_HEADING.match(text):
+        if block.kind in ("heading", "paragraph") and (
+            NOTES_HEADING.match(text) or (block.start == tail and _SOURCES_HEADING.match(text))
+        ):
             in_notes_section = True
             out.append(Block("furniture", block.start, block.end))
             continue
         if block.kind == "heading":
             in_notes_section = False
+        if tail is not None and block.start >= tail:
+            in_notes_section = True
         found = _bodies_in_block(source, block, in_notes_section)
         if found:
             bodies.extend(found)
@@ -187,10 +233,49 @@ def _note_bodies(source: str, blocks: list[Block]) -> tuple[list[_Body], list[Bl
             out.append(Block("note", block.start, block.end))
             continue
         markdown_open = False
+        if in_notes_section and block.kind == "paragraph" and bodies and out[-1].kind == "note":
+            following = next((b for b in blocks[i + 1 :] if b.kind != "furniture"), None)
+            bare = not _BACKLINK_HEAD.sub("", source[bodies[-1].start : bodies[-1].end]).strip("↩↑ \n")
+            if bare or (following is not None and _bodies_in_block(source, following, True)):
+                # A note's second paragraph (the numbered notes carry on after it), or the text of
+                # a note whose numbered line held only its back-links ("3. ^").
+                last = bodies.pop()
+                bodies.append(_Body(last.label, last.start, block.end, last.block_start, last.style))
+                out.append(Block("note", block.start, block.end))
+                continue
         if in_notes_section and block.kind != "furniture":
             in_notes_section = False
         out.append(block)
     return bodies, out
+
+
+def _endnote_tail(source: str, blocks: list[Block]) -> int | None:
+    """Where a run of entries numbered 1, 2, ... n that ends the document starts, if it is not notes yet.
+
+    The run may hold paragraphs between entries (a note's second paragraph) and furniture, and
+    starts at its "References" or "Sources" heading when it has one.
+    """
+    labelled: list[tuple[Block, str]] = []
+    for block in reversed(blocks):
+        if block.kind == "furniture":
+            continue
+        if block.kind == "note":
+            return None
+        if block.kind == "heading" or block.kind not in ("list_item", "paragraph"):
+            break
+        m = _NUMBERED_NOTE.match(source, block.start, block.end)
+        labelled.append((block, normalise_label(m.group("label")) if m else ""))
+    entries = [(b, label) for b, label in reversed(labelled) if label]
+    first = next((k for k in range(len(entries) - 1, -1, -1) if entries[k][1] == "1"), None)
+    if first is None or [label for _, label in entries[first:]] != [str(n) for n in range(1, len(entries) - first + 1)]:
+        return None
+    start = entries[first][0].start
+    before = [b for b in blocks if b.end <= start and b.kind != "furniture"]
+    if before and before[-1].kind == "heading" and _SOURCES_HEADING.match(source[before[-1].start : before[-1].end]):
+        return before[-1].start
+    if len(entries) - first < 2:
+        return None
+    return start
 
 
 def _indented(source: str, offset: int) -> bool:

@@ -9,7 +9,9 @@ import re
 from dataclasses import dataclass
 
 BULLET = re.compile(r"[ \t\u00a0]*(?:[•◦▪‣·∙○●■□–—*+-]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)])[ \t\u00a0]+\S")
-_SENTENCE_END = re.compile(r"[.!?;:][\"'”’)\]]*\s*\d{0,3}\s*$")
+# A note's back-link ("↩") after the full stop, as exports and printed pages keep it.
+_BACKLINKS = "[↩↑\ufe0e\ufe0f]*\\s*"
+_SENTENCE_END = re.compile(r"[.!?;:][\"'”’)\]]*\s*\d{0,3}\s*" + _BACKLINKS + "$")
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -20,7 +22,7 @@ DATE_LINE = re.compile(
 )
 
 
-_TRAILING_MARKER = re.compile(r"(?:\[\^?\w{1,12}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|(?<=[.,;:])\s?\d{1,3})\s*$")
+_TRAILING_MARKER = re.compile(r"(?:(?:\[\^?\w{1,12}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|(?<=[.,;:])\s?\d{1,3})\s*)?" + _BACKLINKS + "$")
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,7 +123,7 @@ def _folio(source: str, pages: list[list[tuple[int, int]]], occurrences: list[tu
     offsets = Counter(int(label) - page for page, label, _ in numbers)
     if offsets.most_common(1)[0][1] < 0.6 * len(numbers):
         return False
-    cited = sum(1 for page, label, start in numbers if _glued(source[pages[page][0][0] : start], label))
+    cited = sum(1 for page, label, start in numbers if glued_marker(source[pages[page][0][0] : start], label))
     return 2 * cited < len(numbers)
 
 
@@ -158,11 +158,11 @@ def _run(source: str, lines: list[tuple[int, int]], label: int) -> list[PageNote
 def _cited(source: str, start: int, end: int, notes: list[PageNote]) -> bool:
     """At least half the labels appear in the page's text as markers."""
     text = source[start:end]
-    cited = sum(1 for note in notes if _glued(text, note.label))
+    cited = sum(1 for note in notes if glued_marker(text, note.label))
     return cited > 0 and 2 * cited >= len(notes)
 
 
-def _glued(text: str, label: str) -> bool:
+def glued_marker(text: str, label: str) -> bool:
     """Whether ``label`` appears in ``text`` as a marker: glued to a word of two letters or more or
     to its sentence's end, after a figure's full stop only before a capital (``in 1991.1 Its``), or
     as a superscript. ``10.4 million``, ``version 1.1 of`` and ``A.1 Scope`` cite nothing."""

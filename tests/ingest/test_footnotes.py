@@ -261,3 +261,81 @@ def test_cells_of_bracketed_references_are_not_notes() -> None:
     )
     assert doc.footnotes == ()
     assert not doc.warnings
+
+
+# -- endnotes with no "Notes" heading ------------------------------------------------------------
+
+_CITED_ENDNOTES = (
+    "Mines in Storage\n\n"
+    "The stockpile holds 10.4 million antipersonnel mines.1 It was last counted in 2004.2\n\n"
+    "Exports to South Korea continued until 2004.3 The figure above is the official one.4\n\n"
+    "1. Department of Defense, “Stockpile report,” February 2004, p. 6.↩\n\n"
+    "2. Ibid.↩\n\n"
+    "3. For example, 124,000 antivehicle mines were shipped in 2004.\n\n"
+    "A second paragraph of the third note, about transfers.↩\n\n"
+    "4. Department of Defense, “Stockpile report,” February 2004, p. 7.↩\n"
+)
+
+
+def test_a_numbered_list_ending_the_text_is_notes_when_the_text_cites_it() -> None:
+    # What a page printed from an export looks like: the notes under a rule, not a heading, each
+    # with its back-link, the third running to a second paragraph.
+    doc = parse(_CITED_ENDNOTES, name="printed.txt")
+    assert _links(doc) == [
+        ("1", ["antipersonnel mines.1"], "Department of Defense, “"),
+        ("2", ["ast counted in 2004.2"], "Ibid."),
+        ("3", ["ontinued until 2004.3"], "For example, 124,000 ant"),
+        ("4", ["is the official one.4"], "Department of Defense, “"),
+    ]
+    assert doc.footnotes[2].text.endswith("about transfers.")  # both paragraphs, no back-link
+    assert doc.footnotes[3].text.endswith("p. 7.")
+    assert doc.footnotes[1].same_as == "1"
+    assert not doc.warnings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Recommendations that end a report: nothing cites them.
+        "Findings\n\nThe stockpile holds 10.4 million mines and was counted in 2004.\n\n"
+        "1. Destroy the stockpile.\n\n2. Join the treaty.\n\n3. Stop all exports.\n",
+        # Figures that end in a list's numbers are not markers ("version 3.8.1:", "2.3 million").
+        "Changes\n\nChanged in version 3.8.1: the value is read once. New in version 3.2.2 and 2.3 million.\n\n"
+        "1 (VER_NT_WORKSTATION) The system is a workstation.\n\n2 (VER_NT_SERVER) The system is a server.\n",
+        # A bibliography under "References" that the text does not cite.
+        "Method\n\nWe counted the mines in storage in 2004 and again in 2005.\n\nReferences\n\n"
+        "1. Smith, J. Counting Mines. 2003.\n\n2. Jones, K. Storage Records. 2004.\n",
+    ],
+)
+def test_a_numbered_list_ending_the_text_stays_a_list_when_nothing_cites_it(text: str) -> None:
+    doc = parse(text, name="plain.txt")
+    assert doc.footnotes == ()
+    assert any(b.kind == "list_item" for b in doc.blocks) or "VER_NT" in text
+
+
+def test_numbered_references_cited_in_brackets_are_notes() -> None:
+    text = (
+        "Method\n\nWe counted the mines in storage [1] and compared the export records [2].\n\n"
+        "References\n\n1. Smith, J. Counting Mines. 2003.\n\n2. Jones, K. Storage Records. 2004.\n"
+    )
+    doc = parse(text, name="paper.txt")
+    assert _links(doc) == [
+        ("1", ["he mines in storage [1]"], "Smith, J. Counting Mines"),
+        ("2", [" the export records [2]"], "Jones, K. Storage Record"),
+    ]
+
+
+@pytest.mark.parametrize(("name", "marker"), [("pandoc.pdf", "1"), ("wikipedia.pdf", "[1]")])
+def test_a_page_printed_to_pdf_keeps_its_endnotes(name: str, marker: str) -> None:
+    # tests/data/exporters' pandoc and Wikipedia pages printed by Chromium 150 (--print-to-pdf;
+    # the Wikipedia one with the browser's date, address and page-number lines).
+    doc = load(DATA / "printed" / name)
+    assert [n.label for n in doc.footnotes] == (["1", "2", "3", "4"] if name == "pandoc.pdf" else ["1", "2", "3"])
+    first = doc.footnotes[0]
+    assert first.text.startswith("Department of Defense") and first.text.endswith("p. 6.")
+    cited = first.markers[0]
+    assert doc.source[cited.start : cited.end] == marker
+    assert doc.source[: cited.start].endswith("antipersonnel mines.")
+    assert doc.footnotes[1].text == "Ibid." and doc.footnotes[1].same_as == "1"
+    assert doc.footnotes[2].text.startswith("For example, 124,000 antivehicle mines")
+    assert all(n.markers for n in doc.footnotes)
