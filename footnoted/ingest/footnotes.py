@@ -352,6 +352,8 @@ def _strong_candidates(source: str, block: Block, hints: list[Span]) -> list[_Ca
     for m in _SUPERSCRIPT_MARKER.finditer(source, block.start, block.end):
         out.append(_Candidate(normalise_label(m.group("label")), m.start(), m.end(), 3.0))
     for span in hints:
+        if any(c.start <= span.start and span.end <= c.end for c in out):
+            continue  # the figure inside a "[3]" already taken
         if block.start <= span.start and span.end <= block.end:
             label = normalise_label(source[span.start : span.end].strip("[]()^ \u00a0"))
             if label:

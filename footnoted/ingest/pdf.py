@@ -1,11 +1,13 @@
-"""PDF files: their text layer, page by page, read like any text extracted from a PDF.
+"""PDF files: their text layer, page by page, with the notes at the foot of each page.
 
-pdfminer.six lays out each page's characters into lines and boxes (a footnote marker stays glued
-to its word, "1961.1"; a label to its note, "1Lower Basin ...") and ends every page with a form
-feed, so the page reader (``pages.py``) finds running heads, page numbers and page-foot notes as
-it does in ``pdftotext`` output. The document's source is that text: spans point into it.
-Justified lines come out with runs of spaces between words; they are closed up to one. Soft
-hyphens and ligatures become the characters a reader would type.
+pdfminer.six lays out each page's characters into lines and boxes. Where a page's notes are set
+smaller than its text, they are told apart by their size (``pdf_notes.py``): a note that runs on
+to the next page stays whole, each column's notes are found, and raised figures are markers.
+Otherwise the text is read as any text extracted from a PDF is (``pages.py``: a marker glued to
+its word, "1961.1", a label to its note, "1Lower Basin ..."). Every page ends with a form feed,
+so running heads and page numbers are found either way. The document's source is that text:
+spans point into it. Justified lines come out with runs of spaces between words; they are closed
+up to one. Soft hyphens and ligatures become the characters a reader would type.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 
 from footnoted.errors import IngestError
+from footnoted.ingest.pdf_notes import page_lines, plain_text, rebuild, unwrap
+from footnoted.types import Span
 
 # A hyphen comes out of some fonts as a soft hyphen ("paras. 52\xad55"), and ligatures as one
 # character ("ﬁeld"): neither would match what a reader types.
@@ -38,6 +42,8 @@ class PdfText:
     pages: int
     title: str = ""
     metadata: dict[str, str] = field(default_factory=dict)
+    markers: tuple[Span, ...] = ()
+    """Raised figures in the text (where notes were told apart by their size): likely markers."""
 
 
 def read_pdf(data: bytes, name: str) -> PdfText:
@@ -49,30 +55,35 @@ def read_pdf(data: bytes, name: str) -> PdfText:
     """
     if not data.lstrip()[:5].startswith(b"%PDF-"):
         raise IngestError(f"{name}: not a PDF file (it does not start with %PDF-)")
-    from pdfminer.high_level import extract_text
+    from pdfminer.high_level import extract_pages
 
     # pdfminer logs every oddity of a damaged file (a font without a box, a bad xref) as a warning.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         info = _information(data, name)
-        text = extract_text(io.BytesIO(data))
+        pages = [page_lines(page) for page in extract_pages(io.BytesIO(data))]
     except IngestError:
         raise
     except Exception as exc:
         # pdfminer reports a damaged file with whatever its parser met first: its own errors, but
         # also assertions, KeyError, struct and zlib errors (measured by mutating a PDF's bytes).
         raise IngestError(f"{name}: cannot read the PDF, it may be damaged ({type(exc).__name__}: {exc})") from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_GLYPHS)
-    text = _TRAILING.sub("", _SPACES.sub(" ", text))
-    pages = text.count("\f") or 1
+    count = len(pages) or 1
+    rebuilt = rebuild(pages)
+    text, markers = unwrap(_normalise(rebuilt if rebuilt is not None else plain_text(pages)))
     if not text.replace("\f", "").strip():
         raise IngestError(
-            f"{name}: the PDF has no text layer ({pages} page{'s' * (pages != 1)} of images, a scan?); "
+            f"{name}: the PDF has no text layer ({count} page{'s' * (count != 1)} of images, a scan?); "
             "run OCR on it first (e.g. ocrmypdf) and ingest the result"
         )
     title = info.pop("title", "")
-    metadata = {"pages": str(pages), **info}
-    return PdfText(text, pages, title, metadata)
+    metadata = {"pages": str(count), **info}
+    return PdfText(text, count, title, metadata, tuple(markers))
+
+
+def _normalise(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_GLYPHS)
+    return _TRAILING.sub("", _SPACES.sub(" ", text))
 
 
 def _information(data: bytes, name: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ from footnoted.ingest.html import read_html
 from footnoted.ingest.markdown import heading_title, read_markdown
 from footnoted.ingest.pdf import read_pdf
 from footnoted.ingest.text import read_text
-from footnoted.types import Block, Document, Footnote, Section
+from footnoted.types import Block, Document, Footnote, Section, Span
 
 FORMATS = {
     ".txt": "text",
@@ -101,11 +101,12 @@ def parse(
     raw = data.encode("utf-8") if isinstance(data, str) else data
     warnings: list[str] = []
     facts: dict[str, str] = {}
+    markers: tuple[Span, ...] = ()
     if fmt == "pdf":
         # The text layer, pages ended by form feeds, is read as any text extracted from a PDF is.
         pdf = read_pdf(raw, name)
         text, encoding = pdf.text, "pdf"
-        facts = pdf.metadata
+        facts, markers = pdf.metadata, pdf.markers
         title = title or pdf.title or None
     else:
         decoded = decode(raw, name)
@@ -130,7 +131,7 @@ def parse(
     else:
         source = text
         layout = read_markdown(source) if fmt == "markdown" else read_text(source)  # text or a PDF's text layer
-        found = find_footnotes(source, layout.blocks, page_notes=layout.page_notes)
+        found = find_footnotes(source, layout.blocks, markers, page_notes=layout.page_notes)
         footnotes, blocks = found.footnotes, found.blocks
         warnings.extend(found.warnings)
     blocks = _notes_headings(source, blocks)

@@ -5,7 +5,10 @@
 13 footnotes that Typst sets at the foot of the page that cites them, a running head on pages 2-3,
 page numbers, a block quote whose last word carries a note, note 10 "Ibid., paras. 52-55; ...",
 figures such as "2.4 billion", "1,840" and "0.8 metres", and a numbered list of recommendations.
-``tests/data/pdf_text/report.pdf`` is the three-page reportlab PDF of ``test_pages.py``.
+``two-columns.pdf`` is the same report set in two columns, each column with its own notes at its
+foot; ``across-pages.pdf`` (A5) has a note too long for its page, which Typst carries on at the
+foot of the next page above that page's own notes. ``tests/data/pdf_text/report.pdf`` is the
+three-page reportlab PDF of ``test_pages.py``.
 """
 
 from __future__ import annotations
@@ -71,6 +74,39 @@ def test_passages_of_a_pdf_leave_out_notes_heads_and_page_numbers() -> None:
     text = " ".join(" ".join(c.text for c in chunks).split())
     for figure in ("2.4 billion cubic metres", "1,840 in 2015", "0.8 metres a year", "Register every well"):
         assert figure in text
+
+
+def test_each_column_of_a_two_column_page_keeps_its_notes() -> None:
+    doc = load(DATA / "pdf" / "two-columns.pdf")
+    assert [n.label for n in doc.footnotes] == list(CITED)
+    for note in doc.footnotes:
+        words, opening = CITED[note.label]
+        # Narrow columns hyphenate at line ends ("Bul-\nletin"), and the hyphen is kept.
+        assert " ".join(note.text.replace("-\n", "").split()).startswith(opening), note.label
+        [marker] = note.markers
+        assert " ".join(doc.source[: marker.start].split()).endswith(words), note.label
+    # A note line that opens with a figure ("17. The Conservancy ...") stays in its note.
+    assert " ".join(doc.footnotes[3].text.split()).endswith(
+        "p. 17. The Conservancy measures inflow at the Marsh Gate weir, 4 km above the estuary."
+    )
+    chunks = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=80, overlap=8))
+    assert not any("Interviewees are identified" in c.text or "The Conservancy measures" in c.text for c in chunks)
+    assert not doc.warnings
+
+
+def test_a_note_carried_on_to_the_next_page_is_read_whole() -> None:
+    doc = load(DATA / "pdf" / "across-pages.pdf")
+    assert [n.label for n in doc.footnotes] == ["1", "2", "3", "4"]
+    long = " ".join(doc.footnotes[1].text.split())
+    assert long.startswith("The changes are these. In 1971 the authority stopped reporting deliveries")
+    # The lines at the foot of page 2, above notes 3 and 4, end note 2.
+    assert "In 1982 the statement gave 25 tables. In 1983 the statement gave 26 tables." in long
+    assert long.endswith("The annex lists every table by year.")
+    assert doc.footnotes[1].text == doc.source[doc.footnotes[1].start : doc.footnotes[1].end]
+    assert doc.footnotes[3].text == "Ibid., p. 18." and doc.footnotes[3].same_as == "3"
+    chunks = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=120, overlap=8))
+    assert not any("In 1983 the statement" in c.text for c in chunks), "the note's end became a passage"
+    assert [n.label for c in chunks for n in c.footnotes] == ["1", "2", "3", "4"]
 
 
 def test_the_pdf_and_the_text_extracted_from_it_agree() -> None:

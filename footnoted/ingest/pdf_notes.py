@@ -1,0 +1,225 @@
+"""Page-foot notes of a PDF told apart by their type size, and the text rebuilt around them.
+
+Text alone cannot say where a page's notes stop: a note that runs on to the next page, or the
+notes at the foot of each column of a two-column page, read as body text to ``pages.py``. The
+PDF says more. A note is set smaller than the body, starts with its label, and its marker in the
+text is a raised, smaller figure. So each line of pdfminer's layout keeps the size most of its
+characters have, and each raised small figure is wrapped in two private-use characters that
+survive normalisation and become exact marker spans (``hints``) at the end.
+
+A page's notes are a run of lines of one smaller size that starts with the next label (or 1)
+after some text of the page; a line of that size without a label continues the note above,
+anything else ends the run (the next column's text). At least half of a run's labels must be
+cited by a raised figure or a glued marker in the text before it, or it is not notes (a
+numbered list in small type). Lines of the run's size just before the first label of a page
+are the end of the previous page's last note. The text is rebuilt in reading order with each
+run's notes in its place as ``[label] text`` blocks, a note that crosses a page kept whole, so
+the footnote finder reads them as it reads any bracketed notes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from footnoted.ingest.pages import glued_marker
+from footnoted.types import Span
+
+OPEN, CLOSE = "\ue000", "\ue001"
+"""Around a raised small figure in a line's text: a marker, most likely."""
+_WRAPPED = re.compile(f"{OPEN}([^{CLOSE}]*){CLOSE}")
+# A note's label, then a space or, glued to it, the note's first word ("1Lower Basin", not "1/1").
+_LABEL = re.compile(
+    rf"[ \t\u00a0]*{OPEN}?(?P<label>\d{{1,3}}){CLOSE}?(?:[.)]?[ \t\u00a0]+(?=\S)|(?=[^\W\d_]|[“\"‘'(\[]))"
+)
+_OPENS_ITEM = re.compile(r"[\d\[(•◦▪‣·∙○●■□–—*+-]|[a-zA-Z][.)]\s")
+_SMALLER = 0.92
+"""A note line's size is at most this share of the body's."""
+_SAME_SIZE = 0.6
+"""Points by which the lines of one run of notes may differ."""
+
+
+@dataclass(slots=True)
+class Line:
+    """One line of pdfminer's layout: its text (ending with its newline) and the size most of its
+    characters have; ``box_end`` when its text box ends with it (a blank line follows)."""
+
+    text: str
+    size: float
+    box_end: bool = False
+
+    def plain(self) -> str:
+        return self.text.replace(OPEN, "").replace(CLOSE, "")
+
+
+@dataclass(slots=True)
+class _Note:
+    label: str
+    lines: list[Line] = field(default_factory=list)
+    first: str = ""
+    """The first line's text after the label."""
+
+
+def page_lines(page: Any) -> list[Line]:
+    """A pdfminer ``LTPage``'s lines in the order its text converter writes them."""
+    from pdfminer.layout import LTChar, LTContainer, LTText, LTTextBox, LTTextLine
+
+    out: list[Line] = []
+
+    def render(item: Any) -> None:
+        if isinstance(item, LTTextLine):
+            out.append(_line(item, LTChar))
+        elif isinstance(item, LTContainer):
+            for child in item:
+                render(child)
+            if isinstance(item, LTTextBox) and out:
+                out[-1].box_end = True
+        elif isinstance(item, LTText):
+            # Characters outside text lines (inside figures) are written as they come.
+            if out and out[-1].size == 0.0 and not out[-1].box_end:
+                out[-1].text += item.get_text()
+            else:
+                out.append(Line(item.get_text(), 0.0))
+
+    render(page)
+    return out
+
+
+def _line(line: Any, char_type: type) -> Line:
+    chars = [c for c in line if isinstance(c, char_type)]
+    sizes = Counter(round(c.size, 1) for c in chars)
+    size = sizes.most_common(1)[0][0] if sizes else 0.0
+    normal = sorted(c.y0 for c in chars if c.size >= _SMALLER * size)
+    base = normal[len(normal) // 2] if normal else 0.0
+    parts: list[str] = []
+    raised = False
+    for c in line:
+        text = c.get_text()
+        small = isinstance(c, char_type) and text.isdigit() and c.size < 0.85 * size and c.y0 > base + 0.15 * size
+        if small and not raised:
+            parts.append(OPEN)
+        elif raised and not small:
+            parts.append(CLOSE)
+        raised = small
+        parts.append(text)
+    if raised:
+        parts.append(CLOSE)
+    return Line("".join(parts), float(size))
+
+
+def text_size(lines: list[Line]) -> float:
+    """The size most characters of these lines have (0.0 when none is known)."""
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        if line.size:
+            sizes[line.size] += len(line.text.strip())
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def plain_text(pages: list[list[Line]]) -> str:
+    """The pages' text as pdfminer's text converter writes it (each page ended by a form feed)."""
+    return "".join("".join(line.plain() + ("\n" if line.box_end else "") for line in lines) + "\f" for lines in pages)
+
+
+def rebuild(pages: list[list[Line]]) -> str | None:
+    """The pages' text with their notes as ``[label] text`` blocks, raised figures still wrapped
+    (see ``unwrap``); None when no page has notes set smaller than its text."""
+    runs: dict[int, list[_Note]] = {}  # id of a run's first line -> its notes
+    taken: set[int] = set()  # ids of note lines
+    last: _Note | None = None
+    for lines in pages:
+        i, first_on_page = 1, True
+        while i < len(lines):
+            # Notes are smaller than the text above them on their page (long notes can outweigh
+            # the body over a whole document, so the size is not the document's).
+            body = text_size([line for line in lines[:i] if id(line) not in taken])
+            notes, end = _run(lines, i, body, int(last.label) if last else 0)
+            if notes and _cited(lines, i, notes):
+                if first_on_page and last is not None and notes[0].label != "1":
+                    # Lines of the notes' size just above the first label end the previous note.
+                    k = i
+                    while k > 1 and _continues(lines[k - 1], lines[i].size) and id(lines[k - 1]) not in taken:
+                        k -= 1
+                    last.lines.extend(lines[k:i])
+                    taken.update(id(line) for line in lines[k:i])
+                runs[id(lines[i])] = notes
+                taken.update(id(line) for line in lines[i:end])
+                last, first_on_page, i = notes[-1], False, end
+            else:
+                i += 1
+    if not runs:
+        return None
+    pieces: list[str] = []
+    for lines in pages:
+        for line in lines:
+            if id(line) in runs:
+                if pieces and not "".join(pieces[-2:]).endswith("\n\n"):
+                    pieces.append("\n" if pieces[-1].endswith("\n") else "\n\n")
+                pieces.extend(f"[{note.label}] {_note_text(note)}\n\n" for note in runs[id(line)])
+            if id(line) not in taken:
+                pieces.append(line.text + ("\n" if line.box_end else ""))
+        pieces.append("\f")
+    return "".join(pieces)
+
+
+def _run(lines: list[Line], i: int, body: float, last: int) -> tuple[list[_Note], int]:
+    """The notes of a run starting at line ``i``, and where it ends (no notes: not a run)."""
+    first = lines[i]
+    m = _LABEL.match(first.text)
+    if not (m and 0 < first.size <= _SMALLER * body and int(m.group("label")) in (last + 1, 1)):
+        return [], i
+    notes = [_Note(m.group("label"), [first], first.text[m.end() :])]
+    j = i + 1
+    while j < len(lines) and _continues(lines[j], first.size):
+        m = _LABEL.match(lines[j].text)
+        if m and int(m.group("label")) == int(notes[-1].label) + 1:
+            notes.append(_Note(m.group("label"), [lines[j]], lines[j].text[m.end() :]))
+        else:
+            notes[-1].lines.append(lines[j])
+        j += 1
+    return notes, j
+
+
+def _continues(line: Line, size: float) -> bool:
+    """A line of a run's size that is more than a page number."""
+    return abs(line.size - size) <= _SAME_SIZE and not line.plain().strip().isdigit() and bool(line.text.strip())
+
+
+def _cited(lines: list[Line], i: int, notes: list[_Note]) -> bool:
+    """At least half of the labels are markers in the page's text before the run."""
+    text = "".join(line.text for line in lines[:i])
+    raised = set(_WRAPPED.findall(text))
+    plain = text.replace(OPEN, "").replace(CLOSE, "")
+    cited = sum(1 for note in notes if note.label in raised or glued_marker(plain, note.label))
+    return cited > 0 and 2 * cited >= len(notes)
+
+
+def _note_text(note: _Note) -> str:
+    """A note's lines as one block: its label left out, no blank line inside, figures unwrapped.
+
+    A line that would open like a list item or a note of its own ("17. The Conservancy ...",
+    "[2]", "- ") is joined to the line before it with a space instead.
+    """
+    texts = [t.strip().replace(OPEN, "").replace(CLOSE, "") for t in (note.first, *(ln.text for ln in note.lines[1:]))]
+    out = ""
+    for text in filter(None, texts):
+        out += (" " if _OPENS_ITEM.match(text) else "\n") + text if out else text
+    return out
+
+
+def unwrap(text: str) -> tuple[str, list[Span]]:
+    """The text without the wrapping characters, and the spans they wrapped."""
+    out: list[str] = []
+    spans: list[Span] = []
+    pos = length = 0
+    for m in _WRAPPED.finditer(text):
+        out.append(text[pos : m.start()])
+        length += m.start() - pos
+        spans.append(Span(length, length + len(m.group(1))))
+        out.append(m.group(1))
+        length += len(m.group(1))
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out).replace(OPEN, "").replace(CLOSE, ""), [s for s in spans if s.end > s.start]
