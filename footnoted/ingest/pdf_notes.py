@@ -87,7 +87,7 @@ def page_lines(page: Any) -> list[Line]:
     return out
 
 
-def _line(line: Any, char_type: type) -> Line:
+def _line(line: Any, char_type: Any) -> Line:
     chars = [c for c in line if isinstance(c, char_type)]
     sizes = Counter(round(c.size, 1) for c in chars)
     size = sizes.most_common(1)[0][0] if sizes else 0.0
