@@ -73,7 +73,7 @@ class Document:
     id: str
     title: str
     source: str
-    format: Literal["text", "markdown", "html", "pdf"] = "text"
+    format: Literal["text", "markdown", "html", "pdf", "docx"] = "text"
     blocks: tuple[Block, ...] = ()
     sections: tuple[Section, ...] = ()
     footnotes: tuple[Footnote, ...] = ()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from footnoted.errors import DocumentTooLarge, IngestError, UnsupportedFormat
 from footnoted.ingest.decode import decode
+from footnoted.ingest.docx import read_docx
 from footnoted.ingest.footnotes import NOTES_HEADING, find_footnotes, link_repeats
 from footnoted.ingest.html import read_html
 from footnoted.ingest.markdown import heading_title, read_markdown
@@ -25,6 +26,7 @@ FORMATS = {
     ".htm": "html",
     ".xhtml": "html",
     ".pdf": "pdf",
+    ".docx": "docx",
 }
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _ID = re.compile(r"[^a-z0-9._-]+")
@@ -64,7 +66,7 @@ def format_of(name: str) -> str:
 
 
 def load(path: str | Path, *, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read a .txt, .md, .html or .pdf file into a ``Document``.
+    """Read a .txt, .md, .html, .pdf or .docx file into a ``Document``.
 
     Raises:
         UnsupportedFormat: the extension is not one footnoted reads.
@@ -108,13 +110,18 @@ def parse(
         text, encoding = pdf.text, "pdf"
         facts, markers = pdf.metadata, pdf.markers
         title = title or pdf.title or None
+    elif fmt == "docx":
+        # Word's notes arrive as the links of mammoth's HTML, read as any exporter's are.
+        docx = read_docx(raw, name)
+        text, encoding, facts = docx.html, "docx", docx.metadata
+        title = title or docx.title or None
     else:
         decoded = decode(raw, name)
         text, encoding = decoded.text, decoded.encoding
         if encoding != "utf-8":
             warnings.append(f"not valid UTF-8; decoded as {encoding}")
     footnotes: list[Footnote]
-    if fmt == "html":
+    if fmt in ("html", "docx"):
         page = read_html(text)
         source, layout = page.source, page.layout
         if not source.strip():

@@ -225,7 +225,7 @@ def test_a_pdf_upload_is_read_with_its_page_foot_notes(writable: httpx.Client) -
 @pytest.mark.parametrize(
     ("files", "status", "code"),
     [
-        ({"file": ("report.docx", b"PK\x03\x04 binary", "application/msword")}, 415, "unsupported_media_type"),
+        ({"file": ("report.odt", b"PK\x03\x04 binary", "application/msword")}, 415, "unsupported_media_type"),
         ({"file": ("report.pdf", b"%PDF-1.4 binary", "application/pdf")}, 400, "bad_document"),
         ({"file": ("empty.txt", b"", "text/plain")}, 400, "bad_document"),
         ({"file": ("blob.txt", b"\x00\x01\x02\x03" * 100, "text/plain")}, 400, "bad_document"),

@@ -1,0 +1,95 @@
+"""Word files: footnotes and endnotes linked by Word itself, structure, core properties, damage.
+
+``tests/data/docx/report.docx`` was written by pandoc 3.9 (pypandoc-binary 1.17) from
+``report.md`` beside it (the report of ``tests/data/pdf``, its 13 notes as pandoc inline notes):
+real Word footnotes in ``word/footnotes.xml``, a Title, Author and Date paragraph, Heading 1
+sections, a block quote whose last word carries a note, and a numbered list. ``endnotes.docx`` is
+pandoc's .docx of ``tests/data/exporters/source.md`` with its footnotes turned into endnotes (the
+part, its relationship and content type, and the reference elements renamed): four notes, the
+third of two paragraphs, the second "Ibid.".
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from footnoted.errors import IngestError
+from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, load, parse
+from tests.conftest import DATA
+from tests.ingest.test_pdf import CITED
+
+DOCX = DATA / "docx"
+
+
+def _plain(text: str) -> str:
+    """Words single-spaced, quotes straight (pandoc curls the apostrophes of report.md)."""
+    return " ".join(text.replace("’", "'").split())
+
+
+def test_word_footnotes_are_linked_to_their_references() -> None:
+    doc = load(DOCX / "report.docx")
+    assert doc.format == "docx"
+    assert doc.title == "Dry Channels: Water Allocation in the Lower Basin"
+    assert doc.metadata["author"] == "Basin Monitoring Group"
+    assert [n.label for n in doc.footnotes] == list(CITED)
+    for note in doc.footnotes:
+        words, opening = CITED[note.label]
+        assert note.text == doc.source[note.start : note.end]
+        assert " ".join(note.text.split()).startswith(opening), note.label
+        [marker] = note.markers
+        assert doc.source[marker.start : marker.end] == f"[{note.label}]"
+        assert _plain(doc.source[: marker.start]).endswith(_plain(words)), note.label
+    assert doc.footnotes[9].same_as == "9"
+    assert not doc.warnings
+    headings = [doc.source[b.start : b.end] for b in doc.blocks if b.kind == "heading"]
+    assert headings[1:] == ["Summary", "Allocation and its Exceptions", "Groundwater", "Recommendations"]
+    assert [s.title for s in doc.sections][-1] == "Recommendations"
+
+
+def test_passages_of_a_word_file_carry_its_notes_and_leave_their_bodies_out() -> None:
+    doc = load(DOCX / "report.docx")
+    chunks = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=80, overlap=8))
+    attached = {n.label: c for c in chunks for n in c.footnotes}
+    assert sorted(attached, key=int) == list(CITED)
+    for c in chunks:
+        assert not any(n.start < c.end and c.start < n.end for n in doc.footnotes), "a note body became a passage"
+    assert any("Register every well in the basin" in c.text for c in chunks)
+
+
+def test_word_endnotes_keep_all_their_paragraphs() -> None:
+    doc = load(DOCX / "endnotes.docx")
+    assert [n.label for n in doc.footnotes] == ["1", "2", "3", "4"]
+    assert doc.footnotes[1].text == "Ibid." and doc.footnotes[1].same_as == "1"
+    third = " ".join(doc.footnotes[2].text.split())
+    assert third == (
+        "For example, 124,000 antivehicle mines were shipped in 2004. "
+        "A second paragraph of the third note, about transfers."
+    )
+    assert all(len(n.markers) == 1 for n in doc.footnotes)
+
+
+def _zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"PK\x03\x04 and nothing", "cannot read the .docx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old Word", "a Word 97-2003 .doc file"),
+        (b"Plain text named .docx", "not a .docx file"),
+        (_zip({"mimetype": b"application/vnd.oasis.opendocument.text"}), "no word/document.xml"),
+        ((DOCX / "report.docx").read_bytes()[:4000], "cannot read the .docx"),
+        (_zip({"word/document.xml": b"<w:document><unclosed>"}), "cannot read the .docx"),
+    ],
+)
+def test_a_file_that_is_not_a_readable_docx_is_refused_with_a_reason(data: bytes, message: str) -> None:
+    with pytest.raises(IngestError, match=message):
+        parse(data, name="report.docx")
