@@ -278,7 +278,11 @@ def _routes(app: FastAPI, state: _State) -> None:
                             "type": "object",
                             "required": ["file"],
                             "properties": {
-                                "file": {"type": "string", "format": "binary"},
+                                "file": {
+                                    "type": "string",
+                                    "format": "binary",
+                                    "description": "A .txt, .md, .html, .pdf or .docx file; its name's extension says which.",
+                                },
                                 "id": {"type": "string", "pattern": DOCUMENT_ID},
                                 "title": {"type": "string"},
                             },

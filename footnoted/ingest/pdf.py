@@ -7,7 +7,8 @@ Otherwise the text is read as any text extracted from a PDF is (``pages.py``: a 
 its word, "1961.1", a label to its note, "1Lower Basin ..."). Every page ends with a form feed,
 so running heads and page numbers are found either way. The document's source is that text:
 spans point into it. Justified lines come out with runs of spaces between words; they are closed
-up to one. Soft hyphens and ligatures become the characters a reader would type.
+up to one. Soft hyphens and ligatures become the characters a reader would type, and a word
+hyphenated at a line's end is made whole.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ from footnoted.types import Span
 # character ("ﬁeld"): neither would match what a reader types.
 _GLYPHS = str.maketrans({"\xad": "-", "ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 _SPACES = re.compile(r"[ \t\xa0]{2,}")
+# A word broken at a line's end: its two parts, what is glued to the second ("tions,", "tions.7")
+# and the space after it.
+_BROKEN = re.compile(r"([^\W\d_]+)[-\xad][ \t]*\n([^\W\d_]+)(\S*)(?:[ \t]+|\n|(?=\f)|$)")
+_COMPOUND = re.compile(r"(?<![\w\xad-])[^\W\d_]+[-\xad][^\W\d_]+(?![\w\xad-])")
 _TRAILING = re.compile(r"[ \t\xa0]+(?=\n|\f|$)")
 # What PDF writers put in the information fields when nobody set them.
 _UNSET = re.compile(
@@ -82,8 +87,24 @@ def read_pdf(data: bytes, name: str) -> PdfText:
 
 
 def _normalise(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_GLYPHS)
-    return _TRAILING.sub("", _SPACES.sub(" ", text))
+    text = _join_broken_words(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _TRAILING.sub("", _SPACES.sub(" ", text.translate(_GLYPHS)))
+
+
+def _join_broken_words(text: str) -> str:
+    """Words hyphenated at a line's end made whole again, on the first line ("exemp-\ntions" is
+    "exemptions"; a search for the word must find it). A compound the text also writes with its
+    hyphen elsewhere keeps it ("long-\nterm" is "long-term" when "long-term" occurs)."""
+    compounds = {w.lower().replace("\xad", "-") for w in _COMPOUND.findall(text)}
+
+    def join(m: re.Match[str]) -> str:
+        left, right = m.group(1), m.group(2)
+        if not right[0].islower():
+            return m.group(0)  # "Smith-\nJones", "pre-\n2004": not a word broken in two
+        hyphen = "-" if f"{left}-{right}".lower() in compounds else ""
+        return f"{left}{hyphen}{right}{m.group(3)}\n"
+
+    return _BROKEN.sub(join, text)
 
 
 def _information(data: bytes, name: str) -> dict[str, str]:

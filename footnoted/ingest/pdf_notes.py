@@ -12,9 +12,10 @@ after some text of the page; a line of that size without a label continues the n
 anything else ends the run (the next column's text). At least half of a run's labels must be
 cited by a raised figure or a glued marker in the text before it, or it is not notes (a
 numbered list in small type). Lines of the run's size just before the first label of a page
-are the end of the previous page's last note. The text is rebuilt in reading order with each
-run's notes in its place as ``[label] text`` blocks, a note that crosses a page kept whole, so
-the footnote finder reads them as it reads any bracketed notes.
+are the end of the previous page's last note. The text is rebuilt page by page: the page's
+text in reading order (a sentence cut by the first column's notes runs on into the second),
+then its notes as ``[label] text`` blocks, a note that crosses a page kept whole, then its page
+number; the footnote finder reads the notes as it reads any bracketed notes.
 """
 
 from __future__ import annotations
@@ -153,13 +154,17 @@ def rebuild(pages: list[list[Line]]) -> str | None:
         return None
     pieces: list[str] = []
     for lines in pages:
-        for line in lines:
-            if id(line) in runs:
-                if pieces and not "".join(pieces[-2:]).endswith("\n\n"):
-                    pieces.append("\n" if pieces[-1].endswith("\n") else "\n\n")
-                pieces.extend(f"[{note.label}] {_note_text(note)}\n\n" for note in runs[id(line)])
-            if id(line) not in taken:
-                pieces.append(line.text + ("\n" if line.box_end else ""))
+        # The page's text runs on from column to column; its notes follow it, then its page
+        # number, where the page reader looks for one.
+        kept = [line for line in lines if id(line) not in taken]
+        folios = [line for line in kept if line.plain().strip().isdigit()]
+        pieces.extend(line.text + ("\n" if line.box_end else "") for line in kept if line not in folios)
+        notes = [note for line in lines if id(line) in runs for note in runs[id(line)]]
+        if notes:
+            if pieces and not "".join(pieces[-2:]).endswith("\n\n"):
+                pieces.append("\n" if pieces[-1].endswith("\n") else "\n\n")
+            pieces.extend(f"[{note.label}] {_note_text(note)}\n\n" for note in notes)
+        pieces.extend(line.text + ("\n" if line.box_end else "") for line in folios)
         pieces.append("\f")
     return "".join(pieces)
 

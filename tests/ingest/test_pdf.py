@@ -81,11 +81,12 @@ def test_each_column_of_a_two_column_page_keeps_its_notes() -> None:
     assert [n.label for n in doc.footnotes] == list(CITED)
     for note in doc.footnotes:
         words, opening = CITED[note.label]
-        # Narrow columns hyphenate at line ends ("Bul-\nletin"), and the hyphen is kept.
-        assert " ".join(note.text.replace("-\n", "").split()).startswith(opening), note.label
+        assert " ".join(note.text.split()).startswith(opening), note.label
         [marker] = note.markers
         assert " ".join(doc.source[: marker.start].split()).endswith(words), note.label
-    # A note line that opens with a figure ("17. The Conservancy ...") stays in its note.
+    # A note line that opens with a figure ("17. The Conservancy ...") stays in its note, and a word
+    # the narrow column hyphenated at a line's end is whole again ("Bul-" "letin").
+    assert "Monitoring Bulletin no. 31" in " ".join(doc.footnotes[11].text.split())
     assert " ".join(doc.footnotes[3].text.split()).endswith(
         "p. 17. The Conservancy measures inflow at the Marsh Gate weir, 4 km above the estuary."
     )
@@ -163,3 +164,19 @@ def test_damaged_pdfs_are_read_or_refused_never_crash() -> None:
             outcomes["read"] += 1
             assert all(n.text == doc.source[n.start : n.end] for n in doc.footnotes)
     assert outcomes["refused"] > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        ("granted 23 exemp-\ntions, since 2019", "granted 23 exemptions,\nsince 2019"),
+        ("were ex-\nempted.7 A district", "were exempted.7\nA district"),
+        ("a long-\nterm view; long-term plans", "a long-term\nview; long-term plans"),
+        ("Smith-\nJones", "Smith-\nJones"),
+        ("the pre-\n2004 figures", "the pre-\n2004 figures"),
+    ],
+)
+def test_a_word_hyphenated_at_a_line_end_is_made_whole(text: str, joined: str) -> None:
+    from footnoted.ingest.pdf import _join_broken_words
+
+    assert _join_broken_words(text) == joined
