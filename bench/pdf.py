@@ -5,8 +5,9 @@
 The fixture ``tests/data/pdf/report.typ`` (13 footnotes that Typst sets at the feet of its three
 pages) has its body repeated ``copies`` times and is typeset by Typst (``pip install typst``,
 in the bench extra), so the notes number on (1 to 13 x copies) as in one long report. Each PDF
-is read with ``parse()`` (best of 3); the time of pdfminer's text extraction alone is shown
-beside it, so the rest is footnoted's own reading. Also reads the PDFs Debian ships in
+is read with ``parse()`` (best of 3); the time of pdfminer's ``extract_text`` alone on the same
+file is shown as a share of it (footnoted runs pdfminer's layout too, so the rest is its own
+reading; above 100% is noise between runs). Also reads the PDFs Debian ships in
 /usr/share/doc when present (notes there should be none).
 """
 
