@@ -20,6 +20,7 @@ import pytest
 from footnoted.errors import IngestError
 from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, load, parse
 from footnoted.ingest.read import document_id
+from footnoted.types import Document
 from tests.conftest import DATA
 
 TYPST = DATA / "pdf" / "report.pdf"
@@ -41,21 +42,32 @@ CITED = {
 }
 
 
+def check_report_notes(doc: Document, marker: str = "{}") -> None:
+    """The report's 13 notes, each opening as it does, its one marker (``marker`` with the label
+    put in) right after the words that cite it; note 10 ("Ibid.") repeats note 9."""
+    assert [n.label for n in doc.footnotes] == list(CITED)
+    for note in doc.footnotes:
+        words, opening = CITED[note.label]
+        assert note.text == doc.source[note.start : note.end]
+        assert " ".join(note.text.split()).startswith(opening), note.label
+        [cited] = note.markers
+        assert doc.source[cited.start : cited.end] == marker.format(note.label)
+        assert _plain(doc.source[: cited.start]).endswith(_plain(words)), note.label
+    assert doc.footnotes[9].same_as == "9"
+
+
+def _plain(text: str) -> str:
+    """Words single-spaced, quotes straight (pandoc curls the apostrophes of the .docx's source)."""
+    return " ".join(text.replace("’", "'").split())
+
+
 def test_a_typeset_report_keeps_every_page_foot_note_linked_to_its_marker() -> None:
     doc = load(TYPST)
     assert doc.format == "pdf"
     assert doc.title == "Dry Channels: Water Allocation in the Lower Basin"
     assert doc.metadata["author"] == "Basin Monitoring Group"
     assert doc.metadata["pages"] == "3"
-    assert [n.label for n in doc.footnotes] == list(CITED)
-    for note in doc.footnotes:
-        words, opening = CITED[note.label]
-        assert note.text == doc.source[note.start : note.end]
-        assert " ".join(note.text.split()).startswith(opening), note.label
-        [marker] = note.markers
-        assert doc.source[marker.start : marker.end] == note.label
-        assert " ".join(doc.source[: marker.start].split()).endswith(words), note.label
-    assert doc.footnotes[9].same_as == "9"
+    check_report_notes(doc)
     # Justified lines come out of the PDF with runs of spaces, and its hyphens as soft hyphens.
     assert "  " not in doc.source and "\xad" not in doc.source
     assert not doc.warnings
@@ -78,12 +90,7 @@ def test_passages_of_a_pdf_leave_out_notes_heads_and_page_numbers() -> None:
 
 def test_each_column_of_a_two_column_page_keeps_its_notes() -> None:
     doc = load(DATA / "pdf" / "two-columns.pdf")
-    assert [n.label for n in doc.footnotes] == list(CITED)
-    for note in doc.footnotes:
-        words, opening = CITED[note.label]
-        assert " ".join(note.text.split()).startswith(opening), note.label
-        [marker] = note.markers
-        assert " ".join(doc.source[: marker.start].split()).endswith(words), note.label
+    check_report_notes(doc)
     # A note line that opens with a figure ("17. The Conservancy ...") stays in its note, and a word
     # the narrow column hyphenated at a line's end is whole again ("Bul-" "letin").
     assert "Monitoring Bulletin no. 31" in " ".join(doc.footnotes[11].text.split())
