@@ -261,7 +261,7 @@ def _endnote_tail(source: str, blocks: list[Block]) -> int | None:
             continue
         if block.kind == "note":
             return None
-        if block.kind == "heading" or block.kind not in ("list_item", "paragraph"):
+        if block.kind not in ("list_item", "paragraph"):
             break
         m = _NUMBERED_NOTE.match(source, block.start, block.end)
         labelled.append((block, normalise_label(m.group("label")) if m else ""))

@@ -133,6 +133,9 @@ def rebuild(pages: list[list[Line]]) -> str | None:
     for lines in pages:
         i, first_on_page = 1, True
         while i < len(lines):
+            if not _LABEL.match(lines[i].text):
+                i += 1
+                continue
             # Notes are smaller than the text above them on their page (long notes can outweigh
             # the body over a whole document, so the size is not the document's).
             body = text_size([line for line in lines[:i] if id(line) not in taken])
@@ -158,7 +161,8 @@ def rebuild(pages: list[list[Line]]) -> str | None:
         # number, where the page reader looks for one.
         kept = [line for line in lines if id(line) not in taken]
         folios = [line for line in kept if line.plain().strip().isdigit()]
-        pieces.extend(line.text + ("\n" if line.box_end else "") for line in kept if line not in folios)
+        numbers = {id(line) for line in folios}
+        pieces.extend(line.text + ("\n" if line.box_end else "") for line in kept if id(line) not in numbers)
         notes = [note for line in lines if id(line) in runs for note in runs[id(line)]]
         if notes:
             if pieces and not "".join(pieces[-2:]).endswith("\n\n"):

@@ -105,7 +105,8 @@ def parse(
     facts: dict[str, str] = {}
     markers: tuple[Span, ...] = ()
     if fmt == "pdf":
-        # The text layer, pages ended by form feeds, is read as any text extracted from a PDF is.
+        # The text layer, pages ended by form feeds; its notes set apart by their type size where
+        # they can be (pdf_notes.py), else found as in any text extracted from a PDF.
         pdf = read_pdf(raw, name)
         text, encoding = pdf.text, "pdf"
         facts, markers = pdf.metadata, pdf.markers
