@@ -29,6 +29,8 @@ FORMATS = {
     ".docx": "docx",
 }
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+CONTAINER_FACTOR = 10
+"""A .pdf or .docx may be this many times the limit: its bytes are mostly images and fonts."""
 _ID = re.compile(r"[^a-z0-9._-]+")
 DOCUMENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 """What a document id may be: something every API route can address."""
@@ -68,12 +70,16 @@ def format_of(name: str) -> str:
 def load(path: str | Path, *, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read a .txt, .md, .html, .pdf or .docx file into a ``Document``.
 
+    ``max_bytes`` bounds a text file; a .pdf or .docx may be ``CONTAINER_FACTOR`` times larger.
+
     Raises:
         UnsupportedFormat: the extension is not one footnoted reads.
         IngestError: the file is missing, empty, binary, too large or undecodable.
     """
     path = Path(path)
     fmt = format_of(path.name)
+    if fmt in ("pdf", "docx"):
+        max_bytes *= CONTAINER_FACTOR
     try:
         size = path.stat().st_size
         if size > max_bytes:

@@ -14,10 +14,11 @@ three-page reportlab PDF of ``test_pages.py``.
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
-from footnoted.errors import IngestError
+from footnoted.errors import DocumentTooLarge, IngestError
 from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, load, parse
 from footnoted.ingest.read import document_id
 from footnoted.types import Document
@@ -187,3 +188,15 @@ def test_a_word_hyphenated_at_a_line_end_is_made_whole(text: str, joined: str) -
     from footnoted.ingest.pdf import _join_broken_words
 
     assert _join_broken_words(text) == joined
+
+
+def test_a_pdf_may_be_larger_than_a_text_file_before_it_is_refused(tmp_path: Path) -> None:
+    # A PDF's bytes are mostly fonts and images: 58 KB of PDF holds about 5 KB of text.
+    size = TYPST.stat().st_size
+    assert load(TYPST, max_bytes=size // 2).footnotes
+    text = tmp_path / "report.txt"
+    text.write_text("A report about mines.\n" * (size // 20))
+    with pytest.raises(DocumentTooLarge, match="over the limit"):
+        load(text, max_bytes=size // 2)
+    with pytest.raises(DocumentTooLarge, match="over the limit"):
+        load(TYPST, max_bytes=size // 20)
