@@ -80,7 +80,7 @@ def _bar(desc: str) -> Any:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files to add (.txt, .md, .html, .pdf, .docx).")],
+    paths: Annotated[list[Path], typer.Argument(help="Files to add (.txt, .md, .html, .pdf, .docx, .epub).")],
     index: IndexOption = None,
     doc_id: Annotated[str | None, typer.Option("--id", help="Document id (one file only).")] = None,
     as_json: JsonOption = False,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,16 @@ from footnoted.types import Document
 from tests.server import Server, start_server
 
 DATA = Path(__file__).parent / "data"
+
+
+def zip_of(files: dict[str, bytes]) -> bytes:
+    """A zip package holding ``files`` (path -> bytes): the container of .docx and .epub."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        for name, data in files.items():
+            z.writestr(name, data)
+    return buffer.getvalue()
+
 
 # The headless-Chromium fixture, for the page tests.
 pytest_plugins = ["tests.browser"]

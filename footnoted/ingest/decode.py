@@ -30,7 +30,9 @@ def decode(data: bytes, name: str) -> Decoded:
         raise IngestError(f"{name}: the file is empty")
     head = data[:_SNIFF]
     if b"\x00" in head or len(head) - len(head.translate(None, _BINARY_DELETE)) > len(head) * 0.01:
-        raise IngestError(f"{name}: this looks like binary data, not text (expected .txt, .md, .html, .pdf or .docx)")
+        raise IngestError(
+            f"{name}: this looks like binary data, not text (expected .txt, .md, .html, .pdf, .docx or .epub)"
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

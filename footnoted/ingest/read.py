@@ -10,6 +10,7 @@ from pathlib import Path
 from footnoted.errors import DocumentTooLarge, IngestError, UnsupportedFormat
 from footnoted.ingest.decode import decode
 from footnoted.ingest.docx import read_docx
+from footnoted.ingest.epub import read_epub
 from footnoted.ingest.footnotes import NOTES_HEADING, find_footnotes, link_repeats
 from footnoted.ingest.html import read_html
 from footnoted.ingest.markdown import heading_title, read_markdown
@@ -27,10 +28,11 @@ FORMATS = {
     ".xhtml": "html",
     ".pdf": "pdf",
     ".docx": "docx",
+    ".epub": "epub",
 }
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 CONTAINER_FACTOR = 10
-"""A .pdf or .docx may be this many times the limit: its bytes are mostly images and fonts."""
+"""A .pdf, .docx or .epub may be this many times the limit: its bytes are mostly images and fonts."""
 _ID = re.compile(r"[^a-z0-9._-]+")
 DOCUMENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 """What a document id may be: something every API route can address."""
@@ -68,9 +70,9 @@ def format_of(name: str) -> str:
 
 
 def load(path: str | Path, *, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read a .txt, .md, .html, .pdf or .docx file into a ``Document``.
+    """Read a .txt, .md, .html, .pdf, .docx or .epub file into a ``Document``.
 
-    ``max_bytes`` bounds a text file; a .pdf or .docx may be ``CONTAINER_FACTOR`` times larger.
+    ``max_bytes`` bounds a text file; a .pdf, .docx or .epub may be ``CONTAINER_FACTOR`` times larger.
 
     Raises:
         UnsupportedFormat: the extension is not one footnoted reads.
@@ -78,7 +80,7 @@ def load(path: str | Path, *, doc_id: str | None = None, max_bytes: int = DEFAUL
     """
     path = Path(path)
     fmt = format_of(path.name)
-    if fmt in ("pdf", "docx"):
+    if fmt in ("pdf", "docx", "epub"):
         max_bytes *= CONTAINER_FACTOR
     try:
         size = path.stat().st_size
@@ -122,13 +124,18 @@ def parse(
         docx = read_docx(raw, name)
         text, encoding, facts = docx.html, "docx", docx.metadata
         title = title or docx.title or None
+    elif fmt == "epub":
+        # The chapters in reading order as one page, links between them kept.
+        epub = read_epub(raw, name)
+        text, encoding, facts = epub.html, "epub", epub.metadata
+        title = title or epub.title or None
     else:
         decoded = decode(raw, name)
         text, encoding = decoded.text, decoded.encoding
         if encoding != "utf-8":
             warnings.append(f"not valid UTF-8; decoded as {encoding}")
     footnotes: list[Footnote]
-    if fmt in ("html", "docx"):
+    if fmt in ("html", "docx", "epub"):
         page = read_html(text)
         source, layout = page.source, page.layout
         if not source.strip():

@@ -11,14 +11,11 @@ third of two paragraphs, the second "Ibid.".
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
 
 from footnoted.errors import IngestError
 from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, load, parse
-from tests.conftest import DATA
+from tests.conftest import DATA, zip_of
 from tests.ingest.test_pdf import CITED, check_report_notes
 
 DOCX = DATA / "docx"
@@ -58,23 +55,15 @@ def test_word_endnotes_keep_all_their_paragraphs() -> None:
     assert all(len(n.markers) == 1 for n in doc.footnotes)
 
 
-def _zip(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as z:
-        for name, data in files.items():
-            z.writestr(name, data)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize(
     ("data", "message"),
     [
         (b"PK\x03\x04 and nothing", "cannot read the .docx"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old Word", "a Word 97-2003 .doc file"),
         (b"Plain text named .docx", "not a .docx file"),
-        (_zip({"mimetype": b"application/vnd.oasis.opendocument.text"}), "no word/document.xml"),
+        (zip_of({"mimetype": b"application/vnd.oasis.opendocument.text"}), "no word/document.xml"),
         ((DOCX / "report.docx").read_bytes()[:4000], "cannot read the .docx"),
-        (_zip({"word/document.xml": b"<w:document><unclosed>"}), "cannot read the .docx"),
+        (zip_of({"word/document.xml": b"<w:document><unclosed>"}), "cannot read the .docx"),
     ],
 )
 def test_a_file_that_is_not_a_readable_docx_is_refused_with_a_reason(data: bytes, message: str) -> None:
