@@ -8,7 +8,9 @@ figures such as "2.4 billion", "1,840" and "0.8 metres", and a numbered list of 
 ``two-columns.pdf`` is the same report set in two columns, each column with its own notes at its
 foot; ``across-pages.pdf`` (A5) has a note too long for its page, which Typst carries on at the
 foot of the next page above that page's own notes. ``tests/data/pdf_text/report.pdf`` is the
-three-page reportlab PDF of ``test_pages.py``.
+three-page reportlab PDF of ``test_pages.py``. ``weasyprint.pdf`` is the report typeset by
+WeasyPrint 70 from ``weasyprint.html`` (CSS ``float: footnote``): another typesetter's fonts,
+spacing and superscripts for the same 13 notes.
 """
 
 from __future__ import annotations
@@ -58,8 +60,9 @@ def check_report_notes(doc: Document, marker: str = "{}") -> None:
 
 
 def _plain(text: str) -> str:
-    """Words single-spaced, quotes straight (pandoc curls the apostrophes of the .docx's source)."""
-    return " ".join(text.replace("’", "'").split())
+    """Words single-spaced, quotes straight (pandoc curls the quotes of the .docx's source; the
+    WeasyPrint source has straight ones)."""
+    return " ".join(text.replace("’", "'").replace("“", '"').replace("”", '"').split())
 
 
 def test_a_typeset_report_keeps_every_page_foot_note_linked_to_its_marker() -> None:
@@ -87,6 +90,15 @@ def test_passages_of_a_pdf_leave_out_notes_heads_and_page_numbers() -> None:
     text = " ".join(" ".join(c.text for c in chunks).split())
     for figure in ("2.4 billion cubic metres", "1,840 in 2015", "0.8 metres a year", "Register every well"):
         assert figure in text
+
+
+def test_another_typesetters_pdf_of_the_report_reads_the_same() -> None:
+    doc = load(DATA / "pdf" / "weasyprint.pdf")
+    assert doc.title == "Dry Channels: Water Allocation in the Lower Basin"
+    check_report_notes(doc)
+    chunks = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=80, overlap=8))
+    assert not any(n.start < c.end and c.start < n.end for c in chunks for n in doc.footnotes)
+    assert sorted({n.label for c in chunks for n in c.footnotes}, key=int) == list(CITED)
 
 
 def test_each_column_of_a_two_column_page_keeps_its_notes() -> None:
