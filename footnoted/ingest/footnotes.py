@@ -28,7 +28,9 @@ from footnoted.types import BODY_KINDS, Block, Footnote, Span
 
 _BRACKET_NOTE = re.compile(r"\[(?P<label>\d{1,3}|[a-z]|[*†‡§]{1,3})\][ \t\u00a0]*(?=\S)")
 _MD_NOTE = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\]:[ \t\u00a0]*")
-_NUMBERED_NOTE = re.compile(r"(?P<label>\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})(?:[.)]|(?<=\d)(?=[ \t]))?[ \t\u00a0]*(?=\S)")
+_NUMBERED_NOTE = re.compile(
+    r"(?P<label>\d{1,3}(?![\d,])|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})(?:[.)]|(?<=\d)(?=[ \t]))?[ \t\u00a0]*(?=\S)"
+)
 _ONLY_LABELS = re.compile(r"(?:\[[^\]\s]{1,4}\][\s,]*)+")
 NOTES_HEADING = re.compile(r"^[#\s]*(?:foot|end|end )?notes?\s*:?\s*$", re.IGNORECASE)
 # A heading over numbered entries that may be notes or a bibliography: the markers decide.

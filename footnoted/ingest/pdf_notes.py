@@ -35,6 +35,8 @@ _WRAPPED = re.compile(f"{OPEN}([^{CLOSE}]*){CLOSE}")
 _LABEL = re.compile(
     rf"[ \t\u00a0]*{OPEN}?(?P<label>\d{{1,3}}){CLOSE}?(?:[.)]?[ \t\u00a0]+(?=\S)|(?=[^\W\d_]|[“\"‘'(\[]))"
 )
+# A label alone on its line: "1.", "12)", "3", "a.", a bullet (wrapped if raised).
+_HANGING = re.compile(rf"{OPEN}?(?:\d{{1,3}}|[a-zA-Z])[.)]?{CLOSE}?|[•◦▪‣·∙○●■□–—*]")
 _OPENS_ITEM = re.compile(r"[\d\[(•◦▪‣·∙○●■□–—*+-]|[a-zA-Z][.)]\s")
 _SMALLER = 0.92
 """A note line's size is at most this share of the body's."""
@@ -50,6 +52,10 @@ class Line:
     text: str
     size: float
     box_end: bool = False
+    x0: float = 0.0
+    x1: float = 0.0
+    y0: float = 0.0
+    """Where the line sits on its page (PDF points, from the bottom left)."""
 
     def plain(self) -> str:
         return self.text.replace(OPEN, "").replace(CLOSE, "")
@@ -85,7 +91,32 @@ def page_lines(page: Any) -> list[Line]:
                 out.append(Line(item.get_text(), 0.0))
 
     render(page)
-    return out
+    return _hang_labels(out)
+
+
+def _hang_labels(lines: list[Line]) -> list[Line]:
+    """A list's or a note's label set apart from its text by a hanging indent ("1." in a box of
+    its own, the text in another) joined to the line it stands beside, as it reads."""
+    labels = [line for line in lines if line.size and _HANGING.fullmatch(line.plain().strip())]
+    if not labels:
+        return lines
+    gone: set[int] = set()
+    for label in labels:
+        beside = [
+            line
+            for line in lines
+            if line is not label
+            and id(line) not in gone
+            and line.size
+            and line.x0 >= label.x1 - 0.5
+            and line.x0 - label.x1 < 4 * line.size
+            and abs(line.y0 - label.y0) < 0.4 * line.size
+        ]
+        if beside:
+            target = min(beside, key=lambda line: line.x0)
+            target.text = f"{label.text.strip()} {target.text}"
+            gone.add(id(label))
+    return [line for line in lines if id(line) not in gone]
 
 
 def _line(line: Any, char_type: Any) -> Line:
@@ -107,7 +138,7 @@ def _line(line: Any, char_type: Any) -> Line:
         parts.append(text)
     if raised:
         parts.append(CLOSE)
-    return Line("".join(parts), float(size))
+    return Line("".join(parts), float(size), x0=line.x0, x1=line.x1, y0=line.y0)
 
 
 def text_size(lines: list[Line]) -> float:

@@ -10,7 +10,9 @@ foot; ``across-pages.pdf`` (A5) has a note too long for its page, which Typst ca
 foot of the next page above that page's own notes. ``tests/data/pdf_text/report.pdf`` is the
 three-page reportlab PDF of ``test_pages.py``. ``weasyprint.pdf`` is the report typeset by
 WeasyPrint 70 from ``weasyprint.html`` (CSS ``float: footnote``): another typesetter's fonts,
-spacing and superscripts for the same 13 notes.
+spacing and superscripts for the same 13 notes. ``endnotes.pdf`` (from ``endnotes.html``) has
+them as endnotes instead: a numbered list under "Notes" at the end, each number hanging in the
+margin beside its note.
 """
 
 from __future__ import annotations
@@ -99,6 +101,13 @@ def test_another_typesetters_pdf_of_the_report_reads_the_same() -> None:
     chunks = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=80, overlap=8))
     assert not any(n.start < c.end and c.start < n.end for c in chunks for n in doc.footnotes)
     assert sorted({n.label for c in chunks for n in c.footnotes}, key=int) == list(CITED)
+
+
+def test_endnotes_with_hanging_numbers_keep_their_labels() -> None:
+    # pdfminer lays a hanging "1." out as a box of its own beside its note; it is joined back.
+    doc = load(DATA / "pdf" / "endnotes.pdf")
+    check_report_notes(doc)
+    assert "2020-118, judgment" in doc.footnotes[8].text  # a note's line that opens with a figure
 
 
 def test_each_column_of_a_two_column_page_keeps_its_notes() -> None:
