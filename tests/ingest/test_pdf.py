@@ -108,6 +108,9 @@ def test_endnotes_with_hanging_numbers_keep_their_labels() -> None:
     doc = load(DATA / "pdf" / "endnotes.pdf")
     check_report_notes(doc)
     assert "2020-118, judgment" in doc.footnotes[8].text  # a note's line that opens with a figure
+    chunks = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=80, overlap=8))
+    assert not any(n.start < c.end and c.start < n.end for c in chunks for n in doc.footnotes)
+    assert sorted({n.label for c in chunks for n in c.footnotes}, key=int) == list(CITED)
 
 
 def test_each_column_of_a_two_column_page_keeps_its_notes() -> None:
