@@ -13,9 +13,10 @@ anything else ends the run (the next column's text). At least half of a run's la
 cited by a raised figure or a glued marker in the text before it, or it is not notes (a
 numbered list in small type). Lines of the run's size just before the first label of a page
 are the end of the previous page's last note. The text is rebuilt page by page: the page's
-text in reading order (a sentence cut by the first column's notes runs on into the second),
-then its notes as ``[label] text`` blocks, a note that crosses a page kept whole, then its page
-number; the footnote finder reads the notes as it reads any bracketed notes.
+text in reading order (a sentence cut by the first column's notes runs on into the second; a
+sentence the page leaves open takes the lines that finish it from the next page, and the notes
+they cite), then its notes as ``[label] text`` blocks, a note that crosses a page kept whole,
+then its page number; the footnote finder reads the notes as it reads any bracketed notes.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ _LABEL = re.compile(
 # A label alone on its line: "1.", "12)", "3", "a.", a bullet (wrapped if raised).
 _HANGING = re.compile(rf"{OPEN}?(?:\d{{1,3}}|[a-zA-Z])[.)]?{CLOSE}?|[•◦▪‣·∙○●■□–—*]")
 _OPENS_ITEM = re.compile(r"[\d\[(•◦▪‣·∙○●■□–—*+-]|[a-zA-Z][.)]\s")
+_ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$|[.!?:;][\"'”’)\]]*" + OPEN + r"\d+" + CLOSE + "$")
 _SMALLER = 0.92
 """A note line's size is at most this share of the body's."""
 _SAME_SIZE = 0.6
@@ -186,15 +188,22 @@ def rebuild(pages: list[list[Line]]) -> str | None:
                 i += 1
     if not runs:
         return None
+    texts = [[line for line in lines if id(line) not in taken] for lines in pages]
+    notes_of = [[note for line in lines if id(line) in runs for note in runs[id(line)]] for lines in pages]
+    for n in range(len(pages) - 1):
+        carried = _carried_over(texts[n], texts[n + 1])
+        texts[n].extend(carried)
+        # The notes the carried lines cite go with them, so that marker and note share a page.
+        text = "".join(line.text for line in carried)
+        while notes_of[n + 1] and _cites(text, notes_of[n + 1][0].label):
+            notes_of[n].append(notes_of[n + 1].pop(0))
     pieces: list[str] = []
-    for lines in pages:
+    for kept, notes in zip(texts, notes_of, strict=True):
         # The page's text runs on from column to column; its notes follow it, then its page
         # number, where the page reader looks for one.
-        kept = [line for line in lines if id(line) not in taken]
         folios = [line for line in kept if line.plain().strip().isdigit()]
         numbers = {id(line) for line in folios}
         pieces.extend(line.text + ("\n" if line.box_end else "") for line in kept if id(line) not in numbers)
-        notes = [note for line in lines if id(line) in runs for note in runs[id(line)]]
         if notes:
             if pieces and not "".join(pieces[-2:]).endswith("\n\n"):
                 pieces.append("\n" if pieces[-1].endswith("\n") else "\n\n")
@@ -202,6 +211,25 @@ def rebuild(pages: list[list[Line]]) -> str | None:
         pieces.extend(line.text + ("\n" if line.box_end else "") for line in folios)
         pieces.append("\f")
     return "".join(pieces)
+
+
+def _carried_over(before: list[Line], after: list[Line]) -> list[Line]:
+    """The lines that finish a sentence the page before left open, taken from the top of the next
+    page's text (after its running head) so that the sentence, and the marker at its end, stay in
+    one passage: the first lines of the text's size on the next page, when they open in lower
+    case, up to the end of their paragraph."""
+    prose = [line for line in before if line.size and not line.plain().strip().isdigit()]
+    if not prose or _ENDS_SENTENCE.search(prose[-1].plain().rstrip()):
+        return []
+    size = prose[-1].size
+    start = next((k for k, line in enumerate(after) if abs(line.size - size) <= _SAME_SIZE), None)
+    if start is None or not after[start].plain().lstrip()[:1].islower():
+        return []
+    end = next((k for k in range(start, len(after)) if after[k].box_end), len(after) - 1) + 1
+    carried = after[start:end]
+    del after[start:end]
+    prose[-1].box_end = False  # the paragraph goes on
+    return carried
 
 
 def _run(lines: list[Line], i: int, body: float, last: int) -> tuple[list[_Note], int]:
@@ -230,10 +258,13 @@ def _continues(line: Line, size: float) -> bool:
 def _cited(lines: list[Line], i: int, notes: list[_Note]) -> bool:
     """At least half of the labels are markers in the page's text before the run."""
     text = "".join(line.text for line in lines[:i])
-    raised = set(_WRAPPED.findall(text))
-    plain = text.replace(OPEN, "").replace(CLOSE, "")
-    cited = sum(1 for note in notes if note.label in raised or glued_marker(plain, note.label))
+    cited = sum(1 for note in notes if _cites(text, note.label))
     return cited > 0 and 2 * cited >= len(notes)
+
+
+def _cites(text: str, label: str) -> bool:
+    """Whether a text (figures still wrapped) cites a label: a raised figure, or a glued marker."""
+    return label in _WRAPPED.findall(text) or glued_marker(text.replace(OPEN, "").replace(CLOSE, ""), label)
 
 
 def _note_text(note: _Note) -> str:

@@ -1,5 +1,6 @@
 """The real bundled model and real FAISS on one report as a user brings it: a typeset PDF, the
-same PDF in two columns, and a Word file (``tests/data/pdf``, ``tests/data/docx``).
+same in two columns, by another typesetter, with endnotes, and a Word file (``tests/data/pdf``,
+``tests/data/docx``).
 
 Each question is answered only by one of the report's footnotes; the passage that cites that
 note must rank first, whatever the format. The questions were written before any was run.
@@ -18,6 +19,8 @@ from tests.conftest import DATA
 FILES = {
     "pdf": DATA / "pdf" / "report.pdf",
     "two columns": DATA / "pdf" / "two-columns.pdf",
+    "another typesetter": DATA / "pdf" / "weasyprint.pdf",
+    "endnotes": DATA / "pdf" / "endnotes.pdf",
     "docx": DATA / "docx" / "report.docx",
 }
 QUESTIONS = [

@@ -101,6 +101,10 @@ def test_another_typesetters_pdf_of_the_report_reads_the_same() -> None:
     chunks = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=80, overlap=8))
     assert not any(n.start < c.end and c.start < n.end for c in chunks for n in doc.footnotes)
     assert sorted({n.label for c in chunks for n in c.footnotes}, key=int) == list(CITED)
+    # Page 1 ends mid-sentence ("... its full entitlement while"); the sentence ends on page 2
+    # with note 7's marker. It is read whole, in the passage that carries note 7.
+    [whole] = [c for c in chunks if "entitlement while junior holders were cut." in " ".join(c.text.split())]
+    assert "7" in [n.label for n in whole.footnotes]
 
 
 def test_endnotes_with_hanging_numbers_keep_their_labels() -> None:
