@@ -11,8 +11,8 @@ A page's notes are a run of lines of one smaller size that starts with the next 
 after some text of the page; a line of that size without a label continues the note above,
 anything else ends the run (the next column's text). At least half of a run's labels must be
 cited by a raised figure or a glued marker in the text before it, or it is not notes (a
-numbered list in small type). Lines of the run's size just before the first label of a page
-are the end of the previous page's last note. The text is rebuilt page by page: the page's
+numbered list in small type). Lines of the run's size just before the first label of a page,
+or ending a page with no notes of its own, carry on a note the page before left open. The text is rebuilt page by page: the page's
 text in reading order (a sentence cut by the first column's notes runs on into the second; a
 sentence the page leaves open takes the lines that finish it from the next page, and the notes
 they cite), then its notes as ``[label] text`` blocks, a note that crosses a page kept whole,
@@ -40,6 +40,8 @@ _LABEL = re.compile(
 _HANGING = re.compile(rf"{OPEN}?(?:\d{{1,3}}|[a-zA-Z])[.)]?{CLOSE}?|[•◦▪‣·∙○●■□–—*]")
 _OPENS_ITEM = re.compile(r"[\d\[(•◦▪‣·∙○●■□–—*+-]|[a-zA-Z][.)]\s")
 _ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$|[.!?:;][\"'”’)\]]*" + OPEN + r"\d+" + CLOSE + "$")
+_PARAGRAPH = 80
+"""Characters of one size that make it a size of running text, not of a heading."""
 _SMALLER = 0.92
 """A note line's size is at most this share of the body's."""
 _SAME_SIZE = 0.6
@@ -144,12 +146,16 @@ def _line(line: Any, char_type: Any) -> Line:
 
 
 def text_size(lines: list[Line]) -> float:
-    """The size most characters of these lines have (0.0 when none is known)."""
+    """The size of these lines' running text: the largest that sets a paragraph's worth of
+    characters (a heading's size sets too few; a long note's, running on above, is smaller);
+    else the size most characters have; 0.0 when none is known."""
     sizes: Counter[float] = Counter()
     for line in lines:
         if line.size:
             sizes[line.size] += len(line.text.strip())
-    return sizes.most_common(1)[0][0] if sizes else 0.0
+    if not sizes:
+        return 0.0
+    return max((size for size, count in sizes.items() if count >= _PARAGRAPH), default=sizes.most_common(1)[0][0])
 
 
 def plain_text(pages: list[list[Line]]) -> str:
@@ -186,6 +192,16 @@ def rebuild(pages: list[list[Line]]) -> str | None:
                 last, first_on_page, i = notes[-1], False, end
             else:
                 i += 1
+        if first_on_page and last is not None and _open(last):
+            # A page with no notes of its own, where a note left open runs on at its foot (or
+            # fills it): the lines of the note's size that end the page.
+            size = last.lines[0].size
+            kept = [line for line in lines if id(line) not in taken and not line.plain().strip().isdigit()]
+            k = len(kept)
+            while k > 0 and _continues(kept[k - 1], size):
+                k -= 1
+            last.lines.extend(kept[k:])
+            taken.update(id(line) for line in kept[k:])
     if not runs:
         return None
     texts = [[line for line in lines if id(line) not in taken] for lines in pages]
@@ -253,6 +269,11 @@ def _run(lines: list[Line], i: int, body: float, last: int) -> tuple[list[_Note]
 def _continues(line: Line, size: float) -> bool:
     """A line of a run's size that is more than a page number."""
     return abs(line.size - size) <= _SAME_SIZE and not line.plain().strip().isdigit() and bool(line.text.strip())
+
+
+def _open(note: _Note) -> bool:
+    """Whether a note's text stops short of a sentence's end (it goes on on the next page)."""
+    return not _ENDS_SENTENCE.search(note.lines[-1].plain().rstrip())
 
 
 def _cited(lines: list[Line], i: int, notes: list[_Note]) -> bool:

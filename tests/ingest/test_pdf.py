@@ -7,7 +7,8 @@ page numbers, a block quote whose last word carries a note, note 10 "Ibid., para
 figures such as "2.4 billion", "1,840" and "0.8 metres", and a numbered list of recommendations.
 ``two-columns.pdf`` is the same report set in two columns, each column with its own notes at its
 foot; ``across-pages.pdf`` (A5) has a note too long for its page, which Typst carries on at the
-foot of the next page above that page's own notes. ``tests/data/pdf_text/report.pdf`` is the
+foot of the next page above that page's own notes; in ``note-over-a-page.pdf`` the note fills
+the whole of page 2 and ends at the foot of page 3. ``tests/data/pdf_text/report.pdf`` is the
 three-page reportlab PDF of ``test_pages.py``. ``weasyprint.pdf`` is the report typeset by
 WeasyPrint 70 from ``weasyprint.html`` (CSS ``float: footnote``): another typesetter's fonts,
 spacing and superscripts for the same 13 notes. ``endnotes.pdf`` (from ``endnotes.html``) has
@@ -143,6 +144,18 @@ def test_a_note_carried_on_to_the_next_page_is_read_whole() -> None:
     assert doc.footnotes[3].text == "Ibid., p. 18." and doc.footnotes[3].same_as == "3"
     chunks = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=120, overlap=8))
     assert not any("In 1983 the statement" in c.text for c in chunks), "the note's end became a passage"
+    assert [n.label for c in chunks for n in c.footnotes] == ["1", "2", "3", "4"]
+
+
+def test_a_note_that_fills_a_page_of_its_own_is_read_whole() -> None:
+    doc = load(DATA / "pdf" / "note-over-a-page.pdf")
+    assert [n.label for n in doc.footnotes] == ["1", "2", "3", "4"]
+    long = " ".join(doc.footnotes[1].text.split())
+    for part in ("In 1982 the statement gave 25 tables.", "In 2000 the statement gave 43 tables,"):
+        assert part in long  # from pages 1, 2 and 3
+    assert long.endswith("The annex lists every table by year.")
+    chunks = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=120, overlap=8))
+    assert not any("the statement gave" in c.text for c in chunks), "a piece of the note became a passage"
     assert [n.label for c in chunks for n in c.footnotes] == ["1", "2", "3", "4"]
 
 
