@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from footnoted.errors import IngestError
-from footnoted.ingest.pdf_notes import page_lines, plain_text, rebuild, unwrap
+from footnoted.ingest.pdf_notes import page_lines, plain_text, rebuild, set_apart_headings, unwrap
 from footnoted.types import Span
 
 # A hyphen comes out of some fonts as a soft hyphen ("paras. 52\xad55"), and ligatures as one
@@ -74,6 +74,7 @@ def read_pdf(data: bytes, name: str) -> PdfText:
         # also assertions, KeyError, struct and zlib errors (measured by mutating a PDF's bytes).
         raise IngestError(f"{name}: cannot read the PDF, it may be damaged ({type(exc).__name__}: {exc})") from None
     count = len(pages) or 1
+    set_apart_headings(pages)
     rebuilt = rebuild(pages)
     text, markers = unwrap(_normalise(rebuilt if rebuilt is not None else plain_text(pages)))
     if not text.replace("\f", "").strip():

@@ -43,6 +43,8 @@ _ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$|[.!?:;][\"'”’)\]]*" + 
 _PARAGRAPH = 80
 """Characters of one size that make it a size of running text, not of a heading."""
 _SMALLER = 0.92
+_LARGER = 1.15
+"""A heading's size is at least this share of the running text's."""
 """A note line's size is at most this share of the body's."""
 _SAME_SIZE = 0.6
 """Points by which the lines of one run of notes may differ."""
@@ -156,6 +158,29 @@ def text_size(lines: list[Line]) -> float:
     if not sizes:
         return 0.0
     return max((size for size, count in sizes.items() if count >= _PARAGRAPH), default=sizes.most_common(1)[0][0])
+
+
+def set_apart_headings(pages: list[list[Line]]) -> None:
+    """End the paragraph before and after each heading: a short line set larger than the running
+    text (pdfminer often boxes a heading with the paragraph under it, "Summary\nFarmers in ...").
+    Consecutive heading lines of one size stay together (a title over two lines)."""
+    sizes: Counter[float] = Counter()
+    for lines in pages:
+        for line in lines:
+            sizes[line.size] += len(line.text.strip())
+    total = sum(sizes.values())
+    body = max((size for size, count in sizes.items() if size and count >= max(_PARAGRAPH, 0.15 * total)), default=0.0)
+    if not body:
+        return
+    for lines in pages:
+        heads = [line.size >= _LARGER * body and 0 < len(line.plain().strip()) <= 120 for line in lines]
+        for k, line in enumerate(lines):
+            if not heads[k]:
+                continue
+            if k > 0 and not (heads[k - 1] and lines[k - 1].size == line.size):
+                lines[k - 1].box_end = True
+            if k + 1 == len(lines) or not (heads[k + 1] and lines[k + 1].size == line.size):
+                line.box_end = True
 
 
 def plain_text(pages: list[list[Line]]) -> str:

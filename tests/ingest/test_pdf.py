@@ -75,6 +75,14 @@ def test_a_typeset_report_keeps_every_page_foot_note_linked_to_its_marker() -> N
     assert doc.metadata["author"] == "Basin Monitoring Group"
     assert doc.metadata["pages"] == "3"
     check_report_notes(doc)
+    # Headings are set larger than the text: each stands apart, though pdfminer boxes it with the
+    # paragraph under it, and governs a section.
+    assert [s.title for s in doc.sections] == [
+        "Summary",
+        "Allocation and its Exceptions",
+        "Groundwater",
+        "Recommendations",
+    ]
     # Justified lines come out of the PDF with runs of spaces, and its hyphens as soft hyphens.
     assert "  " not in doc.source and "\xad" not in doc.source
     assert not doc.warnings
