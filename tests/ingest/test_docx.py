@@ -11,6 +11,10 @@ third of two paragraphs, the second "Ibid.".
 
 from __future__ import annotations
 
+import random
+import zipfile
+from pathlib import Path
+
 import pytest
 
 from footnoted.errors import IngestError
@@ -69,3 +73,30 @@ def test_word_endnotes_keep_all_their_paragraphs() -> None:
 def test_a_file_that_is_not_a_readable_docx_is_refused_with_a_reason(data: bytes, message: str) -> None:
     with pytest.raises(IngestError, match=message):
         parse(data, name="report.docx")
+
+
+@pytest.mark.parametrize("path", [DOCX / "report.docx", DATA / "epub" / "report.epub"])
+def test_packages_with_damaged_xml_are_read_or_refused_never_crash(path: Path) -> None:
+    # Each copy has stray markup, cut text or bad bytes in some of its XML parts, or a part gone.
+    rng = random.Random(5)
+    source = zipfile.ZipFile(path)
+    refused = 0
+    for _ in range(30):
+        files = {}
+        for info in source.infolist():
+            data = bytearray(source.read(info.filename))
+            if info.filename.endswith((".xml", ".xhtml", ".opf", ".rels")) and data and rng.random() < 0.5:
+                for _ in range(rng.randrange(1, 20)):
+                    at = rng.randrange(max(1, len(data)))
+                    data[at : at + rng.randrange(1, 30)] = rng.choice(
+                        [b"<", b">", b"&", b'"', b"", b"</p>", b"\xff\xfe"]
+                    )
+            if rng.random() > 0.05:
+                files[info.filename] = bytes(data)
+        try:
+            doc = parse(zip_of(files), name=path.name)
+        except IngestError:
+            refused += 1
+        else:
+            assert all(n.text == doc.source[n.start : n.end] for n in doc.footnotes)
+    assert refused > 0
