@@ -80,19 +80,36 @@ def _bar(desc: str) -> Any:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files to add (.txt, .md, .html, .pdf, .docx, .epub).")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files to add (.txt, .md, .html, .pdf, .docx, .epub), or folders of them."),
+    ],
     index: IndexOption = None,
     doc_id: Annotated[str | None, typer.Option("--id", help="Document id (one file only).")] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Build or update an index: add new documents, replace changed ones, skip unchanged ones."""
+    """Build or update an index: add new documents, replace changed ones, skip unchanged ones.
+
+    A folder adds the files below it that footnoted reads; one of those it cannot read is skipped
+    and said, where a file named on its own stops the whole ingest.
+    """
     from footnoted.ingest import load
     from footnoted.ingest.read import document_ids
 
-    if doc_id is not None and len(paths) != 1:
+    files = _expand(paths)
+    if doc_id is not None and len(files) != 1:
         _fail("--id names one document; give exactly one file with it", 2)
-    ids = [doc_id] if doc_id is not None else document_ids(paths)
-    docs = [load(p, doc_id=i) for p, i in zip(paths, ids, strict=True)]
+    ids = [doc_id] if doc_id is not None else document_ids([f for f, _ in files])
+    docs, skipped = [], []
+    for (path, in_folder), i in zip(files, ids, strict=True):
+        try:
+            docs.append(load(path, doc_id=i))
+        except errors.IngestError as exc:
+            if not in_folder:
+                raise
+            skipped.append(str(exc))
+    if not docs:
+        _fail(f"no readable document: {'; '.join(skipped)}", 3)
     ix = _open(index, create=True)
     bar = _bar("encoding")
     try:
@@ -111,6 +128,7 @@ def ingest(
                     "encoded": report.encoded,
                     "reused": report.reused,
                     "warnings": {k: list(v) for k, v in report.warnings.items()},
+                    "skipped": skipped,
                 },
                 indent=2,
             )
@@ -121,7 +139,32 @@ def ingest(
         typer.echo(f"{state:9} {doc.id}  ({len(doc.footnotes)} footnotes) {doc.title}")
         for warning in report.warnings.get(doc.id, ()):
             typer.echo(f"          warning: {warning}")
+    for reason in skipped:
+        typer.echo(f"skipped   {reason}")
     typer.echo(f"{report.chunks} chunks, {report.encoded} texts encoded, {report.reused} from cache -> {ix.path}")
+
+
+def _expand(paths: list[Path]) -> list[tuple[Path, bool]]:
+    """The files to read, each with whether a folder named it: a folder gives the files below it
+    that footnoted reads, in order, hidden ones left out."""
+    from footnoted.ingest.read import FORMATS
+
+    files: list[tuple[Path, bool]] = []
+    for path in paths:
+        if not path.is_dir():
+            files.append((path, False))
+            continue
+        found = sorted(
+            f
+            for f in path.rglob("*")
+            if f.is_file()
+            and f.suffix.lower() in FORMATS
+            and not any(part.startswith(".") for part in f.relative_to(path).parts)
+        )
+        if not found:
+            _fail(f"{path}: no file footnoted reads in this folder ({', '.join(sorted(FORMATS))})", 3)
+        files.extend((f, True) for f in found)
+    return files
 
 
 @app.command()

@@ -135,3 +135,29 @@ def test_a_page_foot_or_exported_note_reaches_the_json(tmp_path: Path, path: str
     source = (DATA / path).read_text() if path.endswith(".txt") else None
     if source is not None:
         assert source[notes[label]["start"] : notes[label]["end"]] == notes[label]["text"]
+
+
+def test_a_folder_adds_the_documents_below_it_and_says_what_it_skipped(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    (folder / "sub").mkdir(parents=True)
+    (folder / ".cache").mkdir()
+    (folder / "report.pdf").write_bytes((DATA / "pdf" / "report.pdf").read_bytes())
+    (folder / "sub" / "endnotes.docx").write_bytes((DATA / "docx" / "endnotes.docx").read_bytes())
+    (folder / ".cache" / "old.txt").write_text("A hidden copy.\n")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 and nothing else")
+    (folder / "notes.xyz").write_text("Not a format footnoted reads.\n")
+    index = str(tmp_path / "ix")
+    done = run(tmp_path, "ingest", str(folder), "--index", index, "--json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert sorted(report["added"]) == ["endnotes", "report"]
+    [skipped] = report["skipped"]
+    assert skipped.startswith("broken.pdf: cannot read the PDF")
+    # A file named on its own still stops the ingest, and an empty folder is refused.
+    alone = run(tmp_path, "ingest", str(folder / "broken.pdf"), "--index", index)
+    assert alone.returncode == 3 and "cannot read the PDF" in alone.stderr
+    (tmp_path / "empty").mkdir()
+    empty = run(tmp_path, "ingest", str(tmp_path / "empty"), "--index", index)
+    assert empty.returncode == 3 and "no file footnoted reads in this folder" in empty.stderr
+    docs = json.loads(run(tmp_path, "info", "--index", index, "--json").stdout)["documents"]
+    assert sorted(d["id"] for d in docs) == ["endnotes", "report"]
