@@ -230,7 +230,7 @@ def _sparse(path: Path, size: int) -> Path:
         ("report.odt", b"PK\x03\x04", 3, "unsupported file type '.odt'"),
         ("no-extension", b"Plain words.\n", 3, "unsupported file type '(none)'"),
         ("missing.txt", "missing", 3, "cannot read the file"),
-        ("folder.txt", "directory", 3, "cannot read the file"),
+        ("folder.txt", "directory", 3, "no file footnoted reads in this folder"),
         ("latin1.txt", LATIN1, 0, "warning: not valid UTF-8; decoded as cp1252"),
         ("deep.html", DEEP.encode(), 0, "deep  (0 footnotes)"),
     ],
