@@ -13,13 +13,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from footnoted.errors import IngestError
+from footnoted.ingest.package import PackageHtml, open_package
 
-_MAX_UNPACKED = 256 * 1024 * 1024
-"""Bytes a .docx's text parts may unpack to (a zip bomb is refused before it is read)."""
 # Paragraph styles mammoth leaves as plain paragraphs but that say what a paragraph is.
 _STYLES = "\n".join(
     [
@@ -39,34 +37,18 @@ _CORE = {
 _UNSET = re.compile(r"^(?:untitled|document\d*|\W*)$", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class DocxHtml:
-    """A Word file as HTML, and what its core properties say."""
-
-    html: str
-    title: str = ""
-    metadata: dict[str, str] = field(default_factory=dict)
-
-
-def read_docx(data: bytes, name: str) -> DocxHtml:
+def read_docx(data: bytes, name: str) -> PackageHtml:
     """The HTML of a .docx file, with its notes, and its core properties.
 
     Raises:
         IngestError: the file is not a .docx (a legacy .doc, another zip), is damaged, or unpacks
             to more than 256 MB of text.
     """
-    if not data.startswith(b"PK\x03\x04"):
-        if data.startswith(b"\xd0\xcf\x11\xe0"):
-            raise IngestError(f"{name}: a Word 97-2003 .doc file, not .docx; save it as .docx (or PDF) first")
-        raise IngestError(f"{name}: not a .docx file (it is not a zip package)")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise IngestError(f"{name}: a Word 97-2003 .doc file, not .docx; save it as .docx (or PDF) first")
     try:
-        package = zipfile.ZipFile(io.BytesIO(data))
-        parts = {info.filename: info for info in package.infolist()}
-        if "word/document.xml" not in parts:
-            raise IngestError(f"{name}: not a Word document (the package has no word/document.xml)")
-        unpacked = sum(info.file_size for path, info in parts.items() if path.endswith((".xml", ".rels")))
-        if unpacked > _MAX_UNPACKED:
-            raise IngestError(f"{name}: its text parts unpack to {unpacked:,} bytes, over {_MAX_UNPACKED:,}")
+        package = open_package(data, name, "a .docx file", "word/document.xml", (".xml", ".rels"))
+        parts = set(package.namelist())
         facts = _core_properties(package) if "docProps/core.xml" in parts else {}
         import mammoth
 
@@ -81,7 +63,7 @@ def read_docx(data: bytes, name: str) -> DocxHtml:
         # A damaged package fails in zipfile, the XML parser or mammoth, with their own errors.
         raise IngestError(f"{name}: cannot read the .docx, it may be damaged ({type(exc).__name__}: {exc})") from None
     title = facts.pop("title", "")
-    return DocxHtml(result.value, "" if _UNSET.match(title) else title, facts)
+    return PackageHtml(result.value, "" if _UNSET.match(title) else title, facts)
 
 
 def _core_properties(package: zipfile.ZipFile) -> dict[str, str]:

@@ -12,18 +12,14 @@ date come from the package's Dublin Core metadata.
 
 from __future__ import annotations
 
-import io
 import posixpath
 import re
-import zipfile
-from dataclasses import dataclass, field
 from urllib.parse import unquote
 from xml.etree import ElementTree
 
 from footnoted.errors import IngestError
+from footnoted.ingest.package import PackageHtml, open_package
 
-_MAX_UNPACKED = 256 * 1024 * 1024
-"""Bytes an EPUB's text parts may unpack to (a zip bomb is refused before it is read)."""
 _CONTAINER = "{urn:oasis:names:tc:opendocument:xmlns:container}"
 _OPF = "{http://www.idpf.org/2007/opf}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
@@ -31,31 +27,17 @@ _XHTML = ("application/xhtml+xml", "text/html")
 _BODY = re.compile(r"^<body[^>]*>|</body>$", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class EpubHtml:
-    """An EPUB's chapters as one HTML page, and what its package metadata says."""
-
-    html: str
-    title: str = ""
-    metadata: dict[str, str] = field(default_factory=dict)
-
-
-def read_epub(data: bytes, name: str) -> EpubHtml:
+def read_epub(data: bytes, name: str) -> PackageHtml:
     """The chapters of an EPUB as one HTML page, and its title, author and date.
 
     Raises:
         IngestError: the file is not an EPUB, is damaged, or unpacks to more than 256 MB of text.
     """
-    if not data.startswith(b"PK\x03\x04"):
-        raise IngestError(f"{name}: not an EPUB file (it is not a zip package)")
     try:
-        package = zipfile.ZipFile(io.BytesIO(data))
-        parts = {info.filename: info for info in package.infolist()}
-        if "META-INF/container.xml" not in parts:
-            raise IngestError(f"{name}: not an EPUB (the package has no META-INF/container.xml)")
-        unpacked = sum(i.file_size for p, i in parts.items() if p.endswith((".xhtml", ".html", ".htm", ".xml", ".opf")))
-        if unpacked > _MAX_UNPACKED:
-            raise IngestError(f"{name}: its text parts unpack to {unpacked:,} bytes, over {_MAX_UNPACKED:,}")
+        package = open_package(
+            data, name, "an EPUB file", "META-INF/container.xml", (".xhtml", ".html", ".htm", ".xml", ".opf")
+        )
+        parts = set(package.namelist())
         container = ElementTree.fromstring(package.read("META-INF/container.xml"))
         rootfile = container.find(f".//{_CONTAINER}rootfile")
         opf_path = rootfile.get("full-path", "") if rootfile is not None else ""
@@ -75,7 +57,7 @@ def read_epub(data: bytes, name: str) -> EpubHtml:
         raise IngestError(f"{name}: cannot read the EPUB, it may be damaged ({type(exc).__name__}: {exc})") from None
     facts = _metadata(opf)
     title = facts.pop("title", "")
-    return EpubHtml(f"<html><head><title>{_escape(title)}</title></head><body>{html}</body></html>", title, facts)
+    return PackageHtml(f"<html><head><title>{_escape(title)}</title></head><body>{html}</body></html>", title, facts)
 
 
 def _spine(opf: ElementTree.Element, base: str) -> dict[str, str]:

@@ -1,0 +1,41 @@
+"""Zip-packaged documents (.docx, .epub): opening one safely, and what a reader makes of it."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from footnoted.errors import IngestError
+
+MAX_UNPACKED = 256 * 1024 * 1024
+"""Bytes a package's text parts may unpack to (a zip bomb is refused before it is read)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PackageHtml:
+    """A packaged document as one HTML page, and what its package's metadata says."""
+
+    html: str
+    title: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+def open_package(data: bytes, name: str, kind: str, required: str, text: tuple[str, ...]) -> zipfile.ZipFile:
+    """The zip package of a ``kind`` document ("a .docx file"), which must hold ``required``.
+
+    Raises:
+        IngestError: it is not a zip, lacks the part, or its ``text`` parts (by suffix) unpack to
+            more than ``MAX_UNPACKED`` bytes.
+        zipfile.BadZipFile: the zip is damaged (the caller says so in its own terms).
+    """
+    if not data.startswith(b"PK\x03\x04"):
+        raise IngestError(f"{name}: not {kind} (it is not a zip package)")
+    package = zipfile.ZipFile(io.BytesIO(data))
+    parts = {info.filename: info for info in package.infolist()}
+    if required not in parts:
+        raise IngestError(f"{name}: not {kind} (the package has no {required})")
+    unpacked = sum(info.file_size for path, info in parts.items() if path.endswith(text))
+    if unpacked > MAX_UNPACKED:
+        raise IngestError(f"{name}: its text parts unpack to {unpacked:,} bytes, over {MAX_UNPACKED:,}")
+    return package
