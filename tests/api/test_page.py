@@ -6,12 +6,14 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from tests.server import Server
+from tests.conftest import DATA
+from tests.server import Server, start_server
 
 pytestmark = pytest.mark.browser
 
@@ -174,3 +176,29 @@ def test_a_401_asks_for_a_key_and_retries_with_it(page: Page, server: Server) ->
     expect(page.locator(".passage-text mark")).to_contain_text("10.4 million antipersonnel mines")
     assert sent == [None, "Bearer s3cret"]
     assert page.evaluate("sessionStorage.getItem('footnoted.apiKey')") == "s3cret"
+
+
+def test_a_pdfs_source_shows_its_page_breaks_as_line_breaks(
+    page: Page, real_home: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # A PDF's source text ends every page with a form feed; the page shows it as a line break,
+    # one character for one, so the highlighted span stays exactly where the citation says.
+    server = start_server(tmp_path_factory.mktemp("pdf-home"), real_home / "models")
+    try:
+        with httpx.Client(base_url=server.url, timeout=120) as client:
+            pdf = (DATA / "pdf" / "report.pdf").read_bytes()
+            added = client.post("/v1/documents", files={"file": ("report.pdf", pdf, "application/pdf")})
+            assert added.status_code == 201, added.text
+            source = client.get("/v1/documents/report/source").json()["text"]
+        assert source.count("\f") == 3
+        question = "Which two holders were given most of the drought exemptions?"
+        with page.expect_response(lambda r: urlsplit(r.url).path == "/v1/ask") as response:
+            page.goto(f"{server.url}/?{urlencode({'q': question, 'doc': 'report'})}")
+        first = response.value.json()["passages"][0]
+        page.get_by_role("button", name="View passage 1 in the source").click()
+        shown = page.get_by_role("dialog").locator(".source-text")
+        expect(shown.locator("mark")).to_have_count(1)
+        assert shown.text_content() == source.replace("\f", "\n")
+        assert shown.locator("mark").text_content() == first["text"].replace("\f", "\n")
+    finally:
+        server.stop()

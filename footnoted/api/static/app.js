@@ -202,7 +202,8 @@ function richText(text, mark, markers = []) {
     const [a, b] = [points[i], points[i + 1]];
     const piece = text.slice(a, b);
     const marker = markers.find((m) => m.start <= a && b <= m.end);
-    let node = document.createTextNode(piece);
+    // A form feed (a page break in a PDF's text) shows as a line break: one character for one.
+    let node = document.createTextNode(piece.replaceAll("\f", "\n"));
     if (marker) {
       node = el("a", "fn-ref", piece);
       node.href = marker.href;
