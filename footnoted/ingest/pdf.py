@@ -29,7 +29,8 @@ _SPACES = re.compile(r"[ \t\xa0]{2,}")
 # A word broken at a line's end: its two parts, what is glued to the second ("tions,", "tions.7")
 # and the space after it.
 _BROKEN = re.compile(r"([^\W\d_]+)[-\xad][ \t]*\n([^\W\d_]+)(\S*)(?:[ \t]+|\n|(?=\f)|$)")
-_COMPOUND = re.compile(r"(?<![\w\xad-])[^\W\d_]+[-\xad][^\W\d_]+(?![\w\xad-])")
+_COMPOUND = re.compile(r"[^\W\d_]+(?:[-\xad][^\W\d_]+)+")
+_HYPHEN = re.compile(r"[-\xad]")
 _TRAILING = re.compile(r"[ \t\xa0]+(?=\n|\f|$)")
 # What PDF writers put in the information fields when nobody set them.
 _UNSET = re.compile(
@@ -96,7 +97,12 @@ def _join_broken_words(text: str) -> str:
     """Words hyphenated at a line's end made whole again, on the first line ("exemp-\ntions" is
     "exemptions"; a search for the word must find it). A compound the text also writes with its
     hyphen elsewhere keeps it ("long-\nterm" is "long-term" when "long-term" occurs)."""
-    compounds = {w.lower().replace("\xad", "-") for w in _COMPOUND.findall(text)}
+    # Every pair a hyphen joins anywhere in the text: "non-self-destructing" has "self-destructing".
+    compounds = {
+        f"{a}-{b}".lower()
+        for w in _COMPOUND.findall(text)
+        for a, b in zip(_HYPHEN.split(w), _HYPHEN.split(w)[1:], strict=False)
+    }
 
     def join(m: re.Match[str]) -> str:
         left, right = m.group(1), m.group(2)

@@ -229,6 +229,7 @@ def test_damaged_pdfs_are_read_or_refused_never_crash() -> None:
         ("granted 23 exemp-\ntions, since 2019", "granted 23 exemptions,\nsince 2019"),
         ("were ex-\nempted.7 A district", "were exempted.7\nA district"),
         ("a long-\nterm view; long-term plans", "a long-term\nview; long-term plans"),
+        ("both self-\ndestructing; non-self-destructing", "both self-destructing;\nnon-self-destructing"),
         ("Smith-\nJones", "Smith-\nJones"),
         ("the pre-\n2004 figures", "the pre-\n2004 figures"),
     ],
