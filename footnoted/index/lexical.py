@@ -10,6 +10,7 @@ body and each note are vectors of their own. Measured on the briefing's eval set
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Sequence
 from functools import lru_cache
@@ -18,6 +19,10 @@ from pathlib import Path
 import bm25s
 import numpy as np
 from bm25s.stopwords import STOPWORDS_EN
+
+# bm25s sets its own logger to DEBUG, so its "Building index from tokens" reached the server's
+# JSON-lines log as a line of plain text.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # Figures stay whole ("10.4", "1,141", "1997/1998"); everything else splits into words.
 _TOKEN = re.compile(r"\d+(?:[.,/]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)

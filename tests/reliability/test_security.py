@@ -8,6 +8,7 @@ log scan after right and wrong keys.
 from __future__ import annotations
 
 import hmac
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -165,3 +166,7 @@ def test_no_secrets_in_the_server_log(tmp_path: Path) -> None:
     assert log.count('"event": "request"') >= 6 * 12, "the log must hold the requests, or this scan proves nothing"
     for secret in [READ, ADMIN, *near]:
         assert secret not in log, f"{secret!r} appears in the server log"
+    # After its one-line banner, the log is JSON lines: no library writes plain text into it.
+    lines = [line for line in log.splitlines() if line.strip() and not line.startswith("footnoted: serving")]
+    for line in lines:
+        assert isinstance(json.loads(line), dict), line
