@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,9 +44,9 @@ _ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$|[.!?:;][\"'”’)\]]*" + 
 _PARAGRAPH = 80
 """Characters of one size that make it a size of running text, not of a heading."""
 _SMALLER = 0.92
+"""A note line's size is at most this share of the body's."""
 _LARGER = 1.15
 """A heading's size is at least this share of the running text's."""
-"""A note line's size is at most this share of the body's."""
 _SAME_SIZE = 0.6
 """Points by which the lines of one run of notes may differ."""
 
@@ -64,7 +65,21 @@ class Line:
     """Where the line sits on its page (PDF points, from the bottom left)."""
 
     def plain(self) -> str:
-        return self.text.replace(OPEN, "").replace(CLOSE, "")
+        return _bare(self.text)
+
+    @property
+    def folio(self) -> bool:
+        """Whether the line is a page number and nothing else."""
+        return self.plain().strip().isdigit()
+
+    def written(self) -> str:
+        """The line as the page's text holds it: a blank line after it when its box ends."""
+        return self.text + ("\n" if self.box_end else "")
+
+
+def _bare(text: str) -> str:
+    """Text without the characters that wrap raised figures."""
+    return text.replace(OPEN, "").replace(CLOSE, "")
 
 
 @dataclass(slots=True)
@@ -147,14 +162,20 @@ def _line(line: Any, char_type: Any) -> Line:
     return Line("".join(parts), float(size), x0=line.x0, x1=line.x1, y0=line.y0)
 
 
+def _characters(lines: Iterable[Line]) -> Counter[float]:
+    """How many characters each size sets in these lines (0.0: characters of no known size)."""
+    sizes: Counter[float] = Counter()
+    for line in lines:
+        sizes[line.size] += len(line.text.strip())
+    return sizes
+
+
 def text_size(lines: list[Line]) -> float:
     """The size of these lines' running text: the largest that sets a paragraph's worth of
     characters (a heading's size sets too few; a long note's, running on above, is smaller);
     else the size most characters have; 0.0 when none is known."""
-    sizes: Counter[float] = Counter()
-    for line in lines:
-        if line.size:
-            sizes[line.size] += len(line.text.strip())
+    sizes = _characters(lines)
+    sizes.pop(0.0, None)
     if not sizes:
         return 0.0
     return max((size for size, count in sizes.items() if count >= _PARAGRAPH), default=sizes.most_common(1)[0][0])
@@ -164,10 +185,7 @@ def set_apart_headings(pages: list[list[Line]]) -> None:
     """End the paragraph before and after each heading: a short line set larger than the running
     text (pdfminer often boxes a heading with the paragraph under it, "Summary\nFarmers in ...").
     Consecutive heading lines of one size stay together (a title over two lines)."""
-    sizes: Counter[float] = Counter()
-    for lines in pages:
-        for line in lines:
-            sizes[line.size] += len(line.text.strip())
+    sizes = _characters(line for lines in pages for line in lines)
     total = sum(sizes.values())
     body = max((size for size, count in sizes.items() if size and count >= max(_PARAGRAPH, 0.15 * total)), default=0.0)
     if not body:
@@ -185,7 +203,7 @@ def set_apart_headings(pages: list[list[Line]]) -> None:
 
 def plain_text(pages: list[list[Line]]) -> str:
     """The pages' text as pdfminer's text converter writes it (each page ended by a form feed)."""
-    return "".join("".join(line.plain() + ("\n" if line.box_end else "") for line in lines) + "\f" for lines in pages)
+    return "".join("".join(_bare(line.written()) for line in lines) + "\f" for lines in pages)
 
 
 def rebuild(pages: list[list[Line]]) -> str | None:
@@ -221,7 +239,7 @@ def rebuild(pages: list[list[Line]]) -> str | None:
             # A page with no notes of its own, where a note left open runs on at its foot (or
             # fills it): the lines of the note's size that end the page.
             size = last.lines[0].size
-            kept = [line for line in lines if id(line) not in taken and not line.plain().strip().isdigit()]
+            kept = [line for line in lines if id(line) not in taken and not line.folio]
             k = len(kept)
             while k > 0 and _continues(kept[k - 1], size):
                 k -= 1
@@ -242,14 +260,12 @@ def rebuild(pages: list[list[Line]]) -> str | None:
     for kept, notes in zip(texts, notes_of, strict=True):
         # The page's text runs on from column to column; its notes follow it, then its page
         # number, where the page reader looks for one.
-        folios = [line for line in kept if line.plain().strip().isdigit()]
-        numbers = {id(line) for line in folios}
-        pieces.extend(line.text + ("\n" if line.box_end else "") for line in kept if id(line) not in numbers)
+        pieces.extend(line.written() for line in kept if not line.folio)
         if notes:
             if pieces and not "".join(pieces[-2:]).endswith("\n\n"):
                 pieces.append("\n" if pieces[-1].endswith("\n") else "\n\n")
             pieces.extend(f"[{note.label}] {_note_text(note)}\n\n" for note in notes)
-        pieces.extend(line.text + ("\n" if line.box_end else "") for line in folios)
+        pieces.extend(line.written() for line in kept if line.folio)
         pieces.append("\f")
     return "".join(pieces)
 
@@ -259,7 +275,7 @@ def _carried_over(before: list[Line], after: list[Line]) -> list[Line]:
     page's text (after its running head) so that the sentence, and the marker at its end, stay in
     one passage: the first lines of the text's size on the next page, when they open in lower
     case, up to the end of their paragraph."""
-    prose = [line for line in before if line.size and not line.plain().strip().isdigit()]
+    prose = [line for line in before if line.size and not line.folio]
     if not prose or _ENDS_SENTENCE.search(prose[-1].plain().rstrip()):
         return []
     size = prose[-1].size
@@ -293,7 +309,7 @@ def _run(lines: list[Line], i: int, body: float, last: int) -> tuple[list[_Note]
 
 def _continues(line: Line, size: float) -> bool:
     """A line of a run's size that is more than a page number."""
-    return abs(line.size - size) <= _SAME_SIZE and not line.plain().strip().isdigit() and bool(line.text.strip())
+    return abs(line.size - size) <= _SAME_SIZE and not line.folio and bool(line.text.strip())
 
 
 def _open(note: _Note) -> bool:
@@ -310,7 +326,7 @@ def _cited(lines: list[Line], i: int, notes: list[_Note]) -> bool:
 
 def _cites(text: str, label: str) -> bool:
     """Whether a text (figures still wrapped) cites a label: a raised figure, or a glued marker."""
-    return label in _WRAPPED.findall(text) or glued_marker(text.replace(OPEN, "").replace(CLOSE, ""), label)
+    return label in _WRAPPED.findall(text) or glued_marker(_bare(text), label)
 
 
 def _note_text(note: _Note) -> str:
@@ -319,7 +335,7 @@ def _note_text(note: _Note) -> str:
     A line that would open like a list item or a note of its own ("17. The Conservancy ...",
     "[2]", "- ") is joined to the line before it with a space instead.
     """
-    texts = [t.strip().replace(OPEN, "").replace(CLOSE, "") for t in (note.first, *(ln.text for ln in note.lines[1:]))]
+    texts = [_bare(t.strip()) for t in (note.first, *(ln.text for ln in note.lines[1:]))]
     out = ""
     for text in filter(None, texts):
         out += (" " if _OPENS_ITEM.match(text) else "\n") + text if out else text
@@ -339,4 +355,4 @@ def unwrap(text: str) -> tuple[str, list[Span]]:
         length += len(m.group(1))
         pos = m.end()
     out.append(text[pos:])
-    return "".join(out).replace(OPEN, "").replace(CLOSE, ""), [s for s in spans if s.end > s.start]
+    return _bare("".join(out)), [s for s in spans if s.end > s.start]
