@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from footnoted.errors import DocumentTooLarge, IngestError, UnsupportedFormat
@@ -14,6 +15,7 @@ from footnoted.ingest.epub import read_epub
 from footnoted.ingest.footnotes import NOTES_HEADING, find_footnotes, link_repeats
 from footnoted.ingest.html import read_html
 from footnoted.ingest.markdown import heading_title, read_markdown
+from footnoted.ingest.package import PackageHtml
 from footnoted.ingest.pdf import read_pdf
 from footnoted.ingest.text import read_text
 from footnoted.types import Block, Document, Footnote, Section, Span
@@ -30,6 +32,8 @@ FORMATS = {
     ".docx": "docx",
     ".epub": "epub",
 }
+# Zip-packaged formats, each read as one HTML page: Word's notes and a book's chapters linked.
+_PACKAGES: dict[str, Callable[[bytes, str], PackageHtml]] = {"docx": read_docx, "epub": read_epub}
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 CONTAINER_FACTOR = 10
 """A .pdf, .docx or .epub may be this many times the limit: its bytes are mostly images and fonts."""
@@ -80,7 +84,7 @@ def load(path: str | Path, *, doc_id: str | None = None, max_bytes: int = DEFAUL
     """
     path = Path(path)
     fmt = format_of(path.name)
-    if fmt in ("pdf", "docx", "epub"):
+    if fmt == "pdf" or fmt in _PACKAGES:
         max_bytes *= CONTAINER_FACTOR
     try:
         size = path.stat().st_size
@@ -119,23 +123,18 @@ def parse(
         text, encoding = pdf.text, "pdf"
         facts, markers = pdf.metadata, pdf.markers
         title = title or pdf.title or None
-    elif fmt == "docx":
-        # Word's notes arrive as the links of mammoth's HTML, read as any exporter's are.
-        docx = read_docx(raw, name)
-        text, encoding, facts = docx.html, "docx", docx.metadata
-        title = title or docx.title or None
-    elif fmt == "epub":
-        # The chapters in reading order as one page, links between them kept.
-        epub = read_epub(raw, name)
-        text, encoding, facts = epub.html, "epub", epub.metadata
-        title = title or epub.title or None
+    elif fmt in _PACKAGES:
+        # A Word file or a book as one HTML page whose notes are links, read as any exporter's are.
+        package = _PACKAGES[fmt](raw, name)
+        text, encoding, facts = package.html, fmt, package.metadata
+        title = title or package.title or None
     else:
         decoded = decode(raw, name)
         text, encoding = decoded.text, decoded.encoding
         if encoding != "utf-8":
             warnings.append(f"not valid UTF-8; decoded as {encoding}")
     footnotes: list[Footnote]
-    if fmt in ("html", "docx", "epub"):
+    if fmt == "html" or fmt in _PACKAGES:
         page = read_html(text)
         source, layout = page.source, page.layout
         if not source.strip():
