@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     encoder: Literal["onnx", "onnx-int8", "torch", "hash"] = "onnx"
     """``onnx`` (the model exported once to onnxruntime; fast to start), ``onnx-int8`` (a quantised copy),
     ``torch`` (sentence-transformers) or ``hash`` (a deterministic test encoder, not a language model)."""
+    batch_runtime: Literal["openvino", "onnxruntime"] = "openvino"
+    """For ``onnx``: the runtime for model calls of three texts or more (passages, batched questions);
+    a lone question always goes to onnxruntime."""
     threads: int = 0
     """Threads for the encoder (0: all cores, at most 4)."""
     chunk_tokens: int = 200

@@ -37,6 +37,7 @@ from footnoted.index import Encoder, Index
 from footnoted.index.batching import BatchingEncoder
 from footnoted.index.encoder import Kind
 from footnoted.index.load import make_encoder, open_index
+from footnoted.index.openvino import RoutedEncoder
 from footnoted.ingest.read import DOCUMENT_ID
 from footnoted.ingest.tokens import Tokenizer
 from footnoted.settings import Settings
@@ -88,6 +89,8 @@ class _State:
                 timed = self.batcher
             self.index = open_index(self.settings, encoder=(timed, tokenizer), create=True)
             log.info('{"event": "ready", "index": "%s", "documents": %d}', self.index.path, len(self.index.documents))
+            if isinstance(enc, RoutedEncoder):
+                enc.batch_encoder()  # once ready, so the first batch of questions does not wait for it
         except errors.FootnotedError as exc:
             self.load_error = str(exc)
             log.error(json.dumps({"event": "load_failed", "error": type(exc).__name__, "message": str(exc)}))

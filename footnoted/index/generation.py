@@ -103,7 +103,16 @@ def library_versions() -> dict[str, str]:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {}
-    for name in ("footnoted", "faiss-cpu", "bm25s", "numpy", "onnxruntime", "tokenizers", "langchain-text-splitters"):
+    for name in (
+        "footnoted",
+        "faiss-cpu",
+        "bm25s",
+        "numpy",
+        "onnxruntime",
+        "openvino",
+        "tokenizers",
+        "langchain-text-splitters",
+    ):
         try:
             out[name] = version(name)
         except PackageNotFoundError:

@@ -27,7 +27,11 @@ def make_encoder(settings: Settings) -> tuple[Encoder, Tokenizer]:
     if settings.encoder == "torch":
         return SentenceTransformerEncoder(spec), tokenizer
     return load_onnx_encoder(
-        spec, settings.models_dir, threads=settings.threads, int8=settings.encoder == "onnx-int8"
+        spec,
+        settings.models_dir,
+        threads=settings.threads,
+        int8=settings.encoder == "onnx-int8",
+        batch_runtime=settings.batch_runtime,
     ), tokenizer
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from footnoted.errors import EncoderError
-from footnoted.index.encoder import Kind, ModelSpec, normalise
+from footnoted.index.encoder import Encoder, Kind, ModelSpec, normalise
 
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _export_lock = threading.Lock()
@@ -96,11 +96,13 @@ def export(spec: ModelSpec, cache_dir: Path) -> Path:
         return target
 
 
-class OnnxEncoder:
-    """The model's transformer in onnxruntime, with its own tokenizer, pooling and normalisation."""
+class ExportedEncoder:
+    """The exported transformer with the model's own tokenizer, pooling and normalisation.
 
-    def __init__(self, spec: ModelSpec, model_file: Path, *, threads: int = 0, batch_size: int = 32) -> None:
-        import onnxruntime as ort
+    A runtime supplies ``_run``: the token arrays of one batch in, the last hidden state out.
+    """
+
+    def __init__(self, spec: ModelSpec, *, batch_size: int = 32) -> None:
         from tokenizers import Tokenizer
 
         self.spec = spec
@@ -108,18 +110,13 @@ class OnnxEncoder:
         self.dimension = spec.dimension
         self.max_tokens = spec.max_tokens
         self._batch_size = batch_size
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        try:
-            self._session = ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
-        except Exception as exc:
-            raise EncoderError(f"cannot load {model_file}: {exc}; delete it to export it again") from exc
-        self._input_names = {i.name for i in self._session.get_inputs()}
+        self._input_names: set[str] = set(_INPUTS)
         self._tokenizer = Tokenizer.from_file(str(spec.path / "tokenizer.json"))
         self._tokenizer.enable_truncation(spec.max_seq_length)
         self._tokenizer.no_padding()
+
+    def _run(self, feed: dict[str, np.ndarray]) -> np.ndarray:
+        raise NotImplementedError
 
     def encode(self, texts: Sequence[str], kind: Kind = "passage") -> np.ndarray:
         if not texts:
@@ -139,9 +136,30 @@ class OnnxEncoder:
                 feed["input_ids"][r, :n] = e.ids
                 feed["attention_mask"][r, :n] = e.attention_mask
                 feed["token_type_ids"][r, :n] = e.type_ids
-            hidden = self._session.run(None, {k: v for k, v in feed.items() if k in self._input_names})[0]
+            hidden = self._run({k: v for k, v in feed.items() if k in self._input_names})
             out[rows] = _pool(hidden, feed["attention_mask"], self.spec.pooling)
         return normalise(out)
+
+
+class OnnxEncoder(ExportedEncoder):
+    """The exported model in onnxruntime: the lowest latency for one text at a time."""
+
+    def __init__(self, spec: ModelSpec, model_file: Path, *, threads: int = 0, batch_size: int = 32) -> None:
+        import onnxruntime as ort
+
+        super().__init__(spec, batch_size=batch_size)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        try:
+            self._session = ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:
+            raise EncoderError(f"cannot load {model_file}: {exc}; delete it to export it again") from exc
+        self._input_names = {i.name for i in self._session.get_inputs()}
+
+    def _run(self, feed: dict[str, np.ndarray]) -> np.ndarray:
+        return np.asarray(self._session.run(None, feed)[0])
 
 
 def _pool(hidden: np.ndarray, mask: np.ndarray, pooling: str) -> np.ndarray:
@@ -170,11 +188,15 @@ def quantize(fp32: Path) -> Path:
     return target
 
 
-def load_onnx_encoder(spec: ModelSpec, cache_dir: Path, *, threads: int = 0, int8: bool = False) -> OnnxEncoder:
+def load_onnx_encoder(
+    spec: ModelSpec, cache_dir: Path, *, threads: int = 0, int8: bool = False, batch_runtime: str = "onnxruntime"
+) -> Encoder:
     """The ONNX encoder for ``spec``, exporting the model first if this machine has not yet.
 
     ``int8`` runs a quantised copy; its vectors differ slightly, so it has a model id of its own
     and an index built with it is not searched with the fp32 model, nor the reverse.
+    ``batch_runtime="openvino"`` sends calls of several texts to OpenVINO, loaded on the first
+    such call (``footnoted.index.openvino``); single questions stay on onnxruntime.
     """
     path = onnx_path(spec, cache_dir)
     if not path.is_file():
@@ -183,4 +205,11 @@ def load_onnx_encoder(spec: ModelSpec, cache_dir: Path, *, threads: int = 0, int
         encoder = OnnxEncoder(spec, quantize(path), threads=threads)
         encoder.model_id = f"{spec.model_id}+int8"
         return encoder
-    return OnnxEncoder(spec, path, threads=threads)
+    single = OnnxEncoder(spec, path, threads=threads)
+    if batch_runtime != "openvino":
+        return single
+    from footnoted.index.openvino import OpenVinoEncoder, RoutedEncoder
+
+    return RoutedEncoder(
+        single, lambda: OpenVinoEncoder(spec, path, threads=threads, cache_dir=path.parent / "openvino-cache")
+    )

@@ -69,7 +69,7 @@ def dense(snapshot: Snapshot, query: np.ndarray, depth: int, allowed: np.ndarray
             keep = found.ids[0] >= 0
             row_ids, row_scores = found.ids[0][keep], found.scores[0][keep]
             chunks = snapshot.chunk_of_rows(row_ids)
-            if len(np.unique(chunks)) >= min(depth, len(snapshot.chunks)) or fetch >= total:
+            if fetch >= total or len(np.unique(chunks)) >= min(depth, len(snapshot.chunks)):
                 break
             fetch = min(total, fetch * 4)
     chunks = snapshot.chunk_of_rows(row_ids)

@@ -7,6 +7,7 @@ renumbers its rows, so the store is wrapped in an ``IndexIDMap2`` that keeps ids
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -20,6 +21,14 @@ StoreKind = Literal["flat", "hnsw"]
 # more than it saves (measured in bench/scale.py: 0.9 ms on one thread vs 13 ms on two at 10k).
 _PARALLEL_FROM = 200_000
 _CORES = os.cpu_count() or 1
+_omp = threading.local()  # the OpenMP thread count is each calling thread's own setting
+
+
+def _omp_threads(n: int) -> None:
+    """Set this thread's OpenMP thread count for FAISS, calling into it only when it changes."""
+    if getattr(_omp, "threads", None) != n:
+        faiss.omp_set_num_threads(n)
+        _omp.threads = n
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +116,7 @@ class FaissStore:
             empty = np.full((len(queries), 0), -1, dtype=np.int64)
             return Neighbours(empty, empty.astype(np.float32))
         fetch = min(n, k + len(self._removed))
-        faiss.omp_set_num_threads(1 if n < _PARALLEL_FROM else _CORES)
+        _omp_threads(1 if n < _PARALLEL_FROM else _CORES)
         scores, ids = self._index.search(queries, fetch)
         if self._removed:
             keep = ~np.isin(ids, list(self._removed))

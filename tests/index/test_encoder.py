@@ -1,19 +1,34 @@
-"""Encoders: the deterministic test encoder, and the real bundled model, offline, in both runtimes."""
+"""Encoders: the deterministic test encoder, and the real bundled model, offline, in every runtime."""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from footnoted.index import Encoder, HashEncoder
-from footnoted.index.encoder import SentenceTransformerEncoder, default_model_path, read_spec
+from footnoted.errors import EncoderError
+from footnoted.index import Encoder, HashEncoder, make_encoder
+from footnoted.index.encoder import Kind, SentenceTransformerEncoder, default_model_path, read_spec
+from footnoted.index.onnx import OnnxEncoder
+from footnoted.index.openvino import MIN_BATCH, OpenVinoEncoder, RoutedEncoder
 from footnoted.ingest import Tokenizer
+from footnoted.settings import Settings
+
+_TEXTS = [
+    "hello",
+    "How many antipersonnel mines does the United States stockpile?",
+    "The United States still stockpiles 10.4 million antipersonnel mines, the world’s third largest arsenal "
+    "after China and Russia.3 " * 8,
+    "“The 2004 Nairobi Declaration,” … 37 million stockpiled mines.",
+]
 
 
 def test_hash_encoder_is_deterministic_and_normalised() -> None:
@@ -38,22 +53,83 @@ def test_the_bundled_model_spec() -> None:
 
 
 @pytest.mark.model
-def test_onnx_vectors_match_sentence_transformers(real_encoder: tuple[Encoder, Tokenizer]) -> None:
-    onnx, _ = real_encoder
+def test_both_runtimes_match_sentence_transformers(real_encoder: tuple[Encoder, Tokenizer]) -> None:
+    routed, _ = real_encoder
+    assert isinstance(routed, RoutedEncoder)
+    batch = routed.batch_encoder()
+    assert isinstance(routed.single, OnnxEncoder)
+    assert isinstance(batch, OpenVinoEncoder)  # loaded, not fallen back to onnxruntime
     reference = SentenceTransformerEncoder(read_spec(default_model_path()))
-    texts = [
-        "hello",
-        "How many antipersonnel mines does the United States stockpile?",
-        "The United States still stockpiles 10.4 million antipersonnel mines, the world’s third largest arsenal "
-        "after China and Russia.3 " * 8,
-        "“The 2004 Nairobi Declaration,” … 37 million stockpiled mines.",
-    ]
     for kind in ("query", "passage"):
-        a = onnx.encode(texts, kind)
-        b = reference.encode(texts, kind)
-        cosine = (a * b).sum(axis=1)
-        assert cosine.min() > 0.9999, cosine
-    assert onnx.model_id == reference.model_id
+        b = reference.encode(_TEXTS, kind)
+        one_by_one = np.vstack([routed.encode([t], kind) for t in _TEXTS])  # onnxruntime
+        together = routed.encode(_TEXTS, kind)  # OpenVINO
+        for a in (one_by_one, together, batch.encode(_TEXTS[:1], kind=kind), routed.single.encode(_TEXTS, kind)):
+            cosine = (a * b[: len(a)]).sum(axis=1)
+            assert cosine.min() > 0.9999, cosine
+    assert routed.model_id == batch.model_id == reference.model_id
+
+
+@pytest.mark.model
+def test_openvino_serves_callers_on_many_threads_at_once(real_encoder: tuple[Encoder, Tokenizer]) -> None:
+    routed, _ = real_encoder
+    assert isinstance(routed, RoutedEncoder)
+    batch = routed.batch_encoder()
+    groups = [[f"{t} ({i})" for t in _TEXTS] for i in range(16)]
+    alone = [batch.encode(g) for g in groups]
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(batch.encode, groups))
+    for a, b in zip(alone, together, strict=True):
+        assert np.allclose(a, b, atol=1e-6)
+
+
+@pytest.mark.model
+def test_the_batch_runtime_can_be_turned_off(real_home: Path) -> None:
+    encoder, _ = make_encoder(Settings(home=real_home, encoder="onnx", batch_runtime="onnxruntime"))
+    assert isinstance(encoder, OnnxEncoder)
+    int8, _ = make_encoder(Settings(home=real_home, encoder="onnx-int8"))
+    assert isinstance(int8, OnnxEncoder)  # the quantised model runs on onnxruntime only
+
+
+class _Counting:
+    def __init__(self, name: str) -> None:
+        self.inner = HashEncoder(16)
+        self.model_id, self.dimension, self.max_tokens = name, 16, 64
+        self.calls: list[int] = []
+
+    def encode(self, texts: Sequence[str], kind: Kind = "passage") -> np.ndarray:
+        self.calls.append(len(texts))
+        return self.inner.encode(texts, kind)
+
+
+def test_few_texts_go_to_the_single_runtime_and_many_to_the_batch_one_loaded_once() -> None:
+    single, batch, loads = _Counting("m"), _Counting("m"), []
+    routed = RoutedEncoder(single, lambda: loads.append(1) or batch)
+    for n in range(1, MIN_BATCH):
+        routed.encode(["a question"] * n, "query")
+    assert loads == []  # a process that only answers questions never loads the batch runtime
+    routed.encode(["a passage"] * MIN_BATCH)
+    routed.encode(["a passage"] * 40)
+    assert single.calls == list(range(1, MIN_BATCH))
+    assert batch.calls == [MIN_BATCH, 40]
+    assert loads == [1]
+    assert np.array_equal(routed.encode(["x"] * 5), HashEncoder(16).encode(["x"] * 5))
+
+
+def test_a_batch_runtime_that_cannot_load_leaves_every_call_to_the_single_one(caplog: pytest.LogCaptureFixture) -> None:
+    single, tries = _Counting("m"), []
+
+    def broken() -> Encoder:
+        tries.append(1)
+        raise EncoderError("the OpenVINO runtime is not installed: pip install openvino")
+
+    routed = RoutedEncoder(single, broken)
+    with caplog.at_level(logging.WARNING):
+        routed.encode(["p"] * 10)
+        routed.encode(["p"] * 10)
+    assert single.calls == [10, 10]
+    assert tries == [1]  # tried once, not on every call
+    assert [r.getMessage() for r in caplog.records if "batch runtime unavailable" in r.getMessage()] != []
 
 
 _OFFLINE_CHILD = textwrap.dedent(
@@ -73,6 +149,7 @@ _OFFLINE_CHILD = textwrap.dedent(
     for backend in ("torch", "onnx"):
         encoder, _ = make_encoder(Settings(home=Path(sys.argv[1]), encoder=backend))
         assert encoder.encode(["Where were mines used in 1991?"], "query").shape == (1, 384)
+        assert encoder.encode(["a passage", "another", "a third"], "passage").shape == (3, 384)
     print("attempts", len(attempts))
     """
 )
