@@ -67,7 +67,10 @@ async def load(url: str, path: str, body_key: str, n: int, concurrency: int, tag
 
     started = time.perf_counter()
     await asyncio.gather(*(connection() for _ in range(concurrency)))
-    wall = time.perf_counter() - started
+    return _result(n, time.perf_counter() - started, latencies, errors)
+
+
+def _result(n: int, wall: float, latencies: list[float], errors: int) -> dict[str, float]:
     return {
         "rps": n / wall,
         "p50": percentile(latencies, 50),
@@ -111,13 +114,7 @@ async def load_httpx(url: str, path: str, body_key: str, n: int, concurrency: in
 
         started = time.perf_counter()
         await asyncio.gather(*(one(i) for i in range(n)))
-        wall = time.perf_counter() - started
-    return {
-        "rps": n / wall,
-        "p50": percentile(latencies, 50),
-        "p99": percentile(latencies, 99),
-        "errors": float(errors),
-    }
+        return _result(n, time.perf_counter() - started, latencies, errors)
 
 
 def cpu_seconds(pid: int) -> float:
