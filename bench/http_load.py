@@ -1,9 +1,10 @@
 """HTTP throughput and latency at concurrency 1, 8 and 32 against real uvicorn servers on loopback.
 
-    .venv/bin/python bench/http_load.py [--requests 200] [--rounds 3] [--encoders onnx,torch] [--client raw]
+    .venv/bin/python bench/http_load.py [--requests 200] [--rounds 5] [--encoders onnx,torch] [--client raw]
 
-Servers: footnoted with micro-batching on (the default) and off (FOOTNOTED_MICRO_BATCH=0), in
-alternating rounds, and the LangChain baseline behind the same FastAPI + uvicorn stack. A bounded
+Servers: footnoted with micro-batching on (the default) and off (FOOTNOTED_MICRO_BATCH=0), side
+by side, taking turns burst by burst so that the machine's drift falls on both alike; and the
+LangChain baseline behind the same FastAPI + uvicorn stack. A bounded
 load generator (a minimal asyncio HTTP/1.1 client over keep-alive connections, loopback only)
 sends a fixed number of requests per level; every question is made unique with a suffix, so no
 cache answers it. Each level reports the CPU time the server and the client spent per request:
@@ -146,20 +147,42 @@ def start_langchain() -> Server:
     raise RuntimeError(server.logs()[-2000:])
 
 
-def measure(server: Server, path: str, key: str, n: int, name: str, client: str) -> dict[int, dict[str, float]]:
-    """Warm up, then each concurrency level with questions no earlier phase has asked.
+LEVELS = (1, 8, 32)
 
-    Each level also records the CPU time the server and this load generator spent per request.
-    """
+
+def burst(server: Server, path: str, key: str, n: int, c: int, tag: str, client: str) -> dict[str, float]:
+    """One bounded run at concurrency ``c``, with the CPU time the server and this client spent per request."""
     run = load if client == "raw" else load_httpx
-    asyncio.run(run(server.url, path, key, 20, 4, f"{name} warm-up"))
-    out = {}
-    for c in (1, 8, 32):
-        server_cpu, own_cpu = cpu_seconds(server.process.pid), time.process_time()
-        result = asyncio.run(run(server.url, path, key, n, c, f"{name} c{c}"))
-        result["server_cpu_ms"] = (cpu_seconds(server.process.pid) - server_cpu) * 1000 / n
-        result["client_cpu_ms"] = (time.process_time() - own_cpu) * 1000 / n
-        out[c] = result
+    server_cpu, own_cpu = cpu_seconds(server.process.pid), time.process_time()
+    result = asyncio.run(run(server.url, path, key, n, c, tag))
+    result["server_cpu_ms"] = (cpu_seconds(server.process.pid) - server_cpu) * 1000 / n
+    result["client_cpu_ms"] = (time.process_time() - own_cpu) * 1000 / n
+    return result
+
+
+def measure(
+    servers: dict[str, Server],
+    path: str,
+    key: str,
+    n: int,
+    rounds: int,
+    client: str,
+    levels: tuple[int, ...] = LEVELS,
+) -> dict[str, dict[int, list[dict[str, float]]]]:
+    """Every server at each level, ``rounds`` times, taking turns burst by burst.
+
+    The servers run side by side and the bursts alternate (the order flips every round), so the
+    machine's drift, 10 to 30% within a minute here, falls on all of them alike. Every burst asks
+    questions no earlier one has asked.
+    """
+    for name, server in servers.items():
+        asyncio.run(load(server.url, path, key, 20, 4, f"{name} warm-up"))
+    out: dict[str, dict[int, list[dict[str, float]]]] = {name: {c: [] for c in levels} for name in servers}
+    for c in levels:
+        for round_ in range(rounds):
+            order = list(servers.items())
+            for name, server in order if round_ % 2 == 0 else reversed(order):
+                out[name][c].append(burst(server, path, key, n, c, f"{name} c{c} r{round_}", client))
     return out
 
 
@@ -199,7 +222,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--encoders", default="onnx,torch")
-    parser.add_argument("--rounds", type=int, default=3, help="micro-batching on/off pairs per encoder, alternating")
+    parser.add_argument("--rounds", type=int, default=5, help="bursts per server and level, taking turns")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw")
     parser.add_argument("--ceiling", help=argparse.SUPPRESS)
     parser.add_argument("--models", type=Path, help=argparse.SUPPRESS)
@@ -209,62 +232,60 @@ def main() -> None:
         return
     header(
         "HTTP throughput",
-        f"{args.requests} POST requests per level (k=5), unique questions, loopback, {args.client} client; "
-        f"one uvicorn process per server; each runtime served with micro-batching on and off, "
-        f"{args.rounds} alternating rounds",
+        f"bursts of {args.requests} POST requests (k=5), unique questions, loopback, {args.client} client; "
+        f"per runtime, a server with micro-batching and one without run side by side and take turns, "
+        f"{args.rounds} bursts each per level; medians",
     )
     models = Path(tempfile.gettempdir()) / "footnoted-bench-models"
     encoders = args.encoders.split(",")
-    results: dict[str, dict[int, dict[str, float]]] = {}
+    results: dict[str, dict[int, list[dict[str, float]]]] = {}
     for encoder in encoders:
-        for round_ in range(1, args.rounds + 1):
-            for batching in ("on", "off"):
-                name = f"footnoted {encoder}, batching {batching}"
-                server = start_server(
-                    Path(tempfile.mkdtemp()), models, encoder=encoder, micro_batch="1" if batching == "on" else "0"
-                )
-                try:
-                    results[f"{name}: search #{round_}"] = measure(
-                        server, "/v1/search", "query", args.requests, name, args.client
-                    )
-                    if encoder == "onnx" and batching == "on" and round_ == 1:
-                        results[f"{name}: ask #{round_}"] = measure(
-                            server, "/v1/ask", "question", args.requests, name + " ask", args.client
-                        )
-                finally:
-                    server.stop()
+        servers = {
+            f"footnoted {encoder}, batching {b}": start_server(
+                Path(tempfile.mkdtemp()), models, encoder=encoder, micro_batch="1" if b == "on" else "0"
+            )
+            for b in ("on", "off")
+        }
+        try:
+            for name, levels in measure(
+                servers, "/v1/search", "query", args.requests, args.rounds, args.client
+            ).items():
+                results[f"{name}: search"] = levels
+            if encoder == "onnx":
+                on = {f"footnoted {encoder}, batching on: ask": servers[f"footnoted {encoder}, batching on"]}
+                results.update(measure(on, "/v1/ask", "question", args.requests, 1, args.client))
+        finally:
+            for server in servers.values():
+                server.stop()
     server = start_langchain()
     try:
-        results["LangChain FAISS: search #1"] = measure(
-            server, "/search", "query", args.requests, "langchain", args.client
-        )
+        langchain = measure({"LangChain FAISS: search": server}, "/search", "query", args.requests, 1, args.client)
+        results.update(langchain)
     finally:
         server.stop()
     ceilings = {encoder: ceiling(encoder, models) for encoder in encoders}
+
+    def median(runs: list[dict[str, float]], key: str) -> float:
+        return statistics.median(r[key] for r in runs)
+
     rows = []
     for name, levels in results.items():
-        for c, r in levels.items():
-            cpu = [r["server_cpu_ms"], r["client_cpu_ms"]]
-            rows.append([name, c, r["rps"], r["p50"], r["p99"], int(r["errors"]), *cpu])
-    columns = ["server: route #round", "concurrency", "requests/s", "p50 ms", "p99 ms", "errors"]
-    table(rows, [*columns, "server CPU ms/req", "client CPU ms/req"])
-    lc = results["LangChain FAISS: search #1"][32]["rps"]
+        for c, runs in levels.items():
+            cells = [median(runs, k) for k in ("rps", "p50", "p99")]
+            cpu = [median(runs, "server_cpu_ms"), median(runs, "client_cpu_ms")]
+            rows.append([name, c, len(runs), *cells, int(sum(r["errors"] for r in runs)), *cpu])
+    head = ["server: route", "concurrency", "bursts", "requests/s", "p50 ms", "p99 ms", "errors"]
+    table(rows, [*head, "server CPU ms/req", "client CPU ms/req"])
+    lc = median(results["LangChain FAISS: search"][32], "rps")
     for encoder in encoders:
-        ratios = []
-        for round_ in range(1, args.rounds + 1):
-            on = results[f"footnoted {encoder}, batching on: search #{round_}"][32]["rps"]
-            off = results[f"footnoted {encoder}, batching off: search #{round_}"][32]["rps"]
-            ratios.append(on / off)
-            print(
-                f"{encoder} round {round_}: micro-batching at concurrency 32: {on:.1f} / {off:.1f} requests/s = {on / off:.2f}x"
-            )
+        on_runs = results[f"footnoted {encoder}, batching on: search"][32]
+        off_runs = results[f"footnoted {encoder}, batching off: search"][32]
+        ratios = [a["rps"] / b["rps"] for a, b in zip(on_runs, off_runs, strict=True)]
         middle = statistics.median(ratios)
-        on = statistics.median(
-            results[f"footnoted {encoder}, batching on: search #{r}"][32]["rps"] for r in range(1, args.rounds + 1)
-        )
         print(
-            f"{encoder}: median gain {middle:.2f}x over {args.rounds} rounds (target >= 2x: "
-            f"{'met' if middle >= 2 else 'NOT met'}); median throughput vs LangChain: {on / lc:.2f}x"
+            f"{encoder}: micro-batching at concurrency 32, burst by burst: {', '.join(f'{r:.2f}x' for r in ratios)}; "
+            f"median {middle:.2f}x (target >= 2x: {'met' if middle >= 2 else 'NOT met'}); "
+            f"median throughput vs LangChain: {median(on_runs, 'rps') / lc:.2f}x"
         )
         single, batched = ceilings[encoder]["batch 1"], ceilings[encoder]["batch 32"]
         print(
