@@ -34,6 +34,17 @@ Where the two cross on this machine: onnxruntime encodes one or two questions a 
 OpenVINO three and more (``bench/encoders.py``)."""
 
 
+AGREEMENT = 0.9999
+"""The lowest cosine the batch runtime's vectors may have to onnxruntime's on the probe texts."""
+
+_PROBES = (
+    "How many antipersonnel mines does the United States keep in storage?",
+    "The 1997 Mine Ban Treaty comprehensively prohibits the use, production, trade or stockpiling of "
+    "antipersonnel mines.",
+    "Ibid.",
+)
+
+
 class OpenVinoEncoder(ExportedEncoder):
     """The exported model compiled by OpenVINO for this CPU, in bf16 where the CPU has it natively."""
 
@@ -52,6 +63,7 @@ class OpenVinoEncoder(ExportedEncoder):
         except ImportError:
             raise EncoderError("the OpenVINO runtime is not installed: pip install openvino") from None
         core = ov.Core()
+        self.cache_dir = cache_dir
         if cache_dir is not None:
             core.set_property({"CACHE_DIR": str(cache_dir)})  # the compiled graph, reused by the next process
         capabilities = core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
@@ -85,8 +97,12 @@ class RoutedEncoder:
 
     A model call of fewer than ``min_batch`` texts (a question) goes to ``single``; a larger one
     (passages being ingested, questions batched together) to the encoder ``load_batch`` makes,
-    built the first time one comes, so a process that only answers questions never loads it. If
-    it cannot be built, the reason is logged once and ``single`` takes every call.
+    built the first time one comes, so a process that only answers questions never loads it.
+
+    Once built, it must agree with ``single`` on a few probe texts (cosine at least
+    ``AGREEMENT``), so a damaged compiled-graph cache or a miscompiled graph can never put
+    vectors of another model into an index. If it cannot be built or does not agree, the reason
+    is logged once and ``single`` takes every call.
     """
 
     def __init__(self, single: Encoder, load_batch: Callable[[], Encoder], *, min_batch: int = MIN_BATCH) -> None:
@@ -106,11 +122,21 @@ class RoutedEncoder:
             with self._lock:
                 if self._batch is None and not self._failed:
                     try:
-                        self._batch = self._load_batch()
+                        self._batch = self._checked(self._load_batch())
                     except EncoderError as exc:
                         self._failed = True
                         log.warning("batch runtime unavailable, encoding every call with onnxruntime: %s", exc)
         return self._batch or self.single
+
+    def _checked(self, batch: Encoder) -> Encoder:
+        expected = np.vstack([self.single.encode([text], "passage") for text in _PROBES])
+        got = batch.encode(_PROBES, "passage")
+        agreement = float((expected * got).sum(axis=1).min()) if got.shape == expected.shape else -1.0
+        if agreement < AGREEMENT:
+            where = getattr(batch, "cache_dir", None)
+            hint = f"; delete {where} to compile it again" if where else ""
+            raise EncoderError(f"its vectors disagree with onnxruntime's (cosine {agreement:.4f}){hint}")
+        return batch
 
     def encode(self, texts: Sequence[str], kind: Kind = "passage") -> np.ndarray:
         if len(texts) < self.min_batch:

@@ -110,10 +110,31 @@ def test_few_texts_go_to_the_single_runtime_and_many_to_the_batch_one_loaded_onc
     assert loads == []  # a process that only answers questions never loads the batch runtime
     routed.encode(["a passage"] * MIN_BATCH)
     routed.encode(["a passage"] * 40)
-    assert single.calls == list(range(1, MIN_BATCH))
-    assert batch.calls == [MIN_BATCH, 40]
+    probes = len(single.calls) - (MIN_BATCH - 1)  # one text at a time, checking the batch runtime
+    assert single.calls == [*range(1, MIN_BATCH), *[1] * probes]
+    assert batch.calls == [probes, MIN_BATCH, 40]
     assert loads == [1]
     assert np.array_equal(routed.encode(["x"] * 5), HashEncoder(16).encode(["x"] * 5))
+
+
+class _Skewed(_Counting):
+    """Vectors of another model: the same encoder with its dimensions shuffled."""
+
+    def encode(self, texts: Sequence[str], kind: Kind = "passage") -> np.ndarray:
+        return super().encode(texts, kind)[:, ::-1].copy()
+
+
+def test_a_batch_runtime_whose_vectors_disagree_is_never_used(caplog: pytest.LogCaptureFixture) -> None:
+    single, skewed = _Counting("m"), _Skewed("m")
+    skewed.cache_dir = Path("/models/openvino-cache")  # type: ignore[attr-defined]
+    routed = RoutedEncoder(single, lambda: skewed)
+    with caplog.at_level(logging.WARNING):
+        vectors = routed.encode(["p", "q", "r", "s"])
+    assert np.array_equal(vectors, HashEncoder(16).encode(["p", "q", "r", "s"]))
+    assert skewed.calls == [3]  # the probe, and nothing after it
+    assert routed.batch_encoder() is single
+    message = " ".join(r.getMessage() for r in caplog.records)
+    assert "disagree" in message and "/models/openvino-cache" in message
 
 
 def test_a_batch_runtime_that_cannot_load_leaves_every_call_to_the_single_one(caplog: pytest.LogCaptureFixture) -> None:
