@@ -62,21 +62,19 @@ class OpenVinoEncoder(ExportedEncoder):
             import openvino as ov
         except ImportError:
             raise EncoderError("the OpenVINO runtime is not installed: pip install openvino") from None
-        core = ov.Core()
         self.cache_dir = cache_dir
-        if cache_dir is not None:
-            core.set_property({"CACHE_DIR": str(cache_dir)})  # the compiled graph, reused by the next process
-        capabilities = core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
-        self.precision = "bf16" if "BF16" in capabilities else "f32"
-        config = {
-            "PERFORMANCE_HINT": "LATENCY",
-            "INFERENCE_NUM_THREADS": threads or min(4, os.cpu_count() or 1),
-            "INFERENCE_PRECISION_HINT": self.precision,
-        }
         try:
-            self._compiled = core.compile_model(str(model_file), "CPU", config)
+            core = ov.Core()
+            capabilities = core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+            self.precision = "bf16" if "BF16" in capabilities else "f32"
+            config = {
+                "PERFORMANCE_HINT": "LATENCY",
+                "INFERENCE_NUM_THREADS": threads or min(4, os.cpu_count() or 1),
+                "INFERENCE_PRECISION_HINT": self.precision,
+            }
+            self._compiled = _compile(core, model_file, config, cache_dir)
         except Exception as exc:
-            raise EncoderError(f"OpenVINO cannot compile {model_file}: {exc}; delete it to export it again") from exc
+            raise EncoderError(f"OpenVINO cannot compile {model_file}: {exc}") from exc
         self._input_names = {i.get_any_name() for i in self._compiled.inputs}
         # An infer request runs one call at a time; callers on other threads take another.
         self._idle: queue.SimpleQueue[Any] = queue.SimpleQueue()
@@ -90,6 +88,19 @@ class OpenVinoEncoder(ExportedEncoder):
             return np.array(request.infer(feed)[0], dtype=np.float32)
         finally:
             self._idle.put(request)
+
+
+def _compile(core: Any, model_file: Path, config: dict[str, Any], cache_dir: Path | None) -> Any:
+    """Compile with the graph cached in ``cache_dir`` (reused by the next process), or without a cache
+    when that directory cannot be used."""
+    if cache_dir is not None:
+        try:
+            return core.compile_model(str(model_file), "CPU", {**config, "CACHE_DIR": str(cache_dir)})
+        except Exception as exc:
+            log.warning(
+                "OpenVINO cannot cache its compiled graph in %s (%s); compiling without a cache", cache_dir, exc
+            )
+    return core.compile_model(str(model_file), "CPU", config)
 
 
 class RoutedEncoder:

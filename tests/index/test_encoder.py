@@ -17,7 +17,7 @@ import pytest
 from footnoted.errors import EncoderError
 from footnoted.index import Encoder, HashEncoder, make_encoder
 from footnoted.index.encoder import Kind, SentenceTransformerEncoder, default_model_path, read_spec
-from footnoted.index.onnx import OnnxEncoder
+from footnoted.index.onnx import OnnxEncoder, onnx_path
 from footnoted.index.openvino import MIN_BATCH, OpenVinoEncoder, RoutedEncoder
 from footnoted.ingest import Tokenizer
 from footnoted.settings import Settings
@@ -81,6 +81,20 @@ def test_openvino_serves_callers_on_many_threads_at_once(real_encoder: tuple[Enc
         together = list(pool.map(batch.encode, groups))
     for a, b in zip(alone, together, strict=True):
         assert np.allclose(a, b, atol=1e-6)
+
+
+@pytest.mark.model
+def test_openvino_compiles_without_a_cache_where_it_cannot_keep_one(
+    real_encoder: tuple[Encoder, Tokenizer], real_home: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    spec = read_spec(default_model_path())
+    model = onnx_path(spec, Settings(home=real_home).models_dir)  # exported by the real_encoder fixture
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")  # no directory can be made below a file, whoever runs this
+    with caplog.at_level(logging.WARNING):
+        encoder = OpenVinoEncoder(spec, model, cache_dir=blocked / "cache")
+    assert encoder.encode(_TEXTS).shape == (len(_TEXTS), 384)
+    assert "compiling without a cache" in caplog.text
 
 
 @pytest.mark.model
