@@ -123,21 +123,20 @@ class RoutedEncoder:
         self.max_tokens = single.max_tokens
         self.min_batch = min_batch
         self._load_batch = load_batch
-        self._batch: Encoder | None = None
+        self._batch: Encoder | None = None  # until the first large call; ``single`` if loading failed
         self._lock = threading.Lock()
-        self._failed = False
 
     def batch_encoder(self) -> Encoder:
         """The encoder for large calls (``single`` when the batch runtime could not be loaded)."""
-        if self._batch is None and not self._failed:
+        if self._batch is None:
             with self._lock:
-                if self._batch is None and not self._failed:
+                if self._batch is None:
                     try:
                         self._batch = self._checked(self._load_batch())
                     except EncoderError as exc:
-                        self._failed = True
+                        self._batch = self.single
                         log.warning("batch runtime unavailable, encoding every call with onnxruntime: %s", exc)
-        return self._batch or self.single
+        return self._batch
 
     def _checked(self, batch: Encoder) -> Encoder:
         expected = np.vstack([self.single.encode([text], "passage") for text in _PROBES])
