@@ -59,6 +59,14 @@ def rss_mb(pid: int | None = None) -> float:
     return float(psutil.Process(pid or os.getpid()).memory_info().rss) / 2**20
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used so far."""
+    import psutil
+
+    times = psutil.Process(pid).cpu_times()
+    return float(times.user + times.system)
+
+
 @contextmanager
 def timed(into: dict[str, float], key: str) -> Iterator[None]:
     started = time.perf_counter()

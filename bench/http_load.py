@@ -27,7 +27,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import header, percentile, questions, table
+from bench.common import cpu_seconds, header, percentile, questions, table
 from tests.server import Server, free_port, start_server
 
 
@@ -43,6 +43,7 @@ async def load(url: str, path: str, body_key: str, n: int, concurrency: int, tag
     latencies: list[float] = []
     errors = 0
     numbers = iter(range(n))
+    head = f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
 
     async def connection() -> None:
         nonlocal errors
@@ -50,7 +51,6 @@ async def load(url: str, path: str, body_key: str, n: int, concurrency: int, tag
         try:
             for i in numbers:
                 body = json.dumps({body_key: f"{qs[i % len(qs)]} ({tag} {i})", "k": 5}).encode()
-                head = f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
                 started = time.perf_counter()
                 try:
                     writer.write(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
@@ -116,12 +116,6 @@ async def load_httpx(url: str, path: str, body_key: str, n: int, concurrency: in
         started = time.perf_counter()
         await asyncio.gather(*(one(i) for i in range(n)))
         return _result(n, time.perf_counter() - started, latencies, errors)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time a process has used so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def start_langchain() -> Server:
