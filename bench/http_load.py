@@ -144,13 +144,36 @@ def start_langchain() -> Server:
 LEVELS = (1, 8, 32)
 
 
+def model_calls(url: str) -> tuple[float, float] | None:
+    """The question-encoding calls a footnoted server has made so far, and the seconds they took
+    (from ``/metrics``); None for a server without them (the baseline)."""
+    response = httpx.get(url + "/metrics", timeout=10)
+    if response.status_code != 200:
+        return None
+    values = dict(
+        line.split(" ", 1) for line in response.text.splitlines() if line.startswith("footnoted_encode_seconds_")
+    )
+    return float(values["footnoted_encode_seconds_count"]), float(values["footnoted_encode_seconds_sum"])
+
+
 def burst(server: Server, path: str, key: str, n: int, c: int, tag: str, client: str) -> dict[str, float]:
-    """One bounded run at concurrency ``c``, with the CPU time the server and this client spent per request."""
+    """One bounded run at concurrency ``c``, with the CPU time the server and this client spent per
+    request and, for a footnoted server, the questions per model call and the seconds of model calls
+    per second of the burst (the share of it the model was busy; above 100% when calls overlap, as
+    they do without micro-batching, each request thread calling the model on its own)."""
     run = load if client == "raw" else load_httpx
+    calls = model_calls(server.url)
     server_cpu, own_cpu = cpu_seconds(server.process.pid), time.process_time()
+    started = time.perf_counter()
     result = asyncio.run(run(server.url, path, key, n, c, tag))
+    wall = time.perf_counter() - started
     result["server_cpu_ms"] = (cpu_seconds(server.process.pid) - server_cpu) * 1000 / n
     result["client_cpu_ms"] = (time.process_time() - own_cpu) * 1000 / n
+    after = model_calls(server.url)
+    if calls is not None and after is not None and after[0] > calls[0]:
+        result["per_call"] = n / (after[0] - calls[0])
+        result["model_busy"] = (after[1] - calls[1]) / wall
+        result["call_ms"] = (after[1] - calls[1]) * 1000 / (after[0] - calls[0])
     return result
 
 
@@ -189,7 +212,7 @@ def ceiling_worker(encoder_name: str, models: Path) -> dict[str, float]:
     qs = [f"{q} (ceiling {i})" for i, q in enumerate(questions() * 4)][:256]
     encoder.encode(qs[:32], "query")
     rates: dict[str, float] = {}
-    for size in (1, 32):
+    for size in (1, 16, 32):
         best = 0.0
         for _ in range(2):
             started = time.perf_counter()
@@ -262,14 +285,26 @@ def main() -> None:
     def median(runs: list[dict[str, float]], key: str) -> float:
         return statistics.median(r[key] for r in runs)
 
+    def model(runs: list[dict[str, float]]) -> list[str]:
+        if not all("per_call" in r for r in runs):
+            return ["", "", ""]
+        return [
+            f"{median(runs, 'per_call'):.1f}",
+            f"{median(runs, 'call_ms'):.1f}",
+            f"{median(runs, 'model_busy'):.0%}",
+        ]
+
     rows = []
     for name, levels in results.items():
         for c, runs in levels.items():
             cells = [median(runs, k) for k in ("rps", "p50", "p99")]
             cpu = [median(runs, "server_cpu_ms"), median(runs, "client_cpu_ms")]
-            rows.append([name, c, len(runs), *cells, int(sum(r["errors"] for r in runs)), *cpu])
+            rows.append([name, c, len(runs), *cells, int(sum(r["errors"] for r in runs)), *cpu, *model(runs)])
     head = ["server: route", "concurrency", "bursts", "requests/s", "p50 ms", "p99 ms", "errors"]
-    table(rows, [*head, "server CPU ms/req", "client CPU ms/req"])
+    table(
+        rows,
+        [*head, "server CPU ms/req", "client CPU ms/req", "questions/model call", "ms/model call", "model s per s"],
+    )
     lc = median(results["LangChain FAISS: search"][32], "rps")
     for encoder in encoders:
         on_runs = results[f"footnoted {encoder}, batching on: search"][32]
@@ -286,6 +321,12 @@ def main() -> None:
             f"  {encoder} model alone, no server: {single:.1f} questions/s one per call, {batched:.1f} 32 per call: "
             f"batching the model calls can buy at most {batched / single:.2f}x"
         )
+        if all("call_ms" in r for r in on_runs):
+            print(
+                f"  {encoder} in the server at concurrency 32: {median(on_runs, 'per_call'):.1f} questions a model call "
+                f"taking {median(on_runs, 'call_ms'):.1f} ms, the model busy {median(on_runs, 'model_busy'):.0%} of "
+                f"the time; alone, a call of 16 takes {16000 / ceilings[encoder]['batch 16']:.1f} ms"
+            )
 
 
 if __name__ == "__main__":

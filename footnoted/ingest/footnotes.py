@@ -26,7 +26,10 @@ from footnoted.ingest.layout import normalise_label
 from footnoted.ingest.pages import PageNote, glued_marker
 from footnoted.types import BODY_KINDS, Block, Footnote, Span
 
-_BRACKET_NOTE = re.compile(r"\[(?P<label>\d{1,3}|[a-z]|[*†‡§]{1,3})\][ \t\u00a0]*(?=\S)")
+# Word numbers endnotes i, ii, iii by default, and its text and web exports keep them: "[iv]".
+_ROMAN = r"(?=[ivxlc]{2})c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+_LABEL = rf"\d{{1,3}}|{_ROMAN}|[a-z]|[*†‡§]{{1,3}}"
+_BRACKET_NOTE = re.compile(rf"\[(?P<label>{_LABEL})\][ \t\u00a0]*(?=\S)")
 _MD_NOTE = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\]:[ \t\u00a0]*")
 _NUMBERED_NOTE = re.compile(
     r"(?P<label>\d{1,3}(?![\d,])|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})(?:[.)]|(?<=\d)(?=[ \t]))?[ \t\u00a0]*(?=\S)"
@@ -43,7 +46,7 @@ _BACKLINK_TAIL = re.compile(r"[\s↩↑\ufe0e\ufe0f]*$")
 _BACKLINK_HEAD = re.compile(r"(?:[↑^](?:[ \t]+[a-z](?=\s))*\s*)?")
 
 _MD_MARKER = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\](?!:)")
-_BRACKET_MARKER = re.compile(r"(?<!^)\[(?P<label>\d{1,3}|[a-z]|[*†‡§]{1,3})\](?![(:])")
+_BRACKET_MARKER = re.compile(rf"(?<!^)\[(?P<label>{_LABEL})\](?![(:])")
 _SUPERSCRIPT_MARKER = re.compile(r"(?<=\S)(?P<label>[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})")
 _DIGITS = re.compile(r"\d{1,3}(?!\d)")
 _ABBREVIATIONS = re.compile(

@@ -140,6 +140,29 @@ def test_note_without_marker_and_marker_without_note_are_reported() -> None:
     assert any("'3'" in w and "has no note" in w for w in doc.warnings)
 
 
+ROMAN = ["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xix", "xl"]
+
+
+def test_roman_endnote_labels_as_word_exports_them() -> None:
+    # Word numbers endnotes i, ii, iii by default; its plain-text export keeps them in brackets.
+    claims = " ".join(f"Claim {n} rests on a source.[{r}]" for n, r in enumerate(ROMAN, start=1))
+    notes = "\n\n".join(f"[{r}] Source {n}, p. {n + 10}." for n, r in enumerate(ROMAN, start=1))
+    doc = parse(f"Report\n\n{claims}\n\n{notes}\n", name="word.txt")
+    assert [n.label for n in doc.footnotes] == ROMAN
+    for n, note in enumerate(doc.footnotes, start=1):
+        assert note.text == f"Source {n}, p. {n + 10}."
+        assert [doc.source[m.start - 9 : m.end] for m in note.markers] == [f"a source.[{note.label}]"]
+    assert not doc.warnings
+
+
+def test_bracketed_words_made_of_roman_letters_are_not_labels() -> None:
+    # "ill", "civil" and "mix" are spelt with roman-numeral letters but are not numerals.
+    text = "Report\n\nHe was [ill] at the time.[i] The [civil] war.[ii] A [mix] of both.\n\n[i] One.\n\n[ii] Two.\n"
+    doc = parse(text, name="words.txt")
+    assert [(n.label, len(n.markers)) for n in doc.footnotes] == [("i", 1), ("ii", 1)]
+    assert not doc.warnings
+
+
 def test_digits_out_of_sequence_are_not_markers() -> None:
     text = (
         "Report\n\nThe fund spent 2.4 million in 2003.1 It grew to 3 Teams by 2004.2 "
