@@ -82,7 +82,7 @@ def _bar(desc: str) -> Any:
 def ingest(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Files to add (.txt, .md, .html, .pdf, .docx, .epub), or folders of them."),
+        typer.Argument(help="Files to add (.txt, .md, .html, .pdf, .docx, .odt, .epub), or folders of them."),
     ],
     index: IndexOption = None,
     doc_id: Annotated[str | None, typer.Option("--id", help="Document id (one file only).")] = None,

@@ -73,7 +73,7 @@ class Document:
     id: str
     title: str
     source: str
-    format: Literal["text", "markdown", "html", "pdf", "docx", "epub"] = "text"
+    format: Literal["text", "markdown", "html", "pdf", "docx", "odt", "epub"] = "text"
     blocks: tuple[Block, ...] = ()
     sections: tuple[Section, ...] = ()
     footnotes: tuple[Footnote, ...] = ()

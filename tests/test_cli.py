@@ -114,6 +114,7 @@ def test_a_damaged_index_is_reported_by_doctor_and_refused_by_search(tmp_path: P
         ("pdf_text/report-pdftotext.txt", "4"),
         ("pdf_text/report.pdf", "4"),
         ("docx/endnotes.docx", "3"),
+        ("odt/libreoffice_endnotes.odt", "iii"),
         ("exporters/sphinx.html", "3"),
         ("exporters/wikipedia.html", "3"),
     ],

@@ -1,4 +1,4 @@
-"""Zip-packaged documents (.docx, .epub): opening one safely, and what a reader makes of it."""
+"""Zip-packaged documents (.docx, .odt, .epub): opening one safely, and what a reader makes of it."""
 
 from __future__ import annotations
 

@@ -15,6 +15,7 @@ from footnoted.ingest.epub import read_epub
 from footnoted.ingest.footnotes import NOTES_HEADING, find_footnotes, link_repeats
 from footnoted.ingest.html import read_html
 from footnoted.ingest.markdown import heading_title, read_markdown
+from footnoted.ingest.odt import read_odt
 from footnoted.ingest.package import PackageHtml
 from footnoted.ingest.pdf import read_pdf
 from footnoted.ingest.text import read_text
@@ -30,13 +31,14 @@ FORMATS = {
     ".xhtml": "html",
     ".pdf": "pdf",
     ".docx": "docx",
+    ".odt": "odt",
     ".epub": "epub",
 }
-# Zip-packaged formats, each read as one HTML page: Word's notes and a book's chapters linked.
-_PACKAGES: dict[str, Callable[[bytes, str], PackageHtml]] = {"docx": read_docx, "epub": read_epub}
+# Zip-packaged formats, each read as one HTML page: Word's and OpenDocument's notes, a book's chapters, linked.
+_PACKAGES: dict[str, Callable[[bytes, str], PackageHtml]] = {"docx": read_docx, "odt": read_odt, "epub": read_epub}
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 CONTAINER_FACTOR = 10
-"""A .pdf, .docx or .epub may be this many times the limit: its bytes are mostly images and fonts."""
+"""A .pdf, .docx, .odt or .epub may be this many times the limit: its bytes are mostly images and fonts."""
 _ID = re.compile(r"[^a-z0-9._-]+")
 DOCUMENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 """What a document id may be: something every API route can address."""
@@ -74,9 +76,9 @@ def format_of(name: str) -> str:
 
 
 def load(path: str | Path, *, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Read a .txt, .md, .html, .pdf, .docx or .epub file into a ``Document``.
+    """Read a .txt, .md, .html, .pdf, .docx, .odt or .epub file into a ``Document``.
 
-    ``max_bytes`` bounds a text file; a .pdf, .docx or .epub may be ``CONTAINER_FACTOR`` times larger.
+    ``max_bytes`` bounds a text file; a .pdf, .docx, .odt or .epub may be ``CONTAINER_FACTOR`` times larger.
 
     Raises:
         UnsupportedFormat: the extension is not one footnoted reads.

@@ -1,6 +1,6 @@
 """The real bundled model and real FAISS on one report as a user brings it: a typeset PDF, the
-same in two columns, by another typesetter, with endnotes, and a Word file (``tests/data/pdf``,
-``tests/data/docx``).
+same in two columns, by another typesetter, with endnotes, a Word file and an OpenDocument file
+(``tests/data/pdf``, ``tests/data/docx``, ``tests/data/odt``).
 
 Each question is answered only by one of the report's footnotes; the passage that cites that
 note must rank first, whatever the format. The questions were written before any was run.
@@ -22,6 +22,7 @@ FILES = {
     "another typesetter": DATA / "pdf" / "weasyprint.pdf",
     "endnotes": DATA / "pdf" / "endnotes.pdf",
     "docx": DATA / "docx" / "report.docx",
+    "odt": DATA / "odt" / "pandoc_report.odt",
 }
 QUESTIONS = [
     ("7", "Which two holders were given most of the drought exemptions?"),

@@ -75,7 +75,9 @@ def test_a_file_that_is_not_a_readable_docx_is_refused_with_a_reason(data: bytes
         parse(data, name="report.docx")
 
 
-@pytest.mark.parametrize("path", [DOCX / "report.docx", DATA / "epub" / "report.epub"])
+@pytest.mark.parametrize(
+    "path", [DOCX / "report.docx", DATA / "odt" / "libreoffice_report.odt", DATA / "epub" / "report.epub"]
+)
 def test_packages_with_damaged_xml_are_read_or_refused_never_crash(path: Path) -> None:
     # Each copy has stray markup, cut text or bad bytes in some of its XML parts, or a part gone.
     rng = random.Random(5)

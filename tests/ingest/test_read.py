@@ -76,7 +76,8 @@ def test_plain_text_headings() -> None:
 @pytest.mark.parametrize(
     ("name", "data", "error", "message"),
     [
-        ("report.odt", b"PK\x03\x04", UnsupportedFormat, "unsupported file type '.odt'"),
+        ("report.odt", b"PK\x03\x04", IngestError, "cannot read the .odt"),
+        ("report.rtf", b"{\\rtf1 A report.}", UnsupportedFormat, "unsupported file type '.rtf'"),
         ("report.docx", b"PK\x03\x04", IngestError, "cannot read the .docx"),
         ("report.docx", b"\xd0\xcf\x11\xe0 old", IngestError, "a Word 97-2003 .doc file"),
         ("report.pdf", b"%PDF-1.4", IngestError, "cannot read the PDF"),

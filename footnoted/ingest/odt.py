@@ -1,0 +1,239 @@
+"""OpenDocument text (.odt, as LibreOffice, pandoc and Google Docs write it): body, notes, metadata.
+
+The document's ``content.xml`` is written out as plain semantic HTML, as the .docx reader has
+mammoth do: headings as ``<h1>``..``<h6>`` (and a paragraph in the Title style as ``<h1>``),
+paragraphs, lists, tables, and each footnote or endnote as a reference
+``<sup><a href="#footnote-N">[1]</a></sup>`` in the text pointing at an ``<li id="footnote-N">``
+of a closing list, labelled with the citation the document shows ("1", or "i" for LibreOffice's
+endnotes). The HTML reader then links those as it links any exporter's notes. Left out: tracked
+deletions, comments, hidden text, images, and generated indexes (a table of contents repeats the
+headings). Title, author, subject and date come from ``meta.xml``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+from dataclasses import dataclass, field
+from xml.etree import ElementTree
+
+from footnoted.errors import IngestError
+from footnoted.ingest.package import PackageHtml, open_package
+
+_NS = {
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "draw": "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "meta": "urn:oasis:names:tc:opendocument:xmlns:meta:1.0",
+}
+_MIMETYPE = "application/vnd.oasis.opendocument.text"
+
+
+def _q(name: str) -> str:
+    prefix, local = name.split(":")
+    return f"{{{_NS[prefix]}}}{local}"
+
+
+_BLOCKS = {_q("text:p"), _q("text:h")}
+_SKIP = {
+    _q(n)
+    for n in (
+        "text:tracked-changes",  # the text of tracked deletions
+        "office:annotation",
+        "office:annotation-end",
+        "text:note-citation",  # read by the note itself
+        "text:table-of-content",
+        "text:alphabetical-index",
+        "text:bibliography",
+        "text:illustration-index",
+        "text:table-index",
+        "text:object-index",
+        "text:user-index",
+        "office:forms",
+        "text:sequence-decls",
+        "text:variable-decls",
+        "text:user-field-decls",
+        "table:covered-table-cell",
+        "draw:image",
+        "draw:object",
+    )
+}
+_HIDDEN = {_q("text:hidden-paragraph"), _q("text:hidden-text")}
+_LABEL = re.compile(r"^[\w*†‡§]{1,4}$")
+_META = {
+    _q("dc:title"): "title",
+    _q("dc:creator"): "author",
+    _q("meta:initial-creator"): "author",
+    _q("dc:subject"): "subject",
+    _q("meta:creation-date"): "created",
+}
+_UNSET = re.compile(r"^(?:untitled|document\d*|\W*)$", re.IGNORECASE)
+
+
+def read_odt(data: bytes, name: str) -> PackageHtml:
+    """The HTML of an OpenDocument text file, with its notes, and what its metadata says.
+
+    Raises:
+        IngestError: the file is not an OpenDocument text (a spreadsheet, a presentation, another
+            zip), is damaged, or unpacks to more than 256 MB of text.
+    """
+    try:
+        package = open_package(data, name, "an OpenDocument text file", "content.xml", (".xml",))
+        parts = set(package.namelist())
+        if "mimetype" in parts:
+            mimetype = package.read("mimetype").decode("ascii", "replace").strip()
+            if mimetype != _MIMETYPE:
+                raise IngestError(f"{name}: not an OpenDocument text file (its type is {mimetype[:80]!r})")
+        root = ElementTree.fromstring(package.read("content.xml"))
+        body = root.find("office:body/office:text", _NS)
+        if body is None:
+            raise IngestError(f"{name}: not an OpenDocument text file (content.xml has no text body)")
+        facts = _metadata(package) if "meta.xml" in parts else {}
+        writer = _Writer(_parent_styles(root))
+        writer.children(body)
+    except IngestError:
+        raise
+    except Exception as exc:
+        # A damaged package fails in zipfile or the XML parser (or nests past any real document).
+        raise IngestError(f"{name}: cannot read the .odt, it may be damaged ({type(exc).__name__}: {exc})") from None
+    title = facts.pop("title", "")
+    return PackageHtml(writer.page(), "" if _UNSET.match(title) else title, facts)
+
+
+def _metadata(package: zipfile.ZipFile) -> dict[str, str]:
+    meta = ElementTree.fromstring(package.read("meta.xml")).find("office:meta", _NS)
+    out: dict[str, str] = {}
+    for element in meta if meta is not None else ():
+        key = _META.get(element.tag)
+        text = " ".join((element.text or "").split())
+        if key and text and key not in out:
+            out[key] = text[:10] if key == "created" else text
+    return out
+
+
+def _parent_styles(root: ElementTree.Element) -> dict[str, str]:
+    """Automatic paragraph styles ("P1") to the named style they derive from ("Title")."""
+    out: dict[str, str] = {}
+    for style in root.iterfind("office:automatic-styles/style:style", _NS):
+        name, parent = style.get(_q("style:name")), style.get(_q("style:parent-style-name"))
+        if name and parent:
+            out[name] = parent
+    return out
+
+
+@dataclass
+class _Writer:
+    """Writes the body out as HTML; notes are collected as they come and listed at the end."""
+
+    styles: dict[str, str]
+    out: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    after: list[list[str]] = field(default_factory=list)  # text boxes met inside a paragraph
+
+    def page(self) -> str:
+        if self.notes:
+            self.out.append("<ol>")
+            for n, body in enumerate(self.notes, start=1):
+                self.out.append(f'<li id="footnote-{n}">{body}</li>')
+            self.out.append("</ol>")
+        return "<html><body>" + "".join(self.out) + "</body></html>"
+
+    def children(self, element: ElementTree.Element) -> None:
+        for child in element:
+            self.block(child)
+
+    def block(self, element: ElementTree.Element) -> None:
+        tag = element.tag
+        if tag in _SKIP or (tag in _HIDDEN and element.get(_q("text:is-hidden")) != "false"):
+            return
+        if tag in _BLOCKS:
+            self.paragraph(element)
+        elif tag == _q("text:list"):
+            self.out.append("<ul>")
+            self.children(element)
+            self.out.append("</ul>")
+        elif tag in (_q("text:list-item"), _q("text:list-header")):
+            self.out.append("<li>")
+            self.children(element)
+            self.out.append("</li>")
+        elif tag == _q("table:table"):
+            self.out.append("<table>")
+            self.children(element)
+            self.out.append("</table>")
+        elif tag == _q("table:table-row"):
+            self.out.append("<tr>")
+            self.children(element)
+            self.out.append("</tr>")
+        elif tag == _q("table:table-cell"):
+            self.out.append("<td>")
+            self.children(element)
+            self.out.append("</td>")
+        else:  # sections, header rows, soft page breaks, anything new: their content, if any
+            self.children(element)
+
+    def paragraph(self, element: ElementTree.Element) -> None:
+        style = element.get(_q("text:style-name")) or ""
+        style = self.styles.get(style, style)
+        if element.tag == _q("text:h"):
+            level = element.get(_q("text:outline-level")) or "1"
+            tag = f"h{min(6, max(1, int(level)))}" if level.isdigit() else "h1"
+        elif style == "Title":
+            tag = "h1"
+        elif style in ("Quotations", "Quote"):
+            tag = "blockquote"
+        else:
+            tag = "p"
+        self.after.append([])
+        inline = "".join(self.inline(element))
+        boxes = self.after.pop()
+        self.out.append(f"<{tag}>{inline}</{tag}>")
+        self.out.extend(boxes)
+
+    def inline(self, element: ElementTree.Element) -> list[str]:
+        parts = [html.escape(element.text or "")]
+        for child in element:
+            tag = child.tag
+            if tag in _SKIP or (tag in _HIDDEN and child.get(_q("text:is-hidden")) != "false"):
+                pass
+            elif tag == _q("text:note"):
+                parts.append(self.note(child))
+            elif tag == _q("text:s"):
+                count = child.get(_q("text:c")) or "1"
+                parts.append(" " * min(int(count), 100) if count.isdigit() else " ")
+            elif tag == _q("text:tab"):
+                parts.append(" ")
+            elif tag == _q("text:line-break"):
+                parts.append("<br>")
+            elif tag == _q("draw:frame") or tag == _q("draw:text-box"):
+                self.text_boxes(child)
+            else:  # spans, links, fields, bookmarks: their text
+                parts.extend(self.inline(child))
+            parts.append(html.escape(child.tail or ""))
+        return parts
+
+    def text_boxes(self, element: ElementTree.Element) -> None:
+        """A text box's paragraphs (a caption, a sidebar) follow the paragraph it is anchored in."""
+        saved, self.out = self.out, []
+        for box in element.iter(_q("draw:text-box")):
+            self.children(box)
+        self.after[-1].extend(self.out)
+        self.out = saved
+
+    def note(self, element: ElementTree.Element) -> str:
+        n = len(self.notes) + 1
+        citation = element.find("text:note-citation", _NS)
+        label = " ".join("".join(citation.itertext()).split()) if citation is not None else ""
+        label = label if _LABEL.match(label) else str(n)
+        saved, self.out = self.out, []
+        body = element.find("text:note-body", _NS)
+        self.after.append([])
+        if body is not None:
+            self.children(body)
+        self.out.extend(self.after.pop())
+        self.notes.append("".join(self.out))
+        self.out = saved
+        return f'<sup><a href="#footnote-{n}" id="footnote-ref-{n}">[{html.escape(label)}]</a></sup>'
