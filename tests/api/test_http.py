@@ -222,10 +222,31 @@ def test_a_pdf_upload_is_read_with_its_page_foot_notes(writable: httpx.Client) -
     assert writable.delete("/v1/documents/stock").status_code == 200
 
 
+def test_an_odt_upload_keeps_its_endnotes_linked(writable: httpx.Client) -> None:
+    odt = (DATA / "odt" / "libreoffice_endnotes.odt").read_bytes()
+    created = writable.post(
+        "/v1/documents", files={"file": ("stock.odt", odt, "application/vnd.oasis.opendocument.text")}
+    )
+    assert created.status_code == 201, created.text
+    assert created.json()["document"]["format"] == "odt"
+    assert created.json()["document"]["footnotes"] == 4
+    hits = writable.post(
+        "/v1/search", json={"query": "antivehicle mines shipped to South Korea", "k": 1, "documents": ["stock"]}
+    ).json()
+    [top] = hits["results"]
+    assert "124,000 antivehicle mines" in {n["label"]: n for n in top["footnotes"]}["iii"]["text"]
+    assert writable.delete("/v1/documents/stock").status_code == 200
+
+
 @pytest.mark.parametrize(
     ("files", "status", "code"),
     [
-        ({"file": ("report.odt", b"PK\x03\x04 binary", "application/msword")}, 415, "unsupported_media_type"),
+        ({"file": ("report.rtf", b"{\\rtf1 A report.}", "application/rtf")}, 415, "unsupported_media_type"),
+        (
+            {"file": ("report.odt", b"PK\x03\x04 binary", "application/vnd.oasis.opendocument.text")},
+            400,
+            "bad_document",
+        ),
         ({"file": ("report.pdf", b"%PDF-1.4 binary", "application/pdf")}, 400, "bad_document"),
         ({"file": ("empty.txt", b"", "text/plain")}, 400, "bad_document"),
         ({"file": ("blob.txt", b"\x00\x01\x02\x03" * 100, "text/plain")}, 400, "bad_document"),
