@@ -27,8 +27,9 @@ from footnoted.ingest.pages import PageNote, glued_marker
 from footnoted.types import BODY_KINDS, Block, Footnote, Span
 
 # Word numbers endnotes i, ii, iii by default, and its text and web exports keep them: "[iv]".
-_ROMAN = r"(?=[ivxlc]{2})c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
-_LABEL = rf"\d{{1,3}}|{_ROMAN}|[a-z]|[*†‡§]{{1,3}}"
+ROMAN = r"(?=[ivxlc]{2})c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+"""A lower-case roman numeral of two letters or more, up to 399 (one letter is read as a letter)."""
+_LABEL = rf"\d{{1,3}}|{ROMAN}|[a-z]|[*†‡§]{{1,3}}"
 _BRACKET_NOTE = re.compile(rf"\[(?P<label>{_LABEL})\][ \t\u00a0]*(?=\S)")
 _MD_NOTE = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\]:[ \t\u00a0]*")
 _NUMBERED_NOTE = re.compile(

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from footnoted.ingest.dom import BLOCK_TAGS, NOTE_CONTAINER, Element, Extractor
-from footnoted.ingest.footnotes import NOTES_HEADING
+from footnoted.ingest.footnotes import NOTES_HEADING, ROMAN
 from footnoted.ingest.text import Layout
 from footnoted.types import Block, Footnote, Span
 
@@ -25,7 +25,7 @@ _REPEAT_SUFFIX = re.compile(r":\d+$")  # markdown-it numbers a note's second mar
 # ("[1]", "(1, 2)", "^ a b").
 _LEAD_PUNCT = re.compile(r"[\s\[\]()^,.:;↑↩\ufe0e]*")
 _LEAD_CLOSERS = re.compile(r"[\s\]),.:;]*")
-_LABEL = re.compile(r"^(?:\d{1,3}|[a-z]|[ivx]{1,4}|[*†‡§]{1,3})$", re.IGNORECASE)
+NOTE_LABEL = re.compile(rf"^(?:\d{{1,3}}|[a-z]|{ROMAN}|[*†‡§]{{1,3}})$", re.IGNORECASE)
 _BACKLINK_TEXT = re.compile(r"[\s↩↑^⤴︎\ufe0e]*(?:back|return)?[\s↩↑^⤴︎\ufe0e]*$", re.IGNORECASE)
 
 
@@ -52,7 +52,7 @@ def link_footnotes(source: str, ex: Extractor, layout: Layout) -> LinkedNotes:
         if el.tag != "a" or not href.startswith("#") or len(href) < 2 or href[1:] not in targets:
             continue
         label = _REPEAT_SUFFIX.sub("", source[el.start : el.end].strip(" []()^\u00a0"))
-        if not _LABEL.match(label):
+        if not NOTE_LABEL.match(label):
             continue
         target = ex.elements[targets[href[1:]]]
         container_index = target.block if target.tag not in BLOCK_TAGS else targets[href[1:]]

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from footnoted.errors import IngestError
+from footnoted.ingest.html_notes import NOTE_LABEL
 from footnoted.ingest.package import PackageHtml, open_package
 
 _NS = {
@@ -63,7 +64,6 @@ _SKIP = {
     )
 }
 _HIDDEN = {_q("text:hidden-paragraph"), _q("text:hidden-text")}
-_LABEL = re.compile(r"^[\w*†‡§]{1,4}$")
 _META = {
     _q("dc:title"): "title",
     _q("dc:creator"): "author",
@@ -227,7 +227,7 @@ class _Writer:
         n = len(self.notes) + 1
         citation = element.find("text:note-citation", _NS)
         label = " ".join("".join(citation.itertext()).split()) if citation is not None else ""
-        label = label if _LABEL.match(label) else str(n)
+        label = label if NOTE_LABEL.match(label) else str(n)  # a citation the HTML reader would not take
         saved, self.out = self.out, []
         body = element.find("text:note-body", _NS)
         self.after.append([])
