@@ -38,7 +38,7 @@ def _texts() -> list[str]:
             texts += [doc.source[b.start : b.end] for b in doc.blocks] + [n.text for n in doc.footnotes]
             texts.append(doc.source)
     rng = random.Random(7)
-    alphabet = list("ab Z9.,;-'’“(\t\n") + ["\u00a0", "\u2028", "\u3000", "\u200b", "\u00ad", "é", "ß", "中", "文", "🙂"]
+    alphabet = [*"ab Z9.,;-'’“(\t\n", "\u00a0", "\u2028", "\u3000", "\u200b", "\u00ad", "é", "ß", "中", "文", "🙂"]
     alphabet += ["\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\x00", "\x01", "\ufffd", "x" * 120]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 60))) for _ in range(3000)]
     return texts
