@@ -8,8 +8,10 @@ headers and footers and heading pilcrows are left out; notes in an ``<aside>`` a
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
 
@@ -85,6 +87,7 @@ BLOCK_TAGS = frozenset(
 _CELL = frozenset({"td", "th"})
 NOTE_CONTAINER = re.compile(r"foot-?notes?|end-?notes?|^notes$|fn-?list", re.IGNORECASE)
 _NOTE_ROLES = frozenset({"doc-footnote", "doc-endnote", "doc-endnotes", "note"})
+_SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _PERMALINK = re.compile(r"\b(?:headerlink|header-?anchor|anchor-?link|permalink)\b", re.IGNORECASE)
 
 
@@ -103,11 +106,10 @@ class Element:
     exactly ``elements[own index + 1 : last + 1]``."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Exit:
-    """Marks where the walk leaves an element."""
+class _Exit(NamedTuple):
+    """Marks where the walk leaves an element (a tuple: made once per element, it must be cheap)."""
 
-    index: int
+    element: int
     tag: str
     block: bool
 
@@ -128,7 +130,7 @@ class Extractor:
 
     def text(self, raw: str) -> None:
         if not self.pre:
-            raw = re.sub(r"[ \t\n\r\f\v]+", " ", raw)
+            raw = _SPACES.sub(" ", raw)
             if self.run_start < 0:
                 raw = raw.lstrip(" ")
             if not raw:
@@ -166,30 +168,36 @@ class Extractor:
         self.space = False
 
     def walk(self, root: LexborNode) -> None:
-        """Visit the tree in document order without recursion (pages can nest thousands deep)."""
-        stack: list[LexborNode | _Exit] = list(reversed(list(root.iter(include_text=True))))
-        while stack:
-            item = stack.pop()
-            if isinstance(item, _Exit):
-                self._leave(item)
-                continue
-            tag = item.tag
+        """Visit the tree in document order without recursion (pages can nest thousands deep).
+
+        Each node is reached once, from its parent's first child or its previous sibling; the way
+        back up is a stack of the elements entered, each with where the walk leaves it."""
+        up: list[tuple[_Exit, LexborNode]] = []
+        node = root.child
+        while True:
+            while node is None:
+                if not up:
+                    return
+                exit, node = up.pop()
+                self._leave(exit)
+                node = node.next
+            tag = node.tag
             if tag == "-text":
-                self.text(item.text(deep=False) or "")
-                continue
-            if tag is None or tag in _SKIP:
-                continue
-            attrs = item.attributes
-            if (attrs or tag in _PAGE_CHROME) and _is_chrome(item, tag, attrs):
-                continue
-            if tag == "br":
-                if self.pre:
-                    self._emit("\n")
+                self.text(node.text_content or "")
+            elif tag is not None and tag not in _SKIP:
+                attrs = node.attributes
+                if (attrs or tag in _PAGE_CHROME) and _is_chrome(node, tag, attrs):
+                    pass
+                elif tag == "br":
+                    if self.pre:
+                        self._emit("\n")
+                    else:
+                        self.boundary()
                 else:
-                    self.boundary()
-                continue
-            stack.append(self._enter(tag, attrs))
-            stack.extend(reversed(list(item.iter(include_text=True))))
+                    up.append((self._enter(tag, attrs), node))
+                    node = node.child
+                    continue
+            node = node.next
 
     def _enter(self, tag: str, attrs: dict[str, str | None]) -> _Exit:
         block = tag in BLOCK_TAGS
@@ -211,7 +219,7 @@ class Extractor:
     def _leave(self, exit: _Exit) -> None:
         if exit.tag == "pre":
             self.pre -= 1
-        element = self.elements[exit.index]
+        element = self.elements[exit.element]
         element.last = len(self.elements) - 1
         if exit.block:
             self.boundary()
@@ -237,18 +245,21 @@ def _kind(tag: str, parent: tuple[str, int]) -> tuple[str, int]:
 def _is_chrome(node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool:
     if attrs.get("role") in ("navigation", "banner", "contentinfo", "search") or "hidden" in attrs:
         return True
-    hint = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
-    if tag == "a" and _PERMALINK.search(hint):
+    permalink, notes, chrome = _hint(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
+    if tag == "a" and permalink:
         return True  # a heading's pilcrow
-    if (
-        attrs.get("role") in _NOTE_ROLES
-        or NOTE_CONTAINER.search(hint)
-        or NOTE_CONTAINER.search(attrs.get("epub:type") or "")
-    ):
+    if attrs.get("role") in _NOTE_ROLES or notes or NOTE_CONTAINER.search(attrs.get("epub:type") or ""):
         return False  # notes in an <aside> (docutils, Sphinx, EPUB) or a <footer> are the page's own
     if tag in _PAGE_CHROME and not _inside(node, ("article", "main")):
         return True
-    return bool(_CHROME_HINT.search(hint))
+    return chrome
+
+
+@functools.lru_cache(maxsize=8192)
+def _hint(hint: str) -> tuple[bool, bool, bool]:
+    """What an element's class and id say: a permalink, notes, page chrome (pages repeat their
+    classes thousands of times, so each is read once)."""
+    return bool(_PERMALINK.search(hint)), bool(NOTE_CONTAINER.search(hint)), bool(_CHROME_HINT.search(hint))
 
 
 def _inside(node: LexborNode, tags: tuple[str, ...]) -> bool:
