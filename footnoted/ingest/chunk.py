@@ -17,6 +17,7 @@ import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from footnoted.errors import IngestError
 from footnoted.ingest.sentences import SENTENCE_BREAK, sentences
@@ -192,19 +193,25 @@ class Splitter:
         self.count = functools.lru_cache(maxsize=4096)(tokenizer.count)
         self.max_tokens = settings.max_tokens
         self.overlap = settings.overlap
-        # Imported here: the query path never cuts text, and this import costs a third of a second.
-        from langchain_text_splitters import RecursiveCharacterTextSplitter
+        self._splitter: Any = None  # made when a text first needs cutting
 
-        self._splitter = RecursiveCharacterTextSplitter(
-            separators=_SEPARATORS,
-            is_separator_regex=True,
-            keep_separator="end",
-            # Room is left for the overlap each piece gains when it reaches back.
-            chunk_size=settings.max_tokens - settings.overlap,
-            chunk_overlap=0,
-            length_function=self.count,
-            strip_whitespace=True,
-        )
+    def _recursive(self) -> Any:
+        if self._splitter is None:
+            # Imported only then: it costs a quarter of a second, and most documents' blocks (and the
+            # query path) never need it.
+            from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+            self._splitter = RecursiveCharacterTextSplitter(
+                separators=_SEPARATORS,
+                is_separator_regex=True,
+                keep_separator="end",
+                # Room is left for the overlap each piece gains when it reaches back.
+                chunk_size=self.max_tokens - self.overlap,
+                chunk_overlap=0,
+                length_function=self.count,
+                strip_whitespace=True,
+            )
+        return self._splitter
 
     def count_all(self, texts: list[str]) -> list[int]:
         """Token counts of many texts, in one batch when the tokenizer can."""
@@ -218,7 +225,7 @@ class Splitter:
             return [span]
         tiles: list[Span] = []
         pos = 0
-        for piece in self._splitter.split_text(text):
+        for piece in self._recursive().split_text(text):
             piece = piece.rstrip()  # langchain can leave the separator's space on a piece
             if not piece:
                 continue
