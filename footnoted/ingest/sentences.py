@@ -8,18 +8,30 @@ from footnoted.types import Span
 
 # A sentence ends at . ! or ?, optionally followed by a closing quote or bracket and a marker
 # ("1991.1 It", "operations. 7 Moreover", "mines.[3] The"), before the capital of the next one.
-# Non-capturing groups only: langchain's splitter wraps separators in a group of its own.
 # A sentence may open with a figure ("145 countries joined."), but a lone number before a capital
 # is a flattened marker ("operations. 7 Moreover") and stays with the sentence before it.
-SENTENCE_BREAK = (
-    r"(?<=[.!?])\s+(?=[\"“‘(\[]?[A-Z]|\d[\d,.]*\s+[a-z])"
-    r"|(?<=[.!?][\"”’)\]])\s+(?=[\"“‘(\[]?[A-Z]|\d[\d,.]*\s+[a-z])"
-    r"|(?<=[.!?]\d)\s+(?=[\"“‘(\[]?[A-Z])"
-    r"|(?<=[.!?]\d\d)\s+(?=[\"“‘(\[]?[A-Z])"
-    r"|(?<=[.!?] \d)\s+(?=[\"“‘(\[]?[A-Z])"
-    r"|(?<=\])\s+(?=[\"“‘(]?[A-Z])"
-)
-_BREAK = re.compile(SENTENCE_BREAK + r"|\n\s*\n\s*|\n(?=\s*[•◦▪‣·∙○●■□–—*+-]\s)")
+# Each break is (what ends a sentence, what opens the next), the white space between them the match.
+_OPEN = r"[\"“‘(\[]?[A-Z]"
+_BREAKS = [
+    (r"[.!?]", rf"{_OPEN}|\d[\d,.]*\s+[a-z]"),
+    (r"[.!?][\"”’)\]]", rf"{_OPEN}|\d[\d,.]*\s+[a-z]"),
+    (r"[.!?]\d", _OPEN),
+    (r"[.!?]\d\d", _OPEN),
+    (r"[.!?] \d", _OPEN),
+    (r"\]", r"[\"“‘(]?[A-Z]"),
+]
+PLAIN_SENTENCE_BREAK = "|".join(rf"(?<={end})\s+(?={start})" for end, start in _BREAKS)
+"""The breaks as first written, each a look-behind, white space, a look-ahead."""
+# The same, written to open with the white space every break starts with (the look-behind then
+# takes that white space in), so the regular expression engine skips ahead to white space instead
+# of trying each look-behind at every character: the same matches (tested), four times as fast.
+# Non-capturing groups only: langchain's splitter wraps separators in a group of its own.
+_FAST = "|".join(rf"(?<={end}\s)\s*(?={start})" for end, start in _BREAKS)
+SENTENCE_BREAK = rf"\s(?:{_FAST})"
+# Paragraph breaks and line breaks before a bullet end sentences too.
+_BULLETED = r"[•◦▪‣·∙○●■□–—*+-]"
+PLAIN_BREAK = rf"{PLAIN_SENTENCE_BREAK}|\n\s*\n\s*|\n(?=\s*{_BULLETED}\s)"
+_BREAK = re.compile(rf"\s(?:{_FAST}|(?<=\n)\s*\n\s*|(?<=\n)(?=\s*{_BULLETED}\s))")
 _ABBREVIATION = re.compile(
     r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|St|No|Nos|pp|p|vol|art|Art|Inc|Ltd|Gen|Col|Lt|Sen|Rep|etc|cf|vs|e\.g|i\.e|Fig|Sec)\.)$"
 )
