@@ -1,4 +1,5 @@
-"""OpenDocument text (.odt, as LibreOffice, pandoc and Google Docs write it): body, notes, metadata.
+"""OpenDocument text (.odt, as LibreOffice, pandoc and Google Docs write it, and its flat XML
+form, .fodt): body, notes, metadata.
 
 The document's ``content.xml`` is written out as plain semantic HTML, as the .docx reader has
 mammoth do: headings as ``<h1>``..``<h6>`` (and a paragraph in the Title style as ``<h1>``),
@@ -7,14 +8,13 @@ paragraphs, lists, tables, and each footnote or endnote as a reference
 of a closing list, labelled with the citation the document shows ("1", or "i" for LibreOffice's
 endnotes). The HTML reader then links those as it links any exporter's notes. Left out: tracked
 deletions, comments, hidden text, images, and generated indexes (a table of contents repeats the
-headings). Title, author, subject and date come from ``meta.xml``.
+headings). Title, author, subject and date come from ``meta.xml`` (in an .fodt, its ``office:meta``).
 """
 
 from __future__ import annotations
 
 import html
 import re
-import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -75,24 +75,36 @@ _UNSET = re.compile(r"^(?:untitled|document\d*|\W*)$", re.IGNORECASE)
 
 
 def read_odt(data: bytes, name: str) -> PackageHtml:
-    """The HTML of an OpenDocument text file, with its notes, and what its metadata says.
+    """The HTML of an OpenDocument text file (.odt, or the flat XML of an .fodt), with its notes,
+    and what its metadata says.
 
     Raises:
         IngestError: the file is not an OpenDocument text (a spreadsheet, a presentation, another
             zip), is damaged, or unpacks to more than 256 MB of text.
     """
+    kind = "an OpenDocument text file"
     try:
-        package = open_package(data, name, "an OpenDocument text file", "content.xml", (".xml",))
-        parts = set(package.namelist())
-        if "mimetype" in parts:
-            mimetype = package.read("mimetype").decode("ascii", "replace").strip()
-            if mimetype != _MIMETYPE:
-                raise IngestError(f"{name}: not an OpenDocument text file (its type is {mimetype[:80]!r})")
-        root = ElementTree.fromstring(package.read("content.xml"))
+        if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            root = ElementTree.fromstring(data)  # flat XML: one document holds the meta, styles and body
+            mimetype = root.get(_q("office:mimetype")) or _MIMETYPE
+            if root.tag != _q("office:document") or mimetype != _MIMETYPE:
+                raise IngestError(
+                    f"{name}: not {kind} (its XML is {root.tag.split('}')[-1]!r}, type {mimetype[:80]!r})"
+                )
+            meta: ElementTree.Element | None = root
+        else:
+            package = open_package(data, name, kind, "content.xml", (".xml",))
+            parts = set(package.namelist())
+            if "mimetype" in parts:
+                mimetype = package.read("mimetype").decode("ascii", "replace").strip()
+                if mimetype != _MIMETYPE:
+                    raise IngestError(f"{name}: not {kind} (its type is {mimetype[:80]!r})")
+            root = ElementTree.fromstring(package.read("content.xml"))
+            meta = ElementTree.fromstring(package.read("meta.xml")) if "meta.xml" in parts else None
         body = root.find("office:body/office:text", _NS)
         if body is None:
-            raise IngestError(f"{name}: not an OpenDocument text file (content.xml has no text body)")
-        facts = _metadata(package) if "meta.xml" in parts else {}
+            raise IngestError(f"{name}: not {kind} (it has no text body)")
+        facts = _metadata(meta) if meta is not None else {}
         writer = _Writer(_parent_styles(root))
         writer.children(body)
     except IngestError:
@@ -104,8 +116,8 @@ def read_odt(data: bytes, name: str) -> PackageHtml:
     return PackageHtml(writer.page(), "" if _UNSET.match(title) else title, facts)
 
 
-def _metadata(package: zipfile.ZipFile) -> dict[str, str]:
-    meta = ElementTree.fromstring(package.read("meta.xml")).find("office:meta", _NS)
+def _metadata(document: ElementTree.Element) -> dict[str, str]:
+    meta = document.find("office:meta", _NS)
     out: dict[str, str] = {}
     for element in meta if meta is not None else ():
         key = _META.get(element.tag)

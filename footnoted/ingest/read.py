@@ -32,6 +32,7 @@ FORMATS = {
     ".pdf": "pdf",
     ".docx": "docx",
     ".odt": "odt",
+    ".fodt": "odt",
     ".epub": "epub",
 }
 # Zip-packaged formats, each read as one HTML page: Word's and OpenDocument's notes, a book's chapters, linked.

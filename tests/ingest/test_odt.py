@@ -3,12 +3,15 @@
 ``tests/data/odt/pandoc_report.odt`` was written by pandoc 3.9 from ``tests/data/docx/report.md``
 (the report of ``tests/data/pdf``, its 13 notes). ``libreoffice_report.odt`` and
 ``libreoffice_endnotes.odt`` were written by LibreOffice 7.4 (``soffice --headless --convert-to
-odt``) from the two .docx files of ``tests/data/docx``: LibreOffice numbers the report's footnotes
+odt``) from the two .docx files of ``tests/data/docx``, and ``libreoffice_endnotes.fodt`` is the
+second as LibreOffice's flat XML (``--convert-to fodt``): LibreOffice numbers the report's footnotes
 afresh in each chapter (its notes configuration says ``start-numbering-at="chapter"``) and the
 endnotes i, ii, iii, iv, and stores each citation as it shows it.
 """
 
 from __future__ import annotations
+
+import random
 
 import pytest
 
@@ -52,8 +55,11 @@ def test_libreoffice_notes_numbered_per_chapter_keep_their_labels_and_links() ->
     assert headings[1:] == HEADINGS
 
 
-def test_libreoffice_endnotes_keep_roman_labels_and_all_their_paragraphs() -> None:
-    doc = load(ODT / "libreoffice_endnotes.odt")
+@pytest.mark.parametrize("name", ["libreoffice_endnotes.odt", "libreoffice_endnotes.fodt"])
+def test_libreoffice_endnotes_keep_roman_labels_and_all_their_paragraphs(name: str) -> None:
+    doc = load(ODT / name)
+    assert doc.format == "odt"
+    assert doc.title == "Mines in Storage"
     assert [n.label for n in doc.footnotes] == ["i", "ii", "iii", "iv"]
     assert all(len(n.markers) == 1 for n in doc.footnotes)
     assert doc.footnotes[1].text == "Ibid." and doc.footnotes[1].same_as == "i"
@@ -153,6 +159,14 @@ def test_endnotes_past_thirty_five_keep_their_roman_labels() -> None:
         (zip_of({"mimetype": MIMETYPE, "content.xml": b"<office:document-content><unclosed>"}), "cannot read the .odt"),
         (zip_of({"mimetype": MIMETYPE, "content.xml": b"<document/>"}), "has no text body"),
         ((ODT / "libreoffice_report.odt").read_bytes()[:5000], "cannot read the .odt"),
+        # Flat XML (.fodt): a spreadsheet's, another XML document, a cut one.
+        (
+            b'<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            b'office:mimetype="application/vnd.oasis.opendocument.spreadsheet"/>',
+            "type 'application/vnd.oasis.opendocument.spreadsheet'",
+        ),
+        (b"<?xml version='1.0'?><html><body>Not OpenDocument</body></html>", "its XML is 'html'"),
+        ((ODT / "libreoffice_endnotes.fodt").read_bytes()[:3000], "cannot read the .odt"),
     ],
 )
 def test_a_file_that_is_not_a_readable_odt_is_refused_with_a_reason(data: bytes, message: str) -> None:
@@ -164,3 +178,21 @@ def test_a_document_nested_past_any_real_one_is_refused_not_crashed() -> None:
     deep = "<text:list><text:list-item>" * 3000 + "<text:p>x</text:p>" + "</text:list-item></text:list>" * 3000
     with pytest.raises(IngestError, match=r"cannot read the \.odt"):
         parse(_odt(deep), name="deep.odt")
+
+
+def test_a_flat_odt_with_damaged_xml_is_read_or_refused_never_crashed() -> None:
+    rng = random.Random(13)
+    original = (ODT / "libreoffice_endnotes.fodt").read_bytes()
+    refused = 0
+    for _ in range(30):
+        data = bytearray(original)
+        for _ in range(rng.randrange(1, 20)):
+            at = rng.randrange(len(data))
+            data[at : at + rng.randrange(1, 30)] = rng.choice([b"<", b">", b"&", b'"', b"", b"</text:p>", b"\xff\xfe"])
+        try:
+            doc = parse(bytes(data), name="damaged.fodt")
+        except IngestError:
+            refused += 1
+        else:
+            assert all(n.text == doc.source[n.start : n.end] for n in doc.footnotes)
+    assert refused > 0
