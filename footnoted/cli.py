@@ -94,23 +94,29 @@ def ingest(
     and said, where a file named on its own stops the whole ingest.
     """
     from footnoted.ingest import load
-    from footnoted.ingest.read import document_ids
+    from footnoted.ingest.read import document_ids, format_of, stored_unchanged
 
     files = _expand(paths)
     if doc_id is not None and len(files) != 1:
         _fail("--id names one document; give exactly one file with it", 2)
     ids = [doc_id] if doc_id is not None else document_ids([f for f, _ in files])
+    ix = _open(index, create=True)
+    stored = ix.documents
     docs, skipped = [], []
     for (path, in_folder), i in zip(files, ids, strict=True):
         try:
-            docs.append(load(path, doc_id=i))
+            format_of(path.name)
+            old = stored.get(i)
+            if old is not None and stored_unchanged(old, _read_bytes(path)):
+                docs.append(old)  # the very bytes it was read from: nothing to read again
+            else:
+                docs.append(load(path, doc_id=i))
         except errors.IngestError as exc:
             if not in_folder:
                 raise
             skipped.append(str(exc))
     if not docs:
         _fail(f"no readable document: {'; '.join(skipped)}", 3)
-    ix = _open(index, create=True)
     bar = _bar("encoding")
     try:
         report = ix.add(docs, progress=bar.update)
@@ -142,6 +148,14 @@ def ingest(
     for reason in skipped:
         typer.echo(f"skipped   {reason}")
     typer.echo(f"{report.chunks} chunks, {report.encoded} texts encoded, {report.reused} from cache -> {ix.path}")
+
+
+def _read_bytes(path: Path) -> bytes:
+    """A file's bytes, or none when it cannot be read (reading it for real then says why)."""
+    try:
+        return path.read_bytes() if path.is_file() else b""
+    except OSError:
+        return b""
 
 
 def _expand(paths: list[Path]) -> list[tuple[Path, bool]]:

@@ -162,3 +162,43 @@ def test_a_folder_adds_the_documents_below_it_and_says_what_it_skipped(tmp_path:
     assert empty.returncode == 3 and "no file footnoted reads in this folder" in empty.stderr
     docs = json.loads(run(tmp_path, "info", "--index", index, "--json").stdout)["documents"]
     assert sorted(d["id"] for d in docs) == ["endnotes", "report"]
+
+
+def test_reingesting_unchanged_files_reads_none_of_them_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # In process, so that reading a file can be counted: only the changed one is read again.
+    from typer.testing import CliRunner
+
+    import footnoted.ingest
+    from footnoted.cli import app
+
+    monkeypatch.setenv("FOOTNOTED_HOME", str(tmp_path))
+    monkeypatch.setenv("FOOTNOTED_ENCODER", "hash")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("chapters.txt", "notes.md", "endnotes.html"):
+        (folder / name).write_bytes((DATA / name).read_bytes())
+    args = ["ingest", str(folder), "--index", str(tmp_path / "ix"), "--json"]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 0, first.output
+    assert sorted(json.loads(first.stdout)["added"]) == ["chapters", "endnotes", "notes"]
+    read: list[str] = []
+    real = footnoted.ingest.load
+
+    def counting(path: Path, **kwargs: object) -> object:
+        read.append(Path(path).name)
+        return real(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(footnoted.ingest, "load", counting)
+    (folder / "notes.md").write_text((DATA / "notes.md").read_text() + "\nA closing line.\n")
+    second = CliRunner().invoke(app, args)
+    assert second.exit_code == 0, second.output
+    body = json.loads(second.stdout)
+    assert (sorted(body["unchanged"]), body["replaced"], body["encoded"] > 0) == (
+        ["chapters", "endnotes"],
+        ["notes"],
+        True,
+    )
+    assert read == ["notes.md"]
+    human = CliRunner().invoke(app, args[:-1])
+    assert "unchanged chapters  (5 footnotes)" in human.stdout  # what it says of a stored document
+    assert read == ["notes.md"]

@@ -12,8 +12,9 @@ from pydantic import ValidationError
 from footnoted import errors, render
 from footnoted.api import schemas
 from footnoted.index import Index
+from footnoted.index.index import AddReport
 from footnoted.ingest import parse
-from footnoted.ingest.read import document_id
+from footnoted.ingest.read import document_id, format_of, stored_unchanged
 from footnoted.settings import Settings
 
 _EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html"}
@@ -61,13 +62,19 @@ async def read_upload(request: Request, settings: Settings) -> tuple[bytes, str,
 def ingest(
     index: Index, data: bytes, name: str, fmt: str | None, doc_id: str | None, title: str | None
 ) -> dict[str, Any]:
-    doc = parse(data, name=name, fmt=fmt, doc_id=doc_id, title=title)
-    report = index.add([doc])
-    status = "added" if doc.id in report.added else "replaced" if doc.id in report.replaced else "unchanged"
+    fmt = fmt or format_of(name)  # a type footnoted does not read is refused, stored or not
+    doc_id = doc_id or document_id(name)
+    report: AddReport
+    if stored_unchanged(index.snapshot.documents.get(doc_id), data):
+        report = AddReport(unchanged=(doc_id,))  # the very bytes it was read from: nothing to read again
+    else:
+        doc = parse(data, name=name, fmt=fmt, doc_id=doc_id, title=title)
+        report = index.add([doc])
+    status = "added" if doc_id in report.added else "replaced" if doc_id in report.replaced else "unchanged"
     snap = index.snapshot  # one generation: the document and its chunk count agree
-    chunks = snap.chunk_counts().get(doc.id, 0)
+    chunks = snap.chunk_counts().get(doc_id, 0)
     return {
-        "document": render.document_summary(snap.document(doc.id), chunks),
+        "document": render.document_summary(snap.document(doc_id), chunks),
         "status": status,
         "chunks": chunks,
         "encoded": report.encoded,

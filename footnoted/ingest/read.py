@@ -76,6 +76,17 @@ def format_of(name: str) -> str:
     return FORMATS[suffix]
 
 
+def content_hash(data: bytes) -> str:
+    """What tells one version of a document from another: the SHA-256 of its bytes as read."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def stored_unchanged(stored: Document | None, data: bytes) -> bool:
+    """Whether ``data`` is exactly what ``stored`` was read from, so reading it again would change
+    nothing (an index keeps an unchanged document as it is)."""
+    return stored is not None and bool(stored.content_hash) and stored.content_hash == content_hash(data)
+
+
 def load(path: str | Path, *, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read a .txt, .md, .html, .pdf, .docx, .odt or .epub file into a ``Document``.
 
@@ -164,7 +175,7 @@ def parse(
     metadata = dict(layout.metadata)
     metadata.update(facts)
     metadata.update(extra or {})
-    metadata["content_hash"] = hashlib.sha256(raw).hexdigest()
+    metadata["content_hash"] = content_hash(raw)
     metadata["encoding"] = encoding
     metadata["name"] = Path(name).name
     return Document(
