@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Tokenizer(Protocol):
@@ -15,11 +16,20 @@ class Tokenizer(Protocol):
 
 
 # Normalizers that change each character on its own, never across a space.
-_PER_CHARACTER = {"BertNormalizer", "Lowercase", "NFC", "NFD", "NFKC", "NFKD", "StripAccents", "Sequence", "NoneType"}
+_PER_CHARACTER = {"BertNormalizer", "Lowercase", "NFC", "NFD", "NFKC", "NFKD", "StripAccents"}
 # White space to Python's str.split() that a BERT normalizer deletes instead, gluing its neighbours
 # into one word (checked against the real tokenizer over every character, in the tests).
 _GLUED_BY_MODEL = re.compile("[\x0b\x0c\x1c-\x1f\x85]")
 _WORD_MEMO = 200_000
+
+
+def _per_character(normalizer: dict[str, Any] | None) -> bool:
+    """Whether a tokenizer's normalizer (its JSON) changes each character on its own."""
+    if normalizer is None:
+        return True
+    if normalizer.get("type") == "Sequence":
+        return all(_per_character(n) for n in normalizer.get("normalizers", []))
+    return normalizer.get("type") in _PER_CHARACTER
 
 
 class ModelTokenizer:
@@ -40,8 +50,8 @@ class ModelTokenizer:
         # A word-piece tokenizer splits on whitespace before anything else, so the tokens of two
         # texts joined by whitespace are exactly the tokens of each: counts add up.
         self.additive = type(self._tok.pre_tokenizer).__name__ in ("BertPreTokenizer", "Whitespace", "WhitespaceSplit")
-        normalizer = type(self._tok.normalizer).__name__
-        self._words: dict[str, int] | None = {} if self.additive and normalizer in _PER_CHARACTER else None
+        normalizer = json.loads(self._tok.to_str()).get("normalizer")
+        self._words: dict[str, int] | None = {} if self.additive and _per_character(normalizer) else None
 
     def count(self, text: str) -> int:
         return self.count_batch([text])[0]

@@ -87,3 +87,21 @@ def test_a_tokenizer_whose_counts_do_not_add_up_is_never_summed(tmp_path: Path) 
     tokenizer = ModelTokenizer(path)
     assert tokenizer._words is None
     assert tokenizer.count("a a b") == len(bpe.encode("a a b").ids)
+
+
+def test_a_normalizer_that_works_across_spaces_turns_the_memory_off(tmp_path: Path) -> None:
+    # A Replace can join words ("a b" -> "ab"): a word's count alone is then no part of the text's.
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
+
+    wordpiece = Tokenizer(models.WordPiece(vocab={"[UNK]": 0, "a": 1, "b": 2, "ab": 3}, unk_token="[UNK]"))
+    wordpiece.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    for normalizer, remembers in [
+        (normalizers.Sequence([normalizers.Lowercase(), normalizers.NFKC()]), True),
+        (normalizers.Sequence([normalizers.Lowercase(), normalizers.Replace("a b", "ab")]), False),
+    ]:
+        wordpiece.normalizer = normalizer
+        path = tmp_path / "tokenizer.json"
+        wordpiece.save(str(path))
+        tokenizer = ModelTokenizer(path)
+        assert (tokenizer._words is not None) == remembers
+        assert tokenizer.count("A b a") == len(wordpiece.encode("A b a").ids)
