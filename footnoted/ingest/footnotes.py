@@ -32,9 +32,14 @@ ROMAN = r"(?=[ivxlc]{2})c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
 _LABEL = rf"\d{{1,3}}|{ROMAN}|[a-z]|[*†‡§]{{1,3}}"
 _BRACKET_NOTE = re.compile(rf"\[(?P<label>{_LABEL})\][ \t\u00a0]*(?=\S)")
 _MD_NOTE = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\]:[ \t\u00a0]*")
+# Any lower-case roman numeral, one letter or more, as a whole word ("iv", not "ivory").
+_ANY_ROMAN = r"(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})(?![a-z])"
 _NUMBERED_NOTE = re.compile(
-    r"(?P<label>\d{1,3}(?![\d,])|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})(?:[.)]|(?<=\d)(?=[ \t]))?[ \t\u00a0]*(?=\S)"
+    r"(?P<label>\d{1,3}(?![\d,])|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3}"
+    rf"|{_ANY_ROMAN}(?=[.)]?[ \t\u00a0]))(?:[.)]|(?<=\d)(?=[ \t]))?[ \t\u00a0]*(?=\S)"
 )
+# A flattened roman superscript, glued to the end of a sentence or a clause: "mines.ii It".
+_GLUED_ROMAN = re.compile(rf"(?<=[a-z0-9%][.,;:!?\"”’)])(?P<label>{_ANY_ROMAN})(?=\s|$)")
 _ONLY_LABELS = re.compile(r"(?:\[[^\]\s]{1,4}\][\s,]*)+")
 NOTES_HEADING = re.compile(r"^[#\s]*(?:foot|end|end )?notes?\s*:?\s*$", re.IGNORECASE)
 # A heading over numbered entries that may be notes or a bibliography: the markers decide.
@@ -163,6 +168,8 @@ def _find(
         for block in in_scope:
             strong.extend(_strong_candidates(source, block, hint_spans))
             glued.extend(_glued_candidates(source, block))
+            if any(not label.isdigit() for label in labels):
+                glued.extend(_glued_romans(source, block))
         taken = {(c.start, c.end) for c in strong}
         for c in strong:
             if c.label in labels:
@@ -272,8 +279,12 @@ def _endnote_tail(source: str, blocks: list[Block]) -> int | None:
         m = _NUMBERED_NOTE.match(source, block.start, block.end)
         labelled.append((block, normalise_label(m.group("label")) if m else ""))
     entries = [(b, label) for b, label in reversed(labelled) if label]
-    first = next((k for k in range(len(entries) - 1, -1, -1) if entries[k][1] == "1"), None)
-    if first is None or [label for _, label in entries[first:]] != [str(n) for n in range(1, len(entries) - first + 1)]:
+    first = next((k for k in range(len(entries) - 1, -1, -1) if entries[k][1] in ("1", "i")), None)
+    if first is None:
+        return None
+    count = range(1, len(entries) - first + 1)
+    expected = [str(n) for n in count] if entries[first][1] == "1" else [roman(n) for n in count]
+    if [label for _, label in entries[first:]] != expected:
         return None
     start = entries[first][0].start
     before = [b for b in blocks if b.end <= start and b.kind != "furniture"]
@@ -390,6 +401,17 @@ def _glued_candidates(source: str, block: Block) -> list[_Candidate]:
     return out
 
 
+def _glued_romans(source: str, block: Block) -> list[_Candidate]:
+    """Flattened roman superscripts (Word's and LibreOffice's endnotes, printed): ``mines.ii It``.
+    Only after a sentence's or clause's punctuation, and never after an abbreviation (``e.g.``)."""
+    out = []
+    for m in _GLUED_ROMAN.finditer(source, block.start, block.end):
+        if source[m.start() - 1] == "." and _ABBREVIATIONS.search(source[max(block.start, m.start() - 12) : m.start()]):
+            continue
+        out.append(_Candidate(m.group("label"), m.start(), m.end(), 2.0))
+    return out
+
+
 def _glued_weight(source: str, block_start: int, start: int, before: str, sentence_follows: bool) -> float:
     prefix = source[max(block_start, start - 12) : start]
     if before.islower() or before in ')]"”’%;!?':
@@ -415,15 +437,15 @@ def _best_chain(candidates: list[_Candidate]) -> list[_Candidate]:
     best[L] is the best score of a chain that ends in a candidate labelled L seen so far;
     a chain's score is the sum of its weights less a penalty for each label it skips.
     """
-    numeric = [c for c in candidates if c.label.isdigit()]
+    numeric = [c for c in candidates if _number(c.label) is not None]
     if not numeric:
         return []
-    first = min(int(c.label) for c in numeric)
+    first = min(_number(c.label) or 0 for c in numeric)
     best: dict[int, tuple[float, int]] = {}
     back: list[int] = []
     scores: list[float] = []
     for j, c in enumerate(numeric):
-        label = int(c.label)
+        label = _number(c.label) or 0
         score, prev = c.weight - _GAP_PENALTY * (label - first), -1
         for lower in range(max(0, label - 12), label):
             if lower in best:
@@ -443,6 +465,32 @@ def _best_chain(candidates: list[_Candidate]) -> list[_Candidate]:
         chain.append(numeric[j])
         j = back[j]
     return chain[::-1]
+
+
+_ROMAN_VALUES = (("c", 100), ("xc", 90), ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
+
+
+def roman(n: int) -> str:
+    """``n`` (1 to 399) as a lower-case roman numeral."""
+    out = ""
+    for letters, value in _ROMAN_VALUES:
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def _number(label: str) -> int | None:
+    """A label's place in its sequence: "12" is 12, "xii" is 12; None for a letter or a symbol."""
+    if label.isdigit():
+        return int(label)
+    if re.fullmatch(_ANY_ROMAN, label) and len(label) <= 9:
+        value = 0
+        rest = label
+        for letters, amount in _ROMAN_VALUES:
+            while rest.startswith(letters):
+                value, rest = value + amount, rest[len(letters) :]
+        return value if not rest else None
+    return None
 
 
 # "Ibid." / "Ibidem" / "Id." / "Idem", alone or with a new page ("Ibid., p. 6."), at the start of a note.

@@ -163,6 +163,28 @@ def test_bracketed_words_made_of_roman_letters_are_not_labels() -> None:
     assert not doc.warnings
 
 
+def test_roman_endnotes_glued_to_sentences_in_plain_text() -> None:
+    # A printed Word report: endnotes i, ii, iii at the end with no heading, markers flattened.
+    text = (
+        "Report\n\nThe stockpile holds 10.4 million mines.i It cost $1.3 billion, e.g.i the whole budget.\n\n"
+        "Exports continued until 2004.ii Most went to allies.iii\n\n"
+        "i Defense report, p. 6.\n\nii Ibid.\n\niii Customs data, 2005.\n"
+    )
+    doc = parse(text, name="printed.txt")
+    assert [n.label for n in doc.footnotes] == ["i", "ii", "iii"]
+    assert [len(n.markers) for n in doc.footnotes] == [1, 1, 1]  # "e.g.i" is an abbreviation's
+    ends = [doc.source[: n.markers[0].end] for n in doc.footnotes]
+    assert [e.endswith(c) for e, c in zip(ends, [" mines.i", " 2004.ii", " allies.iii"], strict=True)] == [True] * 3
+    assert not doc.warnings
+
+
+def test_a_closing_list_numbered_in_roman_that_nothing_cites_stays_a_list() -> None:
+    text = "Report\n\nWe recommend three things.\n\ni Fund clearance.\n\nii Train deminers.\n\niii Publish data.\n"
+    doc = parse(text, name="list.txt")
+    assert doc.footnotes == ()
+    assert "Fund clearance." in [doc.source[b.start : b.end][2:] for b in doc.blocks]
+
+
 def test_digits_out_of_sequence_are_not_markers() -> None:
     text = (
         "Report\n\nThe fund spent 2.4 million in 2003.1 It grew to 3 Teams by 2004.2 "

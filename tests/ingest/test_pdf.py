@@ -13,7 +13,9 @@ three-page reportlab PDF of ``test_pages.py``. ``weasyprint.pdf`` is the report 
 WeasyPrint 70 from ``weasyprint.html`` (CSS ``float: footnote``): another typesetter's fonts,
 spacing and superscripts for the same 13 notes. ``endnotes.pdf`` (from ``endnotes.html``) has
 them as endnotes instead: a numbered list under "Notes" at the end, each number hanging in the
-margin beside its note.
+margin beside its note. ``libreoffice-endnotes.pdf`` is LibreOffice 7.4's PDF export of
+``tests/data/odt/libreoffice_endnotes.odt``: endnotes numbered i to iv, as Word and LibreOffice
+number endnotes by default, on a last page of their own with no heading.
 """
 
 from __future__ import annotations
@@ -250,3 +252,18 @@ def test_a_pdf_may_be_larger_than_a_text_file_before_it_is_refused(tmp_path: Pat
         load(text, max_bytes=size // 2)
     with pytest.raises(DocumentTooLarge, match="over the limit"):
         load(TYPST, max_bytes=size // 20)
+
+
+def test_roman_endnotes_printed_by_an_office_suite_are_linked() -> None:
+    doc = load(DATA / "pdf" / "libreoffice-endnotes.pdf")
+    assert [n.label for n in doc.footnotes] == ["i", "ii", "iii", "iv"]
+    assert [len(n.markers) for n in doc.footnotes] == [1, 1, 1, 1]
+    ends = [doc.source[: n.markers[0].end] for n in doc.footnotes]
+    cited = [" mines.i", " 2004.ii", " 2004.iii", " one.iv"]
+    assert [e.endswith(c) for e, c in zip(ends, cited, strict=True)] == [True] * 4
+    assert doc.footnotes[1].text == "Ibid." and doc.footnotes[1].same_as == "i"
+    assert " ".join(doc.footnotes[2].text.split()) == (
+        "For example, 124,000 antivehicle mines were shipped in 2004. "
+        "A second paragraph of the third note, about transfers."
+    )
+    assert not doc.warnings
