@@ -11,12 +11,11 @@ Title, author and dates come from the package's core properties.
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from xml.etree import ElementTree
 
 from footnoted.errors import IngestError
-from footnoted.ingest.package import PackageHtml, open_package
+from footnoted.ingest.package import PackageHtml, open_package, stated_title
 
 # Paragraph styles mammoth leaves as plain paragraphs but that say what a paragraph is.
 _STYLES = "\n".join(
@@ -34,7 +33,6 @@ _CORE = {
     "{http://purl.org/dc/elements/1.1/}subject": "subject",
     "{http://purl.org/dc/terms/}created": "created",
 }
-_UNSET = re.compile(r"^(?:untitled|document\d*|\W*)$", re.IGNORECASE)
 
 
 def read_docx(data: bytes, name: str) -> PackageHtml:
@@ -63,7 +61,7 @@ def read_docx(data: bytes, name: str) -> PackageHtml:
         # A damaged package fails in zipfile, the XML parser or mammoth, with their own errors.
         raise IngestError(f"{name}: cannot read the .docx, it may be damaged ({type(exc).__name__}: {exc})") from None
     title = facts.pop("title", "")
-    return PackageHtml(result.value, "" if _UNSET.match(title) else title, facts)
+    return PackageHtml(result.value, stated_title(title), facts)
 
 
 def _core_properties(package: zipfile.ZipFile) -> dict[str, str]:

@@ -14,13 +14,12 @@ headings). Title, author, subject and date come from ``meta.xml`` (in an .fodt, 
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from footnoted.errors import IngestError
 from footnoted.ingest.html_notes import NOTE_LABEL
-from footnoted.ingest.package import PackageHtml, open_package
+from footnoted.ingest.package import PackageHtml, open_package, stated_title
 
 _NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -71,7 +70,6 @@ _META = {
     _q("dc:subject"): "subject",
     _q("meta:creation-date"): "created",
 }
-_UNSET = re.compile(r"^(?:untitled|document\d*|\W*)$", re.IGNORECASE)
 
 
 def read_odt(data: bytes, name: str) -> PackageHtml:
@@ -113,7 +111,7 @@ def read_odt(data: bytes, name: str) -> PackageHtml:
         # A damaged package fails in zipfile or the XML parser (or nests past any real document).
         raise IngestError(f"{name}: cannot read the .odt, it may be damaged ({type(exc).__name__}: {exc})") from None
     title = facts.pop("title", "")
-    return PackageHtml(writer.page(), "" if _UNSET.match(title) else title, facts)
+    return PackageHtml(writer.page(), stated_title(title), facts)
 
 
 def _metadata(document: ElementTree.Element) -> dict[str, str]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 
 from footnoted.errors import IngestError
+
+_UNSET_TITLE = re.compile(r"^(?:untitled|document\d*|\W*)$", re.IGNORECASE)
 
 MAX_UNPACKED = 256 * 1024 * 1024
 """Bytes a package's text parts may unpack to (a zip bomb is refused before it is read)."""
@@ -39,3 +42,9 @@ def open_package(data: bytes, name: str, kind: str, required: str, text: tuple[s
     if unpacked > MAX_UNPACKED:
         raise IngestError(f"{name}: its text parts unpack to {unpacked:,} bytes, over {MAX_UNPACKED:,}")
     return package
+
+
+def stated_title(title: str) -> str:
+    """A package's title property, or '' where it is unset or the editor's placeholder ("Untitled",
+    "Document1"), so that the reader falls back to the document's own title."""
+    return "" if _UNSET_TITLE.match(title) else title
