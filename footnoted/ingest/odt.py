@@ -63,6 +63,14 @@ _SKIP = {
     )
 }
 _HIDDEN = {_q("text:hidden-paragraph"), _q("text:hidden-text")}
+_CONTAINERS = {
+    _q("text:list"): "ul",
+    _q("text:list-item"): "li",
+    _q("text:list-header"): "li",
+    _q("table:table"): "table",
+    _q("table:table-row"): "tr",
+    _q("table:table-cell"): "td",
+}
 _META = {
     _q("dc:title"): "title",
     _q("dc:creator"): "author",
@@ -125,6 +133,11 @@ def _metadata(document: ElementTree.Element) -> dict[str, str]:
     return out
 
 
+def _left_out(element: ElementTree.Element) -> bool:
+    """What a reader of the document does not see: deletions, comments, indexes, hidden text."""
+    return element.tag in _SKIP or (element.tag in _HIDDEN and element.get(_q("text:is-hidden")) != "false")
+
+
 def _parent_styles(root: ElementTree.Element) -> dict[str, str]:
     """Automatic paragraph styles ("P1") to the named style they derive from ("Title")."""
     out: dict[str, str] = {}
@@ -157,33 +170,19 @@ class _Writer:
             self.block(child)
 
     def block(self, element: ElementTree.Element) -> None:
-        tag = element.tag
-        if tag in _SKIP or (tag in _HIDDEN and element.get(_q("text:is-hidden")) != "false"):
+        if _left_out(element):
             return
-        if tag in _BLOCKS:
+        if element.tag in _BLOCKS:
             self.paragraph(element)
-        elif tag == _q("text:list"):
-            self.out.append("<ul>")
-            self.children(element)
-            self.out.append("</ul>")
-        elif tag in (_q("text:list-item"), _q("text:list-header")):
-            self.out.append("<li>")
-            self.children(element)
-            self.out.append("</li>")
-        elif tag == _q("table:table"):
-            self.out.append("<table>")
-            self.children(element)
-            self.out.append("</table>")
-        elif tag == _q("table:table-row"):
-            self.out.append("<tr>")
-            self.children(element)
-            self.out.append("</tr>")
-        elif tag == _q("table:table-cell"):
-            self.out.append("<td>")
-            self.children(element)
-            self.out.append("</td>")
-        else:  # sections, header rows, soft page breaks, anything new: their content, if any
-            self.children(element)
+            return
+        # Lists and tables become their HTML elements; sections, header rows, soft page breaks and
+        # anything new give their content, if any.
+        html_tag = _CONTAINERS.get(element.tag)
+        if html_tag:
+            self.out.append(f"<{html_tag}>")
+        self.children(element)
+        if html_tag:
+            self.out.append(f"</{html_tag}>")
 
     def paragraph(self, element: ElementTree.Element) -> None:
         style = element.get(_q("text:style-name")) or ""
@@ -207,7 +206,7 @@ class _Writer:
         parts = [html.escape(element.text or "")]
         for child in element:
             tag = child.tag
-            if tag in _SKIP or (tag in _HIDDEN and child.get(_q("text:is-hidden")) != "false"):
+            if _left_out(child):
                 pass
             elif tag == _q("text:note"):
                 parts.append(self.note(child))
