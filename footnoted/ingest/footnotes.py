@@ -26,14 +26,16 @@ from footnoted.ingest.layout import normalise_label
 from footnoted.ingest.pages import PageNote, glued_marker
 from footnoted.types import BODY_KINDS, Block, Footnote, Span
 
+# A lower-case roman numeral up to 399 (the letters, in order; it may match nothing).
+_NUMERAL = r"c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
 # Word numbers endnotes i, ii, iii by default, and its text and web exports keep them: "[iv]".
-ROMAN = r"(?=[ivxlc]{2})c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+ROMAN = rf"(?=[ivxlc]{{2}}){_NUMERAL}"
 """A lower-case roman numeral of two letters or more, up to 399 (one letter is read as a letter)."""
 _LABEL = rf"\d{{1,3}}|{ROMAN}|[a-z]|[*†‡§]{{1,3}}"
 _BRACKET_NOTE = re.compile(rf"\[(?P<label>{_LABEL})\][ \t\u00a0]*(?=\S)")
 _MD_NOTE = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\]:[ \t\u00a0]*")
 # Any lower-case roman numeral, one letter or more, as a whole word ("iv", not "ivory").
-_ANY_ROMAN = r"(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})(?![a-z])"
+_ANY_ROMAN = rf"(?=[ivxlc]){_NUMERAL}(?![a-z])"
 _NUMBERED_NOTE = re.compile(
     r"(?P<label>\d{1,3}(?![\d,])|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3}"
     rf"|{_ANY_ROMAN}(?=[.)]?[ \t\u00a0]))(?:[.)]|(?<=\d)(?=[ \t]))?[ \t\u00a0]*(?=\S)"

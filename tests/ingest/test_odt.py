@@ -17,6 +17,7 @@ import pytest
 
 from footnoted.errors import IngestError
 from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, load, parse
+from footnoted.ingest.footnotes import roman
 from tests.conftest import DATA, zip_of
 from tests.ingest.test_pdf import CITED, _plain, check_report_notes
 
@@ -125,23 +126,15 @@ def test_what_a_reader_does_not_see_is_left_out_and_what_they_see_is_kept() -> N
     assert kinds["First item"] == "list_item"
 
 
-def _roman(n: int) -> str:
-    out = ""
-    for value, letters in ((100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv")):
-        while n >= value:
-            out, n = out + letters, n - value
-    return out + "i" * n
-
-
 def test_endnotes_past_thirty_five_keep_their_roman_labels() -> None:
     # xxxvi (36), xl (40) and xlix (49) are longer, or use other letters, than the first 35.
     notes = "".join(
-        f'<text:p>Claim {n}.<text:note text:note-class="endnote"><text:note-citation>{_roman(n)}</text:note-citation>'
+        f'<text:p>Claim {n}.<text:note text:note-class="endnote"><text:note-citation>{roman(n)}</text:note-citation>'
         f"<text:note-body><text:p>Source {n}.</text:p></text:note-body></text:note></text:p>"
         for n in range(1, 51)
     )
     doc = parse(_odt(notes), name="long.odt")
-    assert [n.label for n in doc.footnotes] == [_roman(n) for n in range(1, 51)]
+    assert [n.label for n in doc.footnotes] == [roman(n) for n in range(1, 51)]
     assert all(len(n.markers) == 1 and n.text == f"Source {i}." for i, n in enumerate(doc.footnotes, start=1))
     assert not doc.warnings
 
