@@ -208,33 +208,27 @@ def test_upload_search_replace_delete(writable: httpx.Client) -> None:
     _error(writable.delete("/v1/documents/angola"), 404, "not_found")
 
 
-def test_a_pdf_upload_is_read_with_its_page_foot_notes(writable: httpx.Client) -> None:
-    pdf = (DATA / "pdf_text" / "report.pdf").read_bytes()
-    created = writable.post("/v1/documents", files={"file": ("stock.pdf", pdf, "application/pdf")})
+@pytest.mark.parametrize(
+    ("path", "media", "fmt", "notes", "label"),
+    [
+        # A PDF's notes at the foot of each page; an .odt's endnotes, numbered i to iv.
+        ("pdf_text/report.pdf", "application/pdf", "pdf", 5, "4"),
+        ("odt/libreoffice_endnotes.odt", "application/vnd.oasis.opendocument.text", "odt", 4, "iii"),
+    ],
+)
+def test_an_uploaded_file_is_read_with_its_notes_linked(
+    writable: httpx.Client, path: str, media: str, fmt: str, notes: int, label: str
+) -> None:
+    name = "stock" + Path(path).suffix
+    created = writable.post("/v1/documents", files={"file": (name, (DATA / path).read_bytes(), media)})
     assert created.status_code == 201, created.text
-    assert created.json()["document"]["format"] == "pdf"
-    assert created.json()["document"]["footnotes"] == 5
+    assert created.json()["document"]["format"] == fmt
+    assert created.json()["document"]["footnotes"] == notes
     hits = writable.post(
         "/v1/search", json={"query": "antivehicle mines shipped to South Korea", "k": 1, "documents": ["stock"]}
     ).json()
     [top] = hits["results"]
-    assert "124,000 antivehicle mines" in {n["label"]: n for n in top["footnotes"]}["4"]["text"]
-    assert writable.delete("/v1/documents/stock").status_code == 200
-
-
-def test_an_odt_upload_keeps_its_endnotes_linked(writable: httpx.Client) -> None:
-    odt = (DATA / "odt" / "libreoffice_endnotes.odt").read_bytes()
-    created = writable.post(
-        "/v1/documents", files={"file": ("stock.odt", odt, "application/vnd.oasis.opendocument.text")}
-    )
-    assert created.status_code == 201, created.text
-    assert created.json()["document"]["format"] == "odt"
-    assert created.json()["document"]["footnotes"] == 4
-    hits = writable.post(
-        "/v1/search", json={"query": "antivehicle mines shipped to South Korea", "k": 1, "documents": ["stock"]}
-    ).json()
-    [top] = hits["results"]
-    assert "124,000 antivehicle mines" in {n["label"]: n for n in top["footnotes"]}["iii"]["text"]
+    assert "124,000 antivehicle mines" in {n["label"]: n for n in top["footnotes"]}[label]["text"]
     assert writable.delete("/v1/documents/stock").status_code == 200
 
 
