@@ -35,7 +35,8 @@ FORMATS = {
     ".fodt": "odt",
     ".epub": "epub",
 }
-# Zip-packaged formats, each read as one HTML page: Word's and OpenDocument's notes, a book's chapters, linked.
+# Packaged formats (a zip; an .fodt is one XML file), each read as one HTML page: Word's and
+# OpenDocument's notes, a book's chapters, linked.
 _PACKAGES: dict[str, Callable[[bytes, str], PackageHtml]] = {"docx": read_docx, "odt": read_odt, "epub": read_epub}
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 CONTAINER_FACTOR = 10
