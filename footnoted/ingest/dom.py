@@ -85,8 +85,15 @@ BLOCK_TAGS = frozenset(
     }
 )
 _CELL = frozenset({"td", "th"})
+_PLAIN = frozenset(
+    {"span", "code", "em", "strong", "b", "i", "u", "s", "small", "big", "kbd", "samp", "var", "tt", "mark", "font"}
+)
+"""Inline elements no reader of the walk looks for: without an id or a name (a link's target) they
+are walked through unrecorded, the text they hold emitted as it would be anyway. A page of
+highlighted code holds thousands of them."""
 NOTE_CONTAINER = re.compile(r"foot-?notes?|end-?notes?|^notes$|fn-?list", re.IGNORECASE)
 _NOTE_ROLES = frozenset({"doc-footnote", "doc-endnote", "doc-endnotes", "note"})
+_CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "search"})
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _PERMALINK = re.compile(r"\b(?:headerlink|header-?anchor|anchor-?link|permalink)\b", re.IGNORECASE)
 
@@ -172,14 +179,15 @@ class Extractor:
 
         Each node is reached once, from its parent's first child or its previous sibling; the way
         back up is a stack of the elements entered, each with where the walk leaves it."""
-        up: list[tuple[_Exit, LexborNode]] = []
+        up: list[tuple[_Exit | None, LexborNode]] = []
         node = root.child
         while True:
             while node is None:
                 if not up:
                     return
                 exit, node = up.pop()
-                self._leave(exit)
+                if exit is not None:
+                    self._leave(exit)
                 node = node.next
             tag = node.tag
             if tag == "-text":
@@ -193,6 +201,14 @@ class Extractor:
                         self._emit("\n")
                     else:
                         self.boundary()
+                elif tag in _PLAIN and "id" not in attrs and "name" not in attrs:
+                    child = node.child
+                    if child is not None and child.next is None and child.tag == "-text":
+                        self.text(child.text_content or "")
+                    elif child is not None:
+                        up.append((None, node))
+                        node = child
+                        continue
                 else:
                     up.append((self._enter(tag, attrs), node))
                     node = node.child
@@ -243,12 +259,13 @@ def _kind(tag: str, parent: tuple[str, int]) -> tuple[str, int]:
 
 
 def _is_chrome(node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool:
-    if attrs.get("role") in ("navigation", "banner", "contentinfo", "search") or "hidden" in attrs:
+    role = attrs.get("role")
+    if role in _CHROME_ROLES or "hidden" in attrs:
         return True
-    permalink, notes, chrome = _hint(f"{attrs.get('class') or ''} {attrs.get('id') or ''}")
+    permalink, notes, chrome = _hint(attrs.get("class"), attrs.get("id"))
     if tag == "a" and permalink:
         return True  # a heading's pilcrow
-    if attrs.get("role") in _NOTE_ROLES or notes or NOTE_CONTAINER.search(attrs.get("epub:type") or ""):
+    if notes or role in _NOTE_ROLES or NOTE_CONTAINER.search(attrs.get("epub:type") or ""):
         return False  # notes in an <aside> (docutils, Sphinx, EPUB) or a <footer> are the page's own
     if tag in _PAGE_CHROME and not _inside(node, ("article", "main")):
         return True
@@ -256,9 +273,10 @@ def _is_chrome(node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool
 
 
 @functools.lru_cache(maxsize=8192)
-def _hint(hint: str) -> tuple[bool, bool, bool]:
+def _hint(classes: str | None, id: str | None) -> tuple[bool, bool, bool]:
     """What an element's class and id say: a permalink, notes, page chrome (pages repeat their
     classes thousands of times, so each is read once)."""
+    hint = f"{classes or ''} {id or ''}"
     return bool(_PERMALINK.search(hint)), bool(NOTE_CONTAINER.search(hint)), bool(_CHROME_HINT.search(hint))
 
 

@@ -89,7 +89,7 @@ def _mark_link_lists(source: str, ex: Extractor, layout: Layout) -> None:
             continue
         links = [e for e in ex.elements[index + 1 : el.last + 1] if e.tag == "a"]
         link_chars = sum(len(source[e.start : e.end].replace(" ", "")) for e in links)
-        text_chars = sum(1 for c in source[el.start : el.end] if not c.isspace())
+        text_chars = sum(map(len, source[el.start : el.end].split()))
         internal = any(str(e.attrs.get("href") or "").startswith("#") for e in links)
         if not internal and link_chars >= 0.9 * max(text_chars, 1):
             furniture.append(Span(el.start, el.end))

@@ -283,6 +283,29 @@ def test_only_the_label_and_back_links_are_taken_off_a_note(note: str, text: str
     assert [n.text for n in doc.footnotes] == [text]
 
 
+def test_a_note_may_be_the_target_of_an_inline_element() -> None:
+    html = (
+        '<html><body><h1>T</h1><p>A claim.<sup><a href="#fn1">1</a></sup></p><ol>'
+        '<li><span id="fn1">Figures for <em>2004</em>.</span></li></ol></body></html>'
+    )
+    doc = parse(html.encode(), name="notes.html")
+    assert [(n.label, n.text) for n in doc.footnotes] == [("1", "Figures for 2004.")]
+
+
+def test_inline_formatting_and_highlighted_code_keep_their_text_as_written() -> None:
+    # Text inside spans, code and emphasis (thousands of them in highlighted code) reads as written;
+    # hidden and page-chrome spans stay out.
+    html = (
+        "<html><body><p>a<span> b </span><code><span class='pre'>c</span></code><em>d<b>e</b></em>"
+        "<span hidden>gone</span><span class='sidebar'>gone</span> f</p>"
+        "<pre><span class='k'>def</span> <span class='nf'>f</span>():\n    <span class='k'>pass</span></pre>"
+        "</body></html>"
+    )
+    doc = parse(html.encode(), name="page.html")
+    assert doc.source == "a b cde f\n\ndef f():\n    pass"
+    assert [(b.start, b.end) for b in doc.blocks] == [(0, 9), (11, 28)]
+
+
 def test_a_jump_index_is_not_footnotes() -> None:
     # A module index: in-page links "a", "b" to rows that hold nothing but that letter.
     html = (
