@@ -265,7 +265,7 @@ def _is_chrome(node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool
     permalink, notes, chrome = _hint(attrs.get("class"), attrs.get("id"))
     if tag == "a" and permalink:
         return True  # a heading's pilcrow
-    if notes or role in _NOTE_ROLES or NOTE_CONTAINER.search(attrs.get("epub:type") or ""):
+    if notes or role in _NOTE_ROLES or ("epub:type" in attrs and NOTE_CONTAINER.search(attrs["epub:type"] or "")):
         return False  # notes in an <aside> (docutils, Sphinx, EPUB) or a <footer> are the page's own
     if tag in _PAGE_CHROME and not _inside(node, ("article", "main")):
         return True

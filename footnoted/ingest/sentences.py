@@ -53,16 +53,18 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
 
 
 _BULLET = re.compile(r"[•◦▪‣·∙○●■□–—*+-][ \t\u00a0]+")
+_SPACE_RUN = re.compile(r"\s*")
 
 
 def _append(text: str, start: int, end: int, out: list[Span]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
+    lead = _SPACE_RUN.match(text, start, end)  # \s* matches wherever start <= end
+    if lead is None:
+        return
+    start = lead.end()
     # A list item's sentence starts after its bullet.
     bullet = _BULLET.match(text, start, end)
     if bullet:
         start = bullet.end()
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    end = start + len(text[start:end].rstrip())
     if end > start:
         out.append(Span(start, end))
