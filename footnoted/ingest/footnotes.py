@@ -19,7 +19,7 @@ import bisect
 import dataclasses
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from footnoted.ingest.layout import normalise_label
@@ -79,6 +79,8 @@ class _Region:
     start: int
     end: int
     scope_start: int = 0
+    stacked: bool = False
+    """It restarts the numbering with nothing but headings between it and the region before."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,44 +151,67 @@ def _find(
     links: dict[tuple[int, str], list[Span]] = {}
 
     if markdown:
-        labels = {b.label for b in markdown}
+        md_labels = {b.label for b in markdown}
         for block in body_blocks:
             for m in _MD_MARKER.finditer(source, block.start, block.end):
                 label = m.group("label")
-                if label in labels:
+                if label in md_labels:
                     links.setdefault((-1, label), []).append(Span(m.start(), m.end()))
                 else:
                     warnings.append(f"marker [^{label}] at {m.start()} has no note")
 
     hint_spans = sorted(hints, key=lambda s: s.start)
     block_starts = [b.start for b in body_blocks]
-    for index, region in enumerate(regions):
-        labels = {b.label for b in region.bodies}
-        lo = bisect.bisect_left(block_starts, region.scope_start)
-        hi = bisect.bisect_right(block_starts, region.start)
-        in_scope = [b for b in body_blocks[lo:hi] if b.end <= region.start]
+    waiting: list[_Candidate] = []  # candidates at the end of the last stack's text, left unlinked
+    for stack in _stacks(regions):
+        # Stacked regions (notes numbered afresh per chapter, gathered under one "Notes" heading or
+        # at one page's foot) share the text before the first: it is cut into one run of markers
+        # per region, in order.
+        first = regions[stack[0]]
+        every_label = {b.label for index in stack for b in regions[index].bodies}
+        lo = bisect.bisect_left(block_starts, first.scope_start)
+        hi = bisect.bisect_right(block_starts, first.start)
+        in_scope = [b for b in body_blocks[lo:hi] if b.end <= first.start]
         strong: list[_Candidate] = []
         glued: list[_Candidate] = []
         for block in in_scope:
             strong.extend(_strong_candidates(source, block, hint_spans))
             glued.extend(_glued_candidates(source, block))
-            if any(not label.isdigit() for label in labels):
+            if any(not label.isdigit() for label in every_label):
                 glued.extend(_glued_romans(source, block))
-        taken = {(c.start, c.end) for c in strong}
-        for c in strong:
-            if c.label in labels:
+        taken = [(c.start, c.end) for c in strong]
+        glued = [c for c in glued if not any(s < c.end and c.start < e for s, e in taken)]
+        labels = [{b.label for b in regions[index].bodies} for index in stack]
+        last: tuple[list[_Candidate], list[_Candidate]] = ([], [])  # the last run's candidates, and those linked
+        for index, own, (strong_run, glued_run) in zip(stack, labels, _cut(strong, glued, labels), strict=True):
+            linked = [c for c in strong_run if c.label in own]
+            for c in linked:
                 links.setdefault((index, c.label), []).append(Span(c.start, c.end))
-            elif c.label.isdigit() or c.weight > 2:
-                warnings.append(f"marker {c.label!r} at {c.start} has no note")
-        usable = [
-            c
-            for c in glued
-            if c.label in labels
-            and (index, c.label) not in links
-            and not any(s < c.end and c.start < e for s, e in taken)
-        ]
-        for c in _best_chain(usable):
-            links.setdefault((index, c.label), []).append(Span(c.start, c.end))
+            usable = [c for c in glued_run if c.label in own and (index, c.label) not in links]
+            for c in _best_chain(usable):
+                links.setdefault((index, c.label), []).append(Span(c.start, c.end))
+                linked.append(c)
+            if index == stack[-1]:
+                last = (strong_run + glued_run, linked)
+            else:
+                warnings.extend(_no_note(c for c in strong_run if c.label not in own))
+        # A note set at the foot of the page after its marker's (that page had no room left): the
+        # marker ends the text before the notes before, after every marker those took, and this
+        # region has no other for it.
+        for body in regions[stack[0]].bodies:
+            pushed = next((c for c in waiting if c.label == body.label), None)
+            if pushed is not None and (stack[0], body.label) not in links:
+                links[(stack[0], body.label)] = [Span(pushed.start, pushed.end)]
+                waiting.remove(pushed)
+        warnings.extend(_no_note(waiting))
+        candidates, linked = last
+        after = max((c.start for c in linked), default=-1)
+        spans = {(c.start, c.end) for c in linked}
+        waiting = sorted(
+            (c for c in candidates if c.start > after and (c.start, c.end) not in spans), key=lambda c: c.start
+        )
+        warnings.extend(_no_note(c for c in candidates if c.start <= after and (c.start, c.end) not in spans))
+    warnings.extend(_no_note(waiting))
 
     footnotes: list[Footnote] = []
     for body in markdown:
@@ -199,6 +224,11 @@ def _find(
         if not note.markers:
             warnings.append(f"note {note.label!r} at {note.start} has no marker in the text")
     return Found(footnotes=footnotes, blocks=blocks, warnings=warnings)
+
+
+def _no_note(candidates: Iterable[_Candidate]) -> list[str]:
+    """Warnings for markers no prose number looks like (``[3]``, ``³``, a hint) that link to no note."""
+    return [f"marker {c.label!r} at {c.start} has no note" for c in candidates if c.weight > 2]
 
 
 def _footnote(source: str, body: _Body, markers: list[Span]) -> Footnote:
@@ -340,23 +370,106 @@ def _bodies_in_block(source: str, block: Block, in_notes_section: bool) -> list[
 
 
 def _regions(bodies: list[_Body], blocks: list[Block]) -> list[_Region]:
-    """Group consecutive note bodies; each region's scope runs back to the previous region."""
+    """Group consecutive note bodies; each region's scope runs back to the previous region.
+
+    A label that comes again, or a number lower than the one before, starts a new region (numbering
+    restarts per chapter); with nothing but headings between it and the region before ("Chapter 2"
+    in a closing "Notes" section, or the same page's foot), it is ``stacked`` on it.
+    """
     regions: list[_Region] = []
     body_starts = sorted(b.start for b in blocks if b.kind in BODY_KINDS)
+    prose_starts = sorted(b.start for b in blocks if b.kind in BODY_KINDS and b.kind not in ("heading", "title"))
     for body in bodies:
+        stacked = False
         if regions:
             last = regions[-1]
             first_after = bisect.bisect_left(body_starts, last.end)
             between = first_after < len(body_starts) and body_starts[first_after] < body.block_start
-            restarted = any(b.label == body.label for b in last.bodies)
+            number, before = _number(body.label), _number(last.bodies[-1].label)
+            restarted = any(b.label == body.label for b in last.bodies) or (
+                number is not None and before is not None and number <= before
+            )
             if not between and not restarted:
                 last.bodies.append(body)
                 last.end = body.end
                 continue
-        regions.append(_Region([body], body.block_start, body.end))
+            first_prose = bisect.bisect_left(prose_starts, last.end)
+            stacked = not (first_prose < len(prose_starts) and prose_starts[first_prose] < body.block_start)
+        regions.append(_Region([body], body.block_start, body.end, stacked=stacked))
     for prev, region in itertools.pairwise(regions):
         region.scope_start = prev.end
     return regions
+
+
+def _stacks(regions: list[_Region]) -> list[list[int]]:
+    """The regions' indexes, grouped: each region with those stacked on it."""
+    stacks: list[list[int]] = []
+    for index, region in enumerate(regions):
+        if region.stacked and stacks:
+            stacks[-1].append(index)
+        else:
+            stacks.append([index])
+    return stacks
+
+
+def _cut(
+    strong: list[_Candidate], glued: list[_Candidate], labels: list[set[str]]
+) -> list[tuple[list[_Candidate], list[_Candidate]]]:
+    """The candidates of a stack's shared text cut into consecutive runs, one per region in order.
+
+    A cut falls where numbering goes back (or at a label that is not a number), and the cuts are
+    those whose runs make the best chains of their own regions' labels (a dynamic programme over
+    the cuts). A region with one run of text, the usual case, takes every candidate.
+    """
+    if len(labels) == 1:
+        return [(strong, glued)]
+    ordered = sorted(strong + glued, key=lambda c: c.start)
+    n = len(ordered)
+    numbers = [_number(c.label) for c in ordered]
+    cuts = [0, *(b for b in range(1, n) if _goes_back(numbers[b - 1], numbers[b])), n]
+    best: dict[tuple[int, int], tuple[float, int]] = {(0, 0): (0.0, 0)}
+    for j, own in enumerate(labels):
+        for a in cuts:
+            if (j, a) not in best:
+                continue
+            for b in cuts:
+                if b < a or (j == len(labels) - 1 and b != n):
+                    continue
+                score = best[(j, a)][0] + _chain_score([c for c in ordered[a:b] if c.label in own], own)
+                if (j + 1, b) not in best or score > best[(j + 1, b)][0]:
+                    best[(j + 1, b)] = (score, a)
+    bounds = [n]
+    for j in range(len(labels), 0, -1):
+        bounds.append(best[(j, bounds[-1])][1])
+    bounds.reverse()
+    strong_spans = {(c.start, c.end) for c in strong}
+    runs = []
+    for a, b in itertools.pairwise(bounds):
+        run = ordered[a:b]
+        runs.append(
+            (
+                [c for c in run if (c.start, c.end) in strong_spans],
+                [c for c in run if (c.start, c.end) not in strong_spans],
+            )
+        )
+    return runs
+
+
+def _goes_back(before: int | None, number: int | None) -> bool:
+    """Whether a label may open a new run after the one before: its number is not higher, or it
+    is no number at all."""
+    return number is None or (before is not None and number <= before)
+
+
+def _chain_score(candidates: list[_Candidate], labels: set[str]) -> float:
+    """The evidence of the best chain among a region's candidates, less what it leaves uncited."""
+    chain = _best_chain(candidates)
+    if not chain:
+        return 0.0
+    numbers = [n for n in map(_number, labels) if n is not None]
+    first = min(numbers) if numbers else 0
+    last = _number(chain[-1].label) or first
+    return sum(c.weight for c in chain) - _GAP_PENALTY * (last - first + 1 - len(chain))
 
 
 # -- markers ------------------------------------------------------------------------------------

@@ -136,23 +136,32 @@ def _foot_notes(source: str, lines: list[tuple[int, int]], last_label: int) -> t
         label = int(normalise_label(m.group("label"))) if m else -1
         if label not in (last_label + 1, 1):
             continue
-        notes = _run(source, lines[first:], label)
+        notes = _run(source, lines[first:], label, source[lines[0][0] : s])
         if notes and _cited(source, lines[0][0], s, notes):
             return s, notes
     return -1, []
 
 
-def _run(source: str, lines: list[tuple[int, int]], label: int) -> list[PageNote]:
-    """Notes from the first line to the page's foot: each next label starts a note, other lines continue one."""
+def _run(source: str, lines: list[tuple[int, int]], label: int, text: str) -> list[PageNote]:
+    """Notes from the first line to the page's foot: each next label starts a note, other lines
+    continue one. A 1 starts a note too where the page's ``text`` cites 1 after the label before
+    it: a new chapter, numbered afresh, begins on the page."""
     notes: list[PageNote] = []
     for s, e in lines:
         m = _NOTE_LINE.match(source, s, e)
-        if m and int(normalise_label(m.group("label"))) == label:
-            notes.append(PageNote(str(label), m.end(), e))
-            label += 1
+        number = int(normalise_label(m.group("label"))) if m else -1
+        if m and (number == label or (number == 1 and notes and _restarts(text, notes[-1].label))):
+            notes.append(PageNote(str(number), m.end(), e))
+            label = number + 1
         elif notes:
             notes[-1] = PageNote(notes[-1].label, notes[-1].start, e)
     return notes
+
+
+def _restarts(text: str, label: str) -> bool:
+    """Whether ``text`` cites 1 after its last marker for ``label``."""
+    last = max(marker_starts(text, label), default=-1)
+    return last >= 0 and any(start > last for start in marker_starts(text, "1"))
 
 
 def _cited(source: str, start: int, end: int, notes: list[PageNote]) -> bool:
@@ -166,6 +175,11 @@ def glued_marker(text: str, label: str) -> bool:
     """Whether ``label`` appears in ``text`` as a marker: glued to a word of two letters or more or
     to its sentence's end, after a figure's full stop only before a capital (``in 1991.1 Its``), or
     as a superscript. ``10.4 million``, ``version 1.1 of`` and ``A.1 Scope`` cite nothing."""
+    return bool(marker_starts(text, label))
+
+
+def marker_starts(text: str, label: str) -> list[int]:
+    """Where ``label`` appears in ``text`` as a marker (see ``glued_marker``)."""
     escaped = re.escape(label)
     glued = (
         rf"(?:(?<=[a-z]{{2}})|(?<=[A-Za-z]{{2}}[.,;:!?])|(?<=[%)\]”’\"'])|(?<=[%)\]”’\"'][.,;:!?]))"
@@ -173,4 +187,4 @@ def glued_marker(text: str, label: str) -> bool:
     )
     after_figure = rf"(?<=\d[.,;:]){escaped}(?=\s+[A-Z“\"‘])"
     superscript = rf"(?<=\S){label.translate(_TO_SUPERSCRIPTS)}(?![¹²³⁴⁵⁶⁷⁸⁹⁰])"
-    return any(re.search(pattern, text) for pattern in (glued, after_figure, superscript))
+    return sorted({m.start() for pattern in (glued, after_figure, superscript) for m in re.finditer(pattern, text)})

@@ -283,6 +283,84 @@ def test_only_the_label_and_back_links_are_taken_off_a_note(note: str, text: str
     assert [n.text for n in doc.footnotes] == [text]
 
 
+def test_chapter_notes_gathered_under_one_notes_heading_link_to_their_own_chapter() -> None:
+    md = (
+        "# Report\n\n## One\n\nThe first claim.[1] The second claim.[2]\n\n"
+        "## Two\n\nAnother claim.[1] And more.[2] The last one.[3]\n\n"
+        "## Notes\n\n### Chapter One\n\n[1] Source A.\n\n[2] Source B.\n\n"
+        "### Chapter Two\n\n[1] Source C.\n\n[2] Source D.\n\n[3] Source E.\n"
+    )
+    doc = parse(md.encode(), name="report.md")
+    assert [(n.label, _cited_by(doc, n), n.text) for n in doc.footnotes] == [
+        ("1", ["claim.[1]"], "Source A."),
+        ("2", ["claim.[2]"], "Source B."),
+        ("1", ["claim.[1]"], "Source C."),
+        ("2", ["more.[2]"], "Source D."),
+        ("3", ["one.[3]"], "Source E."),
+    ]
+    assert not doc.warnings
+
+
+def _cited_by(doc: Document, note: Footnote) -> list[str]:
+    """The word each of a note's markers is glued to, with the marker."""
+    return [doc.source[: m.end].split()[-1] for m in note.markers]
+
+
+def _paged(*pages: str) -> Document:
+    return parse(("\f".join(pages) + "\f").encode(), name="printed.txt")
+
+
+_FIRST_PAGE = (
+    "Field Report\n\nChapter 2\n\nThe second chapter opens with a claim.1 It goes on to a\n"
+    "second claim.2 And a third.3\n\n1 Source one.\n\n2 Source two.\n\n3 Source three.\n\n1\n"
+)
+
+
+def test_a_chapter_that_starts_on_a_page_numbers_its_notes_afresh_at_that_page_foot() -> None:
+    doc = _paged(
+        _FIRST_PAGE,
+        "The chapter ends with two more claims.4 And the last.5\n\nChapter 3\n\n"
+        "A new chapter begins here.1 And cites again.2\n\n"
+        "4 Source four.\n\n5 Source five.\n\n1 Source six.\n\n2 Source seven.\n\n2\n",
+    )
+    assert [(n.label, n.text) for n in doc.footnotes][3:] == [
+        ("4", "Source four."),
+        ("5", "Source five."),
+        ("1", "Source six."),
+        ("2", "Source seven."),
+    ]
+    cited = [_cited_by(doc, n) for n in doc.footnotes]
+    assert cited == [["claim.1"], ["claim.2"], ["third.3"], ["claims.4"], ["last.5"], ["here.1"], ["again.2"]]
+    assert not doc.warnings
+
+
+def test_a_line_of_a_note_that_opens_with_1_does_not_start_a_note_unless_the_page_cites_1_again() -> None:
+    doc = _paged(
+        _FIRST_PAGE,
+        "The chapter ends with two more claims.4 And the last.5 Nothing\nelse is cited on this page.\n\n"
+        "4 Source four.\n\n5 Source five, quoting\n1 Kings 3 in full.\n\n2\n",
+    )
+    assert [n.label for n in doc.footnotes] == ["1", "2", "3", "4", "5"]
+    assert doc.footnotes[-1].text == "Source five, quoting\n1 Kings 3 in full."
+    assert not doc.warnings
+
+
+def test_a_note_set_at_the_foot_of_the_page_after_its_marker_is_linked() -> None:
+    # The marker ends the first page, which had room for note 1 only.
+    doc = _paged(
+        "Report title\n\nThe first claim is here.1 Another sentence follows it and\n"
+        "the page ends with a second claim.2\n\n1 Source one, 2001.\n\n3\n",
+        "The text goes on with a third claim.3 And more words\nto fill the page.\n\n"
+        "2 Source two, 2002.\n\n3 Source three, 2003.\n\n4\n",
+    )
+    assert [(n.label, _cited_by(doc, n)) for n in doc.footnotes] == [
+        ("1", ["here.1"]),
+        ("2", ["claim.2"]),
+        ("3", ["claim.3"]),
+    ]
+    assert not doc.warnings
+
+
 def test_a_note_may_be_the_target_of_an_inline_element() -> None:
     html = (
         '<html><body><h1>T</h1><p>A claim.<sup><a href="#fn1">1</a></sup></p><ol>'

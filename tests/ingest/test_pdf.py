@@ -16,6 +16,8 @@ them as endnotes instead: a numbered list under "Notes" at the end, each number 
 margin beside its note. ``libreoffice-endnotes.pdf`` is LibreOffice 7.4's PDF export of
 ``tests/data/odt/libreoffice_endnotes.odt``: endnotes numbered i to iv, as Word and LibreOffice
 number endnotes by default, on a last page of their own with no heading.
+``libreoffice-chapters.pdf`` is its PDF export of ``tests/data/odt/libreoffice_report.odt``: the
+report's footnotes numbered afresh in each chapter (1 to 5, 1 to 5, 1 to 3).
 """
 
 from __future__ import annotations
@@ -266,4 +268,19 @@ def test_roman_endnotes_printed_by_an_office_suite_are_linked() -> None:
         "For example, 124,000 antivehicle mines were shipped in 2004. "
         "A second paragraph of the third note, about transfers."
     )
+    assert not doc.warnings
+
+
+def test_footnotes_numbered_per_chapter_by_an_office_suite_are_linked() -> None:
+    # The second page's foot holds the second chapter's notes 1 to 5 and then the third's 1 to 3,
+    # and the second chapter's note 1 is set there although its marker ends the first page (which
+    # had no room left for it).
+    doc = load(DATA / "pdf" / "libreoffice-chapters.pdf")
+    assert [n.label for n in doc.footnotes] == [*"12345", *"12345", *"123"]
+    for note, (words, opening) in zip(doc.footnotes, CITED.values(), strict=True):
+        assert len(note.markers) == 1, note.label
+        assert " ".join(doc.source[: note.markers[0].start].split()).endswith(words), note.label
+        assert " ".join(note.text.split()).startswith(opening), note.label
+    pages = [doc.source.count("\f", 0, n.markers[0].start) + 1 for n in doc.footnotes]
+    assert pages == [1] * 6 + [2] * 7
     assert not doc.warnings
