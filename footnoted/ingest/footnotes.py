@@ -62,6 +62,8 @@ _ABBREVIATIONS = re.compile(
     re.IGNORECASE,
 )
 _GAP_PENALTY = 0.75
+_HEADING_TIE = 0.01
+"""Below any difference of weights and penalties: it only breaks ties."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +185,9 @@ def _find(
         glued = [c for c in glued if not any(s < c.end and c.start < e for s, e in taken)]
         labels = [{b.label for b in regions[index].bodies} for index in stack]
         last: tuple[list[_Candidate], list[_Candidate]] = ([], [])  # the last run's candidates, and those linked
-        for index, own, (strong_run, glued_run) in zip(stack, labels, _cut(strong, glued, labels), strict=True):
+        headings = [b.start for b in in_scope if b.kind == "heading"]
+        runs = _cut(strong, glued, labels, headings)
+        for index, own, (strong_run, glued_run) in zip(stack, labels, runs, strict=True):
             linked = [c for c in strong_run if c.label in own]
             for c in linked:
                 links.setdefault((index, c.label), []).append(Span(c.start, c.end))
@@ -413,38 +417,71 @@ def _stacks(regions: list[_Region]) -> list[list[int]]:
 
 
 def _cut(
-    strong: list[_Candidate], glued: list[_Candidate], labels: list[set[str]]
+    strong: list[_Candidate], glued: list[_Candidate], labels: list[set[str]], headings: list[int]
 ) -> list[tuple[list[_Candidate], list[_Candidate]]]:
     """The candidates of a stack's shared text cut into consecutive runs, one per region in order.
 
-    A cut falls where numbering goes back (or at a label that is not a number), and the cuts are
-    those whose runs make the best chains of their own regions' labels (a dynamic programme over
-    the cuts). A region with one run of text, the usual case, takes every candidate.
+    The runs are those of the best chains of increasing labels, taken region after region through
+    the text (the dynamic programme of ``_best_chain``, carried from one region into the next): a
+    region's run starts at its chain's first marker, after a heading where runs score alike (a
+    chapter's note 1 cited again at its end is not the next chapter's first marker). ``headings``
+    are where the text's headings start. A region with one run of text, the usual case, takes
+    every candidate.
     """
     if len(labels) == 1:
         return [(strong, glued)]
     ordered = sorted(strong + glued, key=lambda c: c.start)
-    n = len(ordered)
-    numbers = [_number(c.label) for c in ordered]
-    cuts = [0, *(b for b in range(1, n) if _goes_back(numbers[b - 1], numbers[b])), n]
-    best: dict[tuple[int, int], tuple[float, int]] = {(0, 0): (0.0, 0)}
-    for j, own in enumerate(labels):
-        for a in cuts:
-            if (j, a) not in best:
+    # Whether a heading comes between a candidate and the one before it.
+    opens = [
+        bisect.bisect_left(headings, c.start) > bisect.bisect_left(headings, ordered[i - 1].end if i else -1)
+        for i, c in enumerate(ordered)
+    ]
+    regions = len(labels)
+    firsts = [min((n for n in map(_number, own) if n is not None), default=0) for own in labels]
+    nodes: list[tuple[int, int, int]] = []  # (candidate, region, the node before it on its path or -1)
+    ends: list[dict[int, tuple[float, int]]] = [{} for _ in labels]  # region's chains: last label -> (score, node)
+    done = [(0.0, -1)] * regions  # the best path through regions 0..j so far: (score, its last node)
+    best_end = [(0.0, -1)] * regions  # each region's best chain so far
+    for index, c in enumerate(ordered):
+        number = _number(c.label)
+        if number is None:
+            continue
+        steps = []
+        for j, own in enumerate(labels):
+            if c.label not in own:
                 continue
-            for b in cuts:
-                if b < a or (j == len(labels) - 1 and b != n):
-                    continue
-                score = best[(j, a)][0] + _chain_score([c for c in ordered[a:b] if c.label in own], own)
-                if (j + 1, b) not in best or score > best[(j + 1, b)][0]:
-                    best[(j + 1, b)] = (score, a)
-    bounds = [n]
-    for j in range(len(labels), 0, -1):
-        bounds.append(best[(j, bounds[-1])][1])
-    bounds.reverse()
+            score, prev = done[j - 1] if j else (0.0, -1)
+            score += c.weight - _GAP_PENALTY * (number - firsts[j])
+            if j and opens[index]:
+                score += _HEADING_TIE  # a run that starts after a heading ("Chapter 2"), of runs alike
+            for lower in range(max(0, number - 12), number):
+                if lower in ends[j]:
+                    s, node = ends[j][lower]
+                    s += c.weight - _GAP_PENALTY * (number - lower - 1)
+                    if s > score:
+                        score, prev = s, node
+            steps.append((j, score, prev))
+        for j, score, prev in steps:
+            nodes.append((index, j, prev))
+            if number not in ends[j] or score > ends[j][number][0]:
+                ends[j][number] = (score, len(nodes) - 1)
+            if score > best_end[j][0]:
+                best_end[j] = (score, len(nodes) - 1)
+        if steps:
+            for j in range(steps[0][0], regions):
+                before = done[j - 1] if j else (0.0, -1)
+                done[j] = max(done[j], before, best_end[j], key=lambda path: path[0])
+    first_of = [len(ordered)] * (regions + 1)
+    node = done[-1][1]
+    while node != -1:
+        index, j, node = nodes[node]
+        first_of[j] = index
+    starts = [0] * regions + [len(ordered)]
+    for j in range(regions - 1, 0, -1):
+        starts[j] = min(first_of[j], starts[j + 1])
     strong_spans = {(c.start, c.end) for c in strong}
     runs = []
-    for a, b in itertools.pairwise(bounds):
+    for a, b in itertools.pairwise(starts):
         run = ordered[a:b]
         runs.append(
             (
@@ -453,23 +490,6 @@ def _cut(
             )
         )
     return runs
-
-
-def _goes_back(before: int | None, number: int | None) -> bool:
-    """Whether a label may open a new run after the one before: its number is not higher, or it
-    is no number at all."""
-    return number is None or (before is not None and number <= before)
-
-
-def _chain_score(candidates: list[_Candidate], labels: set[str]) -> float:
-    """The evidence of the best chain among a region's candidates, less what it leaves uncited."""
-    chain = _best_chain(candidates)
-    if not chain:
-        return 0.0
-    numbers = [n for n in map(_number, labels) if n is not None]
-    first = min(numbers) if numbers else 0
-    last = _number(chain[-1].label) or first
-    return sum(c.weight for c in chain) - _GAP_PENALTY * (last - first + 1 - len(chain))
 
 
 # -- markers ------------------------------------------------------------------------------------

@@ -301,6 +301,29 @@ def test_chapter_notes_gathered_under_one_notes_heading_link_to_their_own_chapte
     assert not doc.warnings
 
 
+def test_each_chapter_of_a_book_with_its_notes_gathered_at_the_end_cites_its_own_notes() -> None:
+    # Six chapters of twelve notes each, each numbered from 1, some cited again: one right after
+    # itself, one at the chapter's end (note 1 again, which is not the next chapter's first).
+    parts = ["# A Book"]
+    for k in range(1, 7):
+        parts.append(f"## Chapter {k}")
+        for n in range(1, 13):
+            again = " As said before.[1]" if n in (1, 12) else (" See also.[3]" if n == 7 else "")
+            parts.append(f"Claim {n} of chapter {k} is made here in 2004.[{n}]{again}")
+    parts.append("## Notes")
+    for k in range(1, 7):
+        parts.append(f"### Chapter {k}")
+        parts.extend(f"[{n}] Source {n} of chapter {k}." for n in range(1, 13))
+    doc = parse("\n\n".join(parts).encode(), name="book.md")
+    assert len(doc.footnotes) == 72
+    for note in doc.footnotes:
+        chapter = note.text.split()[-1].rstrip(".")
+        cited = [doc.source[doc.source.rfind("Claim", 0, m.start) : m.start] for m in note.markers]
+        assert cited and all(f" of chapter {chapter} " in c for c in cited), (note.label, note.text)
+    assert sum(len(n.markers) for n in doc.footnotes) == 6 * 15
+    assert not doc.warnings
+
+
 def _cited_by(doc: Document, note: Footnote) -> list[str]:
     """The word each of a note's markers is glued to, with the marker."""
     return [doc.source[: m.end].split()[-1] for m in note.markers]
