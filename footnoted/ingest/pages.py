@@ -7,7 +7,8 @@ page by page, because nothing else marks them: no heading, no brackets. A page's
 lines from its first note to its foot, where
 
 * the first label continues the labels of the pages before (or starts again at 1) and each
-  following note takes the next label; other lines continue the note above them;
+  following note takes the next label, or 1 where the page's text cites 1 after the label before
+  (a chapter numbered afresh begins on the page); other lines continue the note above them;
 * at least half of the labels also appear as markers in the page's own text, glued to a word
   or a sentence's end (``in 1991.1 Its``), so a numbered list at a page's foot is not taken.
 """
@@ -160,8 +161,8 @@ def _run(source: str, lines: list[tuple[int, int]], label: int, text: str) -> li
 
 def _restarts(text: str, label: str) -> bool:
     """Whether ``text`` cites 1 after its last marker for ``label``."""
-    last = max(marker_starts(text, label), default=-1)
-    return last >= 0 and any(start > last for start in marker_starts(text, "1"))
+    last = max(_marker_starts(text, label), default=-1)
+    return last >= 0 and any(start > last for start in _marker_starts(text, "1"))
 
 
 def _cited(source: str, start: int, end: int, notes: list[PageNote]) -> bool:
@@ -175,10 +176,10 @@ def glued_marker(text: str, label: str) -> bool:
     """Whether ``label`` appears in ``text`` as a marker: glued to a word of two letters or more or
     to its sentence's end, after a figure's full stop only before a capital (``in 1991.1 Its``), or
     as a superscript. ``10.4 million``, ``version 1.1 of`` and ``A.1 Scope`` cite nothing."""
-    return bool(marker_starts(text, label))
+    return bool(_marker_starts(text, label))
 
 
-def marker_starts(text: str, label: str) -> list[int]:
+def _marker_starts(text: str, label: str) -> list[int]:
     """Where ``label`` appears in ``text`` as a marker (see ``glued_marker``)."""
     escaped = re.escape(label)
     glued = (
