@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -100,6 +101,8 @@ class Found:
     footnotes: list[Footnote]
     blocks: list[Block]
     warnings: list[str] = field(default_factory=list)
+    chapter_headings: bool = False
+    """A notes section holds a heading over entries numbered from 1 (a chapter's notes)."""
 
 
 def find_footnotes(
@@ -114,6 +117,15 @@ def find_footnotes(
         page_notes: note bodies a reader found at the foot of pages, in ``note`` blocks.
     """
     found = _find(source, list(blocks), hints, page_notes, None)
+    # A "Notes" section may group its numbered notes under one heading per chapter ("Chapter 2",
+    # then 1, 2, 3 again): read across such headings, the entries are notes only if the text
+    # cites at least half of those this adds (a numbered list under the next heading is not).
+    if found.chapter_headings:
+        trial = _find(source, list(blocks), hints, page_notes, None, across_headings=True)
+        known = {n.start for n in found.footnotes}
+        added = [n for n in trial.footnotes if n.start not in known]
+        if added and 2 * sum(1 for n in added if any(_cites(source, m, n.label) for m in n.markers)) >= len(added):
+            found = trial
     tail = _endnote_tail(source, found.blocks)
     if tail is not None:
         # Numbered entries at the end with no "Notes" heading (a printed page, an export that
@@ -136,9 +148,15 @@ def _cites(source: str, marker: Span, label: str) -> bool:
 
 
 def _find(
-    source: str, blocks: list[Block], hints: Sequence[Span], page_notes: Sequence[PageNote], tail: int | None
+    source: str,
+    blocks: list[Block],
+    hints: Sequence[Span],
+    page_notes: Sequence[PageNote],
+    tail: int | None,
+    *,
+    across_headings: bool = False,
 ) -> Found:
-    bodies, blocks = _note_bodies(source, blocks, tail)
+    bodies, blocks, chapter_headings = _note_bodies(source, blocks, tail, across_headings)
     if page_notes:
         areas = sorted((b.start, b.end) for b in blocks if b.kind == "note")
         starts = [a for a, _ in areas]
@@ -227,7 +245,7 @@ def _find(
     for note in footnotes:
         if not note.markers:
             warnings.append(f"note {note.label!r} at {note.start} has no marker in the text")
-    return Found(footnotes=footnotes, blocks=blocks, warnings=warnings)
+    return Found(footnotes=footnotes, blocks=blocks, warnings=warnings, chapter_headings=chapter_headings)
 
 
 def _no_note(candidates: Iterable[_Candidate]) -> list[str]:
@@ -249,14 +267,19 @@ def _footnote(source: str, body: _Body, markers: list[Span]) -> Footnote:
 # -- note bodies --------------------------------------------------------------------------------
 
 
-def _note_bodies(source: str, blocks: list[Block], tail: int | None = None) -> tuple[list[_Body], list[Block]]:
-    """Find note bodies; return them with the blocks, note blocks re-marked as ``note``.
+def _note_bodies(
+    source: str, blocks: list[Block], tail: int | None = None, across_headings: bool = False
+) -> tuple[list[_Body], list[Block], bool]:
+    """Find note bodies; return them with the blocks, note blocks re-marked as ``note``, and
+    whether a notes section met a heading over lines numbered from 1 (a chapter's notes).
 
     Numbered lines are notes under a "Notes" heading, and from ``tail`` on (see ``_endnote_tail``).
+    Such a heading ends the notes section, unless ``across_headings``.
     """
     bodies: list[_Body] = []
     out: list[Block] = []
     in_notes_section = False
+    chapter_headings = False
     markdown_open = False
     for i, block in enumerate(blocks):
         text = source[block.start : block.end]
@@ -267,6 +290,15 @@ def _note_bodies(source: str, blocks: list[Block], tail: int | None = None) -> t
             out.append(Block("furniture", block.start, block.end))
             continue
         if block.kind == "heading":
+            if in_notes_section:
+                following = next((b for b in blocks[i + 1 :] if b.kind != "furniture"), None)
+                entries = _bodies_in_block(source, following, True) if following is not None else []
+                # (numbered lines only: bracketed notes are notes under any heading)
+                if entries and _number(entries[0].label) == 1 and entries[0].style == "numbered":
+                    chapter_headings = True
+                    if across_headings:
+                        out.append(block)
+                        continue
             in_notes_section = False
         if tail is not None and block.start >= tail:
             in_notes_section = True
@@ -295,7 +327,7 @@ def _note_bodies(source: str, blocks: list[Block], tail: int | None = None) -> t
         if in_notes_section and block.kind != "furniture":
             in_notes_section = False
         out.append(block)
-    return bodies, out
+    return bodies, out, chapter_headings
 
 
 def _endnote_tail(source: str, blocks: list[Block]) -> int | None:
@@ -437,11 +469,16 @@ def _cut(
         for i, c in enumerate(ordered)
     ]
     regions = len(labels)
-    firsts = [min((n for n in map(_number, own) if n is not None), default=0) for own in labels]
+    numbered = [sorted(n for n in map(_number, own) if n is not None) for own in labels]
+    firsts = [numbers[0] if numbers else 0 for numbers in numbered]
     nodes: list[tuple[int, int, int]] = []  # (candidate, region, the node before it on its path or -1)
     ends: list[dict[int, tuple[float, int]]] = [{} for _ in labels]  # region's chains: last label -> (score, node)
-    done = [(0.0, -1)] * regions  # the best path through regions 0..j so far: (score, its last node)
-    best_end = [(0.0, -1)] * regions  # each region's best chain so far
+    # The best path through regions 0..j so far (score, its last node), each note it leaves
+    # uncited costing as a skipped label does: a region with no run costs all its notes.
+    done: list[tuple[float, int]] = []
+    for numbers in numbered:
+        done.append(((done[-1][0] if done else 0.0) - _GAP_PENALTY * len(numbers), -1))
+    best_end = [(-math.inf, -1)] * regions  # each region's best chain so far, its uncited tail paid
     for index, c in enumerate(ordered):
         number = _number(c.label)
         if number is None:
@@ -452,7 +489,7 @@ def _cut(
                 continue
             score, prev = done[j - 1] if j else (0.0, -1)
             score += c.weight - _GAP_PENALTY * (number - firsts[j])
-            if j and opens[index]:
+            if j and opens[index] and prev != -1 and nodes[prev][1] == j - 1:
                 score += _HEADING_TIE  # a run that starts after a heading ("Chapter 2"), of runs alike
             for lower in range(max(0, number - 12), number):
                 if lower in ends[j]:
@@ -465,12 +502,14 @@ def _cut(
             nodes.append((index, j, prev))
             if number not in ends[j] or score > ends[j][number][0]:
                 ends[j][number] = (score, len(nodes) - 1)
-            if score > best_end[j][0]:
-                best_end[j] = (score, len(nodes) - 1)
+            finished = score - _GAP_PENALTY * (len(numbered[j]) - bisect.bisect_right(numbered[j], number))
+            if finished > best_end[j][0]:
+                best_end[j] = (finished, len(nodes) - 1)
         if steps:
             for j in range(steps[0][0], regions):
                 before = done[j - 1] if j else (0.0, -1)
-                done[j] = max(done[j], before, best_end[j], key=lambda path: path[0])
+                empty = (before[0] - _GAP_PENALTY * len(numbered[j]), before[1])
+                done[j] = max(done[j], empty, best_end[j], key=lambda path: path[0])
     first_of = [len(ordered)] * (regions + 1)
     node = done[-1][1]
     while node != -1:

@@ -324,6 +324,36 @@ def test_each_chapter_of_a_book_with_its_notes_gathered_at_the_end_cites_its_own
     assert not doc.warnings
 
 
+_CHAPTER_NOTES = (
+    "The Cost of Clearance\n\nChapter 1: Fields\n\n"
+    "Deminers cleared 4.2 square kilometres in 2003.1 The work cost $2.5 million.2\n\n"
+    "Chapter 2: Villages\n\n"
+    "Villagers reported 37 accidents.1 After it, accidents fell to 2 a year.2 Schools reopened.3\n\n"
+    "Notes\n\nChapter 1\n\n1. Provincial Mine Action Centre, Annual Report 2004, p. 12.\n\n"
+    "2. Interview with a team leader, March 3, 2004.\n\nChapter 2\n\n1. District health records, 1999-2003.\n\n"
+    "2. Ibid., pp. 4-5.\n\n3. Ministry of Education, circular no. 7, 2005.\n"
+)
+_CHAPTER_LINKS = [
+    ("1", ["2003.1"], "Provincial Mine Action Centre, Annual Report 2004, p. 12."),
+    ("2", ["million.2"], "Interview with a team leader, March 3, 2004."),
+    ("1", ["accidents.1"], "District health records, 1999-2003."),
+    ("2", ["year.2"], "Ibid., pp. 4-5."),
+    ("3", ["reopened.3"], "Ministry of Education, circular no. 7, 2005."),
+]
+
+
+def test_numbered_notes_under_a_heading_per_chapter_in_a_notes_section_are_notes() -> None:
+    doc = parse(_CHAPTER_NOTES.encode(), name="report.txt")
+    assert [(n.label, _cited_by(doc, n), n.text) for n in doc.footnotes] == _CHAPTER_LINKS
+    assert not doc.warnings
+
+
+def test_a_numbered_list_after_the_chapter_notes_does_not_take_their_markers() -> None:
+    text = _CHAPTER_NOTES + "\nRecommendations\n\n1. Stop the exemptions.\n\n2. Deliver the reserve.\n\n3. Publish.\n"
+    doc = parse(text.encode(), name="report.txt")
+    assert [(n.label, _cited_by(doc, n), n.text) for n in doc.footnotes][:5] == _CHAPTER_LINKS
+
+
 def _cited_by(doc: Document, note: Footnote) -> list[str]:
     """The word each of a note's markers is glued to, with the marker."""
     return [doc.source[: m.end].split()[-1] for m in note.markers]
