@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -37,38 +38,58 @@ def _stemmer():  # type: ignore[no-untyped-def]
 
 
 def analyze(text: str) -> list[str]:
-    """Lower-cased, stop words removed, Snowball-stemmed terms; figures are kept as written."""
+    """Lower-cased, stop words removed, Snowball-stemmed terms; figures are kept as written.
+
+    Terms are interned: an index keeps the terms of every text it holds (see ``Lexical.terms``),
+    each a reference to one string."""
     words = [w for w in _TOKEN.findall(text.lower().replace("’", "'")) if w not in _STOPWORDS]
     stems: list[str] = _stemmer().stemWords([w for w in words if not w[0].isdigit()])
     it = iter(stems)
-    return [w if w[0].isdigit() else next(it) for w in words]
+    return [sys.intern(w if w[0].isdigit() else next(it)) for w in words]
 
 
 class Lexical:
     """A BM25 index over fields that belong to chunks; rebuilt whenever the chunk list changes."""
 
-    def __init__(self, retriever: bm25s.BM25 | None, size: int, owners: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        retriever: bm25s.BM25 | None,
+        size: int,
+        owners: np.ndarray | None = None,
+        terms: list[list[str]] | None = None,
+    ) -> None:
         self._retriever = retriever
         self.size = size
         """How many chunks the fields belong to."""
         self.owners = np.arange(size, dtype=np.int64) if owners is None else owners
         """The chunk position each field belongs to."""
+        self.terms = terms
+        """Each field's terms, as built (None once loaded from disk): the next build over the same
+        texts takes them instead of analysing the texts again."""
 
     @classmethod
-    def build(cls, texts: Sequence[str], owners: Sequence[int] | None = None, size: int | None = None) -> Lexical:
-        """BM25 over ``texts``; field ``i`` belongs to chunk ``owners[i]`` (each its own chunk when not given)."""
+    def build(
+        cls,
+        texts: Sequence[str],
+        owners: Sequence[int] | None = None,
+        size: int | None = None,
+        terms: Sequence[list[str] | None] | None = None,
+    ) -> Lexical:
+        """BM25 over ``texts``; field ``i`` belongs to chunk ``owners[i]`` (each its own chunk when not
+        given). ``terms[i]``, where given, are the terms ``analyze(texts[i])`` would give."""
         owned = np.arange(len(texts), dtype=np.int64) if owners is None else np.asarray(owners, dtype=np.int64)
         size = len(texts) if size is None else size
         if len(owned) != len(texts) or (len(owned) and (owned.min() < 0 or owned.max() >= size)):
             raise ValueError("every field needs the position of a chunk it belongs to")
-        terms = [analyze(t) for t in texts]
-        if not any(terms):
+        known = terms if terms is not None else [None] * len(texts)
+        analysed = [analyze(t) if k is None else k for t, k in zip(texts, known, strict=True)]
+        if not any(analysed):
             # bm25s fails on a corpus without a single term (stop words, punctuation, symbols only);
             # every score would be zero anyway.
-            return cls(None, size, owned)
+            return cls(None, size, owned, analysed)
         retriever = bm25s.BM25(k1=1.2, b=0.75)
-        retriever.index(terms, show_progress=False)
-        return cls(retriever, size, owned)
+        retriever.index(analysed, show_progress=False)
+        return cls(retriever, size, owned, analysed)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk for ``query``: the sum over its fields (zeros where no term matches)."""

@@ -90,15 +90,31 @@ def lexical_text(chunk: Chunk) -> str:
     return "\n".join(lexical_fields(chunk))
 
 
-def build_lexical(chunks: Sequence[Chunk]) -> Lexical:
-    """The BM25 index of a chunk list (fields of chunk ``i`` belong to position ``i``)."""
+def build_lexical(chunks: Sequence[Chunk], base: Snapshot | None = None) -> Lexical:
+    """The BM25 index of a chunk list (fields of chunk ``i`` belong to position ``i``).
+
+    The fields ``base`` already held, text for text, keep the terms it analysed, so adding a
+    document to a large index analyses only the new document's text (bm25s still builds its
+    matrix afresh: adding documents changes every term's weight)."""
+    held: dict[str, tuple[list[str], list[list[str]]]] = {}  # chunk id -> (its fields, their terms)
+    if base is not None and base.lexical.terms is not None:
+        analysed: list[list[list[str]]] = [[] for _ in base.chunks]
+        for field_terms, position in zip(base.lexical.terms, base.lexical.owners.tolist(), strict=True):
+            analysed[position].append(field_terms)
+        held = {c.id: (lexical_fields(c), a) for c, a in zip(base.chunks, analysed, strict=True)}
     texts: list[str] = []
     owners: list[int] = []
+    terms: list[list[str] | None] = []
     for position, c in enumerate(chunks):
         fields = lexical_fields(c)
         texts.extend(fields)
         owners.extend([position] * len(fields))
-    return Lexical.build(texts, owners, len(chunks))
+        before = held.get(c.id)
+        if before is not None and before[0] == fields and len(before[1]) == len(fields):
+            terms.extend(before[1])
+        else:
+            terms.extend([None] * len(fields))
+    return Lexical.build(texts, owners, len(chunks), terms)
 
 
 # -- files ----------------------------------------------------------------------------------------

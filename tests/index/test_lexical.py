@@ -5,7 +5,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from footnoted.index import HashEncoder, Index
+from footnoted.index import lexical as lexical_module
 from footnoted.index.lexical import Lexical, analyze
+from footnoted.index.snapshot import lexical_fields as fields
+from footnoted.ingest import WordTokenizer, parse
+from footnoted.types import Document
 
 
 def test_analyze_keeps_figures_and_stems_words() -> None:
@@ -59,3 +64,38 @@ def test_fields_must_belong_to_chunks(tmp_path: Path) -> None:
     np.save(tmp_path / "bm25" / "owners.npy", np.array([0, 5]))
     with pytest.raises(ValueError, match="beyond"):
         Lexical.load(tmp_path / "bm25")
+
+
+def test_adding_to_an_index_analyses_only_the_new_text_and_builds_the_same_bm25(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def report(name: str, note: str) -> Document:
+        text = f"{name}\n\nThe clearance of {name} took years and cost lives.[1] Mines remain.\n\n[1] {note}\n"
+        return parse(text.encode(), name=f"{name.lower()}.txt")
+
+    analysed: list[str] = []
+    real = lexical_module.analyze
+
+    def counting(text: str) -> list[str]:
+        analysed.append(text)
+        return real(text)
+
+    monkeypatch.setattr(lexical_module, "analyze", counting)
+    grown = Index.open(tmp_path / "grown", HashEncoder(), WordTokenizer())
+    grown.add([report("Kuwait", "A survey of 1991."), report("Angola", "Field notes.")])
+    analysed.clear()
+    grown.add([report("Laos", "Bombing records.")])
+    assert sorted(analysed) == sorted(f for c in grown.snapshot.chunks if c.document_id == "laos" for f in fields(c))
+    analysed.clear()
+    grown.add([report("Kuwait", "A survey of 1992.")])  # the same passage, its note changed
+    assert "A survey of 1992." in analysed and "A survey of 1991." not in analysed
+    assert all(c.document_id == "kuwait" for c in grown.snapshot.chunks if set(fields(c)) & set(analysed))
+
+    whole = Index.open(tmp_path / "whole", HashEncoder(), WordTokenizer())
+    whole.add(
+        [report("Angola", "Field notes."), report("Laos", "Bombing records."), report("Kuwait", "A survey of 1992.")]
+    )
+    for question in ("clearance of Kuwait", "survey 1992 mines", "bombing records", "1991"):
+        ours = dict(zip((c.id for c in grown.snapshot.chunks), grown.snapshot.lexical.scores(question), strict=True))
+        fresh = dict(zip((c.id for c in whole.snapshot.chunks), whole.snapshot.lexical.scores(question), strict=True))
+        assert ours == fresh, question
