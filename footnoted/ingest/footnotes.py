@@ -245,7 +245,32 @@ def _find(
     for note in footnotes:
         if not note.markers:
             warnings.append(f"note {note.label!r} at {note.start} has no marker in the text")
-    return Found(footnotes=footnotes, blocks=blocks, warnings=warnings, chapter_headings=chapter_headings)
+    return Found(
+        footnotes=footnotes,
+        blocks=_label_headings(blocks, [m for note in footnotes for m in note.markers]),
+        warnings=warnings,
+        chapter_headings=chapter_headings,
+    )
+
+
+def _label_headings(blocks: list[Block], markers: list[Span]) -> list[Block]:
+    """Headings over nothing but notes ("Chapter 2" in a closing "Notes" section) become furniture,
+    as the "Notes" heading is: alone they would make passages of a heading and nothing else. A
+    heading that cites a note stays."""
+    out = list(blocks)
+    for i, block in enumerate(out):
+        if block.kind != "heading" or any(block.start <= m.start < block.end for m in markers):
+            continue
+        notes = 0
+        for after in out[i + 1 :]:
+            if after.kind == "heading" or after.kind not in ("note", "furniture"):
+                break
+            notes += after.kind == "note"
+        else:
+            after = None
+        if notes and (after is None or after.kind == "heading"):
+            out[i] = Block("furniture", block.start, block.end)
+    return out
 
 
 def _no_note(candidates: Iterable[_Candidate]) -> list[str]:

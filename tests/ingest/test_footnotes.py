@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from footnoted.ingest import load, parse
+from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, load, parse
 from footnoted.ingest.footnotes import link_repeats
 from footnoted.types import Document, Footnote
 from tests.conftest import DATA
@@ -299,6 +299,11 @@ def test_chapter_notes_gathered_under_one_notes_heading_link_to_their_own_chapte
         ("3", ["one.[3]"], "Source E."),
     ]
     assert not doc.warnings
+    # The chapters' headings over their notes are furniture, as "Notes" is: no passage of a heading alone.
+    headings = [doc.source[b.start : b.end] for b in doc.blocks if b.kind == "heading"]
+    assert headings == ["# Report", "## One", "## Two"]
+    texts = [c.text for c in chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=200, overlap=32))]
+    assert not any("Chapter" in t for t in texts)
 
 
 def test_each_chapter_of_a_book_with_its_notes_gathered_at_the_end_cites_its_own_notes() -> None:
