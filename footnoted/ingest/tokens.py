@@ -61,11 +61,15 @@ class ModelTokenizer:
         if words is None:
             return self._direct(texts)
         split = [None if _GLUED_BY_MODEL.search(t) else t.split() for t in texts]
-        new = list({w for parts in split if parts is not None for w in parts if w not in words})
+        new = {w for parts in split if parts is not None for w in parts if w not in words}
         if new:
             if len(words) + len(new) > _WORD_MEMO:
-                words.clear()  # a bound on memory over a long ingest; the next texts refill it
-            words.update(zip(new, self._direct(new), strict=True))
+                # A bound on memory over a long ingest: start afresh with these texts' words (the
+                # ones they share with the texts before are forgotten too).
+                words.clear()
+                new = {w for parts in split if parts is not None for w in parts}
+            distinct = list(new)
+            words.update(zip(distinct, self._direct(distinct), strict=True))
         glued = [t for t, parts in zip(texts, split, strict=True) if parts is None]
         direct = iter(self._direct(glued) if glued else [])
         return [next(direct) if parts is None else sum(words[w] for w in parts) for parts in split]

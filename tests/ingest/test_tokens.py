@@ -76,6 +76,15 @@ def test_memory_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert tokenizer._words is not None and len(tokenizer._words) <= 50
 
 
+def test_texts_that_mix_remembered_and_new_words_count_right_past_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each text repeats words the memory holds and brings new ones that take it past its bound.
+    monkeypatch.setattr("footnoted.ingest.tokens._WORD_MEMO", 50)
+    tokenizer = ModelTokenizer(TOKENIZER)
+    for begin in range(0, 200, 20):
+        part = " ".join(["alpha", "beta", *(f"word{i}" for i in range(begin, begin + 20))])
+        assert tokenizer.count(part) == _truth(tokenizer, part)
+
+
 def test_a_tokenizer_whose_counts_do_not_add_up_is_never_summed(tmp_path: Path) -> None:
     # A byte-level BPE (GPT-2 style) folds the space into the next word: no sums, direct counts.
     from tokenizers import Tokenizer, models, pre_tokenizers
