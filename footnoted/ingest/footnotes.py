@@ -188,7 +188,7 @@ def _find(
         # at one page's foot) share the text before the first: it is cut into one run of markers
         # per region, in order.
         first = regions[stack[0]]
-        every_label = {b.label for index in stack for b in regions[index].bodies}
+        labels = [{b.label for b in regions[index].bodies} for index in stack]
         lo = bisect.bisect_left(block_starts, first.scope_start)
         hi = bisect.bisect_right(block_starts, first.start)
         in_scope = [b for b in body_blocks[lo:hi] if b.end <= first.start]
@@ -197,11 +197,10 @@ def _find(
         for block in in_scope:
             strong.extend(_strong_candidates(source, block, hint_spans))
             glued.extend(_glued_candidates(source, block))
-            if any(not label.isdigit() for label in every_label):
+            if any(not label.isdigit() for own in labels for label in own):
                 glued.extend(_glued_romans(source, block))
         taken = [(c.start, c.end) for c in strong]
         glued = [c for c in glued if not any(s < c.end and c.start < e for s, e in taken)]
-        labels = [{b.label for b in regions[index].bodies} for index in stack]
         last: tuple[list[_Candidate], list[_Candidate]] = ([], [])  # the last run's candidates, and those linked
         headings = [b.start for b in in_scope if b.kind == "heading"]
         runs = _cut(strong, glued, labels, headings)
@@ -258,17 +257,18 @@ def _label_headings(blocks: list[Block], markers: list[Span]) -> list[Block]:
     as the "Notes" heading is: alone they would make passages of a heading and nothing else. A
     heading that cites a note stays."""
     out = list(blocks)
-    for i, block in enumerate(out):
-        if block.kind != "heading" or any(block.start <= m.start < block.end for m in markers):
+    cited = sorted(m.start for m in markers)
+    for i, block in enumerate(blocks):
+        if block.kind != "heading":
             continue
-        notes = 0
-        for after in out[i + 1 :]:
-            if after.kind == "heading" or after.kind not in ("note", "furniture"):
-                break
-            notes += after.kind == "note"
-        else:
-            after = None
-        if notes and (after is None or after.kind == "heading"):
+        j = i + 1
+        while j < len(blocks) and blocks[j].kind in ("note", "furniture"):
+            j += 1
+        over_notes = (j == len(blocks) or blocks[j].kind == "heading") and any(
+            b.kind == "note" for b in blocks[i + 1 : j]
+        )
+        k = bisect.bisect_left(cited, block.start)
+        if over_notes and not (k < len(cited) and cited[k] < block.end):
             out[i] = Block("furniture", block.start, block.end)
     return out
 
