@@ -1,13 +1,15 @@
 """The HTTP service: search, ask, documents, health and metrics, and the web page at ``/``.
 
 The index loads in a background thread when the app starts (``/readyz`` turns 200 when it is
-ready). Handlers that encode or search are plain ``def`` functions, so they run in the
-threadpool and never block the event loop; concurrent questions share encoder calls through
-the micro-batcher.
+ready). A question waits for its vector without holding a thread (concurrent questions share
+encoder calls through the micro-batcher); its search then runs on the event loop when the index
+is small enough for that to take about a millisecond, else in the threadpool. Every other handler
+that touches the index is a plain ``def`` function, run in the threadpool.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import threading
@@ -124,7 +126,7 @@ class _State:
                 failed = message
 
 
-def get_index(request: Request) -> Index:
+async def get_index(request: Request) -> Index:
     """The app's index; 503 while it is still loading."""
     state: _State = request.app.state.footnoted
     if state.index is None:
@@ -194,6 +196,19 @@ def create_app(
     return app
 
 
+# A question's search, once its vector is known, runs on the event loop while the index is small,
+# saving the hops to a worker thread and back (at concurrency 32, 15 to 18% more questions a
+# second on the briefing). At 20,000 vectors a search and its JSON take about 2 ms, an answer
+# about 3 ms, most of it Python that holds the interpreter lock on any thread. A larger index, or
+# an answer that must encode its sentences, goes to the threadpool, so that the other requests
+# are not held up behind it.
+_LOOP_VECTORS = 20_000
+
+
+def _on_loop(index: Index, *, asking: bool) -> bool:
+    return len(index.snapshot.vectors) <= _LOOP_VECTORS and (index.answers_from_stored_vectors or not asking)
+
+
 def _version() -> str:
     from importlib.metadata import version
 
@@ -204,7 +219,7 @@ def _routes(app: FastAPI, state: _State) -> None:
     settings = state.settings
 
     def authorize(level: Literal["read", "admin"]) -> Any:
-        def dependency(request: Request) -> None:
+        async def dependency(request: Request) -> None:
             check(
                 request,
                 level,
@@ -228,18 +243,43 @@ def _routes(app: FastAPI, state: _State) -> None:
         if not question.strip():
             raise errors.InvalidQuery("the question is empty")
 
+    async def vector(index: Index, question: str, mode: str | None) -> np.ndarray | None:
+        """The question's vector, encoded without holding a thread: a batched question waits on its batch."""
+        if (mode or index.config.mode) == "lexical":
+            return None
+        cached = index.cached_query(question)
+        if cached is not None:
+            return cached
+        if state.batcher is not None:
+            found: np.ndarray = await asyncio.wrap_future(state.batcher.submit(question))
+        else:
+            found = await run_in_threadpool(lambda: index.encoder.encode([question], "query")[0])
+        index.remember_query(question, found)
+        return found
+
     @app.post("/v1/search", response_model=schemas.SearchResponse, dependencies=read, tags=["questions"])
-    def search(body: schemas.SearchRequest, index: IndexDep) -> Response:
+    async def search(body: schemas.SearchRequest, index: IndexDep) -> Response:
         """The passages that best answer a question, each with its exact citation and footnotes."""
         limits(body.query, body.k)
-        hits = index.search(body.query, body.k, mode=body.mode, document_ids=body.documents)
-        return _json(render.search(body.query, hits))
+        query = await vector(index, body.query, body.mode)
+
+        def answer() -> Response:
+            hits = index.search(body.query, body.k, mode=body.mode, document_ids=body.documents, query=query)
+            return _json(render.search(body.query, hits))
+
+        return answer() if _on_loop(index, asking=False) else await run_in_threadpool(answer)
 
     @app.post("/v1/ask", response_model=schemas.AskResponse, dependencies=read, tags=["questions"])
-    def ask(body: schemas.AskRequest, index: IndexDep) -> Response:
+    async def ask(body: schemas.AskRequest, index: IndexDep) -> Response:
         """The best evidence sentence(s) for a question, with the passages it was drawn from."""
         limits(body.question, body.k)
-        return _json(render.ask(index.ask(body.question, body.k, mode=body.mode, document_ids=body.documents)))
+        query = await vector(index, body.question, body.mode)
+
+        def answer() -> Response:
+            found = index.ask(body.question, body.k, mode=body.mode, document_ids=body.documents, query=query)
+            return _json(render.ask(found))
+
+        return answer() if _on_loop(index, asking=True) else await run_in_threadpool(answer)
 
     @app.get("/v1/documents", response_model=schemas.DocumentList, dependencies=read, tags=["documents"])
     def list_documents(index: IndexDep) -> dict[str, Any]:

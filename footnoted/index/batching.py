@@ -49,9 +49,13 @@ class BatchingEncoder:
     def encode(self, texts: Sequence[str], kind: Kind = "passage") -> np.ndarray:
         if kind != "query" or len(texts) != 1:
             return self.inner.encode(texts, kind)
-        request = _Request(texts[0], Future())
+        return self.submit(texts[0]).result()[None, :]
+
+    def submit(self, question: str) -> Future[np.ndarray]:
+        """Queue one question; the future holds its vector once its batch is encoded."""
+        request = _Request(question, Future())
         self._queue.put(request)
-        return request.future.result()[None, :]
+        return request.future
 
     def close(self) -> None:
         self._queue.put(None)

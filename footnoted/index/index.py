@@ -134,17 +134,27 @@ class Index:
 
     def encode_query(self, question: str) -> np.ndarray:
         """The question's vector, from a small LRU cache when it was asked recently."""
+        cached = self.cached_query(question)
+        if cached is not None:
+            return cached
+        vector: np.ndarray = self.encoder.encode([question], "query")[0]
+        self.remember_query(question, vector)
+        return vector
+
+    def cached_query(self, question: str) -> np.ndarray | None:
+        """The question's vector when it was asked recently, else None (encodes nothing)."""
         with self._queries_lock:
             cached = self._queries.get(question)
             if cached is not None:
                 self._queries.move_to_end(question)
-                return cached
-        vector: np.ndarray = self.encoder.encode([question], "query")[0]
+            return cached
+
+    def remember_query(self, question: str, vector: np.ndarray) -> None:
+        """Keep a question's vector in the LRU of recent questions."""
         with self._queries_lock:
             self._queries[question] = vector
             while len(self._queries) > self.query_cache_size:
                 self._queries.popitem(last=False)
-        return vector
 
     def rankings(
         self,
@@ -171,14 +181,18 @@ class Index:
         *,
         mode: Mode | None = None,
         document_ids: Sequence[str] | None = None,
+        query: np.ndarray | None = None,
     ) -> list[Hit]:
         """The ``k`` passages that best answer ``question``, best first.
+
+        ``query`` is the question's vector when the caller has it already (``encode_query``, or a
+        batch of its own); else the question is encoded here.
 
         Raises:
             InvalidQuery: an empty question, ``k`` below 1 or an unknown mode.
             DocumentNotFound: a filter names a document the index does not hold.
         """
-        return self._search(self._snapshot, question, k, mode, document_ids, None)
+        return self._search(self._snapshot, question, k, mode, document_ids, query)
 
     def _search(
         self,
@@ -220,10 +234,15 @@ class Index:
         *,
         mode: Mode | None = None,
         document_ids: Sequence[str] | None = None,
+        query: np.ndarray | None = None,
     ) -> Answer:
-        """The best evidence sentence(s) for ``question``, with the passages it was drawn from."""
+        """The best evidence sentence(s) for ``question``, with the passages it was drawn from.
+
+        ``query``, when given, is the question's vector, as for ``search``.
+        """
         snap = self._snapshot
-        query = self.encode_query(question) if question and question.strip() else None
+        if query is None and question and question.strip():
+            query = self.encode_query(question)
         hits = self._search(snap, question, k, mode, document_ids, query)
         if query is None:  # unreachable: _search refuses an empty question first
             raise InvalidQuery("the question is empty")
@@ -238,13 +257,18 @@ class Index:
         answer = extract(question, query, candidates, vectors, snap.documents)
         return replace(answer, passages=tuple(hits))
 
+    @property
+    def answers_from_stored_vectors(self) -> bool:
+        """Whether ``ask`` scores sentences by vectors the index stores (encoding only the question)."""
+        return self.config.sentence_vectors and self.config.footnote_vectors in ("sentences", "contextual")
+
     def _stored_sentences(self, snap: Snapshot, hits: Sequence[Hit]) -> tuple[list[Candidate], np.ndarray] | None:
         """Answer candidates and their vectors straight from the index, when it stores sentence vectors.
 
         Rows of one chunk are contiguous (ids are handed out chunk by chunk and never reordered),
         so each chunk's rows are one slice; no sentence is encoded at question time.
         """
-        if not self.config.sentence_vectors or self.config.footnote_vectors not in ("sentences", "contextual"):
+        if not self.answers_from_stored_vectors:
             return None
         candidates: list[Candidate] = []
         rows: list[int] = []
