@@ -71,6 +71,10 @@ class OpenVinoEncoder(ExportedEncoder):
                 "PERFORMANCE_HINT": "LATENCY",
                 "INFERENCE_NUM_THREADS": threads or min(4, os.cpu_count() or 1),
                 "INFERENCE_PRECISION_HINT": self.precision,
+                # Its threads share the cores with the server's Python threads; pinned, one that
+                # shares a core holds up the other at every layer. Unpinned: 4 to 6% more
+                # batched questions a second at concurrency 32, the same speed alone.
+                "ENABLE_CPU_PINNING": False,
             }
             self._compiled = _compile(core, model_file, config, cache_dir)
         except Exception as exc:
