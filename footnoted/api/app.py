@@ -9,7 +9,6 @@ that touches the index is a plain ``def`` function, run in the threadpool.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import threading
@@ -252,7 +251,7 @@ def _routes(app: FastAPI, state: _State) -> None:
         if cached is not None:
             return cached
         if state.batcher is not None:
-            found: np.ndarray = await asyncio.wrap_future(state.batcher.submit(question))
+            found: np.ndarray = await state.batcher.submit_async(question)
         else:
             found = await run_in_threadpool(lambda: index.encoder.encode([question], "query")[0])
         index.remember_query(question, found)

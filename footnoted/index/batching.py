@@ -12,6 +12,8 @@ one by one; a sentence-transformers (torch) call has a large fixed cost, which b
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import queue
 import threading
 import time
@@ -27,7 +29,9 @@ from footnoted.index.encoder import Encoder, Kind
 @dataclass(frozen=True, slots=True)
 class _Request:
     text: str
-    future: Future[np.ndarray]
+    future: Future[np.ndarray] | asyncio.Future[np.ndarray]
+    loop: asyncio.AbstractEventLoop | None = None
+    """The event loop of an ``asyncio`` future (settled there, never from the worker thread)."""
 
 
 class BatchingEncoder:
@@ -49,13 +53,19 @@ class BatchingEncoder:
     def encode(self, texts: Sequence[str], kind: Kind = "passage") -> np.ndarray:
         if kind != "query" or len(texts) != 1:
             return self.inner.encode(texts, kind)
-        return self.submit(texts[0]).result()[None, :]
+        future: Future[np.ndarray] = Future()
+        self._queue.put(_Request(texts[0], future))
+        return future.result()[None, :]
 
-    def submit(self, question: str) -> Future[np.ndarray]:
-        """Queue one question; the future holds its vector once its batch is encoded."""
-        request = _Request(question, Future())
-        self._queue.put(request)
-        return request.future
+    def submit_async(self, question: str) -> asyncio.Future[np.ndarray]:
+        """Queue one question from a coroutine; the future, on the running loop, holds its vector.
+
+        The worker settles all of a batch's futures on one loop with one call, so a batch wakes
+        the loop once rather than once per question."""
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[np.ndarray] = loop.create_future()
+        self._queue.put(_Request(question, waiter, loop))
+        return waiter
 
     def close(self) -> None:
         self._queue.put(None)
@@ -81,10 +91,36 @@ class BatchingEncoder:
             try:
                 vectors = self.inner.encode([r.text for r in batch], "query")
             except BaseException as exc:  # every waiting caller gets the error, none hangs
-                for r in batch:
-                    r.future.set_exception(exc)
+                _settle(batch, [exc] * len(batch))
                 continue
             self.batches += 1
             self.batched_texts += len(batch)
-            for r, vector in zip(batch, vectors, strict=True):
-                r.future.set_result(vector)
+            _settle(batch, list(vectors))
+
+
+def _settle(batch: list[_Request], outcomes: list[np.ndarray | BaseException]) -> None:
+    """Give each request its vector or error: thread futures at once, ``asyncio`` ones on their loop."""
+    on_loops: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[np.ndarray], np.ndarray | BaseException]]] = {}
+    for request, outcome in zip(batch, outcomes, strict=True):
+        if request.loop is None:
+            future = request.future
+            assert isinstance(future, Future)
+            if isinstance(outcome, BaseException):
+                future.set_exception(outcome)
+            else:
+                future.set_result(outcome)
+        else:
+            on_loops.setdefault(request.loop, []).append((request.future, outcome))  # type: ignore[arg-type]
+    for loop, waiters in on_loops.items():
+        with contextlib.suppress(RuntimeError):  # the loop has closed: nobody is waiting any more
+            loop.call_soon_threadsafe(_resolve, waiters)
+
+
+def _resolve(waiters: list[tuple[asyncio.Future[np.ndarray], np.ndarray | BaseException]]) -> None:
+    for waiter, outcome in waiters:
+        if waiter.done():  # cancelled: its client went away
+            continue
+        if isinstance(outcome, BaseException):
+            waiter.set_exception(outcome)
+        else:
+            waiter.set_result(outcome)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import numpy as np
 import pytest
@@ -98,3 +100,63 @@ def test_close_stops_the_worker() -> None:
     batcher.encode(["q"], "query")
     batcher.close()
     assert not any(t.name == "footnoted-query-batcher" and t.is_alive() for t in threading.enumerate())
+
+
+def test_coroutines_share_calls_get_their_own_vectors_and_a_batch_wakes_the_loop_once() -> None:
+    slow = _Slow()
+    batcher = BatchingEncoder(slow)
+    questions = [f"question number {i}" for i in range(40)]
+    wakeups = 0
+
+    async def ask_all() -> list[np.ndarray]:
+        nonlocal wakeups
+        loop = asyncio.get_running_loop()
+        threadsafe = loop.call_soon_threadsafe
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            nonlocal wakeups
+            wakeups += 1
+            return threadsafe(*args, **kwargs)
+
+        loop.call_soon_threadsafe = counted  # type: ignore[method-assign]
+        return list(await asyncio.gather(*(batcher.submit_async(q) for q in questions)))
+
+    try:
+        vectors = asyncio.run(ask_all())
+    finally:
+        batcher.close()
+    expected = HashEncoder(32).encode(questions, "query")
+    for got, want in zip(vectors, expected, strict=True):
+        assert np.array_equal(got, want)
+    assert batcher.batched_texts == 40 and batcher.batches == len(slow.calls) < 40
+    assert wakeups == batcher.batches
+
+
+def test_a_failing_call_reaches_every_coroutine_and_a_cancelled_one_is_skipped() -> None:
+    failing = BatchingEncoder(_Slow(fail=True))
+    blocked = threading.Event()
+    gate = _Slow(seconds=0.0)
+    held = BatchingEncoder(gate)
+    original = gate.encode
+
+    def wait_then_encode(texts: Sequence[str], kind: Kind = "passage") -> np.ndarray:
+        blocked.wait(10)
+        return original(texts, kind)
+
+    gate.encode = wait_then_encode  # type: ignore[method-assign]
+
+    async def scenario() -> tuple[list[BaseException | np.ndarray], np.ndarray]:
+        errors = await asyncio.gather(*(failing.submit_async(f"q{i}") for i in range(6)), return_exceptions=True)
+        first, second = held.submit_async("gone"), held.submit_async("kept")
+        await asyncio.sleep(0.05)
+        first.cancel()  # its client went away while the batch was in the model
+        blocked.set()
+        return errors, await asyncio.wait_for(second, 10)
+
+    try:
+        errors, kept = asyncio.run(scenario())
+    finally:
+        failing.close()
+        held.close()
+    assert all(isinstance(e, EncoderError) and "the model failed" in str(e) for e in errors)
+    assert np.array_equal(kept, HashEncoder(32).encode(["kept"], "query")[0])
