@@ -135,7 +135,7 @@ class FaissStore:
         """The stored vectors of ``ids`` (used to score a filtered subset exactly)."""
         if len(ids) == 0:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.vstack([self._index.reconstruct(int(i)) for i in ids])
+        return np.asarray(self._index.reconstruct_batch(np.ascontiguousarray(ids, dtype=np.int64)))
 
     def save(self, path: Path) -> None:
         faiss.write_index(self._index, str(path))
