@@ -1,12 +1,13 @@
 """HTTP throughput and latency at concurrency 1, 8 and 32 against real uvicorn servers on loopback.
 
-    .venv/bin/python bench/http_load.py [--requests 200] [--rounds 5] [--encoders onnx,torch] [--client raw]
+    .venv/bin/python bench/http_load.py [--per-connection 30 | --requests N] [--rounds 5] [--encoders onnx,torch] [--client raw]
 
 Servers: footnoted with micro-batching on (the default) and off (FOOTNOTED_MICRO_BATCH=0), side
 by side, taking turns burst by burst so that the machine's drift falls on both alike; and the
 LangChain baseline behind the same FastAPI + uvicorn stack. A bounded
 load generator (a minimal asyncio HTTP/1.1 client over keep-alive connections, loopback only)
-sends a fixed number of requests per level; every question is made unique with a suffix, so no
+sends a fixed number of requests per level (30 per connection by default: 200, 240 and 960 at
+concurrency 1, 8 and 32, so that the ramp at a burst's start and end weighs alike); every question is made unique with a suffix, so no
 cache answers it. Each level reports the CPU time the server and the client spent per request:
 the client shares the two cores with the server, so what it spends is taken from the server."""
 
@@ -181,12 +182,12 @@ def measure(
     servers: dict[str, Server],
     path: str,
     key: str,
-    n: int,
+    sizes: dict[int, int],
     rounds: int,
     client: str,
-    levels: tuple[int, ...] = LEVELS,
 ) -> dict[str, dict[int, list[dict[str, float]]]]:
-    """Every server at each level, ``rounds`` times, taking turns burst by burst.
+    """Every server at each level (``sizes``: concurrency -> requests a burst), ``rounds`` times,
+    taking turns burst by burst.
 
     The servers run side by side and the bursts alternate (the order flips every round), so the
     machine's drift, 10 to 30% within a minute here, falls on all of them alike. Every burst asks
@@ -194,8 +195,8 @@ def measure(
     """
     for name, server in servers.items():
         asyncio.run(load(server.url, path, key, 20, 4, f"{name} warm-up"))
-    out: dict[str, dict[int, list[dict[str, float]]]] = {name: {c: [] for c in levels} for name in servers}
-    for c in levels:
+    out: dict[str, dict[int, list[dict[str, float]]]] = {name: {c: [] for c in sizes} for name in servers}
+    for c, n in sizes.items():
         for round_ in range(rounds):
             order = list(servers.items())
             for name, server in order if round_ % 2 == 0 else reversed(order):
@@ -237,7 +238,13 @@ def ceiling(encoder: str, models: Path) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--requests", type=int, help="requests a burst at every level (default: see --per-connection)")
+    parser.add_argument(
+        "--per-connection",
+        type=int,
+        default=30,
+        help="requests each connection sends in a burst, at least 200 a burst (the default sizing)",
+    )
     parser.add_argument("--encoders", default="onnx,torch")
     parser.add_argument("--rounds", type=int, default=5, help="bursts per server and level, taking turns")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw")
@@ -247,9 +254,17 @@ def main() -> None:
     if args.ceiling:
         print(json.dumps(ceiling_worker(args.ceiling, args.models)))
         return
+    # A burst's first and last requests run below its concurrency (the connections start together and
+    # finish one by one); sized by connection, that ramp is the same small share at every level.
+    sizes = {c: args.requests or max(200, args.per_connection * c) for c in LEVELS}
+    described = (
+        f"{args.requests}"
+        if args.requests
+        else f"{args.per_connection} per connection, at least 200 ({sizes[32]} at c=32)"
+    )
     header(
         "HTTP throughput",
-        f"bursts of {args.requests} POST requests (k=5), unique questions, loopback, {args.client} client; "
+        f"bursts of {described} POST requests (k=5), unique questions, loopback, {args.client} client; "
         f"per runtime, a server with micro-batching and one without run side by side and take turns, "
         f"{args.rounds} bursts each per level; medians",
     )
@@ -264,19 +279,17 @@ def main() -> None:
             for b in ("on", "off")
         }
         try:
-            for name, levels in measure(
-                servers, "/v1/search", "query", args.requests, args.rounds, args.client
-            ).items():
+            for name, levels in measure(servers, "/v1/search", "query", sizes, args.rounds, args.client).items():
                 results[f"{name}: search"] = levels
             if encoder == "onnx":
                 on = {f"footnoted {encoder}, batching on: ask": servers[f"footnoted {encoder}, batching on"]}
-                results.update(measure(on, "/v1/ask", "question", args.requests, 1, args.client))
+                results.update(measure(on, "/v1/ask", "question", sizes, 1, args.client))
         finally:
             for server in servers.values():
                 server.stop()
     server = start_langchain()
     try:
-        langchain = measure({"LangChain FAISS: search": server}, "/search", "query", args.requests, 1, args.client)
+        langchain = measure({"LangChain FAISS: search": server}, "/search", "query", sizes, 1, args.client)
         results.update(langchain)
     finally:
         server.stop()
