@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from footnoted.corpus import load_briefing
+from footnoted.index import HashEncoder, Index
+from footnoted.index.encoder import Kind
 from footnoted.index.search import Ranking, rrf
+from footnoted.ingest import WordTokenizer
 
 
 def ranking(positions: list[int]) -> Ranking:
@@ -27,3 +33,43 @@ def test_the_top_k_is_the_start_of_the_whole_ranking(first: list[int], second: l
     top = rrf(rankings, k)
     assert top.positions.tolist() == whole.positions[:k].tolist()
     assert np.array_equal(top.scores, whole.scores[:k])
+
+
+class _Counting:
+    """A hash encoder that counts its calls."""
+
+    def __init__(self) -> None:
+        self.inner = HashEncoder()
+        self.model_id, self.dimension, self.max_tokens = (
+            self.inner.model_id,
+            self.inner.dimension,
+            self.inner.max_tokens,
+        )
+        self.calls = 0
+
+    def encode(self, texts: Sequence[str], kind: Kind = "passage") -> np.ndarray:
+        self.calls += 1
+        return self.inner.encode(texts, kind)
+
+
+def test_a_question_vector_given_is_used_as_is_and_nothing_is_encoded() -> None:
+    encoder = _Counting()
+    index = Index.memory(encoder, WordTokenizer())
+    index.add([load_briefing()])
+    question = "How many antipersonnel mines does the United States stockpile?"
+    assert index.cached_query(question) is None
+    encoded = index.search(question, 3)
+    vector = index.cached_query(question)
+    assert vector is not None  # remembered by the search that encoded it
+    calls = encoder.calls
+    given_hits = index.search(question, 3, query=vector)
+    given_answer = index.ask(question, 3, query=vector)
+    assert encoder.calls == calls
+    assert [h.chunk.id for h in given_hits] == [h.chunk.id for h in encoded]
+    assert given_answer.text == index.ask(question, 3).text
+    # Another vector changes the dense ranking: it is not ignored in favour of the question's own.
+    other = index.encode_query("exports to South Korea")
+    dense_given = index.search(question, 3, mode="dense", query=other)
+    assert [h.chunk.id for h in dense_given] == [
+        h.chunk.id for h in index.search("exports to South Korea", 3, mode="dense")
+    ]
