@@ -99,7 +99,7 @@ def footnoted_worker(paths: list[str], encoder_name: str, models: Path, repeats:
         in_encoder[0] = 0.0
         encoder.encode = timed_encode  # type: ignore[method-assign]
         started = time.perf_counter()
-        report = fresh.add([load(p) for p in paths])
+        report = fresh.add(load(p) for p in paths)  # read in a thread while encoding
         adds.append(time.perf_counter() - started)
         encoder.encode = encode  # type: ignore[method-assign]
         inside.append(in_encoder[0])
