@@ -20,10 +20,8 @@ from footnoted import errors, render
 from footnoted.settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from footnoted.index.index import Index
-    from footnoted.types import Answer, Document, Hit
+    from footnoted.types import Answer, Hit
 
 app = typer.Typer(
     add_completion=False,
@@ -104,33 +102,26 @@ def ingest(
     ids = [doc_id] if doc_id is not None else document_ids([f for f, _ in files])
     ix = _open(index, create=True)
     stored = ix.documents
-    docs: list[Document] = []
-    skipped: list[str] = []
-
-    def documents() -> Iterator[Document]:
-        # Read lazily: the index reads the next file while it encodes the ones before.
-        for (path, in_folder), i in zip(files, ids, strict=True):
-            try:
-                format_of(path.name)
-                old = stored.get(i)
-                if old is not None and stored_unchanged(old, _read_bytes(path)):
-                    docs.append(old)  # the very bytes it was read from: nothing to read again
-                else:
-                    docs.append(load(path, doc_id=i))
-            except errors.IngestError as exc:
-                if not in_folder:
-                    raise
-                skipped.append(str(exc))
-                continue
-            yield docs[-1]
-
+    docs, skipped = [], []
+    for (path, in_folder), i in zip(files, ids, strict=True):
+        try:
+            format_of(path.name)
+            old = stored.get(i)
+            if old is not None and stored_unchanged(old, _read_bytes(path)):
+                docs.append(old)  # the very bytes it was read from: nothing to read again
+            else:
+                docs.append(load(path, doc_id=i))
+        except errors.IngestError as exc:
+            if not in_folder:
+                raise
+            skipped.append(str(exc))
+    if not docs:
+        _fail(f"no readable document: {'; '.join(skipped)}", 3)
     bar = _bar("encoding")
     try:
-        report = ix.add(documents(), progress=bar.update)
+        report = ix.add(docs, progress=bar.update)
     finally:
         bar.close()
-    if not (report.added or report.replaced or report.unchanged):
-        _fail(f"no readable document: {'; '.join(skipped)}", 3)
     if as_json:
         typer.echo(
             json.dumps(
