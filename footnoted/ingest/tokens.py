@@ -105,7 +105,8 @@ class _AsciiWordPiece:
     punctuation mark is a token of its own; every run of letters and digits is cut greedily into the
     longest pieces the vocabulary holds, those after the first prefixed (``##``), and a run with no
     such cut, or longer than the longest word the model takes, is one unknown token. Checked against
-    the tokenizer on every word of the fixtures and of the Python docs and on random ASCII (tests).
+    the tokenizer on every word of the fixtures and on random ASCII (tests), and once on the 18,292
+    ASCII words of 60 pages of the Python docs.
     """
 
     _PIECES = re.compile(r"[a-z0-9]+|[^a-z0-9]", re.IGNORECASE)
