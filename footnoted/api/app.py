@@ -250,10 +250,9 @@ def _routes(app: FastAPI, state: _State) -> None:
         cached = index.cached_query(question)
         if cached is not None:
             return cached
-        if state.batcher is not None:
-            found: np.ndarray = await state.batcher.submit_async(question)
-        else:
-            found = await run_in_threadpool(lambda: index.encoder.encode([question], "query")[0])
+        if state.batcher is None:
+            return await run_in_threadpool(index.encode_query, question)
+        found: np.ndarray = await state.batcher.submit_async(question)
         index.remember_query(question, found)
         return found
 
