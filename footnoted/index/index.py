@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from footnoted.collector import bulk
 from footnoted.errors import DocumentNotFound, IndexCorrupt, IndexNotFound, InvalidQuery
 from footnoted.index import snapshot as snapshots
 from footnoted.index.answer import Candidate, SentenceVectors, extract, sentence_candidates
@@ -299,13 +300,14 @@ class Index:
 
     def add(self, documents: Iterable[Document], *, progress: Progress | None = None) -> AddReport:
         """Add documents, replace changed ones (same id, new content), skip unchanged ones."""
-        docs = list(documents)
-        with self._write:
-            if self.directory is None:
-                return self._add(docs, progress)
-            with self.directory.write_lock():
-                self._refresh()
-                return self._add(docs, progress)
+        with bulk():
+            docs = list(documents)
+            with self._write:
+                if self.directory is None:
+                    return self._add(docs, progress)
+                with self.directory.write_lock():
+                    self._refresh()
+                    return self._add(docs, progress)
 
     def remove(self, document_id: str) -> None:
         """Remove a document and its chunks.
@@ -313,7 +315,7 @@ class Index:
         Raises:
             DocumentNotFound: the index does not hold it.
         """
-        with self._write:
+        with self._write, bulk():
             if self.directory is None:
                 self._remove(document_id)
                 return

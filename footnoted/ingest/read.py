@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from footnoted.collector import bulk
 from footnoted.errors import DocumentTooLarge, IngestError, UnsupportedFormat
 from footnoted.ingest.decode import decode
 from footnoted.ingest.docx import read_docx
@@ -121,6 +122,19 @@ def parse(
     extra: dict[str, str] | None = None,
 ) -> Document:
     """Read a document from bytes or text; ``fmt`` defaults to the one ``name``'s extension implies."""
+    with bulk():
+        return _parse(data, name=name, fmt=fmt, doc_id=doc_id, title=title, extra=extra)
+
+
+def _parse(
+    data: bytes | str,
+    *,
+    name: str,
+    fmt: str | None,
+    doc_id: str | None,
+    title: str | None,
+    extra: dict[str, str] | None,
+) -> Document:
     if doc_id is not None and not _VALID_ID.match(doc_id):
         raise IngestError(
             f"invalid document id {doc_id[:40]!r}: use letters, digits, '.', '_' and '-', "
