@@ -10,24 +10,45 @@ body and each note are vectors of their own. Measured on the briefing's eval set
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sys
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-import bm25s
 import numpy as np
-from bm25s.stopwords import STOPWORDS_EN
-
-# bm25s sets its own logger to DEBUG, so its "Building index from tokens" reached the server's
-# JSON-lines log as a line of plain text.
-logging.getLogger("bm25s").setLevel(logging.WARNING)
+import orjson
 
 # Figures stay whole ("10.4", "1,141", "1997/1998"); everything else splits into words.
 _TOKEN = re.compile(r"\d+(?:[.,/]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
-_STOPWORDS = frozenset(STOPWORDS_EN) | {"s", "does", "did", "do", "what", "which", "who", "whom", "how", "when", "why"}
+# bm25s's English stop words (``bm25s.stopwords.STOPWORDS_EN``; a test keeps the two equal), written
+# out so that searching never imports bm25s, and a few question words.
+_BM25S_STOPWORDS_EN = (
+    "a an and are as at be but by for if in into is it no not of on or such that the their then there these "
+    "they this to was will with"
+).split()
+_STOPWORDS = frozenset(_BM25S_STOPWORDS_EN) | {
+    "s",
+    "does",
+    "did",
+    "do",
+    "what",
+    "which",
+    "who",
+    "whom",
+    "how",
+    "when",
+    "why",
+}
+
+# The files of a BM25 index, as bm25s writes them (``BM25.save``): indexes written before this
+# module read them itself stay readable, and bm25s can still open what it writes.
+_ARRAYS = {"data": "data.csc.index.npy", "indices": "indices.csc.index.npy", "indptr": "indptr.csc.index.npy"}
+_VOCAB = "vocab.index.json"
+_PARAMS = "params.index.json"
 
 
 @lru_cache(maxsize=1)
@@ -49,16 +70,23 @@ def analyze(text: str) -> list[str]:
 
 
 class Lexical:
-    """A BM25 index over fields that belong to chunks; rebuilt whenever the chunk list changes."""
+    """A BM25 index over fields that belong to chunks; rebuilt whenever the chunk list changes.
+
+    bm25s builds it: it computes every (term, field) score up front, into a sparse matrix by term.
+    Scoring a question is then a sum of the matrix's columns for its terms, which this class does
+    itself over bm25s's arrays (the same sums, in the same order and precision), so that opening
+    an index and searching it never import bm25s and what it brings (numba, scipy): a third of a
+    second at every start.
+    """
 
     def __init__(
         self,
-        retriever: bm25s.BM25 | None,
+        matrix: _Matrix | None,
         size: int,
         owners: np.ndarray | None = None,
         terms: list[list[str]] | None = None,
     ) -> None:
-        self._retriever = retriever
+        self._matrix = matrix
         self.size = size
         """How many chunks the fields belong to."""
         self.owners = np.arange(size, dtype=np.int64) if owners is None else owners
@@ -87,22 +115,48 @@ class Lexical:
             # bm25s fails on a corpus without a single term (stop words, punctuation, symbols only);
             # every score would be zero anyway.
             return cls(None, size, owned, analysed)
+        import bm25s
+
+        # bm25s sets its own logger to DEBUG when imported, so its "Building index from tokens"
+        # reached the server's JSON-lines log as a line of plain text.
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         retriever = bm25s.BM25(k1=1.2, b=0.75)
         retriever.index(analysed, show_progress=False)
-        return cls(retriever, size, owned, analysed)
+        params = {
+            "k1": retriever.k1,
+            "b": retriever.b,
+            "delta": retriever.delta,
+            "method": retriever.method,
+            "idf_method": retriever.idf_method,
+            "dtype": retriever.dtype,
+            "int_dtype": retriever.int_dtype,
+            "num_docs": int(retriever.scores["num_docs"]),
+            "version": bm25s.__version__,
+            "backend": retriever.backend,
+        }
+        if retriever.nonoccurrence_array is not None:
+            raise ValueError(f"BM25 variant {retriever.method!r} is not supported")  # lucene has none
+        matrix = _Matrix(
+            np.asarray(retriever.scores["data"]),
+            np.asarray(retriever.scores["indices"]),
+            np.asarray(retriever.scores["indptr"]),
+            dict(retriever.vocab_dict),
+            params,
+        )
+        return cls(matrix, size, owned, analysed)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk for ``query``: the sum over its fields (zeros where no term matches)."""
         terms = analyze(query)
-        if self._retriever is None or not terms:
+        if self._matrix is None or not terms:
             return np.zeros(self.size, dtype=np.float32)
-        fields = np.asarray(self._retriever.get_scores(terms), dtype=np.float64)
+        fields = self._matrix.sums(terms).astype(np.float64)
         return np.bincount(self.owners, weights=fields, minlength=self.size).astype(np.float32)
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        if self._retriever is not None:
-            self._retriever.save(str(directory), show_progress=False)
+        if self._matrix is not None:
+            self._matrix.save(directory)
         np.save(directory / "owners.npy", self.owners)
         (directory / "size.txt").write_text(str(self.size))
 
@@ -113,10 +167,60 @@ class Lexical:
         owners = np.load(directory / "owners.npy")
         if owners.ndim != 1 or (len(owners) and (owners.min() < 0 or owners.max() >= size)):
             raise ValueError(f"{directory / 'owners.npy'} names chunks beyond the {size} there are")
-        if not (directory / "params.index.json").is_file():
-            return cls(None, size, owners)  # saved without a retriever: no text had a term
-        retriever = bm25s.BM25.load(str(directory), show_progress=False, verbosity=0)
-        fields = int(retriever.scores["num_docs"])
-        if fields != len(owners):
-            raise ValueError(f"{directory} holds {fields} BM25 texts but {len(owners)} owners")
-        return cls(retriever, size, owners)
+        if not (directory / _PARAMS).is_file():
+            return cls(None, size, owners)  # saved without a matrix: no text had a term
+        matrix = _Matrix.load(directory)
+        if matrix.fields != len(owners):
+            raise ValueError(f"{directory} holds {matrix.fields} BM25 texts but {len(owners)} owners")
+        return cls(matrix, size, owners)
+
+
+class _Matrix:
+    """bm25s's precomputed scores: column ``t`` (``indptr[t]:indptr[t + 1]``) holds term ``t``'s
+    score in each field that has it (``indices``: the fields, ``data``: the scores)."""
+
+    def __init__(
+        self, data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, vocab: dict[str, int], params: dict[str, Any]
+    ) -> None:
+        self.data, self.indices, self.indptr, self.vocab, self.params = data, indices, indptr, vocab, params
+        self.fields = int(params["num_docs"])
+
+    def sums(self, terms: list[str]) -> np.ndarray:
+        """Each field's summed score for ``terms``, as ``bm25s.BM25.get_scores`` sums them: a term
+        met twice counts twice, one term after another, in float32."""
+        out = np.zeros(self.fields, dtype=self.data.dtype)
+        vocab, indptr = self.vocab, self.indptr
+        for term in terms:
+            t = vocab.get(term)
+            if t is not None and term:
+                start, end = indptr[t], indptr[t + 1]
+                out[self.indices[start:end]] += self.data[start:end]  # a field appears once per column
+        return out
+
+    def save(self, directory: Path) -> None:
+        for name, file in _ARRAYS.items():
+            np.save(directory / file, getattr(self, name))
+        (directory / _VOCAB).write_bytes(orjson.dumps(self.vocab))
+        (directory / _PARAMS).write_text(json.dumps(self.params, indent=4), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> _Matrix:
+        params = json.loads((directory / _PARAMS).read_text(encoding="utf-8"))
+        vocab = orjson.loads((directory / _VOCAB).read_bytes())
+        data, indices, indptr = (np.load(directory / _ARRAYS[name]) for name in ("data", "indices", "indptr"))
+        if not isinstance(params, dict) or not isinstance(vocab, dict):
+            raise ValueError(f"{directory}: the BM25 parameters or vocabulary are not JSON objects")
+        if params.get("method", "lucene") != "lucene":
+            raise ValueError(f"{directory}: BM25 variant {params.get('method')!r} is not supported")
+        fields = int(params["num_docs"])
+        if not (data.ndim == indices.ndim == indptr.ndim == 1 and len(data) == len(indices)):
+            raise ValueError(f"{directory}: the BM25 score arrays do not match")
+        if len(indptr) == 0 or indptr[0] != 0 or indptr[-1] != len(data) or np.any(np.diff(indptr) < 0):
+            raise ValueError(f"{directory}: the BM25 term offsets do not match its scores")
+        if len(indices) and (indices.min() < 0 or indices.max() >= fields):
+            raise ValueError(f"{directory}: the BM25 scores name texts beyond the {fields} there are")
+        # bm25s gives the empty term an id past the last column.
+        columns = len(indptr) - 1
+        if any(not isinstance(t, int) or not 0 <= t < columns for term, t in vocab.items() if term):
+            raise ValueError(f"{directory}: the BM25 vocabulary names terms beyond the {columns} it scores")
+        return cls(data, indices, indptr, vocab, params)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -99,3 +101,93 @@ def test_adding_to_an_index_analyses_only_the_new_text_and_builds_the_same_bm25(
         ours = dict(zip((c.id for c in grown.snapshot.chunks), grown.snapshot.lexical.scores(question), strict=True))
         fresh = dict(zip((c.id for c in whole.snapshot.chunks), whole.snapshot.lexical.scores(question), strict=True))
         assert ours == fresh, question
+
+
+QUESTIONS = [
+    "How many antipersonnel mines does the United States stockpile?",
+    "mines mines mines Kuwait",  # a repeated term counts each time
+    "Nairobi declaration 37 million stockpiled mines 2004",
+    "zebra unicorn",  # no term in the vocabulary
+    "treaty",
+]
+
+
+def test_scores_equal_bm25s_own(briefing: Document) -> None:
+    import bm25s
+
+    texts = [briefing.source[b.start : b.end] for b in briefing.blocks]
+    ours = Lexical.build(texts)
+    theirs = bm25s.BM25(k1=1.2, b=0.75)
+    theirs.index([analyze(t) for t in texts], show_progress=False)
+    for question in QUESTIONS:
+        terms = analyze(question)
+        known = [t for t in terms if t in theirs.vocab_dict]
+        expected = theirs.get_scores(terms) if known else np.zeros(len(texts))
+        assert np.array_equal(ours.scores(question), np.asarray(expected, dtype=np.float32)), question
+
+
+def test_reads_what_bm25s_writes_and_bm25s_reads_what_it_writes(briefing: Document, tmp_path: Path) -> None:
+    import bm25s
+
+    texts = [briefing.source[b.start : b.end] for b in briefing.blocks]
+    theirs = bm25s.BM25(k1=1.2, b=0.75)
+    theirs.index([analyze(t) for t in texts], show_progress=False)
+    theirs.save(str(tmp_path / "theirs"), show_progress=False)
+    np.save(tmp_path / "theirs" / "owners.npy", np.arange(len(texts)))
+    (tmp_path / "theirs" / "size.txt").write_text(str(len(texts)))
+    loaded = Lexical.load(tmp_path / "theirs")
+
+    ours = Lexical.build(texts)
+    ours.save(tmp_path / "ours")
+    reopened = bm25s.BM25.load(str(tmp_path / "ours"))
+    for question in QUESTIONS[:3]:
+        expected = np.asarray(theirs.get_scores(analyze(question)), dtype=np.float32)
+        assert np.array_equal(loaded.scores(question), expected)
+        assert np.array_equal(np.asarray(reopened.get_scores(analyze(question)), dtype=np.float32), expected)
+
+
+def test_stop_words_are_bm25s_english_list_and_question_words() -> None:
+    from bm25s.stopwords import STOPWORDS_EN
+
+    assert set(lexical_module._BM25S_STOPWORDS_EN) == set(STOPWORDS_EN)
+
+
+@pytest.mark.parametrize(
+    ("file", "damage"),
+    [
+        ("indptr.csc.index.npy", lambda a: a[:-1]),
+        ("indices.csc.index.npy", lambda a: a + 1000),
+        ("data.csc.index.npy", lambda a: a[:-1]),
+    ],
+)
+def test_arrays_that_disagree_are_refused(tmp_path: Path, file: str, damage: object) -> None:
+    Lexical.build(["mines in Kuwait", "mines in Laos", "dogs"]).save(tmp_path / "bm25")
+    path = tmp_path / "bm25" / file
+    np.save(path, damage(np.load(path)))  # type: ignore[operator]
+    with pytest.raises(ValueError, match="BM25"):
+        Lexical.load(tmp_path / "bm25")
+
+
+def test_a_vocabulary_beyond_the_matrix_is_refused(tmp_path: Path) -> None:
+    Lexical.build(["mines in Kuwait", "dogs"]).save(tmp_path / "bm25")
+    (tmp_path / "bm25" / "vocab.index.json").write_text('{"mine": 0, "kuwait": 99}')
+    with pytest.raises(ValueError, match="vocabulary"):
+        Lexical.load(tmp_path / "bm25")
+
+
+def test_opening_and_searching_an_index_imports_neither_bm25s_nor_what_it_brings(
+    tmp_path: Path, briefing: Document
+) -> None:
+    Index.open(tmp_path / "index", HashEncoder(), WordTokenizer()).add([briefing])
+    script = f"""
+import sys
+from footnoted.index import HashEncoder, Index
+from footnoted.ingest import WordTokenizer
+index = Index.open({str(tmp_path / "index")!r}, HashEncoder(), WordTokenizer())
+assert index.search("How many mines does the United States stockpile?", 3, mode="lexical")[0].score > 0
+index.ask("How many mines does the United States stockpile?")
+print(",".join(m for m in ("bm25s", "numba", "scipy", "torch") if m in sys.modules))
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == ""
