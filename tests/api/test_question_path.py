@@ -159,3 +159,17 @@ def test_concurrent_questions_over_http_each_get_their_own_passages(tmp_path: Pa
     for question, (ids, answer) in zip(questions, got, strict=True):
         assert ids == [h.chunk.id for h in reference.search(question, 3)], question
         assert answer == reference.ask(question, 3).text, question
+
+
+def test_what_start_up_loaded_is_out_of_the_collectors_sight(tmp_path: Path) -> None:
+    import gc
+
+    gc.unfreeze()
+    try:
+        with _client(tmp_path, micro_batch=True) as client:
+            frozen = gc.get_freeze_count()
+            index = _served(client)
+            assert frozen > 10_000, "start-up's objects were left to every full pass"
+            assert index.search(QUESTION, 1)
+    finally:
+        gc.unfreeze()
