@@ -30,19 +30,7 @@ _BM25S_STOPWORDS_EN = (
     "a an and are as at be but by for if in into is it no not of on or such that the their then there these "
     "they this to was will with"
 ).split()
-_STOPWORDS = frozenset(_BM25S_STOPWORDS_EN) | {
-    "s",
-    "does",
-    "did",
-    "do",
-    "what",
-    "which",
-    "who",
-    "whom",
-    "how",
-    "when",
-    "why",
-}
+_STOPWORDS = frozenset(_BM25S_STOPWORDS_EN) | frozenset("s does did do what which who whom how when why".split())
 
 # The files of a BM25 index, as bm25s writes them (``BM25.save``): indexes written before this
 # module read them itself stay readable, and bm25s can still open what it writes.
