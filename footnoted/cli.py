@@ -385,7 +385,8 @@ def _print_answer(answer: Answer) -> None:
         return
     c = answer.citation
     typer.echo(_wrap(answer.text, "  "))
-    typer.echo(f"  -- {c.title}" + (f", {c.section}" if c.section else "") + f", chars {c.start}-{c.end}")
+    section = render.heading_path(c.title, c.section)
+    typer.echo(f"  -- {c.title}" + (f", {section}" if section else "") + f", chars {c.start}-{c.end}")
     for note in answer.footnotes:
         typer.echo(_wrap(f"[{note.label}] {note.text}{render.same_as(note)}", "     "))
     typer.echo("\npassages:")

@@ -19,6 +19,13 @@ def same_as(note: Footnote) -> str:
     return f" (same source as note {note.same_as})" if note.same_as is not None else ""
 
 
+def heading_path(title: str, section: str) -> str:
+    """Where a citation sits, for a reader who is shown its document's title beside it: its
+    heading path without that title at the head (a page's first heading is usually its title)."""
+    head, _, rest = section.partition(" › ")
+    return rest if head.strip() == title.strip() else section
+
+
 def citation(c: Citation) -> dict[str, Any]:
     return {"document_id": c.document_id, "title": c.title, "section": c.section, "start": c.start, "end": c.end}
 

@@ -202,3 +202,14 @@ def test_reingesting_unchanged_files_reads_none_of_them_again(tmp_path: Path, mo
     human = CliRunner().invoke(app, args[:-1])
     assert "unchanged chapters  (5 footnotes)" in human.stdout  # what it says of a stored document
     assert read == ["notes.md"]
+
+
+def test_an_answer_names_its_section_without_repeating_the_title(tmp_path: Path) -> None:
+    report = tmp_path / "report.md"
+    report.write_text(
+        "# Clearance in Laos\n\n## Costs\n\nClearing one hectare of farmland cost 1,200 dollars in 2004.[^1]\n\n"
+        "[^1]: Survey of the national clearance authority, 2005.\n"
+    )
+    assert run(tmp_path, "ingest", str(report), "--index", str(tmp_path / "ix")).returncode == 0
+    out = run(tmp_path, "ask", "What did clearing a hectare cost?", "--index", str(tmp_path / "ix")).stdout
+    assert "  -- Clearance in Laos, Costs, chars " in out

@@ -99,6 +99,7 @@ def _passage(hit: Hit) -> str:
 
 
 def _where(title: str, section: str, start: int, end: int) -> str:
+    section = render.heading_path(title, section)
     return title + (f" › {section}" if section else "") + f", characters {start}–{end}"
 
 

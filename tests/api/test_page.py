@@ -202,3 +202,24 @@ def test_a_pdfs_source_shows_its_page_breaks_as_line_breaks(
         assert shown.locator("mark").text_content() == first["text"].replace("\f", "\n")
     finally:
         server.stop()
+
+
+def test_a_citation_names_its_section_without_repeating_the_title(
+    page: Page, real_home: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    server = start_server(tmp_path_factory.mktemp("sections-home"), real_home / "models")
+    report = (
+        "# Clearance in Laos\n\n## Costs\n\nClearing one hectare of farmland cost 1,200 dollars in 2004.[^1]\n\n"
+        "[^1]: Survey of the national clearance authority, 2005.\n"
+    )
+    try:
+        with httpx.Client(base_url=server.url, timeout=120) as client:
+            added = client.post("/v1/documents", files={"file": ("laos.md", report.encode(), "text/markdown")})
+            assert added.status_code == 201, added.text
+        with page.expect_response(lambda r: urlsplit(r.url).path == "/v1/ask") as response:
+            page.goto(f"{server.url}/?{urlencode({'q': 'What did clearing a hectare cost?', 'doc': 'laos'})}")
+        assert response.value.json()["answer"]["citation"]["section"] == "Clearance in Laos › Costs"
+        expect(page.locator(".answer")).to_contain_text("Clearance in Laos · § Costs · chars")
+        expect(page.locator(".answer")).not_to_contain_text("§ Clearance in Laos")
+    finally:
+        server.stop()

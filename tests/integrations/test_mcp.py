@@ -195,3 +195,11 @@ def test_no_passages_and_no_answer_read_plainly() -> None:
     nothing = Answer(question="q", text="", citation=None, footnotes=(), passages=())
     assert out.ask_text(nothing).startswith("No answer found in the indexed documents.")
     assert out.documents_text([]) == "The index holds no documents."
+
+
+def test_a_citation_names_its_section_without_repeating_the_title() -> None:
+    from footnoted.types import Chunk, Citation, Hit
+
+    chunk = Chunk("report:1", "report", "Clearance in Laos › Costs", 10, 40, "Clearing cost 1,200 dollars.", (), 8)
+    hit = Hit(1, 0.9, chunk, Citation("report", "Clearance in Laos", "Clearance in Laos › Costs", 10, 40))
+    assert out.search_text([hit]).startswith("[1] Clearance in Laos › Costs, characters 10–40")

@@ -121,14 +121,22 @@ function askForKey(reason) {
 
 const chars = (span) => `chars ${span.start}–${span.end}`;
 
+// The heading path without the document's title at its head: the title is shown beside it.
+function headingPath(c) {
+  const [head, ...rest] = (c.section || "").split(" › ");
+  return head.trim() === (c.title || "").trim() ? rest.join(" › ") : c.section;
+}
+
 function citationText(c) {
-  return [c.title, c.section && `§ ${c.section}`, chars(c)].filter(Boolean).join(" · ");
+  const section = headingPath(c);
+  return [c.title, section && `§ ${section}`, chars(c)].filter(Boolean).join(" · ");
 }
 
 // The same citation as nodes, the span kept on one line.
 function citation(c) {
   const fragment = document.createDocumentFragment();
-  for (const part of [c.title, c.section && `§ ${c.section}`].filter(Boolean)) fragment.append(`${part} · `);
+  const section = headingPath(c);
+  for (const part of [c.title, section && `§ ${section}`].filter(Boolean)) fragment.append(`${part} · `);
   fragment.append(el("span", "nowrap", chars(c)));
   return fragment;
 }
