@@ -6,12 +6,14 @@ the footnotes they carry, and scored by
     score = cosine(question, sentence) + 0.35 * coverage + 0.05 / passage_rank
 
 where ``coverage`` is the share of the question's terms (stemmed, stop words removed) that the
-sentence contains. A neighbouring sentence of the same passage joins the answer when it scores
+sentence contains. A heading is never the answer while any other sentence is a candidate: it
+names a topic rather than stating anything. A neighbouring sentence of the same passage joins the answer when it scores
 almost as well, so an answer split over two sentences is returned whole.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -23,7 +25,7 @@ import numpy as np
 from footnoted.index.encoder import Encoder
 from footnoted.index.lexical import analyze
 from footnoted.ingest.sentences import sentences
-from footnoted.types import Answer, Citation, Document, Footnote, Hit, Span
+from footnoted.types import Answer, Block, Citation, Document, Footnote, Hit, Span
 
 _COVERAGE_WEIGHT = 0.35
 _RANK_WEIGHT = 0.05
@@ -100,6 +102,9 @@ def extract(
     coverage = np.array([len(terms & _terms(t)) / len(terms) if terms else 0.0 for t in texts], dtype=np.float32)
     prior = np.array([_RANK_WEIGHT / c.hit.rank for c in candidates], dtype=np.float32)
     scores = cosine + _COVERAGE_WEIGHT * coverage + prior
+    headings = np.array([c.note is None and _in_heading(docs[c.hit.chunk.document_id], c.span) for c in candidates])
+    if not headings.all():
+        scores[headings] = -np.inf  # a heading names a topic; it is not evidence
     best = int(np.argmax(scores))
     chosen = candidates[best]
     doc = docs[chosen.hit.chunk.document_id]
@@ -119,6 +124,29 @@ def extract(
         notes = tuple(n for n in chosen.hit.chunk.footnotes if any(span.contains(m) for m in n.markers))
     citation = Citation(doc.id, doc.title, chosen.hit.citation.section, span.start, span.end)
     return Answer(question, doc.source[span.start : span.end], citation, notes, hits, float(scores[best]))
+
+
+_HEADINGS: OrderedDict[int, tuple[tuple[Block, ...], list[int], list[int]]] = OrderedDict()
+_HEADINGS_LOCK = Lock()
+
+
+def _in_heading(doc: Document, span: Span) -> bool:
+    """Whether ``span`` is one of the document's headings, or starts with one and goes on only for
+    a fragment (a short line after a heading joins it as a sentence: "Source code: Lib/csv.py")."""
+    key = id(doc.blocks)
+    with _HEADINGS_LOCK:
+        known = _HEADINGS.get(key)
+        if known is None or known[0] is not doc.blocks:  # held in the entry, so its id is not reused
+            heads = [b for b in doc.blocks if b.kind == "heading"]
+            known = (doc.blocks, [b.start for b in heads], [b.end for b in heads])
+            _HEADINGS[key] = known
+            while len(_HEADINGS) > 256:
+                _HEADINGS.popitem(last=False)
+    _, starts, ends = known
+    i = bisect_right(starts, span.start) - 1
+    if i < 0 or span.start >= ends[i]:
+        return False
+    return len(doc.source[ends[i] : span.end].split()) < _MIN_JOIN_WORDS
 
 
 @lru_cache(maxsize=8192)
