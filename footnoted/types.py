@@ -75,6 +75,7 @@ class Document:
     source: str
     format: Literal["text", "markdown", "html", "pdf", "docx", "odt", "epub"] = "text"
     blocks: tuple[Block, ...] = ()
+    """In document order, none overlapping another."""
     sections: tuple[Section, ...] = ()
     footnotes: tuple[Footnote, ...] = ()
     metadata: Mapping[str, str] = field(default_factory=dict)

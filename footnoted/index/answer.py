@@ -25,7 +25,7 @@ import numpy as np
 from footnoted.index.encoder import Encoder
 from footnoted.index.lexical import analyze
 from footnoted.ingest.sentences import sentences
-from footnoted.types import Answer, Block, Citation, Document, Footnote, Hit, Span
+from footnoted.types import Answer, Citation, Document, Footnote, Hit, Span
 
 _COVERAGE_WEIGHT = 0.35
 _RANK_WEIGHT = 0.05
@@ -126,27 +126,13 @@ def extract(
     return Answer(question, doc.source[span.start : span.end], citation, notes, hits, float(scores[best]))
 
 
-_HEADINGS: OrderedDict[int, tuple[tuple[Block, ...], list[int], list[int]]] = OrderedDict()
-_HEADINGS_LOCK = Lock()
-
-
 def _in_heading(doc: Document, span: Span) -> bool:
     """Whether ``span`` is one of the document's headings, or starts with one and goes on only for
     a fragment (a short line after a heading joins it as a sentence: "Source code: Lib/csv.py")."""
-    key = id(doc.blocks)
-    with _HEADINGS_LOCK:
-        known = _HEADINGS.get(key)
-        if known is None or known[0] is not doc.blocks:  # held in the entry, so its id is not reused
-            heads = [b for b in doc.blocks if b.kind == "heading"]
-            known = (doc.blocks, [b.start for b in heads], [b.end for b in heads])
-            _HEADINGS[key] = known
-            while len(_HEADINGS) > 256:
-                _HEADINGS.popitem(last=False)
-    _, starts, ends = known
-    i = bisect_right(starts, span.start) - 1
-    if i < 0 or span.start >= ends[i]:
+    i = bisect_right(doc.blocks, span.start, key=lambda b: b.start) - 1  # blocks are in order, apart
+    if i < 0 or doc.blocks[i].kind != "heading" or span.start >= doc.blocks[i].end:
         return False
-    return len(doc.source[ends[i] : span.end].split()) < _MIN_JOIN_WORDS
+    return len(doc.source[doc.blocks[i].end : span.end].split()) < _MIN_JOIN_WORDS
 
 
 @lru_cache(maxsize=8192)
