@@ -87,6 +87,13 @@ class Document:
     def content_hash(self) -> str:
         return self.metadata.get("content_hash", "")
 
+    def repeated(self, note: Footnote) -> Footnote | None:
+        """The note an "Ibid." note repeats (the last before it labelled ``note.same_as``), else None."""
+        if note.same_as is None:
+            return None
+        before = [n for n in self.footnotes if n.label == note.same_as and n.same_as is None and n.start < note.start]
+        return max(before, key=lambda n: n.start, default=None)
+
     def section_at(self, offset: int) -> Section | None:
         """The innermost section containing ``offset``."""
         found: Section | None = None

@@ -24,6 +24,7 @@ import numpy as np
 
 from footnoted.index.encoder import Encoder
 from footnoted.index.lexical import analyze
+from footnoted.index.snapshot import repeated_sources
 from footnoted.ingest.sentences import sentences
 from footnoted.types import Answer, Citation, Document, Footnote, Hit, Span
 
@@ -75,12 +76,14 @@ class SentenceVectors:
 
 
 def sentence_candidates(hits: Sequence[Hit], docs: Mapping[str, Document]) -> list[Candidate]:
-    """The sentences of the passages and of the footnotes they carry, in reading order."""
+    """The sentences of the passages and of the footnotes they carry (with the source of each
+    "Ibid." among them), in reading order."""
     out: list[Candidate] = []
     for hit in hits:
         doc = docs[hit.chunk.document_id]
         out.extend(Candidate(hit, span, None) for span in sentences(doc.source, hit.chunk.start, hit.chunk.end))
-        for note in hit.chunk.footnotes:
+        notes = [*enumerate(hit.chunk.footnotes), *repeated_sources(hit.chunk, doc)]
+        for _, note in sorted(notes, key=lambda pair: pair[0]):
             out.extend(Candidate(hit, span, note) for span in sentences(doc.source, note.start, note.end))
     return out[:_MAX_SENTENCES]
 

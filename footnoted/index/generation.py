@@ -64,7 +64,7 @@ def apply_changes(
         documents=documents,
         chunks=tuple(chunks),
         vectors=vectors,
-        lexical=build_lexical(chunks, base),
+        lexical=build_lexical(chunks, documents, base),
         row_ids=ids[order],
         row_chunks=np.concatenate(row_chunks).astype(np.int32)[order],
         row_notes=np.concatenate(row_notes).astype(np.int32)[order],

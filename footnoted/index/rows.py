@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from footnoted.index.config import IndexConfig
-from footnoted.index.snapshot import BODY, lexical_text
+from footnoted.index.snapshot import BODY, lexical_text, repeated_sources
 from footnoted.ingest.chunk import ChunkSettings, Splitter
 from footnoted.ingest.sentences import sentences
 from footnoted.ingest.tokens import Tokenizer
@@ -45,15 +45,19 @@ def vector_rows(
                 # best sentence does not already give (measured: equal hit@1, and half the encoding).
                 rows.extend(Row(c.id, BODY, doc.source[p.start : p.end], p) for p in body)
             else:
-                rows.append(Row(c.id, BODY, lexical_text(c) if inline else c.text, whole))
+                rows.append(Row(c.id, BODY, lexical_text(c, doc) if inline else c.text, whole))
             if config.footnote_vectors == "none":
                 continue
-            for slot, note in enumerate(c.footnotes):
+            # A repeat ("Ibid.") also gets the vectors of the note it repeats when the chunk does not
+            # carry that note: the chunk cites its source too.
+            notes = [*enumerate(c.footnotes), *repeated_sources(c, doc)]
+            for slot, note in sorted(notes, key=lambda pair: pair[0]):
                 if config.footnote_vectors in ("sentences", "contextual"):
                     pieces = sentence_spans(doc.source, Span(note.start, note.end), splitter)
                 else:
                     pieces = splitter.split(doc.source, Span(note.start, note.end))
-                claim = citing_sentence(doc.source, c, note) if config.footnote_vectors == "contextual" else ""
+                cited = c.footnotes[slot]
+                claim = citing_sentence(doc.source, c, cited) if config.footnote_vectors == "contextual" else ""
                 for p in pieces:
                     text = doc.source[p.start : p.end]
                     if claim and tokenizer.count(f"{claim} {text}") <= max_tokens:

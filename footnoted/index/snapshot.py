@@ -80,17 +80,35 @@ class Snapshot:
         return self.row_ids[np.isin(self.row_chunks, positions)]
 
 
-def lexical_fields(chunk: Chunk) -> list[str]:
-    """What BM25 indexes for a chunk, a field each: its body and every footnote it carries."""
-    return [chunk.text, *(n.text for n in chunk.footnotes)]
+def repeated_sources(chunk: Chunk, doc: Document) -> list[tuple[int, Footnote]]:
+    """The sources a chunk cites only through a repeat: (slot of the "Ibid." note, the note it repeats).
+
+    "Ibid., p. 6." cites the source named by the note before it, which often belongs to an earlier
+    passage; that note's text is indexed with this passage too, as the text of its repeat. A
+    source the chunk carries itself is left out: its text is there already.
+    """
+    carried = {(n.start, n.end) for n in chunk.footnotes}
+    out: list[tuple[int, Footnote]] = []
+    for slot, note in enumerate(chunk.footnotes):
+        source = doc.repeated(note)
+        if source is not None and (source.start, source.end) not in carried:
+            carried.add((source.start, source.end))
+            out.append((slot, source))
+    return out
 
 
-def lexical_text(chunk: Chunk) -> str:
-    """A chunk's body and the footnotes it carries, as one text."""
-    return "\n".join(lexical_fields(chunk))
+def lexical_fields(chunk: Chunk, doc: Document) -> list[str]:
+    """What BM25 indexes for a chunk, a field each: its body, every footnote it carries, and the
+    source of each "Ibid." among them that it does not carry."""
+    return [chunk.text, *(n.text for n in chunk.footnotes), *(s.text for _, s in repeated_sources(chunk, doc))]
 
 
-def build_lexical(chunks: Sequence[Chunk], base: Snapshot | None = None) -> Lexical:
+def lexical_text(chunk: Chunk, doc: Document) -> str:
+    """A chunk's lexical fields as one text."""
+    return "\n".join(lexical_fields(chunk, doc))
+
+
+def build_lexical(chunks: Sequence[Chunk], documents: Mapping[str, Document], base: Snapshot | None = None) -> Lexical:
     """The BM25 index of a chunk list (fields of chunk ``i`` belong to position ``i``).
 
     The fields ``base`` already held, text for text, keep the terms it analysed, so adding a
@@ -101,12 +119,15 @@ def build_lexical(chunks: Sequence[Chunk], base: Snapshot | None = None) -> Lexi
         analysed: list[list[list[str]]] = [[] for _ in base.chunks]
         for field_terms, position in zip(base.lexical.terms, base.lexical.owners.tolist(), strict=True):
             analysed[position].append(field_terms)
-        held = {c.id: (lexical_fields(c), a) for c, a in zip(base.chunks, analysed, strict=True)}
+        held = {
+            c.id: (lexical_fields(c, base.documents[c.document_id]), a)
+            for c, a in zip(base.chunks, analysed, strict=True)
+        }
     texts: list[str] = []
     owners: list[int] = []
     terms: list[list[str] | None] = []
     for position, c in enumerate(chunks):
-        fields = lexical_fields(c)
+        fields = lexical_fields(c, documents[c.document_id])
         texts.extend(fields)
         owners.extend([position] * len(fields))
         before = held.get(c.id)

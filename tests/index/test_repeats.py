@@ -1,0 +1,151 @@
+"""A passage whose note says only "Ibid." cites the source of the note before it: that source is
+searched and quoted with the passage, even when the note naming it belongs to another passage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from footnoted.index import Encoder, HashEncoder, Index, IndexConfig
+from footnoted.index.snapshot import BODY, lexical_fields, repeated_sources
+from footnoted.ingest import Tokenizer, WordTokenizer
+from footnoted.ingest.chunk import ChunkSettings
+from footnoted.ingest.read import parse
+from footnoted.types import Document, Footnote
+
+FILLER = " ".join(f"Paragraph {n} describes the survey teams and their equipment in some detail." for n in range(4))
+
+REPORT = f"""Fisheries
+
+The first catch limits for toothfish in the Ross Sea date from 1998.[1]
+
+{FILLER}
+
+Those limits were raised twice in the following decade.[2]
+
+{FILLER}
+
+Vessels found fishing without a licence were escorted to port.[3]
+
+[1] Commission for the Conservation of Antarctic Marine Living Resources, Schedule of Conservation Measures, 1998.
+[2] Ibid., p. 40.
+[3] Ibid.
+"""
+
+
+def _index(config: IndexConfig | None = None) -> Index:
+    index = Index.memory(
+        HashEncoder(), WordTokenizer(), config or IndexConfig(chunk=ChunkSettings(max_tokens=40, overlap=0))
+    )
+    index.add([parse(REPORT.encode(), name="fisheries.txt")])
+    return index
+
+
+def _chunk_citing(index: Index, label: str) -> int:
+    (position,) = [i for i, c in enumerate(index.snapshot.chunks) if [n.label for n in c.footnotes] == [label]]
+    return position
+
+
+def test_the_report_is_cut_so_the_repeats_sit_apart_from_their_source() -> None:
+    index = _index()
+    labels = [[n.label for n in c.footnotes] for c in index.snapshot.chunks]
+    assert ["1"] in labels and ["2"] in labels and ["3"] in labels  # else the tests below test nothing
+    assert [n.same_as for n in index.document("fisheries").footnotes] == [None, "1", "1"]
+
+
+def test_a_repeat_is_found_by_the_text_of_the_source_it_repeats() -> None:
+    index = _index()
+    hits = index.search("Antarctic Marine Living Resources conservation schedule", k=5, mode="lexical")
+    cited = {n.label for h in hits for n in h.chunk.footnotes}
+    assert {"1", "2"} <= cited
+
+
+def test_a_repeat_gets_the_vectors_of_its_source_under_its_own_slot() -> None:
+    index = _index()
+    snap = index.snapshot
+    doc = index.document("fisheries")
+    source = next(n for n in doc.footnotes if n.label == "1")
+    position = _chunk_citing(index, "2")
+    rows = [i for i in range(len(snap.row_ids)) if snap.row_chunks[i] == position and snap.row_notes[i] != BODY]
+    spans = {(int(snap.row_spans[i, 0]), int(snap.row_spans[i, 1])) for i in rows}
+    assert any(source.start <= start and end <= source.end for start, end in spans)
+    assert all(snap.row_notes[i] == 0 for i in rows)  # the slot of note 2, the only note it carries
+
+
+def test_the_answer_quotes_the_source_through_the_passage_that_repeats_it() -> None:
+    index = _index()
+    answer = index.ask(
+        "Which schedule of conservation measures for Antarctic marine living resources shows the limits raised?",
+        k=1,
+        mode="lexical",
+    )
+    assert [n.label for n in answer.passages[0].chunk.footnotes] == ["2"]
+    doc = index.document("fisheries")
+    source = next(n for n in doc.footnotes if n.label == "1")
+    assert answer.citation is not None
+    assert source.start <= answer.citation.start and answer.citation.end <= source.end
+    assert doc.source[answer.citation.start : answer.citation.end] == answer.text
+    assert [n.label for n in answer.footnotes] == ["1"]  # the note the quoted text belongs to
+
+
+def test_answers_without_stored_sentence_vectors_quote_the_source_too() -> None:
+    index = _index(IndexConfig(chunk=ChunkSettings(max_tokens=40, overlap=0), sentence_vectors=False))
+    assert not index.answers_from_stored_vectors
+    answer = index.ask(
+        "Which schedule of conservation measures for Antarctic marine living resources shows the limits raised?",
+        k=1,
+        mode="lexical",
+    )
+    assert [n.label for n in answer.passages[0].chunk.footnotes] == ["2"]
+    assert "Schedule of Conservation Measures" in answer.text
+    assert [n.label for n in answer.footnotes] == ["1"]
+
+
+def test_a_source_the_chunk_carries_is_not_added_again() -> None:
+    doc = parse(b"Notes\n\nOne claim.[1] Another claim.[2]\n\n[1] A report, 2004.\n[2] Ibid.\n", name="both.txt")
+    index = Index.memory(HashEncoder(), WordTokenizer())
+    index.add([doc])
+    (c,) = [c for c in index.snapshot.chunks if c.footnotes]
+    assert repeated_sources(c, doc) == []
+    assert lexical_fields(c, doc) == [c.text, "A report, 2004.", "Ibid."]
+
+
+def test_the_repeated_note_is_the_last_before_it_with_that_label() -> None:
+    notes = (
+        Footnote("1", "Chapter one's source.", 100, 120),
+        Footnote("1", "Chapter two's source.", 300, 320),
+        Footnote("2", "Ibid.", 330, 335, same_as="1"),
+        Footnote("3", "Ibid., p. 6.", 340, 352, same_as="1"),
+    )
+    doc = Document("d", "d", "x" * 400, footnotes=notes)
+    assert doc.repeated(notes[2]) == notes[1]
+    assert doc.repeated(notes[3]) == notes[1]  # a run of repeats points at the note that named the source
+    assert doc.repeated(notes[1]) is None
+    assert doc.repeated(Footnote("9", "Ibid.", 50, 55, same_as="1")) is None  # nothing before it
+
+
+@pytest.mark.model
+def test_the_real_model_finds_every_passage_that_cites_a_source_by_ibid(
+    real_encoder: tuple[Encoder, Tokenizer],
+) -> None:
+    encoder, tokenizer = real_encoder
+    index = Index.memory(encoder, tokenizer, IndexConfig(chunk=ChunkSettings(max_tokens=64, overlap=0)))
+    index.add([parse(REPORT.encode(), name="fisheries.txt")])
+    hits = index.search(
+        "Which statements in the report rest on the Antarctic commission's schedule of conservation measures?", 3
+    )
+    assert sorted(n.label for h in hits for n in h.chunk.footnotes) == ["1", "2", "3"]  # not the passages between
+
+
+def test_the_sources_of_repeats_survive_a_reload_and_a_later_write(tmp_path: Path) -> None:
+    config = IndexConfig(chunk=ChunkSettings(max_tokens=40, overlap=0))
+    Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer(), config).add(
+        [parse(REPORT.encode(), name="fisheries.txt")]
+    )
+    index = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer())
+    index.add([parse(b"Other\n\nAn unrelated report on rainfall.\n", name="other.txt")])
+    reopened = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer())
+    for ix in (index, reopened):
+        hits = ix.search("Antarctic Marine Living Resources conservation schedule", k=5, mode="lexical")
+        assert {"1", "2", "3"} <= {n.label for h in hits for n in h.chunk.footnotes}
