@@ -94,7 +94,7 @@ def ingest(
     and said, where a file named on its own stops the whole ingest.
     """
     from footnoted.ingest import load
-    from footnoted.ingest.read import document_ids, format_of, stored_unchanged
+    from footnoted.ingest.read import document_ids, format_of
 
     files = _expand(paths)
     if doc_id is not None and len(files) != 1:
@@ -106,11 +106,7 @@ def ingest(
     for (path, in_folder), i in zip(files, ids, strict=True):
         try:
             format_of(path.name)
-            old = stored.get(i)
-            if old is not None and stored_unchanged(old, _read_bytes(path)):
-                docs.append(old)  # the very bytes it was read from: nothing to read again
-            else:
-                docs.append(load(path, doc_id=i))
+            docs.append(load(path, doc_id=i, stored=stored.get(i)))  # unchanged bytes: the stored version
         except errors.IngestError as exc:
             if not in_folder:
                 raise
@@ -148,14 +144,6 @@ def ingest(
     for reason in skipped:
         typer.echo(f"skipped   {reason}")
     typer.echo(f"{report.chunks} chunks, {report.encoded} texts encoded, {report.reused} from cache -> {ix.path}")
-
-
-def _read_bytes(path: Path) -> bytes:
-    """A file's bytes, or none when it cannot be read (reading it for real then says why)."""
-    try:
-        return path.read_bytes() if path.is_file() else b""
-    except OSError:
-        return b""
 
 
 def _expand(paths: list[Path]) -> list[tuple[Path, bool]]:

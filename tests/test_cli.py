@@ -164,11 +164,11 @@ def test_a_folder_adds_the_documents_below_it_and_says_what_it_skipped(tmp_path:
     assert sorted(d["id"] for d in docs) == ["endnotes", "report"]
 
 
-def test_reingesting_unchanged_files_reads_none_of_them_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # In process, so that reading a file can be counted: only the changed one is read again.
+def test_reingesting_unchanged_files_parses_none_of_them_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # In process, so that parsing a file can be counted: only the changed one is parsed again.
     from typer.testing import CliRunner
 
-    import footnoted.ingest
+    import footnoted.ingest.read
     from footnoted.cli import app
 
     monkeypatch.setenv("FOOTNOTED_HOME", str(tmp_path))
@@ -182,13 +182,13 @@ def test_reingesting_unchanged_files_reads_none_of_them_again(tmp_path: Path, mo
     assert first.exit_code == 0, first.output
     assert sorted(json.loads(first.stdout)["added"]) == ["chapters", "endnotes", "notes"]
     read: list[str] = []
-    real = footnoted.ingest.load
+    real = footnoted.ingest.read.parse
 
-    def counting(path: Path, **kwargs: object) -> object:
-        read.append(Path(path).name)
-        return real(path, **kwargs)  # type: ignore[arg-type]
+    def counting(data: bytes, **kwargs: object) -> object:
+        read.append(str(kwargs["name"]))
+        return real(data, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(footnoted.ingest, "load", counting)
+    monkeypatch.setattr(footnoted.ingest.read, "parse", counting)
     (folder / "notes.md").write_text((DATA / "notes.md").read_text() + "\nA closing line.\n")
     second = CliRunner().invoke(app, args)
     assert second.exit_code == 0, second.output

@@ -89,10 +89,14 @@ def stored_unchanged(stored: Document | None, data: bytes) -> bool:
     return stored is not None and bool(stored.content_hash) and stored.content_hash == content_hash(data)
 
 
-def load(path: str | Path, *, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def load(
+    path: str | Path, *, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, stored: Document | None = None
+) -> Document:
     """Read a .txt, .md, .html, .pdf, .docx, .odt or .epub file into a ``Document``.
 
     ``max_bytes`` bounds a text file; a .pdf, .docx, .odt or .epub may be ``CONTAINER_FACTOR`` times larger.
+    ``stored`` is the version an index holds: it is returned as it is when the file's bytes are the
+    very ones it was read from (the size is checked first, and the file is read once).
 
     Raises:
         UnsupportedFormat: the extension is not one footnoted reads.
@@ -109,6 +113,8 @@ def load(path: str | Path, *, doc_id: str | None = None, max_bytes: int = DEFAUL
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+    if stored is not None and stored_unchanged(stored, data):
+        return stored
     return parse(data, name=path.name, fmt=fmt, doc_id=doc_id, extra={"path": str(path)})
 
 

@@ -110,6 +110,32 @@ def test_too_large_and_missing_files(tmp_path: Path) -> None:
         load(tmp_path / "missing.txt")
 
 
+def test_a_stored_version_is_kept_for_the_same_bytes_and_the_limit_still_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text("Report\n\nThe survey found 40 minefields.[1]\n\n[1] Survey of 2004.\n")
+    stored = load(path)
+    reads: list[Path] = []
+    real = Path.read_bytes
+
+    def counting(self: Path) -> bytes:
+        reads.append(self)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    assert load(path, stored=stored) is stored
+    assert reads == [path]  # read once, and not parsed
+    path.write_text("Report\n\nThe survey found 41 minefields.[1]\n\n[1] Survey of 2005.\n")
+    changed = load(path, stored=stored)
+    assert changed is not stored and "41 minefields" in changed.source
+    path.write_text("word " * 1000)  # a stored document whose file grew past the limit is not read at all
+    reads.clear()
+    with pytest.raises(DocumentTooLarge, match="over the limit"):
+        load(path, stored=stored, max_bytes=100)
+    assert reads == []
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [("Back in Business.txt", "back-in-business"), ("../../etc/passwd.md", "passwd"), ("???.html", "document")],
