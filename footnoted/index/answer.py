@@ -120,6 +120,8 @@ def extract(
             substantial = len(texts[j].split()) >= _MIN_JOIN_WORDS  # not a lead-in like "However:"
             if adjacent and substantial and scores[j] >= scores[best] - _JOIN_MARGIN:
                 span = Span(min(span.start, other.span.start), max(span.end, other.span.end))
+    if chosen.note is None:
+        span = _with_what_it_announces(doc, span, chosen.hit.chunk.end)
     notes: tuple[Footnote, ...]
     if chosen.note is not None:
         notes = (chosen.note,)
@@ -136,6 +138,28 @@ def _in_heading(doc: Document, span: Span) -> bool:
     if i < 0 or doc.blocks[i].kind != "heading" or span.start >= doc.blocks[i].end:
         return False
     return len(doc.source[doc.blocks[i].end : span.end].split()) < _MIN_JOIN_WORDS
+
+
+def _with_what_it_announces(doc: Document, span: Span, limit: int) -> Span:
+    """An answer that ends its block with a colon ("The simplest example of reading a CSV file:")
+    announces what follows: it takes the next block with it (a list: all of its items), as far as
+    the passage goes."""
+    if not doc.source[span.start : span.end].rstrip().endswith(":"):
+        return span
+    blocks = doc.blocks
+    i = bisect_right(blocks, span.end - 1, key=lambda b: b.start) - 1  # the block the answer ends in
+    if i < 0 or blocks[i].end < span.end or doc.source[span.end : blocks[i].end].strip():
+        return span  # the colon does not end its block
+    j = i + 1
+    if j == len(blocks) or blocks[j].kind not in ("paragraph", "list_item") or blocks[j].end > limit:
+        return span
+    end = blocks[j].end
+    while blocks[j].kind == "list_item" and j + 1 < len(blocks):
+        j += 1
+        if blocks[j].kind != "list_item" or blocks[j].end > limit:
+            break
+        end = blocks[j].end
+    return Span(span.start, end)
 
 
 @lru_cache(maxsize=8192)

@@ -133,7 +133,8 @@ def _section_name(path: tuple[str, ...] | None) -> str:
 
 
 def _units(source: str, blocks: list[Block]) -> list[Span]:
-    """Blocks that belong together: a heading with what follows, a lead-in with its list items."""
+    """Blocks that belong together: a heading with what follows, a lead-in with its list items or
+    with the paragraph it announces."""
     units: list[Span] = []
     glue = False
     led_list = False
@@ -144,13 +145,14 @@ def _units(source: str, blocks: list[Block]) -> list[Span]:
             units.append(Span(block.start, block.end))
             led_list = False
         following = blocks[i + 1] if i + 1 < len(blocks) else None
+        # A block that ends with a colon announces the next one: a list, an example, a quotation.
         lead_in = (
             block.kind != "list_item"
             and source[block.start : block.end].rstrip().endswith(":")
             and following is not None
-            and following.kind == "list_item"
+            and following.kind in ("list_item", "paragraph")
         )
-        led_list = led_list or lead_in
+        led_list = led_list or (lead_in and following is not None and following.kind == "list_item")
         glue = block.kind in ("heading", "title", "meta") or lead_in
     return units
 
