@@ -69,7 +69,9 @@ def measure(index: Index, config: IndexConfig, *, joined: bool = False) -> Row:
     snap = index.snapshot
     if joined:
         # BM25 over each chunk's body and footnotes as one text, instead of a field each.
-        snap = replace(snap, lexical=Lexical.build([lexical_text(c, snap.documents[c.document_id]) for c in snap.chunks]))
+        snap = replace(
+            snap, lexical=Lexical.build([lexical_text(c, snap.documents[c.document_id]) for c in snap.chunks])
+        )
     view = Index(index.encoder, index.tokenizer, config, None, snap)
     report = evaluate(briefing_set(view.documents), view, modes=MODES, ks=KS)
     return Row(config, len(snap.chunks), len(snap.row_ids), report, " -bm25 fields" if joined else "")

@@ -1,13 +1,14 @@
-"""Search latency and memory at 10k, 100k and 1M vectors: exact (flat) vs HNSW, vs LangChain's FAISS.
+"""Search latency and memory at 10k, 100k and 1M vectors: exact (flat, and flat16: vectors kept in
+16-bit floats) vs HNSW, vs LangChain's FAISS.
 
-    .venv/bin/python bench/scale.py [--sizes 10000,100000,1000000] [--queries 200]
+    .venv/bin/python bench/scale.py [--sizes 10000,100000,1000000] [--queries 200] [--stores flat,flat16,hnsw]
 
 Vectors are synthetic, each a "chunk" of its own: points of a 48-dimensional latent space
 (200 clusters) mapped into 384 dimensions with a little noise, then normalised. Sentence
 embeddings lie near a low-dimensional manifold like this; isotropic random vectors would not,
 and would make any graph index look worse than it is on real text. footnoted's figure is its dense
 stage end to end (FAISS search, then rows mapped to chunks and ranked); HNSW recall@10 is
-measured against the exact result. The baseline is LangChain's FAISS vector store (an
+measured against the exact result, and so is flat16's. The baseline is LangChain's FAISS vector store (an
 IndexFlatL2 with a docstore) over the same vectors, searched by vector. Each size runs in a
 fresh process so memory is its own.
 """
@@ -129,6 +130,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument(
+        "--stores", default="flat,flat16,hnsw", help="footnoted's stores to run (LangChain always runs)"
+    )
     args = parser.parse_args()
     header(
         "scale: dense search latency and memory",
@@ -138,7 +142,7 @@ def main() -> None:
     rows = []
     for n in (int(s) for s in args.sizes.split(",")):
         got = {}
-        for kind in ("flat", "hnsw", "langchain"):
+        for kind in [*args.stores.split(","), "langchain"]:
             out = subprocess.run(
                 [sys.executable, __file__, "--worker", str(n), kind, str(args.queries)], capture_output=True, text=True
             )
@@ -151,6 +155,7 @@ def main() -> None:
         if "flat" in got and "langchain" in got:
             print(
                 f"# {n:,}: flat p50 vs LangChain p50: {ratio(got['flat']['p50'], got['langchain']['p50'])} the speed; "
+                f"flat16 vs flat: {ratio(got['flat16']['p50'], got['flat']['p50']) if 'flat16' in got else 'n/a'}; "
                 f"HNSW vs flat: {ratio(got['hnsw']['p50'], got['flat']['p50']) if 'hnsw' in got else 'n/a'}",
                 flush=True,
             )

@@ -33,7 +33,9 @@ class Settings(BaseSettings):
     """Threads for the encoder (0: all cores, at most 4)."""
     chunk_tokens: int = 200
     chunk_overlap: int = 32
-    vector_store: Literal["flat", "hnsw"] = "flat"
+    vector_store: Literal["flat", "flat16", "hnsw"] = "flat"
+    """For new indexes: ``flat`` (exact search), ``flat16`` (exact search over vectors kept in 16-bit
+    floats: half the memory) or ``hnsw`` (a graph, approximate, for very large corpora)."""
     mode: Literal["dense", "lexical", "hybrid"] = "hybrid"
     verify: bool = True
     """Check every index file's checksum when loading."""

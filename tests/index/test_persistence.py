@@ -260,3 +260,20 @@ def test_a_crash_mid_commit_leaves_the_old_generation(tmp_path: Path, briefing: 
     # The next writer sweeps the debris and commits normally.
     reopened.add([_other()])
     assert set(_open(tmp_path / "ix").documents) == {briefing.id, "second"}
+
+
+def test_a_flat16_index_keeps_its_kind_and_its_results_through_writes_and_reopening(
+    tmp_path: Path, briefing: Document
+) -> None:
+    index = _open(tmp_path / "ix", config=IndexConfig(store="flat16"))
+    index.add([briefing, _other()])
+    index.remove("second")
+    before = [(h.chunk.id, h.score) for h in index.search(QUESTION, 5)]
+    reopened = _open(tmp_path / "ix")
+    assert json.loads((reopened.directory.current() / "manifest.json").read_text())["store"] == {"kind": "flat16"}
+    assert reopened.snapshot.vectors.kind == "flat16"  # type: ignore[attr-defined]
+    assert [(h.chunk.id, h.score) for h in reopened.search(QUESTION, 5)] == before
+    assert len(reopened.snapshot.vectors) == len(reopened.snapshot.row_ids)
+    flat = _open(tmp_path / "flat")
+    flat.add([briefing])
+    assert [h.chunk.id for h in flat.search(QUESTION, 5)] == [c for c, _ in before]
