@@ -90,8 +90,8 @@ def ingest(
 ) -> None:
     """Build or update an index: add new documents, replace changed ones, skip unchanged ones.
 
-    A folder adds the files below it that footnoted reads; one of those it cannot read is skipped
-    and said, where a file named on its own stops the whole ingest.
+    A folder adds the files below it that footnoted reads, skipping (and naming) any it cannot read.
+    A file named on its own that cannot be read stops the whole ingest.
     """
     from footnoted.ingest import load
     from footnoted.ingest.read import document_ids, format_of
