@@ -277,3 +277,29 @@ def test_a_flat16_index_keeps_its_kind_and_its_results_through_writes_and_reopen
     flat = _open(tmp_path / "flat")
     flat.add([briefing])
     assert [h.chunk.id for h in flat.search(QUESTION, 5)] == [c for c, _ in before]
+
+
+def test_an_add_stopped_part_way_stores_nothing_but_keeps_what_it_encoded(tmp_path: Path) -> None:
+    sentences = " ".join(f"Survey team {k} cleared {k + 7} fields near village {k * 3} that year." for k in range(900))
+    doc = parse(f"Field reports\n\n{sentences}\n", name="field.txt")
+    encoder = HashEncoder()
+    real, calls = encoder.encode, [0]
+
+    def stopping(texts: list[str], kind: str = "passage") -> object:
+        calls[0] += 1
+        if calls[0] == 2:
+            raise KeyboardInterrupt  # stopped after the first batch of texts was encoded
+        return real(texts, kind)  # type: ignore[arg-type]
+
+    encoder.encode = stopping  # type: ignore[method-assign]
+    index = Index.open(tmp_path / "ix", encoder, WordTokenizer())
+    with pytest.raises(KeyboardInterrupt):
+        index.add([doc])
+    assert not Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer()).documents
+    resumed = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer())
+    again = resumed.add([doc])
+    assert again.added == ("field",)
+    # The stopped add encoded its first step of 512 texts, each step committed to the cache as it
+    # is encoded; run again, it encodes only the rest (the ones it reuses include repeated texts).
+    assert again.encoded + again.reused == len(resumed.snapshot.row_ids)
+    assert 0 < again.encoded <= len(resumed.snapshot.row_ids) - 512
