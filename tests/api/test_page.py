@@ -223,3 +223,31 @@ def test_a_citation_names_its_section_without_repeating_the_title(
         expect(page.locator(".answer")).not_to_contain_text("§ Clearance in Laos")
     finally:
         server.stop()
+
+
+def test_an_answer_that_brings_a_list_shows_its_items_on_lines_of_their_own(
+    page: Page, real_home: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    server = start_server(tmp_path_factory.mktemp("lead-in-home"), real_home / "models")
+    report = (
+        "# Findings\n\nThe survey of the northern provinces found three problems:\n\n"
+        "- Minefields were left unmarked near schools.[^1]\n- Clearance teams lacked detectors.\n"
+        "- Records of past clearance were lost.\n\nFunding for clearance rose in 2004.\n\n"
+        "[^1]: Provincial survey, 2003.\n"
+    )
+    try:
+        with httpx.Client(base_url=server.url, timeout=120) as client:
+            added = client.post("/v1/documents", files={"file": ("survey.md", report.encode(), "text/markdown")})
+            assert added.status_code == 201, added.text
+        question = "What problems did the survey of the northern provinces find?"
+        with page.expect_response(lambda r: urlsplit(r.url).path == "/v1/ask") as response:
+            page.goto(f"{server.url}/?{urlencode({'q': question, 'doc': 'survey'})}")
+        answer = response.value.json()["answer"]
+        assert answer["text"].startswith("The survey of the northern provinces found three problems:")
+        assert answer["text"].rstrip().endswith("Records of past clearance were lost.")
+        shown = page.locator(".answer-text").inner_text()
+        lines = [line.strip() for line in shown.splitlines() if line.strip()]
+        assert len(lines) == 4, shown  # the lead-in, then each item on its own line
+        assert "Minefields were left unmarked" in lines[1] and "Records of past clearance" in lines[3]
+    finally:
+        server.stop()
