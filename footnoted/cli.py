@@ -247,6 +247,7 @@ def info(index: IndexOption = None, as_json: JsonOption = False) -> None:
     typer.echo(f"index       {data['index']} (generation {data['generation']})")
     typer.echo(f"model       {data['model']} ({data['dimension']} dimensions)")
     typer.echo(f"holds       {len(snap.documents)} documents, {data['chunks']} chunks, {data['footnotes']} footnotes")
+    typer.echo(f"searches    {ix.config.mode}, over {data['vectors']} vectors in a {ix.config.store} store")
     for d in data["documents"]:
         typer.echo(f"  {d['id']}: {d['title']} ({d['chunks']} chunks, {d['footnotes']} footnotes)")
 

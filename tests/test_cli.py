@@ -213,3 +213,21 @@ def test_an_answer_names_its_section_without_repeating_the_title(tmp_path: Path)
     assert run(tmp_path, "ingest", str(report), "--index", str(tmp_path / "ix")).returncode == 0
     out = run(tmp_path, "ask", "What did clearing a hectare cost?", "--index", str(tmp_path / "ix")).stdout
     assert "  -- Clearance in Laos, Costs, chars " in out
+
+
+def test_info_says_how_the_index_searches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    report = tmp_path / "report.txt"
+    report.write_text("Report\n\nThe survey found 40 minefields.[1]\n\n[1] Survey of 2004.\n")
+    index = str(tmp_path / "ix")
+    monkeypatch.setenv("FOOTNOTED_VECTOR_STORE", "flat16")  # run() passes no FOOTNOTED_ setting on
+    made = subprocess.run(
+        [sys.executable, "-m", "footnoted.cli", "ingest", str(report), "--index", index],
+        env={**os.environ, "FOOTNOTED_HOME": str(tmp_path), "FOOTNOTED_ENCODER": "hash"},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert made.returncode == 0, made.stderr
+    shown = run(tmp_path, "info", "--index", index)  # the kind the index was made with, whatever is set now
+    vectors = json.loads(run(tmp_path, "info", "--index", index, "--json").stdout)["vectors"]
+    assert f"searches    hybrid, over {vectors} vectors in a flat16 store" in shown.stdout
