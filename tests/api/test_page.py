@@ -251,3 +251,30 @@ def test_an_answer_that_brings_a_list_shows_its_items_on_lines_of_their_own(
         assert "Minefields were left unmarked" in lines[1] and "Records of past clearance" in lines[3]
     finally:
         server.stop()
+
+
+def test_an_answer_quoted_from_an_ibid_source_links_to_the_passage_that_repeats_it(page: Page, server: Server) -> None:
+    # Built from the server's own answer, with the one thing a small report cannot set up: the
+    # passage that names the source (note 7) is not among the results, only the one whose "Ibid."
+    # (note 8) repeats it, and the answer is quoted from note 7 through that repeat.
+    with httpx.Client(base_url=server.url, timeout=120) as client:
+        real = client.post("/v1/ask", json={"question": "Which treaty article bars helping others?", "k": 5}).json()
+    passage = next(p for p in real["passages"] if {n["label"] for n in p["footnotes"]} >= {"7", "8"})
+    source = next(n for n in passage["footnotes"] if n["label"] == "7")
+    repeat = next(n for n in passage["footnotes"] if n["label"] == "8")
+    assert repeat["same_as"] == "7"
+    passage = {**passage, "rank": 1, "footnotes": [repeat]}
+    answer = {
+        **real["answer"],
+        "text": source["text"],
+        "citation": {**passage["citation"], "start": source["start"], "end": source["end"]},
+        "footnotes": [source],
+    }
+    body = {**real, "answer": answer, "passages": [passage]}
+    page.route("**/v1/ask", lambda route: route.fulfill(content_type="application/json", body=json.dumps(body)))
+    page.goto(f"{server.url}/?{urlencode({'q': 'Which treaty article bars helping others?'})}")
+    link = page.locator(".answer .cite a")
+    expect(link).to_have_text("in note 7, which passage 1 cites as note 8")
+    target = link.get_attribute("href")
+    assert target is not None
+    expect(page.locator(target)).to_contain_text("Ibid.")

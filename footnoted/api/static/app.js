@@ -307,6 +307,17 @@ function answerCard(answer, passages) {
     const note = inNote && inNote.footnotes.find((n) => contains(n, c));
     link.href = inPassage ? `#passage-${inPassage.rank}` : `#${noteId(`p${inNote.rank}`, note)}`;
     where.append(document.createTextNode(" · "), link);
+  } else {
+    // Quoted from the note an "Ibid." repeats: the passage that cites it by that repeat.
+    const source = answer.footnotes.find((n) => contains(n, c));
+    const repeats = (p) => p.footnotes.find((n) => source && n.same_as === source.label && n.start > source.start);
+    const via = sameDoc.find(repeats);
+    if (via) {
+      const repeat = repeats(via);
+      const link = el("a", "", `in note ${source.label}, which passage ${via.rank} cites as note ${repeat.label}`);
+      link.href = `#${noteId(`p${via.rank}`, repeat)}`;
+      where.append(document.createTextNode(" · "), link);
+    }
   }
   card.append(where);
   if (notes.length) card.append(footnoteList(notes, "answer", c.document_id, null));
