@@ -24,7 +24,7 @@ import numpy as np
 
 from footnoted.index.encoder import Encoder
 from footnoted.index.lexical import analyze
-from footnoted.index.snapshot import repeated_sources
+from footnoted.index.snapshot import cited_notes
 from footnoted.ingest.sentences import sentences
 from footnoted.types import Answer, Citation, Document, Footnote, Hit, Span
 
@@ -82,8 +82,7 @@ def sentence_candidates(hits: Sequence[Hit], docs: Mapping[str, Document]) -> li
     for hit in hits:
         doc = docs[hit.chunk.document_id]
         out.extend(Candidate(hit, span, None) for span in sentences(doc.source, hit.chunk.start, hit.chunk.end))
-        notes = [*enumerate(hit.chunk.footnotes), *repeated_sources(hit.chunk, doc)]
-        for _, note in sorted(notes, key=lambda pair: pair[0]):
+        for _, note in cited_notes(hit.chunk, doc):
             out.extend(Candidate(hit, span, note) for span in sentences(doc.source, note.start, note.end))
     return out[:_MAX_SENTENCES]
 
@@ -131,10 +130,16 @@ def extract(
     return Answer(question, doc.source[span.start : span.end], citation, notes, hits, float(scores[best]))
 
 
+def _block_before(doc: Document, offset: int) -> int:
+    """Index of the last block of ``doc`` that starts at or before ``offset`` (-1: none). The blocks
+    are in document order and never overlap, so that is the one ``offset`` falls in, if any."""
+    return bisect_right(doc.blocks, offset, key=lambda b: b.start) - 1
+
+
 def _in_heading(doc: Document, span: Span) -> bool:
     """Whether ``span`` is one of the document's headings, or starts with one and goes on only for
     a fragment (a short line after a heading joins it as a sentence: "Source code: Lib/csv.py")."""
-    i = bisect_right(doc.blocks, span.start, key=lambda b: b.start) - 1  # blocks are in order, apart
+    i = _block_before(doc, span.start)
     if i < 0 or doc.blocks[i].kind != "heading" or span.start >= doc.blocks[i].end:
         return False
     return len(doc.source[doc.blocks[i].end : span.end].split()) < _MIN_JOIN_WORDS
@@ -147,7 +152,7 @@ def _with_what_it_announces(doc: Document, span: Span, limit: int) -> Span:
     if not doc.source[span.start : span.end].rstrip().endswith(":"):
         return span
     blocks = doc.blocks
-    i = bisect_right(blocks, span.end - 1, key=lambda b: b.start) - 1  # the block the answer ends in
+    i = _block_before(doc, span.end - 1)  # the block the answer ends in
     if i < 0 or blocks[i].end < span.end or doc.source[span.end : blocks[i].end].strip():
         return span  # the colon does not end its block
     j = i + 1

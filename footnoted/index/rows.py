@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from footnoted.index.config import IndexConfig
-from footnoted.index.snapshot import BODY, lexical_text, repeated_sources
+from footnoted.index.snapshot import BODY, cited_notes, lexical_text
 from footnoted.ingest.chunk import ChunkSettings, Splitter
 from footnoted.ingest.sentences import sentences
 from footnoted.ingest.tokens import Tokenizer
@@ -50,8 +50,7 @@ def vector_rows(
                 continue
             # A repeat ("Ibid.") also gets the vectors of the note it repeats when the chunk does not
             # carry that note: the chunk cites its source too.
-            notes = [*enumerate(c.footnotes), *repeated_sources(c, doc)]
-            for slot, note in sorted(notes, key=lambda pair: pair[0]):
+            for slot, note in cited_notes(c, doc):
                 if config.footnote_vectors in ("sentences", "contextual"):
                     pieces = sentence_spans(doc.source, Span(note.start, note.end), splitter)
                 else:

@@ -97,6 +97,12 @@ def repeated_sources(chunk: Chunk, doc: Document) -> list[tuple[int, Footnote]]:
     return out
 
 
+def cited_notes(chunk: Chunk, doc: Document) -> list[tuple[int, Footnote]]:
+    """Every note a chunk cites, as (slot, note), slot by slot: each note it carries, and after an
+    "Ibid." the note it repeats when the chunk does not carry that one (``repeated_sources``)."""
+    return sorted([*enumerate(chunk.footnotes), *repeated_sources(chunk, doc)], key=lambda pair: pair[0])
+
+
 def lexical_fields(chunk: Chunk, doc: Document) -> list[str]:
     """What BM25 indexes for a chunk, a field each: its body, every footnote it carries, and the
     source of each "Ibid." among them that it does not carry."""
