@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -178,79 +179,79 @@ def test_a_401_asks_for_a_key_and_retries_with_it(page: Page, server: Server) ->
     assert page.evaluate("sessionStorage.getItem('footnoted.apiKey')") == "s3cret"
 
 
+@contextmanager
+def serving(real_home: Path, home: Path, name: str, data: bytes, mime: str) -> Iterator[Server]:
+    """A server of its own (the real model) holding one uploaded document, stopped afterwards."""
+    server = start_server(home, real_home / "models")
+    try:
+        with httpx.Client(base_url=server.url, timeout=120) as client:
+            added = client.post("/v1/documents", files={"file": (name, data, mime)})
+            assert added.status_code == 201, added.text
+        yield server
+    finally:
+        server.stop()
+
+
+def open_asking(page: Page, server: Server, question: str, doc: str) -> dict[str, Any]:
+    """Open the page at a link that asks ``question`` of ``doc``; the JSON the page received."""
+    with page.expect_response(lambda r: urlsplit(r.url).path == "/v1/ask") as response:
+        page.goto(f"{server.url}/?{urlencode({'q': question, 'doc': doc})}")
+    body: dict[str, Any] = response.value.json()
+    return body
+
+
 def test_a_pdfs_source_shows_its_page_breaks_as_line_breaks(
     page: Page, real_home: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     # A PDF's source text ends every page with a form feed; the page shows it as a line break,
     # one character for one, so the highlighted span stays exactly where the citation says.
-    server = start_server(tmp_path_factory.mktemp("pdf-home"), real_home / "models")
-    try:
-        with httpx.Client(base_url=server.url, timeout=120) as client:
-            pdf = (DATA / "pdf" / "report.pdf").read_bytes()
-            added = client.post("/v1/documents", files={"file": ("report.pdf", pdf, "application/pdf")})
-            assert added.status_code == 201, added.text
-            source = client.get("/v1/documents/report/source").json()["text"]
+    pdf = (DATA / "pdf" / "report.pdf").read_bytes()
+    with serving(real_home, tmp_path_factory.mktemp("pdf-home"), "report.pdf", pdf, "application/pdf") as server:
+        source = httpx.get(f"{server.url}/v1/documents/report/source", timeout=120).json()["text"]
         assert source.count("\f") == 3
         question = "Which two holders were given most of the drought exemptions?"
-        with page.expect_response(lambda r: urlsplit(r.url).path == "/v1/ask") as response:
-            page.goto(f"{server.url}/?{urlencode({'q': question, 'doc': 'report'})}")
-        first = response.value.json()["passages"][0]
+        first = open_asking(page, server, question, "report")["passages"][0]
         page.get_by_role("button", name="View passage 1 in the source").click()
         shown = page.get_by_role("dialog").locator(".source-text")
         expect(shown.locator("mark")).to_have_count(1)
         assert shown.text_content() == source.replace("\f", "\n")
         assert shown.locator("mark").text_content() == first["text"].replace("\f", "\n")
-    finally:
-        server.stop()
 
 
 def test_a_citation_names_its_section_without_repeating_the_title(
     page: Page, real_home: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    server = start_server(tmp_path_factory.mktemp("sections-home"), real_home / "models")
     report = (
         "# Clearance in Laos\n\n## Costs\n\nClearing one hectare of farmland cost 1,200 dollars in 2004.[^1]\n\n"
         "[^1]: Survey of the national clearance authority, 2005.\n"
     )
-    try:
-        with httpx.Client(base_url=server.url, timeout=120) as client:
-            added = client.post("/v1/documents", files={"file": ("laos.md", report.encode(), "text/markdown")})
-            assert added.status_code == 201, added.text
-        with page.expect_response(lambda r: urlsplit(r.url).path == "/v1/ask") as response:
-            page.goto(f"{server.url}/?{urlencode({'q': 'What did clearing a hectare cost?', 'doc': 'laos'})}")
-        assert response.value.json()["answer"]["citation"]["section"] == "Clearance in Laos › Costs"
+    home = tmp_path_factory.mktemp("sections-home")
+    with serving(real_home, home, "laos.md", report.encode(), "text/markdown") as server:
+        body = open_asking(page, server, "What did clearing a hectare cost?", "laos")
+        assert body["answer"]["citation"]["section"] == "Clearance in Laos › Costs"
         expect(page.locator(".answer")).to_contain_text("Clearance in Laos · § Costs · chars")
         expect(page.locator(".answer")).not_to_contain_text("§ Clearance in Laos")
-    finally:
-        server.stop()
 
 
 def test_an_answer_that_brings_a_list_shows_its_items_on_lines_of_their_own(
     page: Page, real_home: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    server = start_server(tmp_path_factory.mktemp("lead-in-home"), real_home / "models")
     report = (
         "# Findings\n\nThe survey of the northern provinces found three problems:\n\n"
         "- Minefields were left unmarked near schools.[^1]\n- Clearance teams lacked detectors.\n"
         "- Records of past clearance were lost.\n\nFunding for clearance rose in 2004.\n\n"
         "[^1]: Provincial survey, 2003.\n"
     )
-    try:
-        with httpx.Client(base_url=server.url, timeout=120) as client:
-            added = client.post("/v1/documents", files={"file": ("survey.md", report.encode(), "text/markdown")})
-            assert added.status_code == 201, added.text
+    home = tmp_path_factory.mktemp("lead-in-home")
+    with serving(real_home, home, "survey.md", report.encode(), "text/markdown") as server:
         question = "What problems did the survey of the northern provinces find?"
-        with page.expect_response(lambda r: urlsplit(r.url).path == "/v1/ask") as response:
-            page.goto(f"{server.url}/?{urlencode({'q': question, 'doc': 'survey'})}")
-        answer = response.value.json()["answer"]
+        answer = open_asking(page, server, question, "survey")["answer"]
         assert answer["text"].startswith("The survey of the northern provinces found three problems:")
         assert answer["text"].rstrip().endswith("Records of past clearance were lost.")
         shown = page.locator(".answer-text").inner_text()
         lines = [line.strip() for line in shown.splitlines() if line.strip()]
         assert len(lines) == 4, shown  # the lead-in, then each item on its own line
         assert "Minefields were left unmarked" in lines[1] and "Records of past clearance" in lines[3]
-    finally:
-        server.stop()
 
 
 def test_an_answer_quoted_from_an_ibid_source_links_to_the_passage_that_repeats_it(page: Page, server: Server) -> None:
