@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -198,7 +199,7 @@ def search(
     if not hits:
         typer.echo("no passages found")
     for hit in hits:
-        _print_hit(hit)
+        _print_hit(hit, _lines_meant(ix, hit.citation.document_id))
 
 
 @app.command()
@@ -215,7 +216,7 @@ def ask(
     if as_json:
         typer.echo(json.dumps(render.ask(answer), ensure_ascii=False, indent=2))
         return
-    _print_answer(answer)
+    _print_answer(answer, ix)
 
 
 @app.command()
@@ -352,15 +353,31 @@ def _mode(mode: str | None) -> Any:
     return mode
 
 
+# Readers that fold white space (HTML and the office formats) leave a line break inside a block
+# only where the document asks for one: preformatted code, or an explicit break. In plain text,
+# Markdown and the text of a PDF, a line break is mostly where a line happened to end.
+_MEANT_LINE_BREAKS = frozenset({"html", "docx", "odt", "epub"})
+_BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
+
+
 def _wrap(text: str, indent: str) -> str:
     return textwrap.fill(" ".join(text.split()), width=100, initial_indent=indent, subsequent_indent=indent)
 
 
-def _print_hit(hit: Hit) -> None:
+def _show(text: str, indent: str, lines: bool) -> str:
+    """Source text for a terminal: each block (they are a blank line apart in the source) on lines of
+    its own, wrapped; or, where ``lines``, with its own line breaks and indentation, unwrapped."""
+    blocks = [b.strip("\n") for b in _BLOCK_BREAK.split(text) if b.strip()]
+    if not lines:
+        return "\n".join(_wrap(b, indent) for b in blocks)
+    return "\n".join(indent + line.rstrip() for b in blocks for line in b.split("\n"))
+
+
+def _print_hit(hit: Hit, lines: bool) -> None:
     c = hit.citation
     where = f"{c.document_id}" + (f" › {c.section}" if c.section else "")
     typer.echo(f"{hit.rank}. [{hit.score:.3f}] {where}  chars {c.start}-{c.end}")
-    typer.echo(_wrap(hit.chunk.text, "   "))
+    typer.echo(_show(hit.chunk.text, "   ", lines))
     for note in hit.chunk.footnotes:
         typer.echo(
             _wrap(f"[{note.label}] {note.text}{render.same_as(note)}  (chars {note.start}-{note.end})", "      ")
@@ -368,19 +385,24 @@ def _print_hit(hit: Hit) -> None:
     typer.echo("")
 
 
-def _print_answer(answer: Answer) -> None:
+def _print_answer(answer: Answer, ix: Index) -> None:
     if answer.citation is None:
         typer.echo("no answer found")
         return
     c = answer.citation
-    typer.echo(_wrap(answer.text, "  "))
+    typer.echo(_show(answer.text, "  ", _lines_meant(ix, c.document_id)))
     section = render.heading_path(c.title, c.section)
     typer.echo(f"  -- {c.title}" + (f", {section}" if section else "") + f", chars {c.start}-{c.end}")
     for note in answer.footnotes:
         typer.echo(_wrap(f"[{note.label}] {note.text}{render.same_as(note)}", "     "))
     typer.echo("\npassages:")
     for hit in answer.passages:
-        _print_hit(hit)
+        _print_hit(hit, _lines_meant(ix, hit.citation.document_id))
+
+
+def _lines_meant(ix: Index, document_id: str) -> bool:
+    doc = ix.documents.get(document_id)
+    return doc is not None and doc.format in _MEANT_LINE_BREAKS
 
 
 def main() -> None:

@@ -231,3 +231,24 @@ def test_info_says_how_the_index_searches(tmp_path: Path, monkeypatch: pytest.Mo
     shown = run(tmp_path, "info", "--index", index)  # the kind the index was made with, whatever is set now
     vectors = json.loads(run(tmp_path, "info", "--index", index, "--json").stdout)["vectors"]
     assert f"searches    hybrid, over {vectors} vectors in a flat16 store" in shown.stdout
+
+
+def test_code_keeps_its_lines_and_hard_wrapped_text_is_folded(tmp_path: Path) -> None:
+    page = tmp_path / "gzip.html"
+    page.write_text(
+        "<html><head><title>Compressing</title></head><body><h1>Compressing</h1>"
+        "<p>How to compress an existing file:</p>"
+        "<pre>import gzip\nwith open('a.txt', 'rb') as f_in:\n    with gzip.open('a.gz', 'wb') as f_out:\n"
+        "        f_out.write(f_in.read())</pre></body></html>"
+    )
+    memo = tmp_path / "memo.txt"
+    memo.write_text("Memo\n\nThe survey found forty\nminefields in the north.\n\nA second paragraph follows.\n")
+    index = str(tmp_path / "ix")
+    assert run(tmp_path, "ingest", str(page), str(memo), "--index", index).returncode == 0
+
+    code = run(tmp_path, "search", "compress a file with gzip", "--index", index, "--document", "gzip").stdout
+    assert "   How to compress an existing file:\n   import gzip\n   with open('a.txt', 'rb') as f_in:\n" in code
+    assert "\n       with gzip.open('a.gz', 'wb') as f_out:\n           f_out.write(f_in.read())\n" in code
+
+    text = run(tmp_path, "search", "minefields", "--index", index, "--document", "memo").stdout
+    assert "   The survey found forty minefields in the north.\n   A second paragraph follows.\n" in text
