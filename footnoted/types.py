@@ -6,8 +6,11 @@ document's source text, and where it has a ``text`` it is exactly ``source[start
 
 from __future__ import annotations
 
+import heapq
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 BlockKind = Literal["title", "meta", "heading", "paragraph", "list_item", "note", "furniture"]
@@ -91,16 +94,50 @@ class Document:
         """The note an "Ibid." note repeats (the last before it labelled ``note.same_as``), else None."""
         if note.same_as is None:
             return None
-        before = [n for n in self.footnotes if n.label == note.same_as and n.same_as is None and n.start < note.start]
-        return max(before, key=lambda n: n.start, default=None)
+        starts, notes = self._sources.get(note.same_as, ((), ()))
+        at = bisect_left(starts, note.start)
+        return notes[at - 1] if at else None
 
     def section_at(self, offset: int) -> Section | None:
-        """The innermost section containing ``offset``."""
-        found: Section | None = None
-        for section in self.sections:
-            if section.start <= offset < section.end and (found is None or section.level > found.level):
-                found = section
-        return found
+        """The innermost section containing ``offset`` (the deepest; the first listed of equals)."""
+        bounds, innermost = self._innermost
+        at = bisect_right(bounds, offset) - 1
+        return innermost[at] if at >= 0 else None
+
+    # Both look-ups are answered from tables built on first use, so that a document with thousands
+    # of notes or sections is not scanned whole for each of its passages or blocks.
+
+    @cached_property
+    def _sources(self) -> dict[str, tuple[list[int], list[Footnote]]]:
+        """Label -> the notes with that label that repeat none, by start (of equal starts, the first
+        listed last, as the one ``repeated`` takes)."""
+        by_label: dict[str, list[tuple[int, int, Footnote]]] = {}
+        for i, n in enumerate(self.footnotes):
+            if n.same_as is None:
+                by_label.setdefault(n.label, []).append((n.start, i, n))
+        out = {}
+        for label, found in by_label.items():
+            found.sort(key=lambda t: (t[0], -t[1]))
+            out[label] = ([t[0] for t in found], [t[2] for t in found])
+        return out
+
+    @cached_property
+    def _innermost(self) -> tuple[list[int], list[Section | None]]:
+        """The innermost section from each offset where it changes (a sweep over starts and ends)."""
+        events = sorted({b for s in self.sections if s.start < s.end for b in (s.start, s.end)})
+        opening = sorted((s.start, i) for i, s in enumerate(self.sections) if s.start < s.end)
+        active: list[tuple[int, int]] = []  # (-level, position in the list): the deepest, then the first
+        innermost: list[Section | None] = []
+        j = 0
+        for bound in events:
+            while j < len(opening) and opening[j][0] == bound:
+                i = opening[j][1]
+                heapq.heappush(active, (-self.sections[i].level, i))
+                j += 1
+            while active and self.sections[active[0][1]].end <= bound:
+                heapq.heappop(active)
+            innermost.append(self.sections[active[0][1]] if active else None)
+        return events, innermost
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ import functools
 import hashlib
 import itertools
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -76,9 +77,10 @@ def chunk(document: Document, tokenizer: Tokenizer, settings: ChunkSettings | No
             counts = splitter.count_all([document.source[p.start : p.end] for p in pieces])
             spans.extend((p, n, section) for p, n in zip(pieces, counts, strict=True))
     chunks = []
+    cited = _Markers(document.footnotes)
     for span, tokens, section in spans:
         text = document.source[span.start : span.end]
-        notes = _cited(document.footnotes, span)
+        notes = cited.within(span)
         if not notes and section == NOTES_SECTION:
             notes = tuple(n for n in document.footnotes if not n.markers and Span(n.start, n.end).contains(span))
         chunks.append(
@@ -96,8 +98,19 @@ def chunk(document: Document, tokenizer: Tokenizer, settings: ChunkSettings | No
     return chunks
 
 
-def _cited(footnotes: tuple[Footnote, ...], span: Span) -> tuple[Footnote, ...]:
-    return tuple(n for n in footnotes if any(span.contains(m) for m in n.markers))
+class _Markers:
+    """A document's note markers by offset, to find the notes a span cites without a scan of all."""
+
+    def __init__(self, footnotes: tuple[Footnote, ...]) -> None:
+        self.footnotes = footnotes
+        self.marks = sorted((m.start, m.end, i) for i, n in enumerate(footnotes) for m in n.markers)
+        self.starts = [start for start, _, _ in self.marks]
+
+    def within(self, span: Span) -> tuple[Footnote, ...]:
+        """The notes with a marker inside ``span``, in the document's order of notes."""
+        first, past = bisect_left(self.starts, span.start), bisect_right(self.starts, span.end)
+        found = {i for _, end, i in self.marks[first:past] if end <= span.end}
+        return tuple(self.footnotes[i] for i in sorted(found))
 
 
 def _groups(document: Document) -> Iterator[tuple[list[Block], str]]:

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from footnoted.ingest.layout import normalise_label
+from footnoted.ingest.layout import beyond_999, normalise_label
 from footnoted.ingest.pages import PageNote, glued_marker
 from footnoted.types import BODY_KINDS, Block, Footnote, Span
 
@@ -32,13 +32,14 @@ _NUMERAL = r"c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
 # Word numbers endnotes i, ii, iii by default, and its text and web exports keep them: "[iv]".
 ROMAN = rf"(?=[ivxlc]{{2}}){_NUMERAL}"
 """A lower-case roman numeral of two letters or more, up to 399 (one letter is read as a letter)."""
-_LABEL = rf"\d{{1,3}}|{ROMAN}|[a-z]|[*†‡§]{{1,3}}"
+# Up to four digits: a four-digit label is kept only past note 999 (``layout.beyond_999``).
+_LABEL = rf"\d{{1,4}}|{ROMAN}|[a-z]|[*†‡§]{{1,3}}"
 _BRACKET_NOTE = re.compile(rf"\[(?P<label>{_LABEL})\][ \t\u00a0]*(?=\S)")
 _MD_NOTE = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\]:[ \t\u00a0]*")
 # Any lower-case roman numeral, one letter or more, as a whole word ("iv", not "ivory").
 _ANY_ROMAN = rf"(?=[ivxlc]){_NUMERAL}(?![a-z])"
 _NUMBERED_NOTE = re.compile(
-    r"(?P<label>\d{1,3}(?![\d,])|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3}"
+    r"(?P<label>\d{1,4}(?![\d,])|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,4}"
     rf"|{_ANY_ROMAN}(?=[.)]?[ \t\u00a0]))(?:[.)]|(?<=\d)(?=[ \t]))?[ \t\u00a0]*(?=\S)"
 )
 # A flattened roman superscript, glued to the end of a sentence or a clause: "mines.ii It".
@@ -56,12 +57,13 @@ _BACKLINK_HEAD = re.compile(r"(?:[↑^](?:[ \t]+[a-z](?=\s))*\s*)?")
 
 _MD_MARKER = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\](?!:)")
 _BRACKET_MARKER = re.compile(rf"(?<!^)\[(?P<label>{_LABEL})\](?![(:])")
-_SUPERSCRIPT_MARKER = re.compile(r"(?<=\S)(?P<label>[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})")
-_DIGITS = re.compile(r"\d{1,3}(?!\d)")
+_SUPERSCRIPT_MARKER = re.compile(r"(?<=\S)(?P<label>[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,4})")
+_DIGITS = re.compile(r"\d{1,4}(?!\d)")
 _ABBREVIATIONS = re.compile(
     r"\b(?:p|pp|no|nos|vol|vols|art|arts|ch|chap|para|paras|fig|figs|sec|secs|n|nn|col|cols|cf|op|table|note)\.$",
     re.IGNORECASE,
 )
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _GAP_PENALTY = 0.75
 _HEADING_TIE = 0.01
 """Below any difference of weights and penalties: it only breaks ties."""
@@ -84,6 +86,8 @@ class _Region:
     scope_start: int = 0
     stacked: bool = False
     """It restarts the numbering with nothing but headings between it and the region before."""
+    labels: set[str] = field(default_factory=set)
+    """Its bodies' labels."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +160,14 @@ def _find(
     *,
     across_headings: bool = False,
 ) -> Found:
-    bodies, blocks, chapter_headings = _note_bodies(source, blocks, tail, across_headings)
+    bodies, found_blocks, chapter_headings = _note_bodies(source, blocks, tail, across_headings)
+    four = {b.label for b in bodies if _FOUR_DIGITS.fullmatch(b.label)}
+    if four - beyond_999(b.label for b in bodies):
+        # Lines opening with a four-digit number that carries on no count of notes (a year) are
+        # read again as text: the note they broke into keeps them.
+        past = frozenset(beyond_999(b.label for b in bodies))
+        bodies, found_blocks, chapter_headings = _note_bodies(source, blocks, tail, across_headings, past)
+    blocks = found_blocks
     if page_notes:
         areas = sorted((b.start, b.end) for b in blocks if b.kind == "note")
         starts = [a for a, _ in areas]
@@ -181,6 +192,7 @@ def _find(
                     warnings.append(f"marker [^{label}] at {m.start()} has no note")
 
     hint_spans = sorted(hints, key=lambda s: s.start)
+    hint_starts = [s.start for s in hint_spans]
     block_starts = [b.start for b in body_blocks]
     waiting: list[_Candidate] = []  # candidates at the end of the last stack's text, left unlinked
     for stack in _stacks(regions):
@@ -194,11 +206,15 @@ def _find(
         in_scope = [b for b in body_blocks[lo:hi] if b.end <= first.start]
         strong: list[_Candidate] = []
         glued: list[_Candidate] = []
+        noted = {label for own in labels for label in own}
+        romans = any(not label.isdigit() for label in noted)
         for block in in_scope:
-            strong.extend(_strong_candidates(source, block, hint_spans))
+            strong.extend(_strong_candidates(source, block, hint_spans, hint_starts))
             glued.extend(_glued_candidates(source, block))
-            if any(not label.isdigit() for own in labels for label in own):
+            if romans:
                 glued.extend(_glued_romans(source, block))
+        strong = [c for c in strong if not _FOUR_DIGITS.fullmatch(c.label) or c.label in noted]
+        glued = [c for c in glued if not _FOUR_DIGITS.fullmatch(c.label) or c.label in noted]
         taken = [(c.start, c.end) for c in strong]
         glued = [c for c in glued if not any(s < c.end and c.start < e for s, e in taken)]
         last: tuple[list[_Candidate], list[_Candidate]] = ([], [])  # the last run's candidates, and those linked
@@ -293,13 +309,18 @@ def _footnote(source: str, body: _Body, markers: list[Span]) -> Footnote:
 
 
 def _note_bodies(
-    source: str, blocks: list[Block], tail: int | None = None, across_headings: bool = False
+    source: str,
+    blocks: list[Block],
+    tail: int | None = None,
+    across_headings: bool = False,
+    four_digits: frozenset[str] | None = None,
 ) -> tuple[list[_Body], list[Block], bool]:
     """Find note bodies; return them with the blocks, note blocks re-marked as ``note``, and
     whether a notes section met a heading over lines numbered from 1 (a chapter's notes).
 
     Numbered lines are notes under a "Notes" heading, and from ``tail`` on (see ``_endnote_tail``).
-    Such a heading ends the notes section, unless ``across_headings``.
+    Such a heading ends the notes section, unless ``across_headings``. ``four_digits``, where
+    given, are the only four-digit labels a note may have.
     """
     bodies: list[_Body] = []
     out: list[Block] = []
@@ -317,7 +338,7 @@ def _note_bodies(
         if block.kind == "heading":
             if in_notes_section:
                 following = next((b for b in blocks[i + 1 :] if b.kind != "furniture"), None)
-                entries = _bodies_in_block(source, following, True) if following is not None else []
+                entries = _bodies_in_block(source, following, True, four_digits) if following is not None else []
                 # (numbered lines only: bracketed notes are notes under any heading)
                 if entries and _number(entries[0].label) == 1 and entries[0].style == "numbered":
                     chapter_headings = True
@@ -327,7 +348,7 @@ def _note_bodies(
             in_notes_section = False
         if tail is not None and block.start >= tail:
             in_notes_section = True
-        found = _bodies_in_block(source, block, in_notes_section)
+        found = _bodies_in_block(source, block, in_notes_section, four_digits)
         if found:
             bodies.extend(found)
             markdown_open = found[-1].style == "markdown"
@@ -342,7 +363,7 @@ def _note_bodies(
         if in_notes_section and block.kind == "paragraph" and bodies and out[-1].kind == "note":
             following = next((b for b in blocks[i + 1 :] if b.kind != "furniture"), None)
             bare = not _BACKLINK_HEAD.sub("", source[bodies[-1].start : bodies[-1].end]).strip("↩↑ \n")
-            if bare or (following is not None and _bodies_in_block(source, following, True)):
+            if bare or (following is not None and _bodies_in_block(source, following, True, four_digits)):
                 # A note's second paragraph (the numbered notes carry on after it), or the text of
                 # a note whose numbered line held only its back-links ("3. ^").
                 last = bodies.pop()
@@ -394,8 +415,11 @@ def _indented(source: str, offset: int) -> bool:
     return prefix.startswith(("    ", "\t"))
 
 
-def _bodies_in_block(source: str, block: Block, in_notes_section: bool) -> list[_Body]:
-    """Note bodies starting at the beginning of lines of a block."""
+def _bodies_in_block(
+    source: str, block: Block, in_notes_section: bool, four_digits: frozenset[str] | None = None
+) -> list[_Body]:
+    """Note bodies starting at the beginning of lines of a block (of four-digit labels, only
+    ``four_digits``, where given)."""
     if block.kind not in ("paragraph", "list_item", "note"):
         return []
     starts: list[tuple[int, re.Match[str], str]] = []
@@ -408,13 +432,13 @@ def _bodies_in_block(source: str, block: Block, in_notes_section: bool) -> list[
             s += 1
         for style, pattern in (("markdown", _MD_NOTE), ("bracket", _BRACKET_NOTE)):
             m = pattern.match(source, s, line_end)
-            if m:
+            if m and (style == "markdown" or _allowed(m.group("label"), four_digits)):
                 starts.append((s, m, style))
                 break
         else:
             if in_notes_section:
                 m = _NUMBERED_NOTE.match(source, s, line_end)
-                if m:
+                if m and _allowed(normalise_label(m.group("label")), four_digits):
                     starts.append((s, m, "numbered"))
         pos = line_end + 1
     if not starts or starts[0][0] != block.start:
@@ -428,6 +452,10 @@ def _bodies_in_block(source: str, block: Block, in_notes_section: bool) -> list[
             return []  # "[1][2]": a cell of references to elsewhere, not a note
         bodies.append(_Body(normalise_label(m.group("label")), m.end(), end, block.start, style))
     return bodies
+
+
+def _allowed(label: str, four_digits: frozenset[str] | None) -> bool:
+    return four_digits is None or not _FOUR_DIGITS.fullmatch(label) or label in four_digits
 
 
 def _regions(bodies: list[_Body], blocks: list[Block]) -> list[_Region]:
@@ -447,16 +475,15 @@ def _regions(bodies: list[_Body], blocks: list[Block]) -> list[_Region]:
             first_after = bisect.bisect_left(body_starts, last.end)
             between = first_after < len(body_starts) and body_starts[first_after] < body.block_start
             number, before = _number(body.label), _number(last.bodies[-1].label)
-            restarted = any(b.label == body.label for b in last.bodies) or (
-                number is not None and before is not None and number <= before
-            )
+            restarted = body.label in last.labels or (number is not None and before is not None and number <= before)
             if not between and not restarted:
                 last.bodies.append(body)
+                last.labels.add(body.label)
                 last.end = body.end
                 continue
             first_prose = bisect.bisect_left(prose_starts, last.end)
             stacked = not (first_prose < len(prose_starts) and prose_starts[first_prose] < body.block_start)
-        regions.append(_Region([body], body.block_start, body.end, stacked=stacked))
+        regions.append(_Region([body], body.block_start, body.end, stacked=stacked, labels={body.label}))
     for prev, region in itertools.pairwise(regions):
         region.scope_start = prev.end
     return regions
@@ -559,15 +586,16 @@ def _cut(
 # -- markers ------------------------------------------------------------------------------------
 
 
-def _strong_candidates(source: str, block: Block, hints: list[Span]) -> list[_Candidate]:
-    """Markers no prose number looks like: ``[3]``, ``³`` and spans a reader marked."""
+def _strong_candidates(source: str, block: Block, hints: list[Span], hint_starts: list[int]) -> list[_Candidate]:
+    """Markers no prose number looks like: ``[3]``, ``³`` and spans a reader marked (``hints``, by
+    start; ``hint_starts`` are their starts)."""
     out = []
     for m in _BRACKET_MARKER.finditer(source, block.start, block.end):
         if m.start() > block.start:
             out.append(_Candidate(m.group("label"), m.start(), m.end(), 3.0))
     for m in _SUPERSCRIPT_MARKER.finditer(source, block.start, block.end):
         out.append(_Candidate(normalise_label(m.group("label")), m.start(), m.end(), 3.0))
-    for span in hints:
+    for span in hints[bisect.bisect_left(hint_starts, block.start) : bisect.bisect_right(hint_starts, block.end)]:
         if any(c.start <= span.start and span.end <= c.end for c in out):
             continue  # the figure inside a "[3]" already taken
         if block.start <= span.start and span.end <= block.end:

@@ -6,6 +6,7 @@ Shared by the plain-text and Markdown readers; the HTML reader builds its blocks
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 BULLET = re.compile(r"[ \t\u00a0]*(?:[•◦▪‣·∙○●■□–—*+-]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)])[ \t\u00a0]+\S")
@@ -108,3 +109,23 @@ _SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
 def normalise_label(label: str) -> str:
     """A note label as plain characters: superscript digits become digits ("¹²" is "12")."""
     return label.translate(_SUPERSCRIPT_DIGITS)
+
+
+def beyond_999(labels: Iterable[str], gap: int = 12) -> set[str]:
+    """The four-digit labels among ``labels`` that carry on a count of notes past 999.
+
+    A four-digit number is far more often a year than a note, so it is read as a label only in a
+    document whose notes run that far: reached from 999 in steps of at most ``gap``.
+    """
+    given = set(labels)
+    if "999" not in given:
+        return set()
+    numbers = sorted(int(x) for x in given if len(x) == 4 and x.isdigit() and x[0] != "0")
+    out: set[str] = set()
+    last = 999
+    for n in numbers:
+        if n - last > gap:
+            break
+        out.add(str(n))
+        last = n
+    return out

@@ -26,6 +26,10 @@ _PAGE_NUMBER = re.compile(
     r"^[-–—\s]*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE
 )
 _NOTE_LINE = re.compile(r"(?P<label>\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})(?:[.)]?[ \t\u00a0]+|(?=[A-Z“\"‘']))(?=\S)")
+# A note's first line, to four digits: the notes of a page take only the label after the last (or
+# 1), so a line opening with a year is no note unless the notes counted up to the year before.
+# (Running heads are judged by ``_NOTE_LINE``: "2004 Annual Report" on every page is one.)
+_FOOT_NOTE_LINE = re.compile(r"(?P<label>\d{1,4}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,4})(?:[.)]?[ \t\u00a0]+|(?=[A-Z“\"‘']))(?=\S)")
 _TO_SUPERSCRIPTS = str.maketrans("1234567890", "¹²³⁴⁵⁶⁷⁸⁹⁰")
 _EDGE_LINES = 2
 
@@ -133,7 +137,7 @@ def _foot_notes(source: str, lines: list[tuple[int, int]], last_label: int) -> t
     for first, (s, e) in enumerate(lines):
         if first == 0:
             continue  # a page's notes sit below some text of its own
-        m = _NOTE_LINE.match(source, s, e)
+        m = _FOOT_NOTE_LINE.match(source, s, e)
         label = int(normalise_label(m.group("label"))) if m else -1
         if label not in (last_label + 1, 1):
             continue
@@ -149,7 +153,7 @@ def _run(source: str, lines: list[tuple[int, int]], label: int, text: str) -> li
     it: a new chapter, numbered afresh, begins on the page."""
     notes: list[PageNote] = []
     for s, e in lines:
-        m = _NOTE_LINE.match(source, s, e)
+        m = _FOOT_NOTE_LINE.match(source, s, e)
         number = int(normalise_label(m.group("label"))) if m else -1
         if m and (number == label or (number == 1 and notes and _restarts(text, notes[-1].label))):
             notes.append(PageNote(str(number), m.end(), e))

@@ -34,8 +34,10 @@ OPEN, CLOSE = "\ue000", "\ue001"
 """Around a raised small figure in a line's text: a marker, most likely."""
 _WRAPPED = re.compile(f"{OPEN}([^{CLOSE}]*){CLOSE}")
 # A note's label, then a space or, glued to it, the note's first word ("1Lower Basin", not "1/1").
+# Four digits too: a run of notes only ever takes the label after the last (or 1), so a line that
+# opens with a year starts no note unless the notes before it counted up to the year before.
 _LABEL = re.compile(
-    rf"[ \t\u00a0]*{OPEN}?(?P<label>\d{{1,3}}){CLOSE}?(?:[.)]?[ \t\u00a0]+(?=\S)|(?=[^\W\d_]|[“\"‘'(\[]))"
+    rf"[ \t\u00a0]*{OPEN}?(?P<label>\d{{1,4}}){CLOSE}?(?:[.)]?[ \t\u00a0]+(?=\S)|(?=[^\W\d_]|[“\"‘'(\[]))"
 )
 # A label alone on its line: "1.", "12)", "3", "a.", a bullet (wrapped if raised).
 _HANGING = re.compile(rf"{OPEN}?(?:\d{{1,3}}|[a-zA-Z])[.)]?{CLOSE}?|[•◦▪‣·∙○●■□–—*]")
