@@ -44,7 +44,9 @@ def test_repeated_is_the_last_source_with_that_label_before_the_repeat(seed: int
     for _ in range(rng.randint(0, 40)):  # labels restart, repeats of repeats, shared starts
         start = rng.randint(0, 60) * 5
         same_as = rng.choice([None, None, str(rng.randint(1, 5))])
-        notes.append(Footnote(str(rng.randint(1, 5)), "Ibid." if same_as else "A source.", start, start + 5, (), same_as))
+        notes.append(
+            Footnote(str(rng.randint(1, 5)), "Ibid." if same_as else "A source.", start, start + 5, (), same_as)
+        )
     doc = Document("d", "D", "x" * 400, footnotes=tuple(notes))
     for note in notes:
         assert doc.repeated(note) is _repeated(doc, note)
