@@ -1,10 +1,10 @@
 """How reading and indexing scale with a document's length: books of thousands of notes.
 
-    .venv/bin/python bench/long_documents.py [--notes 1000,4000,16000] [--formats md,txt,html]
+    .venv/bin/python bench/long_documents.py [--notes 1000,4000,16000] [--formats md,txt,html,sup]
 
 Each book is generated: chapters of 20 paragraphs, every paragraph citing a note of its own, one
-note in seven an "Ibid.", the notes at the end (Markdown ``[^n]``, plain text ``[n]``, or an HTML
-``<ol>`` linked both ways). It is read, cut into passages and added to an in-memory index with the
+note in seven an "Ibid.", the notes at the end (Markdown ``[^n]``, plain text ``[n]``, an HTML
+``<ol>`` linked both ways, or ``sup``: HTML superscripts and an ``<ol>`` with no links). It is read, cut into passages and added to an in-memory index with the
 test encoder, so what is timed is footnoted's own work, not the model's (after one small book, so
 that no row pays for imports). Time that grows faster than the text shows up as a rising cost per
 note down a column.
@@ -45,6 +45,13 @@ def book(notes: int, fmt: str, seed: int = 1) -> str:
             (f"{chapter(i)}\n\n" if i % 20 == 0 else "") + f"{p}.[{i + 1}]\n\n" for i, p in enumerate(paragraphs)
         )
         return "A long report\n\n" + body + "Notes\n\n" + "".join(f"[{i}] {note(i)}\n" for i in range(1, notes + 1))
+    if fmt == "sup":  # superscripts and a numbered list, no links: the list is numbered as a browser would
+        body = "".join(
+            (f"<h2>{chapter(i)}</h2>" if i % 20 == 0 else "") + f"<p>{p}.<sup>{i + 1}</sup></p>"
+            for i, p in enumerate(paragraphs)
+        )
+        listed = "".join(f"<li>{note(i)}</li>" for i in range(1, notes + 1))
+        return f"<html><body><h1>A long report</h1>{body}<h2>Notes</h2><ol>{listed}</ol></body></html>"
     body = "".join(
         (f"<h2>{chapter(i)}</h2>" if i % 20 == 0 else "")
         + f'<p>{p}.<sup><a href="#fn{i + 1}" id="ref{i + 1}">{i + 1}</a></sup></p>'
@@ -60,7 +67,7 @@ def book(notes: int, fmt: str, seed: int = 1) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--notes", default="1000,4000,16000")
-    parser.add_argument("--formats", default="md,txt,html")
+    parser.add_argument("--formats", default="md,txt,html,sup")
     args = parser.parse_args()
     from footnoted.index import Index
     from footnoted.index.encoder import HashEncoder
@@ -74,7 +81,7 @@ def main() -> None:
         for notes in (int(n) for n in args.notes.split(",")):
             data = book(notes, fmt).encode()
             started = time.perf_counter()
-            doc = parse(data, name=f"book.{fmt}")
+            doc = parse(data, name=f"book.{'html' if fmt == 'sup' else fmt}")
             read = time.perf_counter() - started
             started = time.perf_counter()
             chunks = chunk(doc, WordTokenizer(), ChunkSettings(200, 32))

@@ -170,13 +170,19 @@ def _lead_end(source: str, start: int, end: int, label: str, backlinks: list[Spa
 
 def _numbered_endnotes(source: str, ex: Extractor, layout: Layout, page: LinkedNotes) -> None:
     """An ``<ol>`` of notes with ``<sup>`` markers and no links: number the items as a browser would."""
+    by_label: dict[str, list[Span]] = {}  # the hints by their text, in order
+    for s in page.hints:
+        by_label.setdefault(source[s.start : s.end].strip("[]() "), []).append(s)
+    headings = [b for b in layout.blocks if b.kind == "heading"]  # blocks are in order: so are their ends
+    heading_ends = [b.end for b in headings]
     for i, el in enumerate(ex.elements):
         if el.tag != "ol":
             continue
         hint = f"{el.attrs.get('class') or ''} {el.attrs.get('id') or ''}"
         parent = ex.elements[el.parent] if el.parent >= 0 else None
         parent_hint = f"{parent.attrs.get('class') or ''} {parent.attrs.get('id') or ''}" if parent else ""
-        heading_before = next((b for b in reversed(layout.blocks) if b.end <= el.start and b.kind == "heading"), None)
+        at = bisect.bisect_right(heading_ends, el.start) - 1
+        heading_before = headings[at] if at >= 0 else None
         titled = heading_before is not None and NOTES_HEADING.match(source[heading_before.start : heading_before.end])
         if not (NOTE_CONTAINER.search(hint) or NOTE_CONTAINER.search(parent_hint) or titled):
             continue
@@ -184,9 +190,7 @@ def _numbered_endnotes(source: str, ex: Extractor, layout: Layout, page: LinkedN
         items = [j for j in range(i + 1, el.last + 1) if ex.elements[j].tag == "li" and ex.elements[j].parent == i]
         for n, item in enumerate(items, start=first):
             label = str(n)
-            markers = tuple(
-                s for s in page.hints if source[s.start : s.end].strip("[]() ") == label and s.end <= el.start
-            )
+            markers = tuple(s for s in by_label.get(label, ()) if s.end <= el.start)
             start, end = _note_text(source, ex, {}, item, label)
             if start < end:
                 page.footnotes.append(Footnote(label, source[start:end], start, end, markers))
