@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from footnoted.ingest.layout import beyond_999, normalise_label
+from footnoted.ingest.layout import FOUR_DIGITS, beyond_999, normalise_label
 from footnoted.ingest.pages import PageNote, glued_marker
 from footnoted.types import BODY_KINDS, Block, Footnote, Span
 
@@ -63,7 +63,6 @@ _ABBREVIATIONS = re.compile(
     r"\b(?:p|pp|no|nos|vol|vols|art|arts|ch|chap|para|paras|fig|figs|sec|secs|n|nn|col|cols|cf|op|table|note)\.$",
     re.IGNORECASE,
 )
-_FOUR_DIGITS = re.compile(r"\d{4}")
 _GAP_PENALTY = 0.75
 _HEADING_TIE = 0.01
 """Below any difference of weights and penalties: it only breaks ties."""
@@ -161,12 +160,11 @@ def _find(
     across_headings: bool = False,
 ) -> Found:
     bodies, found_blocks, chapter_headings = _note_bodies(source, blocks, tail, across_headings)
-    four = {b.label for b in bodies if _FOUR_DIGITS.fullmatch(b.label)}
-    if four - beyond_999(b.label for b in bodies):
+    past = beyond_999(b.label for b in bodies)
+    if any(FOUR_DIGITS.fullmatch(b.label) and b.label not in past for b in bodies):
         # Lines opening with a four-digit number that carries on no count of notes (a year) are
         # read again as text: the note they broke into keeps them.
-        past = frozenset(beyond_999(b.label for b in bodies))
-        bodies, found_blocks, chapter_headings = _note_bodies(source, blocks, tail, across_headings, past)
+        bodies, found_blocks, chapter_headings = _note_bodies(source, blocks, tail, across_headings, frozenset(past))
     blocks = found_blocks
     if page_notes:
         areas = sorted((b.start, b.end) for b in blocks if b.kind == "note")
@@ -213,8 +211,8 @@ def _find(
             glued.extend(_glued_candidates(source, block))
             if romans:
                 glued.extend(_glued_romans(source, block))
-        strong = [c for c in strong if not _FOUR_DIGITS.fullmatch(c.label) or c.label in noted]
-        glued = [c for c in glued if not _FOUR_DIGITS.fullmatch(c.label) or c.label in noted]
+        strong = [c for c in strong if not FOUR_DIGITS.fullmatch(c.label) or c.label in noted]
+        glued = [c for c in glued if not FOUR_DIGITS.fullmatch(c.label) or c.label in noted]
         taken = [(c.start, c.end) for c in strong]
         glued = [c for c in glued if not any(s < c.end and c.start < e for s, e in taken)]
         last: tuple[list[_Candidate], list[_Candidate]] = ([], [])  # the last run's candidates, and those linked
@@ -455,7 +453,7 @@ def _bodies_in_block(
 
 
 def _allowed(label: str, four_digits: frozenset[str] | None) -> bool:
-    return four_digits is None or not _FOUR_DIGITS.fullmatch(label) or label in four_digits
+    return four_digits is None or not FOUR_DIGITS.fullmatch(label) or label in four_digits
 
 
 def _regions(bodies: list[_Body], blocks: list[Block]) -> list[_Region]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from footnoted.ingest.dom import BLOCK_TAGS, NOTE_CONTAINER, Element, Extractor
 from footnoted.ingest.footnotes import NOTES_HEADING, ROMAN
-from footnoted.ingest.layout import beyond_999
+from footnoted.ingest.layout import FOUR_DIGITS, beyond_999
 from footnoted.ingest.text import Layout
 from footnoted.types import Block, Footnote, Span
 
@@ -27,7 +27,6 @@ _REPEAT_SUFFIX = re.compile(r":\d+$")  # markdown-it numbers a note's second mar
 _LEAD_PUNCT = re.compile(r"[\s\[\]()^,.:;↑↩\ufe0e]*")
 _LEAD_CLOSERS = re.compile(r"[\s\]),.:;]*")
 NOTE_LABEL = re.compile(rf"^(?:\d{{1,3}}|[a-z]|{ROMAN}|[*†‡§]{{1,3}})$", re.IGNORECASE)
-_FOUR_DIGITS = re.compile(r"^\d{4}$")  # a label only past note 999 (``beyond_999``)
 _BACKLINK_TEXT = re.compile(r"[\s↩↑^⤴︎\ufe0e]*(?:back|return)?[\s↩↑^⤴︎\ufe0e]*$", re.IGNORECASE)
 
 
@@ -54,7 +53,7 @@ def link_footnotes(source: str, ex: Extractor, layout: Layout) -> LinkedNotes:
         if el.tag != "a" or not href.startswith("#") or len(href) < 2 or href[1:] not in targets:
             continue
         label = _REPEAT_SUFFIX.sub("", source[el.start : el.end].strip(" []()^\u00a0"))
-        if not NOTE_LABEL.match(label) and not _FOUR_DIGITS.match(label):
+        if not NOTE_LABEL.match(label) and not FOUR_DIGITS.fullmatch(label):
             continue
         target = ex.elements[targets[href[1:]]]
         container_index = target.block if target.tag not in BLOCK_TAGS else targets[href[1:]]
@@ -70,7 +69,7 @@ def link_footnotes(source: str, ex: Extractor, layout: Layout) -> LinkedNotes:
             continue
         links.append((label, container_index, el))
     past_999 = beyond_999(label for label, _, _ in links)
-    links = [link for link in links if not _FOUR_DIGITS.match(link[0]) or link[0] in past_999]
+    links = [link for link in links if not FOUR_DIGITS.fullmatch(link[0]) or link[0] in past_999]
     if not links:
         page.hints = [Span(e.start, e.end) for e in ex.elements if e.tag == "sup" and e.end > e.start]
         _numbered_endnotes(source, ex, layout, page)

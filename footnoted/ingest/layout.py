@@ -111,6 +111,10 @@ def normalise_label(label: str) -> str:
     return label.translate(_SUPERSCRIPT_DIGITS)
 
 
+FOUR_DIGITS = re.compile(r"\d{4}")
+"""A label of four digits (``fullmatch``): a note's only past note 999 (``beyond_999``)."""
+
+
 def beyond_999(labels: Iterable[str], gap: int = 12) -> set[str]:
     """The four-digit labels among ``labels`` that carry on a count of notes past 999.
 
@@ -120,7 +124,7 @@ def beyond_999(labels: Iterable[str], gap: int = 12) -> set[str]:
     given = set(labels)
     if "999" not in given:
         return set()
-    numbers = sorted(int(x) for x in given if len(x) == 4 and x.isdigit() and x[0] != "0")
+    numbers = sorted(int(x) for x in given if FOUR_DIGITS.fullmatch(x) and x[0] != "0")
     out: set[str] = set()
     last = 999
     for n in numbers:
