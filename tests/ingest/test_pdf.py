@@ -23,12 +23,14 @@ report's footnotes numbered afresh in each chapter (1 to 5, 1 to 5, 1 to 3).
 from __future__ import annotations
 
 import random
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from footnoted.errors import DocumentTooLarge, IngestError
-from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, load, parse
+from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, load, parse, pdf
 from footnoted.ingest.read import document_id
 from footnoted.types import Document
 from tests.conftest import DATA
@@ -284,3 +286,55 @@ def test_footnotes_numbered_per_chapter_by_an_office_suite_are_linked() -> None:
     pages = [doc.source.count("\f", 0, n.markers[0].start) + 1 for n in doc.footnotes]
     assert pages == [1] * 6 + [2] * 7
     assert not doc.warnings
+
+
+def _reading(doc: Document) -> tuple[object, ...]:
+    return doc.source, doc.blocks, doc.sections, doc.footnotes, dict(doc.metadata), doc.warnings
+
+
+def test_a_long_pdf_read_in_two_processes_reads_as_in_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    names = ("note-over-a-page.pdf", "report.pdf", "two-columns.pdf")
+    alone = {name: load(DATA / "pdf" / name) for name in names}
+    monkeypatch.setattr(pdf, "SPLIT_AT", 2)  # every one of them is "long" now
+    started = []
+    popen = subprocess.Popen
+
+    def counted(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(args[0])
+        return popen(*args, **kwargs)
+
+    monkeypatch.setattr(pdf.subprocess, "Popen", counted)
+    for name in names:
+        assert _reading(load(DATA / "pdf" / name)) == _reading(alone[name]), name
+    assert len(started) == 3 and started[0][1:] == ["-m", "footnoted.ingest.pdf"]
+
+
+@pytest.mark.parametrize("executable", ["/bin/false", "/nonexistent/python"])
+def test_when_the_second_process_fails_or_cannot_start_this_one_reads_every_page(
+    monkeypatch: pytest.MonkeyPatch, executable: str
+) -> None:
+    alone = load(DATA / "pdf" / "note-over-a-page.pdf")
+    monkeypatch.setattr(pdf, "SPLIT_AT", 2)
+    monkeypatch.setattr(pdf.sys, "executable", executable)
+    assert _reading(load(DATA / "pdf" / "note-over-a-page.pdf")) == _reading(alone)
+
+
+def test_a_damaged_long_pdf_is_read_or_refused_as_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    def outcome(data: bytes) -> object:
+        try:
+            return _reading(parse(data, name="damaged.pdf"))
+        except IngestError as exc:
+            return str(exc)
+
+    data = (DATA / "pdf" / "note-over-a-page.pdf").read_bytes()
+    rng = random.Random(11)
+    damaged = []
+    for _ in range(6):  # damage past the first third, where the pages of the second half are
+        copy = bytearray(data)
+        start = rng.randrange(len(data) // 3, len(data))
+        copy[start : start + rng.randrange(1, 4000)] = rng.randbytes(rng.randrange(0, 400))
+        damaged.append(bytes(copy))
+    alone = [outcome(d) for d in damaged]
+    monkeypatch.setattr(pdf, "SPLIT_AT", 2)
+    assert [outcome(d) for d in damaged] == alone
+    assert any(isinstance(o, str) for o in alone) and any(not isinstance(o, str) for o in alone)
