@@ -17,26 +17,34 @@ def text_key(kind: Kind, text: str) -> bytes:
     return hashlib.sha256(f"{kind}\x00{text}".encode()).digest()
 
 
+def _connect(path: Path) -> sqlite3.Connection:
+    """The cache's database, in WAL mode with ``synchronous=NORMAL``: a write is not flushed to the
+    disk at each commit, so a power cut may lose the last ones (an ingest stopped any other way
+    keeps them), which only costs encoding those texts again. The flush cost 12 ms a 25-page
+    ingest at the median and up to 52 ms more (16 alternating rounds of seven 480-vector writes)."""
+    db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS vectors (model TEXT, key BLOB, vector BLOB, PRIMARY KEY (model, key))")
+    except sqlite3.DatabaseError:
+        db.close()
+        raise
+    return db
+
+
 class EmbeddingCache:
     """Vectors on disk in SQLite. A lost or damaged cache only costs re-encoding."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         try:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS vectors (model TEXT, key BLOB, vector BLOB, PRIMARY KEY (model, key))"
-            )
+            self._db = _connect(path)
         except sqlite3.DatabaseError:
             # A corrupt cache is thrown away, never trusted.
-            self._db.close()
             path.unlink(missing_ok=True)
-            self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS vectors (model TEXT, key BLOB, vector BLOB, PRIMARY KEY (model, key))"
-            )
+            self._db = _connect(path)
 
     def get(self, model: str, keys: Sequence[bytes], dimension: int) -> dict[bytes, np.ndarray]:
         found: dict[bytes, np.ndarray] = {}

@@ -11,10 +11,12 @@ import textwrap
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from footnoted.errors import DocumentNotFound, IndexCorrupt, IndexLocked, IndexMismatch, IndexNotFound
 from footnoted.index import HashEncoder, Index, IndexConfig
+from footnoted.index.cache import EmbeddingCache
 from footnoted.index.store import IndexDir, manifest_digest
 from footnoted.ingest import ChunkSettings, WordTokenizer, parse
 from footnoted.types import Document
@@ -303,3 +305,15 @@ def test_an_add_stopped_part_way_stores_nothing_but_keeps_what_it_encoded(tmp_pa
     # is encoded; run again, it encodes only the rest (the ones it reuses include repeated texts).
     assert again.encoded + again.reused == len(resumed.snapshot.row_ids)
     assert 0 < again.encoded <= len(resumed.snapshot.row_ids) - 512
+
+
+def test_a_damaged_embedding_cache_is_thrown_away_and_made_again(tmp_path: Path) -> None:
+    path = tmp_path / "embeddings.sqlite"
+    path.write_bytes(b"not a database at all " * 200)
+    cache = EmbeddingCache(path)
+    cache.put("model", {b"key": np.arange(4, dtype=np.float32)})
+    assert cache.get("model", [b"key"], 4)[b"key"].tolist() == [0.0, 1.0, 2.0, 3.0]
+    # Made again as the first was: write-ahead log, not flushed at each commit (a cache).
+    assert cache._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert cache._db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+    cache.close()
