@@ -26,6 +26,7 @@ _PAGE_NUMBER = re.compile(
     r"^[-–—\s]*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE
 )
 _NOTE_LINE = re.compile(r"(?P<label>\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})(?:[.)]?[ \t\u00a0]+|(?=[A-Z“\"‘']))(?=\S)")
+_BRACKETED_LINE = re.compile(r"\[(?P<label>\d{1,4})\][ \t\u00a0]+(?=\S)")
 # A note's first line, to four digits: the notes of a page take only the label after the last (or
 # 1), so a line opening with a year is no note unless the notes counted up to the year before.
 # (Running heads are judged by ``_NOTE_LINE``: "2004 Annual Report" on every page is one.)
@@ -90,8 +91,8 @@ def _key(text: str) -> str:
 def _running_lines(source: str, pages: list[list[tuple[int, int]]]) -> set[tuple[int, int]]:
     """Page numbers, and lines repeated at the same edge of several pages (digits aside).
 
-    A repeated line that opens with a number, as a note does ("5 Ibid., p. 6."), is a running
-    line only when that number climbs with the page ("12 Human Rights Watch", "13 Human Rights
+    A repeated line that opens with a number, as a note does ("5 Ibid., p. 6.", "[5] Ibid., p. 6."),
+    is a running line only when that number climbs with the page ("12 Human Rights Watch", "13 Human Rights
     Watch"): notes that repeat a source must not become furniture.
     """
     seen: dict[tuple[str, str], list[tuple[int, tuple[int, int]]]] = {}
@@ -109,19 +110,24 @@ def _running_lines(source: str, pages: list[list[tuple[int, int]]]) -> set[tuple
         first = occurrences[0][1]
         if len(pages_with) < enough or len(source[first[0] : first[1]].split()) > 16:
             continue
-        if _NOTE_LINE.match(source, first[0], first[1]) and not _folio(source, pages, occurrences):
+        if _opening_label(source, *first) is not None and not _folio(source, pages, occurrences):
             continue
         running.update(line for _, line in occurrences)
     return running
+
+
+def _opening_label(source: str, start: int, end: int) -> str | None:
+    """The number a line opens with as a note does: "5 Ibid.", or "[5] Ibid." as the notes of a
+    PDF told apart by their size are written."""
+    m = _NOTE_LINE.match(source, start, end) or _BRACKETED_LINE.match(source, start, end)
+    return normalise_label(m.group("label")) if m else None
 
 
 def _folio(source: str, pages: list[list[tuple[int, int]]], occurrences: list[tuple[int, tuple[int, int]]]) -> bool:
     """Whether a repeated line that opens with a number is a folio: the number climbs with the page
     and the page's text does not cite it as a marker."""
     numbers = [
-        (page, normalise_label(m.group("label")), s)
-        for page, (s, e) in occurrences
-        if (m := _NOTE_LINE.match(source, s, e)) is not None
+        (page, label, s) for page, (s, e) in occurrences if (label := _opening_label(source, s, e)) is not None
     ]
     if not numbers:
         return False

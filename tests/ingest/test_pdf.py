@@ -18,6 +18,8 @@ margin beside its note. ``libreoffice-endnotes.pdf`` is LibreOffice 7.4's PDF ex
 number endnotes by default, on a last page of their own with no heading.
 ``libreoffice-chapters.pdf`` is its PDF export of ``tests/data/odt/libreoffice_report.odt``: the
 report's footnotes numbered afresh in each chapter (1 to 5, 1 to 5, 1 to 3).
+``ibid-page-feet.pdf`` (Typst, A5, five pages) alternates interviews and "Ibid., p. N." notes, so
+that two pages end with an "Ibid." line of the same shape, page number aside.
 """
 
 from __future__ import annotations
@@ -338,3 +340,14 @@ def test_a_damaged_long_pdf_is_read_or_refused_as_in_one_process(monkeypatch: py
     monkeypatch.setattr(pdf, "SPLIT_AT", 2)
     assert [outcome(d) for d in damaged] == alone
     assert any(isinstance(o, str) for o in alone) and any(not isinstance(o, str) for o in alone)
+
+
+def test_ibid_notes_ending_several_pages_are_notes_not_a_running_foot() -> None:
+    # "[4] Ibid., p. 7." and "[18] Ibid., p. 21." end two of the five pages: the same line, digits
+    # aside, at the same edge of 40% of the pages, as a running foot is; but it opens with a label
+    # that does not climb with the page.
+    doc = load(DATA / "pdf" / "ibid-page-feet.pdf")
+    assert [n.label for n in doc.footnotes] == [str(i) for i in range(1, 19)]
+    assert all(len(n.markers) == 1 for n in doc.footnotes)
+    assert [n.text for n in doc.footnotes if n.label in ("4", "18")] == ["Ibid., p. 7.", "Ibid., p. 21."]
+    assert [n.same_as for n in doc.footnotes if n.label in ("4", "18")] == ["3", "17"]
