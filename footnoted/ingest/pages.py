@@ -126,9 +126,7 @@ def _opening_label(source: str, start: int, end: int) -> str | None:
 def _folio(source: str, pages: list[list[tuple[int, int]]], occurrences: list[tuple[int, tuple[int, int]]]) -> bool:
     """Whether a repeated line that opens with a number is a folio: the number climbs with the page
     and the page's text does not cite it as a marker."""
-    numbers = [
-        (page, label, s) for page, (s, e) in occurrences if (label := _opening_label(source, s, e)) is not None
-    ]
+    numbers = [(page, label, s) for page, (s, e) in occurrences if (label := _opening_label(source, s, e)) is not None]
     if not numbers:
         return False
     offsets = Counter(int(label) - page for page, label, _ in numbers)
