@@ -618,7 +618,7 @@ def _glued_candidates(source: str, block: Block) -> list[_Candidate]:
             continue
         if after in ".,:" and end + 1 < block.end and source[end + 1].isdigit():
             continue  # the start of a decimal or a list of numbers
-        rest = source[end : min(block.end, end + 6)].lstrip(' \t\u00a0.,;:"”’)]')
+        rest = source[end : min(block.end, end + 6)].lstrip(' \t\n\u00a0.,;:"”’)]')  # a line may break after a marker
         sentence_follows = not rest or rest[0].isupper() or rest[0] in '“"([' or end >= block.end
         weight = _glued_weight(source, block.start, start, before, sentence_follows)
         if weight > 0:

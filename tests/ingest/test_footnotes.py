@@ -543,3 +543,19 @@ def test_a_page_printed_to_pdf_keeps_its_endnotes(name: str, marker: str) -> Non
     assert doc.footnotes[1].text == "Ibid." and doc.footnotes[1].same_as == "1"
     assert doc.footnotes[2].text.startswith("For example, 124,000 antivehicle mines")
     assert all(n.markers for n in doc.footnotes)
+
+
+def test_a_marker_after_a_year_at_the_end_of_a_line_is_linked() -> None:
+    # "in 2003.1" then a line break: the capital that follows opens a sentence all the same (a
+    # typeset page breaks its lines anywhere); without it, "2003.1" could be a decimal.
+    text = (
+        "Clearance in the North\n\nThe authority spent $1.9 million on clearance in 2003.1\nIts survey teams worked "
+        "through the winter, and the district hospital treated 39 people.2\n\nNotes\n\n"
+        "1 Annual statement of the authority, 2004.\n2 Survey office, letter of 3 May 2005.\n"
+    )
+    doc = parse(text, name="north.txt")
+    assert _links(doc) == [
+        ("1", ["n clearance in 2003.1"], "Annual statement of the "),
+        ("2", ["l treated 39 people.2"], "Survey office, letter of"),
+    ]
+    assert not doc.warnings
