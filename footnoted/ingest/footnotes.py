@@ -226,6 +226,8 @@ def _find(
             for c in _best_chain(usable):
                 links.setdefault((index, c.label), []).append(Span(c.start, c.end))
                 linked.append(c)
+            if index == stack[0] and index > 0:
+                _link_early_notes(regions[index - 1], index - 1, strong_run + glued_run, linked, links)
             if index == stack[-1]:
                 last = (strong_run + glued_run, linked)
             else:
@@ -264,6 +266,33 @@ def _find(
         warnings=warnings,
         chapter_headings=chapter_headings,
     )
+
+
+def _link_early_notes(
+    before: _Region,
+    index: int,
+    candidates: list[_Candidate],
+    linked: list[_Candidate],
+    links: dict[tuple[int, str], list[Span]],
+) -> None:
+    """A note set at the foot of the page before its marker's (a typesetter may move the note of a
+    page's first line back): the last notes of the region ``before`` that found no marker take
+    one with their label from the text after them, ahead of every marker the next region took."""
+    first_taken = min((c.start for c in linked), default=math.inf)
+    numbers = [_number(b.label) for b in before.bodies]
+    found = [n for b, n in zip(before.bodies, numbers, strict=True) if (index, b.label) in links and n is not None]
+    after = max(found, default=0)
+    open_labels = {
+        b.label
+        for b, n in zip(before.bodies, numbers, strict=True)
+        if n is not None and n > after and (index, b.label) not in links
+    }
+    for c in sorted(candidates, key=lambda c: c.start):
+        if c.start >= first_taken or not open_labels:
+            break
+        if c.label in open_labels:
+            links[(index, c.label)] = [Span(c.start, c.end)]
+            open_labels.discard(c.label)
 
 
 def _label_headings(blocks: list[Block], markers: list[Span]) -> list[Block]:

@@ -59,8 +59,19 @@ def read_pages(source: str) -> Pages:
     bounds = _page_bounds(source)
     if len(bounds) < 2:
         return found
-    pages = [[line for para in paragraphs(source, start, end) for line in para.lines] for start, end in bounds]
-    running = _running_lines(source, pages)
+    paras = [paragraphs(source, start, end) for start, end in bounds]
+    pages = [[line for para in page for line in para.lines] for page in paras]
+    # The lines after the first of a paragraph that opens as a note does ("[19] Landmine Monitor
+    # Report ...,", then "pp. 334-995.") carry on that note: never a running head or foot, however
+    # often a note's last line looks the same at the foot of a page.
+    in_notes = {
+        line
+        for page in paras
+        for para in page
+        if _opening_label(source, *para.lines[0]) is not None
+        for line in para.lines[1:]
+    }
+    running = _running_lines(source, pages) - in_notes
     last_label = 0
     for lines in pages:
         body = [line for line in lines if line not in running]
@@ -159,7 +170,7 @@ def _run(source: str, lines: list[tuple[int, int]], label: int, text: str) -> li
     for s, e in lines:
         m = _FOOT_NOTE_LINE.match(source, s, e)
         number = int(normalise_label(m.group("label"))) if m else -1
-        if m and (number == label or (number == 1 and notes and _restarts(text, notes[-1].label))):
+        if m and (number == label or (number == 1 and notes and restarts(text, notes[-1].label))):
             notes.append(PageNote(str(number), m.end(), e))
             label = number + 1
         elif notes:
@@ -167,10 +178,11 @@ def _run(source: str, lines: list[tuple[int, int]], label: int, text: str) -> li
     return notes
 
 
-def _restarts(text: str, label: str) -> bool:
-    """Whether ``text`` cites 1 after its last marker for ``label``."""
-    last = max(_marker_starts(text, label), default=-1)
-    return last >= 0 and any(start > last for start in _marker_starts(text, "1"))
+def restarts(text: str, label: str) -> bool:
+    """Whether ``text`` cites 1 after a marker for ``label`` (its first: the chapter that begins
+    may cite a note of that label too, further on)."""
+    first = min(_marker_starts(text, label), default=-1)
+    return first >= 0 and any(start > first for start in _marker_starts(text, "1"))
 
 
 def _cited(source: str, start: int, end: int, notes: list[PageNote]) -> bool:

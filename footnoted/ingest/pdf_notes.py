@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from footnoted.ingest.pages import glued_marker
+from footnoted.ingest.pages import glued_marker, restarts
 from footnoted.types import Span
 
 OPEN, CLOSE = "\ue000", "\ue001"
@@ -49,6 +49,8 @@ _SMALLER = 0.92
 """A note line's size is at most this share of the body's."""
 _LARGER = 1.15
 """A heading's size is at least this share of the running text's."""
+_SKIPPED = 3
+"""Labels a run of notes may start past the one after the last note read (a note lost)."""
 _SAME_SIZE = 0.6
 """Points by which the lines of one run of notes may differ."""
 
@@ -211,32 +213,50 @@ def plain_text(pages: list[list[Line]]) -> str:
 def rebuild(pages: list[list[Line]]) -> str | None:
     """The pages' text with their notes as ``[label] text`` blocks, raised figures still wrapped
     (see ``unwrap``); None when no page has notes set smaller than its text."""
-    runs: dict[int, list[_Note]] = {}  # id of a run's first line -> its notes
+    notes_of: list[list[_Note]] = []  # each page's notes, run after run as found (in label order)
     taken: set[int] = set()  # ids of note lines
     last: _Note | None = None
     for lines in pages:
-        i, first_on_page = 1, True
-        while i < len(lines):
-            if not _LABEL.match(lines[i].text):
-                i += 1
-                continue
-            # Notes are smaller than the text above them on their page (long notes can outweigh
-            # the body over a whole document, so the size is not the document's).
-            body = text_size([line for line in lines[:i] if id(line) not in taken])
-            notes, end = _run(lines, i, body, int(last.label) if last else 0)
-            if notes and _cited(lines, i, notes):
-                if first_on_page and last is not None and notes[0].label != "1":
-                    # Lines of the notes' size just above the first label end the previous note.
-                    k = i
-                    while k > 1 and _continues(lines[k - 1], lines[i].size) and id(lines[k - 1]) not in taken:
-                        k -= 1
-                    last.lines.extend(lines[k:i])
-                    taken.update(id(line) for line in lines[k:i])
-                runs[id(lines[i])] = notes
-                taken.update(id(line) for line in lines[i:end])
-                last, first_on_page, i = notes[-1], False, end
-            else:
-                i += 1
+        notes_of.append([])
+        first_on_page = True
+        # Labelled lines in reading order: in two columns of notes pdfminer may give the second
+        # column's lines before the first's.
+        labelled = sorted(
+            (i for i, line in enumerate(lines) if i and _LABEL.match(line.text)), key=lambda i: _reading_key(lines, i)
+        )
+        while True:
+            after = int(last.label) if last else 0
+            found = None
+            for i in labelled:
+                if id(lines[i]) in taken:
+                    continue
+                # Notes are smaller than the text above them on their page (long notes can
+                # outweigh the body over a whole document, so the size is not the document's).
+                body = text_size([line for line in lines[:i] if id(line) not in taken])
+                notes, used = _run(lines, i, body, after, taken)
+                if notes and _cited(_page_text(lines, lines[i].size), notes):
+                    found = i, notes, used
+                    break
+            if found is None:
+                break
+            i, notes, used = found
+            if first_on_page and last is not None and notes[0].label != "1":
+                # Lines of the notes' size just above the first label, in its column, end the
+                # previous note.
+                carried = []
+                for line in reversed(lines[1:i]):
+                    if id(line) in taken:
+                        break
+                    if not _same_column(line, lines[i]):
+                        continue  # the other column's notes, given in between
+                    if not _continues(line, lines[i].size):
+                        break
+                    carried.append(line)
+                last.lines.extend(reversed(carried))
+                taken.update(id(line) for line in carried)
+            notes_of[-1].extend(notes)
+            taken.update(id(line) for line in used)
+            last, first_on_page = notes[-1], False
         if first_on_page and last is not None and _open(last):
             # A page with no notes of its own, where a note left open runs on at its foot (or
             # fills it): the lines of the note's size that end the page.
@@ -247,10 +267,9 @@ def rebuild(pages: list[list[Line]]) -> str | None:
                 k -= 1
             last.lines.extend(kept[k:])
             taken.update(id(line) for line in kept[k:])
-    if not runs:
+    if not any(notes_of):
         return None
     texts = [[line for line in lines if id(line) not in taken] for lines in pages]
-    notes_of = [[note for line in lines if id(line) in runs for note in runs[id(line)]] for lines in pages]
     for n in range(len(pages) - 1):
         carried = _carried_over(texts[n], texts[n + 1])
         texts[n].extend(carried)
@@ -276,13 +295,16 @@ def _carried_over(before: list[Line], after: list[Line]) -> list[Line]:
     """The lines that finish a sentence the page before left open, taken from the top of the next
     page's text (after its running head) so that the sentence, and the marker at its end, stay in
     one passage: the first lines of the text's size on the next page, when they open in lower
-    case, up to the end of their paragraph."""
+    case or with a figure, up to the end of their paragraph."""
     prose = [line for line in before if line.size and not line.folio]
     if not prose or _ENDS_SENTENCE.search(prose[-1].plain().rstrip()):
         return []
     size = prose[-1].size
     start = next((k for k, line in enumerate(after) if abs(line.size - size) <= _SAME_SIZE), None)
-    if start is None or not after[start].plain().lstrip()[:1].islower():
+    if start is None:
+        return []
+    opening = after[start].plain().lstrip()[:1]
+    if not (opening.islower() or opening.isdigit()):  # "2004.34 According ..." goes on too
         return []
     end = next((k for k in range(start, len(after)) if after[k].box_end), len(after) - 1) + 1
     carried = after[start:end]
@@ -291,22 +313,62 @@ def _carried_over(before: list[Line], after: list[Line]) -> list[Line]:
     return carried
 
 
-def _run(lines: list[Line], i: int, body: float, last: int) -> tuple[list[_Note], int]:
-    """The notes of a run starting at line ``i``, and where it ends (no notes: not a run)."""
+def _reading_key(lines: list[Line], i: int) -> tuple[float, float]:
+    """Where line ``i`` comes in reading order: its column (left or right half of what the page
+    sets), then from the top; lines with no position keep their order."""
+    line = lines[i]
+    right = max(ln.x1 for ln in lines)
+    if line.x1 <= line.x0 or right <= 0:
+        return 0.0, float(i)
+    return float(line.x0 >= right / 2), -line.y0
+
+
+def _run(
+    lines: list[Line], i: int, body: float, last: int, taken: set[int] | None = None
+) -> tuple[list[_Note], list[Line]]:
+    """The notes of a run starting at line ``i`` and the lines they take (no notes: not a run).
+
+    The run takes the lines after its first that sit in its column, up to one of another size: in
+    two columns of notes pdfminer may give the lines of one between those of the other. It starts
+    with 1, or with a label at most ``_SKIPPED`` past the last note's (one lost note must not cost
+    all the notes after it)."""
     first = lines[i]
     m = _LABEL.match(first.text)
-    if not (m and 0 < first.size <= _SMALLER * body and int(m.group("label")) in (last + 1, 1)):
-        return [], i
+    if not (m and 0 < first.size <= _SMALLER * body):
+        return [], []
+    label = int(m.group("label"))
+    if not (label == 1 or last < label <= last + 1 + _SKIPPED):
+        return [], []
     notes = [_Note(m.group("label"), [first], first.text[m.end() :])]
-    j = i + 1
-    while j < len(lines) and _continues(lines[j], first.size):
-        m = _LABEL.match(lines[j].text)
-        if m and int(m.group("label")) == int(notes[-1].label) + 1:
-            notes.append(_Note(m.group("label"), [lines[j]], lines[j].text[m.end() :]))
+    used = [first]
+    text: str | None = None  # the page's text, read when a 1 needs it
+    for line in lines[i + 1 :]:
+        if not _same_column(line, first) or (taken is not None and id(line) in taken):
+            continue
+        if not _continues(line, first.size):
+            break
+        m = _LABEL.match(line.text)
+        number = int(m.group("label")) if m else -1
+        if number == 1 and number != int(notes[-1].label) + 1:
+            # A chapter numbered afresh that begins on the page: its text cites 1 after the last
+            # marker of the note before.
+            text = _bare(_page_text(lines, first.size)) if text is None else text
+            if not restarts(text, notes[-1].label):
+                number = -1
+        if m and (number == int(notes[-1].label) + 1 or number == 1):
+            notes.append(_Note(m.group("label"), [line], line.text[m.end() :]))
         else:
-            notes[-1].lines.append(lines[j])
-        j += 1
-    return notes, j
+            notes[-1].lines.append(line)
+        used.append(line)
+    return notes, used
+
+
+def _same_column(line: Line, first: Line) -> bool:
+    """Whether ``line`` starts in the column of ``first``: from a little left of it (a note's first
+    line is indented by its label) to its end (a line with no extent is taken to)."""
+    if first.x1 <= first.x0 or line.x1 <= line.x0:
+        return True
+    return first.x0 - 3 * first.size <= line.x0 < first.x1
 
 
 def _continues(line: Line, size: float) -> bool:
@@ -319,9 +381,14 @@ def _open(note: _Note) -> bool:
     return not _ENDS_SENTENCE.search(note.lines[-1].plain().rstrip())
 
 
-def _cited(lines: list[Line], i: int, notes: list[_Note]) -> bool:
-    """At least half of the labels are markers in the page's text before the run."""
-    text = "".join(line.text for line in lines[:i])
+def _page_text(lines: list[Line], size: float) -> str:
+    """A page's text outside its notes: the lines not of the notes' ``size``, in pdfminer's order
+    (which may give a page's notes before the last of its text)."""
+    return "".join(line.text for line in lines if abs(line.size - size) > _SAME_SIZE)
+
+
+def _cited(text: str, notes: list[_Note]) -> bool:
+    """At least half of the labels are markers in the page's text."""
     cited = sum(1 for note in notes if _cites(text, note.label))
     return cited > 0 and 2 * cited >= len(notes)
 

@@ -19,12 +19,14 @@ number endnotes by default, on a last page of their own with no heading.
 ``libreoffice-chapters.pdf`` is its PDF export of ``tests/data/odt/libreoffice_report.odt``: the
 report's footnotes numbered afresh in each chapter (1 to 5, 1 to 5, 1 to 3).
 ``ibid-page-feet.pdf`` (Typst, A5, five pages) alternates interviews and "Ibid., p. N." notes, so
-that two pages end with an "Ibid." line of the same shape, page number aside.
+that two pages end with an "Ibid." line of the same shape, page number aside. ``typeset/`` holds
+two reports written and typeset by ``bench/typeset_reports.py`` (its sources beside them).
 """
 
 from __future__ import annotations
 
 import random
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -351,3 +353,31 @@ def test_ibid_notes_ending_several_pages_are_notes_not_a_running_foot() -> None:
     assert all(len(n.markers) == 1 for n in doc.footnotes)
     assert [n.text for n in doc.footnotes if n.label in ("4", "18")] == ["Ibid., p. 7.", "Ibid., p. 21."]
     assert [n.same_as for n in doc.footnotes if n.label in ("4", "18")] == ["3", "17"]
+
+
+def _written(typ: str) -> list[tuple[str, str]]:
+    """(the sentence a note closes, the note's text) for each note of a Typst source, in order."""
+    return re.findall(r"([^.\]]*?)\.#footnote\[(.*?)\](?=[ .])", typ)
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"\W+", "", text.replace("\\$", "$")).lower()
+
+
+@pytest.mark.parametrize("name", ["two-columns", "numbered-per-chapter"])
+def test_every_note_of_a_typeset_report_is_read_whole_and_linked(name: str) -> None:
+    # Written by bench/typeset_reports.py (seeds 40 and 43, three chapters): two columns whose notes
+    # pdfminer gives interleaved, a column's notes before the other's, and a note set at the foot
+    # of the page before its marker's; and notes numbered afresh in each chapter, the new chapter
+    # beginning mid-page, its notes given before the text that cites them.
+    typ = (DATA / "pdf" / "typeset" / f"{name}.typ").read_text()
+    doc = load(DATA / "pdf" / "typeset" / f"{name}.pdf")
+    notes = sorted(doc.footnotes, key=lambda n: n.start)
+    written = _written(typ)
+    assert len(notes) == len(written) > 40
+    for note, (claim, text) in zip(notes, written, strict=True):
+        assert _letters(note.text) == _letters(text), note.label
+        assert len(note.markers) == 1, note.label
+        before = doc.source[max(0, note.markers[0].start - 60) : note.markers[0].start]
+        assert _letters(claim)[-15:] in _letters(before), note.label
+    assert not doc.warnings
