@@ -34,8 +34,8 @@ OPEN, CLOSE = "\ue000", "\ue001"
 """Around a raised small figure in a line's text: a marker, most likely."""
 _WRAPPED = re.compile(f"{OPEN}([^{CLOSE}]*){CLOSE}")
 # A note's label, then a space or, glued to it, the note's first word ("1Lower Basin", not "1/1").
-# Four digits too: a run of notes only ever takes the label after the last (or 1), so a line that
-# opens with a year starts no note unless the notes before it counted up to the year before.
+# Four digits too: a run of notes only takes a label just past the last note's (or 1), so a line
+# that opens with a year starts no note unless the notes before it counted nearly up to it.
 _LABEL = re.compile(
     rf"[ \t\u00a0]*{OPEN}?(?P<label>\d{{1,4}}){CLOSE}?(?:[.)]?[ \t\u00a0]+(?=\S)|(?=[^\W\d_]|[“\"‘'(\[]))"
 )
@@ -221,8 +221,10 @@ def rebuild(pages: list[list[Line]]) -> str | None:
         first_on_page = True
         # Labelled lines in reading order: in two columns of notes pdfminer may give the second
         # column's lines before the first's.
+        right = max((line.x1 for line in lines), default=0.0)
         labelled = sorted(
-            (i for i, line in enumerate(lines) if i and _LABEL.match(line.text)), key=lambda i: _reading_key(lines, i)
+            (i for i, line in enumerate(lines) if i and _LABEL.match(line.text)),
+            key=lambda i: _reading_key(lines[i], i, right),
         )
         while True:
             after = int(last.label) if last else 0
@@ -313,11 +315,10 @@ def _carried_over(before: list[Line], after: list[Line]) -> list[Line]:
     return carried
 
 
-def _reading_key(lines: list[Line], i: int) -> tuple[float, float]:
-    """Where line ``i`` comes in reading order: its column (left or right half of what the page
-    sets), then from the top; lines with no position keep their order."""
-    line = lines[i]
-    right = max(ln.x1 for ln in lines)
+def _reading_key(line: Line, i: int, right: float) -> tuple[float, float]:
+    """Where a page's line ``i`` comes in reading order: its column (the left or right half of
+    what the page sets, which ends at ``right``), then from the top; lines with no position keep
+    their order."""
     if line.x1 <= line.x0 or right <= 0:
         return 0.0, float(i)
     return float(line.x0 >= right / 2), -line.y0
@@ -350,8 +351,8 @@ def _run(
         m = _LABEL.match(line.text)
         number = int(m.group("label")) if m else -1
         if number == 1 and number != int(notes[-1].label) + 1:
-            # A chapter numbered afresh that begins on the page: its text cites 1 after the last
-            # marker of the note before.
+            # A chapter numbered afresh that begins on the page: its text cites 1 after a marker
+            # of the note before.
             text = _bare(_page_text(lines, first.size)) if text is None else text
             if not restarts(text, notes[-1].label):
                 number = -1
