@@ -160,7 +160,9 @@ def _lay_out(data: bytes, count: int) -> list[list[Line]]:
             second = pickle.loads(answer)
         except Exception:
             second = None
-    return first + (second if second is not None else _pages(data, range(half, count)))
+    if not isinstance(second, list) or len(second) != count - half:  # a worker that failed, or lost its way
+        second = _pages(data, range(half, count))
+    return first + second
 
 
 def _feed(pipe: IO[bytes], payload: bytes) -> None:
