@@ -193,6 +193,7 @@ def _find(
     hint_starts = [s.start for s in hint_spans]
     block_starts = [b.start for b in body_blocks]
     waiting: list[_Candidate] = []  # candidates at the end of the last stack's text, left unlinked
+    pool: dict[int, list[_Candidate]] = {}  # each region's candidates
     for stack in _stacks(regions):
         # Stacked regions (notes numbered afresh per chapter, gathered under one "Notes" heading or
         # at one page's foot) share the text before the first: it is cut into one run of markers
@@ -219,6 +220,7 @@ def _find(
         headings = [b.start for b in in_scope if b.kind == "heading"]
         runs = _cut(strong, glued, labels, headings)
         for index, own, (strong_run, glued_run) in zip(stack, labels, runs, strict=True):
+            pool[index] = strong_run + glued_run
             linked = [c for c in strong_run if c.label in own]
             for c in linked:
                 links.setdefault((index, c.label), []).append(Span(c.start, c.end))
@@ -249,6 +251,7 @@ def _find(
         )
         warnings.extend(_no_note(c for c in candidates if c.start <= after and (c.start, c.end) not in spans))
     warnings.extend(_no_note(waiting))
+    warnings = _link_out_of_order(regions, pool, links, warnings)
 
     footnotes: list[Footnote] = []
     for body in markdown:
@@ -293,6 +296,30 @@ def _link_early_notes(
         if c.label in open_labels:
             links[(index, c.label)] = [Span(c.start, c.end)]
             open_labels.discard(c.label)
+
+
+def _link_out_of_order(
+    regions: list[_Region],
+    pool: dict[int, list[_Candidate]],
+    links: dict[tuple[int, str], list[Span]],
+    warnings: list[str],
+) -> list[str]:
+    """A note still without a marker takes the one candidate with its label in its region's text
+    that nothing took: the chain of increasing labels leaves out a marker that comes out of order
+    (a page whose second column a PDF gives before its first). The warnings, less those for the
+    markers so taken."""
+    taken = {(span.start, span.end) for spans in links.values() for span in spans}
+    settled: set[str] = set()
+    for index, region in enumerate(regions):
+        for body in region.bodies:
+            if (index, body.label) in links:
+                continue
+            options = [c for c in pool.get(index, ()) if c.label == body.label and (c.start, c.end) not in taken]
+            if len(options) == 1:
+                links[(index, body.label)] = [Span(options[0].start, options[0].end)]
+                taken.add((options[0].start, options[0].end))
+                settled.update(_no_note(options))
+    return [w for w in warnings if w not in settled]
 
 
 def _label_headings(blocks: list[Block], markers: list[Span]) -> list[Block]:

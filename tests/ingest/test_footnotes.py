@@ -559,3 +559,20 @@ def test_a_marker_after_a_year_at_the_end_of_a_line_is_linked() -> None:
         ("2", ["l treated 39 people.2"], "Survey office, letter of"),
     ]
     assert not doc.warnings
+
+
+def test_a_marker_out_of_order_still_reaches_its_note() -> None:
+    # As a PDF page whose second column comes out before its first: the markers read 2, 3, 1.
+    # The chain of increasing labels takes 2 and 3; the 1 left over is the only one for note 1.
+    text = (
+        "Canal Survey\n\nRepairs began the following spring.2 The register gives no dates.3\n\n"
+        "The survey of the northern canals counted 41 breaches.1\n\nNotes\n\n"
+        "1 Canal Survey, vol. 1, p. 4.\n2 Ibid., p. 9.\n3 Southern Works Office, sheet 3.\n"
+    )
+    doc = parse(text, name="canals.txt")
+    assert _links(doc) == [
+        ("1", ["counted 41 breaches.1"], "Canal Survey, vol. 1, p."),
+        ("2", ["he following spring.2"], "Ibid., p. 9."),
+        ("3", ["ster gives no dates.3"], "Southern Works Office, s"),
+    ]
+    assert not doc.warnings
