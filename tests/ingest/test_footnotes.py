@@ -545,34 +545,38 @@ def test_a_page_printed_to_pdf_keeps_its_endnotes(name: str, marker: str) -> Non
     assert all(n.markers for n in doc.footnotes)
 
 
-def test_a_marker_after_a_year_at_the_end_of_a_line_is_linked() -> None:
-    # "in 2003.1" then a line break: the capital that follows opens a sentence all the same (a
-    # typeset page breaks its lines anywhere); without it, "2003.1" could be a decimal.
-    text = (
-        "Clearance in the North\n\nThe authority spent $1.9 million on clearance in 2003.1\nIts survey teams worked "
-        "through the winter, and the district hospital treated 39 people.2\n\nNotes\n\n"
-        "1 Annual statement of the authority, 2004.\n2 Survey office, letter of 3 May 2005.\n"
-    )
-    doc = parse(text, name="north.txt")
-    assert _links(doc) == [
-        ("1", ["n clearance in 2003.1"], "Annual statement of the "),
-        ("2", ["l treated 39 people.2"], "Survey office, letter of"),
-    ]
-    assert not doc.warnings
-
-
-def test_a_marker_out_of_order_still_reaches_its_note() -> None:
-    # As a PDF page whose second column comes out before its first: the markers read 2, 3, 1.
-    # The chain of increasing labels takes 2 and 3; the 1 left over is the only one for note 1.
-    text = (
-        "Canal Survey\n\nRepairs began the following spring.2 The register gives no dates.3\n\n"
-        "The survey of the northern canals counted 41 breaches.1\n\nNotes\n\n"
-        "1 Canal Survey, vol. 1, p. 4.\n2 Ibid., p. 9.\n3 Southern Works Office, sheet 3.\n"
-    )
-    doc = parse(text, name="canals.txt")
-    assert _links(doc) == [
-        ("1", ["counted 41 breaches.1"], "Canal Survey, vol. 1, p."),
-        ("2", ["he following spring.2"], "Ibid., p. 9."),
-        ("3", ["ster gives no dates.3"], "Southern Works Office, s"),
-    ]
+@pytest.mark.parametrize(
+    ("text", "links"),
+    [
+        # "in 2003.1" then a line break: the capital that follows opens a sentence all the same (a
+        # typeset page breaks its lines anywhere); without it, "2003.1" could be a decimal.
+        (
+            "Clearance in the North\n\nThe authority spent $1.9 million on clearance in 2003.1\nIts survey teams "
+            "worked through the winter, and the district hospital treated 39 people.2\n\nNotes\n\n"
+            "1 Annual statement of the authority, 2004.\n2 Survey office, letter of 3 May 2005.\n",
+            [
+                ("1", ["n clearance in 2003.1"], "Annual statement of the "),
+                ("2", ["l treated 39 people.2"], "Survey office, letter of"),
+            ],
+        ),
+        # As a PDF page whose second column comes out before its first: the markers read 2, 3, 1.
+        # The chain of increasing labels takes 2 and 3; the 1 left over is the only one for note 1.
+        (
+            "Canal Survey\n\nRepairs began the following spring.2 The register gives no dates.3\n\n"
+            "The survey of the northern canals counted 41 breaches.1\n\nNotes\n\n"
+            "1 Canal Survey, vol. 1, p. 4.\n2 Ibid., p. 9.\n3 Southern Works Office, sheet 3.\n",
+            [
+                ("1", ["counted 41 breaches.1"], "Canal Survey, vol. 1, p."),
+                ("2", ["he following spring.2"], "Ibid., p. 9."),
+                ("3", ["ster gives no dates.3"], "Southern Works Office, s"),
+            ],
+        ),
+    ],
+    ids=["after a year at a line's end", "out of order"],
+)
+def test_a_marker_the_chain_of_labels_first_missed_reaches_its_note(
+    text: str, links: list[tuple[str, list[str], str]]
+) -> None:
+    doc = parse(text, name="report.txt")
+    assert _links(doc) == links
     assert not doc.warnings
