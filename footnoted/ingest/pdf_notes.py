@@ -21,6 +21,7 @@ then its page number; the footnote finder reads the notes as it reads any bracke
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -226,6 +227,7 @@ def rebuild(pages: list[list[Line]]) -> str | None:
             (i for i, line in enumerate(lines) if i and _LABEL.match(line.text)),
             key=lambda i: _reading_key(lines[i], i, right),
         )
+        page_runs: list[tuple[int, list[_Note]]] = []  # (first line, notes) of the page's runs, as found
         while True:
             after = int(last.label) if last else 0
             found = None
@@ -259,6 +261,29 @@ def rebuild(pages: list[list[Line]]) -> str | None:
             notes_of[-1].extend(notes)
             taken.update(id(line) for line in used)
             last, first_on_page = notes[-1], False
+            page_runs.append((i, notes))
+        for (i, notes), (j, _) in itertools.pairwise(page_runs):
+            # A note that runs on from the foot of one column to the head of the next: the lines of
+            # the notes' size in the next column, above its first note and with no label, are its.
+            if _reading_key(lines[j], j, right)[0] <= _reading_key(lines[i], i, right)[0]:
+                continue
+            above = sorted(
+                (
+                    line
+                    for line in lines
+                    if id(line) not in taken and line.y0 > lines[j].y0 and _same_column(line, lines[j])
+                ),
+                key=lambda line: line.y0,
+            )
+            going_on: list[Line] = []
+            y = lines[j].y0
+            for line in above:  # upwards from the column's first note, line after line
+                if line.y0 - y > 2 * lines[j].size or not _continues(line, lines[j].size) or _LABEL.match(line.text):
+                    break
+                going_on.append(line)
+                y = line.y0
+            notes[-1].lines.extend(reversed(going_on))
+            taken.update(id(line) for line in going_on)
         if first_on_page and last is not None and _open(last):
             # A page with no notes of its own, where a note left open runs on at its foot (or
             # fills it): the lines of the note's size that end the page.
