@@ -220,7 +220,7 @@ def _find(
         headings = [b.start for b in in_scope if b.kind == "heading"]
         runs = _cut(strong, glued, labels, headings)
         for index, own, (strong_run, glued_run) in zip(stack, labels, runs, strict=True):
-            pool[index] = strong_run + glued_run
+            pool[index] = candidates = strong_run + glued_run
             linked = [c for c in strong_run if c.label in own]
             for c in linked:
                 links.setdefault((index, c.label), []).append(Span(c.start, c.end))
@@ -229,9 +229,9 @@ def _find(
                 links.setdefault((index, c.label), []).append(Span(c.start, c.end))
                 linked.append(c)
             if index == stack[0] and index > 0:
-                _link_early_notes(regions[index - 1], index - 1, strong_run + glued_run, linked, links)
+                _link_early_notes(regions[index - 1], index - 1, candidates, linked, links)
             if index == stack[-1]:
-                last = (strong_run + glued_run, linked)
+                last = (candidates, linked)
             else:
                 warnings.extend(_no_note(c for c in strong_run if c.label not in own))
         # A note set at the foot of the page after its marker's (that page had no room left): the
