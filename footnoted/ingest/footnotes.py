@@ -63,6 +63,7 @@ _ABBREVIATIONS = re.compile(
     r"\b(?:p|pp|no|nos|vol|vols|art|arts|ch|chap|para|paras|fig|figs|sec|secs|n|nn|col|cols|cf|op|table|note)\.$",
     re.IGNORECASE,
 )
+_ENDS_SENTENCE = re.compile(r"[.!?;:][\"'”’)\]]*\s*\Z")
 _GAP_PENALTY = 0.75
 _HEADING_TIE = 0.01
 """Below any difference of weights and penalties: it only breaks ties."""
@@ -414,12 +415,28 @@ def _note_bodies(
             out.append(Block("note", block.start, block.end))
             continue
         markdown_open = False
+        if in_notes_section and block.kind == "paragraph" and bodies and _after_note(out):
+            lead = _lead(source, block, bodies[-1], four_digits)
+            if lead:
+                # A block that opens with the end of the note before, then goes on with the next
+                # notes: a PDF's page of endnotes, boxed as its typesetter set it.
+                last = bodies.pop()
+                line = source.rfind("\n", block.start, lead[0].start) + 1
+                end = len(source[:line].rstrip())
+                bodies.extend([_Body(last.label, last.start, end, last.block_start, last.style), *lead])
+                out.append(Block("note", block.start, block.end))
+                continue
         if in_notes_section and block.kind == "paragraph" and bodies and out[-1].kind == "note":
             following = next((b for b in blocks[i + 1 :] if b.kind != "furniture"), None)
             bare = not _BACKLINK_HEAD.sub("", source[bodies[-1].start : bodies[-1].end]).strip("↩↑ \n")
-            if bare or (following is not None and _bodies_in_block(source, following, True, four_digits)):
-                # A note's second paragraph (the numbered notes carry on after it), or the text of
-                # a note whose numbered line held only its back-links ("3. ^").
+            if (
+                bare
+                or (following is not None and _bodies_in_block(source, following, True, four_digits))
+                or (tail is not None and block.start >= tail and _open(source, bodies[-1]))
+            ):
+                # A note's second paragraph (the numbered notes carry on after it), the rest of a
+                # note that stops mid-sentence where the document's closing notes break, or the
+                # text of a note whose numbered line held only its back-links ("3. ^").
                 last = bodies.pop()
                 bodies.append(_Body(last.label, last.start, block.end, last.block_start, last.style))
                 out.append(Block("note", block.start, block.end))
@@ -434,9 +451,11 @@ def _endnote_tail(source: str, blocks: list[Block]) -> int | None:
     """Where a run of entries numbered 1, 2, ... n that ends the document starts, if it is not notes yet.
 
     The run may hold paragraphs between entries (a note's second paragraph) and furniture, and
-    starts at its "References" or "Sources" heading when it has one.
+    starts at its "References" or "Sources" heading when it has one. A block may hold several
+    entries, one per line (a PDF's page of endnotes comes as a few boxes of lines); a line inside
+    a block that opens with a figure other than the next label carries on the entry above it.
     """
-    labelled: list[tuple[Block, str]] = []
+    trailing: list[Block] = []
     for block in reversed(blocks):
         if block.kind == "furniture":
             continue
@@ -444,23 +463,45 @@ def _endnote_tail(source: str, blocks: list[Block]) -> int | None:
             return None
         if block.kind not in ("list_item", "paragraph"):
             break
-        m = _NUMBERED_NOTE.match(source, block.start, block.end)
-        labelled.append((block, normalise_label(m.group("label")) if m else ""))
-    entries = [(b, label) for b, label in reversed(labelled) if label]
-    first = next((k for k in range(len(entries) - 1, -1, -1) if entries[k][1] in ("1", "i")), None)
+        trailing.append(block)
+    # (the block, where its line starts, the line's label, whether it is the block's first line)
+    entries = [
+        (block, start, label, first)
+        for block in reversed(trailing)
+        for start, label, first in _line_labels(source, block)
+    ]
+    first = next((k for k in range(len(entries) - 1, -1, -1) if entries[k][2] in ("1", "i") and entries[k][3]), None)
     if first is None:
         return None
-    count = range(1, len(entries) - first + 1)
-    expected = [str(n) for n in count] if entries[first][1] == "1" else [roman(n) for n in count]
-    if [label for _, label in entries[first:]] != expected:
-        return None
+    count = 0
+    for _, _, label, opens_block in entries[first:]:
+        expected = str(count + 1) if entries[first][2] == "1" else roman(count + 1)
+        if label == expected:
+            count += 1
+        elif opens_block:
+            return None
     start = entries[first][0].start
     before = [b for b in blocks if b.end <= start and b.kind != "furniture"]
     if before and before[-1].kind == "heading" and _SOURCES_HEADING.match(source[before[-1].start : before[-1].end]):
         return before[-1].start
-    if len(entries) - first < 2:
+    if count < 2:
         return None
     return start
+
+
+def _line_labels(source: str, block: Block) -> list[tuple[int, str, bool]]:
+    """The lines of a block that open with a note's label: (where, the label, whether it is the
+    block's first line)."""
+    out: list[tuple[int, str, bool]] = []
+    pos = block.start
+    while pos < block.end:
+        line_end = source.find("\n", pos, block.end)
+        line_end = block.end if line_end == -1 else line_end
+        m = _NUMBERED_NOTE.match(source, pos, line_end)
+        if m:
+            out.append((pos, normalise_label(m.group("label")), pos == block.start))
+        pos = line_end + 1
+    return out
 
 
 def _indented(source: str, offset: int) -> bool:
@@ -470,10 +511,13 @@ def _indented(source: str, offset: int) -> bool:
 
 
 def _bodies_in_block(
-    source: str, block: Block, in_notes_section: bool, four_digits: frozenset[str] | None = None
+    source: str, block: Block, in_notes_section: bool, four_digits: frozenset[str] | None = None, lead: bool = False
 ) -> list[_Body]:
     """Note bodies starting at the beginning of lines of a block (of four-digit labels, only
-    ``four_digits``, where given)."""
+    ``four_digits``, where given). After a numbered note, a line of the block opens the next only
+    with the next label (or 1): one that opens with another figure carries on the note ("9
+    districts, including ..."). The block must open with a note, unless ``lead``: then lines
+    before its first note may carry on a note of an earlier block."""
     if block.kind not in ("paragraph", "list_item", "note"):
         return []
     starts: list[tuple[int, re.Match[str], str]] = []
@@ -492,10 +536,10 @@ def _bodies_in_block(
         else:
             if in_notes_section:
                 m = _NUMBERED_NOTE.match(source, s, line_end)
-                if m and _allowed(normalise_label(m.group("label")), four_digits):
+                if m and _allowed(normalise_label(m.group("label")), four_digits) and _next(starts, m):
                     starts.append((s, m, "numbered"))
         pos = line_end + 1
-    if not starts or starts[0][0] != block.start:
+    if not starts or (starts[0][0] != block.start and not lead):
         return []
     bodies = []
     for i, (_, m, style) in enumerate(starts):
@@ -506,6 +550,36 @@ def _bodies_in_block(
             return []  # "[1][2]": a cell of references to elsewhere, not a note
         bodies.append(_Body(normalise_label(m.group("label")), m.end(), end, block.start, style))
     return bodies
+
+
+def _open(source: str, body: _Body) -> bool:
+    """Whether a note's text stops short of a sentence's end."""
+    return not _ENDS_SENTENCE.search(source, max(body.start, body.end - 8), body.end)
+
+
+def _after_note(out: list[Block]) -> bool:
+    """Whether the last block kept, furniture aside (a page's number and running head), is a note."""
+    last = next((b for b in reversed(out) if b.kind != "furniture"), None)
+    return last is not None and last.kind == "note"
+
+
+def _lead(source: str, block: Block, last: _Body, four_digits: frozenset[str] | None) -> list[_Body]:
+    """The numbered notes of a block that opens with the rest of the note ``last``: its first note
+    takes the label after ``last``'s (none when it does not)."""
+    found = _bodies_in_block(source, block, True, four_digits, lead=True)
+    before = _number(last.label)
+    if not found or found[0].style != "numbered" or before is None or _number(found[0].label) != before + 1:
+        return []
+    return found
+
+
+def _next(starts: list[tuple[int, re.Match[str], str]], m: re.Match[str]) -> bool:
+    """Whether a numbered line may open a note after the notes of its block so far: the first, or
+    the next label after a numbered note (or 1 or i, a chapter's notes starting again)."""
+    if not starts or starts[-1][2] != "numbered":
+        return True
+    before, label = _number(normalise_label(starts[-1][1].group("label"))), normalise_label(m.group("label"))
+    return before is None or _number(label) == before + 1 or label in ("1", "i")
 
 
 def _allowed(label: str, four_digits: frozenset[str] | None) -> bool:

@@ -33,6 +33,8 @@ _BRACKETED_LINE = re.compile(r"\[(?P<label>\d{1,4})\][ \t\u00a0]+(?=\S)")
 _FOOT_NOTE_LINE = re.compile(r"(?P<label>\d{1,4}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,4})(?:[.)]?[ \t\u00a0]+|(?=[A-Z“\"‘']))(?=\S)")
 _TO_SUPERSCRIPTS = str.maketrans("1234567890", "¹²³⁴⁵⁶⁷⁸⁹⁰")
 _EDGE_LINES = 2
+_NEAR_EDGE = 4
+"""Lines from a page's edge where a line already known to run at that edge is still taken for it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +73,8 @@ def read_pages(source: str) -> Pages:
         if _opening_label(source, *para.lines[0]) is not None
         for line in para.lines[1:]
     }
-    running = _running_lines(source, pages) - in_notes
+    alone = {para.lines[0] for page in paras for para in page if len(para.lines) == 1}
+    running = _running_lines(source, pages, alone) - in_notes
     last_label = 0
     for lines in pages:
         body = [line for line in lines if line not in running]
@@ -99,31 +102,48 @@ def _key(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.split()).lower())
 
 
-def _running_lines(source: str, pages: list[list[tuple[int, int]]]) -> set[tuple[int, int]]:
+def _running_lines(
+    source: str, pages: list[list[tuple[int, int]]], alone: set[tuple[int, int]] | None = None
+) -> set[tuple[int, int]]:
     """Page numbers, and lines repeated at the same edge of several pages (digits aside).
 
     A repeated line that opens with a number, as a note does ("5 Ibid., p. 6.", "[5] Ibid., p. 6."),
     is a running line only when that number climbs with the page ("12 Human Rights Watch", "13 Human Rights
-    Watch"): notes that repeat a source must not become furniture.
+    Watch"): notes that repeat a source must not become furniture. Lines in ``alone`` are paragraphs
+    of their own: one of them a little further from the edge than usual counts too.
     """
     seen: dict[tuple[str, str], list[tuple[int, tuple[int, int]]]] = {}
+    nearly: dict[tuple[str, str], list[tuple[int, tuple[int, int]]]] = {}
     for page, lines in enumerate(pages):
-        for edge, near in (("top", lines[:_EDGE_LINES]), ("foot", lines[-_EDGE_LINES:])):
+        for edge, near, further in (
+            ("top", lines[:_EDGE_LINES], lines[_EDGE_LINES:_NEAR_EDGE]),
+            ("foot", lines[-_EDGE_LINES:], lines[-_NEAR_EDGE:-_EDGE_LINES]),
+        ):
             for line in near:
                 seen.setdefault((edge, _key(source[line[0] : line[1]])), []).append((page, line))
+            for line in further:
+                if alone is None or line not in alone:
+                    continue
+                nearly.setdefault((edge, _key(source[line[0] : line[1]])), []).append((page, line))
     enough = max(2, round(0.4 * len(pages)))
     running: set[tuple[int, int]] = set()
-    for occurrences in seen.values():
+    for key, occurrences in seen.items():
         for _, (s, e) in occurrences:
             if _PAGE_NUMBER.match(source[s:e]):
                 running.add((s, e))
-        pages_with = {page for page, _ in occurrences}
+        # A page's lines come in the order of the PDF's text boxes: a chapter's heading at the top
+        # of a page, or the end of a sentence carried over from the page before, may come
+        # between a running head's two halves ("Human Rights Watch", "Returnees", "Fields of
+        # Stone"). A line at an edge of some pages counts where it is a little further in too,
+        # as a paragraph of its own (``alone``), as a running line is.
+        further = nearly.get(key, [])
+        pages_with = {page for page, _ in occurrences} | {page for page, _ in further}
         first = occurrences[0][1]
         if len(pages_with) < enough or len(source[first[0] : first[1]].split()) > 16:
             continue
-        if _opening_label(source, *first) is not None and not _folio(source, pages, occurrences):
+        if _opening_label(source, *first) is not None and not _folio(source, pages, occurrences + further):
             continue
-        running.update(line for _, line in occurrences)
+        running.update(line for _, line in occurrences + further)
     return running
 
 

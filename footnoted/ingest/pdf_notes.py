@@ -151,11 +151,22 @@ def _line(line: Any, char_type: Any) -> Line:
     size = sizes.most_common(1)[0][0] if sizes else 0.0
     normal = sorted(c.y0 for c in chars if c.size >= _SMALLER * size)
     base = normal[len(normal) // 2] if normal else 0.0
+
+    def is_small(c: Any) -> bool:
+        return (
+            isinstance(c, char_type) and c.get_text().isdigit() and c.size < 0.85 * size and c.y0 > base + 0.15 * size
+        )
+
+    items = list(line)
     parts: list[str] = []
     raised = False
-    for c in line:
+    for k, c in enumerate(items):
         text = c.get_text()
-        small = isinstance(c, char_type) and text.isdigit() and c.size < 0.85 * size and c.y0 > base + 0.15 * size
+        if text == " " and not isinstance(c, char_type) and k + 1 < len(items) and is_small(items[k + 1]):
+            # A space pdfminer put in before a raised figure (a justified line stretched the gap):
+            # the PDF sets no space there, the marker is glued to its word ("stones.12").
+            continue
+        small = is_small(c)
         if small and not raised:
             parts.append(OPEN)
         elif raised and not small:
@@ -368,7 +379,7 @@ def _run(
     notes = [_Note(m.group("label"), [first], first.text[m.end() :])]
     used = [first]
     text: str | None = None  # the page's text, read when a 1 needs it
-    for line in lines[i + 1 :]:
+    for line in _below(lines, i):
         if not _same_column(line, first) or (taken is not None and id(line) in taken):
             continue
         if not _continues(line, first.size):
@@ -378,8 +389,8 @@ def _run(
         if number == 1 and number != int(notes[-1].label) + 1:
             # A chapter numbered afresh that begins on the page: its text cites 1 after a marker
             # of the note before.
-            text = _bare(_page_text(lines, first.size)) if text is None else text
-            if not restarts(text, notes[-1].label):
+            text = _page_text(lines, first.size) if text is None else text
+            if not _restarts(text, notes[-1].label):
                 number = -1
         if m and (number == int(notes[-1].label) + 1 or number == 1):
             notes.append(_Note(m.group("label"), [line], line.text[m.end() :]))
@@ -387,6 +398,16 @@ def _run(
             notes[-1].lines.append(line)
         used.append(line)
     return notes, used
+
+
+def _below(lines: list[Line], i: int) -> list[Line]:
+    """The lines set below line ``i`` of a page, from the top down: pdfminer boxes a hanging label's
+    lines apart from the others' and may give a box of later notes first ("1", "3", "2"). Where
+    a line has no position, the lines after ``i`` in pdfminer's order."""
+    first = lines[i]
+    if any(line.x1 <= line.x0 for line in lines):
+        return lines[i + 1 :]
+    return sorted((line for line in lines if line.y0 < first.y0), key=lambda line: (-line.y0, line.x0))
 
 
 def _same_column(line: Line, first: Line) -> bool:
@@ -411,6 +432,17 @@ def _page_text(lines: list[Line], size: float) -> str:
     """A page's text outside its notes: the lines not of the notes' ``size``, in pdfminer's order
     (which may give a page's notes before the last of its text)."""
     return "".join(line.text for line in lines if abs(line.size - size) > _SAME_SIZE)
+
+
+def _restarts(text: str, label: str) -> bool:
+    """Whether a page's text (figures still wrapped) cites 1 after its first marker for ``label``:
+    raised figures both (a word processor may set a space before a raised marker, "stones. 12"), or
+    markers glued to their words."""
+    raised = [(m.start(), m.group(1)) for m in _WRAPPED.finditer(text)]
+    first = next((start for start, figure in raised if figure == label), None)
+    if first is not None and any(start > first and figure == "1" for start, figure in raised):
+        return True
+    return restarts(_bare(text), label)
 
 
 def _cited(text: str, notes: list[_Note]) -> bool:

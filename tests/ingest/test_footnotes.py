@@ -580,3 +580,19 @@ def test_a_marker_the_chain_of_labels_first_missed_reaches_its_note(
     doc = parse(text, name="report.txt")
     assert _links(doc) == links
     assert not doc.warnings
+
+
+def test_a_line_of_a_note_that_opens_with_a_figure_stays_in_its_note() -> None:
+    # Notes set one to a line, as a PDF's page of endnotes gives them: a note's second line that
+    # opens with a figure ("9 districts") is no note 9 (after note 1 only a 2 opens a note).
+    text = (
+        "Surveys were delayed.1 The centre said so again.2\n\n"
+        "Notes\n\n"
+        "1 Letter from the Mine Action Centre describing delays in\n"
+        "9 districts, including weather and security.\n"
+        "2 Ibid.\n"
+    )
+    doc = parse(text.encode(), name="report.txt")
+    assert [n.label for n in doc.footnotes] == ["1", "2"]
+    assert doc.footnotes[0].text.endswith("9 districts, including weather and security.")
+    assert [len(n.markers) for n in doc.footnotes] == [1, 1]

@@ -20,11 +20,14 @@ number endnotes by default, on a last page of their own with no heading.
 report's footnotes numbered afresh in each chapter (1 to 5, 1 to 5, 1 to 3).
 ``ibid-page-feet.pdf`` (Typst, A5, five pages) alternates interviews and "Ibid., p. N." notes, so
 that two pages end with an "Ibid." line of the same shape, page number aside. ``typeset/`` holds
-two reports written and typeset by ``bench/typeset_reports.py`` (its sources beside them).
+two reports written and typeset by ``bench/typeset_reports.py`` (its sources beside them);
+``office/`` four written by ``bench/office_reports.py`` and saved as PDFs by LibreOffice 7.4 (their
+OpenDocument sources beside them).
 """
 
 from __future__ import annotations
 
+import html
 import random
 import re
 import subprocess
@@ -35,6 +38,7 @@ import pytest
 
 from footnoted.errors import DocumentTooLarge, IngestError
 from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, load, parse, pdf
+from footnoted.ingest.pdf_notes import CLOSE, OPEN, Line, rebuild, unwrap
 from footnoted.ingest.read import document_id
 from footnoted.types import Document
 from tests.conftest import DATA
@@ -382,3 +386,66 @@ def test_every_note_of_a_typeset_report_is_read_whole_and_linked(name: str) -> N
         before = doc.source[max(0, note.markers[0].start - 60) : note.markers[0].start]
         assert _letters(claim)[-15:] in _letters(before), note.label
     assert not doc.warnings
+
+
+def _office_notes(fodt: str) -> list[tuple[str, str]]:
+    """(the sentence a note closes, the note's text) for each note of a flat OpenDocument source."""
+    pairs = re.findall(
+        r"([^.>]*?)\.<text:note [^>]*><text:note-citation>\d+</text:note-citation>"
+        r"<text:note-body><text:p[^>]*>(.*?)</text:p>",
+        fodt,
+    )
+    return [(html.unescape(claim), html.unescape(text)) for claim, text in pairs]
+
+
+@pytest.mark.parametrize("name", ["endnotes", "endnotes-spaced-markers", "a5-small-type", "numbered-per-chapter"])
+def test_every_note_of_a_word_processor_report_is_read_whole_and_linked(name: str) -> None:
+    # Written by bench/office_reports.py (three chapters; seeds 42, 46, 46 and 49) and saved as PDFs
+    # by LibreOffice: endnotes numbered 1, 2, 3 on pages of their own with no heading, a box of
+    # them opening with the end of the note before; markers that pdfminer gives a space before
+    # ("stones. 12", a justified line); notes of one page boxed apart by their hanging labels and
+    # given out of order ("1", "3", "2"); and notes numbered afresh in each chapter, on a page
+    # whose head pdfminer splits round the chapter's heading.
+    fodt = (DATA / "pdf" / "office" / f"{name}.fodt").read_text()
+    doc = load(DATA / "pdf" / "office" / f"{name}.pdf")
+    notes = sorted(doc.footnotes, key=lambda n: n.start)
+    written = _office_notes(fodt)
+    assert len(notes) == len(written) >= 35
+    for note, (claim, text) in zip(notes, written, strict=True):
+        assert _letters(note.text) == _letters(text), note.label
+        assert len(note.markers) == 1, note.label
+        before = doc.source[max(0, note.markers[0].start - 60) : note.markers[0].start]
+        assert _letters(claim)[-15:] in _letters(before), note.label
+    assert not doc.warnings
+    # The running head ("Human Rights Watch", "Fields of Stone") and the page numbers are furniture.
+    left = [
+        doc.source[b.start : b.end]
+        for b in doc.blocks
+        if b.kind != "furniture"
+        and (
+            doc.source[b.start : b.end] in ("Human Rights Watch", "Fields of Stone")
+            or doc.source[b.start : b.end].isdigit()
+        )
+    ]
+    assert not left
+
+
+def test_a_chapter_numbered_afresh_is_told_by_raised_markers_set_after_a_space() -> None:
+    # A page whose text cites 5, then (a new chapter) 1, each raised figure after a space the PDF
+    # itself sets ("killed. 5"): its notes 5 and 1 are two notes, not one.
+    wrap = f"{OPEN}{{}}{CLOSE}"
+    body = [
+        f"At least 40 people were killed. {wrap.format(5)} The road stayed closed.\n",
+        "Victims\n",
+        f"The hospital treated 60 injuries. {wrap.format(1)} Most were farmers.\n",
+    ]
+    lines = [Line(text, 10.0 if k != 1 else 14.0, True, 60, 500, 700 - 20 * k) for k, text in enumerate(body)]
+    lines += [
+        Line("5 Interview with a deminer, Kabul, March 3, 2005.\n", 8.0, False, 60, 400, 120),
+        Line("1 Interview with a nurse, Herat, April 4, 2005.\n", 8.0, True, 60, 400, 110),
+    ]
+    first_page = [Line(f"Text citing {wrap.format(k)} earlier notes.\n", 10.0, False, 60, 500, 700) for k in "1234"]
+    first_page += [Line(f"{k} Note {k}.\n", 8.0, False, 60, 400, 200 - 10 * int(k)) for k in "1234"]
+    text = unwrap(rebuild([first_page, lines]) or "")[0]
+    assert "[5] Interview with a deminer, Kabul, March 3, 2005." in text
+    assert "[1] Interview with a nurse, Herat, April 4, 2005." in text
