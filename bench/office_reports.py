@@ -7,7 +7,8 @@ to LibreOffice (``soffice --headless``, Debian's ``libreoffice-writer-nogui``, i
 when missing), which saves each as a PDF, a Word file and an OpenDocument file, as a user who
 writes a report in a word processor would. Layouts: one column (US letter, serif), two columns,
 A5 in small type, notes numbered afresh in each chapter, notes with web addresses in a sans-serif
-face, A4 in large type, and endnotes. Every note the report holds is looked for in what footnoted
+face, A4 in large type, notes not indented past their labels, and endnotes (numbered 1, 2, 3 and
+i, ii, iii). Every note the report holds is looked for in what footnoted
 read from each file: its text and its one marker, which must close the sentence the note was
 written on. ``--out`` keeps the sources and the files LibreOffice wrote.
 """
@@ -38,6 +39,8 @@ LAYOUTS: dict[str, dict[str, object]] = {
     "web addresses, sans": {"urls": True, "font": "Liberation Sans"},
     "A4, large type": {"paper": "a4", "size": 12},
     "endnotes": {"endnotes": True},
+    "endnotes numbered i, ii, iii": {"endnotes": True, "numerals": "i"},
+    "notes not indented": {"hanging": False},
 }
 FORMATS = ("pdf", "docx", "odt")
 _NS = " ".join(
@@ -62,9 +65,12 @@ def source(
     urls: bool = False,
     font: str = "Liberation Serif",
     endnotes: bool = False,
+    numerals: str = "1",
+    hanging: bool = True,
 ) -> str:
     """The report as a flat OpenDocument text (``.fodt``): chapters are outline-level-1 headings, a
-    running head and page numbers on every page after the first."""
+    running head and page numbers on every page after the first. ``numerals``: "1" or "i" (the
+    word processors' default for endnotes); ``hanging``: notes indented past their labels."""
     del urls  # the report already holds them or not
     width, height = PAPER[paper]
     kind = "endnote" if endnotes else "footnote"
@@ -87,6 +93,7 @@ def source(
             parts.append(lorem(paragraph.filler))
             body.append(f'<text:p text:style-name="Text_20_body">{" ".join(parts)}</text:p>')
     numbering = "chapter" if restart else "document"
+    indent = '<style:paragraph-properties fo:margin-left="0.4cm" fo:text-indent="-0.4cm"/>' if hanging else ""
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <office:document {_NS} office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
 <office:meta><meta:title xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0">{escape(TITLE)}</meta:title></office:meta>
@@ -101,16 +108,16 @@ def source(
 <style:style style:name="Heading_20_1" style:display-name="Heading 1" style:family="paragraph" style:parent-style-name="Standard" style:default-outline-level="1">
 <style:paragraph-properties fo:margin-top="0.4cm" fo:margin-bottom="0.2cm"/><style:text-properties fo:font-size="{size + 3}pt" fo:font-weight="bold"/></style:style>
 <style:style style:name="Footnote" style:family="paragraph" style:parent-style-name="Standard">
-<style:paragraph-properties fo:margin-left="0.4cm" fo:text-indent="-0.4cm"/><style:text-properties fo:font-size="{size - 2}pt"/></style:style>
+{indent}<style:text-properties fo:font-size="{size - 2}pt"/></style:style>
 <style:style style:name="Endnote" style:family="paragraph" style:parent-style-name="Standard">
-<style:paragraph-properties fo:margin-left="0.4cm" fo:text-indent="-0.4cm"/><style:text-properties fo:font-size="{size - 2}pt"/></style:style>
+{indent}<style:text-properties fo:font-size="{size - 2}pt"/></style:style>
 <style:style style:name="Header" style:family="paragraph" style:parent-style-name="Standard">
 <style:paragraph-properties><style:tab-stops><style:tab-stop style:position="17cm" style:type="right"/></style:tab-stops></style:paragraph-properties>
 <style:text-properties fo:font-size="8pt"/></style:style>
 <style:style style:name="Footer" style:family="paragraph" style:parent-style-name="Standard">
 <style:paragraph-properties fo:text-align="center"/><style:text-properties fo:font-size="8pt"/></style:style>
 <text:notes-configuration text:note-class="footnote" style:num-format="1" text:start-value="0" text:footnotes-position="page" text:start-numbering-at="{numbering}"/>
-<text:notes-configuration text:note-class="endnote" style:num-format="1" text:start-value="0"/>
+<text:notes-configuration text:note-class="endnote" style:num-format="{numerals}" text:start-value="0"/>
 </office:styles>
 <office:automatic-styles>
 <style:page-layout style:name="page"><style:page-layout-properties fo:page-width="{width}" fo:page-height="{height}" fo:margin-top="2cm" fo:margin-bottom="2cm" fo:margin-left="2.2cm" fo:margin-right="2.2cm">

@@ -40,7 +40,7 @@ _MD_NOTE = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\]:[ \t\u00a0]*")
 _ANY_ROMAN = rf"(?=[ivxlc]){_NUMERAL}(?![a-z])"
 _NUMBERED_NOTE = re.compile(
     r"(?P<label>\d{1,4}(?![\d,])|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,4}"
-    rf"|{_ANY_ROMAN}(?=[.)]?[ \t\u00a0]))(?:[.)]|(?<=\d)(?=[ \t]))?[ \t\u00a0]*(?=\S)"
+    rf"|{_ANY_ROMAN}(?=[.)]?[ \t\u00a0]|[A-Z]))(?:[.)]|(?<=\d)(?=[ \t]))?[ \t\u00a0]*(?=\S)"
 )
 # A flattened roman superscript, glued to the end of a sentence or a clause: "mines.ii It".
 _GLUED_ROMAN = re.compile(rf"(?<=[a-z0-9%][.,;:!?\"”’)])(?P<label>{_ANY_ROMAN})(?=\s|$)")

@@ -40,10 +40,14 @@ _WRAPPED = re.compile(f"{OPEN}([^{CLOSE}]*){CLOSE}")
 _LABEL = re.compile(
     rf"[ \t\u00a0]*{OPEN}?(?P<label>\d{{1,4}}){CLOSE}?(?:[.)]?[ \t\u00a0]+(?=\S)|(?=[^\W\d_]|[“\"‘'(\[]))"
 )
-# A label alone on its line: "1.", "12)", "3", "a.", a bullet (wrapped if raised).
-_HANGING = re.compile(rf"{OPEN}?(?:\d{{1,3}}|[a-zA-Z])[.)]?{CLOSE}?|[•◦▪‣·∙○●■□–—*]")
+# A label alone on its line: "1.", "12)", "3", "a.", "ii", a bullet (wrapped if raised).
+_HANGING = re.compile(rf"{OPEN}?(?:\d{{1,3}}|[a-zA-Z]|[ivxlc]{{2,9}})[.)]?{CLOSE}?|[•◦▪‣·∙○●■□–—*]")
 _OPENS_ITEM = re.compile(r"[\d\[(•◦▪‣·∙○●■□–—*+-]|[a-zA-Z][.)]\s")
-_ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$|[.!?:;][\"'”’)\]]*" + OPEN + r"\d+" + CLOSE + "$")
+_ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$|[.!?:;][\"'”’)\]]*" + OPEN + r"[\divxlc]+" + CLOSE + "$")
+_ROMAN_LETTERS = frozenset("ivxlc")
+"""Raised, they are an endnote's marker as word processors number endnotes by default (i, ii, iii)."""
+_ENTRY = re.compile(r"[ \t\u00a0]*(?:\d{1,4}|[ivxlc]{1,9})(?:[.)]?[ \t\u00a0]|(?=[A-Z]))")
+"""A line that opens as a note does: its label (digits, or a lower-case roman numeral), then its text."""
 _PARAGRAPH = 80
 """Characters of one size that make it a size of running text, not of a heading."""
 _SMALLER = 0.92
@@ -153,8 +157,12 @@ def _line(line: Any, char_type: Any) -> Line:
     base = normal[len(normal) // 2] if normal else 0.0
 
     def is_small(c: Any) -> bool:
+        figure = c.get_text()
         return (
-            isinstance(c, char_type) and c.get_text().isdigit() and c.size < 0.85 * size and c.y0 > base + 0.15 * size
+            isinstance(c, char_type)
+            and (figure.isdigit() or figure in _ROMAN_LETTERS)
+            and c.size < 0.85 * size
+            and c.y0 > base + 0.15 * size
         )
 
     items = list(line)
@@ -218,8 +226,44 @@ def set_apart_headings(pages: list[list[Line]]) -> None:
 
 
 def plain_text(pages: list[list[Line]]) -> str:
-    """The pages' text as pdfminer's text converter writes it (each page ended by a form feed)."""
-    return "".join("".join(_bare(line.written()) for line in lines) + "\f" for lines in pages)
+    """The pages' text as pdfminer's text converter writes it (each page ended by a form feed); a page
+    of endnotes in reading order (see ``_notes_page``)."""
+    sizes = _characters(line for lines in pages for line in lines)
+    sizes.pop(0.0, None)
+    body = sizes.most_common(1)[0][0] if sizes else 0.0
+    return "".join("".join(_bare(line.written()) for line in _notes_page(lines, body)) + "\f" for lines in pages)
+
+
+def _notes_page(lines: list[Line], body: float) -> list[Line]:
+    """A page of nothing but lines smaller than the document's running text (``body``), two or more
+    opening with a label ("12 Ibid.", "xlix Ibid."), in reading order: the column (when labels open
+    lines in both halves of the page), then from the top. pdfminer boxes lines apart by where they
+    start, and a wide label ("xlix") starts its text further in than a narrow one ("l"): it may give
+    the box of later notes first. Any other page as pdfminer gives it."""
+    placed = [line for line in lines if line.text.strip()]
+    if (
+        not body
+        or len(placed) < 3
+        or any(line.x1 <= line.x0 or not 0 < line.size <= _SMALLER * body for line in placed if not line.folio)
+    ):
+        return lines
+    entries = [line for line in placed if _ENTRY.match(line.plain())]
+    if len(entries) < 2:
+        return lines
+    right = max(line.x1 for line in placed)
+    columns = len({line.x0 >= right / 2 for line in entries}) > 1
+    order = sorted(
+        range(len(lines)),
+        key=lambda i: (
+            (float(columns and lines[i].x0 >= right / 2), -lines[i].y0, lines[i].x0)
+            if lines[i].x1 > lines[i].x0
+            else (0.0, float("inf"), float(i))
+        ),
+    )
+    ordered = [lines[i] for i in order]
+    for line in ordered[:-1]:
+        line.box_end = False
+    return ordered
 
 
 def rebuild(pages: list[list[Line]]) -> str | None:
@@ -482,4 +526,7 @@ def unwrap(text: str) -> tuple[str, list[Span]]:
         length += len(m.group(1))
         pos = m.end()
     out.append(text[pos:])
-    return _bare("".join(out)), [s for s in spans if s.end > s.start]
+    text = _bare("".join(out))
+    # Raised roman numerals are wrapped to keep them glued to their words; only figures are hints
+    # (a page's foot notes are numbered in figures).
+    return text, [s for s in spans if text[s.start : s.end].isdigit()]
