@@ -260,9 +260,11 @@ def _notes_page(lines: list[Line], body: float) -> list[Line]:
             else (0.0, float("inf"), float(i))
         ),
     )
+    if order == sorted(order):
+        return lines
     ordered = [lines[i] for i in order]
     for line in ordered[:-1]:
-        line.box_end = False
+        line.box_end = False  # pdfminer's boxes, out of order, say nothing of paragraphs now
     return ordered
 
 
