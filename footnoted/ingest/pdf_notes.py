@@ -319,9 +319,10 @@ def rebuild(pages: list[list[Line]]) -> str | None:
             taken.update(id(line) for line in used)
             last, first_on_page = notes[-1], False
             page_runs.append((i, notes))
-        for (i, notes), (j, _) in itertools.pairwise(page_runs):
+        for (i, notes), (j, next_notes) in itertools.pairwise(page_runs):
             # A note that runs on from the foot of one column to the head of the next: the lines of
-            # the notes' size in the next column, above its first note and with no label, are its.
+            # the notes' size in the next column, above its first note, are its, up to one that
+            # opens with a label a note between the two could have ("2005. The letter" goes on).
             if _reading_key(lines[j], j, right)[0] <= _reading_key(lines[i], i, right)[0]:
                 continue
             above = sorted(
@@ -334,8 +335,14 @@ def rebuild(pages: list[list[Line]]) -> str | None:
             )
             going_on: list[Line] = []
             y = lines[j].y0
+            between = range(int(notes[-1].label) + 1, int(next_notes[0].label))  # labels a note here could have
             for line in above:  # upwards from the column's first note, line after line
-                if line.y0 - y > 2 * lines[j].size or not _continues(line, lines[j].size) or _LABEL.match(line.text):
+                m = _LABEL.match(line.text)
+                if (
+                    line.y0 - y > 2 * lines[j].size
+                    or not _continues(line, lines[j].size)
+                    or (m and int(m.group("label")) in between)
+                ):
                     break
                 going_on.append(line)
                 y = line.y0
@@ -353,7 +360,7 @@ def rebuild(pages: list[list[Line]]) -> str | None:
             taken.update(id(line) for line in kept[k:])
     if not any(notes_of):
         return None
-    texts = [[line for line in lines if id(line) not in taken] for lines in pages]
+    texts = [_heads_first([line for line in lines if id(line) not in taken]) for lines in pages]
     for n in range(len(pages) - 1):
         carried = _carried_over(texts[n], texts[n + 1])
         texts[n].extend(carried)
@@ -373,6 +380,26 @@ def rebuild(pages: list[list[Line]]) -> str | None:
         pieces.extend(line.written() for line in kept if line.folio)
         pieces.append("\f")
     return "".join(pieces)
+
+
+def _heads_first(lines: list[Line]) -> list[Line]:
+    """A page's lines with those set above its text by more than a line and a half first, from the
+    top: a running head in two boxes may come apart in pdfminer's order (its left half before the
+    first column, its right half before the second), and it must open the page for the page
+    reader to know it. A heading at the head of a column sits with the column's first line."""
+    size = text_size(lines)
+    body = [line for line in lines if line.x1 > line.x0 and abs(line.size - size) <= _SAME_SIZE]
+    if not size or not body:
+        return lines
+    top = max(line.y0 for line in body)
+    head = sorted(
+        (line for line in lines if line.x1 > line.x0 and line.y0 > top + 1.5 * size),
+        key=lambda line: (-line.y0, line.x0),
+    )
+    if not head or lines[: len(head)] == head:
+        return lines
+    head[-1].box_end = True
+    return head + [line for line in lines if all(line is not h for h in head)]
 
 
 def _carried_over(before: list[Line], after: list[Line]) -> list[Line]:

@@ -21,7 +21,7 @@ report's footnotes numbered afresh in each chapter (1 to 5, 1 to 5, 1 to 3).
 ``ibid-page-feet.pdf`` (Typst, A5, five pages) alternates interviews and "Ibid., p. N." notes, so
 that two pages end with an "Ibid." line of the same shape, page number aside. ``typeset/`` holds
 two reports written and typeset by ``bench/typeset_reports.py`` (its sources beside them);
-``office/`` five written by ``bench/office_reports.py`` and saved as PDFs by LibreOffice 7.4 (their
+``office/`` seven written by ``bench/office_reports.py`` and saved as PDFs by LibreOffice 7.4 (their
 OpenDocument sources beside them).
 """
 
@@ -399,17 +399,27 @@ def _office_notes(fodt: str) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(
-    "name", ["endnotes", "endnotes-spaced-markers", "endnotes-roman", "a5-small-type", "numbered-per-chapter"]
+    "name",
+    [
+        "endnotes",
+        "endnotes-spaced-markers",
+        "endnotes-roman",
+        "a5-small-type",
+        "numbered-per-chapter",
+        "two-columns",
+        "two-columns-note-across",
+    ],
 )
 def test_every_note_of_a_word_processor_report_is_read_whole_and_linked(name: str) -> None:
-    # Written by bench/office_reports.py (three chapters; seeds 42, 46, 46, 46 and 49) and saved as
-    # PDFs by LibreOffice: endnotes numbered 1, 2, 3 on pages of their own with no heading, a box
-    # of them opening with the end of the note before; markers that pdfminer gives a space before
-    # ("stones. 12", a justified line); endnotes numbered i, ii, iii, as word processors number
-    # them by default, a label set apart ("ii", then "Ibid.") or glued to its note ("viiiLetter");
-    # notes of one page boxed apart by their hanging labels and given out of order ("1", "3",
-    # "2"); and notes numbered afresh in each chapter, on a page whose head pdfminer splits round
-    # the chapter's heading.
+    # Written by bench/office_reports.py (three chapters; seeds 42, 46, 46, 46, 49, 42 and 47) and
+    # saved as PDFs by LibreOffice: endnotes numbered 1, 2, 3 on pages of their own with no heading,
+    # a box of them opening with the end of the note before; markers that pdfminer gives a space
+    # before ("stones. 12", a justified line); endnotes numbered i, ii, iii, as word processors
+    # number them by default, a label set apart ("ii", then "Ibid.") or glued to its note
+    # ("viiiLetter"); notes of one page boxed apart by their hanging labels and given out of order
+    # ("1", "3", "2"); notes numbered afresh in each chapter, on a page whose head pdfminer splits
+    # round the chapter's heading; two columns whose head pdfminer splits between them; and a
+    # note that runs on from the foot of the first column with a line that opens with a year.
     fodt = (DATA / "pdf" / "office" / f"{name}.fodt").read_text()
     doc = load(DATA / "pdf" / "office" / f"{name}.pdf")
     notes = sorted(doc.footnotes, key=lambda n: n.start)
