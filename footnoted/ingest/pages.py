@@ -136,14 +136,14 @@ def _running_lines(
         # between a running head's two halves ("Human Rights Watch", "Returnees", "Fields of
         # Stone"). A line at an edge of some pages counts where it is a little further in too,
         # as a paragraph of its own (``alone``), as a running line is.
-        further = nearly.get(key, [])
-        pages_with = {page for page, _ in occurrences} | {page for page, _ in further}
+        inside = nearly.get(key, [])
+        pages_with = {page for page, _ in occurrences} | {page for page, _ in inside}
         first = occurrences[0][1]
         if len(pages_with) < enough or len(source[first[0] : first[1]].split()) > 16:
             continue
-        if _opening_label(source, *first) is not None and not _folio(source, pages, occurrences + further):
+        if _opening_label(source, *first) is not None and not _folio(source, pages, occurrences + inside):
             continue
-        running.update(line for _, line in occurrences + further)
+        running.update(line for _, line in occurrences + inside)
     return running
 
 

@@ -360,7 +360,7 @@ def rebuild(pages: list[list[Line]]) -> str | None:
             taken.update(id(line) for line in kept[k:])
     if not any(notes_of):
         return None
-    texts = [_heads_first([line for line in lines if id(line) not in taken]) for lines in pages]
+    texts = [_columns(_heads_first([line for line in lines if id(line) not in taken])) for lines in pages]
     for n in range(len(pages) - 1):
         carried = _carried_over(texts[n], texts[n + 1])
         texts[n].extend(carried)
@@ -400,6 +400,43 @@ def _heads_first(lines: list[Line]) -> list[Line]:
         return lines
     head[-1].box_end = True
     return head + [line for line in lines if all(line is not h for h in head)]
+
+
+def _columns(lines: list[Line]) -> list[Line]:
+    """A page set in two columns, each column's lines from the top: pdfminer may give the first
+    paragraph of the left column, then the right column, then the rest of the left. A page is
+    read so only when every line of its text sits in one half of it, both halves hold some, and
+    nothing below a running head spans the two (a heading or a table across the page: its order
+    is pdfminer's). A sentence the left column leaves open goes on at the head of the right."""
+    size = text_size(lines)
+    if not size or any(line.x1 <= line.x0 for line in lines):
+        return lines
+    body = [line for line in lines if abs(line.size - size) <= _SAME_SIZE and not line.folio]
+    if not body:
+        return lines
+    left, right = min(line.x0 for line in body), max(line.x1 for line in body)
+    middle = (left + right) / 2
+    top = max(line.y0 for line in body)
+    placed = [line for line in lines if not line.folio and line.y0 <= top + 1.5 * size]  # below any running head
+    if any(line.x0 < middle - size and line.x1 > middle + size for line in placed):
+        return lines
+    first = [line for line in placed if line.x0 + line.x1 < 2 * middle]
+    second = [line for line in placed if line.x0 + line.x1 >= 2 * middle]
+    text = {id(line) for line in body}
+    if not any(id(line) in text for line in first) or not any(id(line) in text for line in second):
+        return lines
+    ordered = sorted(first, key=lambda line: -line.y0) + sorted(second, key=lambda line: -line.y0)
+    if [id(line) for line in ordered] == [id(line) for line in lines if any(line is o for o in ordered)]:
+        return lines
+    ends = [line for line in ordered[: len(first)] if abs(line.size - size) <= _SAME_SIZE]
+    opens = [line for line in ordered[len(first) :] if abs(line.size - size) <= _SAME_SIZE]
+    if ends and opens and not _ENDS_SENTENCE.search(ends[-1].plain().rstrip()):
+        start = opens[0].plain().lstrip()[:1]
+        if (start.islower() or start.isdigit()) and ordered[len(first) - 1] is ends[-1]:
+            ends[-1].box_end = False  # the sentence goes on at the head of the second column
+    chosen = {id(line) for line in ordered}
+    head = [line for line in lines if id(line) not in chosen and not line.folio]
+    return head + ordered + [line for line in lines if line.folio and id(line) not in chosen]
 
 
 def _carried_over(before: list[Line], after: list[Line]) -> list[Line]:

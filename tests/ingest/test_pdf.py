@@ -21,7 +21,7 @@ report's footnotes numbered afresh in each chapter (1 to 5, 1 to 5, 1 to 3).
 ``ibid-page-feet.pdf`` (Typst, A5, five pages) alternates interviews and "Ibid., p. N." notes, so
 that two pages end with an "Ibid." line of the same shape, page number aside. ``typeset/`` holds
 two reports written and typeset by ``bench/typeset_reports.py`` (its sources beside them);
-``office/`` seven written by ``bench/office_reports.py`` and saved as PDFs by LibreOffice 7.4 (their
+``office/`` eight written by ``bench/office_reports.py`` and saved as PDFs by LibreOffice 7.4 (their
 OpenDocument sources beside them).
 """
 
@@ -408,18 +408,21 @@ def _office_notes(fodt: str) -> list[tuple[str, str]]:
         "numbered-per-chapter",
         "two-columns",
         "two-columns-note-across",
+        "two-columns-out-of-order",
     ],
 )
 def test_every_note_of_a_word_processor_report_is_read_whole_and_linked(name: str) -> None:
-    # Written by bench/office_reports.py (three chapters; seeds 42, 46, 46, 46, 49, 42 and 47) and
+    # Written by bench/office_reports.py (three chapters; seeds 42, 46, 46, 46, 49, 42, 47, 55) and
     # saved as PDFs by LibreOffice: endnotes numbered 1, 2, 3 on pages of their own with no heading,
     # a box of them opening with the end of the note before; markers that pdfminer gives a space
     # before ("stones. 12", a justified line); endnotes numbered i, ii, iii, as word processors
     # number them by default, a label set apart ("ii", then "Ibid.") or glued to its note
     # ("viiiLetter"); notes of one page boxed apart by their hanging labels and given out of order
     # ("1", "3", "2"); notes numbered afresh in each chapter, on a page whose head pdfminer splits
-    # round the chapter's heading; two columns whose head pdfminer splits between them; and a
-    # note that runs on from the foot of the first column with a line that opens with a year.
+    # round the chapter's heading; two columns whose head pdfminer splits between them; a note
+    # that runs on from the foot of the first column with a line that opens with a year; and a
+    # page whose columns pdfminer gives as the left one's first paragraph, the right one, then the
+    # rest of the left, a sentence running on from the left column's foot to the right's head.
     fodt = (DATA / "pdf" / "office" / f"{name}.fodt").read_text()
     doc = load(DATA / "pdf" / "office" / f"{name}.pdf")
     notes = sorted(doc.footnotes, key=lambda n: n.start)
@@ -463,3 +466,12 @@ def test_a_chapter_numbered_afresh_is_told_by_raised_markers_set_after_a_space()
     text = unwrap(rebuild([first_page, lines]) or "")[0]
     assert "[5] Interview with a deminer, Kabul, March 3, 2005." in text
     assert "[1] Interview with a nurse, Herat, April 4, 2005." in text
+
+
+def test_a_sentence_running_on_from_one_column_to_the_next_stays_one_paragraph() -> None:
+    # Page 3 of the report above: the left column ends "... although frozen ground" and the right
+    # one opens "slowed them.41": one sentence, one paragraph, its marker in it.
+    doc = load(DATA / "pdf" / "office" / "two-columns-out-of-order.pdf")
+    [note] = [n for n in doc.footnotes if n.label == "41"]
+    block = next(b for b in doc.blocks if b.start <= note.markers[0].start < b.end)
+    assert "although frozen ground slowed them." in " ".join(doc.source[block.start : block.end].split())
