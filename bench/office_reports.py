@@ -15,8 +15,6 @@ written on. ``--out`` keeps the sources and the files LibreOffice wrote.
 
 from __future__ import annotations
 
-import argparse
-import re
 import shutil
 import subprocess
 import sys
@@ -28,19 +26,33 @@ from xml.sax.saxutils import escape
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import header, table
-from bench.reports import AUTHOR, SUBTITLE, TITLE, Report, check, lorem, report
+from bench.reports import (
+    AUTHOR,
+    COLUMNS,
+    COUNTS,
+    SUBTITLE,
+    TITLE,
+    Layout,
+    Report,
+    arguments,
+    check,
+    file_stem,
+    lorem,
+    report,
+    summary,
+)
 
 PAPER = {"us-letter": ("21.59cm", "27.94cm"), "a4": ("21cm", "29.7cm"), "a5": ("14.8cm", "21cm")}
-LAYOUTS: dict[str, dict[str, object]] = {
-    "one column": {},
-    "two columns": {"columns": 2, "size": 10},
-    "A5, small type": {"paper": "a5", "size": 9},
-    "numbered per chapter": {"restart": True},
-    "web addresses, sans": {"urls": True, "font": "Liberation Sans"},
-    "A4, large type": {"paper": "a4", "size": 12},
-    "endnotes": {"endnotes": True},
-    "endnotes numbered i, ii, iii": {"endnotes": True, "numerals": "i"},
-    "notes not indented": {"hanging": False},
+LAYOUTS = {
+    "one column": Layout(),
+    "two columns": Layout(columns=2, size=10),
+    "A5, small type": Layout(paper="a5", size=9),
+    "numbered per chapter": Layout(restart=True),
+    "web addresses, sans": Layout(urls=True, font="Liberation Sans"),
+    "A4, large type": Layout(paper="a4", size=12),
+    "endnotes": Layout(endnotes=True),
+    "endnotes numbered i, ii, iii": Layout(endnotes=True, numerals="i"),
+    "notes not indented": Layout(hanging=False),
 }
 FORMATS = ("pdf", "docx", "odt")
 _NS = " ".join(
@@ -55,25 +67,12 @@ _NS = " ".join(
 )
 
 
-def source(
-    doc: Report,
-    *,
-    columns: int = 1,
-    paper: str = "us-letter",
-    size: int = 11,
-    restart: bool = False,
-    urls: bool = False,
-    font: str = "Liberation Serif",
-    endnotes: bool = False,
-    numerals: str = "1",
-    hanging: bool = True,
-) -> str:
+def source(doc: Report, layout: Layout) -> str:
     """The report as a flat OpenDocument text (``.fodt``): chapters are outline-level-1 headings, a
-    running head and page numbers on every page after the first. ``numerals``: "1" or "i" (the
-    word processors' default for endnotes); ``hanging``: notes indented past their labels."""
-    del urls  # the report already holds them or not
-    width, height = PAPER[paper]
-    kind = "endnote" if endnotes else "footnote"
+    running head and page numbers on every page after the first."""
+    columns, size, font, numerals = layout.columns, layout.size, layout.font, layout.numerals
+    width, height = PAPER[layout.paper]
+    kind = "endnote" if layout.endnotes else "footnote"
     number = 0
     body = [f'<text:p text:style-name="Title">{escape(TITLE)}: {escape(SUBTITLE)}</text:p>']
     for title, paragraphs in doc.chapters:
@@ -92,8 +91,8 @@ def source(
                     )
             parts.append(lorem(paragraph.filler))
             body.append(f'<text:p text:style-name="Text_20_body">{" ".join(parts)}</text:p>')
-    numbering = "chapter" if restart else "document"
-    indent = '<style:paragraph-properties fo:margin-left="0.4cm" fo:text-indent="-0.4cm"/>' if hanging else ""
+    numbering = "chapter" if layout.restart else "document"
+    indent = '<style:paragraph-properties fo:margin-left="0.4cm" fo:text-indent="-0.4cm"/>' if layout.hanging else ""
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <office:document {_NS} office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text">
 <office:meta><meta:title xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0">{escape(TITLE)}</meta:title></office:meta>
@@ -163,12 +162,7 @@ def convert(sources: list[Path], fmt: str, out: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--chapters", type=int, default=6)
-    parser.add_argument("--seed", type=int, default=30)
-    parser.add_argument("--out", type=Path)
-    args = parser.parse_args()
-
+    args = arguments()
     from footnoted.ingest import load
 
     header(
@@ -177,46 +171,25 @@ def main() -> None:
     )
     out = args.out or Path(tempfile.mkdtemp())
     out.mkdir(parents=True, exist_ok=True)
-    sources, reports = [], {}
-    for k, (name, options) in enumerate(LAYOUTS.items()):
-        doc = report(args.seed + k, args.chapters, urls=bool(options.get("urls")))
-        stem = re.sub(r"\W+", "-", name.lower()).strip("-")
-        (out / f"{stem}.fodt").write_text(source(doc, **options))  # type: ignore[arg-type]
-        sources.append(out / f"{stem}.fodt")
-        reports[name] = (stem, doc)
+    reports = {}
+    for k, (name, layout) in enumerate(LAYOUTS.items()):
+        doc = report(args.seed + k, args.chapters, urls=layout.urls)
+        (out / f"{file_stem(name)}.fodt").write_text(source(doc, layout))
+        reports[name] = doc
     for fmt in FORMATS:
-        convert(sources, fmt, out)
-    rows, totals = [], {f: [0, 0, 0, 0, 0] for f in FORMATS}
-    for name, (stem, doc) in reports.items():
+        convert([out / f"{file_stem(name)}.fodt" for name in reports], fmt, out)
+    rows, totals = [], {f: [0] * len(COUNTS) for f in FORMATS}
+    for name, doc in reports.items():
         for fmt in FORMATS:
             started = time.perf_counter()
-            read = load(out / f"{stem}.{fmt}")
+            read = load(out / f"{file_stem(name)}.{fmt}")
             seconds = time.perf_counter() - started
             found = check(read, doc.notes())
-            pages = read.metadata.get("pages", "")
-            rows.append(
-                [
-                    name,
-                    fmt,
-                    pages,
-                    found["written"],
-                    found["read"],
-                    found["text"],
-                    found["marker"],
-                    found["heads"],
-                    seconds,
-                ]
-            )
-            for i, key in enumerate(("written", "read", "text", "marker", "heads")):
-                totals[fmt][i] += found[key]
-    table(
-        rows, ["layout", "file", "pages", "notes written", "read", "text right", "marker right", "heads left", "read s"]
-    )
-    for fmt, (written, read, text, marker, heads) in totals.items():
-        print(
-            f"{fmt}: {written} notes written, {read} read, {text} with the right text, {marker} with the right marker; "
-            f"{heads} running heads or page numbers left in the text"
-        )
+            rows.append([name, fmt, read.metadata.get("pages", ""), *(found[c] for c in COUNTS), seconds])
+            totals[fmt] = [t + found[c] for t, c in zip(totals[fmt], COUNTS, strict=True)]
+    table(rows, ["layout", "file", "pages", *COLUMNS])
+    for fmt, counts in totals.items():
+        print(summary(fmt, counts))
     if args.out:
         print(f"sources and files in {out}")
     else:

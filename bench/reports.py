@@ -10,9 +10,11 @@ looks for every note of it in a document footnoted read.
 
 from __future__ import annotations
 
+import argparse
 import random
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 TITLE = "Fields of Stone"
 SUBTITLE = "Landmines in the Northern Provinces"
@@ -42,6 +44,53 @@ _LOREM = (
     "At etiam Athenis, ut e patre audiebam facete et urbane Stoicos irridente, statua est in Ceramico Chrysippi "
     "sedentis porrecta manu, quae manus significet illum in hae esse rogatiuncula delectatum."
 ).split()
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """How a report is set. Typst sets the first five; the word processor all of them."""
+
+    columns: int = 1
+    paper: str = "us-letter"
+    size: int = 11
+    """Points, of the running text."""
+    restart: bool = False
+    """Notes numbered afresh in each chapter."""
+    urls: bool = False
+    """Notes that hold web addresses."""
+    font: str = "Liberation Serif"
+    endnotes: bool = False
+    """Endnotes on pages of their own at the end, not notes at the feet of pages."""
+    numerals: str = "1"
+    """How endnotes are numbered: "1" or "i" (the word processors' default)."""
+    hanging: bool = True
+    """Notes indented past their labels."""
+
+
+COUNTS = ("written", "read", "text", "marker", "heads")
+COLUMNS = ["notes written", "read", "text right", "marker right", "heads left", "read s"]
+"""The table's columns for ``COUNTS`` and the seconds a file took to read."""
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--chapters", type=int, default=6)
+    parser.add_argument("--seed", type=int, default=30)
+    parser.add_argument("--out", type=Path)
+    return parser.parse_args()
+
+
+def file_stem(layout: str) -> str:
+    return re.sub(r"\W+", "-", layout.lower()).strip("-")
+
+
+def summary(what: str, counts: list[int]) -> str:
+    """One line for the totals of ``COUNTS``."""
+    written, read, text, marker, heads = counts
+    return (
+        f"{what}: {written} notes written, {read} read, {text} with the right text, {marker} with the right "
+        f"marker; {heads} running heads or page numbers left in the text"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +144,7 @@ def report(seed: int, chapters: int, *, urls: bool = False) -> Report:
         first = True
         paragraphs = []
         for _ in range(rng.randint(6, 10)):
-            sentences = []
+            sentences: list[tuple[str, str | None]] = []
             for _ in range(rng.randint(2, 4)):
                 claim = rng.choice(_CLAIMS).format(n=rng.randint(2, 90), y=rng.choice((2003, 2004, 2005)))
                 if rng.random() < 0.7:
@@ -134,13 +183,15 @@ def check(doc: object, notes: list[tuple[str, str]]) -> dict[str, int]:
         text_right += 1
         if len(note.markers) == 1:
             before = source[max(0, note.markers[0].start - 60) : note.markers[0].start]
-            marker_right += _letters(claim)[-15:] in _letters(before)
+            marker_right += int(_letters(claim)[-15:] in _letters(before))
     # A running head or page number left among the passages (it belongs to no sentence).
     furniture = {_letters(TITLE), _letters(AUTHOR), _letters(AUTHOR + TITLE)}
-    left = sum(
-        1
-        for b in doc.blocks  # type: ignore[attr-defined]
-        if b.kind != "furniture"
-        and (_letters(source[b.start : b.end]) in furniture or source[b.start : b.end].strip().isdigit())
+    left = len(
+        [
+            b
+            for b in doc.blocks  # type: ignore[attr-defined]
+            if b.kind != "furniture"
+            and (_letters(source[b.start : b.end]) in furniture or source[b.start : b.end].strip().isdigit())
+        ]
     )
     return {"written": len(notes), "read": len(read), "text": text_right, "marker": marker_right, "heads": left}

@@ -15,8 +15,6 @@ PDFs.
 
 from __future__ import annotations
 
-import argparse
-import re
 import sys
 import tempfile
 import time
@@ -25,29 +23,21 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import header, table
-from bench.reports import AUTHOR, SUBTITLE, TITLE, check, report
+from bench.reports import AUTHOR, COLUMNS, COUNTS, SUBTITLE, TITLE, Layout, arguments, check, file_stem, report, summary
 
-LAYOUTS: dict[str, dict[str, object]] = {
-    "one column": {},
-    "two columns": {"columns": 2, "size": 10},
-    "A5, small type": {"paper": "a5", "size": 9},
-    "numbered per chapter": {"restart": True},
-    "web addresses": {"urls": True},
-    "A4, large type": {"paper": "a4", "size": 12},
+LAYOUTS = {
+    "one column": Layout(),
+    "two columns": Layout(columns=2, size=10),
+    "A5, small type": Layout(paper="a5", size=9),
+    "numbered per chapter": Layout(restart=True),
+    "web addresses": Layout(urls=True),
+    "A4, large type": Layout(paper="a4", size=12),
 }
 
 
-def source(
-    seed: int,
-    chapters: int,
-    *,
-    columns: int = 1,
-    paper: str = "us-letter",
-    size: int = 11,
-    restart: bool = False,
-    urls: bool = False,
-) -> str:
+def source(seed: int, chapters: int, layout: Layout) -> str:
     """The Typst source of one report (deterministic for a seed)."""
+    columns, paper, size = layout.columns, layout.paper, layout.size
     head = (
         f'#set document(title: "{TITLE}: {SUBTITLE}", author: "{AUTHOR}")\n'
         f'#set page(paper: "{paper}", columns: {columns}, margin: (x: 2.2cm, y: 2.5cm), '
@@ -56,8 +46,8 @@ def source(
         f"#set text(size: {size}pt)\n#set par(justify: true)\n\n= {TITLE}\n\n"
     )
     body = []
-    for title, paragraphs in report(seed, chapters, urls=urls).chapters:
-        if restart:
+    for title, paragraphs in report(seed, chapters, urls=layout.urls).chapters:
+        if layout.restart:
             body.append("#counter(footnote).update(0)\n")
         body.append(f"== {title}\n\n")
         for paragraph in paragraphs:
@@ -75,11 +65,7 @@ def _escape(text: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--chapters", type=int, default=6)
-    parser.add_argument("--seed", type=int, default=30)
-    parser.add_argument("--out", type=Path)
-    args = parser.parse_args()
+    args = arguments()
     import typst
 
     from footnoted.ingest import parse
@@ -87,35 +73,21 @@ def main() -> None:
     header("typeset reports", "Typst PDFs with page-foot notes; each note's text and marker checked against the source")
     out = args.out or Path(tempfile.mkdtemp())
     out.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for k, (name, options) in enumerate(LAYOUTS.items()):
-        typ = source(args.seed + k, args.chapters, **options)  # type: ignore[arg-type]
-        stem = re.sub(r"\W+", "-", name.lower()).strip("-")
-        (out / f"{stem}.typ").write_text(typ)
+    rows: list[list[object]] = []
+    totals = [0] * len(COUNTS)
+    for k, (name, layout) in enumerate(LAYOUTS.items()):
+        stem = file_stem(name)
+        (out / f"{stem}.typ").write_text(source(args.seed + k, args.chapters, layout))
         data = typst.compile(str(out / f"{stem}.typ"))
         (out / f"{stem}.pdf").write_bytes(data)
         started = time.perf_counter()
         doc = parse(data, name=f"{stem}.pdf")
         seconds = time.perf_counter() - started
-        found = check(doc, report(args.seed + k, args.chapters, urls=bool(options.get("urls"))).notes())
-        rows.append(
-            [
-                name,
-                doc.metadata["pages"],
-                found["written"],
-                found["read"],
-                found["text"],
-                found["marker"],
-                found["heads"],
-                seconds,
-            ]
-        )
-    table(rows, ["layout", "pages", "notes written", "read", "text right", "marker right", "heads left", "read s"])
-    total = [sum(r[i] for r in rows) for i in (2, 3, 4, 5, 6)]
-    print(
-        f"all layouts: {total[0]} notes written, {total[1]} read, {total[2]} with the right text, {total[3]} with the right marker; "
-        f"{total[4]} running heads or page numbers left in the text"
-    )
+        found = check(doc, report(args.seed + k, args.chapters, urls=layout.urls).notes())
+        rows.append([name, doc.metadata["pages"], *(found[c] for c in COUNTS), seconds])
+        totals = [t + found[c] for t, c in zip(totals, COUNTS, strict=True)]
+    table(rows, ["layout", "pages", *COLUMNS])
+    print(summary("all layouts", totals))
     if args.out:
         print(f"sources and PDFs in {out}")
 
