@@ -54,6 +54,8 @@ _SMALLER = 0.92
 """A note line's size is at most this share of the body's."""
 _LARGER = 1.15
 """A heading's size is at least this share of the running text's."""
+_LEADER = re.compile(r"(?:\. ?){4,}\s*\d+\s*$")
+"""A table of contents' line: dots leading to a page number ("1 Introduction . . . . 1")."""
 _SKIPPED = 3
 """Labels a run of notes may start past the one after the last note read (a note lost)."""
 _SAME_SIZE = 0.6
@@ -481,7 +483,7 @@ def _run(
     all the notes after it)."""
     first = lines[i]
     m = _LABEL.match(first.text)
-    if not (m and 0 < first.size <= _SMALLER * body):
+    if not (m and 0 < first.size <= _SMALLER * body) or _LEADER.search(first.plain()):
         return [], []
     label = int(m.group("label"))
     if not (label == 1 or last < label <= last + 1 + _SKIPPED):

@@ -471,3 +471,17 @@ def test_a_sentence_running_on_from_one_column_to_the_next_stays_one_paragraph()
     [note] = [n for n in doc.footnotes if n.label == "41"]
     block = next(b for b in doc.blocks if b.start <= note.markers[0].start < b.end)
     assert "although frozen ground slowed them." in " ".join(doc.source[block.start : block.end].split())
+
+
+def test_a_table_of_contents_set_small_is_not_notes() -> None:
+    # A manual's contents, set smaller than its text, under a title that ends with a figure
+    # ("Libtasn1", "1" glued to a word as a marker is): dots lead to page numbers, not notes.
+    page = [Line("Libtasn1 manual, version 4.19, of 2022\n", 10.0, True, 60, 500, 700)]
+    page += [
+        Line(f"The library{' handles ASN.1 structures' * 3}.\n", 10.0, True, 60, 500, 680 - 12 * k) for k in range(4)
+    ]
+    page += [
+        Line("1 Introduction . . . . . . . . . . . . . . . . . 1\n", 8.0, True, 60, 400, 300),
+        Line("2 ASN.1 structure handling . . . . . . . . . . . 2\n", 8.0, True, 60, 400, 290),
+    ]
+    assert rebuild([page]) is None
