@@ -421,8 +421,9 @@ def _note_bodies(
                 # A block that opens with the end of the note before, then goes on with the next
                 # notes: a PDF's page of endnotes, boxed as its typesetter set it.
                 last = bodies.pop()
-                line = source.rfind("\n", block.start, lead[0].start) + 1
-                end = len(source[:line].rstrip())
+                end = source.rfind("\n", block.start, lead[0].start) + 1
+                while end > block.start and source[end - 1].isspace():
+                    end -= 1
                 bodies.extend([_Body(last.label, last.start, end, last.block_start, last.style), *lead])
                 out.append(Block("note", block.start, block.end))
                 continue
@@ -466,9 +467,9 @@ def _endnote_tail(source: str, blocks: list[Block]) -> int | None:
         trailing.append(block)
     # (the block, where its line starts, the line's label, whether it is the block's first line)
     entries = [
-        (block, start, label, first)
+        (block, start, label, opens)
         for block in reversed(trailing)
-        for start, label, first in _line_labels(source, block)
+        for start, label, opens in _line_labels(source, block)
     ]
     first = next((k for k in range(len(entries) - 1, -1, -1) if entries[k][2] in ("1", "i") and entries[k][3]), None)
     if first is None:

@@ -398,10 +398,11 @@ def _heads_first(lines: list[Line]) -> list[Line]:
         (line for line in lines if line.x1 > line.x0 and line.y0 > top + 1.5 * size),
         key=lambda line: (-line.y0, line.x0),
     )
-    if not head or lines[: len(head)] == head:
+    if not head or [id(line) for line in lines[: len(head)]] == [id(line) for line in head]:
         return lines
     head[-1].box_end = True
-    return head + [line for line in lines if all(line is not h for h in head)]
+    above = {id(line) for line in head}
+    return head + [line for line in lines if id(line) not in above]
 
 
 def _columns(lines: list[Line]) -> list[Line]:
@@ -428,7 +429,8 @@ def _columns(lines: list[Line]) -> list[Line]:
     if not any(id(line) in text for line in first) or not any(id(line) in text for line in second):
         return lines
     ordered = sorted(first, key=lambda line: -line.y0) + sorted(second, key=lambda line: -line.y0)
-    if [id(line) for line in ordered] == [id(line) for line in lines if any(line is o for o in ordered)]:
+    chosen = {id(line) for line in ordered}
+    if [id(line) for line in ordered] == [id(line) for line in lines if id(line) in chosen]:
         return lines
     ends = [line for line in ordered[: len(first)] if abs(line.size - size) <= _SAME_SIZE]
     opens = [line for line in ordered[len(first) :] if abs(line.size - size) <= _SAME_SIZE]
@@ -436,7 +438,6 @@ def _columns(lines: list[Line]) -> list[Line]:
         start = opens[0].plain().lstrip()[:1]
         if (start.islower() or start.isdigit()) and ordered[len(first) - 1] is ends[-1]:
             ends[-1].box_end = False  # the sentence goes on at the head of the second column
-    chosen = {id(line) for line in ordered}
     head = [line for line in lines if id(line) not in chosen and not line.folio]
     return head + ordered + [line for line in lines if line.folio and id(line) not in chosen]
 
@@ -548,8 +549,8 @@ def _page_text(lines: list[Line], size: float) -> str:
 
 def _restarts(text: str, label: str) -> bool:
     """Whether a page's text (figures still wrapped) cites 1 after its first marker for ``label``:
-    raised figures both (a word processor may set a space before a raised marker, "stones. 12"), or
-    markers glued to their words."""
+    both as raised figures (a word processor may set a space before one, "stones. 12"), or both
+    glued to their words."""
     raised = [(m.start(), m.group(1)) for m in _WRAPPED.finditer(text)]
     first = next((start for start, figure in raised if figure == label), None)
     if first is not None and any(start > first and figure == "1" for start, figure in raised):
