@@ -53,6 +53,7 @@ LAYOUTS = {
     "endnotes": Layout(endnotes=True),
     "endnotes numbered i, ii, iii": Layout(endnotes=True, numerals="i"),
     "notes not indented": Layout(hanging=False),
+    "two columns, endnotes": Layout(columns=2, size=10, endnotes=True),
 }
 FORMATS = ("pdf", "docx", "odt")
 _NS = " ".join(

@@ -228,12 +228,20 @@ def set_apart_headings(pages: list[list[Line]]) -> None:
 
 
 def plain_text(pages: list[list[Line]]) -> str:
-    """The pages' text as pdfminer's text converter writes it (each page ended by a form feed); a page
-    of endnotes in reading order (see ``_notes_page``)."""
+    """The pages' text as pdfminer's text converter writes it (each page ended by a form feed), but in
+    reading order: a page of endnotes top down (see ``_notes_page``), any other page its running
+    head first and its columns one after the other (see ``_columns``), and its page number last."""
     sizes = _characters(line for lines in pages for line in lines)
     sizes.pop(0.0, None)
     body = sizes.most_common(1)[0][0] if sizes else 0.0
-    return "".join("".join(_bare(line.written()) for line in _notes_page(lines, body)) + "\f" for lines in pages)
+    texts = []
+    for lines in pages:
+        notes = _notes_page(lines, body)
+        ordered = notes if notes is not lines else _columns(_heads_first(lines))
+        # Its page number last, where the page reader looks for one (pdfminer may give it between
+        # the columns, inside a sentence).
+        texts.append([line for line in ordered if not line.folio] + [line for line in ordered if line.folio])
+    return "".join("".join(_bare(line.written()) for line in lines) + "\f" for lines in texts)
 
 
 def _notes_page(lines: list[Line], body: float) -> list[Line]:

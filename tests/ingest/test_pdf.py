@@ -21,7 +21,7 @@ report's footnotes numbered afresh in each chapter (1 to 5, 1 to 5, 1 to 3).
 ``ibid-page-feet.pdf`` (Typst, A5, five pages) alternates interviews and "Ibid., p. N." notes, so
 that two pages end with an "Ibid." line of the same shape, page number aside. ``typeset/`` holds
 two reports written and typeset by ``bench/typeset_reports.py`` (its sources beside them);
-``office/`` eight written by ``bench/office_reports.py`` and saved as PDFs by LibreOffice 7.4 (their
+``office/`` ten written by ``bench/office_reports.py`` and saved as PDFs by LibreOffice 7.4 (their
 OpenDocument sources beside them).
 """
 
@@ -413,10 +413,12 @@ def _office_notes(fodt: str) -> list[tuple[str, str]]:
         "two-columns",
         "two-columns-note-across",
         "two-columns-out-of-order",
+        "two-columns-endnotes",
+        "two-columns-endnotes-page-number",
     ],
 )
 def test_every_note_of_a_word_processor_report_is_read_whole_and_linked(name: str) -> None:
-    # Written by bench/office_reports.py (three chapters; seeds 42, 46, 46, 46, 49, 42, 47, 55) and
+    # Written by bench/office_reports.py (three chapters; seeds 42, 46, 46, 46, 49, 42, 47, 55, 50, 44) and
     # saved as PDFs by LibreOffice: endnotes numbered 1, 2, 3 on pages of their own with no heading,
     # a box of them opening with the end of the note before; markers that pdfminer gives a space
     # before ("stones. 12", a justified line); endnotes numbered i, ii, iii, as word processors
@@ -426,7 +428,9 @@ def test_every_note_of_a_word_processor_report_is_read_whole_and_linked(name: st
     # round the chapter's heading; two columns whose head pdfminer splits between them; a note
     # that runs on from the foot of the first column with a line that opens with a year; and a
     # page whose columns pdfminer gives as the left one's first paragraph, the right one, then the
-    # rest of the left, a sentence running on from the left column's foot to the right's head.
+    # rest of the left, a sentence running on from the left column's foot to the right's head; and
+    # two columns with endnotes (no notes at the pages' feet), read in the same order, one page's
+    # number given between its columns, inside a sentence.
     fodt = (DATA / "pdf" / "office" / f"{name}.fodt").read_text()
     doc = load(DATA / "pdf" / "office" / f"{name}.pdf")
     check_written_notes(doc, _office_notes(fodt), 35)
