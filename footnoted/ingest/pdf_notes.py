@@ -43,7 +43,7 @@ _LABEL = re.compile(
 # A label alone on its line: "1.", "12)", "3", "a.", "ii", a bullet (wrapped if raised).
 _HANGING = re.compile(rf"{OPEN}?(?:\d{{1,3}}|[a-zA-Z]|[ivxlc]{{2,9}})[.)]?{CLOSE}?|[•◦▪‣·∙○●■□–—*]")
 _OPENS_ITEM = re.compile(r"[\d\[(•◦▪‣·∙○●■□–—*+-]|[a-zA-Z][.)]\s")
-_ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$|[.!?:;][\"'”’)\]]*" + OPEN + r"[\divxlc]+" + CLOSE + "$")
+_ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$|[.!?:;][\"'”’)\]]*" + OPEN + r"\d+" + CLOSE + "$")
 _ROMAN_LETTERS = frozenset("ivxlc")
 """Raised, they are an endnote's marker as word processors number endnotes by default (i, ii, iii)."""
 _ENTRY = re.compile(r"[ \t\u00a0]*(?:\d{1,4}|[ivxlc]{1,9})(?:[.)]?[ \t\u00a0]|(?=[A-Z]))")
