@@ -380,7 +380,7 @@ def _print_hit(hit: Hit, lines: bool) -> None:
     typer.echo(_show(hit.chunk.text, "   ", lines))
     for note in hit.chunk.footnotes:
         typer.echo(
-            _wrap(f"[{note.label}] {note.text}{render.same_as(note)}  (chars {note.start}-{note.end})", "      ")
+            _wrap(f"[{note.label}] {note.text}{render.note_links(note)}  (chars {note.start}-{note.end})", "      ")
         )
     typer.echo("")
 
@@ -394,7 +394,7 @@ def _print_answer(answer: Answer, ix: Index) -> None:
     section = render.heading_path(c.title, c.section)
     typer.echo(f"  -- {c.title}" + (f", {section}" if section else "") + f", chars {c.start}-{c.end}")
     for note in answer.footnotes:
-        typer.echo(_wrap(f"[{note.label}] {note.text}{render.same_as(note)}", "     "))
+        typer.echo(_wrap(f"[{note.label}] {note.text}{render.note_links(note)}", "     "))
     typer.echo("\npassages:")
     for hit in answer.passages:
         _print_hit(hit, _lines_meant(ix, hit.citation.document_id))

@@ -373,7 +373,14 @@ def _json(response: httpx.Response) -> Any:
 
 
 def _footnote(d: Mapping[str, Any]) -> Footnote:
-    return Footnote(label=d["label"], text=d["text"], start=d["start"], end=d["end"], same_as=d.get("same_as"))
+    return Footnote(
+        label=d["label"],
+        text=d["text"],
+        start=d["start"],
+        end=d["end"],
+        same_as=d.get("same_as"),
+        refers_to=tuple(d.get("refers_to") or ()),
+    )
 
 
 def _citation(d: Mapping[str, Any]) -> Citation:

@@ -11,12 +11,20 @@ def footnote(note: Footnote) -> dict[str, Any]:
     out: dict[str, Any] = {"label": note.label, "text": note.text, "start": note.start, "end": note.end}
     if note.same_as is not None:
         out["same_as"] = note.same_as  # an "Ibid." note: the label of the note that gives the source
+    if note.refers_to:
+        out["refers_to"] = list(note.refers_to)  # "supra note 12": the labels of the notes it points to
     return out
 
 
-def same_as(note: Footnote) -> str:
-    """What a reader sees after an "Ibid." note's text ('' for any other note)."""
-    return f" (same source as note {note.same_as})" if note.same_as is not None else ""
+def note_links(note: Footnote) -> str:
+    """What a reader sees after a note's text when it cites a source through other notes: "(same
+    source as note 7)" after an "Ibid.", "(see note 12)" after "Smith, supra note 12"; else ''."""
+    out = f" (same source as note {note.same_as})" if note.same_as is not None else ""
+    if note.refers_to:
+        *rest, last = note.refers_to
+        labels = f"{', '.join(rest)} and {last}" if rest else last
+        out += f" (see note{'s' if rest else ''} {labels})"
+    return out
 
 
 def heading_path(title: str, section: str) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -67,6 +67,10 @@ class Footnote:
     same_as: str | None = None
     """For a note that only repeats the one before ("Ibid.", "Id.", "Ibid., p. 6."): the label of the
     note that gives the source, followed through runs of repeats."""
+    refers_to: tuple[str, ...] = ()
+    """The labels of other notes this one points to by number for a source it cites short ("Smith,
+    supra note 12, at 4", "Smith (n 12) 45", "see note 3 above"), in the order it names them; each
+    is the last note so labelled before this one, else the first after it (``Document.referenced``)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,31 @@ class Document:
         at = bisect_left(starts, note.start)
         return notes[at - 1] if at else None
 
+    def referenced(self, note: Footnote) -> tuple[Footnote, ...]:
+        """The notes ``note`` points to by number (``note.refers_to``): for each label, the last note
+        so labelled before it, else the first after it."""
+        out: list[Footnote] = []
+        for label in note.refers_to:
+            starts, notes = self._by_label.get(label, ((), ()))
+            at = bisect_left(starts, note.start)
+            target = notes[at - 1] if at else next((n for n in notes[at:] if n.start > note.start), None)
+            if target is not None and target is not note and target not in out:
+                out.append(target)
+        return tuple(out)
+
+    def sources(self, note: Footnote) -> tuple[Footnote, ...]:
+        """The other notes whose text names a source ``note`` cites: the one an "Ibid." repeats, and
+        those it points to by number ("supra note 12"; an "Ibid." after such a note points to them
+        too), a repeat among them followed to the note it repeats."""
+        out: list[Footnote] = []
+        repeated = self.repeated(note)
+        for target in (repeated, *self.referenced(note), *(self.referenced(repeated) if repeated else ())):
+            if target is not None and target.same_as is not None:
+                target = self.repeated(target)
+            if target is not None and target is not note and target not in out:
+                out.append(target)
+        return tuple(out)
+
     def section_at(self, offset: int) -> Section | None:
         """The innermost section containing ``offset`` (the deepest; the first listed of equals)."""
         bounds, innermost = self._innermost
@@ -109,17 +138,13 @@ class Document:
 
     @cached_property
     def _sources(self) -> dict[str, tuple[list[int], list[Footnote]]]:
-        """Label -> the notes with that label that repeat none, by start (of equal starts, the first
-        listed last, as the one ``repeated`` takes)."""
-        by_label: dict[str, list[tuple[int, int, Footnote]]] = {}
-        for i, n in enumerate(self.footnotes):
-            if n.same_as is None:
-                by_label.setdefault(n.label, []).append((n.start, i, n))
-        out = {}
-        for label, found in by_label.items():
-            found.sort(key=lambda t: (t[0], -t[1]))
-            out[label] = ([t[0] for t in found], [t[2] for t in found])
-        return out
+        """Label -> the notes with that label that repeat none, by start (see ``_by_start``)."""
+        return _by_start(n for n in self.footnotes if n.same_as is None)
+
+    @cached_property
+    def _by_label(self) -> dict[str, tuple[list[int], list[Footnote]]]:
+        """Label -> every note with that label, by start (see ``_by_start``)."""
+        return _by_start(self.footnotes)
 
     @cached_property
     def _innermost(self) -> tuple[list[int], list[Section | None]]:
@@ -190,3 +215,16 @@ class Answer:
     footnotes: tuple[Footnote, ...]
     passages: tuple[Hit, ...]
     score: float = 0.0
+
+
+def _by_start(notes: Iterable[Footnote]) -> dict[str, tuple[list[int], list[Footnote]]]:
+    """Label -> (starts, notes) of the notes with that label, by start; of equal starts, the first
+    listed last, as the look-ups (which take the last before an offset) want it."""
+    by_label: dict[str, list[tuple[int, int, Footnote]]] = {}
+    for i, n in enumerate(notes):
+        by_label.setdefault(n.label, []).append((n.start, i, n))
+    out = {}
+    for label, found in by_label.items():
+        found.sort(key=lambda t: (t[0], -t[1]))
+        out[label] = ([t[0] for t in found], [t[2] for t in found])
+    return out

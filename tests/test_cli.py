@@ -215,6 +215,17 @@ def test_an_answer_names_its_section_without_repeating_the_title(tmp_path: Path)
     assert "  -- Clearance in Laos, Costs, chars " in out
 
 
+def test_a_note_citing_a_source_short_names_the_note_with_it(tmp_path: Path) -> None:
+    article = tmp_path / "groundwater.md"
+    article.write_text(
+        "# Groundwater\n\nThe aquifer lost a fifth of its water.[^1]\n\nDistricts answered with metering rules.[^2]"
+        "\n\n[^1]: Jane Kessler, The Vanishing Aquifer (1994).\n[^2]: See Kessler, supra note 1, at 251.\n"
+    )
+    assert run(tmp_path, "ingest", str(article), "--index", str(tmp_path / "ix")).returncode == 0
+    out = run(tmp_path, "search", "metering rules", "--index", str(tmp_path / "ix"), "-k", "1").stdout
+    assert "[2] See Kessler, supra note 1, at 251. (see note 1)" in out
+
+
 def test_info_says_how_the_index_searches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     report = tmp_path / "report.txt"
     report.write_text("Report\n\nThe survey found 40 minefields.[1]\n\n[1] Survey of 2004.\n")

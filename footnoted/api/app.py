@@ -299,7 +299,13 @@ def _routes(app: FastAPI, state: _State) -> None:
         snap = index.snapshot  # one generation: the document and its chunk count agree
         return render.document_summary(snap.document(doc_id), snap.chunk_counts().get(doc_id, 0))
 
-    @app.get("/v1/documents/{doc_id}/source", response_model=schemas.SourceOut, dependencies=read, tags=["documents"])
+    @app.get(
+        "/v1/documents/{doc_id}/source",
+        response_model=schemas.SourceOut,
+        response_model_exclude_none=True,  # "same_as" and "refers_to" only on the notes that have them
+        dependencies=read,
+        tags=["documents"],
+    )
     def get_source(doc_id: Annotated[str, _path_id()], index: IndexDep) -> dict[str, Any]:
         """A document's whole source text and footnotes, so any citation can be checked."""
         doc = index.document(doc_id)

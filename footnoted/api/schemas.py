@@ -70,6 +70,11 @@ class FootnoteOut(BaseModel):
         default=None,
         description='Only on a note that repeats the one before ("Ibid.", "Id."): the label of the note giving the source.',
     )
+    refers_to: list[str] | None = Field(
+        default=None,
+        description='Only on a note that points to others by number ("Smith, supra note 12", "(n 12)", '
+        '"see note 12 above"): their labels.',
+    )
 
 
 class CitationOut(BaseModel):

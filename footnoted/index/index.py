@@ -281,8 +281,9 @@ class Index:
                 start, end = int(snap.row_spans[i, 0]), int(snap.row_spans[i, 1])
                 slot = int(snap.row_notes[i])
                 note = None if slot == BODY else hit.chunk.footnotes[slot]
-                if note is not None and not note.start <= start < note.end:  # the source of an "Ibid."
-                    note = snap.documents[hit.chunk.document_id].repeated(note)
+                if note is not None and not note.start <= start < note.end:  # a source it cites through another
+                    sources = snap.documents[hit.chunk.document_id].sources(note)
+                    note = next((s for s in sources if s.start <= start < s.end), None)
                 candidates.append(Candidate(hit, Span(start, end), note))
                 rows.append(i)
         if not candidates:

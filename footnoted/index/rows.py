@@ -48,8 +48,8 @@ def vector_rows(
                 rows.append(Row(c.id, BODY, lexical_text(c, doc) if inline else c.text, whole))
             if config.footnote_vectors == "none":
                 continue
-            # A repeat ("Ibid.") also gets the vectors of the note it repeats when the chunk does not
-            # carry that note: the chunk cites its source too.
+            # A note citing a source through another ("Ibid.", "supra note 12") also gets the vectors
+            # of that note when the chunk does not carry it: the chunk cites its source too.
             for slot, note in cited_notes(c, doc):
                 if config.footnote_vectors in ("sentences", "contextual"):
                     pieces = sentence_spans(doc.source, Span(note.start, note.end), splitter)

@@ -80,33 +80,36 @@ class Snapshot:
         return self.row_ids[np.isin(self.row_chunks, positions)]
 
 
-def repeated_sources(chunk: Chunk, doc: Document) -> list[tuple[int, Footnote]]:
-    """The sources a chunk cites only through a repeat: (slot of the "Ibid." note, the note it repeats).
+def cited_sources(chunk: Chunk, doc: Document) -> list[tuple[int, Footnote]]:
+    """The sources a chunk cites only through another note: (slot of the citing note, the note
+    naming the source) for each of ``Document.sources``.
 
-    "Ibid., p. 6." cites the source named by the note before it, which often belongs to an earlier
-    passage; that note's text is indexed with this passage too, as the text of its repeat. A
-    source the chunk carries itself is left out: its text is there already.
+    "Ibid., p. 6." cites the source named by the note before it, and "Smith, supra note 12, at 4"
+    the one note 12 names; that note often belongs to an earlier passage, and its text is indexed
+    with this passage too, as the text of the note citing it. A source the chunk carries itself
+    is left out: its text is there already.
     """
     carried = {(n.start, n.end) for n in chunk.footnotes}
     out: list[tuple[int, Footnote]] = []
     for slot, note in enumerate(chunk.footnotes):
-        source = doc.repeated(note)
-        if source is not None and (source.start, source.end) not in carried:
-            carried.add((source.start, source.end))
-            out.append((slot, source))
+        for source in doc.sources(note):
+            if (source.start, source.end) not in carried:
+                carried.add((source.start, source.end))
+                out.append((slot, source))
     return out
 
 
 def cited_notes(chunk: Chunk, doc: Document) -> list[tuple[int, Footnote]]:
-    """Every note a chunk cites, as (slot, note), slot by slot: each note it carries, and after an
-    "Ibid." the note it repeats when the chunk does not carry that one (``repeated_sources``)."""
-    return sorted([*enumerate(chunk.footnotes), *repeated_sources(chunk, doc)], key=lambda pair: pair[0])
+    """Every note a chunk cites, as (slot, note), slot by slot: each note it carries, and the notes
+    naming the sources they cite through "Ibid." or "supra note 12" when the chunk does not carry
+    those (``cited_sources``)."""
+    return sorted([*enumerate(chunk.footnotes), *cited_sources(chunk, doc)], key=lambda pair: pair[0])
 
 
 def lexical_fields(chunk: Chunk, doc: Document) -> list[str]:
-    """What BM25 indexes for a chunk, a field each: its body, every footnote it carries, and the
-    source of each "Ibid." among them that it does not carry."""
-    return [chunk.text, *(n.text for n in chunk.footnotes), *(s.text for _, s in repeated_sources(chunk, doc))]
+    """What BM25 indexes for a chunk, a field each: its body, every footnote it carries, and each
+    note naming a source they cite through another note that it does not carry."""
+    return [chunk.text, *(n.text for n in chunk.footnotes), *(s.text for _, s in cited_sources(chunk, doc))]
 
 
 def lexical_text(chunk: Chunk, doc: Document) -> str:
@@ -237,7 +240,8 @@ def _document_json(doc: Document) -> dict[str, Any]:
         "blocks": [[b.kind, b.start, b.end, b.level] for b in doc.blocks],
         "sections": [[s.title, s.level, list(s.path), s.start, s.end] for s in doc.sections],
         "footnotes": [
-            [n.label, n.start, n.end, [[m.start, m.end] for m in n.markers], n.same_as] for n in doc.footnotes
+            [n.label, n.start, n.end, [[m.start, m.end] for m in n.markers], n.same_as, list(n.refers_to)]
+            for n in doc.footnotes
         ],
         "metadata": dict(doc.metadata),
         "warnings": list(doc.warnings),
@@ -254,8 +258,8 @@ def _document(raw: dict[str, Any]) -> Document:
         blocks=tuple(Block(k, s, e, lv) for k, s, e, lv in raw["blocks"]),
         sections=tuple(Section(t, lv, tuple(p), s, e) for t, lv, p, s, e in raw["sections"]),
         footnotes=tuple(
-            Footnote(label, source[s:e], s, e, tuple(Span(a, b) for a, b in markers), same_as)
-            for label, s, e, markers, same_as in raw["footnotes"]
+            Footnote(label, source[s:e], s, e, tuple(Span(a, b) for a, b in markers), same_as, tuple(refers_to))
+            for label, s, e, markers, same_as, refers_to in raw["footnotes"]
         ),
         metadata=dict(raw["metadata"]),
         warnings=tuple(raw["warnings"]),

@@ -27,7 +27,7 @@ from typing import Any
 
 from footnoted.errors import IndexCorrupt, IndexLocked, IndexMismatch, IndexNotFound
 
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 """Bumped whenever what a generation holds, or how its chunks and vectors are made, changes."""
 MANIFEST = "manifest.json"
 _KEEP_GENERATIONS = 2

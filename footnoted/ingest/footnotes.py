@@ -866,3 +866,70 @@ def link_repeats(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
             note = dataclasses.replace(note, same_as=previous.same_as or previous.label)
         linked.append(note)
     return tuple(linked)
+
+
+# A note pointing to other notes by number, for a source it cites short: "supra note 12", "above
+# n 12", "infra notes 14-16", "supra fn. 12", "see note 12", "footnote 12", "note 12 above", "n. 12
+# supra", or OSCOLA's "(n 12)". A list ("notes 12 and 14", "nn 12, 14", "notes 12-14") only after
+# a plural, since after a singular a comma starts the page ("above n 7, 45"). A bare "note 12" may
+# name another document's note ("460 n.12"), and is not read as one.
+_NOTES = (
+    r"(?:(?:foot)?notes|nn\.?|fns\.?)\s*(\d{1,4}(?:\s*(?:[-\u2013\u2014]|,|&|and|to)\s*\d{1,4})*)"
+    r"|(?:(?:foot)?note|n\.?|fn\.?)\s*(\d{1,4})"
+)
+_REFERENCE = re.compile(
+    rf"\b(?P<where>supra|infra|above|below),?\s+(?:{_NOTES})"
+    rf"|\b(?:{_NOTES})\s*,?\s+(?P<after>supra|infra|above|below)\b"
+    rf"|\((?:{_NOTES})\)"
+    rf"|\bsee\s+(?:also\s+)?(?:{_NOTES})(?=\s*(?:[.;,:)]|$|and\s+accompanying))"
+    rf"|\bfoot(?:{_NOTES})(?=\s*(?:[.;,:)]|$|and\s+accompanying))",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\d+")
+_RANGE = re.compile(r"[-\u2013\u2014]|\bto\b")
+_LONGEST_RANGE = 20
+
+
+def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
+    """Notes in document order, each that points to other notes by number given their labels.
+
+    "Smith, supra note 12, at 4" cites the source note 12 names in full: the last note labelled 12
+    before it ("supra", "above", "(n 12)"), the first after it ("infra", "below"), or either ("see
+    note 12": the one before when there is one). A label is kept only where that is the note
+    ``Document.referenced`` finds for it (the last so labelled before, else the first after), so a
+    reference to no such note, or forward past a numbering that restarts, is left out.
+    """
+    starts: dict[str, list[int]] = {}
+    for n in notes:
+        starts.setdefault(n.label, []).append(n.start)
+    out: list[Footnote] = []
+    for note in notes:
+        labels: list[str] = []
+        for found in _REFERENCE.finditer(note.text):
+            where = (found["where"] or found["after"] or "").lower()
+            direction = (
+                "forward" if where in ("infra", "below") else "back" if where or found[0][0] == "(" else "either"
+            )
+            numbers = next(g for g in found.groups() if g and g[0].isdigit())
+            for label in _labels(numbers):
+                others = starts.get(label, [])
+                before = any(s < note.start for s in others)
+                after = any(s > note.start for s in others)
+                meant = {"back": before, "forward": after and not before, "either": before or after}[direction]
+                if meant and label != note.label and label not in labels:
+                    labels.append(label)
+        out.append(dataclasses.replace(note, refers_to=tuple(labels)) if labels else note)
+    return tuple(out)
+
+
+def _labels(numbers: str) -> list[str]:
+    """The labels a list of note numbers names: "12 and 14", "12, 14", "12-14" (a range up to 20 long)."""
+    values = [int(v) for v in _NUMBER.findall(numbers)]
+    between = _NUMBER.split(numbers)[1:-1]  # what stands between each number and the next
+    out = [values[0]]
+    for (low, high), joint in zip(itertools.pairwise(values), between, strict=True):
+        if _RANGE.search(joint) and 0 < high - low <= _LONGEST_RANGE:
+            out.extend(range(low + 1, high + 1))
+        else:
+            out.append(high)
+    return list(dict.fromkeys(str(v) for v in out))

@@ -13,7 +13,7 @@ from footnoted.errors import DocumentTooLarge, IngestError, UnsupportedFormat
 from footnoted.ingest.decode import decode
 from footnoted.ingest.docx import read_docx
 from footnoted.ingest.epub import read_epub
-from footnoted.ingest.footnotes import NOTES_HEADING, find_footnotes, link_repeats
+from footnoted.ingest.footnotes import NOTES_HEADING, find_footnotes, link_references, link_repeats
 from footnoted.ingest.html import read_html
 from footnoted.ingest.markdown import heading_title, read_markdown
 from footnoted.ingest.odt import read_odt
@@ -190,7 +190,7 @@ def _parse(
         footnotes, blocks = found.footnotes, found.blocks
         warnings.extend(found.warnings)
     blocks = _notes_headings(source, blocks)
-    footnotes = list(link_repeats(footnotes))
+    footnotes = list(link_references(link_repeats(footnotes)))
     if not any(b.kind not in ("furniture", "note") for b in blocks) and not footnotes:
         raise IngestError(f"{name}: no readable text was found")
     metadata = dict(layout.metadata)

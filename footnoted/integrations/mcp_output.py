@@ -23,6 +23,10 @@ class FootnoteOut(BaseModel):
         default=None,
         description='Only on a note that repeats the one before ("Ibid."): the label of the note naming the source.',
     )
+    refers_to: list[str] | None = Field(
+        default=None,
+        description='Only on a note that points to others by number ("Smith, supra note 12"): their labels.',
+    )
 
 
 class CitationOut(BaseModel):
@@ -104,7 +108,7 @@ def _where(title: str, section: str, start: int, end: int) -> str:
 
 
 def _notes(notes: tuple[Footnote, ...]) -> str:
-    return "".join(f"\n    note {n.label}: {n.text}{render.same_as(n)}" for n in notes)
+    return "".join(f"\n    note {n.label}: {n.text}{render.note_links(n)}" for n in notes)
 
 
 def documents_text(documents: list[dict[str, Any]]) -> str:

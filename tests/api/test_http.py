@@ -208,6 +208,26 @@ def test_upload_search_replace_delete(writable: httpx.Client) -> None:
     _error(writable.delete("/v1/documents/angola"), 404, "not_found")
 
 
+def test_a_note_citing_a_source_short_names_the_note_with_it(writable: httpx.Client) -> None:
+    text = (
+        "Groundwater\n\nThe aquifer lost a fifth of its water.[1]\n\nDistricts answered with metering rules.[2]\n\n"
+        "[1] Jane Kessler, The Vanishing Aquifer, 41 Nat. Resources J. 233 (1994).\n"
+        "[2] See Kessler, supra note 1, at 251.\n"
+    )
+    created = writable.post("/v1/documents", json={"id": "groundwater", "text": text})
+    assert created.status_code == 201, created.text
+    body = writable.post(
+        "/v1/search", json={"query": "metering rules", "k": 3, "mode": "lexical", "documents": ["groundwater"]}
+    ).json()
+    notes = {n["label"]: n for r in body["results"] for n in r["footnotes"]}
+    assert notes["2"]["refers_to"] == ["1"]
+    assert set(notes["1"]) == {"label", "text", "start", "end"}  # only a note that points to others has the key
+    source = writable.get("/v1/documents/groundwater/source").json()
+    assert source["footnotes"][0] == {k: notes["1"][k] for k in ("label", "text", "start", "end")}
+    assert source["footnotes"][1]["refers_to"] == ["1"]
+    assert writable.delete("/v1/documents/groundwater").status_code == 200
+
+
 @pytest.mark.parametrize(
     ("path", "media", "fmt", "notes", "label"),
     [

@@ -279,3 +279,39 @@ def test_an_answer_quoted_from_an_ibid_source_links_to_the_passage_that_repeats_
     target = link.get_attribute("href")
     assert target is not None
     expect(page.locator(target)).to_contain_text("Ibid.")
+
+
+def test_a_note_citing_a_source_short_links_to_the_note_naming_it(page: Page, server: Server) -> None:
+    # The briefing has no short form ("supra note 7"), so one is made from its note 8, pointing to
+    # note 7 by number instead of repeating it: first in a passage that carries note 7 too, then
+    # alone, with the answer quoted from note 7 through it.
+    question = "Which treaty article bars helping others?"
+    with httpx.Client(base_url=server.url, timeout=120) as client:
+        real = client.post("/v1/ask", json={"question": question, "k": 5}).json()
+    passage = next(p for p in real["passages"] if {n["label"] for n in p["footnotes"]} >= {"7", "8"})
+    source = next(n for n in passage["footnotes"] if n["label"] == "7")
+    short = {k: v for k, v in passage["footnotes"][-1].items() if k != "same_as"} | {"label": "9", "refers_to": ["7"]}
+    both = {**passage, "rank": 1, "footnotes": [source, short]}
+    body = {**real, "passages": [both]}
+    page.route("**/v1/ask", lambda route: route.fulfill(content_type="application/json", body=json.dumps(body)))
+    page.goto(f"{server.url}/?{urlencode({'q': question})}")
+    item = page.locator(".passage .footnote").filter(has_text="(see note 7)")
+    expect(item).to_have_count(1)
+    target = item.locator("a.same-as-link").get_attribute("href")
+    assert target is not None
+    expect(page.locator(target)).to_contain_text(source["text"][:40])
+
+    alone = {**passage, "rank": 1, "footnotes": [short]}
+    answer = {
+        **real["answer"],
+        "text": source["text"],
+        "citation": {**passage["citation"], "start": source["start"], "end": source["end"]},
+        "footnotes": [source],
+    }
+    body = {**real, "answer": answer, "passages": [alone]}
+    page.unroute("**/v1/ask")
+    page.route("**/v1/ask", lambda route: route.fulfill(content_type="application/json", body=json.dumps(body)))
+    page.goto(f"{server.url}/?{urlencode({'q': question + ' '})}")
+    link = page.locator(".answer .cite a")
+    expect(link).to_have_text("in note 7, which passage 1 cites as note 9")
+    expect(page.locator(link.get_attribute("href") or "#none")).to_contain_text("(see note 7)")

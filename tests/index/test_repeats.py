@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from footnoted.index import Encoder, HashEncoder, Index, IndexConfig
-from footnoted.index.snapshot import BODY, lexical_fields, repeated_sources
+from footnoted.index.snapshot import BODY, cited_sources, lexical_fields
 from footnoted.ingest import Tokenizer, WordTokenizer
 from footnoted.ingest.chunk import ChunkSettings
 from footnoted.ingest.read import parse
@@ -107,7 +107,7 @@ def test_a_source_the_chunk_carries_is_not_added_again() -> None:
     index = Index.memory(HashEncoder(), WordTokenizer())
     index.add([doc])
     (c,) = [c for c in index.snapshot.chunks if c.footnotes]
-    assert repeated_sources(c, doc) == []
+    assert cited_sources(c, doc) == []
     assert lexical_fields(c, doc) == [c.text, "A report, 2004.", "Ibid."]
 
 

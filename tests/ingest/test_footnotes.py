@@ -7,7 +7,7 @@ import re
 import pytest
 
 from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, load, parse
-from footnoted.ingest.footnotes import link_repeats
+from footnoted.ingest.footnotes import link_references, link_repeats
 from footnoted.types import Document, Footnote
 from tests.conftest import DATA
 
@@ -224,6 +224,70 @@ def test_repeats_are_found_in_each_convention() -> None:
     assert [(n.label, n.same_as) for n in doc.footnotes] == [("1", None), ("2", "1"), ("3", "1")]
     md = parse("# Report\n\nA claim.[^a] Again.[^b]\n\n[^a]: Smith, p. 1.\n[^b]: Ibid.\n", name="r.md")
     assert [(n.label, n.same_as) for n in md.footnotes] == [("a", None), ("b", "a")]
+
+
+@pytest.mark.parametrize(
+    ("texts", "links"),
+    [
+        # Bluebook: "supra note", lists and ranges after a plural, "note N above", "n. N supra".
+        (("Kessler, Aquifer.", "Hardin v. Dist.", "Kessler, supra note 1, at 251."), [(), (), ("1",)]),
+        (("A.", "B.", "C.", "See supra notes 1 and 3; cf. supra notes 1-2."), [(), (), (), ("1", "3", "2")]),
+        (
+            ("A.", "B.", "See note 1 above; n. 2 supra.", "Supra note 3, at 4; see also footnote 2."),
+            [(), (), ("1", "2"), ("3", "2")],
+        ),
+        # OSCOLA's "(n N)", AGLC's "above n N, page": after a singular a comma starts the page.
+        (
+            ("Kessler, Aquifer.", "B.", "Kessler (n 1) 45; Doe (nn 1, 2) 7.", "Kessler, above n 1, 45."),
+            [(), (), ("1", "2"), ("1",)],
+        ),
+        # Forward: "infra" and "below" name a later note, "see note N" either.
+        (("See infra note 3.", "See note 3.", "The source."), [("3",), ("3",), ()]),
+        # Not references: another document's note, a note to accounts, a statistic, a note itself,
+        # a note that is not there, "supra" with no note before it.
+        (
+            (
+                "Smith v. Jones, 123 U.S. 456, 460 n.12 (1990).",
+                "See Note 1 to the accounts; (n = 2).",
+                "See supra note 3.",
+                "Doe, supra note 9.",
+                "Roe, supra note 6.",
+                "A.",
+            ),
+            [(), (), (), (), (), ()],
+        ),
+    ],
+)
+def test_references_to_other_notes_by_number_are_linked(texts: tuple[str, ...], links: list[tuple[str, ...]]) -> None:
+    assert [n.refers_to for n in link_references(_notes(*texts))] == links
+
+
+def test_references_are_found_in_each_convention() -> None:
+    doc = parse(
+        "Article\n\nA claim.[1] Another.[2] A third.[3]\n\n[1] Kessler, Aquifer (1994).\n\n[2] Ibid., at 7.\n\n"
+        "[3] Kessler, supra note 1, at 9.\n",
+        name="a.txt",
+    )
+    assert [(n.label, n.same_as, n.refers_to) for n in doc.footnotes] == [
+        ("1", None, ()),
+        ("2", "1", ()),
+        ("3", None, ("1",)),
+    ]
+    md = parse("# Article\n\nA claim.[^1] Again.[^2]\n\n[^1]: Kessler, Aquifer.\n[^2]: Kessler (n 1) 9.\n", name="a.md")
+    assert [n.refers_to for n in md.footnotes] == [(), ("1",)]
+
+
+def test_a_reference_past_a_restarted_numbering_is_left_out() -> None:
+    # Chapter two numbers its notes from 1 again. Its "note 2 below" means its own note 2, which the
+    # look-up (the last so labelled before, else the first after) would miss for chapter one's: it
+    # is left out rather than misread. Chapter one's, with no note 2 before it, is kept.
+    notes = [
+        Footnote("1", "See note 2 below.", 10, 27),
+        Footnote("2", "Chapter one's source.", 30, 51),
+        Footnote("1", "See note 2 below.", 60, 77),
+        Footnote("2", "Chapter two's source.", 80, 101),
+    ]
+    assert [n.refers_to for n in link_references(notes)] == [("2",), (), (), ()]
 
 
 # The same three-note report (tests/data/exporters/source.md and source.rst) as the usual tools

@@ -163,6 +163,9 @@ def test_add_search_replace_and_remove(admin: Client, tmp_path: Path) -> None:
 
     text = admin.add_text("A claim.[1]\n\n[1] Its source.", title="Field notes", id="field-notes")
     assert (text.status, text.document.title, text.document.footnotes) == ("added", "Field notes", 1)
+    cited = admin.add_text("A claim.[1] Again.[2]\n\n[1] Its source.\n[2] Source, supra note 1.", id="short-form")
+    assert [n.refers_to for n in admin.source(cited.document.id).footnotes] == [(), ("1",)]
+    admin.remove("short-form")
     assert admin.add_text("A changed claim.[1]\n\n[1] Its source.", id="field-notes").status == "replaced"
     assert {d.id for d in admin.documents()} >= {"notes", "field-notes"}
 

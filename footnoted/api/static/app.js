@@ -243,7 +243,8 @@ function footnoteList(notes, prefix, docId, answer) {
     const mark = inNote ? localSpan(note.text, note.start, answer.citation) : null;
     const body = el("span", "footnote-text");
     body.append(richText(note.text, mark));
-    if (note.same_as) body.append(" ", sameAs(note, notes, prefix));
+    if (note.same_as) body.append(" ", noteLinks("same source as", [note.same_as], note, notes, prefix));
+    if (note.refers_to) body.append(" ", noteLinks("see", note.refers_to, note, notes, prefix));
     const meta = el("span", "footnote-meta muted small", chars(note));
     meta.append(sourceButton("view", { document_id: docId, start: note.start, end: note.end }, `footnote ${note.label}`));
     item.append(el("span", "footnote-label", note.label), body, meta);
@@ -252,14 +253,21 @@ function footnoteList(notes, prefix, docId, answer) {
   return list;
 }
 
-// An "Ibid." note names the note that gives its source: a link when that note is listed here too.
-function sameAs(note, notes, prefix) {
-  const target = notes.find((n) => n.label === note.same_as && n.start < note.start);
-  const label = `note ${note.same_as}`;
-  const ref = target ? el("a", "same-as-link", label) : el("span", "", label);
-  if (target) ref.href = `#${noteId(prefix, target)}`;
-  const wrap = el("span", "same-as muted small", "(same source as ");
-  wrap.append(ref, ")");
+// A note citing a source through others names them: an "Ibid." the note it repeats ("same source
+// as note 7"), "Smith, supra note 12" the notes it points to ("see note 12"). Each is a link when
+// that note is listed here too (the last so labelled before, else the first after, as the index
+// resolves it).
+function noteLinks(words, labels, note, notes, prefix) {
+  const wrap = el("span", "same-as muted small", `(${words} `);
+  labels.forEach((label, i) => {
+    const before = notes.filter((n) => n.label === label && n.start < note.start);
+    const target = before.length ? before[before.length - 1] : notes.find((n) => n.label === label && n.start > note.start);
+    const ref = target ? el("a", "same-as-link", `note ${label}`) : el("span", "", `note ${label}`);
+    if (target) ref.href = `#${noteId(prefix, target)}`;
+    if (i) wrap.append(i === labels.length - 1 ? " and " : ", ");
+    wrap.append(ref);
+  });
+  wrap.append(")");
   return wrap;
 }
 
@@ -308,9 +316,10 @@ function answerCard(answer, passages) {
     link.href = inPassage ? `#passage-${inPassage.rank}` : `#${noteId(`p${inNote.rank}`, note)}`;
     where.append(document.createTextNode(" · "), link);
   } else {
-    // Quoted from the note an "Ibid." repeats: the passage that cites it by that repeat.
+    // Quoted from a note that another cites through "Ibid." or "supra note 12": the passage citing it so.
     const source = answer.footnotes.find((n) => contains(n, c));
-    const repeats = (p) => p.footnotes.find((n) => source && n.same_as === source.label && n.start > source.start);
+    const cites = (n) => n.same_as === source.label || (n.refers_to || []).includes(source.label);
+    const repeats = (p) => p.footnotes.find((n) => source && n.start !== source.start && cites(n));
     const via = sameDoc.find(repeats);
     if (via) {
       const repeat = repeats(via);

@@ -1,0 +1,150 @@
+"""A note that cites a source short, pointing to the note that names it ("Kessler, supra note 1, at
+251"), cites that source too: it is searched and quoted with the passage carrying the short form,
+even when the note naming the source belongs to another passage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from footnoted.index import Encoder, HashEncoder, Index, IndexConfig
+from footnoted.index.snapshot import BODY, cited_sources, lexical_fields
+from footnoted.ingest import Tokenizer, WordTokenizer
+from footnoted.ingest.chunk import ChunkSettings
+from footnoted.ingest.read import parse
+from footnoted.types import Document, Footnote
+
+FILLER = " ".join(f"Paragraph {n} describes the wells, the pumps and the meters in some detail." for n in range(4))
+
+ARTICLE = f"""Groundwater
+
+The High Plains aquifer lost a fifth of its stored water between 1950 and 1990.[1]
+
+{FILLER}
+
+Irrigation districts answered with metering rules of their own.[2]
+
+{FILLER}
+
+Courts later read those rules as limits on the right to pump.[3]
+
+{FILLER}
+
+A state engineer may now close a basin to new wells.[4]
+
+[1] Jane Kessler, The Vanishing Aquifer: Depletion of the Ogallala Formation, 41 Nat. Resources J. 233, 240 (1994).
+[2] See Kessler, supra note 1, at 251.
+[3] Hardin v. Platte Valley Irrigation Dist., 12 P.3d 45, 48 (Colo. 2000).
+[4] See id. at 50; Kessler, supra note 1, at 255.
+"""
+
+
+def _index(config: IndexConfig | None = None) -> Index:
+    index = Index.memory(
+        HashEncoder(), WordTokenizer(), config or IndexConfig(chunk=ChunkSettings(max_tokens=40, overlap=0))
+    )
+    index.add([parse(ARTICLE.encode(), name="groundwater.md")])
+    return index
+
+
+def test_the_article_is_cut_so_the_short_forms_sit_apart_from_their_source() -> None:
+    index = _index()
+    labels = [[n.label for n in c.footnotes] for c in index.snapshot.chunks]
+    assert ["1"] in labels and ["2"] in labels and ["4"] in labels  # else the tests below test nothing
+    assert [n.refers_to for n in index.document("groundwater").footnotes] == [(), ("1",), (), ("1",)]
+
+
+def test_a_short_form_is_found_by_the_text_of_the_note_it_points_to() -> None:
+    hits = _index().search("Vanishing Aquifer Ogallala Formation depletion", k=5, mode="lexical")
+    assert {n.label for h in hits if h.score > 0 for n in h.chunk.footnotes} == {"1", "2", "4"}
+
+
+def test_a_short_form_gets_the_vectors_of_the_note_it_points_to_under_its_own_slot() -> None:
+    index = _index()
+    snap = index.snapshot
+    source = index.document("groundwater").footnotes[0]
+    (position,) = [i for i, c in enumerate(snap.chunks) if [n.label for n in c.footnotes] == ["4"]]
+    rows = [i for i in range(len(snap.row_ids)) if snap.row_chunks[i] == position and snap.row_notes[i] != BODY]
+    spans = {(int(snap.row_spans[i, 0]), int(snap.row_spans[i, 1])) for i in rows}
+    assert any(source.start <= start and end <= source.end for start, end in spans)
+    assert all(snap.row_notes[i] == 0 for i in rows)  # the slot of note 4, the only note it carries
+
+
+def test_the_answer_quotes_the_source_through_the_passage_that_points_to_it() -> None:
+    index = _index()
+    question = "Which journal article on the vanishing aquifer of the Ogallala Formation supports closing a basin?"
+    answer = index.ask(question, k=1, mode="lexical")
+    assert [n.label for n in answer.passages[0].chunk.footnotes] == ["4"]
+    doc = index.document("groundwater")
+    assert answer.citation is not None
+    assert doc.source[answer.citation.start : answer.citation.end] == answer.text
+    assert "Depletion of the Ogallala Formation" in answer.text
+    assert [n.label for n in answer.footnotes] == ["1"]  # the note the quoted text belongs to
+
+
+def test_a_source_the_chunk_carries_is_not_added_again() -> None:
+    doc = parse(b"Notes\n\nOne claim.[1] Another.[2]\n\n[1] A report, 2004.\n[2] Report, supra note 1.\n", name="a.txt")
+    index = Index.memory(HashEncoder(), WordTokenizer())
+    index.add([doc])
+    (c,) = [c for c in index.snapshot.chunks if c.footnotes]
+    assert cited_sources(c, doc) == []
+    assert lexical_fields(c, doc) == [c.text, "A report, 2004.", "Report, supra note 1."]
+
+
+def test_the_note_pointed_to_is_the_last_before_else_the_first_after() -> None:
+    notes = (
+        Footnote("1", "Chapter one's source.", 100, 120),
+        Footnote("1", "Chapter two's source.", 300, 320),
+        Footnote("2", "Source, supra note 1.", 330, 350, refers_to=("1",)),
+        Footnote("3", "See note 9 below.", 360, 377, refers_to=("9",)),
+        Footnote("9", "A later source.", 390, 399),
+    )
+    doc = Document("d", "d", "x" * 400, footnotes=notes)
+    assert doc.referenced(notes[2]) == (notes[1],)
+    assert doc.referenced(notes[3]) == (notes[4],)
+    assert doc.referenced(Footnote("9", "Source, supra note 1.", 50, 70, refers_to=("1",))) == (notes[0],)
+
+
+def test_the_sources_of_a_note_follow_repeats_and_short_forms() -> None:
+    notes = (
+        Footnote("1", "Kessler, The Vanishing Aquifer (1994).", 100, 140),
+        Footnote("2", "Ibid., at 7.", 150, 162, same_as="1"),
+        Footnote("3", "Kessler, supra note 2, at 9.", 170, 198, refers_to=("2",)),
+        Footnote("4", "Hardin v. Platte Valley, 12 P.3d 45 (2000).", 200, 243),
+        Footnote("5", "Kessler, supra note 1; Hardin, supra note 4.", 250, 294, refers_to=("1", "4")),
+        Footnote("6", "Id.", 300, 303, same_as="5"),
+    )
+    doc = Document("d", "d", "x" * 400, footnotes=notes)
+    assert doc.sources(notes[1]) == (notes[0],)  # an "Ibid."
+    assert doc.sources(notes[2]) == (notes[0],)  # points to an "Ibid.": the note that named the source
+    assert doc.sources(notes[4]) == (notes[0], notes[3])
+    assert doc.sources(notes[5]) == (notes[4], notes[0], notes[3])  # "Id." after short forms: theirs too
+    assert doc.sources(notes[0]) == ()
+
+
+@pytest.mark.model
+def test_the_real_model_finds_every_passage_that_cites_a_source_by_a_short_form(
+    real_encoder: tuple[Encoder, Tokenizer],
+) -> None:
+    encoder, tokenizer = real_encoder
+    index = Index.memory(encoder, tokenizer, IndexConfig(chunk=ChunkSettings(max_tokens=64, overlap=0)))
+    index.add([parse(ARTICLE.encode(), name="groundwater.md")])
+    hits = index.search(
+        "Which statements in the article rest on the 1994 study of how the Ogallala Formation was depleted?", 3
+    )
+    assert sorted(n.label for h in hits for n in h.chunk.footnotes) == ["1", "2", "4"]  # not the court case's
+
+
+def test_short_forms_survive_a_reload_and_a_later_write(tmp_path: Path) -> None:
+    config = IndexConfig(chunk=ChunkSettings(max_tokens=40, overlap=0))
+    Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer(), config).add(
+        [parse(ARTICLE.encode(), name="groundwater.md")]
+    )
+    index = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer())
+    index.add([parse(b"Other\n\nAn unrelated report on rainfall.\n", name="other.txt")])
+    reopened = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer())
+    for ix in (index, reopened):
+        assert [n.refers_to for n in ix.document("groundwater").footnotes] == [(), ("1",), (), ("1",)]
+        hits = ix.search("Vanishing Aquifer Ogallala Formation depletion", k=5, mode="lexical")
+        assert {"1", "2", "4"} <= {n.label for h in hits for n in h.chunk.footnotes}
