@@ -17,6 +17,7 @@ import numpy as np
 from footnoted.errors import DocumentNotFound, IndexCorrupt
 from footnoted.index.lexical import Lexical
 from footnoted.index.vectors import FaissStore, StoreKind, VectorStore
+from footnoted.ingest.footnotes import link_references
 from footnoted.types import Block, Chunk, Document, Footnote, Section, Span
 
 BODY = -1
@@ -248,6 +249,17 @@ def _document_json(doc: Document) -> dict[str, Any]:
     }
 
 
+def _footnotes(source: str, raw: list[list[Any]]) -> tuple[Footnote, ...]:
+    """A document's notes as stored, ``[label, start, end, markers, same_as, refers_to]``. Format 5
+    did not record ``refers_to``: the short forms of an index it wrote are linked again from the
+    notes' text (its vectors do not hold their sources until the document is ingested again)."""
+    notes = []
+    for label, s, e, markers, same_as, *rest in raw:
+        spans = tuple(Span(a, b) for a, b in markers)
+        notes.append(Footnote(label, source[s:e], s, e, spans, same_as, tuple(rest[0]) if rest else ()))
+    return link_references(notes) if any(len(n) == 5 for n in raw) else tuple(notes)
+
+
 def _document(raw: dict[str, Any]) -> Document:
     source = raw["source"]
     return Document(
@@ -257,10 +269,7 @@ def _document(raw: dict[str, Any]) -> Document:
         format=raw["format"],
         blocks=tuple(Block(k, s, e, lv) for k, s, e, lv in raw["blocks"]),
         sections=tuple(Section(t, lv, tuple(p), s, e) for t, lv, p, s, e in raw["sections"]),
-        footnotes=tuple(
-            Footnote(label, source[s:e], s, e, tuple(Span(a, b) for a, b in markers), same_as, tuple(refers_to))
-            for label, s, e, markers, same_as, refers_to in raw["footnotes"]
-        ),
+        footnotes=_footnotes(source, raw["footnotes"]),
         metadata=dict(raw["metadata"]),
         warnings=tuple(raw["warnings"]),
     )

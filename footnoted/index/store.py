@@ -29,6 +29,9 @@ from footnoted.errors import IndexCorrupt, IndexLocked, IndexMismatch, IndexNotF
 
 FORMAT_VERSION = 6
 """Bumped whenever what a generation holds, or how its chunks and vectors are made, changes."""
+READABLE_VERSIONS = (5, FORMAT_VERSION)
+"""The versions this code opens: 5 differs from 6 only in not recording the notes a short form
+points to ("supra note 12"), which are linked again from the notes' text as it is read."""
 MANIFEST = "manifest.json"
 _KEEP_GENERATIONS = 2
 _CHUNK = 1 << 20
@@ -173,7 +176,7 @@ def read_manifest(gen: Path) -> dict[str, Any]:
         raise IndexCorrupt(f"{gen / MANIFEST} is not a manifest; rebuild the index")
     # Before the checksum: a manifest of another format may not have one, and is not damaged.
     version = manifest.get("format_version")
-    if version != FORMAT_VERSION:
+    if version not in READABLE_VERSIONS:
         where = gen.parent.parent  # DIR/generations/gen-NNNNNN
         raise IndexMismatch(
             f"the index at {where} has format version {version}, this footnoted reads {FORMAT_VERSION}; "

@@ -4,16 +4,20 @@ even when the note naming the source belongs to another passage."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from footnoted.index import Encoder, HashEncoder, Index, IndexConfig
 from footnoted.index.snapshot import BODY, cited_sources, lexical_fields
+from footnoted.index.store import IndexDir
 from footnoted.ingest import Tokenizer, WordTokenizer
 from footnoted.ingest.chunk import ChunkSettings
 from footnoted.ingest.read import parse
 from footnoted.types import Document, Footnote
+from tests.conftest import DATA
 
 FILLER = " ".join(f"Paragraph {n} describes the wells, the pumps and the meters in some detail." for n in range(4))
 
@@ -148,3 +152,18 @@ def test_short_forms_survive_a_reload_and_a_later_write(tmp_path: Path) -> None:
         assert [n.refers_to for n in ix.document("groundwater").footnotes] == [(), ("1",), (), ("1",)]
         hits = ix.search("Vanishing Aquifer Ogallala Formation depletion", k=5, mode="lexical")
         assert {"1", "2", "4"} <= {n.label for h in hits for n in h.chunk.footnotes}
+
+
+def test_an_index_written_before_short_forms_were_recorded_keeps_working(tmp_path: Path) -> None:
+    # tests/data/index-format-5 was written by the code before this (index format 5), from the
+    # article above: its notes hold no refers_to. They are linked as it is read; its next write
+    # brings the BM25 fields up to date and records them, and nothing it held is lost.
+    shutil.copytree(DATA / "index-format-5", tmp_path / "ix")
+    index = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer())
+    assert [n.refers_to for n in index.document("groundwater").footnotes] == [(), ("1",), (), ("1",)]
+    index.add([parse(b"Other\n\nAn unrelated report on rainfall.\n", name="other.txt")])
+    reopened = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer())
+    assert sorted(reopened.documents) == ["groundwater", "other"]
+    assert json.loads((IndexDir(tmp_path / "ix").current() / "manifest.json").read_text())["format_version"] == 6
+    hits = reopened.search("Vanishing Aquifer Ogallala Formation depletion", k=5, mode="lexical")
+    assert {n.label for h in hits if h.score > 0 for n in h.chunk.footnotes} == {"1", "2", "4"}
