@@ -1,0 +1,107 @@
+"""Finding every passage that cites a source, when most cite it by a short form ("supra note 12").
+
+    .venv/bin/python bench/short_forms.py [--seed 7] [--sources 30]
+
+Writes a survey article with a seeded generator: each source is cited once in full and twice more
+by a short form ("See Kessler, supra note 4, at 131."), in passages about other things, in an
+order shuffled so a short form always comes after the full citation. For each source, one question
+names it by its author and topic ("Which statements rest on Kessler's study rethinking groundwater
+depletion?"); the passages that cite it, in full or short, are the relevant ones. Prints, per
+search mode, the share of them among the first R results (R-precision, R = how many there are),
+with the real model. To compare with code that does not link short forms, put that code first on
+``PYTHONPATH``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+SURNAMES = (
+    "Kessler Ortiz Nakamura Brandt Okafor Lindqvist Moreau Haddad Petrov Sato Ferreira Novak Quinn Adeyemi Varga "
+    "Rossi Tanaka Walsh Dubois Kowalski Mendes Olsen Park Reyes Schultz Abebe Larsen Costa Ivanova Murphy"
+).split()
+TOPICS = (
+    "groundwater depletion|river basin compacts|wetland mitigation banking|coastal erosion permits|drought "
+    "emergency powers|interstate water transfers|pesticide runoff liability|hydropower relicensing|desalination "
+    "subsidies|tribal water settlements|urban stormwater fees|aquifer recharge credits|fishery bycatch quotas|dam "
+    "removal litigation|snowpack forecasting|irrigation district elections|water pricing reform|floodplain "
+    "buyouts|mining tailings dams|lake eutrophication rules|beaver reintroduction|glacier retreat "
+    "adaptation|salt marsh restoration|well drilling moratoria|water rights adjudication|canal lining "
+    "programs|delta smelt protection|reservoir sedimentation|greywater reuse codes|transboundary aquifers"
+).split("|")
+JOURNALS = ("Nat. Resources J.", "Envtl. L. Rev.", "Water L. Q.", "Stan. Envtl. L.J.", "Ecology L.Q.")
+
+
+def article(rng: random.Random, sources: int) -> tuple[str, dict[int, set[str]]]:
+    """The article's text, and for each source the labels of the notes citing it."""
+    events = [("full", k) for k in range(sources)] + [("short", k) for k in range(sources) for _ in range(2)]
+    rng.shuffle(events)
+    paragraphs, notes, citing, full_label = [], [], {}, {}
+    for kind, k in events:
+        if kind == "full" and k in full_label:
+            continue  # already cited in full, ahead of one of its short forms
+        for form in ["full"] if kind == "full" else ["full", "short"] if k not in full_label else ["short"]:
+            label = len(notes) + 1
+            author = SURNAMES[k % len(SURNAMES)]
+            if form == "full":
+                full_label[k] = label
+                notes.append(
+                    f"[{label}] {author} {chr(65 + k % 26)}. {SURNAMES[(k * 7 + 3) % len(SURNAMES)]}, Rethinking "
+                    f"{TOPICS[k % len(TOPICS)].title()}, {20 + k} {JOURNALS[k % 5]} {100 + 7 * k} ({1980 + k})."
+                )
+            else:
+                notes.append(
+                    f"[{label}] See {author}, supra note {full_label[k]}, at {110 + 7 * k + rng.randrange(40)}."
+                )
+            minutes = " ".join(
+                f"The record of hearing {rng.randrange(1000)} was read into the minutes on {rng.randrange(1, 28)} May."
+                for _ in range(rng.randrange(1, 3))
+            )
+            paragraphs.append(f"{minutes} A commission on {rng.choice(TOPICS)} then revised its guidance.[{label}]")
+            citing.setdefault(k, set()).add(str(label))
+    return "Water Law Survey\n\n" + "\n\n".join(paragraphs) + "\n\n" + "\n".join(notes) + "\n", citing
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--sources", type=int, default=30)
+    args = parser.parse_args()
+
+    import footnoted
+    from footnoted.index import Index, make_encoder
+    from footnoted.ingest.read import parse
+    from footnoted.settings import Settings
+
+    text, citing = article(random.Random(args.seed), args.sources)
+    doc = parse(text.encode(), name="survey.txt")
+    linked = sum(1 for n in doc.footnotes if getattr(n, "refers_to", ()))
+    print(f"# code: {Path(footnoted.__file__).parent}; seed {args.seed}; the real model (onnx)")
+    print(
+        f"# {len(doc.footnotes)} notes: {args.sources} full citations, {len(doc.footnotes) - args.sources} short forms, {linked} linked"
+    )
+    encoder, tokenizer = make_encoder(Settings(home=Path(tempfile.mkdtemp())))
+    index = Index.memory(encoder, tokenizer)
+    index.add([doc])
+    print(f"{'mode':8} R-precision (mean over {args.sources} sources)")
+    for mode in ("hybrid", "dense", "lexical"):
+        shares = []
+        for k, wanted in sorted(citing.items()):
+            question = (
+                f"Which statements rest on {SURNAMES[k % len(SURNAMES)]}'s study rethinking {TOPICS[k % len(TOPICS)]}?"
+            )
+            hits = index.search(question, len(wanted), mode=mode)  # type: ignore[arg-type]
+            found = {n.label for h in hits for n in h.chunk.footnotes} & wanted
+            shares.append(len(found) / len(wanted))
+        print(f"{mode:8} {statistics.mean(shares):.3f}")
+
+
+if __name__ == "__main__":
+    main()
