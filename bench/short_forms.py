@@ -3,8 +3,9 @@
     .venv/bin/python bench/short_forms.py [--seed 7] [--sources 30]
 
 Writes a survey article with a seeded generator: each source is cited once in full and twice more
-by a short form ("See Kessler, supra note 4, at 131."), in passages about other things, in an
-order shuffled so a short form always comes after the full citation. For each source, one question
+by a short form, in passages about other things, in an order shuffled so a short form always
+comes after the full citation. Each short form is one of "See Kessler, supra note 4, at 131.",
+"Kessler (n 4) 131.", "Kessler, supra, at 131." and "Kessler, op. cit., p. 131.", at random. For each source, one question
 names it by its author and topic ("Which statements rest on Kessler's study rethinking groundwater
 depletion?"); the passages that cite it, in full or short, are the relevant ones. Prints, per
 search mode, the share of them among the first R results (R-precision, R = how many there are),
@@ -36,6 +37,12 @@ TOPICS = (
     "adaptation|salt marsh restoration|well drilling moratoria|water rights adjudication|canal lining "
     "programs|delta smelt protection|reservoir sedimentation|greywater reuse codes|transboundary aquifers"
 ).split("|")
+SHORT_FORMS = (
+    "See {author}, supra note {note}, at {page}.",  # Bluebook
+    "{author} (n {note}) {page}.",  # OSCOLA
+    "{author}, supra, at {page}.",  # no number: the last note naming the author
+    "{author}, op. cit., p. {page}.",
+)
 JOURNALS = ("Nat. Resources J.", "Envtl. L. Rev.", "Water L. Q.", "Stan. Envtl. L.J.", "Ecology L.Q.")
 
 
@@ -53,13 +60,13 @@ def article(rng: random.Random, sources: int) -> tuple[str, dict[int, set[str]]]
             if form == "full":
                 full_label[k] = label
                 notes.append(
-                    f"[{label}] {author} {chr(65 + k % 26)}. {SURNAMES[(k * 7 + 3) % len(SURNAMES)]}, Rethinking "
+                    f"[{label}] {chr(65 + k % 26)}. {author}, Rethinking "
                     f"{TOPICS[k % len(TOPICS)].title()}, {20 + k} {JOURNALS[k % 5]} {100 + 7 * k} ({1980 + k})."
                 )
             else:
-                notes.append(
-                    f"[{label}] See {author}, supra note {full_label[k]}, at {110 + 7 * k + rng.randrange(40)}."
-                )
+                page = 110 + 7 * k + rng.randrange(40)
+                form = rng.choice(SHORT_FORMS)
+                notes.append(f"[{label}] " + form.format(author=author, note=full_label[k], page=page))
             minutes = " ".join(
                 f"The record of hearing {rng.randrange(1000)} was read into the minutes on {rng.randrange(1, 28)} May."
                 for _ in range(rng.randrange(1, 3))

@@ -885,23 +885,40 @@ _REFERENCE = re.compile(
     rf"|\bfoot(?:{_NOTES})(?=\s*(?:[.;,:)]|$|and\s+accompanying))",
     re.IGNORECASE,
 )
+# A short form naming its author but no note: "Kessler, supra, at 251", "Kessler, op. cit., p. 5",
+# "Kessler, loc. cit.", opening the note or a citation in it (after ";"), perhaps after a signal
+# ("See", "Cf."). "Kessler, supra note 1" is read by number instead.
+_BY_AUTHOR = re.compile(
+    r"(?:^|;)\s*(?i:(?:see(?:\s+also)?|but\s+see|cf\.|accord|compare)\s+)?"
+    r"(?P<who>[A-Z][^,;()]{0,60}?),?\s+(?i:supra\b|op\.\s*cit\.?|loc\.\s*cit\.?)"
+    r"(?!,?\s*(?i:(?:foot)?notes?|nn?\.?|fns?\.?)\s*\d)"
+)
+# The author of any short form, by number or not ("Kessler, supra", "Kessler (n 1)"), which does not
+# make a note one that names Kessler for a later "Kessler, op. cit." to point to.
+_SHORT_FORM_AUTHOR = re.compile(r"[A-Z][^,;()]{0,60}?(?:,?\s+(?i:supra\b|op\.\s*cit|loc\.\s*cit)|\s+\(nn?\s+\d)")
+_CAPITALISED = re.compile(r"\b[A-Z][\w'\u2019-]+")
+_ET_AL = re.compile(r"\bet\s+al\.?|\band\s+others\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
 _RANGE = re.compile(r"[-\u2013\u2014]|\bto\b")
 _LONGEST_RANGE = 20
 
 
 def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
-    """Notes in document order, each that points to other notes by number given their labels.
+    """Notes in document order, each that points to other notes for a source it cites short given
+    their labels.
 
     "Smith, supra note 12, at 4" cites the source note 12 names in full: the last note labelled 12
     before it ("supra", "above", "(n 12)"), the first after it ("infra", "below"), or either ("see
-    note 12": the one before when there is one). A label is kept only where that is the note
-    ``Document.referenced`` finds for it (the last so labelled before, else the first after), so a
-    reference to no such note, or forward past a numbering that restarts, is left out.
+    note 12": the one before when there is one). "Smith, supra, at 4" and "Smith, op. cit., p. 4"
+    name no number: they cite the last note before that names Smith other than in a short form. A
+    label is kept only where that is the note ``Document.referenced`` finds for it (the last so
+    labelled before, else the first after), so a reference to no such note, or across a numbering
+    that restarts, is left out.
     """
     starts: dict[str, list[int]] = {}
     for n in notes:
         starts.setdefault(n.label, []).append(n.start)
+    naming: dict[str, Footnote] = {}  # a capitalised word -> the last note so far naming it, not in a short form
     out: list[Footnote] = []
     for note in notes:
         labels: list[str] = []
@@ -918,8 +935,27 @@ def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
                 meant = {"back": before, "forward": after and not before, "either": before or after}[direction]
                 if meant and label != note.label and label not in labels:
                     labels.append(label)
+        for found in _BY_AUTHOR.finditer(note.text):
+            target = naming.get(_surname(found["who"]))
+            if target is None or target.label in labels:
+                continue
+            # The look-up takes the last note so labelled before this one: it must be the target.
+            if not any(target.start < s < note.start for s in starts[target.label]):
+                labels.append(target.label)
         out.append(dataclasses.replace(note, refers_to=tuple(labels)) if labels else note)
+        if note.same_as is None:
+            for word in _CAPITALISED.findall(_SHORT_FORM_AUTHOR.sub(" ", note.text)):
+                naming[word] = note
     return tuple(out)
+
+
+def _surname(who: str) -> str:
+    """The word a short form's author is looked up by: its last, when capitalised as a name's is
+    ("J. Kessler", "Kessler et al.", "Human Rights Watch": "Kessler", "Kessler", "Watch"; "As
+    discussed": none)."""
+    words = _ET_AL.sub("", who).split()
+    last = words[-1].strip(".") if words else ""
+    return last if _CAPITALISED.fullmatch(last) else ""
 
 
 def _labels(numbers: str) -> list[str]:

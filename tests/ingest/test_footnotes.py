@@ -262,6 +262,54 @@ def test_references_to_other_notes_by_number_are_linked(texts: tuple[str, ...], 
     assert [n.refers_to for n in link_references(_notes(*texts))] == links
 
 
+@pytest.mark.parametrize(
+    ("texts", "links"),
+    [
+        # "supra" or "op. cit." with no number: the last note before naming that author in full.
+        (
+            (
+                "Jane Kessler, Aquifer (1994).",
+                "Ortiz, Markets (1990).",
+                "Kessler, supra, at 251.",
+                "See Ortiz, op. cit.",
+            ),
+            [(), (), ("1",), ("2",)],
+        ),
+        (
+            ("Ortiz, Markets.", "Kessler, Aquifer.", "Cf. Kessler et al., loc. cit.; Ortiz, supra, at 4."),
+            [(), (), ("2", "1")],
+        ),
+        (("Human Rights Watch, Back in Business? (2005).", "Human Rights Watch, op. cit., p. 3."), [(), ("1",)]),
+        # The last work by that author: a later full citation takes over.
+        (("Kessler, Aquifer (1994).", "Kessler, Wells (1999).", "Kessler, supra, at 9."), [(), (), ("2",)]),
+        # A note naming the author only in a short form is not the source: the one before it is.
+        (
+            ("J. Kessler, Aquifer (1994).", "Kessler, supra note 1, at 3.", "Kessler, supra, at 9."),
+            [(), ("1",), ("1",)],
+        ),
+        # No author named before, prose, an "Id." between.
+        (
+            ("Kessler, supra, at 4.", "As discussed supra, the rule held.", "Smith, Title.", "Id.", "Jones, op. cit."),
+            [()] * 5,
+        ),
+    ],
+)
+def test_short_forms_by_author_point_to_the_last_note_naming_the_author(
+    texts: tuple[str, ...], links: list[tuple[str, ...]]
+) -> None:
+    assert [n.refers_to for n in link_references(_notes(*texts))] == links
+
+
+def test_a_short_form_by_author_across_a_restarted_numbering_is_left_out() -> None:
+    # Chapter two's note 1 comes between: "the last note labelled 1" would be the wrong one.
+    notes = [
+        Footnote("1", "Kessler, Aquifer (1994).", 10, 34),
+        Footnote("1", "Ortiz, Markets (1990).", 40, 62),
+        Footnote("2", "Kessler, supra, at 9; Ortiz, supra, at 3.", 70, 111),
+    ]
+    assert [n.refers_to for n in link_references(notes)] == [(), (), ("1",)]  # Ortiz's, not Kessler's
+
+
 def test_references_are_found_in_each_convention() -> None:
     doc = parse(
         "Article\n\nA claim.[1] Another.[2] A third.[3]\n\n[1] Kessler, Aquifer (1994).\n\n[2] Ibid., at 7.\n\n"
