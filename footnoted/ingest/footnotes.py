@@ -896,6 +896,13 @@ _BY_AUTHOR = re.compile(
 # The author of any short form, by number or not ("Kessler, supra", "Kessler (n 1)"), which does not
 # make a note one that names Kessler for a later "Kessler, op. cit." to point to.
 _SHORT_FORM_AUTHOR = re.compile(r"[A-Z][^,;()]{0,60}?(?:,?\s+(?i:supra\b|op\.\s*cit|loc\.\s*cit)|\s+\(nn?\s+\d)")
+# What every reference holds, by number or by author, in lower case (searched in the lower-cased
+# text: the case-blind search of alternatives costs ten times as much): a note without it refers
+# to none.
+_MAY_REFER = re.compile(
+    r"supra|infra|above|below|footnote|\((?:notes?|nn?|fns?)\.?\s*\d|see\s+(?:also\s+)?(?:notes?|nn?|fns?)\b"
+)
+_SHORT_FORM = re.compile(r"supra\b|op\.\s*cit|loc\.\s*cit|\(nn?\s+\d")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'\u2019-]+")
 _ET_AL = re.compile(r"\bet\s+al\.?|\band\s+others\b", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+")
@@ -918,11 +925,14 @@ def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
     starts: dict[str, list[int]] = {}
     for n in notes:
         starts.setdefault(n.label, []).append(n.start)
+    # Most notes cite no other: cheap searches for the words a reference needs rule them out first.
+    by_author = any(_SHORT_FORM.search(n.text.lower()) for n in notes)
     naming: dict[str, Footnote] = {}  # a capitalised word -> the last note so far naming it, not in a short form
     out: list[Footnote] = []
     for note in notes:
         labels: list[str] = []
-        for found in _REFERENCE.finditer(note.text):
+        lowered = note.text.lower()
+        for found in _REFERENCE.finditer(note.text) if _MAY_REFER.search(lowered) else ():
             where = (found["where"] or found["after"] or "").lower()
             direction = (
                 "forward" if where in ("infra", "below") else "back" if where or found[0][0] == "(" else "either"
@@ -935,7 +945,8 @@ def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
                 meant = {"back": before, "forward": after and not before, "either": before or after}[direction]
                 if meant and label != note.label and label not in labels:
                     labels.append(label)
-        for found in _BY_AUTHOR.finditer(note.text):
+        short = by_author and _SHORT_FORM.search(lowered) is not None
+        for found in _BY_AUTHOR.finditer(note.text) if short else ():
             target = naming.get(_surname(found["who"]))
             if target is None or target.label in labels:
                 continue
@@ -943,8 +954,8 @@ def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
             if not any(target.start < s < note.start for s in starts[target.label]):
                 labels.append(target.label)
         out.append(dataclasses.replace(note, refers_to=tuple(labels)) if labels else note)
-        if note.same_as is None:
-            for word in _CAPITALISED.findall(_SHORT_FORM_AUTHOR.sub(" ", note.text)):
+        if by_author and note.same_as is None:
+            for word in _CAPITALISED.findall(_SHORT_FORM_AUTHOR.sub(" ", note.text) if short else note.text):
                 naming[word] = note
     return tuple(out)
 
