@@ -12,7 +12,7 @@ def footnote(note: Footnote) -> dict[str, Any]:
     if note.same_as is not None:
         out["same_as"] = note.same_as  # an "Ibid." note: the label of the note that gives the source
     if note.refers_to:
-        out["refers_to"] = list(note.refers_to)  # "supra note 12": the labels of the notes it points to
+        out["refers_to"] = list(note.refers_to)  # "supra note 12": the notes naming the source in full
     return out
 
 

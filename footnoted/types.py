@@ -68,9 +68,10 @@ class Footnote:
     """For a note that only repeats the one before ("Ibid.", "Id.", "Ibid., p. 6."): the label of the
     note that gives the source, followed through runs of repeats."""
     refers_to: tuple[str, ...] = ()
-    """The labels of other notes this one points to by number for a source it cites short ("Smith,
-    supra note 12, at 4", "Smith (n 12) 45", "see note 3 above"), in the order it names them; each
-    is the last note so labelled before this one, else the first after it (``Document.referenced``)."""
+    """The labels of the notes naming in full a source this one cites short, by number ("Smith,
+    supra note 12, at 4", "Smith (n 12) 45", "see note 3 above") or by author ("Smith, supra, at
+    4", "Smith, op. cit."), in the order it cites them; each is the last note so labelled before
+    this one, else the first after it (``Document.referenced``)."""
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,8 @@ class Document:
         return notes[at - 1] if at else None
 
     def referenced(self, note: Footnote) -> tuple[Footnote, ...]:
-        """The notes ``note`` points to by number (``note.refers_to``): for each label, the last note
-        so labelled before it, else the first after it."""
+        """The notes ``note`` points to for a source it cites short (``note.refers_to``): for each
+        label, the last note so labelled before it, else the first after it."""
         out: list[Footnote] = []
         for label in note.refers_to:
             starts, notes = self._by_label.get(label, ((), ()))
@@ -116,8 +117,8 @@ class Document:
 
     def sources(self, note: Footnote) -> tuple[Footnote, ...]:
         """The other notes whose text names a source ``note`` cites: the one an "Ibid." repeats, and
-        those it points to by number ("supra note 12"; an "Ibid." after such a note points to them
-        too), a repeat among them followed to the note it repeats."""
+        those a short form points to ("supra note 12", "Smith, op. cit."; an "Ibid." after such a
+        note points to them too), a repeat among them followed to the note it repeats."""
         out: list[Footnote] = []
         repeated = self.repeated(note)
         for target in (repeated, *self.referenced(note), *(self.referenced(repeated) if repeated else ())):

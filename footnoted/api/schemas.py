@@ -72,8 +72,8 @@ class FootnoteOut(BaseModel):
     )
     refers_to: list[str] | None = Field(
         default=None,
-        description='Only on a note that points to others by number ("Smith, supra note 12", "(n 12)", '
-        '"see note 12 above"): their labels.',
+        description='Only on a note citing a source short ("Smith, supra note 12", "Smith (n 12)", '
+        '"Smith, op. cit."): the labels of the notes naming it in full.',
     )
 
 

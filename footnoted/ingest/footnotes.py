@@ -911,8 +911,8 @@ _LONGEST_RANGE = 20
 
 
 def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
-    """Notes in document order, each that points to other notes for a source it cites short given
-    their labels.
+    """Notes in document order, each that cites a source short given the labels of the notes
+    naming it in full (``Footnote.refers_to``).
 
     "Smith, supra note 12, at 4" cites the source note 12 names in full: the last note labelled 12
     before it ("supra", "above", "(n 12)"), the first after it ("infra", "below"), or either ("see
