@@ -315,3 +315,8 @@ def test_a_note_citing_a_source_short_links_to_the_note_naming_it(page: Page, se
     link = page.locator(".answer .cite a")
     expect(link).to_have_text("in note 7, which passage 1 cites as note 9")
     expect(page.locator(link.get_attribute("href") or "#none")).to_contain_text("(see note 7)")
+    # Note 7 is not listed with the passage: its label opens the source at it.
+    button = page.locator(".passage .footnote button.same-as-link")
+    expect(button).to_have_text("note 7")
+    button.click()
+    expect(page.locator("#source-text mark")).to_have_text(source["text"])

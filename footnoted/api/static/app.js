@@ -243,8 +243,8 @@ function footnoteList(notes, prefix, docId, answer) {
     const mark = inNote ? localSpan(note.text, note.start, answer.citation) : null;
     const body = el("span", "footnote-text");
     body.append(richText(note.text, mark));
-    if (note.same_as) body.append(" ", noteLinks("same source as", [note.same_as], note, notes, prefix));
-    if (note.refers_to) body.append(" ", noteLinks("see", note.refers_to, note, notes, prefix));
+    if (note.same_as) body.append(" ", noteLinks("same source as", [note.same_as], note, notes, prefix, docId));
+    if (note.refers_to) body.append(" ", noteLinks("see", note.refers_to, note, notes, prefix, docId));
     const meta = el("span", "footnote-meta muted small", chars(note));
     meta.append(sourceButton("view", { document_id: docId, start: note.start, end: note.end }, `footnote ${note.label}`));
     item.append(el("span", "footnote-label", note.label), body, meta);
@@ -255,20 +255,34 @@ function footnoteList(notes, prefix, docId, answer) {
 
 // A note citing a source through others names them: an "Ibid." the note it repeats ("same source
 // as note 7"), "Smith, supra note 12" the notes it points to ("see note 12"). Each is a link when
-// that note is listed here too (the last so labelled before, else the first after, as the index
-// resolves it).
-function noteLinks(words, labels, note, notes, prefix) {
+// that note is listed here too, else a button showing it in the source (the last so labelled
+// before, else the first after, as the index resolves it).
+function noteLinks(words, labels, note, notes, prefix, docId) {
   const wrap = el("span", "same-as muted small", `(${words} `);
   labels.forEach((label, i) => {
-    const before = notes.filter((n) => n.label === label && n.start < note.start);
-    const target = before.length ? before[before.length - 1] : notes.find((n) => n.label === label && n.start > note.start);
-    const ref = target ? el("a", "same-as-link", `note ${label}`) : el("span", "", `note ${label}`);
-    if (target) ref.href = `#${noteId(prefix, target)}`;
+    const target = labelled(notes, label, note.start);
+    let ref;
+    if (target) {
+      ref = el("a", "same-as-link", `note ${label}`);
+      ref.href = `#${noteId(prefix, target)}`;
+    } else {
+      ref = el("button", "link same-as-link", `note ${label}`);
+      ref.type = "button";
+      ref.setAttribute("aria-label", `View footnote ${label} in the source`);
+      const span = { document_id: docId, label, from: note.start };
+      ref.addEventListener("click", () => openSource(span, `footnote ${label}`, ref));
+    }
     if (i) wrap.append(i === labels.length - 1 ? " and " : ", ");
     wrap.append(ref);
   });
   wrap.append(")");
   return wrap;
+}
+
+// The note labelled `label` that a note at `from` means: the last so labelled before, else the first after.
+function labelled(notes, label, from) {
+  const before = notes.filter((n) => n.label === label && n.start < from);
+  return before.length ? before[before.length - 1] : notes.find((n) => n.label === label && n.start > from);
 }
 
 function sourceButton(text, span, what) {
@@ -485,6 +499,17 @@ async function openSource(span, what, opener) {
   if (!dialog.open) dialog.showModal();
   const shown = await run(async () => {
     const doc = await api(`/v1/documents/${encodeURIComponent(span.document_id)}/source`);
+    if (span.label !== undefined) {
+      // A note named by its label (one not listed with the passage): its span in the document.
+      const note = labelled(doc.footnotes, span.label, span.from);
+      if (!note) {
+        $("source-title").textContent = doc.title;
+        $("source-span").textContent = `Footnote ${span.label} is not in this document`;
+        $("source-text").replaceChildren(richText(doc.text, null));
+        return;
+      }
+      span = { document_id: span.document_id, start: note.start, end: note.end };
+    }
     $("source-title").textContent = doc.title;
     $("source-span").textContent = `${what[0].toUpperCase()}${what.slice(1)} · ${chars(span)} of ${codePoints(doc.text)}`;
     $("source-text").replaceChildren(richText(doc.text, localSpan(doc.text, 0, span)));
