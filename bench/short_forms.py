@@ -5,7 +5,8 @@
 Writes a survey article with a seeded generator: each source is cited once in full and twice more
 by a short form, in passages about other things, in an order shuffled so a short form always
 comes after the full citation. Each short form is one of "See Kessler, supra note 4, at 131.",
-"Kessler (n 4) 131.", "Kessler, supra, at 131." and "Kessler, op. cit., p. 131.", at random. For each source, one question
+"Kessler (n 4) 131.", "Kessler, supra, at 131.", "Kessler, op. cit., p. 131." and "Kessler,
+Rethinking Groundwater Depletion, 131.", at random. For each source, one question
 names it by its author and topic ("Which statements rest on Kessler's study rethinking groundwater
 depletion?"); the passages that cite it, in full or short, are the relevant ones. Prints, per
 search mode, the share of them among the first R results (R-precision, R = how many there are),
@@ -42,6 +43,7 @@ SHORT_FORMS = (
     "{author} (n {note}) {page}.",  # OSCOLA
     "{author}, supra, at {page}.",  # no number: the last note naming the author
     "{author}, op. cit., p. {page}.",
+    "{author}, Rethinking {title}, {page}.",  # Chicago: author, short title, page
 )
 JOURNALS = ("Nat. Resources J.", "Envtl. L. Rev.", "Water L. Q.", "Stan. Envtl. L.J.", "Ecology L.Q.")
 
@@ -66,7 +68,8 @@ def article(rng: random.Random, sources: int) -> tuple[str, dict[int, set[str]]]
             else:
                 page = 110 + 7 * k + rng.randrange(40)
                 form = rng.choice(SHORT_FORMS)
-                notes.append(f"[{label}] " + form.format(author=author, note=full_label[k], page=page))
+                title = TOPICS[k % len(TOPICS)].title()
+                notes.append(f"[{label}] " + form.format(author=author, note=full_label[k], page=page, title=title))
             minutes = " ".join(
                 f"The record of hearing {rng.randrange(1000)} was read into the minutes on {rng.randrange(1, 28)} May."
                 for _ in range(rng.randrange(1, 3))

@@ -893,6 +893,17 @@ _BY_AUTHOR = re.compile(
     r"(?P<who>[A-Z][^,;()]{0,60}?),?\s+(?i:supra\b|op\.\s*cit\.?|loc\.\s*cit\.?)"
     r"(?!,?\s*(?i:(?:foot)?notes?|nn?\.?|fns?\.?)\s*\d)"
 )
+# Chicago's short form: author, short title, page, as a whole note or one citation in it ("Kessler,
+# Vanishing Aquifer, 45.", "See Kessler, “Wells,” 12-14."). With no "supra" it reads like any
+# citation, so it is a short form only where a note before names that author and that title. A
+# year is not a page ("World Bank, Development Report, 2004." cites an edition of its own).
+_AUTHOR_TITLE = re.compile(
+    r"\s*(?:(?i:see(?:\s+also)?|cf\.)\s+)?(?P<who>[A-Z][^,;()\d]{0,60}?),\s+"
+    r"(?:[“\"](?P<quoted>[^”\"]{3,80}?),?[”\"],?|(?P<title>[A-Z][^,;()“”\"]{2,80}?),)"
+    r"\s+(?:pp?\.\s*\d+|(?!(?:1[5-9]|20)\d\d\b)\d+)(?:\s*[-\u2013]\s*\d+)?\.?\s*"
+)
+_NOT_WORD = re.compile(r"[^\w]+")
+_LOOK_BACK = 50
 # The author of any short form, by number or not ("Kessler, supra", "Kessler (n 1)"), which does not
 # make a note one that names Kessler for a later "Kessler, op. cit." to point to.
 _SHORT_FORM_AUTHOR = re.compile(r"[A-Z][^,;()]{0,60}?(?:,?\s+(?i:supra\b|op\.\s*cit|loc\.\s*cit)|\s+\(nn?\s+\d)")
@@ -927,7 +938,8 @@ def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
         starts.setdefault(n.label, []).append(n.start)
     # Most notes cite no other: cheap searches for the words a reference needs rule them out first.
     by_author = any(_SHORT_FORM.search(n.text.lower()) for n in notes)
-    naming: dict[str, Footnote] = {}  # a capitalised word -> the last note so far naming it, not in a short form
+    by_title = any(_AUTHOR_TITLE.fullmatch(part) for n in notes for part in n.text.split(";"))
+    naming: dict[str, list[Footnote]] = {}  # a capitalised word -> the notes so far naming it, not in a short form
     out: list[Footnote] = []
     for note in notes:
         labels: list[str] = []
@@ -947,17 +959,40 @@ def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
                     labels.append(label)
         short = by_author and _SHORT_FORM.search(lowered) is not None
         for found in _BY_AUTHOR.finditer(note.text) if short else ():
-            target = naming.get(_surname(found["who"]))
-            if target is None or target.label in labels:
-                continue
-            # The look-up takes the last note so labelled before this one: it must be the target.
-            if not any(target.start < s < note.start for s in starts[target.label]):
-                labels.append(target.label)
+            named = naming.get(_surname(found["who"]))
+            _point(note, named[-1] if named else None, labels, starts)
+        titled = []
+        for part in note.text.split(";") if by_title and note.same_as is None and not labels else ():
+            cited = _AUTHOR_TITLE.fullmatch(part)
+            if cited is not None:
+                title = _words(cited["quoted"] or cited["title"])
+                named = naming.get(_surname(cited["who"]), [])[-_LOOK_BACK:]
+                target = next((n for n in reversed(named) if f" {title} " in f" {_words(n.text)} "), None)
+                if target is not None:
+                    titled.append(target)
+        for target in titled:
+            _point(note, target, labels, starts)
         out.append(dataclasses.replace(note, refers_to=tuple(labels)) if labels else note)
-        if by_author and note.same_as is None:
-            for word in _CAPITALISED.findall(_SHORT_FORM_AUTHOR.sub(" ", note.text) if short else note.text):
-                naming[word] = note
+        if (by_author or by_title) and note.same_as is None and not titled:
+            for word in set(_CAPITALISED.findall(_SHORT_FORM_AUTHOR.sub(" ", note.text) if short else note.text)):
+                naming.setdefault(word, []).append(note)
     return tuple(out)
+
+
+def _point(note: Footnote, target: Footnote | None, labels: list[str], starts: dict[str, list[int]]) -> None:
+    """Add ``target``'s label to the ``labels`` of ``note`` when the look-up by label, which takes
+    the last note so labelled before ``note``, would find ``target``."""
+    if (
+        target is not None
+        and target.label not in labels
+        and not any(target.start < s < note.start for s in starts[target.label])
+    ):
+        labels.append(target.label)
+
+
+def _words(text: str) -> str:
+    """Lower-cased words, one space apart: "The Vanishing Aquifer:" -> "the vanishing aquifer"."""
+    return _NOT_WORD.sub(" ", text.lower()).strip()
 
 
 def _surname(who: str) -> str:

@@ -300,6 +300,45 @@ def test_short_forms_by_author_point_to_the_last_note_naming_the_author(
     assert [n.refers_to for n in link_references(_notes(*texts))] == links
 
 
+@pytest.mark.parametrize(
+    ("texts", "links"),
+    [
+        # Chicago: author, short title, page; a note before names both.
+        (
+            (
+                "Jane Kessler, The Vanishing Aquifer: Depletion of the Ogallala Formation (1994), 233.",
+                "Kessler, Vanishing Aquifer, 45.",
+            ),
+            [(), ("1",)],
+        ),
+        (
+            (
+                "J. Kessler, “Wells and Their Keepers,” Water History 4 (1999): 12.",
+                "Ortiz, Markets (1990).",
+                "See Kessler, “Wells and Their Keepers,” 14-16.",
+            ),
+            [(), (), ("1",)],
+        ),
+        (
+            (
+                "Jane Kessler, Aquifer (1994).",
+                "O. Ortiz, Markets (1990).",
+                "Kessler, Aquifer, 4; Ortiz, Markets, p. 9.",
+            ),
+            [(), (), ("1", "2")],
+        ),
+        # The title must be the one named before; a year is not a page; an author never named before.
+        (("Jane Kessler, The Vanishing Aquifer (1994).", "Kessler, Wells, 45."), [(), ()]),
+        (("World Bank, Development Report, 2003.", "World Bank, Development Report, 2004."), [(), ()]),
+        (("Ortiz, Markets, 9.", "Kessler, Aquifer, 4."), [(), ()]),
+    ],
+)
+def test_chicago_short_forms_point_to_the_note_naming_author_and_title(
+    texts: tuple[str, ...], links: list[tuple[str, ...]]
+) -> None:
+    assert [n.refers_to for n in link_references(_notes(*texts))] == links
+
+
 def test_a_short_form_by_author_across_a_restarted_numbering_is_left_out() -> None:
     # Chapter two's note 1 comes between: "the last note labelled 1" would be the wrong one.
     notes = [
