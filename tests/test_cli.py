@@ -204,25 +204,31 @@ def test_reingesting_unchanged_files_parses_none_of_them_again(tmp_path: Path, m
     assert read == ["notes.md"]
 
 
+def _ingested(home: Path, markdown: str) -> str:
+    """The index, under ``home``, of one Markdown report."""
+    report = home / "report.md"
+    report.write_text(markdown)
+    assert run(home, "ingest", str(report), "--index", str(home / "ix")).returncode == 0
+    return str(home / "ix")
+
+
 def test_an_answer_names_its_section_without_repeating_the_title(tmp_path: Path) -> None:
-    report = tmp_path / "report.md"
-    report.write_text(
+    index = _ingested(
+        tmp_path,
         "# Clearance in Laos\n\n## Costs\n\nClearing one hectare of farmland cost 1,200 dollars in 2004.[^1]\n\n"
-        "[^1]: Survey of the national clearance authority, 2005.\n"
+        "[^1]: Survey of the national clearance authority, 2005.\n",
     )
-    assert run(tmp_path, "ingest", str(report), "--index", str(tmp_path / "ix")).returncode == 0
-    out = run(tmp_path, "ask", "What did clearing a hectare cost?", "--index", str(tmp_path / "ix")).stdout
+    out = run(tmp_path, "ask", "What did clearing a hectare cost?", "--index", index).stdout
     assert "  -- Clearance in Laos, Costs, chars " in out
 
 
 def test_a_note_citing_a_source_short_names_the_note_with_it(tmp_path: Path) -> None:
-    article = tmp_path / "groundwater.md"
-    article.write_text(
+    index = _ingested(
+        tmp_path,
         "# Groundwater\n\nThe aquifer lost a fifth of its water.[^1]\n\nDistricts answered with metering rules.[^2]"
-        "\n\n[^1]: Jane Kessler, The Vanishing Aquifer (1994).\n[^2]: See Kessler, supra note 1, at 251.\n"
+        "\n\n[^1]: Jane Kessler, The Vanishing Aquifer (1994).\n[^2]: See Kessler, supra note 1, at 251.\n",
     )
-    assert run(tmp_path, "ingest", str(article), "--index", str(tmp_path / "ix")).returncode == 0
-    out = run(tmp_path, "search", "metering rules", "--index", str(tmp_path / "ix"), "-k", "1").stdout
+    out = run(tmp_path, "search", "metering rules", "--index", index, "-k", "1").stdout
     assert "[2] See Kessler, supra note 1, at 251. (see note 1)" in out
 
 

@@ -254,26 +254,45 @@ def test_an_answer_that_brings_a_list_shows_its_items_on_lines_of_their_own(
         assert "Minefields were left unmarked" in lines[1] and "Records of past clearance" in lines[3]
 
 
-def test_an_answer_quoted_from_an_ibid_source_links_to_the_passage_that_repeats_it(page: Page, server: Server) -> None:
-    # Built from the server's own answer, with the one thing a small report cannot set up: the
-    # passage that names the source (note 7) is not among the results, only the one whose "Ibid."
-    # (note 8) repeats it, and the answer is quoted from note 7 through that repeat.
+_TREATY = "Which treaty article bars helping others?"
+
+
+def _treaty_notes(server: Server) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """The server's own answer to ``_TREATY``, the passage carrying notes 7 and 8, and those notes."""
     with httpx.Client(base_url=server.url, timeout=120) as client:
-        real = client.post("/v1/ask", json={"question": "Which treaty article bars helping others?", "k": 5}).json()
+        real = client.post("/v1/ask", json={"question": _TREATY, "k": 5}).json()
     passage = next(p for p in real["passages"] if {n["label"] for n in p["footnotes"]} >= {"7", "8"})
-    source = next(n for n in passage["footnotes"] if n["label"] == "7")
-    repeat = next(n for n in passage["footnotes"] if n["label"] == "8")
-    assert repeat["same_as"] == "7"
-    passage = {**passage, "rank": 1, "footnotes": [repeat]}
+    notes = {n["label"]: n for n in passage["footnotes"]}
+    return real, passage, notes["7"], notes["8"]
+
+
+def _quoted_through(
+    real: dict[str, Any], passage: dict[str, Any], source: dict[str, Any], citing: dict[str, Any]
+) -> dict[str, Any]:
+    """An answer quoted from ``source`` whose only passage carries ``citing``, a note citing it
+    through another ("Ibid.", "supra note 7"), not ``source`` itself."""
     answer = {
         **real["answer"],
         "text": source["text"],
         "citation": {**passage["citation"], "start": source["start"], "end": source["end"]},
         "footnotes": [source],
     }
-    body = {**real, "answer": answer, "passages": [passage]}
+    return {**real, "answer": answer, "passages": [{**passage, "rank": 1, "footnotes": [citing]}]}
+
+
+def _show(page: Page, server: Server, body: dict[str, Any], question: str = _TREATY) -> None:
+    page.unroute("**/v1/ask")
     page.route("**/v1/ask", lambda route: route.fulfill(content_type="application/json", body=json.dumps(body)))
-    page.goto(f"{server.url}/?{urlencode({'q': 'Which treaty article bars helping others?'})}")
+    page.goto(f"{server.url}/?{urlencode({'q': question})}")
+
+
+def test_an_answer_quoted_from_an_ibid_source_links_to_the_passage_that_repeats_it(page: Page, server: Server) -> None:
+    # Built from the server's own answer, with the one thing a small report cannot set up: the
+    # passage that names the source (note 7) is not among the results, only the one whose "Ibid."
+    # (note 8) repeats it, and the answer is quoted from note 7 through that repeat.
+    real, passage, source, repeat = _treaty_notes(server)
+    assert repeat["same_as"] == "7"
+    _show(page, server, _quoted_through(real, passage, source, repeat))
     link = page.locator(".answer .cite a")
     expect(link).to_have_text("in note 7, which passage 1 cites as note 8")
     target = link.get_attribute("href")
@@ -285,33 +304,16 @@ def test_a_note_citing_a_source_short_links_to_the_note_naming_it(page: Page, se
     # The briefing has no short form ("supra note 7"), so one is made from its note 8, pointing to
     # note 7 by number instead of repeating it: first in a passage that carries note 7 too, then
     # alone, with the answer quoted from note 7 through it.
-    question = "Which treaty article bars helping others?"
-    with httpx.Client(base_url=server.url, timeout=120) as client:
-        real = client.post("/v1/ask", json={"question": question, "k": 5}).json()
-    passage = next(p for p in real["passages"] if {n["label"] for n in p["footnotes"]} >= {"7", "8"})
-    source = next(n for n in passage["footnotes"] if n["label"] == "7")
-    short = {k: v for k, v in passage["footnotes"][-1].items() if k != "same_as"} | {"label": "9", "refers_to": ["7"]}
-    both = {**passage, "rank": 1, "footnotes": [source, short]}
-    body = {**real, "passages": [both]}
-    page.route("**/v1/ask", lambda route: route.fulfill(content_type="application/json", body=json.dumps(body)))
-    page.goto(f"{server.url}/?{urlencode({'q': question})}")
+    real, passage, source, repeat = _treaty_notes(server)
+    short = {k: v for k, v in repeat.items() if k != "same_as"} | {"label": "9", "refers_to": ["7"]}
+    _show(page, server, {**real, "passages": [{**passage, "rank": 1, "footnotes": [source, short]}]})
     item = page.locator(".passage .footnote").filter(has_text="(see note 7)")
     expect(item).to_have_count(1)
     target = item.locator("a.same-as-link").get_attribute("href")
     assert target is not None
     expect(page.locator(target)).to_contain_text(source["text"][:40])
 
-    alone = {**passage, "rank": 1, "footnotes": [short]}
-    answer = {
-        **real["answer"],
-        "text": source["text"],
-        "citation": {**passage["citation"], "start": source["start"], "end": source["end"]},
-        "footnotes": [source],
-    }
-    body = {**real, "answer": answer, "passages": [alone]}
-    page.unroute("**/v1/ask")
-    page.route("**/v1/ask", lambda route: route.fulfill(content_type="application/json", body=json.dumps(body)))
-    page.goto(f"{server.url}/?{urlencode({'q': question + ' '})}")
+    _show(page, server, _quoted_through(real, passage, source, short), _TREATY + " ")
     link = page.locator(".answer .cite a")
     expect(link).to_have_text("in note 7, which passage 1 cites as note 9")
     expect(page.locator(link.get_attribute("href") or "#none")).to_contain_text("(see note 7)")

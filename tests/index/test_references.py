@@ -18,6 +18,7 @@ from footnoted.ingest.chunk import ChunkSettings
 from footnoted.ingest.read import parse
 from footnoted.types import Document, Footnote
 from tests.conftest import DATA
+from tests.index.test_repeats import REPORT
 
 FILLER = " ".join(f"Paragraph {n} describes the wells, the pumps and the meters in some detail." for n in range(4))
 
@@ -87,13 +88,14 @@ def test_the_answer_quotes_the_source_through_the_passage_that_points_to_it() ->
     assert [n.label for n in answer.footnotes] == ["1"]  # the note the quoted text belongs to
 
 
-def test_a_source_the_chunk_carries_is_not_added_again() -> None:
-    doc = parse(b"Notes\n\nOne claim.[1] Another.[2]\n\n[1] A report, 2004.\n[2] Report, supra note 1.\n", name="a.txt")
+@pytest.mark.parametrize("citing", ["Ibid.", "Report, supra note 1."])
+def test_a_source_the_chunk_carries_is_not_added_again(citing: str) -> None:
+    doc = parse(f"Notes\n\nOne claim.[1] Another.[2]\n\n[1] A report, 2004.\n[2] {citing}\n".encode(), name="a.txt")
     index = Index.memory(HashEncoder(), WordTokenizer())
     index.add([doc])
     (c,) = [c for c in index.snapshot.chunks if c.footnotes]
     assert cited_sources(c, doc) == []
-    assert lexical_fields(c, doc) == [c.text, "A report, 2004.", "Report, supra note 1."]
+    assert lexical_fields(c, doc) == [c.text, "A report, 2004.", citing]
 
 
 def test_the_note_pointed_to_is_the_last_before_else_the_first_after() -> None:
@@ -127,31 +129,57 @@ def test_the_sources_of_a_note_follow_repeats_and_short_forms() -> None:
     assert doc.sources(notes[0]) == ()
 
 
+# Each report cites its source in full in note 1 and through another note in passages further on:
+# (its text, file name, the notes citing the source, a question the real model answers, words of
+# the source note for BM25).
+CITED_THROUGH = [
+    pytest.param(
+        REPORT,
+        "fisheries.txt",
+        ["1", "2", "3"],
+        "Which statements in the report rest on the Antarctic commission's schedule of conservation measures?",
+        "Antarctic Marine Living Resources conservation schedule",
+        id="ibid",
+    ),
+    pytest.param(
+        ARTICLE,
+        "groundwater.md",
+        ["1", "2", "4"],
+        "Which statements in the article rest on the 1994 study of how the Ogallala Formation was depleted?",
+        "Vanishing Aquifer Ogallala Formation depletion",
+        id="supra",
+    ),
+]
+
+
 @pytest.mark.model
-def test_the_real_model_finds_every_passage_that_cites_a_source_by_a_short_form(
-    real_encoder: tuple[Encoder, Tokenizer],
+@pytest.mark.parametrize(("text", "name", "citing", "question", "words"), CITED_THROUGH)
+def test_the_real_model_finds_every_passage_that_cites_a_source_through_another_note(
+    real_encoder: tuple[Encoder, Tokenizer], text: str, name: str, citing: list[str], question: str, words: str
 ) -> None:
     encoder, tokenizer = real_encoder
     index = Index.memory(encoder, tokenizer, IndexConfig(chunk=ChunkSettings(max_tokens=64, overlap=0)))
-    index.add([parse(ARTICLE.encode(), name="groundwater.md")])
-    hits = index.search(
-        "Which statements in the article rest on the 1994 study of how the Ogallala Formation was depleted?", 3
-    )
-    assert sorted(n.label for h in hits for n in h.chunk.footnotes) == ["1", "2", "4"]  # not the court case's
+    index.add([parse(text.encode(), name=name)])
+    hits = index.search(question, 3)
+    assert sorted(n.label for h in hits for n in h.chunk.footnotes) == citing  # not the passages between
 
 
-def test_short_forms_survive_a_reload_and_a_later_write(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("text", "name", "citing", "question", "words"), CITED_THROUGH)
+def test_the_sources_cited_through_another_note_survive_a_reload_and_a_later_write(
+    tmp_path: Path, text: str, name: str, citing: list[str], question: str, words: str
+) -> None:
     config = IndexConfig(chunk=ChunkSettings(max_tokens=40, overlap=0))
-    Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer(), config).add(
-        [parse(ARTICLE.encode(), name="groundwater.md")]
-    )
+    Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer(), config).add([parse(text.encode(), name=name)])
     index = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer())
     index.add([parse(b"Other\n\nAn unrelated report on rainfall.\n", name="other.txt")])
     reopened = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer())
     for ix in (index, reopened):
-        assert [n.refers_to for n in ix.document("groundwater").footnotes] == [(), ("1",), (), ("1",)]
-        hits = ix.search("Vanishing Aquifer Ogallala Formation depletion", k=5, mode="lexical")
-        assert {"1", "2", "4"} <= {n.label for h in hits for n in h.chunk.footnotes}
+        hits = ix.search(words, k=5, mode="lexical")
+        assert set(citing) <= {n.label for h in hits for n in h.chunk.footnotes}
+    document = reopened.document(Path(name).stem)
+    assert [(n.same_as, n.refers_to) for n in document.footnotes] == [
+        (n.same_as, n.refers_to) for n in parse(text.encode(), name=name).footnotes
+    ]
 
 
 def test_an_index_written_before_short_forms_were_recorded_keeps_working(tmp_path: Path) -> None:

@@ -3,13 +3,9 @@ searched and quoted with the passage, even when the note naming it belongs to an
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from footnoted.index import Encoder, HashEncoder, Index, IndexConfig
-from footnoted.index.snapshot import BODY, cited_sources, lexical_fields
-from footnoted.ingest import Tokenizer, WordTokenizer
+from footnoted.index import HashEncoder, Index, IndexConfig
+from footnoted.index.snapshot import BODY
+from footnoted.ingest import WordTokenizer
 from footnoted.ingest.chunk import ChunkSettings
 from footnoted.ingest.read import parse
 from footnoted.types import Document, Footnote
@@ -102,13 +98,7 @@ def test_answers_without_stored_sentence_vectors_quote_the_source_too() -> None:
     assert [n.label for n in answer.footnotes] == ["1"]
 
 
-def test_a_source_the_chunk_carries_is_not_added_again() -> None:
-    doc = parse(b"Notes\n\nOne claim.[1] Another claim.[2]\n\n[1] A report, 2004.\n[2] Ibid.\n", name="both.txt")
-    index = Index.memory(HashEncoder(), WordTokenizer())
-    index.add([doc])
-    (c,) = [c for c in index.snapshot.chunks if c.footnotes]
-    assert cited_sources(c, doc) == []
-    assert lexical_fields(c, doc) == [c.text, "A report, 2004.", "Ibid."]
+# A source the chunk carries itself is not added again: tests/index/test_references.py, for both.
 
 
 def test_the_repeated_note_is_the_last_before_it_with_that_label() -> None:
@@ -125,27 +115,4 @@ def test_the_repeated_note_is_the_last_before_it_with_that_label() -> None:
     assert doc.repeated(Footnote("9", "Ibid.", 50, 55, same_as="1")) is None  # nothing before it
 
 
-@pytest.mark.model
-def test_the_real_model_finds_every_passage_that_cites_a_source_by_ibid(
-    real_encoder: tuple[Encoder, Tokenizer],
-) -> None:
-    encoder, tokenizer = real_encoder
-    index = Index.memory(encoder, tokenizer, IndexConfig(chunk=ChunkSettings(max_tokens=64, overlap=0)))
-    index.add([parse(REPORT.encode(), name="fisheries.txt")])
-    hits = index.search(
-        "Which statements in the report rest on the Antarctic commission's schedule of conservation measures?", 3
-    )
-    assert sorted(n.label for h in hits for n in h.chunk.footnotes) == ["1", "2", "3"]  # not the passages between
-
-
-def test_the_sources_of_repeats_survive_a_reload_and_a_later_write(tmp_path: Path) -> None:
-    config = IndexConfig(chunk=ChunkSettings(max_tokens=40, overlap=0))
-    Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer(), config).add(
-        [parse(REPORT.encode(), name="fisheries.txt")]
-    )
-    index = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer())
-    index.add([parse(b"Other\n\nAn unrelated report on rainfall.\n", name="other.txt")])
-    reopened = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer())
-    for ix in (index, reopened):
-        hits = ix.search("Antarctic Marine Living Resources conservation schedule", k=5, mode="lexical")
-        assert {"1", "2", "3"} <= {n.label for h in hits for n in h.chunk.footnotes}
+# The real model, and a reload: tests/index/test_references.py, for repeats and short forms alike.
