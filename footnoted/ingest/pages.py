@@ -15,6 +15,7 @@ lines from its first note to its foot, where
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ _BRACKETED_LINE = re.compile(r"\[(?P<label>\d{1,4})\][ \t\u00a0]+(?=\S)")
 # (Running heads are judged by ``_NOTE_LINE``: "2004 Annual Report" on every page is one.)
 _FOOT_NOTE_LINE = re.compile(r"(?P<label>\d{1,4}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,4})(?:[.)]?[ \t\u00a0]+|(?=[A-Z“\"‘']))(?=\S)")
 _TO_SUPERSCRIPTS = str.maketrans("1234567890", "¹²³⁴⁵⁶⁷⁸⁹⁰")
+_FIGURES = re.compile(r"\d+")
 _EDGE_LINES = 2
 _NEAR_EDGE = 4
 """Lines from a page's edge where a line already known to run at that edge is still taken for it."""
@@ -143,8 +145,30 @@ def _running_lines(
             continue
         if _opening_label(source, *first) is not None and not _folio(source, pages, occurrences + inside):
             continue
+        # (Figures alone, as page numbers are, are judged as before: a page may hold other figures.)
+        if "#" in key[1] and any(c.isalpha() for c in key[1]) and not _steady(source, occurrences + inside):
+            continue
         running.update(line for _, line in occurrences + inside)
     return running
+
+
+def _steady(source: str, occurrences: list[tuple[int, tuple[int, int]]]) -> bool:
+    """Whether the figures of a line repeated on several pages (the same but for its figures) vary
+    as a running line's do: each the same on every page ("Annual Report 2005"), climbing with the
+    page ("Page 3 of 40"), or stepping up now and then ("Chapter 3", then "Chapter 4"). A line of
+    notes that wraps alike on several pages has figures that come and go ("delays in 8 districts",
+    then 6, then 9): it is no running line."""
+    rows = sorted((page, [int(d) for d in _FIGURES.findall(source[s:e])]) for page, (s, e) in occurrences)
+    pages = [page for page, _ in rows]
+    for values in zip(*(figures for _, figures in rows), strict=True):  # as many on each: one key
+        if len(set(values)) == 1:
+            continue
+        if any(later < earlier for earlier, later in itertools.pairwise(values)):
+            return False
+        offsets = Counter(value - page for page, value in zip(pages, values, strict=True))
+        if offsets.most_common(1)[0][1] < 0.6 * len(values) and len(set(values)) > len(values) / 2:
+            return False
+    return True
 
 
 def _opening_label(source: str, start: int, end: int) -> str | None:

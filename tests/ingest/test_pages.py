@@ -166,3 +166,25 @@ def test_a_folio_that_opens_with_the_page_number_is_furniture() -> None:
     found = read_pages(text)
     assert [text[n.start : n.end] for n in found.notes] == [f"Source for page {n}." for n in range(1, 5)]
     assert sum("Human Rights Watch" in text[f.start : f.end] for f in found.furniture) == 4
+
+
+@pytest.mark.parametrize(
+    ("heads", "running"),
+    [
+        (["Fields of Stone, 2005"] * 4, True),  # the same figures on every page
+        ([f"Fields of Stone, page {n} of 4" for n in range(1, 5)], True),  # one climbs with the page
+        (["Part 1: Returnees", "Part 1: Returnees", "Part 2: Returnees", "Part 2: Returnees"], True),  # steps up
+        # A note's line that wraps alike at the top of several pages, but for a figure that comes and goes.
+        ([f"reasons given for delays in {n} districts." for n in (8, 3, 9, 6)], False),
+    ],
+)
+def test_a_line_repeated_at_the_head_of_pages_is_running_when_its_figures_vary_as_a_heads_do(
+    heads: list[str], running: bool
+) -> None:
+    pages = [
+        f"{head}\n\nSpending on {subject} rose this year.\n\n{n}"
+        for n, (head, subject) in enumerate(zip(heads, ["wages", "rents", "fuel", "food"], strict=True), start=1)
+    ]
+    text = _paged(*pages)
+    furniture = {text[f.start : f.end] for f in read_pages(text).furniture}
+    assert all((head in furniture) is running for head in heads)

@@ -415,10 +415,11 @@ def _office_notes(fodt: str) -> list[tuple[str, str]]:
         "two-columns-out-of-order",
         "two-columns-endnotes",
         "two-columns-endnotes-page-number",
+        "two-columns-endnotes-wrapped-alike",
     ],
 )
 def test_every_note_of_a_word_processor_report_is_read_whole_and_linked(name: str) -> None:
-    # Written by bench/office_reports.py (three chapters; seeds 42, 46, 46, 46, 49, 42, 47, 55, 50, 44) and
+    # Written by bench/office_reports.py (three chapters; seeds 42, 46, 46, 46, 49, 42, 47, 55, 50, 44, 48) and
     # saved as PDFs by LibreOffice: endnotes numbered 1, 2, 3 on pages of their own with no heading,
     # a box of them opening with the end of the note before; markers that pdfminer gives a space
     # before ("stones. 12", a justified line); endnotes numbered i, ii, iii, as word processors
@@ -430,7 +431,9 @@ def test_every_note_of_a_word_processor_report_is_read_whole_and_linked(name: st
     # page whose columns pdfminer gives as the left one's first paragraph, the right one, then the
     # rest of the left, a sentence running on from the left column's foot to the right's head; and
     # two columns with endnotes (no notes at the pages' feet), read in the same order, one page's
-    # number given between its columns, inside a sentence.
+    # number given between its columns, inside a sentence; and two columns of endnotes in which
+    # five letters wrap alike at the top of several pages, "reasons given for delays in 8
+    # districts, including ...", but for the figure: no running head, for its figures vary.
     fodt = (DATA / "pdf" / "office" / f"{name}.fodt").read_text()
     doc = load(DATA / "pdf" / "office" / f"{name}.pdf")
     check_written_notes(doc, _office_notes(fodt), 35)
