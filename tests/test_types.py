@@ -52,6 +52,29 @@ def test_repeated_is_the_last_source_with_that_label_before_the_repeat(seed: int
         assert doc.repeated(note) is _repeated(doc, note)
 
 
+def _referenced(doc: Document, note: Footnote) -> tuple[Footnote, ...]:
+    out: list[Footnote] = []
+    for label in note.refers_to:
+        before = [n for n in doc.footnotes if n.label == label and n.start < note.start]
+        after = [n for n in doc.footnotes if n.label == label and n.start > note.start]
+        target = max(before, key=lambda n: n.start) if before else min(after, key=lambda n: n.start, default=None)
+        if target is not None and target not in out:
+            out.append(target)
+    return tuple(out)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_referenced_is_the_last_note_with_each_label_before_else_the_first_after(seed: int) -> None:
+    rng = random.Random(seed)
+    notes = []
+    for start in sorted(rng.sample(range(0, 300, 5), rng.randint(0, 40))):  # labels restart; forward too
+        refers_to = tuple(str(rng.randint(1, 6)) for _ in range(rng.choice([0, 0, 1, 2])))
+        notes.append(Footnote(str(rng.randint(1, 5)), "Smith, supra note 1.", start, start + 5, (), None, refers_to))
+    doc = Document("d", "D", "x" * 400, footnotes=tuple(notes))
+    for note in notes:
+        assert doc.referenced(note) == _referenced(doc, note)
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_the_notes_a_span_cites_are_those_with_a_marker_inside_it(seed: int) -> None:
     rng = random.Random(seed)
