@@ -902,6 +902,12 @@ _AUTHOR_TITLE = re.compile(
     r"(?:[“\"](?P<quoted>[^”\"]{3,80}?),?[”\"],?|(?P<title>[A-Z][^,;()“”\"]{2,80}?),)"
     r"\s+(?:pp?\.\s*\d+|(?!(?:1[5-9]|20)\d\d\b)\d+)(?:\s*[-\u2013]\s*\d+)?\.?\s*"
 )
+# The Bluebook's short form of a case: name, volume and reporter, "at" the page ("Hardin, 12 P.3d at
+# 48."), which points to the note naming the case with that volume and reporter.
+_CASE_SHORT = re.compile(
+    r"\s*(?:(?i:see(?:\s+also)?|cf\.)\s+)?(?P<who>[A-Z][^,;()\d]{0,60}?),\s+"
+    r"(?P<reporter>\d{1,4}\s+[A-Z][\w.]*(?:\s+[A-Z\d][\w.]*){0,3})\s+at\s+\d+(?:\s*[-\u2013]\s*\d+)?\.?\s*"
+)
 _NOT_WORD = re.compile(r"[^\w]+")
 _LOOK_BACK = 50
 # The author of any short form, by number or not ("Kessler, supra", "Kessler (n 1)"), which does not
@@ -938,7 +944,7 @@ def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
         starts.setdefault(n.label, []).append(n.start)
     # Most notes cite no other: cheap searches for the words a reference needs rule them out first.
     by_author = any(_SHORT_FORM.search(n.text.lower()) for n in notes)
-    by_title = any(_AUTHOR_TITLE.fullmatch(part) for n in notes for part in n.text.split(";"))
+    by_title = any(_short_title(part) for n in notes for part in n.text.split(";"))
     naming: dict[str, list[Footnote]] = {}  # a capitalised word -> the notes so far naming it, not in a short form
     out: list[Footnote] = []
     for note in notes:
@@ -963,9 +969,10 @@ def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
             _point(note, named[-1] if named else None, labels, starts)
         titled = []
         for part in note.text.split(";") if by_title and note.same_as is None and not labels else ():
-            cited = _AUTHOR_TITLE.fullmatch(part)
+            cited = _short_title(part)
             if cited is not None:
-                title = _words(cited["quoted"] or cited["title"])
+                named_as = cited.groupdict()
+                title = _words(named_as.get("quoted") or named_as.get("title") or named_as["reporter"])
                 named = naming.get(_surname(cited["who"]), [])[-_LOOK_BACK:]
                 target = next((n for n in reversed(named) if f" {title} " in f" {_words(n.text)} "), None)
                 if target is not None:
@@ -977,6 +984,11 @@ def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
             for word in set(_CAPITALISED.findall(_SHORT_FORM_AUTHOR.sub(" ", note.text) if short else note.text)):
                 naming.setdefault(word, []).append(note)
     return tuple(out)
+
+
+def _short_title(citation: str) -> re.Match[str] | None:
+    """A citation by author and short title, or a case's by name and reporter, else None."""
+    return _AUTHOR_TITLE.fullmatch(citation) or _CASE_SHORT.fullmatch(citation)
 
 
 def _point(note: Footnote, target: Footnote | None, labels: list[str], starts: dict[str, list[int]]) -> None:

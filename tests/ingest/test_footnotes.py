@@ -327,6 +327,16 @@ def test_short_forms_by_author_point_to_the_last_note_naming_the_author(
             ),
             [(), (), ("1", "2")],
         ),
+        # The Bluebook's short form of a case: name, volume and reporter, "at" the page.
+        (
+            (
+                "Hardin v. Platte Valley Irrigation Dist., 12 P.3d 45, 48 (Colo. 2000).",
+                "Kessler, Aquifer.",
+                "See Hardin, 12 P.3d at 50.",
+            ),
+            [(), (), ("1",)],
+        ),
+        (("Hardin v. Platte Valley Irrigation Dist., 12 P.3d 45 (Colo. 2000).", "Hardin, 14 P.3d at 50."), [(), ()]),
         # The title must be the one named before; a year is not a page; an author never named before.
         (("Jane Kessler, The Vanishing Aquifer (1994).", "Kessler, Wells, 45."), [(), ()]),
         (("World Bank, Development Report, 2003.", "World Bank, Development Report, 2004."), [(), ()]),
