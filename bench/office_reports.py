@@ -152,7 +152,7 @@ def soffice() -> str:
 
 def convert(sources: list[Path], fmt: str, out: Path) -> None:
     """Every source saved by LibreOffice as ``fmt``, in one run, with a profile of its own."""
-    profile = out / ".profile"
+    profile = (out / ".profile").resolve()  # named by a file:// URL, which must be absolute
     subprocess.run(
         [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", fmt, "--outdir", str(out)]
         + [str(s) for s in sources],

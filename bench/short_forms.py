@@ -12,12 +12,21 @@ depletion?"); the passages that cite it, in full or short, are the relevant ones
 search mode, the share of them among the first R results (R-precision, R = how many there are),
 with the real model. To compare with code that does not link short forms, put that code first on
 ``PYTHONPATH``.
+
+    .venv/bin/python bench/short_forms.py --office DIR
+
+writes instead a short article in a word processor's hands: its notes cite two articles, a book
+and a case in full, then short (Bluebook's "supra note", "Id." and a case's "12 P.3d at 50",
+"op. cit.", Chicago's author and short title, "see notes 3-5"), as real footnotes of an
+OpenDocument text that LibreOffice saves as PDF, Word and OpenDocument (``article.*`` in DIR; the
+fixtures of ``tests/ingest/test_short_forms.py``).
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -79,11 +88,60 @@ def article(rng: random.Random, sources: int) -> tuple[str, dict[int, set[str]]]
     return "Water Law Survey\n\n" + "\n\n".join(paragraphs) + "\n\n" + "\n".join(notes) + "\n", citing
 
 
+# The office article: (claim, note) in order; LibreOffice numbers the notes 1, 2, 3 ...
+OFFICE_NOTES = (
+    (
+        "The High Plains aquifer lost a fifth of its stored water between 1950 and 1990",
+        "Jane Kessler, The Vanishing Aquifer: Depletion of the Ogallala Formation, 41 Nat. Resources J. 233, 240 (1994).",
+    ),
+    (
+        "Courts later read district metering rules as limits on the right to pump",
+        "Hardin v. Platte Valley Irrigation Dist., 12 P.3d 45, 48 (Colo. 2000).",
+    ),
+    (
+        "Irrigation districts answered the decline with metering rules of their own",
+        "See Kessler, supra note 1, at 251.",
+    ),
+    ("Most of those rules capped each well at a fixed yearly volume", "Id. at 252."),
+    ("The court held that a cap binds a senior right as much as a junior one", "Hardin, 12 P.3d at 50."),
+    (
+        "Markets in pumping rights grew where caps were tight",
+        "Marta Ortiz, Water Markets and the Law (Denver: Westview, 1990), 17.",
+    ),
+    ("Prices in those markets tracked the depth to water", "Ortiz, Water Markets, 44."),
+    (
+        "A state engineer may now close a basin to new wells",
+        "See Kessler, supra note 1, at 255; Ortiz, op. cit., p. 51.",
+    ),
+    ("Each of these steps rested on the same measurements", "See notes 3-5 and accompanying text."),
+)
+
+
+def office_article(out: Path) -> None:
+    """``article.fodt`` with ``OFFICE_NOTES`` as real footnotes, and LibreOffice's PDF, Word and
+    OpenDocument of it, in ``out``."""
+    from bench.office_reports import convert, source
+    from bench.reports import Layout, Paragraph, Report
+
+    paragraphs = tuple(Paragraph(((claim, note),), 90) for claim, note in OFFICE_NOTES)
+    out = out.resolve()  # LibreOffice's profile is named by a file:// URL, which must be absolute
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "article.fodt").write_text(source(Report((("Groundwater", paragraphs),)), Layout()))
+    for fmt in ("pdf", "docx", "odt"):
+        convert([out / "article.fodt"], fmt, out)
+    shutil.rmtree(out / ".profile", ignore_errors=True)
+    print(f"wrote article.fodt, .pdf, .docx and .odt to {out}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--sources", type=int, default=30)
+    parser.add_argument("--office", type=Path, help="write the word-processor article to this folder instead")
     args = parser.parse_args()
+    if args.office:
+        office_article(args.office)
+        return
 
     import footnoted
     from footnoted.index import Index, make_encoder
