@@ -1,7 +1,7 @@
 """Short forms in a report written in a word processor, read from each file it saves.
 
 ``tests/data/short-forms/article.*`` were written by ``bench/short_forms.py --office``: a short
-article whose nine footnotes cite two articles, a book and a case in full, then short, and which
+article whose nine footnotes cite an article, a book and a case in full, then short, and which
 LibreOffice 7.4 saved as PDF, Word and OpenDocument.
 """
 
