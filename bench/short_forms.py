@@ -15,7 +15,7 @@ with the real model. To compare with code that does not link short forms, put th
 
     .venv/bin/python bench/short_forms.py --office DIR
 
-writes instead a short article in a word processor's hands: its notes cite two articles, a book
+writes instead a short article in a word processor's hands: its notes cite an article, a book
 and a case in full, then short (Bluebook's "supra note", "Id." and a case's "12 P.3d at 50",
 "op. cit.", Chicago's author and short title, "see notes 3-5"), as real footnotes of an
 OpenDocument text that LibreOffice saves as PDF, Word and OpenDocument (``article.*`` in DIR; the
