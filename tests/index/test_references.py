@@ -65,15 +65,23 @@ def test_a_short_form_is_found_by_the_text_of_the_note_it_points_to() -> None:
     assert {n.label for h in hits if h.score > 0 for n in h.chunk.footnotes} == {"1", "2", "4"}
 
 
-def test_a_short_form_gets_the_vectors_of_the_note_it_points_to_under_its_own_slot() -> None:
-    index = _index()
+@pytest.mark.parametrize(
+    ("text", "name", "citing"),
+    [(REPORT, "fisheries.txt", "2"), (ARTICLE, "groundwater.md", "4")],
+    ids=["ibid", "supra"],
+)
+def test_a_note_citing_a_source_through_another_gets_its_vectors_under_its_own_slot(
+    text: str, name: str, citing: str
+) -> None:
+    index = Index.memory(HashEncoder(), WordTokenizer(), IndexConfig(chunk=ChunkSettings(max_tokens=40, overlap=0)))
+    index.add([parse(text.encode(), name=name)])
     snap = index.snapshot
-    source = index.document("groundwater").footnotes[0]
-    (position,) = [i for i, c in enumerate(snap.chunks) if [n.label for n in c.footnotes] == ["4"]]
+    source = index.document(Path(name).stem).footnotes[0]  # note 1 names the source in full
+    (position,) = [i for i, c in enumerate(snap.chunks) if [n.label for n in c.footnotes] == [citing]]
     rows = [i for i in range(len(snap.row_ids)) if snap.row_chunks[i] == position and snap.row_notes[i] != BODY]
     spans = {(int(snap.row_spans[i, 0]), int(snap.row_spans[i, 1])) for i in rows}
     assert any(source.start <= start and end <= source.end for start, end in spans)
-    assert all(snap.row_notes[i] == 0 for i in rows)  # the slot of note 4, the only note it carries
+    assert all(snap.row_notes[i] == 0 for i in rows)  # the slot of the citing note, the only note it carries
 
 
 def test_the_answer_quotes_the_source_through_the_passage_that_points_to_it() -> None:

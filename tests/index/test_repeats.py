@@ -4,7 +4,6 @@ searched and quoted with the passage, even when the note naming it belongs to an
 from __future__ import annotations
 
 from footnoted.index import HashEncoder, Index, IndexConfig
-from footnoted.index.snapshot import BODY
 from footnoted.ingest import WordTokenizer
 from footnoted.ingest.chunk import ChunkSettings
 from footnoted.ingest.read import parse
@@ -38,11 +37,6 @@ def _index(config: IndexConfig | None = None) -> Index:
     return index
 
 
-def _chunk_citing(index: Index, label: str) -> int:
-    (position,) = [i for i, c in enumerate(index.snapshot.chunks) if [n.label for n in c.footnotes] == [label]]
-    return position
-
-
 def test_the_report_is_cut_so_the_repeats_sit_apart_from_their_source() -> None:
     index = _index()
     labels = [[n.label for n in c.footnotes] for c in index.snapshot.chunks]
@@ -57,16 +51,7 @@ def test_a_repeat_is_found_by_the_text_of_the_source_it_repeats() -> None:
     assert {"1", "2"} <= cited
 
 
-def test_a_repeat_gets_the_vectors_of_its_source_under_its_own_slot() -> None:
-    index = _index()
-    snap = index.snapshot
-    doc = index.document("fisheries")
-    source = next(n for n in doc.footnotes if n.label == "1")
-    position = _chunk_citing(index, "2")
-    rows = [i for i in range(len(snap.row_ids)) if snap.row_chunks[i] == position and snap.row_notes[i] != BODY]
-    spans = {(int(snap.row_spans[i, 0]), int(snap.row_spans[i, 1])) for i in rows}
-    assert any(source.start <= start and end <= source.end for start, end in spans)
-    assert all(snap.row_notes[i] == 0 for i in rows)  # the slot of note 2, the only note it carries
+# Its vectors under the repeat's slot: tests/index/test_references.py, for repeats and short forms alike.
 
 
 def test_the_answer_quotes_the_source_through_the_passage_that_repeats_it() -> None:
