@@ -849,8 +849,12 @@ def _number(label: str) -> int | None:
     return None
 
 
-# "Ibid." / "Ibidem" / "Id." / "Idem", alone or with a new page ("Ibid., p. 6."), at the start of a note.
-_REPEAT = re.compile(r"\s*(?:ibid(?:em)?\b|id(?:em)?\s*(?:[.,;:]|$))", re.IGNORECASE)
+# "Ibid." / "Ibidem" / "Id." / "Idem", alone or with a new page ("Ibid., p. 6."), at the start of a note,
+# perhaps after a signal ("See id. at 12.", "Cf. ibid.").
+_REPEAT = re.compile(
+    r"\s*(?:(?:see(?:\s+also)?|but\s+see|cf\.|accord|compare)\s+)?(?:ibid(?:em)?\b|id(?:em)?\s*(?:[.,;:]|$))",
+    re.IGNORECASE,
+)
 
 
 def link_repeats(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:

@@ -208,6 +208,9 @@ def _notes(*texts: str) -> list[Footnote]:
     [
         (("Smith, Report (2004), p. 3.", "Ibid.", "Ibid., p. 6.", "IBID", "ibidem, at 4"), [None, "1", "1", "1", "1"]),
         (("A. Jones, Treaty Law.", "Id.", "Id. at 12.", "Idem."), [None, "1", "1", "1"]),
+        # After a signal, as legal notes write it.
+        (("A. Jones, Treaty Law.", "See id. at 12.", "See also ibid.", "Cf. Id., p. 4."), [None, "1", "1", "1"]),
+        (("A. Jones, Treaty Law.", "See Idaho Code 5-1.", "See identical rules."), [None, None, None]),
         (("Ibid.", "Source B.", "Ibid."), [None, None, "2"]),  # nothing before the first
         (("Source A.", "Idaho Code 5-1.", "ID cards were issued.", "Ibidemia is not a repeat."), [None] * 4),
     ],
