@@ -18,7 +18,7 @@ from footnoted.ingest.chunk import ChunkSettings
 from footnoted.ingest.read import parse
 from footnoted.types import Document, Footnote
 from tests.conftest import DATA
-from tests.index.test_repeats import REPORT
+from tests.index.test_repeats import REPORT, small_index
 
 FILLER = " ".join(f"Paragraph {n} describes the wells, the pumps and the meters in some detail." for n in range(4))
 
@@ -46,18 +46,24 @@ A state engineer may now close a basin to new wells.[4]
 
 
 def _index(config: IndexConfig | None = None) -> Index:
-    index = Index.memory(
-        HashEncoder(), WordTokenizer(), config or IndexConfig(chunk=ChunkSettings(max_tokens=40, overlap=0))
-    )
-    index.add([parse(ARTICLE.encode(), name="groundwater.md")])
-    return index
+    return small_index(ARTICLE, "groundwater.md", config)
 
 
-def test_the_article_is_cut_so_the_short_forms_sit_apart_from_their_source() -> None:
-    index = _index()
+@pytest.mark.parametrize(
+    ("text", "name", "citing", "links"),
+    [
+        (REPORT, "fisheries.txt", ["1", "2", "3"], [(None, ()), ("1", ()), ("1", ())]),
+        (ARTICLE, "groundwater.md", ["1", "2", "4"], [(None, ()), (None, ("1",)), (None, ()), ("3", ("1",))]),
+    ],
+    ids=["ibid", "supra"],
+)
+def test_each_report_is_cut_so_the_notes_citing_a_source_sit_apart_from_it(
+    text: str, name: str, citing: list[str], links: list[tuple[str | None, tuple[str, ...]]]
+) -> None:
+    index = small_index(text, name)
     labels = [[n.label for n in c.footnotes] for c in index.snapshot.chunks]
-    assert ["1"] in labels and ["2"] in labels and ["4"] in labels  # else the tests below test nothing
-    assert [n.refers_to for n in index.document("groundwater").footnotes] == [(), ("1",), (), ("1",)]
+    assert all([label] in labels for label in citing)  # else the tests here and in test_repeats test nothing
+    assert [(n.same_as, n.refers_to) for n in index.document(Path(name).stem).footnotes] == links
 
 
 def test_a_short_form_is_found_by_the_text_of_the_note_it_points_to() -> None:
@@ -73,8 +79,7 @@ def test_a_short_form_is_found_by_the_text_of_the_note_it_points_to() -> None:
 def test_a_note_citing_a_source_through_another_gets_its_vectors_under_its_own_slot(
     text: str, name: str, citing: str
 ) -> None:
-    index = Index.memory(HashEncoder(), WordTokenizer(), IndexConfig(chunk=ChunkSettings(max_tokens=40, overlap=0)))
-    index.add([parse(text.encode(), name=name)])
+    index = small_index(text, name)
     snap = index.snapshot
     source = index.document(Path(name).stem).footnotes[0]  # note 1 names the source in full
     (position,) = [i for i, c in enumerate(snap.chunks) if [n.label for n in c.footnotes] == [citing]]

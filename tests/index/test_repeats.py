@@ -29,19 +29,21 @@ Vessels found fishing without a licence were escorted to port.[3]
 """
 
 
-def _index(config: IndexConfig | None = None) -> Index:
+def small_index(text: str, name: str, config: IndexConfig | None = None) -> Index:
+    """An in-memory index of one report, with the test encoder and passages of 40 words by default
+    (small enough that the notes citing a source sit apart from it)."""
     index = Index.memory(
         HashEncoder(), WordTokenizer(), config or IndexConfig(chunk=ChunkSettings(max_tokens=40, overlap=0))
     )
-    index.add([parse(REPORT.encode(), name="fisheries.txt")])
+    index.add([parse(text.encode(), name=name)])
     return index
 
 
-def test_the_report_is_cut_so_the_repeats_sit_apart_from_their_source() -> None:
-    index = _index()
-    labels = [[n.label for n in c.footnotes] for c in index.snapshot.chunks]
-    assert ["1"] in labels and ["2"] in labels and ["3"] in labels  # else the tests below test nothing
-    assert [n.same_as for n in index.document("fisheries").footnotes] == [None, "1", "1"]
+def _index(config: IndexConfig | None = None) -> Index:
+    return small_index(REPORT, "fisheries.txt", config)
+
+
+# That the report is cut so the repeats sit apart from their source: tests/index/test_references.py.
 
 
 def test_a_repeat_is_found_by_the_text_of_the_source_it_repeats() -> None:
