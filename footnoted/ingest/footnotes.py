@@ -938,10 +938,12 @@ def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
     "Smith, supra note 12, at 4" cites the source note 12 names in full: the last note labelled 12
     before it ("supra", "above", "(n 12)"), the first after it ("infra", "below"), or either ("see
     note 12": the one before when there is one). "Smith, supra, at 4" and "Smith, op. cit., p. 4"
-    name no number: they cite the last note before that names Smith other than in a short form. A
-    label is kept only where that is the note ``Document.referenced`` finds for it (the last so
-    labelled before, else the first after), so a reference to no such note, or across a numbering
-    that restarts, is left out.
+    name no number: they cite the last note before that names Smith other than in a short form.
+    Chicago's "Smith, Short Title, 4." and a case's "Hardin, 12 P.3d at 50." cite the last note
+    before that names Smith and that title (Hardin and that volume and reporter). A label is kept
+    only where that is the note ``Document.referenced`` finds for it (the last so labelled before,
+    else the first after), so a reference to no such note, or across a numbering that restarts, is
+    left out.
     """
     starts: dict[str, list[int]] = {}
     for n in notes:
@@ -952,21 +954,8 @@ def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
     naming: dict[str, list[Footnote]] = {}  # a capitalised word -> the notes so far naming it, not in a short form
     out: list[Footnote] = []
     for note in notes:
-        labels: list[str] = []
         lowered = note.text.lower()
-        for found in _REFERENCE.finditer(note.text) if _MAY_REFER.search(lowered) else ():
-            where = (found["where"] or found["after"] or "").lower()
-            direction = (
-                "forward" if where in ("infra", "below") else "back" if where or found[0][0] == "(" else "either"
-            )
-            numbers = next(g for g in found.groups() if g and g[0].isdigit())
-            for label in _labels(numbers):
-                others = starts.get(label, [])
-                before = any(s < note.start for s in others)
-                after = any(s > note.start for s in others)
-                meant = {"back": before, "forward": after and not before, "either": before or after}[direction]
-                if meant and label != note.label and label not in labels:
-                    labels.append(label)
+        labels = _numbered(note, starts) if _MAY_REFER.search(lowered) else []
         short = by_author and _SHORT_FORM.search(lowered) is not None
         for found in _BY_AUTHOR.finditer(note.text) if short else ():
             named = naming.get(_surname(found["who"]))
@@ -988,6 +977,25 @@ def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
             for word in set(_CAPITALISED.findall(_SHORT_FORM_AUTHOR.sub(" ", note.text) if short else note.text)):
                 naming.setdefault(word, []).append(note)
     return tuple(out)
+
+
+def _numbered(note: Footnote, starts: dict[str, list[int]]) -> list[str]:
+    """The labels ``note`` names by number ("supra note 12", "see notes 3-5", "(n 4)"), where a
+    note so labelled lies the way the words point: before for "supra", "above" and "(n 12)", after
+    (and none before) for "infra" and "below", either for "see note 12"."""
+    labels: list[str] = []
+    for found in _REFERENCE.finditer(note.text):
+        where = (found["where"] or found["after"] or "").lower()
+        direction = "forward" if where in ("infra", "below") else "back" if where or found[0][0] == "(" else "either"
+        numbers = next(g for g in found.groups() if g and g[0].isdigit())
+        for label in _labels(numbers):
+            others = starts.get(label, [])
+            before = any(s < note.start for s in others)
+            after = any(s > note.start for s in others)
+            meant = {"back": before, "forward": after and not before, "either": before or after}[direction]
+            if meant and label != note.label and label not in labels:
+                labels.append(label)
+    return labels
 
 
 def _short_title(citation: str) -> re.Match[str] | None:
