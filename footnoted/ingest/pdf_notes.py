@@ -237,7 +237,7 @@ def plain_text(pages: list[list[Line]]) -> str:
     texts = []
     for lines in pages:
         notes = _notes_page(lines, body)
-        ordered = notes if notes is not lines else _columns(_heads_first(lines))
+        ordered = notes if notes is not lines else _reading_order(lines)
         # Its page number last, where the page reader looks for one (pdfminer may give it between
         # the columns, inside a sentence).
         texts.append([line for line in ordered if not line.folio] + [line for line in ordered if line.folio])
@@ -370,7 +370,7 @@ def rebuild(pages: list[list[Line]]) -> str | None:
             taken.update(id(line) for line in kept[k:])
     if not any(notes_of):
         return None
-    texts = [_columns(_heads_first([line for line in lines if id(line) not in taken])) for lines in pages]
+    texts = [_reading_order([line for line in lines if id(line) not in taken]) for lines in pages]
     for n in range(len(pages) - 1):
         carried = _carried_over(texts[n], texts[n + 1])
         texts[n].extend(carried)
@@ -392,12 +392,18 @@ def rebuild(pages: list[list[Line]]) -> str | None:
     return "".join(pieces)
 
 
-def _heads_first(lines: list[Line]) -> list[Line]:
+def _reading_order(lines: list[Line]) -> list[Line]:
+    """A page's lines with its running head first and its columns one after the other."""
+    size = text_size(lines)
+    return _columns(_heads_first(lines, size), size)
+
+
+def _heads_first(lines: list[Line], size: float) -> list[Line]:
     """A page's lines with those set above its text by more than a line and a half first, from the
     top: a running head in two boxes may come apart in pdfminer's order (its left half before the
     first column, its right half before the second), and it must open the page for the page
-    reader to know it. A heading at the head of a column sits with the column's first line."""
-    size = text_size(lines)
+    reader to know it. A heading at the head of a column sits with the column's first line.
+    ``size`` is the page's text size (``text_size``)."""
     body = [line for line in lines if line.x1 > line.x0 and abs(line.size - size) <= _SAME_SIZE]
     if not size or not body:
         return lines
@@ -413,13 +419,13 @@ def _heads_first(lines: list[Line]) -> list[Line]:
     return head + [line for line in lines if id(line) not in above]
 
 
-def _columns(lines: list[Line]) -> list[Line]:
+def _columns(lines: list[Line], size: float) -> list[Line]:
     """A page set in two columns, each column's lines from the top: pdfminer may give the first
     paragraph of the left column, then the right column, then the rest of the left. A page is
     read so only when every line of its text sits in one half of it, both halves hold some, and
     nothing below a running head spans the two (a heading or a table across the page: its order
-    is pdfminer's). A sentence the left column leaves open goes on at the head of the right."""
-    size = text_size(lines)
+    is pdfminer's). A sentence the left column leaves open goes on at the head of the right.
+    ``size`` is the page's text size (``text_size``)."""
     if not size or any(line.x1 <= line.x0 for line in lines):
         return lines
     body = [line for line in lines if abs(line.size - size) <= _SAME_SIZE and not line.folio]
