@@ -948,28 +948,27 @@ def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
     starts: dict[str, list[int]] = {}
     for n in notes:
         starts.setdefault(n.label, []).append(n.start)
-    # Most notes cite no other: cheap searches for the words a reference needs rule them out first.
-    by_author = any(_SHORT_FORM.search(n.text.lower()) for n in notes)
-    by_title = any(_short_title(part) for n in notes for part in n.text.split(";"))
+    # Most notes cite no other: cheap searches for the words a reference needs rule them out first,
+    # and only a document with short forms by author or title needs to know who each note names.
+    lowered = [n.text.lower() for n in notes]
+    shorts = [_SHORT_FORM.search(text) is not None for text in lowered]
+    titles = [[m for part in n.text.split(";") if (m := _short_title(part))] for n in notes]
+    by_author, by_title = any(shorts), any(titles)
     naming: dict[str, list[Footnote]] = {}  # a capitalised word -> the notes so far naming it, not in a short form
     out: list[Footnote] = []
-    for note in notes:
-        lowered = note.text.lower()
-        labels = _numbered(note, starts) if _MAY_REFER.search(lowered) else []
-        short = by_author and _SHORT_FORM.search(lowered) is not None
+    for note, text, short, cites in zip(notes, lowered, shorts, titles, strict=True):
+        labels = _numbered(note, starts) if _MAY_REFER.search(text) else []
         for found in _BY_AUTHOR.finditer(note.text) if short else ():
             named = naming.get(_surname(found["who"]))
             _point(note, named[-1] if named else None, labels, starts)
         titled = []
-        for part in note.text.split(";") if by_title and note.same_as is None and not labels else ():
-            cited = _short_title(part)
-            if cited is not None:
-                named_as = cited.groupdict()
-                title = _words(named_as.get("quoted") or named_as.get("title") or named_as["reporter"])
-                named = naming.get(_surname(cited["who"]), [])[-_LOOK_BACK:]
-                target = next((n for n in reversed(named) if f" {title} " in f" {_words(n.text)} "), None)
-                if target is not None:
-                    titled.append(target)
+        for cited in cites if note.same_as is None and not labels else ():
+            named_as = cited.groupdict()
+            title = _words(named_as.get("quoted") or named_as.get("title") or named_as["reporter"])
+            named = naming.get(_surname(cited["who"]), [])[-_LOOK_BACK:]
+            target = next((n for n in reversed(named) if f" {title} " in f" {_words(n.text)} "), None)
+            if target is not None:
+                titled.append(target)
         for target in titled:
             _point(note, target, labels, starts)
         out.append(dataclasses.replace(note, refers_to=tuple(labels)) if labels else note)
