@@ -851,10 +851,9 @@ def _number(label: str) -> int | None:
 
 # "Ibid." / "Ibidem" / "Id." / "Idem", alone or with a new page ("Ibid., p. 6."), at the start of a note,
 # perhaps after a signal ("See id. at 12.", "Cf. ibid.").
-_REPEAT = re.compile(
-    r"\s*(?:(?:see(?:\s+also)?|but\s+see|cf\.|accord|compare)\s+)?(?:ibid(?:em)?\b|id(?:em)?\s*(?:[.,;:]|$))",
-    re.IGNORECASE,
-)
+_SIGNAL = r"(?:see(?:\s+also)?|but\s+see|cf\.|accord|compare)\s+"
+"""A signal opening a citation ("See", "See also", "But see", "Cf.", "Accord", "Compare"), in lower case."""
+_REPEAT = re.compile(rf"\s*(?:{_SIGNAL})?(?:ibid(?:em)?\b|id(?:em)?\s*(?:[.,;:]|$))", re.IGNORECASE)
 
 
 def link_repeats(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
@@ -893,7 +892,7 @@ _REFERENCE = re.compile(
 # "Kessler, loc. cit.", opening the note or a citation in it (after ";"), perhaps after a signal
 # ("See", "Cf."). "Kessler, supra note 1" is read by number instead.
 _BY_AUTHOR = re.compile(
-    r"(?:^|;)\s*(?i:(?:see(?:\s+also)?|but\s+see|cf\.|accord|compare)\s+)?"
+    rf"(?:^|;)\s*(?i:{_SIGNAL})?"
     r"(?P<who>[A-Z][^,;()]{0,60}?),?\s+(?i:supra\b|op\.\s*cit\.?|loc\.\s*cit\.?)"
     r"(?!,?\s*(?i:(?:foot)?notes?|nn?\.?|fns?\.?)\s*\d)"
 )
@@ -901,15 +900,19 @@ _BY_AUTHOR = re.compile(
 # Vanishing Aquifer, 45.", "See Kessler, “Wells,” 12-14."). With no "supra" it reads like any
 # citation, so it is a short form only where a note before names that author and that title. A
 # year is not a page ("World Bank, Development Report, 2004." cites an edition of its own).
+_SEE = r"(?:see(?:\s+also)?|cf\.)\s+"
+"""The signals a short form by title may open with ("See", "See also", "Cf."), in lower case."""
 _AUTHOR_TITLE = re.compile(
-    r"\s*(?:(?i:see(?:\s+also)?|cf\.)\s+)?(?P<who>[A-Z][^,;()\d]{0,60}?),\s+"
+    rf"\s*(?i:{_SEE})?"
+    r"(?P<who>[A-Z][^,;()\d]{0,60}?),\s+"
     r"(?:[“\"](?P<quoted>[^”\"]{3,80}?),?[”\"],?|(?P<title>[A-Z][^,;()“”\"]{2,80}?),)"
     r"\s+(?:pp?\.\s*\d+|(?!(?:1[5-9]|20)\d\d\b)\d+)(?:\s*[-\u2013]\s*\d+)?\.?\s*"
 )
 # The Bluebook's short form of a case: name, volume and reporter, "at" the page ("Hardin, 12 P.3d at
 # 48."), which points to the note naming the case with that volume and reporter.
 _CASE_SHORT = re.compile(
-    r"\s*(?:(?i:see(?:\s+also)?|cf\.)\s+)?(?P<who>[A-Z][^,;()\d]{0,60}?),\s+"
+    rf"\s*(?i:{_SEE})?"
+    r"(?P<who>[A-Z][^,;()\d]{0,60}?),\s+"
     r"(?P<reporter>\d{1,4}\s+[A-Z][\w.]*(?:\s+[A-Z\d][\w.]*){0,3})\s+at\s+\d+(?:\s*[-\u2013]\s*\d+)?\.?\s*"
 )
 _NOT_WORD = re.compile(r"[^\w]+")
