@@ -101,7 +101,7 @@ def _page_bounds(source: str) -> list[tuple[int, int]]:
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\d+", "#", " ".join(text.split()).lower())
+    return _FIGURES.sub("#", " ".join(text.split()).lower())
 
 
 def _running_lines(
