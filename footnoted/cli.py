@@ -13,7 +13,7 @@ import re
 import sys
 import textwrap
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 
@@ -168,6 +168,78 @@ def _expand(paths: list[Path]) -> list[tuple[Path, bool]]:
             _fail(f"{path}: no file footnoted reads in this folder ({', '.join(sorted(FORMATS))})", 3)
         files.extend((f, True) for f in found)
     return files
+
+
+@app.command()
+def reindex(
+    index: IndexOption = None,
+    chunk_tokens: Annotated[
+        int | None, typer.Option("--chunk-tokens", help="Passage size in model tokens (default: as it was built).")
+    ] = None,
+    chunk_overlap: Annotated[
+        int | None, typer.Option("--chunk-overlap", help="Passage overlap in model tokens (default: as it was built).")
+    ] = None,
+    store: Annotated[
+        str | None, typer.Option("--store", help="flat, flat16 or hnsw (default: as it was built).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Build an index again from the documents it holds: for another model, another version of
+    footnoted, or other passage sizes. No source file is needed; the old index stays live until
+    the new one is complete."""
+    from footnoted.index.generation import stored_settings
+    from footnoted.index.index import Index
+    from footnoted.index.load import make_encoder
+    from footnoted.index.store import IndexDir
+    from footnoted.index.vectors import StoreKind
+    from footnoted.ingest.chunk import ChunkSettings
+
+    settings = _settings()
+    path = index or settings.index_path()
+    if store is not None and store not in ("flat", "flat16", "hnsw"):
+        _fail(f"--store must be flat, flat16 or hnsw, not {store!r}", 2)
+    if chunk_tokens is not None or chunk_overlap is not None:
+        built = stored_settings(IndexDir(path)).chunk
+        try:
+            ChunkSettings(
+                built.max_tokens if chunk_tokens is None else chunk_tokens,
+                built.overlap if chunk_overlap is None else chunk_overlap,
+            )
+        except ValueError as exc:
+            _fail(f"--chunk-tokens/--chunk-overlap: {exc}", 2)
+    encoder, tokenizer = make_encoder(settings)
+    bar = _bar("encoding")
+    try:
+        ix, report = Index.rebuild(
+            path,
+            encoder,
+            tokenizer,
+            chunk_tokens=chunk_tokens,
+            chunk_overlap=chunk_overlap,
+            store=cast("StoreKind | None", store),
+            progress=bar.update,
+        )
+    finally:
+        bar.close()
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "index": str(ix.path),
+                    "documents": len(report.added),
+                    "chunks": report.chunks,
+                    "encoded": report.encoded,
+                    "reused": report.reused,
+                    "model": ix.encoder.model_id,
+                },
+                indent=2,
+            )
+        )
+        return
+    typer.echo(
+        f"{len(report.added)} documents, {report.chunks} chunks, {report.encoded} texts encoded, "
+        f"{report.reused} from cache -> {ix.path} ({ix.encoder.model_id})"
+    )
 
 
 @app.command()

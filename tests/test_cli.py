@@ -72,6 +72,9 @@ def test_ingest_update_remove_cycle(tmp_path: Path) -> None:
         (["ingest", "{tmp}/absent.txt", "--index", "{tmp}/ix"], 3, "cannot read the file"),
         (["search", "   ", "--index", "{tmp}/ix"], 7, "the question is empty"),
         (["search", "x", "--mode", "magic", "--index", "{tmp}/ix"], 2, "--mode must be"),
+        (["reindex", "--index", "{tmp}/missing"], 4, "no index at"),
+        (["reindex", "--chunk-overlap", "150", "--index", "{tmp}/ix"], 2, "overlap must be between"),
+        (["reindex", "--store", "ivf", "--index", "{tmp}/ix"], 2, "--store must be"),
         (
             ["ingest", "{tmp}/a.txt", "{tmp}/empty.txt", "--id", "x", "--index", "{tmp}/ix"],
             2,
@@ -106,6 +109,14 @@ def test_a_damaged_index_is_reported_by_doctor_and_refused_by_search(tmp_path: P
     searched = run(tmp_path, "search", "fields", "--index", str(index))
     assert searched.returncode == 5
     assert "damaged" in searched.stderr
+    assert f"footnoted reindex --index {index}" in searched.stderr
+    # Its documents are intact: it is built again from them, without the source file.
+    rebuilt = run(tmp_path, "reindex", "--index", str(index), "--json")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert json.loads(rebuilt.stdout)["documents"] == 1
+    assert run(tmp_path, "doctor", "--index", str(index)).returncode == 0
+    hits = json.loads(run(tmp_path, "search", "district health records", "--index", str(index), "--json").stdout)
+    assert hits["results"][0]["citation"]["document_id"] == "chapters"
 
 
 @pytest.mark.parametrize(

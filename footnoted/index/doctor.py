@@ -7,6 +7,7 @@ from pathlib import Path
 
 from footnoted.errors import FootnotedError
 from footnoted.index import snapshot as snapshots
+from footnoted.index.generation import stored_documents
 from footnoted.index.store import IndexDir, check_manifest, read_manifest, verify_files
 
 
@@ -34,7 +35,7 @@ def examine(path: Path, *, model_id: str | None = None, dimension: int | None = 
         gen = directory.current()
         manifest = read_manifest(gen)
     except FootnotedError as exc:
-        return Checkup(path, problems=(str(exc),))
+        return Checkup(path, problems=(str(exc),), notes=(_remedy(directory),) if directory.exists() else ())
     problems: list[str] = []
     if model_id is not None and dimension is not None:
         try:
@@ -57,4 +58,17 @@ def examine(path: Path, *, model_id: str | None = None, dimension: int | None = 
     # reads it and the next write removes it: worth saying, not damage.
     stray = [p.name for p in directory.generations.glob(".gen-*")]
     notes = [f"unfinished writes left behind (removed by the next write): {', '.join(sorted(stray))}"] if stray else []
+    if problems:
+        notes.append(_remedy(directory))
     return Checkup(path, gen.name, documents, chunks, tuple(problems), tuple(notes))
+
+
+def _remedy(directory: IndexDir) -> str:
+    """What can be done for an index with problems: build it again from its documents when they
+    read back whole, else ingest them afresh."""
+    try:
+        documents, _ = stored_documents(directory)
+    except FootnotedError:
+        return "its documents do not read back whole: ingest them afresh into an empty directory"
+    held = f"{len(documents)} document{'' if len(documents) == 1 else 's'}"
+    return f"its {held} read back whole: `footnoted reindex --index {directory.path}` builds it again from them"

@@ -12,7 +12,7 @@ from footnoted.index.config import IndexConfig
 from footnoted.index.encoder import Encoder
 from footnoted.index.rows import Row
 from footnoted.index.snapshot import Snapshot, build_lexical
-from footnoted.index.store import IndexDir, check_manifest, read_manifest, verify_files
+from footnoted.index.store import DOCUMENT_VERSIONS, IndexDir, check_manifest, read_manifest, verify_files
 from footnoted.ingest.chunk import ChunkSettings
 from footnoted.types import Chunk, Document
 
@@ -129,19 +129,66 @@ def load_generation(directory: IndexDir, encoder: Encoder, *, verify: bool) -> t
         if problems:
             raise IndexCorrupt(
                 f"the index at {directory.path} is damaged: {'; '.join(problems)}; "
-                f"rebuild it with `footnoted ingest PATH --index {directory.path}` (after deleting it)"
+                f"`footnoted reindex --index {directory.path}` builds it again from the documents it holds "
+                f"while those are intact, else ingest them afresh into an empty directory"
             )
-    snap = snapshots.read(gen, manifest)
-    retrieval = manifest.get("retrieval", {})
-    chunker = manifest.get("chunker", {})
-    config = IndexConfig(
-        chunk=ChunkSettings(int(chunker.get("max_tokens", 200)), int(chunker.get("overlap", 32))),
-        store=manifest["store"]["kind"],
-        footnote_vectors=retrieval.get("footnote_vectors", "sentences"),
-        sentence_vectors=bool(retrieval.get("sentence_vectors", True)),
-        fusion=retrieval.get("fusion", "rrf"),
-        rrf_k=int(retrieval.get("rrf_k", 60)),
-        mode=retrieval.get("mode", "hybrid"),
-        answer_passages=int(retrieval.get("answer_passages", 4)),
+    return snapshots.read(gen, manifest), stored_config(manifest)
+
+
+def stored_config(manifest: dict[str, Any]) -> IndexConfig:
+    """The configuration a manifest records (chunking, store, retrieval); a default for what it lacks."""
+    default = IndexConfig()
+    retrieval = manifest.get("retrieval") or {}
+    chunker = manifest.get("chunker") or {}
+    store = manifest.get("store") or {}
+    return IndexConfig(
+        chunk=ChunkSettings(
+            int(chunker.get("max_tokens", default.chunk.max_tokens)), int(chunker.get("overlap", default.chunk.overlap))
+        ),
+        store=store.get("kind", default.store),
+        footnote_vectors=retrieval.get("footnote_vectors", default.footnote_vectors),
+        sentence_vectors=bool(retrieval.get("sentence_vectors", default.sentence_vectors)),
+        fusion=retrieval.get("fusion", default.fusion),
+        rrf_k=int(retrieval.get("rrf_k", default.rrf_k)),
+        mode=retrieval.get("mode", default.mode),
+        answer_passages=int(retrieval.get("answer_passages", default.answer_passages)),
     )
-    return snap, config
+
+
+def stored_settings(directory: IndexDir) -> IndexConfig:
+    """The configuration the live generation was built with, from its manifest alone (any format).
+
+    Raises:
+        IndexNotFound, IndexMismatch, IndexCorrupt: as ``stored_documents``.
+    """
+    return stored_config(read_manifest(directory.current(), DOCUMENT_VERSIONS))
+
+
+def stored_documents(directory: IndexDir) -> tuple[list[Document], IndexConfig]:
+    """The documents the live generation holds, and the configuration it was built with, whatever
+    model built it and whichever format (1 on) footnoted wrote it in: what ``Index.rebuild`` builds
+    the index again from. Only ``documents.json`` and the manifest are read, each checked.
+
+    Raises:
+        IndexNotFound: no index there.
+        IndexMismatch: written by a newer footnoted.
+        IndexCorrupt: the manifest or ``documents.json`` is damaged.
+    """
+    gen = directory.current()
+    manifest = read_manifest(gen, DOCUMENT_VERSIONS)
+    listed = manifest.get("files") or {}
+    problems = verify_files(gen, {"files": {"documents.json": listed.get("documents.json") or {}}})
+    if problems:
+        raise IndexCorrupt(
+            f"the index at {directory.path} cannot be built again from its documents: {'; '.join(problems)}; "
+            f"ingest them afresh into an empty directory"
+        )
+    try:
+        documents = snapshots.read_documents(gen)
+        config = stored_config(manifest)
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        raise IndexCorrupt(
+            f"the documents in {gen} do not read back ({type(exc).__name__}: {exc}); "
+            f"ingest them afresh into an empty directory"
+        ) from None
+    return list(documents.values()), config

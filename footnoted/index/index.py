@@ -18,12 +18,13 @@ from footnoted.index.answer import Candidate, SentenceVectors, extract, sentence
 from footnoted.index.cache import CachedEncoding, EmbeddingCache
 from footnoted.index.config import IndexConfig
 from footnoted.index.encoder import Encoder
-from footnoted.index.generation import apply_changes, load_generation, manifest_fields
+from footnoted.index.generation import apply_changes, load_generation, manifest_fields, stored_documents
 from footnoted.index.rows import Row, vector_rows
 from footnoted.index.search import MODES, Mode, Ranking, convex, dense, lexical, rrf
 from footnoted.index.snapshot import BODY, Snapshot
 from footnoted.index.store import IndexDir
-from footnoted.ingest.chunk import chunk
+from footnoted.index.vectors import StoreKind
+from footnoted.ingest.chunk import ChunkSettings, chunk
 from footnoted.ingest.tokens import Tokenizer
 from footnoted.types import Answer, Chunk, Citation, Document, Hit, Span
 
@@ -105,6 +106,52 @@ class Index:
             return cls(encoder, tokenizer, config, directory, Snapshot.empty(encoder.dimension, config.store))
         snap, stored = load_generation(directory, encoder, verify=verify)
         return cls(encoder, tokenizer, stored, directory, snap)
+
+    @classmethod
+    def rebuild(
+        cls,
+        path: str | Path,
+        encoder: Encoder,
+        tokenizer: Tokenizer,
+        *,
+        chunk_tokens: int | None = None,
+        chunk_overlap: int | None = None,
+        store: StoreKind | None = None,
+        progress: Progress | None = None,
+    ) -> tuple[Index, AddReport]:
+        """Build the index at ``path`` again from the documents it holds, with this encoder, as its
+        next generation. It keeps the configuration it was built with, but for the passages'
+        size and overlap in model tokens and ``store`` (the vector index type) where given.
+
+        For an index another model built, or an older footnoted, or to change how it cuts and
+        ranks: no source file is needed, since an index stores each document whole. The documents
+        keep their ids, text, notes and spans. Until the new generation is in place the old one
+        stays live: a rebuild that fails or is stopped changes nothing. Vectors the embedding cache
+        holds for this model are reused.
+
+        Raises:
+            IndexNotFound: no index at ``path``.
+            IndexMismatch: written by a newer footnoted.
+            IndexCorrupt: its documents cannot be read back.
+            IndexLocked: another process is writing to it.
+            ValueError: the passage size or overlap is out of bounds (see ``ChunkSettings``).
+        """
+        directory = IndexDir(Path(path))
+        if not directory.exists():
+            directory.current()  # IndexNotFound, or IndexCorrupt for generations without CURRENT
+        with directory.write_lock():
+            documents, config = stored_documents(directory)
+            chunking = ChunkSettings(
+                config.chunk.max_tokens if chunk_tokens is None else chunk_tokens,
+                config.chunk.overlap if chunk_overlap is None else chunk_overlap,
+            )
+            config = replace(config, chunk=chunking, store=store or config.store)
+            index = cls(encoder, tokenizer, config, directory, Snapshot.empty(encoder.dimension, config.store))
+            with index._write, bulk():
+                report = index._add(documents, progress)
+                if not documents:
+                    index._commit(index._snapshot)  # the manifest names this model from now on
+        return index, report
 
     @classmethod
     def memory(cls, encoder: Encoder, tokenizer: Tokenizer, config: IndexConfig | None = None) -> Index:

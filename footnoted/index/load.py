@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-import shutil
+import time
 from pathlib import Path
 
 from footnoted.errors import IndexCorrupt, IndexMismatch
@@ -63,15 +63,49 @@ def open_index(
         index = Index.open(
             where, enc, tokenizer, index_config(settings), create=create or default, verify=settings.verify
         )
-    except (IndexMismatch, IndexCorrupt):
+    except (IndexMismatch, IndexCorrupt) as problem:
         if not default:
             raise
-        # The bundled briefing's index is derived data: one from another version or model is rebuilt.
-        log.warning("rebuilding the bundled briefing's index at %s (built by another version or model)", where)
-        shutil.rmtree(where)
-        index = Index.open(where, enc, tokenizer, index_config(settings), create=True, verify=settings.verify)
+        index = _recover(where, enc, tokenizer, settings, problem, progress)
     if default and not index.documents:
         from footnoted.corpus import load_briefing
 
         index.add([load_briefing()], progress=progress)
     return index
+
+
+def _recover(
+    where: Path,
+    encoder: Encoder,
+    tokenizer: Tokenizer,
+    settings: Settings,
+    problem: Exception,
+    progress: Progress | None,
+) -> Index:
+    """The bundled briefing's index when it does not open as it is (another model, another version
+    of footnoted, damage): built again from the documents it holds, the ones uploaded to it
+    included; when those cannot be read either, it is moved aside, never deleted, and started afresh."""
+    try:
+        index, report = Index.rebuild(where, encoder, tokenizer, progress=progress)
+    except (IndexMismatch, IndexCorrupt) as unreadable:
+        aside = where.with_name(f"{where.name}.unreadable-{time.strftime('%Y%m%dT%H%M%S')}")
+        where.rename(aside)
+        log.warning(
+            "the bundled briefing's index at %s cannot be read (%s): moved to %s, starting afresh",
+            where,
+            unreadable,
+            aside,
+        )
+        return Index.open(where, encoder, tokenizer, index_config(settings), create=True, verify=settings.verify)
+    log.warning(
+        "the bundled briefing's index at %s was built again from the %d documents it holds (%s)",
+        where,
+        len(report.added),
+        _what(problem),
+    )
+    return index
+
+
+def _what(problem: Exception) -> str:
+    """An error's finding without its advice (the advice is being taken)."""
+    return str(problem).split("; ")[0]

@@ -17,7 +17,7 @@ import numpy as np
 from footnoted.errors import DocumentNotFound, IndexCorrupt
 from footnoted.index.lexical import Lexical
 from footnoted.index.vectors import FaissStore, StoreKind, VectorStore
-from footnoted.ingest.footnotes import link_references
+from footnoted.ingest.footnotes import link_references, link_repeats
 from footnoted.types import Block, Chunk, Document, Footnote, Section, Span
 
 BODY = -1
@@ -177,6 +177,11 @@ def write(snapshot: Snapshot, directory: Path) -> None:
     snapshot.lexical.save(directory / "lexical")
 
 
+def read_documents(directory: Path) -> dict[str, Document]:
+    """The documents a generation's ``documents.json`` holds, by id (raises what parsing it raises)."""
+    return {d.id: d for d in (_document(raw) for raw in json.loads((directory / "documents.json").read_text()))}
+
+
 def read(directory: Path, manifest: dict[str, Any]) -> Snapshot:
     """Read the snapshot a verified manifest describes.
 
@@ -184,9 +189,7 @@ def read(directory: Path, manifest: dict[str, Any]) -> Snapshot:
         IndexCorrupt: a file does not parse or does not agree with the others.
     """
     try:
-        documents = {
-            d.id: d for d in (_document(raw) for raw in json.loads((directory / "documents.json").read_text()))
-        }
+        documents = read_documents(directory)
         chunks = []
         for cid, doc_id, section, start, end, tokens, note_ids in json.loads((directory / "chunks.json").read_text()):
             doc = documents[doc_id]
@@ -251,12 +254,16 @@ def _document_json(doc: Document) -> dict[str, Any]:
 
 def _footnotes(source: str, raw: list[list[Any]]) -> tuple[Footnote, ...]:
     """A document's notes as stored, ``[label, start, end, markers, same_as, refers_to]``. Format 5
-    did not record ``refers_to``: the short forms of an index it wrote are linked again from the
-    notes' text (its vectors do not hold their sources until the document is ingested again)."""
+    did not record ``refers_to``, formats 1 to 4 ``same_as`` either: what a note of such an index
+    cites through another ("Ibid.", "supra note 12") is linked again from the notes' text (its
+    vectors do not hold those sources until the document is ingested again)."""
     notes = []
-    for label, s, e, markers, same_as, *rest in raw:
+    for label, s, e, markers, *links in raw:
         spans = tuple(Span(a, b) for a, b in markers)
-        notes.append(Footnote(label, source[s:e], s, e, spans, same_as, tuple(rest[0]) if rest else ()))
+        same_as = links[0] if links else None
+        notes.append(Footnote(label, source[s:e], s, e, spans, same_as, tuple(links[1]) if len(links) > 1 else ()))
+    if any(len(n) == 4 for n in raw):
+        return link_references(link_repeats(notes))
     return link_references(notes) if any(len(n) == 5 for n in raw) else tuple(notes)
 
 

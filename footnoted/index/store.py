@@ -32,6 +32,10 @@ FORMAT_VERSION = 6
 READABLE_VERSIONS = (5, FORMAT_VERSION)
 """The versions this code opens: 5 differs from 6 only in not recording the notes a short form
 points to ("supra note 12"), which are linked again from the notes' text as it is read."""
+DOCUMENT_VERSIONS = tuple(range(1, FORMAT_VERSION + 1))
+"""The versions whose documents this code reads, to build an index again from them (``footnoted
+reindex``): every version has stored each document whole in ``documents.json``, its notes' links
+("Ibid.", short forms) aside, which are linked again from their text."""
 MANIFEST = "manifest.json"
 _KEEP_GENERATIONS = 2
 _CHUNK = 1 << 20
@@ -167,7 +171,13 @@ class IndexDir:
                 shutil.rmtree(old, ignore_errors=True)
 
 
-def read_manifest(gen: Path) -> dict[str, Any]:
+def read_manifest(gen: Path, readable: tuple[int, ...] = READABLE_VERSIONS) -> dict[str, Any]:
+    """A generation's manifest, checked: of a version in ``readable``, its checksum right.
+
+    Raises:
+        IndexMismatch: another format version.
+        IndexCorrupt: it does not read, or fails its checksum.
+    """
     try:
         manifest = json.loads((gen / MANIFEST).read_text())
     except (OSError, ValueError) as exc:
@@ -176,13 +186,19 @@ def read_manifest(gen: Path) -> dict[str, Any]:
         raise IndexCorrupt(f"{gen / MANIFEST} is not a manifest; rebuild the index")
     # Before the checksum: a manifest of another format may not have one, and is not damaged.
     version = manifest.get("format_version")
-    if version not in READABLE_VERSIONS:
+    if version not in readable:
         where = gen.parent.parent  # DIR/generations/gen-NNNNNN
+        if isinstance(version, int) and version > FORMAT_VERSION:
+            hint = "it was written by a newer footnoted: use that one, or build the index afresh"
+        elif version in DOCUMENT_VERSIONS:
+            hint = _rebuild(where)
+        else:
+            hint = f"no footnoted wrote it: build the index afresh with `footnoted ingest PATH --index {where}`"
         raise IndexMismatch(
-            f"the index at {where} has format version {version}, this footnoted reads {FORMAT_VERSION}; "
-            f"{_rebuild(where)}"
+            f"the index at {where} has format version {version}, this footnoted reads {FORMAT_VERSION}; {hint}"
         )
-    if manifest.get("checksum") != manifest_digest(manifest):
+    # Formats 1 to 3 wrote no checksum of the manifest itself.
+    if (version >= 4 or "checksum" in manifest) and manifest.get("checksum") != manifest_digest(manifest):
         raise IndexCorrupt(f"{gen / MANIFEST}: checksum mismatch (corrupted); rebuild the index")
     return manifest
 
@@ -212,7 +228,7 @@ def check_manifest(manifest: dict[str, Any], *, model_id: str, dimension: int, w
 
 
 def _rebuild(where: Path) -> str:
-    return f"rebuild it with `footnoted ingest PATH --index {where}` (after deleting {where})"
+    return f"build it again from the documents it holds with `footnoted reindex --index {where}`"
 
 
 def verify_files(gen: Path, manifest: dict[str, Any]) -> list[str]:
