@@ -236,8 +236,9 @@ def reindex(
             )
         )
         return
+    held = len(report.added)
     typer.echo(
-        f"{len(report.added)} documents, {report.chunks} chunks, {report.encoded} texts encoded, "
+        f"{held} document{'' if held == 1 else 's'}, {report.chunks} chunks, {report.encoded} texts encoded, "
         f"{report.reused} from cache -> {ix.path} ({ix.encoder.model_id})"
     )
 

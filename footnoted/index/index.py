@@ -400,7 +400,8 @@ class Index:
         gen = self.directory.current()
         if int(gen.name[4:]) == self._snapshot.generation:
             return False
-        self._snapshot, _ = load_generation(self.directory, self.encoder, verify=True)
+        # Its configuration too: another process may have built the index again with other settings.
+        self._snapshot, self.config = load_generation(self.directory, self.encoder, verify=True)
         return True
 
     def _remove(self, document_id: str) -> None:

@@ -215,3 +215,16 @@ def test_the_briefings_index_is_moved_aside_not_deleted_when_its_documents_are_d
     assert (IndexDir(aside).current() / "documents.json").read_bytes() == damaged
     assert str(aside) in caplog.text
     assert np.isfinite(index.search(QUESTION, 1)[0].score)
+
+
+def test_a_reader_open_meanwhile_takes_the_settings_of_the_index_built_again(
+    tmp_path: Path, briefing: Document
+) -> None:
+    reader = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer())
+    reader.add([briefing])
+    Index.rebuild(tmp_path / "ix", HashEncoder(), WordTokenizer(), chunk_tokens=64, chunk_overlap=8)
+    assert reader.refresh()
+    assert reader.config.chunk == ChunkSettings(64, 8)
+    reader.add([_upload()])  # its next write cuts as the index now does, and records so
+    assert max(c.tokens for c in reader.snapshot.chunks) <= 64
+    assert _manifest(tmp_path / "ix")["chunker"]["max_tokens"] == 64  # type: ignore[index]
