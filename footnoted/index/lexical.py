@@ -1,4 +1,4 @@
-"""BM25 over chunks, with bm25s: a chunk's body and each footnote it carries are scored as fields.
+"""BM25 over chunks, as bm25s scores it: a chunk's body and each footnote it carries are scored as fields.
 
 Each field is a BM25 text of its own (its own length normalisation), and a chunk scores the sum
 of its fields. Joined into one text, a passage that carries three long notes reads as a long
@@ -11,7 +11,7 @@ body and each note are vectors of their own. Measured on the briefing's eval set
 from __future__ import annotations
 
 import json
-import logging
+import math
 import re
 import sys
 from collections.abc import Sequence
@@ -36,6 +36,8 @@ _STOPWORDS = frozenset(_BM25S_STOPWORDS_EN) | frozenset("s does did do what whic
 # module read them itself stay readable, and bm25s can still open what it writes.
 _ARRAYS = {"data": "data.csc.index.npy", "indices": "indices.csc.index.npy", "indptr": "indptr.csc.index.npy"}
 _VOCAB = "vocab.index.json"
+_BM25S_FORMAT = "0.3.16"
+"""The bm25s version whose files these are (it opens them: a test checks)."""
 _PARAMS = "params.index.json"
 
 
@@ -60,11 +62,11 @@ def analyze(text: str) -> list[str]:
 class Lexical:
     """A BM25 index over fields that belong to chunks; rebuilt whenever the chunk list changes.
 
-    bm25s builds it: it computes every (term, field) score up front, into a sparse matrix by term.
-    Scoring a question is then a sum of the matrix's columns for its terms, which this class does
-    itself over bm25s's arrays (the same sums, in the same order and precision), so that opening
-    an index and searching it never import bm25s and what it brings (numba, scipy): a third of a
-    second at every start.
+    It is bm25s's eager index: every (term, field) score computed up front, into a sparse matrix by
+    term, built here as bm25s builds it (``_eager_bm25``, the same scores to the bit) and saved in
+    its files. Scoring a question is a sum of the matrix's columns for its terms, which this class
+    does itself over those arrays (the same sums, in the same order and precision), so that no
+    path imports bm25s and what it brings (numba, scipy): a third of a second at every start.
     """
 
     def __init__(
@@ -103,35 +105,7 @@ class Lexical:
             # bm25s fails on a corpus without a single term (stop words, punctuation, symbols only);
             # every score would be zero anyway.
             return cls(None, size, owned, analysed)
-        import bm25s
-
-        # bm25s sets its own logger to DEBUG when imported, so its "Building index from tokens"
-        # reached the server's JSON-lines log as a line of plain text.
-        logging.getLogger("bm25s").setLevel(logging.WARNING)
-        retriever = bm25s.BM25(k1=1.2, b=0.75)
-        retriever.index(analysed, show_progress=False)
-        params = {
-            "k1": retriever.k1,
-            "b": retriever.b,
-            "delta": retriever.delta,
-            "method": retriever.method,
-            "idf_method": retriever.idf_method,
-            "dtype": retriever.dtype,
-            "int_dtype": retriever.int_dtype,
-            "num_docs": int(retriever.scores["num_docs"]),
-            "version": bm25s.__version__,
-            "backend": retriever.backend,
-        }
-        if retriever.nonoccurrence_array is not None:
-            raise ValueError(f"BM25 variant {retriever.method!r} is not supported")  # lucene has none
-        matrix = _Matrix(
-            np.asarray(retriever.scores["data"]),
-            np.asarray(retriever.scores["indices"]),
-            np.asarray(retriever.scores["indptr"]),
-            dict(retriever.vocab_dict),
-            params,
-        )
-        return cls(matrix, size, owned, analysed)
+        return cls(_eager_bm25(analysed), size, owned, analysed)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk for ``query``: the sum over its fields (zeros where no term matches)."""
@@ -161,6 +135,52 @@ class Lexical:
         if matrix.fields != len(owners):
             raise ValueError(f"{directory} holds {matrix.fields} BM25 texts but {len(owners)} owners")
         return cls(matrix, size, owners)
+
+
+def _eager_bm25(analysed: Sequence[list[str]], k1: float = 1.2, b: float = 0.75) -> _Matrix:
+    """The matrix ``bm25s.BM25(k1, b).index(analysed)`` builds (its default "lucene" scoring), built
+    with numpy: every score the same to the bit (tests compare them), in the same layout and
+    files. bm25s counts each text's terms in Python, text by text; this sorts all the (term,
+    text) pairs at once. Adding a document changes every term's weight, so each write to an
+    index builds the whole matrix again, and on a large index that was most of a write.
+
+    Term ids are given in order of first appearance (bm25s's follow the order of a set of
+    strings, which changes from one process to the next), so the same texts make the same files.
+    """
+    vocab: dict[str, int] = {}
+    ids = np.fromiter((vocab.setdefault(t, len(vocab)) for terms in analysed for t in terms), dtype=np.int64)
+    lengths = np.fromiter((len(terms) for terms in analysed), dtype=np.int64, count=len(analysed))
+    texts = np.repeat(np.arange(len(analysed), dtype=np.int64), lengths)
+    # One entry per (term, text) that holds it, ordered by term, then text: the matrix's order.
+    pairs, tf = np.unique(ids << 32 | texts, return_counts=True)
+    columns, rows = pairs >> 32, pairs & 0xFFFFFFFF
+    df = np.bincount(columns, minlength=len(vocab))
+    # bm25s computes each idf in Python (math.log, not numpy's) and keeps it in float32.
+    n = len(analysed)
+    counts, which = np.unique(df, return_inverse=True)
+    idf = np.array([math.log(1 + (n - int(d) + 0.5) / (int(d) + 0.5)) for d in counts], dtype=np.float32)[which]
+    # Its term-frequency part, in float64 as bm25s's arithmetic does it (the average length is a
+    # numpy float64), the product rounded to float32 once.
+    average = np.array(lengths).mean()
+    frequency = tf.astype(np.float32).astype(np.float64)
+    tfc = frequency / (k1 * ((1 - b) + b * lengths[rows] / average) + frequency)
+    data = (idf[columns] * tfc).astype(np.float32)
+    indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(columns, minlength=len(vocab)), out=indptr[1:])
+    vocab.setdefault("", len(vocab))  # bm25s's empty term, given an id past the last column
+    params = {
+        "k1": k1,
+        "b": b,
+        "delta": 0.5,
+        "method": "lucene",
+        "idf_method": "lucene",
+        "dtype": "float32",
+        "int_dtype": "int32",
+        "num_docs": n,
+        "version": _BM25S_FORMAT,
+        "backend": "numpy",
+    }
+    return _Matrix(data, rows.astype(np.int32), indptr, vocab, params)
 
 
 class _Matrix:

@@ -122,8 +122,8 @@ def build_lexical(chunks: Sequence[Chunk], documents: Mapping[str, Document], ba
     """The BM25 index of a chunk list (fields of chunk ``i`` belong to position ``i``).
 
     The fields ``base`` already held, text for text, keep the terms it analysed, so adding a
-    document to a large index analyses only the new document's text (bm25s still builds its
-    matrix afresh: adding documents changes every term's weight)."""
+    document to a large index analyses only the new document's text (the matrix is still built
+    afresh: adding documents changes every term's weight)."""
     held: dict[str, tuple[list[str], list[list[str]]]] = {}  # chunk id -> (its fields, their terms)
     if base is not None and base.lexical.terms is not None:
         analysed: list[list[list[str]]] = [[] for _ in base.chunks]

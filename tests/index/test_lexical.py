@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -130,6 +131,64 @@ def test_scores_equal_bm25s_own(briefing: Document) -> None:
         known = [t for t in terms if t in theirs.vocab_dict]
         expected = theirs.get_scores(terms) if known else np.zeros(len(texts))
         assert np.array_equal(ours.scores(question), np.asarray(expected, dtype=np.float32)), question
+
+
+def _corpora() -> list[tuple[str, list[list[str]]]]:
+    """Term lists as bm25s would index them: real text, and random ones (Zipf-like repeats,
+    empty texts, texts of one term, one long text among short ones)."""
+    from footnoted.corpus import load_briefing
+
+    briefing = load_briefing()
+    out = [("briefing blocks", [analyze(briefing.source[b.start : b.end]) for b in briefing.blocks])]
+    rng = np.random.default_rng(7)
+    for seed in range(4):
+        words = [f"w{i}" for i in range(int(rng.integers(5, 400)))]
+        weights = 1 / np.arange(1, len(words) + 1)
+        texts = []
+        for _ in range(int(rng.integers(1, 300))):
+            size = int(
+                rng.choice([0, 1, int(rng.integers(2, 40)), int(rng.integers(100, 2000))], p=[0.1, 0.1, 0.7, 0.1])
+            )
+            texts.append([str(w) for w in rng.choice(words, size=size, p=weights / weights.sum())])
+        if any(texts):
+            out.append((f"random {seed}", texts))
+    return out
+
+
+@pytest.mark.parametrize(("name", "texts"), _corpora(), ids=lambda v: v if isinstance(v, str) else "")
+def test_the_matrix_is_bm25s_own_to_the_bit(name: str, texts: list[list[str]]) -> None:
+    import bm25s
+
+    theirs = bm25s.BM25(k1=1.2, b=0.75)
+    theirs.index(texts, show_progress=False)
+    ours = lexical_module._eager_bm25(texts)
+    assert set(ours.vocab) == set(theirs.vocab_dict)
+    assert ours.fields == theirs.scores["num_docs"] == len(texts)
+    assert len(ours.data) == len(theirs.scores["data"])
+    data, indices, indptr = (theirs.scores[k] for k in ("data", "indices", "indptr"))
+    for term, t in theirs.vocab_dict.items():
+        if not term:
+            continue
+        mine = ours.vocab[term]
+        ours_column = slice(ours.indptr[mine], ours.indptr[mine + 1])
+        their_column = slice(indptr[t], indptr[t + 1])
+        assert np.array_equal(ours.indices[ours_column], indices[their_column]), term
+        assert ours.data[ours_column].tobytes() == data[their_column].tobytes(), term
+    assert ours.data.dtype == data.dtype and ours.indices.dtype == indices.dtype
+
+
+def test_the_same_texts_make_the_same_files_in_any_process(tmp_path: Path) -> None:
+    # Two processes with other string hashes (bm25s's own term ids followed a set's order).
+    script = (
+        "import sys; from pathlib import Path; from footnoted.corpus import load_briefing; "
+        "from footnoted.index.lexical import Lexical; b = load_briefing(); "
+        "Lexical.build([b.source[x.start : x.end] for x in b.blocks]).save(Path(sys.argv[1]))"
+    )
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-c", script, str(tmp_path / seed)], check=True, env=env, timeout=120)
+    for path in sorted((tmp_path / "1").iterdir()):
+        assert path.read_bytes() == (tmp_path / "2" / path.name).read_bytes(), path.name
 
 
 def test_reads_what_bm25s_writes_and_bm25s_reads_what_it_writes(briefing: Document, tmp_path: Path) -> None:
