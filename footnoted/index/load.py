@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from pathlib import Path
@@ -88,12 +89,17 @@ def _recover(
     try:
         index, report = Index.rebuild(where, encoder, tokenizer, progress=progress)
     except (IndexMismatch, IndexCorrupt) as unreadable:
-        aside = where.with_name(f"{where.name}.unreadable-{time.strftime('%Y%m%dT%H%M%S')}")
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        aside = next(
+            place
+            for n in itertools.count()
+            if not (place := where.with_name(f"{where.name}.unreadable-{stamp}{f'-{n}' if n else ''}")).exists()
+        )
         where.rename(aside)
         log.warning(
             "the bundled briefing's index at %s cannot be read (%s): moved to %s, starting afresh",
             where,
-            unreadable,
+            _what(unreadable),
             aside,
         )
         return Index.open(where, encoder, tokenizer, index_config(settings), create=True, verify=settings.verify)

@@ -215,6 +215,12 @@ def test_the_briefings_index_is_moved_aside_not_deleted_when_its_documents_are_d
     assert (IndexDir(aside).current() / "documents.json").read_bytes() == damaged
     assert str(aside) in caplog.text
     assert np.isfinite(index.search(QUESTION, 1)[0].score)
+    # Damaged again within the same second: moved beside the first, not over it.
+    victim = IndexDir(where).current() / "documents.json"
+    victim.write_bytes(victim.read_bytes()[:-10])
+    open_index(settings, encoder=(HashEncoder(256), WordTokenizer()))
+    assert len(list(where.parent.glob(f"{where.name}.unreadable-*"))) == 2
+    assert (IndexDir(aside).current() / "documents.json").read_bytes() == damaged
 
 
 def test_a_reader_open_meanwhile_takes_the_settings_of_the_index_built_again(
