@@ -99,7 +99,20 @@ def _remove(index: Index) -> None:
     index.remove("base-2")
 
 
-OPERATIONS: dict[str, Callable[[Index], None]] = {"add": _add, "replace": _replace, "remove": _remove}
+def _rebuild(index: Index) -> None:
+    """``footnoted reindex --chunk-tokens 120``: every chunk, vector and BM25 field made again."""
+    assert index.path is not None
+    rebuilt, _ = Index.rebuild(index.path, HashEncoder(), WordTokenizer(), chunk_tokens=120)
+    rebuilt.close()
+    index.refresh()
+
+
+OPERATIONS: dict[str, Callable[[Index], None]] = {
+    "add": _add,
+    "replace": _replace,
+    "remove": _remove,
+    "rebuild": _rebuild,
+}
 
 
 def open_index(path: Path, *, create: bool = False) -> Index:

@@ -52,3 +52,12 @@ def test_kills_at_the_decisive_operations(harness: Harness, where: str) -> None:
     expected = "new" if where == "prune" else "old"
     outcome = harness.kill_at(900 + len(where), "add", index)
     assert outcome.verdict == expected, outcome.line()
+
+
+def test_a_rebuild_killed_anywhere_leaves_the_old_or_the_new_generation(harness: Harness) -> None:
+    assert harness.expected("rebuild").chunks != harness.old.chunks  # other passage sizes
+    seed = int(os.environ.get("FOOTNOTED_CRASH_SEED") or random.SystemRandom().randrange(1 << 32))
+    rng = random.Random(seed)
+    outcomes = [harness.trial(950 + n, "rebuild", mode, rng) for n, mode in enumerate(("op", "timer", "op"))]
+    report = "\n".join(o.line() for o in outcomes)
+    assert all(o.verdict in ("old", "new") for o in outcomes), f"FOOTNOTED_CRASH_SEED={seed}\n{report}"
