@@ -10,6 +10,7 @@ body and each note are vectors of their own. Measured on the briefing's eval set
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -147,9 +148,12 @@ def _eager_bm25(analysed: Sequence[list[str]], k1: float = 1.2, b: float = 0.75)
     Term ids are given in order of first appearance (bm25s's follow the order of a set of
     strings, which changes from one process to the next), so the same texts make the same files.
     """
-    vocab: dict[str, int] = {}
-    ids = np.fromiter((vocab.setdefault(t, len(vocab)) for terms in analysed for t in terms), dtype=np.int64)
-    lengths = np.fromiter((len(terms) for terms in analysed), dtype=np.int64, count=len(analysed))
+    # Ids by first appearance; the loops over every term run in C (dict.fromkeys, map).
+    vocab = {term: i for i, term in enumerate(dict.fromkeys(itertools.chain.from_iterable(analysed)))}
+    lengths = np.fromiter(map(len, analysed), dtype=np.int64, count=len(analysed))
+    ids = np.fromiter(
+        map(vocab.__getitem__, itertools.chain.from_iterable(analysed)), dtype=np.int64, count=int(lengths.sum())
+    )
     texts = np.repeat(np.arange(len(analysed), dtype=np.int64), lengths)
     # One entry per (term, text) that holds it, ordered by term, then text: the matrix's order.
     pairs, tf = np.unique(ids << 32 | texts, return_counts=True)
