@@ -280,3 +280,10 @@ def test_code_keeps_its_lines_and_hard_wrapped_text_is_folded(tmp_path: Path) ->
 
     text = run(tmp_path, "search", "minefields", "--index", index, "--document", "memo").stdout
     assert "   The survey found forty minefields in the north.\n   A second paragraph follows.\n" in text
+
+
+def test_reindex_with_no_index_given_works_on_the_bundled_briefing(tmp_path: Path) -> None:
+    done = run(tmp_path, "reindex", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["documents"] == 1
+    assert (tmp_path / "index" / "CURRENT").is_file()
