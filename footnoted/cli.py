@@ -55,6 +55,10 @@ def _fail(message: str, code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
+def _echo_json(data: object) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
 def _settings() -> Settings:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -120,21 +124,18 @@ def ingest(
     finally:
         bar.close()
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "index": str(ix.path),
-                    "added": report.added,
-                    "replaced": report.replaced,
-                    "unchanged": report.unchanged,
-                    "chunks": report.chunks,
-                    "encoded": report.encoded,
-                    "reused": report.reused,
-                    "warnings": {k: list(v) for k, v in report.warnings.items()},
-                    "skipped": skipped,
-                },
-                indent=2,
-            )
+        _echo_json(
+            {
+                "index": str(ix.path),
+                "added": report.added,
+                "replaced": report.replaced,
+                "unchanged": report.unchanged,
+                "chunks": report.chunks,
+                "encoded": report.encoded,
+                "reused": report.reused,
+                "warnings": {k: list(v) for k, v in report.warnings.items()},
+                "skipped": skipped,
+            }
         )
         return
     for doc in docs:
@@ -223,26 +224,23 @@ def reindex(
         )
     finally:
         bar.close()
-    if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "index": str(ix.path),
-                    "documents": len(report.added),
-                    "chunks": report.chunks,
-                    "encoded": report.encoded,
-                    "reused": report.reused,
-                    "model": ix.encoder.model_id,
-                },
-                indent=2,
-            )
-        )
-        return
     held = len(report.added)
-    typer.echo(
-        f"{held} document{'' if held == 1 else 's'}, {report.chunks} chunks, {report.encoded} texts encoded, "
-        f"{report.reused} from cache -> {ix.path} ({ix.encoder.model_id})"
-    )
+    if as_json:
+        _echo_json(
+            {
+                "index": str(ix.path),
+                "documents": held,
+                "chunks": report.chunks,
+                "encoded": report.encoded,
+                "reused": report.reused,
+                "model": ix.encoder.model_id,
+            }
+        )
+    else:
+        typer.echo(
+            f"{held} document{'' if held == 1 else 's'}, {report.chunks} chunks, {report.encoded} texts encoded, "
+            f"{report.reused} from cache -> {ix.path} ({ix.encoder.model_id})"
+        )
 
 
 @app.command()
@@ -269,7 +267,7 @@ def search(
     ix = _open(index)
     hits = ix.search(question, k, mode=_mode(mode), document_ids=document or None)
     if as_json:
-        typer.echo(json.dumps(render.search(question, hits), ensure_ascii=False, indent=2))
+        _echo_json(render.search(question, hits))
         return
     if not hits:
         typer.echo("no passages found")
@@ -289,7 +287,7 @@ def ask(
     ix = _open(index)
     answer = ix.ask(question, k, mode=_mode(mode))
     if as_json:
-        typer.echo(json.dumps(render.ask(answer), ensure_ascii=False, indent=2))
+        _echo_json(render.ask(answer))
         return
     _print_answer(answer, ix)
 
@@ -318,7 +316,7 @@ def info(index: IndexOption = None, as_json: JsonOption = False) -> None:
         "footnotes": sum(len(d.footnotes) for d in snap.documents.values()),
     }
     if as_json:
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        _echo_json(data)
         return
     typer.echo(f"index       {data['index']} (generation {data['generation']})")
     typer.echo(f"model       {data['model']} ({data['dimension']} dimensions)")
@@ -395,19 +393,16 @@ def doctor(index: IndexOption = None, as_json: JsonOption = False) -> None:
         model_id, dimension = spec.model_id, spec.dimension
     checkup = examine(path, model_id=model_id, dimension=dimension)
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "index": str(checkup.path),
-                    "generation": checkup.generation,
-                    "healthy": checkup.healthy,
-                    "documents": checkup.documents,
-                    "chunks": checkup.chunks,
-                    "problems": list(checkup.problems),
-                    "notes": list(checkup.notes),
-                },
-                indent=2,
-            )
+        _echo_json(
+            {
+                "index": str(checkup.path),
+                "generation": checkup.generation,
+                "healthy": checkup.healthy,
+                "documents": checkup.documents,
+                "chunks": checkup.chunks,
+                "problems": list(checkup.problems),
+                "notes": list(checkup.notes),
+            }
         )
     elif checkup.healthy:
         typer.echo(f"ok: {path} ({checkup.generation}: {checkup.documents} documents, {checkup.chunks} chunks)")
