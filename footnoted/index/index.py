@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from footnoted.collector import bulk
-from footnoted.errors import DocumentNotFound, IndexCorrupt, IndexNotFound, InvalidQuery
+from footnoted.errors import DocumentNotFound, InvalidQuery
 from footnoted.index import snapshot as snapshots
 from footnoted.index.answer import Candidate, SentenceVectors, extract, sentence_candidates
 from footnoted.index.cache import CachedEncoding, EmbeddingCache
@@ -96,13 +96,8 @@ class Index:
         directory = IndexDir(Path(path))
         config = config or IndexConfig()
         if not directory.exists():
-            if any(directory.generations.glob("gen-*")):
-                raise IndexCorrupt(
-                    f"{directory.path / 'CURRENT'} is missing but {directory.generations} holds generations; "
-                    f"write the newest complete one's name (gen-NNNNNN) into CURRENT, or rebuild the index"
-                )
-            if not create:
-                raise IndexNotFound(f"no index at {path}; build one with `footnoted ingest PATH --index {path}`")
+            if not create or any(directory.generations.glob("gen-*")):
+                directory.current()  # raises: nothing here, or generations without their pointer
             return cls(encoder, tokenizer, config, directory, Snapshot.empty(encoder.dimension, config.store))
         snap, stored = load_generation(directory, encoder, verify=verify)
         return cls(encoder, tokenizer, stored, directory, snap)
@@ -138,7 +133,7 @@ class Index:
         """
         directory = IndexDir(Path(path))
         if not directory.exists():
-            directory.current()  # IndexNotFound, or IndexCorrupt for generations without CURRENT
+            directory.current()  # raises: nothing here, or generations without their pointer
         with directory.write_lock():
             documents, config = stored_documents(directory)
             chunking = ChunkSettings(

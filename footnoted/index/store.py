@@ -87,10 +87,15 @@ class IndexDir:
 
         Raises:
             IndexNotFound: there is no index here yet.
-            IndexCorrupt: CURRENT names a generation that is not there.
+            IndexCorrupt: CURRENT names a generation that is not there, or is missing beside generations.
         """
         pointer = self.path / "CURRENT"
         if not pointer.is_file():
+            if any(self.generations.glob("gen-*")):
+                raise IndexCorrupt(
+                    f"{pointer} is missing but {self.generations} holds generations; "
+                    f"write the newest complete one's name (gen-NNNNNN) into CURRENT, or rebuild the index"
+                )
             raise IndexNotFound(f"no index at {self.path}; build one with `footnoted ingest PATH --index {self.path}`")
         name = pointer.read_text().strip()
         gen = self.generations / name

@@ -234,3 +234,16 @@ def test_a_reader_open_meanwhile_takes_the_settings_of_the_index_built_again(
     reader.add([_upload()])  # its next write cuts as the index now does, and records so
     assert max(c.tokens for c in reader.snapshot.chunks) <= 64
     assert _manifest(tmp_path / "ix")["chunker"]["max_tokens"] == 64  # type: ignore[index]
+
+
+def test_generations_without_their_pointer_are_called_damaged_not_absent(tmp_path: Path, briefing: Document) -> None:
+    Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer()).add([briefing])
+    (tmp_path / "ix" / "CURRENT").unlink()
+    for attempt in (
+        lambda: Index.rebuild(tmp_path / "ix", HashEncoder(), WordTokenizer()),
+        lambda: Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer()),
+        lambda: Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer(), create=False),
+    ):
+        with pytest.raises(IndexCorrupt, match="CURRENT is missing"):
+            attempt()
+    assert not (tmp_path / "ix" / "CURRENT").exists()
