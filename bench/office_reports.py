@@ -55,7 +55,7 @@ LAYOUTS = {
     "notes not indented": Layout(hanging=False),
     "two columns, endnotes": Layout(columns=2, size=10, endnotes=True),
 }
-FORMATS = ("pdf", "docx", "odt")
+FORMATS = ("pdf", "docx", "odt", "rtf")
 _NS = " ".join(
     f'xmlns:{k}="urn:oasis:names:tc:opendocument:xmlns:{v}"'
     for k, v in {
@@ -168,7 +168,7 @@ def main() -> None:
 
     header(
         "word-processor reports",
-        "LibreOffice saves each report as PDF, Word and OpenDocument; each note's text and marker checked against the report",
+        "LibreOffice saves each report as PDF, Word, OpenDocument and RTF; each note's text and marker checked against the report",
     )
     out = args.out or Path(tempfile.mkdtemp())
     out.mkdir(parents=True, exist_ok=True)

@@ -118,8 +118,8 @@ OFFICE_NOTES = (
 
 
 def office_article(out: Path) -> None:
-    """``article.fodt`` with ``OFFICE_NOTES`` as real footnotes, and LibreOffice's PDF, Word and
-    OpenDocument of it, in ``out``."""
+    """``article.fodt`` with ``OFFICE_NOTES`` as real footnotes, and LibreOffice's PDF, Word,
+    OpenDocument and RTF of it, in ``out``."""
     from bench.office_reports import convert, source
     from bench.reports import Layout, Paragraph, Report
 
@@ -127,10 +127,10 @@ def office_article(out: Path) -> None:
     out = out.resolve()  # LibreOffice's profile is named by a file:// URL, which must be absolute
     out.mkdir(parents=True, exist_ok=True)
     (out / "article.fodt").write_text(source(Report((("Groundwater", paragraphs),)), Layout()))
-    for fmt in ("pdf", "docx", "odt"):
+    for fmt in ("pdf", "docx", "odt", "rtf"):
         convert([out / "article.fodt"], fmt, out)
     shutil.rmtree(out / ".profile", ignore_errors=True)
-    print(f"wrote article.fodt, .pdf, .docx and .odt to {out}")
+    print(f"wrote article.fodt, .pdf, .docx, .odt and .rtf to {out}")
 
 
 def main() -> None:

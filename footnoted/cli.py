@@ -87,7 +87,7 @@ def _bar(desc: str) -> Any:
 def ingest(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Files to add (.txt, .md, .html, .pdf, .docx, .odt, .epub), or folders of them."),
+        typer.Argument(help="Files to add (.txt, .md, .html, .pdf, .docx, .odt, .epub, .rtf), or folders of them."),
     ],
     index: IndexOption = None,
     doc_id: Annotated[str | None, typer.Option("--id", help="Document id (one file only).")] = None,
@@ -426,7 +426,7 @@ def _mode(mode: str | None) -> Any:
 # Readers that fold white space (HTML and the office formats) leave a line break inside a block
 # only where the document asks for one: preformatted code, or an explicit break. In plain text,
 # Markdown and the text of a PDF, a line break is mostly where a line happened to end.
-_MEANT_LINE_BREAKS = frozenset({"html", "docx", "odt", "epub"})
+_MEANT_LINE_BREAKS = frozenset({"html", "docx", "odt", "epub", "rtf"})
 _BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
 
 

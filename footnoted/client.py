@@ -187,7 +187,7 @@ class Client:
     def add_document(
         self, path: str | os.PathLike[str], *, id: str | None = None, title: str | None = None
     ) -> AddResult:
-        """Upload a file (.txt, .md, .html, .pdf, .docx, .odt, .epub); a changed document replaces the one with its id.
+        """Upload a file (.txt, .md, .html, .pdf, .docx, .odt, .epub, .rtf); a changed document replaces the one with its id.
 
         Raises:
             IngestError: the server could not read it (UnsupportedFormat, DocumentTooLarge are kinds of it).

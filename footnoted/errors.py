@@ -12,7 +12,7 @@ class IngestError(FootnotedError):
 
 
 class UnsupportedFormat(IngestError):
-    """The file type is not one footnoted reads (.txt, .md, .html, .pdf, .docx, .odt, .epub)."""
+    """The file type is not one footnoted reads (.txt, .md, .html, .pdf, .docx, .odt, .epub, .rtf)."""
 
 
 class DocumentTooLarge(IngestError):

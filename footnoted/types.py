@@ -81,7 +81,7 @@ class Document:
     id: str
     title: str
     source: str
-    format: Literal["text", "markdown", "html", "pdf", "docx", "odt", "epub"] = "text"
+    format: Literal["text", "markdown", "html", "pdf", "docx", "odt", "epub", "rtf"] = "text"
     blocks: tuple[Block, ...] = ()
     """In document order, none overlapping another."""
     sections: tuple[Section, ...] = ()

@@ -65,7 +65,7 @@ def test_ingest_update_remove_cycle(tmp_path: Path) -> None:
     [
         (["search", "anything", "--index", "{tmp}/missing"], 4, "no index at"),
         (["remove", "nope", "--index", "{tmp}/ix"], 4, "no document 'nope'"),
-        (["ingest", "{tmp}/report.rtf", "--index", "{tmp}/ix"], 3, "unsupported file type '.rtf'"),
+        (["ingest", "{tmp}/report.pages", "--index", "{tmp}/ix"], 3, "unsupported file type '.pages'"),
         (["ingest", "{tmp}/report.docx", "--index", "{tmp}/ix"], 3, "cannot read the .docx"),
         (["ingest", "{tmp}/report.pdf", "--index", "{tmp}/ix"], 3, "cannot read the PDF"),
         (["ingest", "{tmp}/empty.txt", "--index", "{tmp}/ix"], 3, "the file is empty"),
@@ -87,7 +87,7 @@ def test_errors_are_one_line_and_a_meaningful_exit_code(
 ) -> None:
     (tmp_path / "report.pdf").write_bytes(b"%PDF-1.4")
     (tmp_path / "report.docx").write_bytes(b"PK\x03\x04")
-    (tmp_path / "report.rtf").write_bytes(b"{\\rtf1 A report.}")
+    (tmp_path / "report.pages").write_bytes(b"PK\x03\x04 a Pages file")
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "a.txt").write_text("A title\n\nSome text about mines.\n")
     assert run(tmp_path, "ingest", str(tmp_path / "a.txt"), "--index", str(tmp_path / "ix")).returncode == 0

@@ -31,7 +31,7 @@ def decode(data: bytes, name: str) -> Decoded:
     head = data[:_SNIFF]
     if b"\x00" in head or len(head) - len(head.translate(None, _BINARY_DELETE)) > len(head) * 0.01:
         raise IngestError(
-            f"{name}: this looks like binary data, not text (expected .txt, .md, .html, .pdf, .docx, .odt or .epub)"
+            f"{name}: this looks like binary data, not text (expected .txt, .md, .html, .pdf, .docx, .odt, .epub or .rtf)"
         )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]

@@ -19,6 +19,7 @@ from footnoted.ingest.markdown import heading_title, read_markdown
 from footnoted.ingest.odt import read_odt
 from footnoted.ingest.package import PackageHtml
 from footnoted.ingest.pdf import read_pdf
+from footnoted.ingest.rtf import read_rtf
 from footnoted.ingest.text import read_text
 from footnoted.types import Block, Document, Footnote, Section, Span
 
@@ -35,13 +36,19 @@ FORMATS = {
     ".odt": "odt",
     ".fodt": "odt",
     ".epub": "epub",
+    ".rtf": "rtf",
 }
 # Packaged formats (a zip; an .fodt is one XML file), each read as one HTML page: Word's and
 # OpenDocument's notes, a book's chapters, linked.
-_PACKAGES: dict[str, Callable[[bytes, str], PackageHtml]] = {"docx": read_docx, "odt": read_odt, "epub": read_epub}
+_PACKAGES: dict[str, Callable[[bytes, str], PackageHtml]] = {
+    "docx": read_docx,
+    "odt": read_odt,
+    "epub": read_epub,
+    "rtf": read_rtf,
+}
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 CONTAINER_FACTOR = 10
-"""A .pdf, .docx, .odt or .epub may be this many times the limit: its bytes are mostly images and fonts."""
+"""A .pdf, .docx, .odt, .epub or .rtf may be this many times the limit: its bytes are mostly images and fonts."""
 _ID = re.compile(r"[^a-z0-9._-]+")
 DOCUMENT_ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$"
 """What a document id may be: something every API route can address."""
@@ -92,9 +99,9 @@ def stored_unchanged(stored: Document | None, data: bytes) -> bool:
 def load(
     path: str | Path, *, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, stored: Document | None = None
 ) -> Document:
-    """Read a .txt, .md, .html, .pdf, .docx, .odt or .epub file into a ``Document``.
+    """Read a .txt, .md, .html, .pdf, .docx, .odt, .epub or .rtf file into a ``Document``.
 
-    ``max_bytes`` bounds a text file; a .pdf, .docx, .odt or .epub may be ``CONTAINER_FACTOR`` times larger.
+    ``max_bytes`` bounds a text file; a .pdf, .docx, .odt, .epub or .rtf may be ``CONTAINER_FACTOR`` times larger.
     ``stored`` is the version an index holds: it is returned as it is when the file's bytes are the
     very ones it was read from (the size is checked first, and the file is read once).
 

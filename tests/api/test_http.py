@@ -255,7 +255,11 @@ def test_an_uploaded_file_is_read_with_its_notes_linked(
 @pytest.mark.parametrize(
     ("files", "status", "code"),
     [
-        ({"file": ("report.rtf", b"{\\rtf1 A report.}", "application/rtf")}, 415, "unsupported_media_type"),
+        (
+            {"file": ("report.pages", b"PK\x03\x04 a Pages file", "application/octet-stream")},
+            415,
+            "unsupported_media_type",
+        ),
         (
             {"file": ("report.odt", b"PK\x03\x04 binary", "application/vnd.oasis.opendocument.text")},
             400,

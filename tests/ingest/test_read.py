@@ -77,7 +77,7 @@ def test_plain_text_headings() -> None:
     ("name", "data", "error", "message"),
     [
         ("report.odt", b"PK\x03\x04", IngestError, "cannot read the .odt"),
-        ("report.rtf", b"{\\rtf1 A report.}", UnsupportedFormat, "unsupported file type '.rtf'"),
+        ("report.pages", b"PK\x03\x04 a Pages file", UnsupportedFormat, "unsupported file type '.pages'"),
         ("report.docx", b"PK\x03\x04", IngestError, "cannot read the .docx"),
         ("report.docx", b"\xd0\xcf\x11\xe0 old", IngestError, "a Word 97-2003 .doc file"),
         ("report.pdf", b"%PDF-1.4", IngestError, "cannot read the PDF"),

@@ -2,7 +2,7 @@
 
 ``tests/data/short-forms/article.*`` were written by ``bench/short_forms.py --office``: a short
 article whose nine footnotes cite an article, a book and a case in full, then short, and which
-LibreOffice 7.4 saved as PDF, Word and OpenDocument.
+LibreOffice 7.4 saved as PDF, Word, OpenDocument and RTF.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ LINKS = [
 ]
 
 
-@pytest.mark.parametrize("fmt", ["pdf", "docx", "odt"])
+@pytest.mark.parametrize("fmt", ["pdf", "docx", "odt", "rtf"])
 def test_every_short_form_points_to_the_note_naming_its_source(fmt: str) -> None:
     doc = load(DATA / "short-forms" / f"article.{fmt}")
     assert [(n.label, n.same_as, n.refers_to) for n in doc.footnotes] == LINKS

@@ -177,7 +177,7 @@ def test_add_search_replace_and_remove(admin: Client, tmp_path: Path) -> None:
 
 
 UPLOADS: list[tuple[str, str, str, type[Exception], int, str]] = [
-    ("unsupported", "report.rtf", "{\\rtf1 A report.}", errors.UnsupportedFormat, 415, "unsupported_media_type"),
+    ("unsupported", "report.pages", "PK a Pages file", errors.UnsupportedFormat, 415, "unsupported_media_type"),
     ("damaged pdf", "report.pdf", "%PDF-1.4 binary", errors.IngestError, 400, "bad_document"),
     ("too large", "big.txt", "word " * 5000, errors.DocumentTooLarge, 413, "too_large"),
     ("empty", "empty.txt", "", errors.IngestError, 400, "bad_document"),

@@ -228,7 +228,7 @@ def _sparse(path: Path, size: int) -> Path:
         ("report.pdf", b"%PDF-1.4\n", 3, "cannot read the PDF"),
         ("report.docx", b"PK\x03\x04 not a zip", 3, "cannot read the .docx"),
         ("report.odt", b"PK\x03\x04", 3, "cannot read the .odt"),
-        ("report.rtf", b"{\\rtf1 A report.}", 3, "unsupported file type '.rtf'"),
+        ("report.pages", b"PK\x03\x04 a Pages file", 3, "unsupported file type '.pages'"),
         ("no-extension", b"Plain words.\n", 3, "unsupported file type '(none)'"),
         ("missing.txt", "missing", 3, "cannot read the file"),
         ("folder.txt", "directory", 3, "no file footnoted reads in this folder"),

@@ -297,3 +297,50 @@ def test_chunks_never_end_in_a_space() -> None:
     chunks = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=MAX_TOKENS, overlap=8))
     assert len(chunks) == 2
     assert [c.text for c in chunks] == [c.text.strip() for c in chunks]
+
+
+RTF_TOKENS = [
+    b"{",
+    b"}",
+    b"\\par ",
+    b"\\pard\\plain ",
+    b"{\\footnote ",
+    b"{\\*\\footnote ",
+    b"\\chftn ",
+    b"{\\super \\chftn}",
+    b"\\*",
+    b"\\u8212\\'97",
+    b"\\u-10179?\\u-8704?",
+    b"\\u55357 ",
+    b"\\uc0 ",
+    b"\\uc2 ",
+    b"\\'e9",
+    b"\\'zz",
+    b"\\bin3 ",
+    b"\\bin-5 ",
+    b"\\outlinelevel0 ",
+    b"\\outlinelevel99 ",
+    b"\\s1 ",
+    b"{\\stylesheet{\\s1 heading 1;}{\\s2 Title;}}",
+    b"{\\info{\\title A title}{\\author Someone}}",
+    b"{\\pict 0102}",
+    b"{\\field{\\*\\fldinst HYPERLINK x}{\\fldrslt link}}",
+    b"\\ansicpg1251 ",
+    b"\\line ",
+    b"\\cell ",
+    b"\\\\",
+    b"\\{",
+    b"\\",
+    b"\r\n",
+    b"\x00",
+    b"Text with a claim.",
+    b" more words ",
+]
+
+
+@FUZZ
+@given(body=st.lists(st.one_of(st.sampled_from(RTF_TOKENS), st.binary(max_size=8)), max_size=60).map(b"".join))
+def test_arbitrary_rtf(body: bytes) -> None:
+    doc = read(b"{\\rtf1\\ansi " + body + b"}", "x.rtf")
+    if doc is not None:
+        assert doc.format == "rtf"

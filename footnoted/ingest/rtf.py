@@ -1,0 +1,283 @@
+"""Rich Text Format (.rtf): its body, footnotes and endnotes, as one HTML page.
+
+An RTF file is a tree of groups (``{...}``) of control words and text. A note is a destination
+group, ``{\\footnote ...}`` (``{\\*\\footnote ...}`` as LibreOffice writes it), placed where its
+reference stands; ``\\chftn`` is its automatic number, in the text and again at the head of the
+note. Word, LibreOffice and WordPad write them so. The page written here marks each reference as
+an exporter does (``<a href="#fn1" role="doc-noteref"><sup>1</sup></a>``) and lists the notes at
+the end (``<li id="fn1">``), so the HTML reader links them exactly. Paragraphs with an outline
+level (``\\outlinelevel0``: Word's and LibreOffice's headings) become headings. Destinations that
+hold no text of the document (fonts, colours, styles, pictures, fields' instructions, headers and
+footers) are skipped; a field's result is kept. Characters come from ``\\uN`` (with its fallback
+skipped, ``\\ucN``) or from ``\\'hh`` in the file's code page (``\\ansicpg``, Windows-1252 when
+not given). The title and author come from the ``\\info`` group.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from footnoted.errors import IngestError
+from footnoted.ingest.package import PackageHtml
+
+_TOKEN = re.compile(
+    rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z'])|([{}])|([^\\{}\r\n]+)|[\r\n]+|(\\)$"
+)
+# Destinations that hold no text of the document.
+_SKIP = frozenset(
+    b"fonttbl colortbl stylesheet listtable listoverridetable revtbl rsidtbl generator xmlnstbl "
+    b"themedata colorschememapping latentstyles datastore pict object fldinst header headerl headerr "
+    b"headerf footer footerl footerr footerf listtext pntext pntxta pntxtb bkmkstart bkmkend "
+    b"ftnsep ftnsepc ftncn aftnsep aftnsepc aftncn private mmathPr wgrffmtfilter pgdsctbl "
+    b"shppict nonshppict blipuid picprop shpinst sp sn sv userprops docvar operator".split()
+)
+_INFO = {b"title": "title", b"author": "author", b"subject": "subject"}
+# Control symbols and words that stand for a character.
+_CHARACTERS = {
+    b"~": "\u00a0",
+    b"_": "\u2011",
+    b"-": "",
+    b"emdash": "\u2014",
+    b"endash": "\u2013",
+    b"lquote": "\u2018",
+    b"rquote": "\u2019",
+    b"ldblquote": "\u201c",
+    b"rdblquote": "\u201d",
+    b"bullet": "\u2022",
+    b"tab": "\t",
+    b"emspace": "\u2003",
+    b"enspace": "\u2002",
+}
+_MAX_DEPTH = 10_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@dataclass
+class _State:
+    """What a group inherits and may change: where its text goes, and how characters are read."""
+
+    skip: bool = False
+    note: int = -1
+    """The note this text belongs to (-1: the body)."""
+    info: str = ""
+    """The ``\\info`` field this text belongs to ("title", "author"), if any."""
+    unicode_skip: int = 1
+    outline: int = -1
+    style: int = 0
+    """The paragraph style (``\\sN``); in the style sheet, the style this group defines (-1: none)."""
+    sheet: bool = False
+
+
+@dataclass
+class _Paragraph:
+    level: int = -1
+    parts: list[str] = field(default_factory=list)
+    title: bool = False
+    """In the style named Title."""
+
+
+_HEADING_STYLE = re.compile(r"heading ([1-9])$")
+
+
+class _Writer:
+    """Collects the body's paragraphs and the notes' while the file is walked."""
+
+    def __init__(self) -> None:
+        self.body: list[_Paragraph] = [_Paragraph()]
+        self.notes: list[list[_Paragraph]] = []
+        self.info: dict[str, list[str]] = {}
+        self.marked = 0
+        """How many notes the body has marked so far (``\\chftn`` in the text)."""
+        self.styles: dict[int, list[str]] = {}
+        """The style sheet: each paragraph style's name (its text, up to ``;``)."""
+
+    def style(self, number: int) -> str:
+        return "".join(self.styles.get(number, ())).split(";")[0].strip().lower()
+
+    def text(self, state: _State, s: str) -> None:
+        if state.sheet and state.style >= 0:
+            self.styles.setdefault(state.style, []).append(s)
+            return
+        if state.skip or not s:
+            return
+        if state.info:
+            self.info.setdefault(state.info, []).append(s)
+            return
+        paragraphs = self.notes[state.note] if state.note >= 0 else self.body
+        paragraph = paragraphs[-1]
+        if state.note < 0 and not paragraph.parts:  # its first text: what kind of paragraph it is
+            style = self.style(state.style)
+            heading = _HEADING_STYLE.match(style)
+            paragraph.title = style == "title"
+            if state.outline >= 0:
+                paragraph.level = state.outline
+            elif heading is not None:
+                paragraph.level = int(heading.group(1)) - 1
+            elif paragraph.title:
+                paragraph.level = 0
+        paragraph.parts.append(html.escape(s, quote=False))
+
+    def paragraph(self, state: _State) -> None:
+        if state.skip or state.info:
+            return
+        paragraphs = self.notes[state.note] if state.note >= 0 else self.body
+        paragraphs.append(_Paragraph())  # its level is its first text's (``\pard`` comes after ``\par``)
+
+    def marker(self, state: _State) -> None:
+        """The reference to the next note (its automatic number), in the body."""
+        if state.skip or state.info or state.note >= 0:
+            return  # in a note, its own number heads it: the list item says it
+        self.marked += 1
+        n = self.marked
+        self.body[-1].parts.append(f'<a href="#fn{n}" id="fnref{n}" role="doc-noteref"><sup>{n}</sup></a>')
+
+    def open_note(self) -> int:
+        self.notes.append([_Paragraph()])
+        n = len(self.notes)
+        if self.marked < n:  # a note without an automatic number in the text: its reference is here
+            self.marked = n
+            self.body[-1].parts.append(f'<a href="#fn{n}" id="fnref{n}" role="doc-noteref"><sup>{n}</sup></a>')
+        return n - 1
+
+    def title(self) -> str:
+        """The text of the first paragraph in the Title style, if any."""
+        first = next((p for p in self.body if p.title and "".join(p.parts).strip()), None)
+        return html.unescape("".join(first.parts)).strip() if first is not None else ""
+
+    def page(self) -> str:
+        out = ["<html><body><article>"]
+        for p in self.body:
+            text = "".join(p.parts).strip()
+            if text:
+                tag = f"h{min(p.level + 1, 6)}" if p.level >= 0 else "p"
+                out.append(f"<{tag}>{text}</{tag}>")
+        if self.notes:
+            out.append('<section class="footnotes" role="doc-endnotes"><ol>')
+            for i, paragraphs in enumerate(self.notes, 1):
+                body = "".join(f"<p>{t}</p>" for p in paragraphs if (t := "".join(p.parts).strip()))
+                out.append(f'<li id="fn{i}" role="doc-endnote">{body}</li>')
+            out.append("</ol></section>")
+        out.append("</article></body></html>")
+        return "\n".join(out)
+
+
+def read_rtf(data: bytes, name: str) -> PackageHtml:
+    """The HTML of an .rtf file, with its notes linked, and the title and author it states.
+
+    Raises:
+        IngestError: the file is not RTF, or its groups do not close.
+    """
+    if not data.lstrip().startswith(b"{\\rtf"):
+        raise IngestError(f"{name}: not an RTF file (it does not begin with {{\\rtf)")
+    writer = _Writer()
+    codepage = "cp1252"
+    stack: list[_State] = []
+    state = _State()
+    pending_star = False
+    skip_chars = 0
+    pos, size = 0, len(data)
+    while pos < size:
+        match = _TOKEN.match(data, pos)
+        if match is None:  # a lone byte the pattern does not take: text
+            match_end = pos + 1
+            writer.text(state, data[pos:match_end].decode(codepage, "replace"))
+            pos = match_end
+            continue
+        pos = match.end()
+        word, arg, hexbyte, symbol, brace, text, _ = match.groups()
+        if brace == b"{":
+            if len(stack) >= _MAX_DEPTH:
+                raise IngestError(f"{name}: groups nest deeper than {_MAX_DEPTH}")
+            stack.append(state)
+            state = _State(
+                state.skip, state.note, state.info, state.unicode_skip, state.outline, state.style, state.sheet
+            )
+            pending_star = False
+        elif brace == b"}":
+            if not stack:
+                break  # the closing brace of the document (anything after it is ignored)
+            state = stack.pop()
+            skip_chars = 0
+        elif word is not None:
+            skip_chars = 0
+            if pending_star and word != b"footnote":
+                state.skip = True
+            pending_star = False
+            if word == b"ansicpg" and arg:
+                codepage = _codepage(int(arg))
+            elif word == b"stylesheet":
+                state.skip, state.sheet, state.style = True, True, -1
+            elif word == b"s" and arg is not None:
+                state.style = int(arg)  # in the style sheet: the style this group defines
+            elif word in _SKIP:
+                state.skip = True
+            elif word == b"info":
+                state.skip = True  # but for the fields read below
+            elif word in _INFO and stack and stack[-1].skip:
+                state.skip, state.info = False, _INFO[word]
+            elif word == b"footnote":
+                state.note = writer.open_note() if not state.skip else state.note
+                state.outline = -1
+            elif word == b"chftn":
+                writer.marker(state)
+            elif word in (b"par", b"sect", b"page", b"row"):
+                writer.paragraph(state)
+            elif word in (b"line", b"cell"):
+                writer.text(state, " ")
+            elif word == b"pard":
+                state.outline, state.style = -1, 0
+            elif word == b"outlinelevel" and arg is not None:
+                state.outline = int(arg) if 0 <= int(arg) < 9 else -1
+            elif word == b"uc" and arg is not None:
+                state.unicode_skip = max(0, int(arg))
+            elif word == b"u" and arg is not None:
+                code = int(arg)
+                writer.text(state, chr(code % 65536) if code % 65536 else "")  # pairs joined below
+                skip_chars = state.unicode_skip
+            elif word == b"bin" and arg is not None:
+                pos += max(0, int(arg))  # binary data: skipped whole
+            elif word in _CHARACTERS:
+                writer.text(state, _CHARACTERS[word])
+        elif hexbyte is not None:
+            if skip_chars:
+                skip_chars -= 1
+            else:
+                writer.text(state, bytes([int(hexbyte, 16)]).decode(codepage, "replace"))
+        elif symbol is not None:
+            if symbol == b"*":
+                pending_star = True
+            elif symbol in (b"\\", b"{", b"}"):
+                writer.text(state, symbol.decode())
+            elif symbol in _CHARACTERS:
+                writer.text(state, _CHARACTERS[symbol])
+            skip_chars = 0
+        elif text is not None:
+            if skip_chars:
+                dropped = min(skip_chars, len(text))
+                skip_chars -= dropped
+                text = text[dropped:]
+            writer.text(state, text.decode(codepage, "replace"))
+    if stack:
+        raise IngestError(f"{name}: the RTF ends inside {len(stack)} unclosed group(s): the file is cut short")
+    info = {k: _whole("".join(v)).strip() for k, v in writer.info.items()}
+    facts = {k: v for k, v in info.items() if k != "title" and v}
+    return PackageHtml(_whole(writer.page()), info.get("title") or _whole(writer.title()), facts)
+
+
+def _whole(text: str) -> str:
+    """Characters beyond the BMP come as two ``\\uN``, a surrogate pair: joined here (a lone one
+    becomes U+FFFD)."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _codepage(number: int) -> str:
+    name = f"cp{number}"
+    try:
+        "".encode(name)
+    except LookupError:
+        return "cp1252"
+    return name

@@ -1,0 +1,86 @@
+"""Rich Text Format: the body, its headings and its notes, as Word and LibreOffice write them.
+
+LibreOffice's RTF of a real article is ``tests/data/short-forms/article.rtf`` (read in
+``test_short_forms.py`` and by ``bench/office_reports.py``); the file here is written the way Word
+writes one: ``{\\footnote ...}`` after a ``\\chftn`` reference in a character style, headings with
+an outline level and a style named "heading 1", characters as ``\\'hh`` and ``\\uN``, a field, a
+picture, the title and author in ``\\info``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from footnoted.errors import IngestError
+from footnoted.ingest import parse
+
+WORD = rb"""{\rtf1\ansi\ansicpg1252\deff0\uc1{\fonttbl{\f0\froman\fcharset0 Times New Roman;}{\f1\fswiss Arial;}}
+{\colortbl;\red0\green0\blue0;}
+{\stylesheet{\ql \li0\ri0\widctlpar\f0\fs24 \snext0 Normal;}
+{\s1\ql\sb240\sa60\keepn\b\f1\fs32 \sbasedon0 \snext0 heading 1;}
+{\s2\ql\sb240\sa60\keepn\b\f1\fs28 \sbasedon0 \snext0 heading 2;}
+{\*\cs10 \additive Default Paragraph Font;}
+{\*\cs15 \additive \super \sbasedon10 footnote reference;}
+{\s16\ql\fs20 \sbasedon0 \snext16 footnote text;}}
+{\info{\title Clearance in the Delta}{\author A. Researcher}{\company Nobody}{\creatim\yr2024\mo3\dy1}}
+{\header \pard\plain \s0 Running head that is not the text\par}
+\pard\plain \s1\outlinelevel0\b\f1\fs32 Groundwater\par
+\pard\plain \s0\f0\fs24 The aquifer fell by a fifth between 1950 and 1990.{\cs15\super \chftn {\footnote \pard\plain \s16\fs20 {\cs15\super \chftn } Jane Kessler, The Vanishing Aquifer (1994), 12.}} Caf\'e9s closed \u8212\'97 and wells ran dry.{\cs15\super \chftn {\footnote \pard\plain \s16\fs20 {\cs15\super \chftn } Ibid., 14.}}\par
+\pard\plain \s2\b\f1\fs28 Sources\par
+\pard\plain \s0\f0\fs24 See {\field{\*\fldinst HYPERLINK "http://example.org/delta"}{\fldrslt {\ul the survey}}} for maps{\*\bkmkstart bmk_delta}{\*\bkmkend bmk_delta}.{\pict\wmetafile8\picw100\pich100 0102abcdef0102abcdef}\par
+\pard\plain \s0 A smile \u-10179?\u-8704? and braces \{ \} and a backslash \\.\par
+}"""
+
+
+def test_a_word_rtf_reads_with_its_notes_headings_and_characters() -> None:
+    doc = parse(WORD, name="delta.rtf")
+    assert doc.format == "rtf"
+    assert doc.title == "Clearance in the Delta"
+    assert doc.metadata["author"] == "A. Researcher"
+    assert not doc.warnings
+    assert [(n.label, n.text, n.same_as) for n in doc.footnotes] == [
+        ("1", "Jane Kessler, The Vanishing Aquifer (1994), 12.", None),
+        ("2", "Ibid., 14.", "1"),
+    ]
+    for note in doc.footnotes:
+        (marker,) = note.markers
+        assert doc.source[marker.start : marker.end] == note.label
+    first = doc.footnotes[0].markers[0]
+    assert doc.source[: first.end].endswith("between 1950 and 1990.1")
+    assert "Cafés closed \u2014 and wells ran dry." in doc.source
+    assert "See the survey for maps." in doc.source
+    assert "A smile \U0001f600 and braces { } and a backslash \\." in doc.source
+    for absent in (
+        "Times New Roman",
+        "Arial",
+        "heading 1",
+        "Running head",
+        "HYPERLINK",
+        "0102abcdef",
+        "Nobody",
+        "bmk_delta",
+    ):
+        assert absent not in doc.source, absent
+    headings = [doc.source[b.start : b.end] for b in doc.blocks if b.kind == "heading"]
+    assert headings == ["Groundwater", "Sources"]
+    assert [(s.title, s.level) for s in doc.sections] == [("Groundwater", 1), ("Sources", 2)]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"A plain text file that says rtf.", "not an RTF file"),
+        (b"{\\rtf1\\ansi {\\b Bold text that never closes.", "cut short"),
+        (b"{\\rtf1" + b"{" * 20_000 + b"}" * 20_000 + b"}", "nest deeper"),
+    ],
+)
+def test_what_is_not_rtf_or_is_damaged_is_refused(data: bytes, message: str) -> None:
+    with pytest.raises(IngestError, match=message):
+        parse(data, name="bad.rtf")
+
+
+def test_binary_data_and_an_unknown_code_page_are_read_past() -> None:
+    data = b"{\\rtf1\\ansi\\ansicpg99999 Before {\\pict\\bin6 {}\\}{x} after.\\par Caf\\'e9.\\par}"
+    doc = parse(data, name="bin.rtf")
+    assert "Before after." in doc.source
+    assert "Café." in doc.source  # an unknown code page is read as Windows-1252
