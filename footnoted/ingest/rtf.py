@@ -50,6 +50,26 @@ _CHARACTERS = {
     b"emspace": "\u2003",
     b"enspace": "\u2002",
 }
+_NUMBERING = {
+    prefix + b"ftnn" + style: (kind, style.decode())
+    for prefix, kind in ((b"", "foot"), (b"a", "end"))
+    for style in (b"ar", b"alc", b"auc", b"rlc", b"ruc")
+}
+_ROMAN = (
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
+    (100, "c"),
+    (90, "xc"),
+    (50, "l"),
+    (40, "xl"),
+    (10, "x"),
+    (9, "ix"),
+    (5, "v"),
+    (4, "iv"),
+    (1, "i"),
+)
 _MAX_DEPTH = 10_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -73,7 +93,8 @@ class _State:
 @dataclass
 class _Paragraph:
     level: int = -1
-    parts: list[str] = field(default_factory=list)
+    parts: list[str | int] = field(default_factory=list)
+    """Its HTML, and the index of each note referenced in it (labelled once all are known)."""
     title: bool = False
     """In the style named Title."""
 
@@ -92,6 +113,10 @@ class _Writer:
         """How many notes the body has marked so far (``\\chftn`` in the text)."""
         self.styles: dict[int, list[str]] = {}
         """The style sheet: each paragraph style's name (its text, up to ``;``)."""
+        self.endnotes: set[int] = set()
+        """The notes marked ``\\ftnalt``: endnotes, numbered apart from the footnotes."""
+        self.numbering = {"foot": "ar", "end": "ar"}
+        """How footnotes and endnotes are numbered (``\\ftnnrlc``: i, ii, iii; ``\\aftnnar``: 1, 2, 3)."""
 
     def style(self, number: int) -> str:
         return "".join(self.styles.get(number, ())).split(";")[0].strip().lower()
@@ -129,35 +154,60 @@ class _Writer:
         """The reference to the next note (its automatic number), in the body."""
         if state.skip or state.info or state.note >= 0:
             return  # in a note, its own number heads it: the list item says it
+        self.body[-1].parts.append(self.marked)
         self.marked += 1
-        n = self.marked
-        self.body[-1].parts.append(f'<a href="#fn{n}" id="fnref{n}" role="doc-noteref"><sup>{n}</sup></a>')
 
     def open_note(self) -> int:
         self.notes.append([_Paragraph()])
         n = len(self.notes)
         if self.marked < n:  # a note without an automatic number in the text: its reference is here
+            self.body[-1].parts.append(n - 1)
             self.marked = n
-            self.body[-1].parts.append(f'<a href="#fn{n}" id="fnref{n}" role="doc-noteref"><sup>{n}</sup></a>')
         return n - 1
+
+    def labels(self) -> list[str]:
+        """Each note's label: footnotes and endnotes counted apart, each in its numbering."""
+        counts = {"foot": 0, "end": 0}
+        out = []
+        for i in range(len(self.notes)):
+            kind = "end" if i in self.endnotes else "foot"
+            counts[kind] += 1
+            out.append(_number(counts[kind], self.numbering[kind]))
+        return out
 
     def title(self) -> str:
         """The text of the first paragraph in the Title style, if any."""
-        first = next((p for p in self.body if p.title and "".join(p.parts).strip()), None)
-        return html.unescape("".join(first.parts)).strip() if first is not None else ""
+        for p in self.body:
+            text = html.unescape("".join(part for part in p.parts if isinstance(part, str))).strip()
+            if p.title and text:
+                return text
+        return ""
 
     def page(self) -> str:
+        labels = self.labels()
+
+        def html_of(p: _Paragraph) -> str:
+            return "".join(
+                part
+                if isinstance(part, str)
+                else f'<a href="#fn{part + 1}" id="fnref{part + 1}" role="doc-noteref"><sup>{labels[part]}</sup></a>'
+                for part in p.parts
+                if isinstance(part, str) or part < len(labels)  # a reference to no note: left out
+            )
+
         out = ["<html><body><article>"]
         for p in self.body:
-            text = "".join(p.parts).strip()
+            text = html_of(p).strip()
             if text:
                 tag = f"h{min(p.level + 1, 6)}" if p.level >= 0 else "p"
                 out.append(f"<{tag}>{text}</{tag}>")
         if self.notes:
             out.append('<section class="footnotes" role="doc-endnotes"><ol>')
-            for i, paragraphs in enumerate(self.notes, 1):
-                body = "".join(f"<p>{t}</p>" for p in paragraphs if (t := "".join(p.parts).strip()))
-                out.append(f'<li id="fn{i}" role="doc-endnote">{body}</li>')
+            # The footnotes, then the endnotes: each series in its own order, as a reader meets them
+            # (an "Ibid." among endnotes names the endnote before it).
+            for i in sorted(range(len(self.notes)), key=lambda i: (i in self.endnotes, i)):
+                body = "".join(f"<p>{t}</p>" for p in self.notes[i] if (t := html_of(p).strip()))
+                out.append(f'<li id="fn{i + 1}" role="doc-endnote">{body}</li>')
             out.append("</ol></section>")
         out.append("</article></body></html>")
         return "\n".join(out)
@@ -222,6 +272,10 @@ def read_rtf(data: bytes, name: str) -> PackageHtml:
                 state.outline = -1
             elif word == b"chftn":
                 writer.marker(state)
+            elif word == b"ftnalt" and state.note >= 0:
+                writer.endnotes.add(state.note)
+            elif word in _NUMBERING:
+                writer.numbering[_NUMBERING[word][0]] = _NUMBERING[word][1]
             elif word in (b"par", b"sect", b"page", b"row"):
                 writer.paragraph(state)
             elif word in (b"line", b"cell"):
@@ -272,6 +326,21 @@ def _whole(text: str) -> str:
     if not _SURROGATE.search(text):
         return text
     return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _number(n: int, style: str) -> str:
+    """``n`` as RTF numbers notes: ``ar`` 1, 2, 3; ``alc`` a, b, ... z, aa; ``rlc`` i, ii, iii; the
+    upper-case forms ``auc`` and ``ruc``."""
+    if style in ("alc", "auc"):
+        text = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+    elif style in ("rlc", "ruc"):
+        text, rest = "", n
+        for value, numeral in _ROMAN:
+            count, rest = divmod(rest, value)
+            text += numeral * count
+    else:
+        return str(n)
+    return text.upper() if style.endswith("uc") else text
 
 
 def _codepage(number: int) -> str:

@@ -234,6 +234,7 @@ def test_a_note_citing_a_source_short_names_the_note_with_it(writable: httpx.Cli
         # A PDF's notes at the foot of each page; an .odt's endnotes, numbered i to iv.
         ("pdf_text/report.pdf", "application/pdf", "pdf", 5, "4"),
         ("odt/libreoffice_endnotes.odt", "application/vnd.oasis.opendocument.text", "odt", 4, "iii"),
+        ("rtf/libreoffice_endnotes.rtf", "application/rtf", "rtf", 4, "iii"),  # the same endnotes, as RTF
     ],
 )
 def test_an_uploaded_file_is_read_with_its_notes_linked(
@@ -266,6 +267,7 @@ def test_an_uploaded_file_is_read_with_its_notes_linked(
             "bad_document",
         ),
         ({"file": ("report.pdf", b"%PDF-1.4 binary", "application/pdf")}, 400, "bad_document"),
+        ({"file": ("report.rtf", b"{\\rtf1 {\\b cut short", "application/rtf")}, 400, "bad_document"),
         ({"file": ("empty.txt", b"", "text/plain")}, 400, "bad_document"),
         ({"file": ("blob.txt", b"\x00\x01\x02\x03" * 100, "text/plain")}, 400, "bad_document"),
         ({"file": ("big.txt", b"word " * 5000, "text/plain")}, 413, "too_large"),

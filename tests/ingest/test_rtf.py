@@ -84,3 +84,31 @@ def test_binary_data_and_an_unknown_code_page_are_read_past() -> None:
     doc = parse(data, name="bin.rtf")
     assert "Before after." in doc.source
     assert "Café." in doc.source  # an unknown code page is read as Windows-1252
+
+
+def test_footnotes_and_endnotes_are_counted_apart_and_labelled_as_the_document_numbers_them() -> None:
+    data = (
+        rb"{\rtf1\ansi\ftnnalc\aftnnruc "
+        rb"First claim.{\super\chftn}{\footnote \chftn  A footnote.}"
+        rb" Second claim.{\super\chftn}{\footnote \ftnalt \chftn  An endnote.}"
+        rb" Third claim.{\super\chftn}{\footnote \chftn  Another footnote.}"
+        rb" Fourth claim.{\super\chftn}{\footnote \ftnalt \chftn  Ibid.}\par}"
+    )
+    doc = parse(data, name="mixed.rtf")
+    # Each series as a reader meets it: the footnotes, then the endnotes, whose "Ibid." names the
+    # endnote before it, not the footnote that stands between their references.
+    assert [(n.label, n.text, n.same_as) for n in doc.footnotes] == [
+        ("a", "A footnote.", None),
+        ("b", "Another footnote.", None),
+        ("I", "An endnote.", None),
+        ("II", "Ibid.", "I"),
+    ]
+    assert all(doc.source[m.start : m.end] == n.label for n in doc.footnotes for m in n.markers)
+
+
+def test_libreoffices_endnotes_keep_their_roman_labels_and_paragraphs() -> None:
+    from tests.conftest import DATA
+
+    doc = parse((DATA / "rtf" / "libreoffice_endnotes.rtf").read_bytes(), name="endnotes.rtf")
+    assert [(n.label, n.same_as) for n in doc.footnotes] == [("i", None), ("ii", "i"), ("iii", None), ("iv", None)]
+    assert "A second paragraph" in doc.footnotes[2].text
