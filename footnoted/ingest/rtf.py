@@ -8,7 +8,7 @@ an exporter does (``<a href="#fn1" role="doc-noteref"><sup>1</sup></a>``) and li
 the end (``<li id="fn1">``), so the HTML reader links them exactly. Paragraphs with an outline
 level (``\\outlinelevel0``: Word's and LibreOffice's headings) become headings. Destinations that
 hold no text of the document (fonts, colours, styles, pictures, fields' instructions, headers and
-footers) are skipped; a field's result is kept. Characters come from ``\\uN`` (with its fallback
+footers) are skipped, and so are hidden text and tracked deletions; a field's result is kept. Characters come from ``\\uN`` (with its fallback
 skipped, ``\\ucN``) or from ``\\'hh`` in the file's code page (``\\ansicpg``, Windows-1252 when
 not given). The title and author come from the ``\\info`` group.
 """
@@ -85,6 +85,8 @@ class _State:
     """The ``\\info`` field this text belongs to ("title", "author"), if any."""
     unicode_skip: int = 1
     outline: int = -1
+    hidden: bool = False
+    """Hidden text (``\\v``) or a tracked deletion (``\\deleted``): not what a reader sees."""
     style: int = 0
     """The paragraph style (``\\sN``); in the style sheet, the style this group defines (-1: none)."""
     sheet: bool = False
@@ -125,7 +127,7 @@ class _Writer:
         if state.sheet and state.style >= 0:
             self.styles.setdefault(state.style, []).append(s)
             return
-        if state.skip or not s:
+        if state.skip or state.hidden or not s:
             return
         if state.info:
             self.info.setdefault(state.info, []).append(s)
@@ -242,7 +244,14 @@ def read_rtf(data: bytes, name: str) -> PackageHtml:
                 raise IngestError(f"{name}: groups nest deeper than {_MAX_DEPTH}")
             stack.append(state)
             state = _State(
-                state.skip, state.note, state.info, state.unicode_skip, state.outline, state.style, state.sheet
+                state.skip,
+                state.note,
+                state.info,
+                state.unicode_skip,
+                state.outline,
+                state.hidden,
+                state.style,
+                state.sheet,
             )
             pending_star = False
         elif brace == b"}":
@@ -282,6 +291,10 @@ def read_rtf(data: bytes, name: str) -> PackageHtml:
                 writer.text(state, " ")
             elif word == b"pard":
                 state.outline, state.style = -1, 0
+            elif word in (b"v", b"deleted"):
+                state.hidden = arg is None or int(arg) != 0
+            elif word == b"plain":
+                state.hidden = False
             elif word == b"outlinelevel" and arg is not None:
                 state.outline = int(arg) if 0 <= int(arg) < 9 else -1
             elif word == b"uc" and arg is not None:

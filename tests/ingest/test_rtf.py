@@ -112,3 +112,9 @@ def test_libreoffices_endnotes_keep_their_roman_labels_and_paragraphs() -> None:
     doc = parse((DATA / "rtf" / "libreoffice_endnotes.rtf").read_bytes(), name="endnotes.rtf")
     assert [(n.label, n.same_as) for n in doc.footnotes] == [("i", None), ("ii", "i"), ("iii", None), ("iv", None)]
     assert "A second paragraph" in doc.footnotes[2].text
+
+
+def test_hidden_text_and_tracked_deletions_are_left_out() -> None:
+    data = rb"{\rtf1\ansi The {\v secret }visible {\deleted struck }text\v  hidden\v0  shown, {\plain plain}.\par}"
+    doc = parse(data, name="hidden.rtf")
+    assert doc.source == "The visible text shown, plain."
