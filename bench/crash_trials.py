@@ -33,7 +33,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--trials", type=int, default=60, help="random trials (default 60)")
     parser.add_argument("--seed", type=int, default=None, help="random seed (default: a fresh one, printed)")
-    parser.add_argument("--operations", default=",".join(OPERATIONS), help="writes to interrupt (add,replace,remove,rebuild)")
+    parser.add_argument(
+        "--operations", default=",".join(OPERATIONS), help="writes to interrupt (add,replace,remove,rebuild)"
+    )
     parser.add_argument("--every", choices=sorted(OPERATIONS), help="also kill this write at every file operation")
     parser.add_argument("--workdir", type=Path, default=None, help="where trials run (default: a temporary directory)")
     args = parser.parse_args()

@@ -3,14 +3,17 @@
 An RTF file is a tree of groups (``{...}``) of control words and text. A note is a destination
 group, ``{\\footnote ...}`` (``{\\*\\footnote ...}`` as LibreOffice writes it), placed where its
 reference stands; ``\\chftn`` is its automatic number, in the text and again at the head of the
-note. Word, LibreOffice and WordPad write them so. The page written here marks each reference as
-an exporter does (``<a href="#fn1" role="doc-noteref"><sup>1</sup></a>``) and lists the notes at
-the end (``<li id="fn1">``), so the HTML reader links them exactly. Paragraphs with an outline
-level (``\\outlinelevel0``: Word's and LibreOffice's headings) become headings. Destinations that
-hold no text of the document (fonts, colours, styles, pictures, fields' instructions, headers and
-footers) are skipped, and so are hidden text and tracked deletions; a field's result is kept. Characters come from ``\\uN`` (with its fallback
-skipped, ``\\ucN``) or from ``\\'hh`` in the file's code page (``\\ansicpg``, Windows-1252 when
-not given). The title and author come from the ``\\info`` group.
+note, and ``\\ftnalt`` makes it an endnote. Word and LibreOffice write them so. The page written
+here marks each reference as an exporter does (``<a href="#fn1" role="doc-noteref"><sup>1</sup>
+</a>``) and lists the notes at the end (``<li id="fn1">``), so the HTML reader links them exactly.
+Paragraphs with an outline level (``\\outlinelevel0``) or in a style named "heading N" become
+headings; one in the Title style gives the title unless the ``\\info`` group states one.
+Destinations that hold no text of the document (fonts, colours, styles, pictures, fields'
+instructions, bookmarks, headers and footers) are skipped, and so are hidden text and tracked
+deletions; a field's result is kept. Characters come from ``\\uN`` (with its fallback skipped,
+``\\ucN``) or from ``\\'hh``, one byte at a time, in the file's code page (``\\ansicpg``,
+Windows-1252 when not given or unknown): a double-byte code page's ``\\'hh`` pairs are not read
+as one character (Word writes such text as ``\\uN`` too).
 """
 
 from __future__ import annotations
