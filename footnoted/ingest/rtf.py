@@ -11,9 +11,8 @@ headings; one in the Title style gives the title unless the ``\\info`` group sta
 Destinations that hold no text of the document (fonts, colours, styles, pictures, fields'
 instructions, bookmarks, headers and footers) are skipped, and so are hidden text and tracked
 deletions; a field's result is kept. Characters come from ``\\uN`` (with its fallback skipped,
-``\\ucN``) or from ``\\'hh``, one byte at a time, in the file's code page (``\\ansicpg``,
-Windows-1252 when not given or unknown): a double-byte code page's ``\\'hh`` pairs are not read
-as one character (Word writes such text as ``\\uN`` too).
+``\\ucN``) or from runs of ``\\'hh`` in the file's code page (``\\ansicpg``, Windows-1252 when
+not given or unknown), a double-byte code page's pairs read as one character.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from footnoted.errors import IngestError
 from footnoted.ingest.package import PackageHtml
 
 _TOKEN = re.compile(
-    rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|\\'([0-9a-fA-F]{2})|\\([^a-zA-Z'])|([{}])|([^\\{}\r\n]+)|[\r\n]+|(\\)$"
+    rb"\\([a-zA-Z]{1,32})(-?\d{1,10})? ?|((?:\\'[0-9a-fA-F]{2})+)|\\([^a-zA-Z'])|([{}])|([^\\{}\r\n]+)|[\r\n]+|(\\)$"
 )
 # Destinations that hold no text of the document.
 _SKIP = frozenset(
@@ -241,7 +240,7 @@ def read_rtf(data: bytes, name: str) -> PackageHtml:
             pos = match_end
             continue
         pos = match.end()
-        word, arg, hexbyte, symbol, brace, text, _ = match.groups()
+        word, arg, escapes, symbol, brace, text, _ = match.groups()
         if brace == b"{":
             if len(stack) >= _MAX_DEPTH:
                 raise IngestError(f"{name}: groups nest deeper than {_MAX_DEPTH}")
@@ -310,11 +309,13 @@ def read_rtf(data: bytes, name: str) -> PackageHtml:
                 pos += max(0, int(arg))  # binary data: skipped whole
             elif word in _CHARACTERS:
                 writer.text(state, _CHARACTERS[word])
-        elif hexbyte is not None:
-            if skip_chars:
-                skip_chars -= 1
-            else:
-                writer.text(state, bytes([int(hexbyte, 16)]).decode(codepage, "replace"))
+        elif escapes is not None:
+            # A run of \\'hh decoded together: a double-byte code page's pairs make one character.
+            # The fallback of a \\uN counts each escape as one character.
+            raw = bytes.fromhex(escapes.replace(b"\\'", b"").decode())
+            dropped = min(skip_chars, len(raw))
+            skip_chars -= dropped
+            writer.text(state, raw[dropped:].decode(codepage, "replace"))
         elif symbol is not None:
             if symbol == b"*":
                 pending_star = True

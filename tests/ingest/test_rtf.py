@@ -118,3 +118,9 @@ def test_hidden_text_and_tracked_deletions_are_left_out() -> None:
     data = rb"{\rtf1\ansi The {\v secret }visible {\deleted struck }text\v  hidden\v0  shown, {\plain plain}.\par}"
     doc = parse(data, name="hidden.rtf")
     assert doc.source == "The visible text shown, plain."
+
+
+def test_a_double_byte_code_page_is_read_a_character_at_a_time() -> None:
+    # Shift-JIS "日本" as \'hh pairs, and as \uN with each character's two-byte fallback (\uc2).
+    data = b"{\\rtf1\\ansi\\ansicpg932\\uc2 \\u26085\\'93\\'fa\\u26412\\'96\\'7b and \\'93\\'fa\\'96\\'7b.\\par}"
+    assert parse(data, name="sjis.rtf").source == "日本 and 日本."
