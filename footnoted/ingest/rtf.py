@@ -3,7 +3,8 @@
 An RTF file is a tree of groups (``{...}``) of control words and text. A note is a destination
 group, ``{\\footnote ...}`` (``{\\*\\footnote ...}`` as LibreOffice writes it), placed where its
 reference stands; ``\\chftn`` is its automatic number, in the text and again at the head of the
-note, and ``\\ftnalt`` makes it an endnote. Word and LibreOffice write them so. The page written
+note, and ``\\ftnalt`` makes it an endnote; a note with a mark of its own ("*") has that mark
+raised before it instead. Word and LibreOffice write them so. The page written
 here marks each reference as an exporter does (``<a href="#fn1" role="doc-noteref"><sup>1</sup>
 </a>``) and lists the notes at the end (``<li id="fn1">``), so the HTML reader links them exactly.
 Paragraphs with an outline level (``\\outlinelevel0``) or in a style named "heading N" become
@@ -87,6 +88,8 @@ class _State:
     """The ``\\info`` field this text belongs to ("title", "author"), if any."""
     unicode_skip: int = 1
     outline: int = -1
+    raised: bool = False
+    """Superscript (``\\super``, ``\\up``): where a note's own mark is set."""
     hidden: bool = False
     """Hidden text (``\\v``) or a tracked deletion (``\\deleted``): not what a reader sees."""
     style: int = 0
@@ -119,6 +122,10 @@ class _Writer:
         """The style sheet: each paragraph style's name (its text, up to ``;``)."""
         self.endnotes: set[int] = set()
         """The notes marked ``\\ftnalt``: endnotes, numbered apart from the footnotes."""
+        self.marks: dict[int, str] = {}
+        """The notes with a mark of their own ("*", "†") instead of a number: their mark."""
+        self.raised: tuple[_Paragraph, int] | None = None
+        """Where the raised text that ends the body so far begins (a note's mark, if one follows)."""
         self.numbering = {"foot": "ar", "end": "ar"}
         """How footnotes and endnotes are numbered (``\\ftnnrlc``: i, ii, iii; ``\\aftnnar``: 1, 2, 3)."""
 
@@ -136,6 +143,13 @@ class _Writer:
             return
         paragraphs = self.notes[state.note] if state.note >= 0 else self.body
         paragraph = paragraphs[-1]
+        if state.note >= 0 and state.raised and state.note in self.marks and not any(p.parts for p in paragraphs):
+            return  # the note's own mark at its head: its list item says it
+        if state.note < 0:
+            if not state.raised:
+                self.raised = None
+            elif self.raised is None or self.raised[0] is not paragraph:
+                self.raised = (paragraph, len(paragraph.parts))
         if state.note < 0 and not paragraph.parts:  # its first text: what kind of paragraph it is
             style = self.style(state.style)
             heading = _HEADING_STYLE.match(style)
@@ -165,8 +179,17 @@ class _Writer:
         self.notes.append([_Paragraph()])
         n = len(self.notes)
         if self.marked < n:  # a note without an automatic number in the text: its reference is here
-            self.body[-1].parts.append(n - 1)
+            paragraph = self.body[-1]
+            if self.raised is not None and self.raised[0] is paragraph:
+                # Raised text just before it is its own mark ("*", "†"): the reference, so labelled.
+                start = self.raised[1]
+                mark = html.unescape("".join(p for p in paragraph.parts[start:] if isinstance(p, str))).strip()
+                if mark and len(mark) <= 4 and not any(isinstance(p, int) for p in paragraph.parts[start:]):
+                    del paragraph.parts[start:]
+                    self.marks[n - 1] = mark
+            paragraph.parts.append(n - 1)
             self.marked = n
+        self.raised = None
         return n - 1
 
     def labels(self) -> list[str]:
@@ -174,6 +197,9 @@ class _Writer:
         counts = {"foot": 0, "end": 0}
         out = []
         for i in range(len(self.notes)):
+            if i in self.marks:
+                out.append(self.marks[i])  # a mark of its own is not counted, as Word does not
+                continue
             kind = "end" if i in self.endnotes else "foot"
             counts[kind] += 1
             out.append(_number(counts[kind], self.numbering[kind]))
@@ -251,6 +277,7 @@ def read_rtf(data: bytes, name: str) -> PackageHtml:
                 state.info,
                 state.unicode_skip,
                 state.outline,
+                state.raised,
                 state.hidden,
                 state.style,
                 state.sheet,
@@ -295,8 +322,12 @@ def read_rtf(data: bytes, name: str) -> PackageHtml:
                 state.outline, state.style = -1, 0
             elif word in (b"v", b"deleted"):
                 state.hidden = arg is None or int(arg) != 0
+            elif word in (b"super", b"up"):
+                state.raised = arg is None or int(arg) > 0
+            elif word in (b"nosupersub", b"sub", b"dn"):
+                state.raised = False
             elif word == b"plain":
-                state.hidden = False
+                state.hidden = state.raised = False
             elif word == b"outlinelevel" and arg is not None:
                 state.outline = int(arg) if 0 <= int(arg) < 9 else -1
             elif word == b"uc" and arg is not None:

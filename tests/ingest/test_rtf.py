@@ -124,3 +124,21 @@ def test_a_double_byte_code_page_is_read_a_character_at_a_time() -> None:
     # Shift-JIS "日本" as \'hh pairs, and as \uN with each character's two-byte fallback (\uc2).
     data = b"{\\rtf1\\ansi\\ansicpg932\\uc2 \\u26085\\'93\\'fa\\u26412\\'96\\'7b and \\'93\\'fa\\'96\\'7b.\\par}"
     assert parse(data, name="sjis.rtf").source == "日本 and 日本."
+
+
+def test_a_note_with_a_mark_of_its_own_keeps_it_and_is_not_counted() -> None:
+    # Word's "custom mark": the mark raised in the text and again at the head of the note, no \chftn.
+    data = (
+        rb"{\rtf1\ansi First claim.{\super *}{\footnote \pard {\super *} A starred note.}"
+        rb" Second claim.{\super\chftn}{\footnote \chftn  Numbered.}"
+        rb" Third claim.{\cs15\super \u8224\'86}{\footnote {\cs15\super \u8224\'86} Dagger.}"
+        rb" A 1{\super st} place, and no note.\par}"
+    )
+    doc = parse(data, name="marks.rtf")
+    assert [(n.label, n.text) for n in doc.footnotes] == [
+        ("*", "A starred note."),
+        ("1", "Numbered."),
+        ("†", "Dagger."),
+    ]
+    assert all(doc.source[m.start : m.end] == n.label for n in doc.footnotes for m in n.markers)
+    assert "First claim.* Second claim.1 Third claim.† A 1st place, and no note." in doc.source
