@@ -917,6 +917,7 @@ _CASE_SHORT = re.compile(
 )
 _NOT_WORD = re.compile(r"[^\w]+")
 _LOOK_BACK = 50
+_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
 # The author of any short form, by number or not ("Kessler, supra", "Kessler (n 1)"), which does not
 # make a note one that names Kessler for a later "Kessler, op. cit." to point to.
 _SHORT_FORM_AUTHOR = re.compile(r"[A-Z][^,;()]{0,60}?(?:,?\s+(?i:supra\b|op\.\s*cit|loc\.\s*cit)|\s+\(nn?\s+\d)")
@@ -963,7 +964,7 @@ def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
         labels = _numbered(note, starts) if _MAY_REFER.search(text) else []
         for found in _BY_AUTHOR.finditer(note.text) if short else ():
             named = naming.get(_surname(found["who"]))
-            _point(note, named[-1] if named else None, labels, starts)
+            _point(note, _cited_in_full(named) if named else None, labels, starts)
         titled = []
         for cited in cites if note.same_as is None and not labels else ():
             named_as = cited.groupdict()
@@ -979,6 +980,13 @@ def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
             for word in set(_CAPITALISED.findall(_SHORT_FORM_AUTHOR.sub(" ", note.text) if short else note.text)):
                 naming.setdefault(word, []).append(note)
     return tuple(out)
+
+
+def _cited_in_full(named: list[Footnote]) -> Footnote:
+    """Of the notes naming an author, the one "Kessler, supra" means: the last that cites a work in
+    full, by its year ("Jane Kessler, The Vanishing Aquifer (1994)"), rather than one naming her in
+    passing ("Kessler's critics disagree") after it; the last of them all when none gives a year."""
+    return next((n for n in reversed(named[-_LOOK_BACK:]) if _YEAR.search(n.text)), named[-1])
 
 
 def _numbered(note: Footnote, starts: dict[str, list[int]]) -> list[str]:

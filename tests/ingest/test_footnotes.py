@@ -285,6 +285,12 @@ def test_references_to_other_notes_by_number_are_linked(texts: tuple[str, ...], 
         (("Human Rights Watch, Back in Business? (2005).", "Human Rights Watch, op. cit., p. 3."), [(), ("1",)]),
         # The last work by that author: a later full citation takes over.
         (("Kessler, Aquifer (1994).", "Kessler, Wells (1999).", "Kessler, supra, at 9."), [(), (), ("2",)]),
+        # A note naming the author in passing, with no work of hers, is not the source either.
+        (
+            ("Jane Kessler, Aquifer (1994), 12.", "As Kessler argues, caps bind; see Brandt.", "Kessler, supra, at 9."),
+            [(), (), ("1",)],
+        ),
+        (("Kessler wrote on wells.", "Kessler, supra, at 9."), [(), ("1",)]),  # none gives a year: the last
         # A note naming the author only in a short form is not the source: the one before it is.
         (
             ("J. Kessler, Aquifer (1994).", "Kessler, supra note 1, at 3.", "Kessler, supra, at 9."),
