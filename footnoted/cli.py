@@ -195,12 +195,12 @@ def reindex(
     from footnoted.index.vectors import StoreKind
     from footnoted.ingest.chunk import ChunkSettings
 
+    if store is not None and store not in ("flat", "flat16", "hnsw"):
+        _fail(f"--store must be flat, flat16 or hnsw, not {store!r}", 2)
     settings = _settings()
     path = index or settings.index_path()
     if index is None and settings.index is None and not IndexDir(path).exists():
         _open(None).close()  # the bundled briefing's index, built on first use as by every command
-    if store is not None and store not in ("flat", "flat16", "hnsw"):
-        _fail(f"--store must be flat, flat16 or hnsw, not {store!r}", 2)
     if chunk_tokens is not None or chunk_overlap is not None:
         built = stored_settings(IndexDir(path)).chunk
         try:
