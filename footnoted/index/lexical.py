@@ -165,12 +165,12 @@ def _eager_bm25(analysed: Sequence[list[str]], k1: float = 1.2, b: float = 0.75)
     idf = np.array([math.log(1 + (n - int(d) + 0.5) / (int(d) + 0.5)) for d in counts], dtype=np.float32)[which]
     # Its term-frequency part, in float64 as bm25s's arithmetic does it (the average length is a
     # numpy float64), the product rounded to float32 once.
-    average = np.array(lengths).mean()
+    average = lengths.mean()
     frequency = tf.astype(np.float32).astype(np.float64)
     tfc = frequency / (k1 * ((1 - b) + b * lengths[rows] / average) + frequency)
     data = (idf[columns] * tfc).astype(np.float32)
     indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(columns, minlength=len(vocab)), out=indptr[1:])
+    np.cumsum(df, out=indptr[1:])
     vocab.setdefault("", len(vocab))  # bm25s's empty term, given an id past the last column
     params = {
         "k1": k1,
