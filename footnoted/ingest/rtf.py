@@ -18,6 +18,7 @@ not given or unknown), a double-byte code page's pairs read as one character.
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from dataclasses import dataclass, field
@@ -261,9 +262,8 @@ def read_rtf(data: bytes, name: str) -> PackageHtml:
     while pos < size:
         match = _TOKEN.match(data, pos)
         if match is None:  # a lone byte the pattern does not take: text
-            match_end = pos + 1
-            writer.text(state, data[pos:match_end].decode(codepage, "replace"))
-            pos = match_end
+            writer.text(state, data[pos : pos + 1].decode(codepage, "replace"))
+            pos += 1
             continue
         pos = match.end()
         word, arg, escapes, symbol, brace, text, _ = match.groups()
@@ -271,17 +271,7 @@ def read_rtf(data: bytes, name: str) -> PackageHtml:
             if len(stack) >= _MAX_DEPTH:
                 raise IngestError(f"{name}: groups nest deeper than {_MAX_DEPTH}")
             stack.append(state)
-            state = _State(
-                state.skip,
-                state.note,
-                state.info,
-                state.unicode_skip,
-                state.outline,
-                state.raised,
-                state.hidden,
-                state.style,
-                state.sheet,
-            )
+            state = copy.copy(state)  # a group inherits all of its parent's state
             pending_star = False
         elif brace == b"}":
             if not stack:
