@@ -900,13 +900,15 @@ _BY_AUTHOR = re.compile(
 # Vanishing Aquifer, 45.", "See Kessler, “Wells,” 12-14."). With no "supra" it reads like any
 # citation, so it is a short form only where a note before names that author and that title. A
 # year is not a page ("World Bank, Development Report, 2004." cites an edition of its own).
+_YEAR_DIGITS = r"(?:1[5-9]|20)\d\d\b"
+"""A year from 1500 to 2099, as citations give it."""
 _SEE = r"(?:see(?:\s+also)?|cf\.)\s+"
 """The signals a short form by title may open with ("See", "See also", "Cf."), in lower case."""
 _AUTHOR_TITLE = re.compile(
     rf"\s*(?i:{_SEE})?"
     r"(?P<who>[A-Z][^,;()\d]{0,60}?),\s+"
     r"(?:[“\"](?P<quoted>[^”\"]{3,80}?),?[”\"],?|(?P<title>[A-Z][^,;()“”\"]{2,80}?),)"
-    r"\s+(?:pp?\.\s*\d+|(?!(?:1[5-9]|20)\d\d\b)\d+)(?:\s*[-\u2013]\s*\d+)?\.?\s*"
+    rf"\s+(?:pp?\.\s*\d+|(?!{_YEAR_DIGITS})\d+)(?:\s*[-\u2013]\s*\d+)?\.?\s*"
 )
 # The Bluebook's short form of a case: name, volume and reporter, "at" the page ("Hardin, 12 P.3d at
 # 48."), which points to the note naming the case with that volume and reporter.
@@ -917,7 +919,7 @@ _CASE_SHORT = re.compile(
 )
 _NOT_WORD = re.compile(r"[^\w]+")
 _LOOK_BACK = 50
-_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+_YEAR = re.compile(rf"\b{_YEAR_DIGITS}")
 # The author of any short form, by number or not ("Kessler, supra", "Kessler (n 1)"), which does not
 # make a note one that names Kessler for a later "Kessler, op. cit." to point to.
 _SHORT_FORM_AUTHOR = re.compile(r"[A-Z][^,;()]{0,60}?(?:,?\s+(?i:supra\b|op\.\s*cit|loc\.\s*cit)|\s+\(nn?\s+\d)")
