@@ -38,8 +38,8 @@ FORMATS = {
     ".epub": "epub",
     ".rtf": "rtf",
 }
-# Packaged formats (a zip; an .fodt is one XML file), each read as one HTML page: Word's and
-# OpenDocument's notes, a book's chapters, linked.
+# Formats each read as one HTML page, their notes linked: packages (a zip; an .fodt is one XML
+# file), Word's and OpenDocument's notes and a book's chapters, and RTF, turned to HTML by its reader.
 _PACKAGES: dict[str, Callable[[bytes, str], PackageHtml]] = {
     "docx": read_docx,
     "odt": read_odt,
