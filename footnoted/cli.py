@@ -98,24 +98,24 @@ def ingest(
     A folder adds the files below it that footnoted reads, skipping (and naming) any it cannot read.
     A file named on its own that cannot be read stops the whole ingest.
     """
-    from footnoted.ingest import load
-    from footnoted.ingest.read import document_ids, format_of
+    from footnoted.ingest.many import load_all
+    from footnoted.ingest.read import document_ids
 
     files = _expand(paths)
     if doc_id is not None and len(files) != 1:
         _fail("--id names one document; give exactly one file with it", 2)
     ids = [doc_id] if doc_id is not None else document_ids([f for f, _ in files])
     ix = _open(index, create=True)
-    stored = ix.documents
     docs, skipped = [], []
-    for (path, in_folder), i in zip(files, ids, strict=True):
-        try:
-            format_of(path.name)
-            docs.append(load(path, doc_id=i, stored=stored.get(i)))  # unchanged bytes: the stored version
-        except errors.IngestError as exc:
+    # Unchanged bytes give the stored version back; the rest is read on every core.
+    read = load_all([f for f, _ in files], ids=ids, stored=ix.documents)
+    for (_, in_folder), result in zip(files, read, strict=True):
+        if isinstance(result, errors.IngestError):
             if not in_folder:
-                raise
-            skipped.append(str(exc))
+                raise result
+            skipped.append(str(result))
+        else:
+            docs.append(result)
     if not docs:
         _fail(f"no readable document: {'; '.join(skipped)}", 3)
     bar = _bar("encoding")

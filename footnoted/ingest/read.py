@@ -46,6 +46,8 @@ _PACKAGES: dict[str, Callable[[bytes, str], PackageHtml]] = {
     "epub": read_epub,
     "rtf": read_rtf,
 }
+PACKAGE_FORMATS = frozenset(_PACKAGES)
+"""The formats read as one HTML page by a reader of their own."""
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 CONTAINER_FACTOR = 10
 """A .pdf, .docx, .odt, .epub or .rtf may be this many times the limit: its bytes are mostly images and fonts."""
@@ -110,6 +112,19 @@ def load(
         IngestError: the file is missing, empty, binary, too large or undecodable.
     """
     path = Path(path)
+    fmt, data = read_bytes(path, max_bytes)
+    if stored is not None and stored_unchanged(stored, data):
+        return stored
+    return parse(data, name=path.name, fmt=fmt, doc_id=doc_id, extra={"path": str(path)})
+
+
+def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, bytes]:
+    """A file's format and bytes, within the limit ``load`` sets.
+
+    Raises:
+        UnsupportedFormat: the extension is not one footnoted reads.
+        IngestError: the file is missing, unreadable or too large.
+    """
     fmt = format_of(path.name)
     if fmt == "pdf" or fmt in _PACKAGES:
         max_bytes *= CONTAINER_FACTOR
@@ -117,12 +132,9 @@ def load(
         size = path.stat().st_size
         if size > max_bytes:
             raise DocumentTooLarge(f"{path}: {size:,} bytes is over the limit of {max_bytes:,} bytes")
-        data = path.read_bytes()
+        return fmt, path.read_bytes()
     except OSError as exc:
         raise IngestError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    if stored is not None and stored_unchanged(stored, data):
-        return stored
-    return parse(data, name=path.name, fmt=fmt, doc_id=doc_id, extra={"path": str(path)})
 
 
 def parse(

@@ -1,0 +1,272 @@
+"""Reading many files at once, on every core.
+
+Reading is one core's work, and for a PDF a slow one: pdfminer lays out about ten pages a second
+in pure Python, several times what encoding the same text costs. So ``load_all`` hands files out
+one at a time, as each reader comes free, to this process and to helper processes beside it.
+A helper is a fresh interpreter (``python -m footnoted.ingest.many``), not a fork (the caller may
+hold threads and locks) nor multiprocessing's spawn (which runs the caller's main script again).
+It gets a file only once it has started, so a short job never waits for one; and a helper that
+fails in any way costs nothing but reading its file here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from footnoted.errors import IngestError
+from footnoted.ingest import pdf
+from footnoted.ingest.read import DEFAULT_MAX_BYTES, PACKAGE_FORMATS, content_hash, format_of, load, parse, read_bytes
+from footnoted.types import Document
+
+# What reading costs here, to tell whether a helper (half a second to start) pays: a PDF about
+# half a second or more (pdfminer lays out ten pages or so a second), a Word, OpenDocument, EPUB
+# or RTF file a tenth, and text and HTML about 10 MB a second.
+_PDF_SECONDS = 0.5
+_PACKAGE_SECONDS = 0.1
+_BYTES_A_SECOND = 10_000_000
+HELPER_PAYS_FROM = 1.0
+"""The reading, in estimated seconds, worth starting a helper for."""
+_HEADER = struct.Struct("!Q")
+_READY = b"ready"
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    path: Path
+    doc_id: str | None
+    max_bytes: int
+
+
+def load_all(
+    paths: Sequence[str | Path],
+    *,
+    ids: Sequence[str | None] | None = None,
+    stored: Mapping[str, Document] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    readers: int | None = None,
+) -> list[Document | IngestError]:
+    """Read ``paths`` as ``load`` reads each, on up to ``readers`` cores (default: all there are).
+
+    ``ids[i]`` is the id of ``paths[i]`` (default: from its name). ``stored`` maps an id to the
+    version an index holds, returned as it is when the file's bytes are unchanged. The result has
+    one entry per path, in order: its ``Document``, or the ``IngestError`` reading it raised.
+    """
+    files = [Path(p) for p in paths]
+    names = list(ids) if ids is not None else [None] * len(files)
+    if len(names) != len(files):
+        raise ValueError(f"{len(names)} ids for {len(files)} paths")
+    results: list[Document | BaseException | None] = [None] * len(files)
+    todo: list[int] = []
+    for i, (path, doc_id) in enumerate(zip(files, names, strict=True)):
+        old = stored.get(doc_id) if stored is not None and doc_id is not None else None
+        if old is None:
+            todo.append(i)
+            continue
+        try:
+            _, data = read_bytes(path, max_bytes)
+        except IngestError as exc:
+            results[i] = exc
+            continue
+        if old.content_hash and old.content_hash == content_hash(data):
+            results[i] = old  # unchanged: nothing to read
+        else:
+            todo.append(i)
+    jobs = {i: _Job(files[i], names[i], max_bytes) for i in todo}
+    helpers = _helpers_for(list(jobs.values()), readers)
+    queue = _Queue(todo)
+    threads = [
+        threading.Thread(target=_drive, args=(queue, jobs, results), name=f"footnoted-reader-{n}", daemon=True)
+        for n in range(helpers)
+    ]
+    for thread in threads:
+        thread.start()
+    while (mine := queue.take()) is not None:
+        results[mine] = _here(jobs[mine])
+    queue.close()
+    for thread in threads:
+        thread.join()
+    out: list[Document | IngestError] = []
+    for result in results:
+        if isinstance(result, (Document, IngestError)):
+            out.append(result)
+        elif isinstance(result, BaseException):
+            raise result
+        else:  # every index was handed out exactly once, and each reader sets what it takes
+            raise AssertionError("a file was left unread")
+    return out
+
+
+def _helpers_for(jobs: Sequence[_Job], readers: int | None) -> int:
+    """How many helper processes to start beside this one: none for a job too small to pay for one."""
+    cores = readers if readers is not None else _cores()
+    if cores < 2 or len(jobs) < 2 or not sys.executable:  # (an embedded interpreter may not know its own)
+        return 0
+    seconds = 0.0
+    for job in jobs:
+        try:
+            fmt = format_of(job.path.name)
+            size = job.path.stat().st_size
+        except (OSError, IngestError):
+            continue  # reading it will say why
+        seconds += (
+            _PDF_SECONDS if fmt == "pdf" else _PACKAGE_SECONDS if fmt in PACKAGE_FORMATS else size / _BYTES_A_SECOND
+        )
+    return min(cores, len(jobs)) - 1 if seconds >= HELPER_PAYS_FROM else 0
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+class _Queue:
+    """The files still to read, handed out one at a time; closed once this process has read its
+    last, so that a helper not yet started is stopped rather than waited for."""
+
+    def __init__(self, items: Sequence[int]) -> None:
+        self._items = list(reversed(items))
+        self._lock = threading.Lock()
+        self.closed = threading.Event()
+        self._starting: list[subprocess.Popen[bytes]] = []
+
+    def take(self) -> int | None:
+        with self._lock:
+            return self._items.pop() if self._items else None
+
+    def starting(self, helper: subprocess.Popen[bytes]) -> bool:
+        """Register a helper that has yet to say it is ready; False when the work is done already."""
+        with self._lock:
+            if self.closed.is_set():
+                return False
+            self._starting.append(helper)
+            return True
+
+    def started(self, helper: subprocess.Popen[bytes]) -> None:
+        with self._lock:
+            if helper in self._starting:
+                self._starting.remove(helper)
+
+    def close(self) -> None:
+        with self._lock:
+            self.closed.set()
+            for helper in self._starting:
+                helper.kill()  # its manager's wait for "ready" then ends
+            self._starting.clear()
+
+
+def _here(job: _Job) -> Document | BaseException:
+    try:
+        return load(job.path, doc_id=job.doc_id, max_bytes=job.max_bytes)
+    except IngestError as exc:
+        return exc
+    except Exception as exc:  # not the file's fault: raised in the caller's thread
+        return exc
+
+
+def helper_command() -> list[str]:
+    """How a helper is started."""
+    return [sys.executable, "-m", "footnoted.ingest.many"]
+
+
+def _drive(queue: _Queue, jobs: Mapping[int, _Job], results: list[Document | BaseException | None]) -> None:
+    """Keep one helper busy until the queue is empty; any file it fails on is read here instead."""
+    try:
+        helper = subprocess.Popen(
+            helper_command(),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+    except OSError:  # no process to be had: this one reads everything
+        return
+    assert helper.stdin is not None and helper.stdout is not None  # both are pipes
+    with helper:  # closes its pipes and waits for it
+        try:
+            if not queue.starting(helper):
+                helper.kill()
+                return
+            ready = _receive(helper.stdout)
+            queue.started(helper)
+            if ready != _READY:
+                return  # it failed to start, or was stopped: the work is done without it
+            while (i := queue.take()) is not None:
+                job = jobs[i]
+                answer = _ask(helper, job)
+                if answer is None:
+                    results[i] = _here(job)  # the helper failed on it: read it here, and stop using it
+                    return
+                results[i] = answer
+        finally:
+            if helper.stdin is not None and not helper.stdin.closed:
+                with contextlib.suppress(OSError):
+                    helper.stdin.close()  # the helper's cue to exit
+            if helper.poll() is None and queue.closed.is_set():
+                helper.kill()
+
+
+def _ask(helper: subprocess.Popen[bytes], job: _Job) -> Document | IngestError | None:
+    """What the helper read from ``job``'s file, or None when it did not answer in kind."""
+    assert helper.stdin is not None and helper.stdout is not None
+    try:
+        _send(helper.stdin, pickle.dumps((str(job.path), job.doc_id, job.max_bytes)))
+        payload = _receive(helper.stdout)
+        answer = pickle.loads(payload) if payload is not None else None
+    except Exception:
+        return None
+    if isinstance(answer, (Document, IngestError)):
+        return answer
+    return None
+
+
+def _send(pipe: IO[bytes], payload: bytes) -> None:
+    pipe.write(_HEADER.pack(len(payload)) + payload)
+    pipe.flush()
+
+
+def _receive(pipe: IO[bytes]) -> bytes | None:
+    """One message, or None when the pipe ends first."""
+    header = pipe.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        return None
+    (size,) = _HEADER.unpack(header)
+    payload = pipe.read(size)
+    return payload if len(payload) == size else None
+
+
+def _serve() -> None:
+    """``python -m footnoted.ingest.many``: read each file asked for on stdin, answer on stdout."""
+    requests, answers = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # a stray print must not break the answers
+    pdf.SPLIT_AT = sys.maxsize  # the caller reads beside this process already: no third
+    parse(b"warm", name="warm.txt")  # first-use work done before saying ready
+    _send(answers, _READY)
+    while (request := _receive(requests)) is not None:
+        path, doc_id, max_bytes = pickle.loads(request)
+        answer: object
+        try:
+            answer = load(Path(path), doc_id=doc_id, max_bytes=max_bytes)
+        except IngestError as exc:
+            answer = exc
+        except Exception:
+            answer = None  # the caller reads this file itself, and sees what is wrong
+        try:
+            payload = pickle.dumps(answer)
+        except Exception:
+            payload = pickle.dumps(None)
+        _send(answers, payload)
+
+
+if __name__ == "__main__":
+    _serve()

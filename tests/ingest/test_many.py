@@ -1,0 +1,192 @@
+"""Reading many files at once: a helper process beside this one, the same documents either way."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from footnoted.errors import IngestError, UnsupportedFormat
+from footnoted.ingest import load, many
+from footnoted.ingest.many import load_all
+from footnoted.types import Document
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+FIXTURES = [
+    DATA / "pdf" / "report.pdf",
+    DATA / "pdf" / "typeset" / "two-columns.pdf",
+    DATA / "pdf" / "endnotes.pdf",
+    DATA / "docx" / "report.docx",
+    DATA / "odt" / "libreoffice_report.odt",
+    DATA / "epub" / "report.epub",
+    DATA / "rtf" / "libreoffice_endnotes.rtf",
+    DATA / "exporters" / "pandoc.html",
+    DATA / "notes.md",
+    DATA / "superscript.txt",
+]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The fixtures, and three files that cannot be read, among them."""
+    tmp_path = tmp_path_factory.mktemp("many")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "binary.html"
+    binary.write_bytes(bytes(range(256)) * 40)
+    unknown = tmp_path / "notes.pages"
+    unknown.write_bytes(b"not read")
+    return [*FIXTURES[:4], empty, *FIXTURES[4:7], binary, unknown, *FIXTURES[7:]]
+
+
+@pytest.fixture(scope="module")
+def expected(files: list[Path]) -> list[Document | IngestError]:
+    """What reading each file in this process, one after another, gives."""
+    return _one_by_one(files)
+
+
+def _one_by_one(paths: list[Path]) -> list[Document | IngestError]:
+    out: list[Document | IngestError] = []
+    for path in paths:
+        try:
+            out.append(load(path))
+        except IngestError as exc:
+            out.append(exc)
+    return out
+
+
+def _same(got: list[Document | IngestError], want: list[Document | IngestError]) -> None:
+    assert len(got) == len(want)
+    for g, w in zip(got, want, strict=True):
+        if isinstance(w, IngestError):
+            assert type(g) is type(w) and str(g) == str(w)
+        else:
+            assert g == w
+
+
+@pytest.fixture
+def slow_here(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """This process reads slowly, so the helper surely reads some of the files; the ones read
+    here are recorded (and the ones a helper's thread read here, after the helper failed on them)."""
+    here: list[Path] = []
+    real = many._here
+
+    def slow(job: many._Job) -> Document | BaseException:
+        here.append(job.path)
+        if threading.current_thread().name.startswith("footnoted-reader"):
+            failed_on.append(job.path)
+        time.sleep(0.3)
+        return real(job)
+
+    monkeypatch.setattr(many, "_here", slow)
+    failed_on.clear()
+    return here
+
+
+failed_on: list[Path] = []
+
+
+def test_the_helper_reads_documents_equal_to_this_process(
+    files: list[Path], expected: list[Document | IngestError], slow_here: list[Path]
+) -> None:
+    got = load_all(files, readers=2)
+    _same(got, expected)
+    # The helper, a process of its own with its own hash seed, read some of them; errors came
+    # back with their type and message.
+    assert 0 < len(slow_here) < len(files)
+    assert isinstance(got[-4], UnsupportedFormat)
+
+
+def test_everything_is_read_here_with_one_reader(tmp_path: Path, slow_here: list[Path]) -> None:
+    paths = FIXTURES[:3]
+    _same(load_all(paths, readers=1), _one_by_one(paths))
+    assert slow_here == paths
+
+
+def test_ids_and_the_stored_version(tmp_path: Path) -> None:
+    paths = FIXTURES[:4]
+    ids = ["a", "b", "c", "d"]
+    first = load_all(paths, ids=ids, readers=2)
+    assert [d.id for d in first if isinstance(d, Document)] == ids
+    # Unchanged bytes give the stored object back; a changed file is read again.
+    changed = tmp_path / "notes.md"
+    changed.write_text("# Notes\n\nA claim.[^1]\n\n[^1]: Its source.\n")
+    assert isinstance(first[0], Document) and isinstance(first[1], Document)
+    stored = {"a": first[0], "b": first[1], "e": load(changed, doc_id="e")}
+    changed.write_text("# Notes\n\nAnother claim.[^1]\n\n[^1]: Its source.\n")
+    again = load_all([*paths[:2], changed], ids=["a", "b", "e"], stored=stored, readers=2)
+    assert again[0] is first[0] and again[1] is first[1]
+    assert isinstance(again[2], Document) and "Another claim" in again[2].source
+
+
+def test_ids_must_match_paths() -> None:
+    with pytest.raises(ValueError, match="2 ids for 1 paths"):
+        load_all(FIXTURES[:1], ids=["a", "b"])
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "pass",  # exits at once
+        # Ready, then gone before its first answer.
+        "import struct, sys; out = sys.stdout.buffer; out.write(struct.pack('!Q', 5) + b'ready'); out.flush(); "
+        "sys.stdin.buffer.read(8)",
+        # Ready, then an answer that is no document.
+        "import pickle, struct, sys; out = sys.stdout.buffer; out.write(struct.pack('!Q', 5) + b'ready'); "
+        "out.flush(); sys.stdin.buffer.read(8); p = pickle.dumps('nonsense'); "
+        "out.write(struct.pack('!Q', len(p)) + p); out.flush()",
+        # Ready, then a message cut short.
+        "import struct, sys; out = sys.stdout.buffer; out.write(struct.pack('!Q', 5) + b'ready'); out.flush(); "
+        "sys.stdin.buffer.read(8); out.write(struct.pack('!Q', 100) + b'short'); out.flush()",
+    ],
+    ids=["exits", "dies-on-a-job", "answers-nonsense", "answers-half"],
+)
+def test_a_failing_helper_costs_only_reading_here(
+    files: list[Path],
+    expected: list[Document | IngestError],
+    monkeypatch: pytest.MonkeyPatch,
+    slow_here: list[Path],
+    script: str,
+) -> None:
+    monkeypatch.setattr(many, "helper_command", lambda: [sys.executable, "-c", script])
+    some = [0, 1, 4, 9]  # two PDFs (so a helper is started) and files that cannot be read
+    _same(load_all([files[i] for i in some], readers=2), [expected[i] for i in some])
+    assert sorted(slow_here) == sorted(files[i] for i in some)
+    # Each helper that said it was ready was given a file, failed on it, and that one was read here.
+    assert len(failed_on) == (0 if script == "pass" else 1)
+
+
+def test_no_helper_where_none_could_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(many, "helper_command", lambda: [str(tmp_path / "no-such-program")])
+    paths = FIXTURES[:3]
+    _same(load_all(paths, readers=2), _one_by_one(paths))
+
+
+def test_a_helper_only_where_it_pays(tmp_path: Path) -> None:
+    def helpers(paths: list[Path], readers: int | None = 2) -> int:
+        return many._helpers_for([many._Job(p, None, 1) for p in paths], readers)
+
+    small = [DATA / "notes.md", DATA / "superscript.txt", DATA / "endnotes.html"]
+    assert helpers(small) == 0  # milliseconds of reading: not worth half a second to start
+    assert helpers(FIXTURES[:2]) == 1  # two PDFs
+    assert helpers(FIXTURES[:1]) == 0  # one file: nothing to share
+    assert helpers(FIXTURES[:2], readers=1) == 0
+    assert helpers(FIXTURES[:3], readers=8) == 2  # no more helpers than files beside this process
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"word " * 2_000_000)
+    assert helpers([big, DATA / "notes.md"]) == 1
+
+
+def test_a_helper_not_yet_started_is_not_waited_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A helper that would take ten seconds to say it is ready: the work is done here without it,
+    # and the helper stopped.
+    monkeypatch.setattr(many, "helper_command", lambda: [sys.executable, "-c", "import time; time.sleep(10)"])
+    started = time.perf_counter()
+    paths = [DATA / "notes.md", DATA / "superscript.txt"]
+    _same(load_all(paths, readers=2), _one_by_one(paths))
+    monkeypatch.setattr(many, "_helpers_for", lambda jobs, readers: 1)
+    _same(load_all(paths, readers=2), _one_by_one(paths))
+    assert time.perf_counter() - started < 5
