@@ -2,7 +2,7 @@
 
 from footnoted.errors import FootnotedError
 from footnoted.index import Index, IndexConfig, open_index
-from footnoted.ingest import chunk, load, parse
+from footnoted.ingest import chunk, load, load_all, parse
 from footnoted.settings import Settings
 from footnoted.types import Answer, Chunk, Citation, Document, Footnote, Hit
 
@@ -21,6 +21,7 @@ __all__ = [
     "Settings",
     "chunk",
     "load",
+    "load_all",
     "open_index",
     "parse",
 ]

@@ -23,6 +23,7 @@ def test_footnoted_exports() -> None:
         "Settings",
         "chunk",
         "load",
+        "load_all",
         "open_index",
         "parse",
     ]
@@ -38,6 +39,7 @@ def test_subpackage_exports() -> None:
         "WordTokenizer",
         "chunk",
         "load",
+        "load_all",
         "parse",
     ]
     assert sorted(footnoted.index.__all__) == [

@@ -3,7 +3,7 @@
 Reading is one core's work, and for a PDF a slow one: pdfminer lays out about ten pages a second
 in pure Python, several times what encoding the same text costs. So ``load_all`` hands files out
 one at a time, as each reader comes free, to this process and to helper processes beside it.
-A helper is a fresh interpreter (``python -m footnoted.ingest.many``), not a fork (the caller may
+A helper is a fresh interpreter (``helper_command``), not a fork (the caller may
 hold threads and locks) nor multiprocessing's spawn (which runs the caller's main script again).
 It gets a file only once it has started, so a short job never waits for one; and a helper that
 fails in any way costs nothing but reading its file here.
@@ -177,7 +177,8 @@ def _here(job: _Job) -> Document | BaseException:
 
 def helper_command() -> list[str]:
     """How a helper is started."""
-    return [sys.executable, "-m", "footnoted.ingest.many"]
+    # Not ``-m footnoted.ingest.many``: the package imports this module, which would then run twice.
+    return [sys.executable, "-c", "from footnoted.ingest.many import serve; serve()"]
 
 
 def _drive(queue: _Queue, jobs: Mapping[int, _Job], results: list[Document | BaseException | None]) -> None:
@@ -245,8 +246,8 @@ def _receive(pipe: IO[bytes]) -> bytes | None:
     return payload if len(payload) == size else None
 
 
-def _serve() -> None:
-    """``python -m footnoted.ingest.many``: read each file asked for on stdin, answer on stdout."""
+def serve() -> None:
+    """A helper: read each file asked for on stdin, and answer on stdout."""
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not break the answers
     pdf.SPLIT_AT = sys.maxsize  # the caller reads beside this process already: no third
@@ -266,7 +267,3 @@ def _serve() -> None:
         except Exception:
             payload = pickle.dumps(None)
         _send(answers, payload)
-
-
-if __name__ == "__main__":
-    _serve()

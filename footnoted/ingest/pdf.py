@@ -125,7 +125,7 @@ def _join_broken_words(text: str) -> str:
 def _lay_out(data: bytes, count: int) -> list[list[Line]]:
     """The lines of each of a PDF's ``count`` pages; past ``SPLIT_AT`` pages, in two processes.
 
-    The second process is a fresh interpreter (``python -m footnoted.ingest.pdf``), not a fork
+    The second process is a fresh interpreter (``serve_pages``), not a fork
     (the caller may hold threads and locks) nor multiprocessing's spawn (which runs the caller's
     main script again). It is given the bytes and the pages on its input and answers with their
     lines, pickled; should it fail for any reason, this process reads those pages itself.
@@ -135,7 +135,8 @@ def _lay_out(data: bytes, count: int) -> list[list[Line]]:
     half = count // 2
     try:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "footnoted.ingest.pdf"],
+            # Not ``-m footnoted.ingest.pdf``: the package imports this module, which would run twice.
+            [sys.executable, "-c", "from footnoted.ingest.pdf import serve_pages; serve_pages()"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
@@ -173,8 +174,8 @@ def _feed(pipe: IO[bytes], payload: bytes) -> None:
         pass
 
 
-def _worker() -> None:
-    """``python -m footnoted.ingest.pdf``: lay out the pages asked for on stdin, pickled to stdout."""
+def serve_pages() -> None:
+    """The second process: lay out the pages asked for on stdin, pickled to stdout."""
     data, first, past = pickle.loads(sys.stdin.buffer.read())
     sys.stdout.buffer.write(pickle.dumps(_pages(data, range(first, past))))
 
@@ -214,7 +215,3 @@ def _information(data: bytes, name: str) -> tuple[dict[str, str], int]:
         if isinstance(created, str) and (date := re.match(r"D:(\d{4})(\d{2})?(\d{2})?", created)):
             out["created"] = "-".join(part for part in date.groups() if part)
     return out, sum(1 for _ in PDFPage.create_pages(document))
-
-
-if __name__ == "__main__":
-    _worker()

@@ -314,7 +314,7 @@ def test_a_long_pdf_read_in_two_processes_reads_as_in_one(monkeypatch: pytest.Mo
     monkeypatch.setattr(pdf.subprocess, "Popen", counted)
     for name in names:
         assert _reading(load(DATA / "pdf" / name)) == _reading(alone[name]), name
-    assert len(started) == 3 and started[0][1:] == ["-m", "footnoted.ingest.pdf"]
+    assert len(started) == 3 and started[0][1:] == ["-c", "from footnoted.ingest.pdf import serve_pages; serve_pages()"]
 
 
 @pytest.mark.parametrize("executable", ["/bin/false", "/nonexistent/python"])
