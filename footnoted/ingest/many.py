@@ -28,10 +28,11 @@ from footnoted.ingest import pdf
 from footnoted.ingest.read import DEFAULT_MAX_BYTES, PACKAGE_FORMATS, content_hash, format_of, load, parse, read_bytes
 from footnoted.types import Document
 
-# What reading costs here, to tell whether a helper (half a second to start) pays: a PDF about
-# half a second or more (pdfminer lays out ten pages or so a second), a Word, OpenDocument, EPUB
-# or RTF file a tenth, and text and HTML about 10 MB a second.
+# What reading costs here, to tell whether a helper (half a second to start) pays: a PDF half a
+# second and more with its size (pdfminer lays out ten pages or so a second; a short one is
+# mostly fonts), a Word, OpenDocument, EPUB or RTF file a tenth, text and HTML 10 MB a second.
 _PDF_SECONDS = 0.5
+_PDF_BYTES_A_SECOND = 1_000_000
 _PACKAGE_SECONDS = 0.1
 _BYTES_A_SECOND = 10_000_000
 HELPER_PAYS_FROM = 1.0
@@ -83,7 +84,9 @@ def load_all(
             todo.append(i)
     jobs = {i: _Job(files[i], names[i], max_bytes) for i in todo}
     helpers = _helpers_for(list(jobs.values()), readers)
-    queue = _Queue(todo)
+    # The longest first, so that no reader is left with a long file at the end while the others
+    # wait: ``_seconds`` ranks them.
+    queue = _Queue(sorted(todo, key=lambda i: -_seconds(jobs[i])) if helpers else todo)
     threads = [
         threading.Thread(target=_drive, args=(queue, jobs, results), name=f"footnoted-reader-{n}", daemon=True)
         for n in range(helpers)
@@ -111,17 +114,20 @@ def _helpers_for(jobs: Sequence[_Job], readers: int | None) -> int:
     cores = readers if readers is not None else _cores()
     if cores < 2 or len(jobs) < 2 or not sys.executable:  # (an embedded interpreter may not know its own)
         return 0
-    seconds = 0.0
-    for job in jobs:
-        try:
-            fmt = format_of(job.path.name)
-            size = job.path.stat().st_size
-        except (OSError, IngestError):
-            continue  # reading it will say why
-        seconds += (
-            _PDF_SECONDS if fmt == "pdf" else _PACKAGE_SECONDS if fmt in PACKAGE_FORMATS else size / _BYTES_A_SECOND
-        )
+    seconds = sum(_seconds(job) for job in jobs)
     return min(cores, len(jobs)) - 1 if seconds >= HELPER_PAYS_FROM else 0
+
+
+def _seconds(job: _Job) -> float:
+    """About how long reading ``job``'s file takes here (a PDF's time grows with its size too)."""
+    try:
+        fmt = format_of(job.path.name)
+        size = job.path.stat().st_size
+    except (OSError, IngestError):
+        return 0.0  # reading it will say why
+    if fmt == "pdf":
+        return _PDF_SECONDS + size / _PDF_BYTES_A_SECOND
+    return _PACKAGE_SECONDS if fmt in PACKAGE_FORMATS else size / _BYTES_A_SECOND
 
 
 def _cores() -> int:
