@@ -25,7 +25,15 @@ from typing import IO
 
 from footnoted.errors import IngestError
 from footnoted.ingest import pdf
-from footnoted.ingest.read import DEFAULT_MAX_BYTES, PACKAGE_FORMATS, content_hash, format_of, load, parse, read_bytes
+from footnoted.ingest.read import (
+    DEFAULT_MAX_BYTES,
+    PACKAGE_FORMATS,
+    format_of,
+    load,
+    parse,
+    read_bytes,
+    stored_unchanged,
+)
 from footnoted.types import Document
 
 # What reading costs here, to tell whether a helper (half a second to start) pays: a PDF half a
@@ -78,8 +86,8 @@ def load_all(
         except IngestError as exc:
             results[i] = exc
             continue
-        if old.content_hash and old.content_hash == content_hash(data):
-            results[i] = old  # unchanged: nothing to read
+        if stored_unchanged(old, data):
+            results[i] = old  # nothing to read
         else:
             todo.append(i)
     jobs = {i: _Job(files[i], names[i], max_bytes) for i in todo}
