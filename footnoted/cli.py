@@ -77,10 +77,10 @@ def _open(index: Path | None, *, create: bool = False) -> Index:
             bar.close()
 
 
-def _bar(desc: str) -> Any:
+def _bar(desc: str, *, unit: str = " texts", total: int | None = None) -> Any:
     from tqdm import tqdm
 
-    return tqdm(desc=desc, unit=" texts", disable=not sys.stderr.isatty(), leave=False)
+    return tqdm(desc=desc, unit=unit, total=total, disable=not sys.stderr.isatty(), leave=False)
 
 
 @app.command()
@@ -108,7 +108,11 @@ def ingest(
     ix = _open(index, create=True)
     docs, skipped = [], []
     # Unchanged bytes give the stored version back; the rest is read on every core.
-    read = load_all([f for f, _ in files], ids=ids, stored=ix.documents)
+    reading = _bar("reading", unit=" files", total=len(files))
+    try:
+        read = load_all([f for f, _ in files], ids=ids, stored=ix.documents, progress=reading.update)
+    finally:
+        reading.close()
     for (_, in_folder), result in zip(files, read, strict=True):
         if isinstance(result, errors.IngestError):
             if not in_folder:

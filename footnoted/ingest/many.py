@@ -18,7 +18,7 @@ import struct
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -63,18 +63,20 @@ def load_all(
     stored: Mapping[str, Document] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     readers: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Document | IngestError]:
     """Read ``paths`` as ``load`` reads each, on up to ``readers`` cores (default: all there are).
 
     ``ids[i]`` is the id of ``paths[i]`` (default: from its name). ``stored`` maps an id to the
-    version an index holds, returned as it is when the file's bytes are unchanged. The result has
+    version an index holds, returned as it is when the file's bytes are unchanged. ``progress``,
+    when given, is called with 1 as each file is done, from one thread at a time. The result has
     one entry per path, in order: its ``Document``, or the ``IngestError`` reading it raised.
     """
     files = [Path(p) for p in paths]
     names = list(ids) if ids is not None else [None] * len(files)
     if len(names) != len(files):
         raise ValueError(f"{len(names)} ids for {len(files)} paths")
-    results: list[Document | BaseException | None] = [None] * len(files)
+    results = _Results(len(files), progress)
     todo: list[int] = []
     for i, (path, doc_id) in enumerate(zip(files, names, strict=True)):
         old = stored.get(doc_id) if stored is not None and doc_id is not None else None
@@ -84,10 +86,10 @@ def load_all(
         try:
             _, data = read_bytes(path, max_bytes)
         except IngestError as exc:
-            results[i] = exc
+            results.set(i, exc)
             continue
         if stored_unchanged(old, data):
-            results[i] = old  # nothing to read
+            results.set(i, old)  # nothing to read
         else:
             todo.append(i)
     jobs = {i: _Job(files[i], names[i], max_bytes) for i in todo}
@@ -102,12 +104,12 @@ def load_all(
     for thread in threads:
         thread.start()
     while (mine := queue.take()) is not None:
-        results[mine] = _here(jobs[mine])
+        results.set(mine, _here(jobs[mine]))
     queue.close()
     for thread in threads:
         thread.join()
     out: list[Document | IngestError] = []
-    for result in results:
+    for result in results.items:
         if isinstance(result, (Document, IngestError)):
             out.append(result)
         elif isinstance(result, BaseException):
@@ -115,6 +117,21 @@ def load_all(
         else:  # every index was handed out exactly once, and each reader sets what it takes
             raise AssertionError("a file was left unread")
     return out
+
+
+class _Results:
+    """What each file gave, in order, told to ``progress`` as it comes."""
+
+    def __init__(self, size: int, progress: Callable[[int], None] | None) -> None:
+        self.items: list[Document | BaseException | None] = [None] * size
+        self._progress = progress
+        self._lock = threading.Lock()
+
+    def set(self, i: int, result: Document | BaseException) -> None:
+        with self._lock:
+            self.items[i] = result
+            if self._progress is not None:
+                self._progress(1)
 
 
 def _helpers_for(jobs: Sequence[_Job], readers: int | None) -> int:
@@ -195,7 +212,7 @@ def helper_command() -> list[str]:
     return [sys.executable, "-c", "from footnoted.ingest.many import serve; serve()"]
 
 
-def _drive(queue: _Queue, jobs: Mapping[int, _Job], results: list[Document | BaseException | None]) -> None:
+def _drive(queue: _Queue, jobs: Mapping[int, _Job], results: _Results) -> None:
     """Keep one helper busy until the queue is empty; any file it fails on is read here instead."""
     try:
         helper = subprocess.Popen(
@@ -220,9 +237,9 @@ def _drive(queue: _Queue, jobs: Mapping[int, _Job], results: list[Document | Bas
                 job = jobs[i]
                 answer = _ask(helper, job)
                 if answer is None:
-                    results[i] = _here(job)  # the helper failed on it: read it here, and stop using it
+                    results.set(i, _here(job))  # the helper failed on it: read it here, and stop using it
                     return
-                results[i] = answer
+                results.set(i, answer)
         finally:
             if helper.stdin is not None and not helper.stdin.closed:
                 with contextlib.suppress(OSError):

@@ -92,8 +92,10 @@ failed_on: list[Path] = []
 def test_the_helper_reads_documents_equal_to_this_process(
     files: list[Path], expected: list[Document | IngestError], slow_here: list[Path]
 ) -> None:
-    got = load_all(files, readers=2)
+    done: list[int] = []
+    got = load_all(files, readers=2, progress=done.append)
     _same(got, expected)
+    assert done == [1] * len(files)  # each file told once, whoever read it
     # The helper, a process of its own with its own hash seed, read some of them; errors came
     # back with their type and message.
     assert 0 < len(slow_here) < len(files)
@@ -117,7 +119,9 @@ def test_ids_and_the_stored_version(tmp_path: Path) -> None:
     assert isinstance(first[0], Document) and isinstance(first[1], Document)
     stored = {"a": first[0], "b": first[1], "e": load(changed, doc_id="e")}
     changed.write_text("# Notes\n\nAnother claim.[^1]\n\n[^1]: Its source.\n")
-    again = load_all([*paths[:2], changed], ids=["a", "b", "e"], stored=stored, readers=2)
+    done: list[int] = []
+    again = load_all([*paths[:2], changed], ids=["a", "b", "e"], stored=stored, readers=2, progress=done.append)
+    assert len(done) == 3
     assert again[0] is first[0] and again[1] is first[1]
     assert isinstance(again[2], Document) and "Another claim" in again[2].source
 
