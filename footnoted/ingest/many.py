@@ -25,6 +25,7 @@ from typing import IO
 
 from footnoted.errors import IngestError
 from footnoted.ingest import pdf
+from footnoted.ingest.process import python_command
 from footnoted.ingest.read import (
     DEFAULT_MAX_BYTES,
     PACKAGE_FORMATS,
@@ -208,8 +209,7 @@ def _here(job: _Job) -> Document | BaseException:
 
 def helper_command() -> list[str]:
     """How a helper is started."""
-    # Not ``-m footnoted.ingest.many``: the package imports this module, which would then run twice.
-    return [sys.executable, "-c", "from footnoted.ingest.many import serve; serve()"]
+    return python_command("from footnoted.ingest.many import serve; serve()")
 
 
 def _drive(queue: _Queue, jobs: Mapping[int, _Job], results: _Results) -> None:

@@ -26,6 +26,7 @@ from typing import IO
 
 from footnoted.errors import IngestError
 from footnoted.ingest.pdf_notes import Line, page_lines, plain_text, rebuild, set_apart_headings, unwrap
+from footnoted.ingest.process import python_command
 from footnoted.types import Span
 
 # A hyphen comes out of some fonts as a soft hyphen ("paras. 52\xad55"), and ligatures as one
@@ -135,8 +136,7 @@ def _lay_out(data: bytes, count: int) -> list[list[Line]]:
     half = count // 2
     try:
         worker = subprocess.Popen(
-            # Not ``-m footnoted.ingest.pdf``: the package imports this module, which would run twice.
-            [sys.executable, "-c", "from footnoted.ingest.pdf import serve_pages; serve_pages()"],
+            python_command("from footnoted.ingest.pdf import serve_pages; serve_pages()"),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -194,3 +196,20 @@ def test_a_helper_not_yet_started_is_not_waited_for(tmp_path: Path, monkeypatch:
     monkeypatch.setattr(many, "_helpers_for", lambda jobs, readers: 1)
     _same(load_all(paths, readers=2), _one_by_one(paths))
     assert time.perf_counter() - started < 5
+
+
+def test_a_helper_runs_the_copy_of_footnoted_its_caller_runs(tmp_path: Path) -> None:
+    # A copy of the package, imported by a script that puts it on sys.path itself (as a checkout
+    # is used without installing): its helpers import that copy, not the installed one.
+    import footnoted
+
+    copy = tmp_path / "checkout"
+    shutil.copytree(Path(footnoted.__file__).parent, copy / "footnoted", ignore=shutil.ignore_patterns("__pycache__"))
+    script = (
+        f"import subprocess, sys; sys.path.insert(0, {str(copy)!r}); "
+        "from footnoted.ingest.process import python_command; "
+        "print(subprocess.run(python_command('import footnoted; print(footnoted.__file__)'), "
+        "capture_output=True, text=True, check=True).stdout.strip())"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert done.stdout.strip() == str(copy / "footnoted" / "__init__.py")

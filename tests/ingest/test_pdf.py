@@ -39,6 +39,7 @@ import pytest
 from footnoted.errors import DocumentTooLarge, IngestError
 from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, load, parse, pdf
 from footnoted.ingest.pdf_notes import CLOSE, OPEN, Line, rebuild, unwrap
+from footnoted.ingest.process import python_command
 from footnoted.ingest.read import document_id
 from footnoted.types import Document
 from tests.conftest import DATA
@@ -314,7 +315,9 @@ def test_a_long_pdf_read_in_two_processes_reads_as_in_one(monkeypatch: pytest.Mo
     monkeypatch.setattr(pdf.subprocess, "Popen", counted)
     for name in names:
         assert _reading(load(DATA / "pdf" / name)) == _reading(alone[name]), name
-    assert len(started) == 3 and started[0][1:] == ["-c", "from footnoted.ingest.pdf import serve_pages; serve_pages()"]
+    assert len(started) == 3 and started[0] == python_command(
+        "from footnoted.ingest.pdf import serve_pages; serve_pages()"
+    )
 
 
 @pytest.mark.parametrize("executable", ["/bin/false", "/nonexistent/python"])
