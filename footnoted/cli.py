@@ -21,7 +21,9 @@ from footnoted import errors, render
 from footnoted.settings import Settings
 
 if TYPE_CHECKING:
-    from footnoted.index.index import Index
+    from collections.abc import Callable, Iterator
+
+    from footnoted.index.index import AddReport, Index
     from footnoted.types import Answer, Hit
 
 app = typer.Typer(
@@ -95,9 +97,11 @@ def ingest(
 ) -> None:
     """Build or update an index: add new documents, replace changed ones, skip unchanged ones.
 
-    A folder adds the files below it that footnoted reads, skipping (and naming) any it cannot read.
-    A file named on its own that cannot be read stops the whole ingest.
+    A folder adds the files below it that footnoted reads, skipping (and naming) any it cannot read,
+    in batches of at least 64 files, each committed as it is done. A file named on its own that
+    cannot be read stops the whole ingest before anything is stored.
     """
+    from footnoted.index import AddReport
     from footnoted.ingest.many import load_all
     from footnoted.ingest.read import document_ids
 
@@ -106,27 +110,34 @@ def ingest(
         _fail("--id names one document; give exactly one file with it", 2)
     ids = [doc_id] if doc_id is not None else document_ids([f for f, _ in files])
     ix = _open(index, create=True)
-    docs, skipped = [], []
-    # Unchanged bytes give the stored version back; the rest is read on every core.
+    report = AddReport()
+    added: dict[int, tuple[str, int, str]] = {}  # file -> the document's id, notes and title
+    skipped: dict[int, str] = {}
     reading = _bar("reading", unit=" files", total=len(files))
+    encoding = _bar("encoding")
     try:
-        read = load_all([f for f, _ in files], ids=ids, stored=ix.documents, progress=reading.update)
+        for batch in _batches(files, lambda: len(ix.documents)):
+            # Unchanged bytes give the stored version back; the rest is read on every core.
+            read = load_all(
+                [files[i][0] for i in batch], ids=[ids[i] for i in batch], stored=ix.documents, progress=reading.update
+            )
+            docs = []
+            for i, result in zip(batch, read, strict=True):
+                if isinstance(result, errors.IngestError):
+                    if not files[i][1]:
+                        raise result  # named on its own: the first batch, so nothing is stored yet
+                    skipped[i] = str(result)
+                else:
+                    docs.append(result)
+                    added[i] = (result.id, len(result.footnotes), result.title)
+            if docs:
+                report = _merged(report, ix.add(docs, progress=encoding.update))
     finally:
         reading.close()
-    for (_, in_folder), result in zip(files, read, strict=True):
-        if isinstance(result, errors.IngestError):
-            if not in_folder:
-                raise result
-            skipped.append(str(result))
-        else:
-            docs.append(result)
-    if not docs:
-        _fail(f"no readable document: {'; '.join(skipped)}", 3)
-    bar = _bar("encoding")
-    try:
-        report = ix.add(docs, progress=bar.update)
-    finally:
-        bar.close()
+        encoding.close()
+    reasons = [skipped[i] for i in sorted(skipped)]
+    if not added:
+        _fail(f"no readable document: {'; '.join(reasons)}", 3)
     if as_json:
         _echo_json(
             {
@@ -138,18 +149,57 @@ def ingest(
                 "encoded": report.encoded,
                 "reused": report.reused,
                 "warnings": {k: list(v) for k, v in report.warnings.items()},
-                "skipped": skipped,
+                "skipped": reasons,
             }
         )
         return
-    for doc in docs:
-        state = "added" if doc.id in report.added else "replaced" if doc.id in report.replaced else "unchanged"
-        typer.echo(f"{state:9} {doc.id}  ({len(doc.footnotes)} footnotes) {doc.title}")
-        for warning in report.warnings.get(doc.id, ()):
+    for i in sorted(added):
+        doc_id, notes, title = added[i]
+        state = "added" if doc_id in report.added else "replaced" if doc_id in report.replaced else "unchanged"
+        typer.echo(f"{state:9} {doc_id}  ({notes} footnotes) {title}")
+        for warning in report.warnings.get(doc_id, ()):
             typer.echo(f"          warning: {warning}")
-    for reason in skipped:
+    for reason in reasons:
         typer.echo(f"skipped   {reason}")
     typer.echo(f"{report.chunks} chunks, {report.encoded} texts encoded, {report.reused} from cache -> {ix.path}")
+
+
+BATCH_FILES = 64
+"""Files read and committed together by ``ingest``, at least (a quarter of what the index holds, when
+that is more): what an interrupted ingest loses, and keeps in memory at once."""
+
+
+def _batches(files: list[tuple[Path, bool]], stored: Callable[[], int]) -> Iterator[list[int]]:
+    """The files' positions in the batches ``ingest`` reads and commits, in order. Files named on
+    their own come first, all in the first batch, so that one that cannot be read stops the ingest
+    before anything is stored. Each batch holds ``BATCH_FILES`` or a quarter of the documents the
+    index holds, whichever is more, so that the commits, each of which writes the whole index
+    again, cost a bounded share of the work however large it grows."""
+    named = [i for i, (_, in_folder) in enumerate(files) if not in_folder]
+    rest = [i for i, (_, in_folder) in enumerate(files) if in_folder]
+    size = max(BATCH_FILES, stored() // 4)
+    yield named + rest[:size]
+    done = size
+    while done < len(rest):
+        size = max(BATCH_FILES, stored() // 4)
+        yield rest[done : done + size]
+        done += size
+
+
+def _merged(a: AddReport, b: AddReport) -> AddReport:
+    """Two reports of adds one after the other, as one."""
+    from dataclasses import replace
+
+    return replace(
+        a,
+        added=a.added + b.added,
+        replaced=a.replaced + b.replaced,
+        unchanged=a.unchanged + b.unchanged,
+        chunks=a.chunks + b.chunks,
+        encoded=a.encoded + b.encoded,
+        reused=a.reused + b.reused,
+        warnings={**a.warnings, **b.warnings},
+    )
 
 
 def _expand(paths: list[Path]) -> list[tuple[Path, bool]]:

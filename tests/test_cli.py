@@ -215,6 +215,89 @@ def test_reingesting_unchanged_files_parses_none_of_them_again(tmp_path: Path, m
     assert read == ["notes.md"]
 
 
+def test_a_folder_is_read_and_committed_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # In process, with batches of two files: each batch is one commit, so an ingest stopped part
+    # way keeps the batches before it; a file named on its own is read in the first batch.
+    from typer.testing import CliRunner
+
+    import footnoted.cli
+    import footnoted.ingest.many
+    from footnoted import Index, Settings, open_index
+    from footnoted.cli import app
+    from footnoted.types import Document
+
+    monkeypatch.setenv("FOOTNOTED_HOME", str(tmp_path))
+    monkeypatch.setenv("FOOTNOTED_ENCODER", "hash")
+    monkeypatch.setattr(footnoted.cli, "BATCH_FILES", 2)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    names = ["chapters.txt", "endnotes.html", "notes.md", "superscript.txt", "word_export.html"]
+    for name in names:
+        (folder / name).write_bytes((DATA / name).read_bytes())
+    (folder / "empty.txt").write_bytes(b"")
+    alone = tmp_path / "sup_ol.html"
+    alone.write_bytes((DATA / "sup_ol.html").read_bytes())
+    batches: list[list[str]] = []
+    add = Index.add
+
+    def recorded(self: Index, documents: list[Document], **kwargs: object) -> object:
+        batches.append([d.id for d in documents])
+        return add(self, documents, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Index, "add", recorded)
+    index = tmp_path / "ix"
+    done = CliRunner().invoke(app, ["ingest", str(folder), str(alone), "--index", str(index), "--json"])
+    assert done.exit_code == 0, done.output
+    body = json.loads(done.stdout)
+    # The named file with the folder's first two (of which the empty one is skipped), then two by two.
+    assert batches == [["sup_ol", "chapters"], ["endnotes", "notes"], ["superscript", "word_export"]]
+    assert body["added"] == ["sup_ol", "chapters", "endnotes", "notes", "superscript", "word_export"]
+    assert len(body["skipped"]) == 1 and "empty.txt" in body["skipped"][0]
+
+    # Stopped in its second batch: the first batch's changes are kept, the rest are not made.
+    for name in names:
+        (folder / name).write_text((DATA / name).read_text() + "\nOne more line.\n")
+    calls: list[int] = []
+    load_all = footnoted.ingest.many.load_all
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return load_all(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(footnoted.ingest.many, "load_all", interrupted)
+    stopped = CliRunner().invoke(app, ["ingest", str(folder), "--index", str(index)])
+    assert stopped.exit_code == 130  # as a shell reports an interrupted command
+    kept = open_index(Settings(), index).documents
+    assert "One more line." in kept["chapters"].source
+    assert "One more line." not in kept["notes"].source
+
+    # A file named on its own that cannot be read stops the ingest before anything is stored.
+    monkeypatch.setattr(footnoted.ingest.many, "load_all", load_all)
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 and nothing else")
+    refused = CliRunner().invoke(app, ["ingest", str(folder), str(broken), "--index", str(index)])
+    assert "cannot read the PDF" in str(refused.exception)  # exit code 3 from the console script (above)
+    assert "One more line." not in open_index(Settings(), index).documents["notes"].source
+
+
+def test_batches_grow_with_the_index() -> None:
+    from footnoted.cli import BATCH_FILES, _batches
+
+    files = [(Path(f"{i}.txt"), i != 5) for i in range(1000)]  # one named on its own
+    stored = [0]
+    sizes = []
+    for batch in _batches(files, lambda: stored[0]):
+        sizes.append(len(batch))
+        stored[0] += len(batch)
+    assert sizes[0] == BATCH_FILES + 1 and 5 in next(_batches(files, lambda: 0))
+    # A quarter of what is stored once that is more: the commits, each as large as the index, add up
+    # to a bounded multiple of the last one rather than growing with the square of the files.
+    assert sizes[:4] == [65, 64, 64, 64] and sizes[-1] <= max(BATCH_FILES, sum(sizes[:-1]) // 4)
+    assert sum(sizes) == 1000 and len(sizes) < 20
+
+
 def _ingested(home: Path, markdown: str) -> str:
     """The index, under ``home``, of one Markdown report."""
     report = home / "report.md"
