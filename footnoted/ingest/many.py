@@ -229,7 +229,10 @@ def _drive(queue: _Queue, jobs: Mapping[int, _Job], results: _Results) -> None:
             if not queue.starting(helper):
                 helper.kill()
                 return
-            ready = _receive(helper.stdout)
+            try:
+                ready = _receive(helper.stdout)
+            except Exception:  # something else wrote first (a site hook that prints): not a helper
+                ready = None
             queue.started(helper)
             if ready != _READY:
                 return  # it failed to start, or was stopped: the work is done without it
