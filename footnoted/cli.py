@@ -113,7 +113,7 @@ def ingest(
     report = AddReport()
     added: dict[int, tuple[str, int, str]] = {}  # file -> the document's id, notes and title
     skipped: dict[int, str] = {}
-    reading = _bar("reading", unit=" files", total=len(files))
+    reading = _bar("reading", unit="file", total=len(files))
     encoding = _bar("encoding")
     try:
         for batch in _batches(files, lambda: len(ix.documents)):
