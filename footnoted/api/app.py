@@ -41,6 +41,7 @@ from footnoted.index.batching import BatchingEncoder
 from footnoted.index.encoder import Kind
 from footnoted.index.load import make_encoder, open_index
 from footnoted.index.openvino import RoutedEncoder
+from footnoted.ingest.many import Reader
 from footnoted.ingest.read import DOCUMENT_ID
 from footnoted.ingest.tokens import Tokenizer
 from footnoted.settings import Settings
@@ -80,6 +81,8 @@ class _State:
         self.index: Index | None = None
         self.load_error: str | None = None
         self.batcher: BatchingEncoder | None = None
+        self.reader = Reader()
+        """Reads uploaded PDFs in a helper process, so that requests do not wait on the reading."""
 
     def load(self, encoder: tuple[Encoder, Tokenizer] | None) -> None:
         try:
@@ -178,6 +181,7 @@ def create_app(
             loader.join(timeout=60)
         if state.batcher is not None:
             state.batcher.close()
+        state.reader.close()
 
     app = FastAPI(
         title="footnoted",
@@ -349,7 +353,7 @@ def _routes(app: FastAPI, state: _State) -> None:
     async def add_document(request: Request, index: IndexDep) -> dict[str, Any]:
         """Add a document (a file upload, or JSON ``{title, text}``); a changed one replaces its old version."""
         data, name, fmt, doc_id, title = await read_upload(request, settings)
-        return await run_in_threadpool(ingest, index, data, name, fmt, doc_id, title)
+        return await run_in_threadpool(ingest, index, data, name, fmt, doc_id, title, state.reader.parse)
 
     @app.delete("/v1/documents/{doc_id}", response_model=schemas.Deleted, dependencies=admin, tags=["documents"])
     def delete_document(doc_id: Annotated[str, _path_id()], index: IndexDep) -> dict[str, str]:

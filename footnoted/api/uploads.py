@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from footnoted.index.index import AddReport
 from footnoted.ingest import parse
 from footnoted.ingest.read import document_id, format_of, stored_unchanged
 from footnoted.settings import Settings
+from footnoted.types import Document
 
 _EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html"}
 
@@ -60,15 +62,23 @@ async def read_upload(request: Request, settings: Settings) -> tuple[bytes, str,
 
 
 def ingest(
-    index: Index, data: bytes, name: str, fmt: str | None, doc_id: str | None, title: str | None
+    index: Index,
+    data: bytes,
+    name: str,
+    fmt: str | None,
+    doc_id: str | None,
+    title: str | None,
+    read: Callable[..., Document] | None = None,
 ) -> dict[str, Any]:
+    """Read and index one upload; ``read`` (default ``parse``) takes ``parse``'s arguments: a
+    ``Reader``'s, in the server."""
     fmt = fmt or format_of(name)  # a type footnoted does not read is refused, stored or not
     doc_id = doc_id or document_id(name)
     report: AddReport
     if stored_unchanged(index.snapshot.documents.get(doc_id), data):
         report = AddReport(unchanged=(doc_id,))  # the very bytes it was read from: nothing to read again
     else:
-        doc = parse(data, name=name, fmt=fmt, doc_id=doc_id, title=title)
+        doc = (read or parse)(data, name=name, fmt=fmt, doc_id=doc_id, title=title)
         report = index.add([doc])
     status = "added" if doc_id in report.added else "replaced" if doc_id in report.replaced else "unchanged"
     snap = index.snapshot  # one generation: the document and its chunk count agree

@@ -207,6 +207,99 @@ def _here(job: _Job) -> Document | BaseException:
         return exc
 
 
+class Reader:
+    """Reads documents sent as bytes (a server's uploads) in a helper process kept for the purpose,
+    so that a long read holds this process's interpreter lock for none of its time.
+
+    Only PDFs go to the helper (pdfminer takes about a tenth of a second a page; every other format
+    reads in milliseconds, less than the round trip). The helper starts at the first PDF and stays;
+    one that has died is started again at the next. While it is busy with one PDF, another is read
+    here, so two arriving together take both cores; a helper that fails on a PDF costs only reading
+    it here, where any error it has is raised as it would be.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._helper: subprocess.Popen[bytes] | None = None
+        self._closed = False
+
+    def parse(
+        self, data: bytes, *, name: str, fmt: str | None = None, doc_id: str | None = None, title: str | None = None
+    ) -> Document:
+        """What ``footnoted.ingest.parse`` gives for the same arguments."""
+        fmt = fmt or format_of(name)
+        if fmt == "pdf" and self._lock.acquire(blocking=False):
+            try:
+                answer = self._ask(("parse", data, name, fmt, doc_id, title))
+            finally:
+                self._lock.release()
+            if isinstance(answer, Document):
+                return answer
+            if isinstance(answer, IngestError):
+                raise answer
+        return parse(data, name=name, fmt=fmt, doc_id=doc_id, title=title)
+
+    def close(self) -> None:
+        """Stop the helper; what is read after this is read here."""
+        with self._lock:
+            self._closed = True
+            self._stop()
+
+    def _ask(self, request: tuple[object, ...]) -> object:
+        """The helper's answer, or None when there is none (it cannot start, or failed)."""
+        if self._closed:
+            return None
+        helper = self._helper
+        if helper is None or helper.poll() is not None:
+            self._stop()  # one that has died: its pipes closed, and it reaped
+            helper = self._helper = self._start()
+            if helper is None:
+                return None
+        assert helper.stdin is not None and helper.stdout is not None  # both are pipes
+        try:
+            _send(helper.stdin, pickle.dumps(request))
+            payload = _receive(helper.stdout)
+            answer = pickle.loads(payload) if payload is not None else None
+        except Exception:
+            answer = None
+        if answer is None:
+            self._stop()  # not to be trusted with the next one
+        return answer
+
+    def _start(self) -> subprocess.Popen[bytes] | None:
+        try:
+            helper = subprocess.Popen(
+                helper_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            )
+        except OSError:
+            return None
+        assert helper.stdout is not None
+        try:
+            ready = _receive(helper.stdout)
+        except Exception:
+            ready = None
+        if ready != _READY:
+            _end(helper)
+            return None
+        return helper
+
+    def _stop(self) -> None:
+        if self._helper is not None:
+            _end(self._helper)
+            self._helper = None
+
+
+def _end(helper: subprocess.Popen[bytes]) -> None:
+    """Stop a helper and reap it."""
+    helper.kill()
+    for pipe in (helper.stdin, helper.stdout):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        helper.wait(timeout=10)
+
+
 def helper_command() -> list[str]:
     """How a helper is started."""
     return python_command("from footnoted.ingest.many import serve; serve()")
@@ -255,7 +348,7 @@ def _ask(helper: subprocess.Popen[bytes], job: _Job) -> Document | IngestError |
     """What the helper read from ``job``'s file, or None when it did not answer in kind."""
     assert helper.stdin is not None and helper.stdout is not None
     try:
-        _send(helper.stdin, pickle.dumps((str(job.path), job.doc_id, job.max_bytes)))
+        _send(helper.stdin, pickle.dumps(("load", str(job.path), job.doc_id, job.max_bytes)))
         payload = _receive(helper.stdout)
         answer = pickle.loads(payload) if payload is not None else None
     except Exception:
@@ -281,21 +374,28 @@ def _receive(pipe: IO[bytes]) -> bytes | None:
 
 
 def serve() -> None:
-    """A helper: read each file asked for on stdin, and answer on stdout."""
+    """A helper: read each file (or bytes) asked for on stdin, and answer on stdout."""
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not break the answers
-    pdf.SPLIT_AT = sys.maxsize  # the caller reads beside this process already: no third
+    split_at = pdf.SPLIT_AT
     parse(b"warm", name="warm.txt")  # first-use work done before saying ready
     _send(answers, _READY)
     while (request := _receive(requests)) is not None:
-        path, doc_id, max_bytes = pickle.loads(request)
+        kind, *args = pickle.loads(request)
         answer: object
         try:
-            answer = load(Path(path), doc_id=doc_id, max_bytes=max_bytes)
+            if kind == "load":
+                path, doc_id, max_bytes = args
+                pdf.SPLIT_AT = sys.maxsize  # the caller reads beside this process already: no third
+                answer = load(Path(path), doc_id=doc_id, max_bytes=max_bytes)
+            else:
+                data, name, fmt, doc_id, title = args
+                pdf.SPLIT_AT = split_at  # reading for a caller that waits: a long PDF in two processes
+                answer = parse(data, name=name, fmt=fmt, doc_id=doc_id, title=title)
         except IngestError as exc:
             answer = exc
         except Exception:
-            answer = None  # the caller reads this file itself, and sees what is wrong
+            answer = None  # the caller reads this itself, and sees what is wrong
         try:
             payload = pickle.dumps(answer)
         except Exception:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from tests.conftest import DATA
@@ -175,13 +176,18 @@ def test_malformed_json_and_wrong_methods(client: httpx.Client) -> None:
 
 
 @pytest.fixture(scope="module")
-def writable(real_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
+def writable_server(real_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     server = start_server(tmp_path_factory.mktemp("writable-home"), real_home / "models", max_upload_bytes="20000")
     try:
-        with httpx.Client(base_url=server.url, timeout=60) as c:
-            yield c
+        yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def writable(writable_server: Server) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=writable_server.url, timeout=60) as c:
+        yield c
 
 
 def test_upload_search_replace_delete(writable: httpx.Client) -> None:
@@ -238,11 +244,14 @@ def test_a_note_citing_a_source_short_names_the_note_with_it(writable: httpx.Cli
     ],
 )
 def test_an_uploaded_file_is_read_with_its_notes_linked(
-    writable: httpx.Client, path: str, media: str, fmt: str, notes: int, label: str
+    writable: httpx.Client, writable_server: Server, path: str, media: str, fmt: str, notes: int, label: str
 ) -> None:
     name = "stock" + Path(path).suffix
     created = writable.post("/v1/documents", files={"file": (name, (DATA / path).read_bytes(), media)})
     assert created.status_code == 201, created.text
+    if fmt == "pdf":  # read by the helper the server keeps for PDFs, not in its own process
+        children = psutil.Process(writable_server.process.pid).children()
+        assert any("footnoted.ingest.many" in " ".join(c.cmdline()) for c in children)
     assert created.json()["document"]["format"] == fmt
     assert created.json()["document"]["footnotes"] == notes
     hits = writable.post(

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from footnoted.errors import IngestError, UnsupportedFormat
-from footnoted.ingest import load, many
+from footnoted.ingest import load, many, parse
 from footnoted.ingest.many import load_all
 from footnoted.types import Document
 
@@ -215,3 +215,73 @@ def test_a_helper_runs_the_copy_of_footnoted_its_caller_runs(tmp_path: Path) -> 
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert done.stdout.strip() == str(copy / "footnoted" / "__init__.py")
+
+
+# A server's uploads: bytes read in a helper kept for the purpose.
+
+PDF = DATA / "pdf" / "report.pdf"
+
+
+def test_a_reader_reads_pdfs_in_its_helper_and_the_rest_here() -> None:
+    reader = many.Reader()
+    data = PDF.read_bytes()
+    text = (DATA / "notes.md").read_bytes()
+    try:
+        assert reader.parse(text, name="notes.md") == parse(text, name="notes.md")
+        assert reader._helper is None  # milliseconds of reading: not worth the round trip
+        doc = reader.parse(data, name="report.pdf", doc_id="r", title="A title")
+        assert doc == parse(data, name="report.pdf", doc_id="r", title="A title")
+        helper = reader._helper
+        assert helper is not None and helper.poll() is None  # started, and kept for the next
+        assert reader.parse(data, name="report.pdf") == parse(data, name="report.pdf")
+        assert reader._helper is helper
+        # An error in the file comes back as it would be raised here, and is no failure of the helper.
+        with pytest.raises(IngestError) as raised:
+            reader.parse(b"%PDF-1.4 and nothing else", name="broken.pdf")
+        with pytest.raises(IngestError) as here:
+            parse(b"%PDF-1.4 and nothing else", name="broken.pdf")
+        assert type(raised.value) is type(here.value) and str(raised.value) == str(here.value)
+        assert reader._helper is helper
+        # One that has died is started again at the next PDF.
+        helper.kill()
+        helper.wait()
+        assert reader.parse(data, name="report.pdf") == parse(data, name="report.pdf")
+        assert reader._helper is not None and reader._helper is not helper
+        last = reader._helper
+    finally:
+        reader.close()
+    assert reader._helper is None and last.poll() is not None
+    assert reader.parse(data, name="report.pdf") == parse(data, name="report.pdf")  # read here now
+    assert reader._helper is None
+
+
+def test_a_busy_reader_reads_the_next_pdf_here() -> None:
+    reader = many.Reader()
+    data = PDF.read_bytes()
+    with reader._lock:  # as while another upload's PDF is being read
+        assert reader.parse(data, name="report.pdf") == parse(data, name="report.pdf")
+    assert reader._helper is None
+    reader.close()
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "pass",
+        "import struct, sys; out = sys.stdout.buffer; out.write(struct.pack('!Q', 5) + b'ready'); out.flush(); "
+        "sys.stdin.buffer.read(8)",
+        "import sys; sys.stdout.buffer.write(b'\\xff' * 8 + b'ready'); sys.stdout.flush(); sys.stdin.buffer.read()",
+    ],
+    ids=["exits", "dies-on-a-job", "writes-garbage"],
+)
+def test_a_failing_reader_helper_costs_only_reading_here(monkeypatch: pytest.MonkeyPatch, script: str) -> None:
+    monkeypatch.setattr(many, "helper_command", lambda: [sys.executable, "-c", script])
+    reader = many.Reader()
+    data = PDF.read_bytes()
+    try:
+        assert reader.parse(data, name="report.pdf") == parse(data, name="report.pdf")
+        assert reader._helper is None  # not kept
+        with pytest.raises(IngestError, match="cannot read the PDF"):
+            reader.parse(b"%PDF-1.4 and nothing else", name="broken.pdf")
+    finally:
+        reader.close()
