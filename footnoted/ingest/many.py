@@ -1,4 +1,5 @@
-"""Reading many files at once, on every core.
+"""Reading in helper processes: many files at once, on every core (``load_all``), and a server's
+uploaded PDFs away from its interpreter lock (``Reader``).
 
 Reading is one core's work, and for a PDF a slow one: pdfminer lays out about ten pages a second
 in pure Python, several times what encoding the same text costs. So ``load_all`` hands files out
