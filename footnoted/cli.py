@@ -12,6 +12,7 @@ import os
 import re
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
@@ -138,6 +139,14 @@ def ingest(
     reasons = [skipped[i] for i in sorted(skipped)]
     if not added:
         _fail(f"no readable document: {'; '.join(reasons)}", 3)
+    # In the order the files were given, whatever batch each was read in.
+    given = {doc_id: i for i, (doc_id, _, _) in added.items()}
+    report = replace(
+        report,
+        added=tuple(sorted(report.added, key=given.__getitem__)),
+        replaced=tuple(sorted(report.replaced, key=given.__getitem__)),
+        unchanged=tuple(sorted(report.unchanged, key=given.__getitem__)),
+    )
     if as_json:
         _echo_json(
             {
@@ -188,8 +197,6 @@ def _batches(files: list[tuple[Path, bool]], stored: Callable[[], int]) -> Itera
 
 def _merged(a: AddReport, b: AddReport) -> AddReport:
     """Two reports of adds one after the other, as one."""
-    from dataclasses import replace
-
     return replace(
         a,
         added=a.added + b.added,
