@@ -111,6 +111,7 @@ def ingest(
         _fail("--id names one document; give exactly one file with it", 2)
     ids = [doc_id] if doc_id is not None else document_ids([f for f, _ in files])
     ix = _open(index, create=True)
+    readers = _settings().readers or None
     report = AddReport()
     added: dict[int, tuple[str, int, str]] = {}  # file -> the document's id, notes and title
     skipped: dict[int, str] = {}
@@ -120,7 +121,11 @@ def ingest(
         for batch in _batches(files, lambda: len(ix.documents)):
             # Unchanged bytes give the stored version back; the rest is read on every core.
             read = load_all(
-                [files[i][0] for i in batch], ids=[ids[i] for i in batch], stored=ix.documents, progress=reading.update
+                [files[i][0] for i in batch],
+                ids=[ids[i] for i in batch],
+                stored=ix.documents,
+                readers=readers,
+                progress=reading.update,
             )
             docs = []
             for i, result in zip(batch, read, strict=True):

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     a lone question always goes to onnxruntime."""
     threads: int = 0
     """Threads for the encoder (0: all cores, at most 4)."""
+    readers: int = Field(default=0, ge=0)
+    """Processes that read documents: ``ingest``'s files and a server's uploaded PDFs (0: one per
+    core; 1: this process alone, no helper)."""
     chunk_tokens: int = 200
     chunk_overlap: int = 32
     vector_store: Literal["flat", "flat16", "hnsw"] = "flat"

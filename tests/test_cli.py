@@ -282,6 +282,32 @@ def test_a_folder_is_read_and_committed_in_batches(tmp_path: Path, monkeypatch: 
     assert "One more line." not in open_index(Settings(), index).documents["notes"].source
 
 
+@pytest.mark.parametrize(("readers", "given"), [(None, None), ("1", 1), ("3", 3)])
+def test_ingest_reads_on_as_many_processes_as_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, readers: str | None, given: int | None
+) -> None:
+    from typer.testing import CliRunner
+
+    import footnoted.ingest.many
+    from footnoted.cli import app
+
+    monkeypatch.setenv("FOOTNOTED_HOME", str(tmp_path))
+    monkeypatch.setenv("FOOTNOTED_ENCODER", "hash")
+    if readers is not None:
+        monkeypatch.setenv("FOOTNOTED_READERS", readers)
+    asked: list[object] = []
+    load_all = footnoted.ingest.many.load_all
+
+    def spy(*args: object, **kwargs: object) -> object:
+        asked.append(kwargs["readers"])
+        return load_all(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(footnoted.ingest.many, "load_all", spy)
+    done = CliRunner().invoke(app, ["ingest", str(DATA / "notes.md"), "--index", str(tmp_path / "ix")])
+    assert done.exit_code == 0, done.output
+    assert asked == [given]  # None: one per core
+
+
 def test_batches_grow_with_the_index() -> None:
     from footnoted.cli import BATCH_FILES, _batches
 

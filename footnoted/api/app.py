@@ -81,7 +81,7 @@ class _State:
         self.index: Index | None = None
         self.load_error: str | None = None
         self.batcher: BatchingEncoder | None = None
-        self.reader = Reader()
+        self.reader = Reader(helper=settings.readers != 1)
         """Reads uploaded PDFs in a helper process, so that requests do not wait on the reading."""
 
     def load(self, encoder: tuple[Encoder, Tokenizer] | None) -> None:

@@ -219,10 +219,11 @@ class Reader:
     it here, where any error it has is raised as it would be.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, helper: bool = True) -> None:
+        """``helper=False`` reads everything here."""
         self._lock = threading.Lock()
         self._helper: subprocess.Popen[bytes] | None = None
-        self._closed = False
+        self._closed = not helper
 
     def parse(
         self, data: bytes, *, name: str, fmt: str | None = None, doc_id: str | None = None, title: str | None = None

@@ -255,6 +255,13 @@ def test_a_reader_reads_pdfs_in_its_helper_and_the_rest_here() -> None:
     assert reader._helper is None
 
 
+def test_a_reader_told_to_keep_no_helper_reads_everything_here() -> None:
+    reader = many.Reader(helper=False)
+    data = PDF.read_bytes()
+    assert reader.parse(data, name="report.pdf") == parse(data, name="report.pdf")
+    assert reader._helper is None
+
+
 def test_a_busy_reader_reads_the_next_pdf_here() -> None:
     reader = many.Reader()
     data = PDF.read_bytes()
