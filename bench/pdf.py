@@ -7,8 +7,8 @@ pages) has its body repeated ``copies`` times and is typeset by Typst (``pip ins
 in the bench extra), so the notes number on (1 to 13 x copies) as in one long report. Each PDF
 is read with ``parse()`` (best of 3); the time of pdfminer's ``extract_text`` alone on the same
 file is shown as a share of it (footnoted runs pdfminer's layout too, so the rest is its own
-reading; above 100% is noise between runs, or, from ``footnoted.ingest.pdf.SPLIT_AT`` pages, the
-layout shared between two processes). Also reads the PDFs Debian ships in
+reading; above 100% is noise between runs, or, for a long PDF (``footnoted.ingest.pdf.SPLIT_AT``,
+``SPLIT_FROM_SECONDS``), the layout shared between two processes). Also reads the PDFs Debian ships in
 /usr/share/doc when present (notes there should be none).
 """
 

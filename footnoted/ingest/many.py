@@ -106,7 +106,11 @@ def load_all(
     for thread in threads:
         thread.start()
     while (mine := queue.take()) is not None:
-        results.set(mine, _here(jobs[mine]))
+        if helpers:
+            with pdf.in_one_process():  # every core is reading already: no second process for a PDF
+                results.set(mine, _here(jobs[mine]))
+        else:
+            results.set(mine, _here(jobs[mine]))
     queue.close()
     for thread in threads:
         thread.join()
@@ -335,7 +339,8 @@ def _drive(queue: _Queue, jobs: Mapping[int, _Job], results: _Results) -> None:
                 job = jobs[i]
                 answer = _ask(helper, job)
                 if answer is None:
-                    results.set(i, _here(job))  # the helper failed on it: read it here, and stop using it
+                    with pdf.in_one_process():  # the helper failed on it: read it here, and stop using it
+                        results.set(i, _here(job))
                     return
                 results.set(i, answer)
         finally:
@@ -379,7 +384,6 @@ def serve() -> None:
     """A helper: read each file (or bytes) asked for on stdin, and answer on stdout."""
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # a stray print must not break the answers
-    split_at = pdf.SPLIT_AT
     parse(b"warm", name="warm.txt")  # first-use work done before saying ready
     _send(answers, _READY)
     while (request := _receive(requests)) is not None:
@@ -388,12 +392,11 @@ def serve() -> None:
         try:
             if kind == "load":
                 path, doc_id, max_bytes = args
-                pdf.SPLIT_AT = sys.maxsize  # the caller reads beside this process already: no third
-                answer = load(Path(path), doc_id=doc_id, max_bytes=max_bytes)
+                with pdf.in_one_process():  # the caller reads beside this process already: no third
+                    answer = load(Path(path), doc_id=doc_id, max_bytes=max_bytes)
             else:
                 data, name, fmt, doc_id, title = args
-                pdf.SPLIT_AT = split_at  # reading for a caller that waits: a long PDF in two processes
-                answer = parse(data, name=name, fmt=fmt, doc_id=doc_id, title=title)
+                answer = parse(data, name=name, fmt=fmt, doc_id=doc_id, title=title)  # a long PDF in two
         except IngestError as exc:
             answer = exc
         except Exception:

@@ -20,7 +20,10 @@ import re
 import subprocess
 import sys
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -40,10 +43,29 @@ _COMPOUND = re.compile(r"[^\W\d_]+(?:[-\xad][^\W\d_]+)+")
 _HYPHEN = re.compile(r"[-\xad]")
 _TRAILING = re.compile(r"[ \t\xa0]+(?=\n|\f|$)")
 # What PDF writers put in the information fields when nobody set them.
-SPLIT_AT = 64
-"""From this many pages, a second process lays out the second half while this one lays out the
-first (pdfminer's layout is nearly all of a PDF's reading time). Starting the process costs 0.4 to
-0.7 s: at 31 and 36 pages splitting was no quicker, at 64 pages 15%, at 151 pages 1.7x."""
+SPLIT_AT = 16
+"""Below this many pages a PDF is laid out in one process. From it, this process lays out the first
+few pages and times them, and when the rest would take ``SPLIT_FROM_SECONDS`` or more, a second
+process lays out their latter part while this one lays out the others (pdfminer's layout is nearly
+all of a PDF's reading time, and a page takes from 30 to 100 ms and more here)."""
+SPLIT_FROM_SECONDS = 1.5
+"""Starting the second process costs 0.4 to 0.7 s, which this one spends laying out pages."""
+_START_SECONDS = 0.5
+_PROBE_PAGES = 4
+_ALONE: ContextVar[bool] = ContextVar("footnoted_pdf_alone", default=False)
+
+
+@contextmanager
+def in_one_process() -> Iterator[None]:
+    """PDFs read in this thread meanwhile are laid out here alone, without a second process (for a
+    caller that keeps every core busy already)."""
+    token = _ALONE.set(True)
+    try:
+        yield
+    finally:
+        _ALONE.reset(token)
+
+
 _UNSET = re.compile(
     r"^(?:untitled|anonymous|unknown|unspecified|none|n/?a|microsoft (?:word|powerpoint) - .*"
     r"|.*\.(?:docx?|pdf|odt|rtf|indd|tex|html?|qxd)|slide \d+|\W*)$",
@@ -124,16 +146,25 @@ def _join_broken_words(text: str) -> str:
 
 
 def _lay_out(data: bytes, count: int) -> list[list[Line]]:
-    """The lines of each of a PDF's ``count`` pages; past ``SPLIT_AT`` pages, in two processes.
+    """The lines of each of a PDF's ``count`` pages; when there are many, in two processes.
 
-    The second process is a fresh interpreter (``serve_pages``), not a fork
-    (the caller may hold threads and locks) nor multiprocessing's spawn (which runs the caller's
-    main script again). It is given the bytes and the pages on its input and answers with their
-    lines, pickled; should it fail for any reason, this process reads those pages itself.
+    The second process is a fresh interpreter (``serve_pages``), not a fork (the caller may hold
+    threads and locks) nor multiprocessing's spawn (which runs the caller's main script again). It
+    is given the bytes and the pages on its input and answers with their lines, pickled; should it
+    fail for any reason, this process reads those pages itself.
     """
-    if count < SPLIT_AT or not sys.executable:  # (an embedded interpreter may not know its own)
+    if count < SPLIT_AT or _ALONE.get() or not sys.executable:  # (an embedded interpreter may not know its own)
         return _pages(data, None)
-    half = count // 2
+    probe = max(1, min(_PROBE_PAGES, count // 4))
+    started = time.perf_counter()
+    first = _pages(data, range(probe))
+    per_page = (time.perf_counter() - started) / probe
+    left = count - probe
+    if per_page * left < SPLIT_FROM_SECONDS:
+        return first + _pages(data, range(probe, count))
+    # This process lays out pages while the other starts, so it takes that many more than half.
+    ahead = int(_START_SECONDS / per_page) if per_page > 0 else left
+    middle = min(count - 1, probe + (left + ahead) // 2)
     try:
         worker = subprocess.Popen(
             python_command("from footnoted.ingest.pdf import serve_pages; serve_pages()"),
@@ -142,28 +173,28 @@ def _lay_out(data: bytes, count: int) -> list[list[Line]]:
             stderr=subprocess.DEVNULL,
         )
     except OSError:  # no process to be had here: this one reads every page
-        return _pages(data, None)
+        return first + _pages(data, range(probe, count))
     assert worker.stdin is not None and worker.stdout is not None  # both are pipes
-    feeder = threading.Thread(target=_feed, args=(worker.stdin, pickle.dumps((data, half, count))), daemon=True)
+    feeder = threading.Thread(target=_feed, args=(worker.stdin, pickle.dumps((data, middle, count))), daemon=True)
     with worker:  # closes its pipes and waits for it
         feeder.start()
         try:
-            first = _pages(data, range(half))
+            ours = _pages(data, range(probe, middle)) if middle > probe else []  # (an empty range: every page)
             answer = worker.stdout.read()
         except BaseException:
-            worker.kill()  # this half failed (a damaged file), or the read was interrupted
+            worker.kill()  # this part failed (a damaged file), or the read was interrupted
             raise
         finally:
             feeder.join()
-    second: list[list[Line]] | None = None
+    theirs: list[list[Line]] | None = None
     if worker.returncode == 0:
         try:
-            second = pickle.loads(answer)
+            theirs = pickle.loads(answer)
         except Exception:
-            second = None
-    if not isinstance(second, list) or len(second) != count - half:  # a worker that failed, or lost its way
-        second = _pages(data, range(half, count))
-    return first + second
+            theirs = None
+    if not isinstance(theirs, list) or len(theirs) != count - middle:  # a worker that failed, or lost its way
+        theirs = _pages(data, range(middle, count))
+    return first + ours + theirs
 
 
 def _feed(pipe: IO[bytes], payload: bytes) -> None:

@@ -305,6 +305,7 @@ def test_a_long_pdf_read_in_two_processes_reads_as_in_one(monkeypatch: pytest.Mo
     names = ("note-over-a-page.pdf", "report.pdf", "two-columns.pdf")
     alone = {name: load(DATA / "pdf" / name) for name in names}
     monkeypatch.setattr(pdf, "SPLIT_AT", 2)  # every one of them is "long" now
+    monkeypatch.setattr(pdf, "SPLIT_FROM_SECONDS", 0.0)  # and slow
     started = []
     popen = subprocess.Popen
 
@@ -320,12 +321,37 @@ def test_a_long_pdf_read_in_two_processes_reads_as_in_one(monkeypatch: pytest.Mo
     )
 
 
+def test_a_long_pdf_whose_pages_lay_out_quickly_stays_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its first pages timed, the rest would take less than the threshold: no second process.
+    alone = load(DATA / "pdf" / "note-over-a-page.pdf")
+    monkeypatch.setattr(pdf, "SPLIT_AT", 2)
+    monkeypatch.setattr(pdf, "SPLIT_FROM_SECONDS", 3600.0)
+    started: list[object] = []
+    popen = subprocess.Popen
+
+    def counted(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(args[0])
+        return popen(*args, **kwargs)
+
+    monkeypatch.setattr(pdf.subprocess, "Popen", counted)
+    assert _reading(load(DATA / "pdf" / "note-over-a-page.pdf")) == _reading(alone)
+    assert started == []
+    # Nor where the caller keeps every core busy already (load_all with its helpers), however slow.
+    monkeypatch.setattr(pdf, "SPLIT_FROM_SECONDS", 0.0)
+    with pdf.in_one_process():
+        assert _reading(load(DATA / "pdf" / "note-over-a-page.pdf")) == _reading(alone)
+    assert started == []
+    load(DATA / "pdf" / "note-over-a-page.pdf")
+    assert len(started) == 1  # and outside it, it is split again
+
+
 @pytest.mark.parametrize("executable", ["/bin/false", "/nonexistent/python"])
 def test_when_the_second_process_fails_or_cannot_start_this_one_reads_every_page(
     monkeypatch: pytest.MonkeyPatch, executable: str
 ) -> None:
     alone = load(DATA / "pdf" / "note-over-a-page.pdf")
     monkeypatch.setattr(pdf, "SPLIT_AT", 2)
+    monkeypatch.setattr(pdf, "SPLIT_FROM_SECONDS", 0.0)
     monkeypatch.setattr(pdf.sys, "executable", executable)
     assert _reading(load(DATA / "pdf" / "note-over-a-page.pdf")) == _reading(alone)
 
@@ -347,6 +373,7 @@ def test_a_damaged_long_pdf_is_read_or_refused_as_in_one_process(monkeypatch: py
         damaged.append(bytes(copy))
     alone = [outcome(d) for d in damaged]
     monkeypatch.setattr(pdf, "SPLIT_AT", 2)
+    monkeypatch.setattr(pdf, "SPLIT_FROM_SECONDS", 0.0)
     assert [outcome(d) for d in damaged] == alone
     assert any(isinstance(o, str) for o in alone) and any(not isinstance(o, str) for o in alone)
 
