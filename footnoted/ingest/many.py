@@ -105,11 +105,10 @@ def load_all(
     ]
     for thread in threads:
         thread.start()
+    # With helpers, every core is reading already: no second process for a PDF.
+    alone = pdf.in_one_process if helpers else contextlib.nullcontext
     while (mine := queue.take()) is not None:
-        if helpers:
-            with pdf.in_one_process():  # every core is reading already: no second process for a PDF
-                results.set(mine, _here(jobs[mine]))
-        else:
+        with alone():
             results.set(mine, _here(jobs[mine]))
     queue.close()
     for thread in threads:
@@ -239,10 +238,10 @@ class Reader:
                 answer = self._ask(("parse", data, name, fmt, doc_id, title))
             finally:
                 self._lock.release()
-            if isinstance(answer, Document):
-                return answer
             if isinstance(answer, IngestError):
                 raise answer
+            if answer is not None:
+                return answer
         return parse(data, name=name, fmt=fmt, doc_id=doc_id, title=title)
 
     def close(self) -> None:
@@ -251,7 +250,7 @@ class Reader:
             self._closed = True
             self._stop()
 
-    def _ask(self, request: tuple[object, ...]) -> object:
+    def _ask(self, request: tuple[object, ...]) -> Document | IngestError | None:
         """The helper's answer, or None when there is none (it cannot start, or failed)."""
         if self._closed:
             return None
@@ -261,30 +260,14 @@ class Reader:
             helper = self._helper = self._start()
             if helper is None:
                 return None
-        assert helper.stdin is not None and helper.stdout is not None  # both are pipes
-        try:
-            _send(helper.stdin, pickle.dumps(request))
-            payload = _receive(helper.stdout)
-            answer = pickle.loads(payload) if payload is not None else None
-        except Exception:
-            answer = None
+        answer = _ask(helper, request)
         if answer is None:
             self._stop()  # not to be trusted with the next one
         return answer
 
     def _start(self) -> subprocess.Popen[bytes] | None:
-        try:
-            helper = subprocess.Popen(
-                helper_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-            )
-        except OSError:
-            return None
-        assert helper.stdout is not None
-        try:
-            ready = _receive(helper.stdout)
-        except Exception:
-            ready = None
-        if ready != _READY:
+        helper = _spawn()
+        if helper is not None and not _ready(helper):
             _end(helper)
             return None
         return helper
@@ -311,33 +294,43 @@ def helper_command() -> list[str]:
     return python_command("from footnoted.ingest.many import serve; serve()")
 
 
+def _spawn() -> subprocess.Popen[bytes] | None:
+    """A helper started, or None when no process is to be had."""
+    try:
+        return subprocess.Popen(
+            helper_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+    except OSError:
+        return None
+
+
+def _ready(helper: subprocess.Popen[bytes]) -> bool:
+    """Whether a helper's first words say it is ready: not if it failed to start, was stopped, or
+    something else wrote first (a site hook that prints)."""
+    assert helper.stdout is not None  # a pipe
+    try:
+        return _receive(helper.stdout) == _READY
+    except Exception:
+        return False
+
+
 def _drive(queue: _Queue, jobs: Mapping[int, _Job], results: _Results) -> None:
     """Keep one helper busy until the queue is empty; any file it fails on is read here instead."""
-    try:
-        helper = subprocess.Popen(
-            helper_command(),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-    except OSError:  # no process to be had: this one reads everything
+    helper = _spawn()
+    if helper is None:  # this process reads everything
         return
-    assert helper.stdin is not None and helper.stdout is not None  # both are pipes
     with helper:  # closes its pipes and waits for it
         try:
             if not queue.starting(helper):
                 helper.kill()
                 return
-            try:
-                ready = _receive(helper.stdout)
-            except Exception:  # something else wrote first (a site hook that prints): not a helper
-                ready = None
+            ready = _ready(helper)
             queue.started(helper)
-            if ready != _READY:
-                return  # it failed to start, or was stopped: the work is done without it
+            if not ready:
+                return  # the work is done without it
             while (i := queue.take()) is not None:
                 job = jobs[i]
-                answer = _ask(helper, job)
+                answer = _ask(helper, ("load", str(job.path), job.doc_id, job.max_bytes))
                 if answer is None:
                     with pdf.in_one_process():  # the helper failed on it: read it here, and stop using it
                         results.set(i, _here(job))
@@ -351,11 +344,11 @@ def _drive(queue: _Queue, jobs: Mapping[int, _Job], results: _Results) -> None:
                 helper.kill()
 
 
-def _ask(helper: subprocess.Popen[bytes], job: _Job) -> Document | IngestError | None:
-    """What the helper read from ``job``'s file, or None when it did not answer in kind."""
-    assert helper.stdin is not None and helper.stdout is not None
+def _ask(helper: subprocess.Popen[bytes], request: tuple[object, ...]) -> Document | IngestError | None:
+    """What the helper read (``serve`` says what it is asked), or None when it did not answer in kind."""
+    assert helper.stdin is not None and helper.stdout is not None  # both are pipes
     try:
-        _send(helper.stdin, pickle.dumps(("load", str(job.path), job.doc_id, job.max_bytes)))
+        _send(helper.stdin, pickle.dumps(request))
         payload = _receive(helper.stdout)
         answer = pickle.loads(payload) if payload is not None else None
     except Exception:

@@ -47,7 +47,7 @@ SPLIT_AT = 16
 """Below this many pages a PDF is laid out in one process. From it, this process lays out the first
 few pages and times them, and when the rest would take ``SPLIT_FROM_SECONDS`` or more, a second
 process lays out their latter part while this one lays out the others (pdfminer's layout is nearly
-all of a PDF's reading time, and a page takes from 30 to 100 ms and more here)."""
+all of a PDF's reading time, and a page takes from 30 to 80 ms here)."""
 SPLIT_FROM_SECONDS = 1.5
 """Starting the second process costs 0.4 to 0.7 s, which this one spends laying out pages."""
 _START_SECONDS = 0.5
