@@ -1,6 +1,7 @@
 """PDF files: their text layer, page by page, with the notes at the foot of each page.
 
-pdfminer.six lays out each page's characters into lines and boxes. Where a page's notes are set
+PDFium reads each page's characters and pdfminer.six lays them out into lines and boxes
+(``pdf_chars``). Where a page's notes are set
 smaller than its text, they are told apart by their size (``pdf_notes.py``): a note that runs on
 to the next page stays whole, each column's notes are found, and raised figures are markers.
 Otherwise the text is read as any text extracted from a PDF is (``pages.py``: a marker glued to
@@ -13,8 +14,6 @@ hyphenated at a line's end is made whole.
 
 from __future__ import annotations
 
-import io
-import logging
 import pickle
 import re
 import subprocess
@@ -28,7 +27,8 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from footnoted.errors import IngestError
-from footnoted.ingest.pdf_notes import Line, page_lines, plain_text, rebuild, set_apart_headings, unwrap
+from footnoted.ingest import pdf_chars
+from footnoted.ingest.pdf_notes import Line, plain_text, rebuild, set_apart_headings, unwrap
 from footnoted.ingest.process import python_command
 from footnoted.types import Span
 
@@ -42,7 +42,6 @@ _BROKEN = re.compile(r"([^\W\d_]+)[-\xad][ \t]*\n([^\W\d_]+)(\S*)(?:[ \t]+|\n|(?
 _COMPOUND = re.compile(r"[^\W\d_]+(?:[-\xad][^\W\d_]+)+")
 _HYPHEN = re.compile(r"[-\xad]")
 _TRAILING = re.compile(r"[ \t\xa0]+(?=\n|\f|$)")
-# What PDF writers put in the information fields when nobody set them.
 SPLIT_AT = 16
 """Below this many pages a PDF is laid out in one process. From it, this process lays out the first
 few pages and times them, and when the rest would take ``SPLIT_FROM_SECONDS`` or more, a second
@@ -66,6 +65,7 @@ def in_one_process() -> Iterator[None]:
         _ALONE.reset(token)
 
 
+# What PDF writers put in the information fields when nobody set them.
 _UNSET = re.compile(
     r"^(?:untitled|anonymous|unknown|unspecified|none|n/?a|microsoft (?:word|powerpoint) - .*"
     r"|.*\.(?:docx?|pdf|odt|rtf|indd|tex|html?|qxd)|slide \d+|\W*)$",
@@ -94,16 +94,13 @@ def read_pdf(data: bytes, name: str) -> PdfText:
     """
     if not data.lstrip()[:5].startswith(b"%PDF-"):
         raise IngestError(f"{name}: not a PDF file (it does not start with %PDF-)")
-    # pdfminer logs every oddity of a damaged file (a font without a box, a bad xref) as a warning.
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     try:
         info, numbered = _information(data, name)
         pages = _lay_out(data, numbered)
     except IngestError:
         raise
     except Exception as exc:
-        # pdfminer reports a damaged file with whatever its parser met first: its own errors, but
-        # also assertions, KeyError, struct and zlib errors (measured by mutating a PDF's bytes).
+        # Whatever a damaged file makes PDFium or pdfminer's layout raise (PDFium repairs most).
         raise IngestError(f"{name}: cannot read the PDF, it may be damaged ({type(exc).__name__}: {exc})") from None
     count = len(pages) or 1
     set_apart_headings(pages)
@@ -213,36 +210,18 @@ def serve_pages() -> None:
 
 def _pages(data: bytes, numbers: Sequence[int] | None) -> list[list[Line]]:
     """The lines of the pages ``numbers`` (from 0; all when None), in order."""
-    from pdfminer.high_level import extract_pages
-
-    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # in a process of its own too
-    return [page_lines(page) for page in extract_pages(io.BytesIO(data), page_numbers=numbers)]
+    return pdf_chars.pages(data, numbers)
 
 
 def _information(data: bytes, name: str) -> tuple[dict[str, str], int]:
     """Title, author, subject and creation date from the PDF's information dictionary, where set,
     and how many pages it has."""
-    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
-    from pdfminer.pdftypes import resolve1
-    from pdfminer.utils import decode_text
-
-    try:
-        document = PDFDocument(PDFParser(io.BytesIO(data)))
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise IngestError(f"{name}: the PDF is encrypted and cannot be read without its password ({exc})") from None
+    found, count = pdf_chars.information(data, name)
     out: dict[str, str] = {}
-    for info in document.info:
-        for key, field_name in (("Title", "title"), ("Author", "author"), ("Subject", "subject")):
-            value = resolve1(info.get(key))
-            if isinstance(value, bytes):
-                value = decode_text(value)
-            if isinstance(value, str) and not _UNSET.match(value := " ".join(value.split())):
-                out[field_name] = value
-        created = resolve1(info.get("CreationDate"))
-        if isinstance(created, bytes):
-            created = decode_text(created)
-        if isinstance(created, str) and (date := re.match(r"D:(\d{4})(\d{2})?(\d{2})?", created)):
-            out["created"] = "-".join(part for part in date.groups() if part)
-    return out, sum(1 for _ in PDFPage.create_pages(document))
+    for key, field_name in (("Title", "title"), ("Author", "author"), ("Subject", "subject")):
+        value = " ".join(found.get(key, "").split())
+        if value and not _UNSET.match(value):
+            out[field_name] = value
+    if date := re.match(r"(?:D:)?(\d{4})(\d{2})?(\d{2})?", found.get("CreationDate", "")):
+        out["created"] = "-".join(part for part in date.groups() if part)
+    return out, count

@@ -1,0 +1,132 @@
+"""A PDF's characters read by PDFium and laid out by pdfminer: the reading pdfminer alone gave.
+
+Beside each reading here is the one pdfminer.six gives when it interprets the PDF itself
+(``extract_pages``, as footnoted read PDFs before), through the same ``page_lines``.
+``encrypted.pdf`` is ``libreoffice-endnotes.pdf`` encrypted with the user password "secret"
+(pypdf 7.1, RC4-128).
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from footnoted.errors import IngestError
+from footnoted.ingest import load, parse, pdf, pdf_chars
+from footnoted.ingest.pdf_notes import Line, page_lines
+from tests.conftest import DATA
+
+# Typst (one and two columns, a note over a page), LibreOffice (its type scaled by the page's
+# matrix, two columns, endnotes) and WeasyPrint.
+FILES = [
+    DATA / "pdf" / "report.pdf",
+    DATA / "pdf" / "note-over-a-page.pdf",
+    DATA / "pdf" / "typeset" / "two-columns.pdf",
+    DATA / "pdf" / "office" / "two-columns.pdf",
+    DATA / "pdf" / "office" / "endnotes-roman.pdf",
+    DATA / "pdf" / "endnotes.pdf",
+    DATA / "pdf" / "weasyprint.pdf",
+]
+
+
+def _pdfminer_pages(data: bytes, numbers: Sequence[int] | None) -> list[list[Line]]:
+    from pdfminer.high_level import extract_pages
+
+    return [page_lines(page) for page in extract_pages(io.BytesIO(data), page_numbers=numbers)]
+
+
+def _reading(path: Path) -> tuple[object, ...]:
+    doc = load(path)
+    return doc.source, doc.blocks, doc.footnotes, doc.title, dict(doc.metadata), doc.warnings
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_a_pdf_reads_as_pdfminer_alone_read_it(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ours = _reading(path)
+    monkeypatch.setattr(pdf, "_pages", _pdfminer_pages)
+    assert ours == _reading(path)
+
+
+def _turned(path: Path, rotation: int) -> bytes:
+    """The PDF with every page's content turned against ``rotation``, which the page's /Rotate
+    turns upright again: how a landscape page is often set in a portrait document."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(path.read_bytes())
+    for page in document:
+        left, bottom, right, top = page.get_mediabox()
+        width, height = right - left, top - bottom
+        turn = {90: (0, 1, -1, 0, height, 0), 180: (-1, 0, 0, -1, width, height), 270: (0, -1, 1, 0, 0, width)}
+        for obj in list(page.get_objects(max_depth=1)):
+            obj.transform(pdfium.PdfMatrix(*turn[rotation]))
+        if rotation != 180:
+            page.set_mediabox(0, 0, height, width)
+        page.set_rotation(rotation)
+        page.gen_content()
+    buffer = io.BytesIO()
+    document.save(buffer)
+    document.close()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+@pytest.mark.parametrize("name", ["report.pdf", "endnotes.pdf"])
+def test_a_turned_page_reads_as_pdfminer_alone_read_it(
+    name: str, rotation: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _turned(DATA / "pdf" / name, rotation)
+    ours = parse(data, name=name)
+    assert "Lower Basin" in ours.source and len(ours.footnotes) == 13
+    monkeypatch.setattr(pdf, "_pages", _pdfminer_pages)
+    theirs = parse(data, name=name)
+    assert (ours.source, ours.footnotes) == (theirs.source, theirs.footnotes)
+
+
+def test_pdfs_read_in_several_threads_at_once_read_as_one_by_one() -> None:
+    # PDFium must never be called from two threads at once: pdf_chars holds one lock for it.
+    paths = FILES[:4] * 2
+    alone = [load(p).source for p in paths]
+    read: dict[int, str] = {}
+    failed: list[BaseException] = []
+
+    def reader(i: int) -> None:
+        try:
+            with pdf.in_one_process():
+                read[i] = load(paths[i]).source
+        except BaseException as exc:
+            failed.append(exc)
+
+    threads = [threading.Thread(target=reader, args=(i,)) for i in range(len(paths))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failed
+    assert [read[i] for i in range(len(paths))] == alone
+
+
+def test_an_encrypted_pdf_is_refused_with_a_reason() -> None:
+    with pytest.raises(
+        IngestError, match=r"encrypted\.pdf: the PDF is encrypted and cannot be read without its password"
+    ):
+        load(DATA / "pdf" / "encrypted.pdf")
+
+
+def test_the_information_dictionary_gives_title_and_page_count() -> None:
+    info, pages = pdf_chars.information((DATA / "pdf" / "weasyprint.pdf").read_bytes(), "weasyprint.pdf")
+    assert pages == len(pdf_chars.pages((DATA / "pdf" / "weasyprint.pdf").read_bytes(), None))
+    assert all(isinstance(v, str) and v for v in info.values())
+
+
+def test_characters_pdfium_cannot_name_or_makes_up_are_not_read() -> None:
+    # Line ends PDFium makes up are left to pdfminer's layout; a hyphen PDFium takes for a line's
+    # end reads as a hyphen; a variation selector after a glyph is nothing to read.
+    assert pdf_chars._glyph(0x02) == "-"
+    assert pdf_chars._glyph(0xD800) == "\ufffd"
+    assert pdf_chars._glyph(0x41) == "A"
+    text = load(DATA / "printed" / "pandoc.pdf").source
+    assert "↩" in text and "\ufe0e" not in text
