@@ -195,7 +195,7 @@ def _characters(text: int) -> list[tuple[str, float, float, float, float, float]
         code = calls.unicode(text, i)
         space = False
         if code in _CHECKED and calls.generated(text, i):
-            if code != 0x20 or not calls.text_object(text, i):
+            if code != 0x20 or not calls.text_object(text, i) or _at_next(calls, text, i, at_x, at_y):
                 continue  # made up by PDFium: a line's end, or a space where it saw a gap
             space = True  # a space set in the PDF
         elif code in _SKIPPED or 0xFE00 <= code <= 0xFE0F:
@@ -239,6 +239,18 @@ def _characters(text: int) -> list[tuple[str, float, float, float, float, float]
             left, bottom, right, top = min(xs), min(ys), max(xs), max(ys)
         out.append((_glyph(code), left, bottom, right, top, size))
     return out
+
+
+def _at_next(calls: _Calls, text: int, i: int, at_x: int, at_y: int) -> bool:
+    """Whether PDFium put the space at ``i`` where the next character starts: one it made up for
+    a gap (as between the words of a TeX document, which sets no spaces), not one set there."""
+    if i + 1 >= calls.count(text):
+        return True
+    x, y = ctypes.c_double.from_address(at_x), ctypes.c_double.from_address(at_y)
+    calls.origin(text, i, at_x, at_y)
+    here = x.value, y.value
+    calls.origin(text, i + 1, at_x, at_y)
+    return abs(here[0] - x.value) + abs(here[1] - y.value) < 0.01
 
 
 def _glyph(code: int) -> str:

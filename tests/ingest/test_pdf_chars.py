@@ -130,3 +130,41 @@ def test_characters_pdfium_cannot_name_or_makes_up_are_not_read() -> None:
     assert pdf_chars._glyph(0x41) == "A"
     text = load(DATA / "printed" / "pandoc.pdf").source
     assert "↩" in text and "\ufe0e" not in text
+
+
+def _pdf(content: bytes) -> bytes:
+    """A one-page PDF setting ``content`` in Helvetica (/F1)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_space_pdfium_makes_up_for_a_gap_is_left_to_the_layout() -> None:
+    # TeX sets no spaces: a word gap is a shift inside one string. PDFium reports a space there,
+    # at the next word's origin; pdfminer had no character there, and neither has this reading.
+    data = _pdf(b"BT /F1 12 Tf 72 720 Td [(Gauge) -600 (records) -600 (vary.)] TJ ET")
+    with pdf_chars._document(data, "gap.pdf") as document, pdf_chars._LOCK:
+        page = pdf_chars._page(document, 0)
+    assert "".join(c.get_text() for c in page) == "Gaugerecordsvary."
+    assert [[line.text for line in p] for p in pdf_chars.pages(data, None)] == [["Gauge records vary.\n"]]
+    assert [[line.text for line in p] for p in _pdfminer_pages(data, None)] == [["Gauge records vary.\n"]]
+    # A space the PDF sets is read as one.
+    data = _pdf(b"BT /F1 12 Tf 72 720 Td (Gauge records vary.) Tj ET")
+    with pdf_chars._document(data, "set.pdf") as document, pdf_chars._LOCK:
+        page = pdf_chars._page(document, 0)
+    assert "".join(c.get_text() for c in page) == "Gauge records vary."
