@@ -71,9 +71,11 @@ def _same(got: list[Document | IngestError], want: list[Document | IngestError])
 
 @pytest.fixture
 def slow_here(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """This process reads slowly, so the helper surely reads some of the files; the ones read
-    here are recorded (and the ones a helper's thread read here, after the helper failed on them)."""
+    """This process reads slowly, so a helper is started and surely reads some of the files; the
+    ones read here are recorded (and the ones a helper's thread read here, after the helper failed
+    on them)."""
     here: list[Path] = []
+    monkeypatch.setattr(many, "HELPER_PAYS_FROM", 0.0)
     real = many._here
 
     def slow(job: many._Job) -> Document | BaseException:
@@ -160,7 +162,7 @@ def test_a_failing_helper_costs_only_reading_here(
     script: str,
 ) -> None:
     monkeypatch.setattr(many, "helper_command", lambda: [sys.executable, "-c", script])
-    some = [0, 1, 4, 9]  # two PDFs (so a helper is started) and files that cannot be read
+    some = [0, 1, 4, 9]  # two PDFs and two files that cannot be read
     _same(load_all([files[i] for i in some], readers=2), [expected[i] for i in some])
     assert sorted(slow_here) == sorted(files[i] for i in some)
     # Each helper that said it was ready was given a file, failed on it, and that one was read here.
@@ -179,10 +181,16 @@ def test_a_helper_only_where_it_pays(tmp_path: Path) -> None:
 
     small = [DATA / "notes.md", DATA / "superscript.txt", DATA / "endnotes.html"]
     assert helpers(small) == 0  # milliseconds of reading: not worth half a second to start
-    assert helpers(FIXTURES[:2]) == 1  # two PDFs
-    assert helpers(FIXTURES[:1]) == 0  # one file: nothing to share
-    assert helpers(FIXTURES[:2], readers=1) == 0
-    assert helpers(FIXTURES[:3], readers=8) == 2  # no more helpers than files beside this process
+    assert helpers(FIXTURES[:3]) == 0  # three short PDFs: a quarter of a second
+    # PDFs of a MB (estimated by their size alone: what is in them does not matter here).
+    large = []
+    for name in ("a.pdf", "b.pdf", "c.pdf"):
+        large.append(tmp_path / name)
+        large[-1].write_bytes(b"%PDF-1.4\n" + b"0" * 1_000_000)
+    assert helpers(large[:2]) == 1
+    assert helpers(large[:1]) == 0  # one file: nothing to share
+    assert helpers(large[:2], readers=1) == 0
+    assert helpers(large, readers=8) == 2  # no more helpers than files beside this process
     big = tmp_path / "big.txt"
     big.write_bytes(b"word " * 2_000_000)
     assert helpers([big, DATA / "notes.md"]) == 1
