@@ -208,7 +208,9 @@ def _characters(text: int) -> list[tuple[str, float, float, float, float, float]
             calls.matrix(text, i, at_matrix)
             a, b, c, d = matrix[0], matrix[1], matrix[2], matrix[3]
             em = calls.font_size(text, i)  # in the text's space; the matrix takes it to the page
-            size = em * abs(a * d - b * c) ** 0.5
+            # The type size is the height the matrix gives an em, as pdfminer measures it: text
+            # stretched across (Tz, as OCR layers set each word to its width) is no larger.
+            size = em * (c * c + d * d) ** 0.5
             font = calls.font(obj) if obj else None
             if font and font not in descents:
                 descents[font] = found.value / 1000 if calls.descent(font, 1000.0, at_found) else None

@@ -132,15 +132,18 @@ def test_characters_pdfium_cannot_name_or_makes_up_are_not_read() -> None:
     assert "↩" in text and "\ufe0e" not in text
 
 
-def _pdf(content: bytes) -> bytes:
-    """A one-page PDF setting ``content`` in Helvetica (/F1)."""
+def _pdf(content: bytes, form: bytes = b"") -> bytes:
+    """A one-page PDF setting ``content`` in Helvetica (/F1), with ``form`` as the Form XObject /X1."""
+    resources = b"/Font << /F1 5 0 R >>"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b" /Resources << %s /XObject << /X1 6 0 R >> >> >>" % resources,
         b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << %s >> /Length %d >>"
+        b"\nstream\n%s\nendstream" % (resources, len(form), form),
     ]
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
@@ -168,3 +171,35 @@ def test_a_space_pdfium_makes_up_for_a_gap_is_left_to_the_layout() -> None:
     with pdf_chars._document(data, "set.pdf") as document, pdf_chars._LOCK:
         page = pdf_chars._page(document, 0)
     assert "".join(c.get_text() for c in page) == "Gauge records vary."
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"BT 3 Tr /F1 12 Tf 150 Tz 72 720 Td (Gauge records vary.) Tj ET",  # an OCR layer: unseen, stretched
+        b"BT 3 Tr /F1 12 Tf 50 Tz 72 720 Td (Gauge) Tj 60 0 Td (records) Tj 60 0 Td (vary.) Tj ET",
+        b"q 0.5 0 0 0.5 0 0 cm BT /F1 24 Tf 144 1440 Td (Gauge records vary.) Tj ET Q",  # scaled by the page
+        b"BT /F1 12 Tf 72 720 Td (Gauge records vary.) Tj 7 Ts /F1 7 Tf (12) Tj 0 Ts /F1 12 Tf ( Next.) Tj ET",
+        b"BT /F1 12 Tf 2 Tc 6 Tw 14 TL 72 720 Td (Gauge records vary.) Tj T* (A second line.) Tj ET",
+    ],
+    ids=["stretched", "narrowed", "scaled", "raised", "spaced"],
+)
+def test_text_state_gives_the_lines_and_sizes_pdfminer_gave(content: bytes) -> None:
+    data = _pdf(content)
+    ours = [[(line.text, line.size) for line in page] for page in pdf_chars.pages(data, None)]
+    assert ours == [[(line.text, line.size) for line in page] for page in _pdfminer_pages(data, None)]
+
+
+def test_the_text_of_a_form_is_laid_out_as_the_page_is() -> None:
+    # pdfminer left a form's characters unlaid (its lines run together); PDFium reads them with
+    # the page's, so they are laid out alike.
+    data = _pdf(
+        b"BT /F1 12 Tf 72 720 Td (Text on the page.) Tj ET q 1 0 0 1 0 -100 cm /X1 Do Q",
+        form=b"BT /F1 12 Tf 14 TL 72 700 Td (Text of a form, first line.) Tj T* (And its second line.) Tj ET",
+    )
+    assert [[line.text for line in page] for page in _pdfminer_pages(data, None)] == [
+        ["Text on the page.\n", "Text of a form, first line.And its second line."]
+    ]
+    assert [[line.text for line in page] for page in pdf_chars.pages(data, None)] == [
+        ["Text on the page.\n", "Text of a form, first line.\n", "And its second line.\n"]
+    ]
