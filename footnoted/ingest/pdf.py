@@ -83,6 +83,7 @@ class PdfText:
     metadata: dict[str, str] = field(default_factory=dict)
     markers: tuple[Span, ...] = ()
     """Raised figures in the text (where notes were told apart by their size): likely markers."""
+    warnings: tuple[str, ...] = ()
 
 
 def read_pdf(data: bytes, name: str) -> PdfText:
@@ -96,12 +97,19 @@ def read_pdf(data: bytes, name: str) -> PdfText:
         raise IngestError(f"{name}: not a PDF file (it does not start with %PDF-)")
     try:
         info, numbered = _information(data, name)
-        pages = _lay_out(data, numbered)
+        laid = _lay_out(data, numbered)
     except IngestError:
         raise
     except Exception as exc:
         # Whatever a damaged file makes PDFium or pdfminer's layout raise (PDFium repairs most).
         raise IngestError(f"{name}: cannot read the PDF, it may be damaged ({type(exc).__name__}: {exc})") from None
+    lost = [number for number, page in enumerate(laid, 1) if page is None]
+    if laid and len(lost) == len(laid):
+        raise IngestError(f"{name}: cannot read the PDF, it may be damaged (none of its pages can be loaded)")
+    warnings = (
+        (f"page{'s' * (len(lost) > 1)} {_numbers(lost)} could not be read (damaged); the rest was",) if lost else ()
+    )
+    pages = [page or [] for page in laid]  # a lost page keeps its place: an empty page, its form feed
     count = len(pages) or 1
     set_apart_headings(pages)
     rebuilt = rebuild(pages)
@@ -113,7 +121,13 @@ def read_pdf(data: bytes, name: str) -> PdfText:
         )
     title = info.pop("title", "")
     metadata = {"pages": str(count), **info}
-    return PdfText(text, count, title, metadata, tuple(markers))
+    return PdfText(text, count, title, metadata, tuple(markers), warnings)
+
+
+def _numbers(numbers: list[int]) -> str:
+    """ "3", "3 and 7", "3, 7 and 9"."""
+    words = [str(n) for n in numbers]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _normalise(text: str) -> str:
@@ -142,7 +156,7 @@ def _join_broken_words(text: str) -> str:
     return _BROKEN.sub(join, text)
 
 
-def _lay_out(data: bytes, count: int) -> list[list[Line]]:
+def _lay_out(data: bytes, count: int) -> list[list[Line] | None]:
     """The lines of each of a PDF's ``count`` pages; when there are many, in two processes.
 
     The second process is a fresh interpreter (``serve_pages``), not a fork (the caller may hold
@@ -183,7 +197,7 @@ def _lay_out(data: bytes, count: int) -> list[list[Line]]:
             raise
         finally:
             feeder.join()
-    theirs: list[list[Line]] | None = None
+    theirs: list[list[Line] | None] | None = None
     if worker.returncode == 0:
         try:
             theirs = pickle.loads(answer)
@@ -208,8 +222,8 @@ def serve_pages() -> None:
     sys.stdout.buffer.write(pickle.dumps(_pages(data, range(first, past))))
 
 
-def _pages(data: bytes, numbers: Sequence[int] | None) -> list[list[Line]]:
-    """The lines of the pages ``numbers`` (from 0; all when None), in order."""
+def _pages(data: bytes, numbers: Sequence[int] | None) -> list[list[Line] | None]:
+    """The lines of the pages ``numbers`` (from 0; all when None), in order (None: not loaded)."""
     return pdf_chars.pages(data, numbers)
 
 

@@ -116,22 +116,28 @@ def information(data: bytes, name: str) -> tuple[dict[str, str], int]:
         return document.get_metadata_dict(skip_empty=True), len(document)
 
 
-def pages(data: bytes, numbers: Sequence[int] | None, name: str = "PDF") -> list[list[Line]]:
-    """The lines of the pages ``numbers`` (from 0; all when None), in order.
+def pages(data: bytes, numbers: Sequence[int] | None, name: str = "PDF") -> list[list[Line] | None]:
+    """The lines of the pages ``numbers`` (from 0; all when None), in order; None for a page that
+    cannot be loaded (its object damaged), the others read all the same.
 
     Raises:
         IngestError: the file is damaged or encrypted.
     """
+    import pypdfium2 as pdfium
     from pdfminer.layout import LAParams
 
     laparams = LAParams()
-    out = []
+    out: list[list[Line] | None] = []
     with _document(data, name) as document:
         with _LOCK:
             wanted = range(len(document)) if numbers is None else numbers
         for number in wanted:
-            with _LOCK:
-                page = _page(document, number)
+            try:
+                with _LOCK:
+                    page = _page(document, number)
+            except pdfium.PdfiumError:
+                out.append(None)
+                continue
             page.analyze(laparams)
             out.append(page_lines(page))
     return out

@@ -176,6 +176,7 @@ def _parse(
         pdf = read_pdf(raw, name)
         text, encoding = pdf.text, "pdf"
         facts, markers = pdf.metadata, pdf.markers
+        warnings.extend(pdf.warnings)
         title = title or pdf.title or None
     elif fmt in _PACKAGES:
         # A Word file or a book as one HTML page whose notes are links, read as any exporter's are.

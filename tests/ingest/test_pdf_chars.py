@@ -203,3 +203,20 @@ def test_the_text_of_a_form_is_laid_out_as_the_page_is() -> None:
     assert [[line.text for line in page] for page in pdf_chars.pages(data, None)] == [
         ["Text on the page.\n", "Text of a form, first line.\n", "And its second line.\n"]
     ]
+
+
+def test_a_page_that_cannot_be_loaded_is_left_out_with_a_warning_and_the_rest_read() -> None:
+    data = (DATA / "pdf" / "report.pdf").read_bytes()
+    whole = parse(data, name="report.pdf")
+    second = data.index(b"/Type/Page", data.index(b"207 0 obj\n<<"))  # the second page's object
+    damaged = data[:second] + b"/Type/Pagx" + data[second + len(b"/Type/Page") :]
+    doc = parse(damaged, name="report.pdf")
+    assert doc.warnings == ("page 2 could not be read (damaged); the rest was",)
+    pages = doc.source.split("\f")
+    assert pages[0] == whole.source.split("\f")[0] and pages[1] == "" and len(pages) == 4
+    assert 0 < len(doc.footnotes) < len(whole.footnotes)
+    assert all(doc.source[n.start : n.end] == n.text for n in doc.footnotes)
+    # A PDF none of whose pages can be loaded is refused.
+    alone = _pdf(b"BT /F1 12 Tf 72 720 Td (Gauge records vary.) Tj ET").replace(b"/Type /Page ", b"/Type /Pagx ")
+    with pytest.raises(IngestError, match=r"none of its pages can be loaded"):
+        parse(alone, name="gauges.pdf")
