@@ -46,6 +46,7 @@ class _Calls:
     """PDFium's text functions, typed for plain addresses: called once per character or more."""
 
     count: Callable[[int], int]
+    text: Callable[[int, int, int, int], int]
     unicode: Callable[[int, int], int]
     generated: Callable[[int, int], int]
     loose_box: Callable[[int, int, int], int]
@@ -71,6 +72,7 @@ def _calls() -> _Calls:
     pointer = c_void_p
     return _Calls(
         count=typed("FPDFText_CountChars", c_int, pointer),
+        text=typed("FPDFText_GetText", c_int, pointer, c_int, c_int, pointer),
         unicode=typed("FPDFText_GetUnicode", c_uint, pointer, c_int),
         generated=typed("FPDFText_IsGenerated", c_int, pointer, c_int),
         loose_box=typed("FPDFText_GetLooseCharBox", c_int, pointer, c_int, pointer),
@@ -163,42 +165,41 @@ def _page(document: Any, number: int) -> Any:
         width, height = abs(x1 - x0), abs(y1 - y0)
         if rotation in (90, 270):
             width, height = height, width
+        laid = LTPage(number + 1, (0.0, 0.0, width, height))
         text = page.get_textpage()
         try:
-            chars = _characters(ctypes.cast(text.raw, c_void_p).value or 0)
+            _characters(ctypes.cast(text.raw, c_void_p).value or 0, ctm, laid.add)
         finally:
             text.close()
     finally:
         page.close()
-    laid = LTPage(number + 1, (0.0, 0.0, width, height))
-    a, b, c, d, e, f = ctm
-    char = _char_type()
-    for glyph, left, bottom, right, top, size in chars:
-        x0, y0 = a * left + c * bottom + e, b * left + d * bottom + f
-        x1, y1 = a * right + c * top + e, b * right + d * top + f
-        laid.add(char(glyph, min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), size))
     return laid
 
 
-def _characters(text: int) -> list[tuple[str, float, float, float, float, float]]:
-    """Each character set on the page: what it reads, its box in the page's space, its type size.
+def _characters(text: int, ctm: tuple[float, ...], add: Callable[[Any], None]) -> None:
+    """Each character set on the page, as pdfminer's ``LTChar``: what it reads, its box, its type
+    size; the box turned by ``ctm`` into the space pdfminer lays the page out in.
 
     The box is pdfminer's: across from the origin by the advance, and up from the font's descent
     below the baseline by one type size, in the text's own direction (turned text too)."""
     calls = _calls()
+    char = _char_type()
+    count = calls.count(text)
+    codes = _codes(calls, text, count)
+    straight = ctm == (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    ta, tb, tc, td, te, tf = ctm
     box = (c_float * 4)()  # left, top, right, bottom
     matrix = (c_float * 6)()
     x, y, found = c_double(), c_double(), c_float()
     at_box, at_matrix, at_x, at_y, at_found = map(ctypes.addressof, (box, matrix, x, y, found))
     descents: dict[int, float | None] = {}
-    out = []
     last: int | None = -1
     a = b = c = d = 1.0
     em = size = 0.0
     descent: float | None = None
     baseline: float | None = None
-    for i in range(calls.count(text)):
-        code = calls.unicode(text, i)
+    for i in range(count):
+        code = codes[i]
         space = False
         if code in _CHECKED and calls.generated(text, i):
             if code != 0x20 or not calls.text_object(text, i) or _at_next(calls, text, i, at_x, at_y):
@@ -245,8 +246,23 @@ def _characters(text: int) -> list[tuple[str, float, float, float, float, float]
             xs = [x.value + a * across + c * up for across in (0.0, advance) for up in (low, high)]
             ys = [y.value + b * across + d * up for across in (0.0, advance) for up in (low, high)]
             left, bottom, right, top = min(xs), min(ys), max(xs), max(ys)
-        out.append((_glyph(code), left, bottom, right, top, size))
-    return out
+        glyph = chr(code) if 0x20 <= code < 0xD800 else _glyph(code)
+        if not straight:
+            x0, y0 = ta * left + tc * bottom + te, tb * left + td * bottom + tf
+            x1, y1 = ta * right + tc * top + te, tb * right + td * top + tf
+            left, bottom, right, top = min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
+        add(char(glyph, left, bottom, right, top, size))
+
+
+def _codes(calls: _Calls, text: int, count: int) -> list[int]:
+    """What each character reads (its code point), the page's text taken in one call."""
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = calls.text(text, 0, count, ctypes.addressof(buffer))
+    units = bytes(buffer)[: max(written - 1, 0) * 2].decode("utf-16-le", "surrogatepass")
+    if len(units) != count:  # a character beyond 16 bits takes two: ask one by one
+        return [calls.unicode(text, i) for i in range(count)]
+    # Where the text has U+FFFE, PDFium's character says what it is (a hyphen ending a line).
+    return [calls.unicode(text, i) if unit == "\ufffe" else ord(unit) for i, unit in enumerate(units)]
 
 
 def _at_next(calls: _Calls, text: int, i: int, at_x: int, at_y: int) -> bool:

@@ -8,6 +8,8 @@ Beside each reading here is the one pdfminer.six gives when it interprets the PD
 
 from __future__ import annotations
 
+import ctypes
+import dataclasses
 import io
 import threading
 from collections.abc import Sequence
@@ -220,3 +222,21 @@ def test_a_page_that_cannot_be_loaded_is_left_out_with_a_warning_and_the_rest_re
     alone = _pdf(b"BT /F1 12 Tf 72 720 Td (Gauge records vary.) Tj ET").replace(b"/Type /Page ", b"/Type /Pagx ")
     with pytest.raises(IngestError, match=r"none of its pages can be loaded"):
         parse(alone, name="gauges.pdf")
+
+
+def test_the_page_text_in_one_call_gives_each_characters_code() -> None:
+    # Taken in one call, the text has a code point a character. Where PDFium keeps a character
+    # beyond 16 bits as two (its surrogates), the text reads one fewer: then each is asked for.
+    # U+FFFE in the text is the line-ending hyphen PDFium names 0x02 when asked.
+    def calls(text: str, codes: list[int]) -> pdf_chars._Calls:
+        def write(_page: int, _start: int, _count: int, address: int) -> int:
+            data = (text + "\0").encode("utf-16-le", "surrogatepass")
+            ctypes.memmove(address, data, len(data))
+            return len(data) // 2
+
+        return dataclasses.replace(pdf_chars._calls(), text=write, unicode=lambda _page, i: codes[i])
+
+    assert pdf_chars._codes(calls("ab\ufffec", [97, 98, 2, 99]), 0, 4) == [97, 98, 2, 99]
+    assert pdf_chars._codes(calls("a\U0001d11eb", [97, 0x1D11E, 98]), 0, 3) == [97, 0x1D11E, 98]
+    halves = [97, 0xD834, 0xDD1E, 98]  # a musical G clef as two characters
+    assert pdf_chars._codes(calls("a\U0001d11eb", halves), 0, 4) == halves
