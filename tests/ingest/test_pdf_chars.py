@@ -240,3 +240,22 @@ def test_the_page_text_in_one_call_gives_each_characters_code() -> None:
     assert pdf_chars._codes(calls("a\U0001d11eb", [97, 0x1D11E, 98]), 0, 3) == [97, 0x1D11E, 98]
     halves = [97, 0xD834, 0xDD1E, 98]  # a musical G clef as two characters
     assert pdf_chars._codes(calls("a\U0001d11eb", halves), 0, 4) == halves
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_characters_are_grouped_into_the_lines_pdfminer_groups_them_into(path: Path) -> None:
+    from pdfminer.layout import LAParams, LTLayoutContainer
+
+    laparams = LAParams()
+    data = path.read_bytes()
+    with pdf_chars._document(data, path.name) as document:
+        with pdf_chars._LOCK:
+            count = len(document)
+        for number in range(count):
+            with pdf_chars._LOCK:
+                page = pdf_chars._page(document, number)
+            chars = list(page)
+            ours = [(line.get_text(), line.bbox, line._x1) for line in page.group_objects(laparams, chars)]
+            theirs = LTLayoutContainer.group_objects(page, laparams, chars)
+            assert ours == [(line.get_text(), line.bbox, line._x1) for line in theirs], number
+            assert ours  # every page of these sets text
