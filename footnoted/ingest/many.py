@@ -39,11 +39,11 @@ from footnoted.ingest.read import (
 from footnoted.types import Document
 
 # What reading costs here, to tell whether a helper (half a second to start) pays: a PDF a
-# twentieth of a second and 1.4 s a MB (39 PDFs from 5 KB to 0.3 MB, 4 to 15 pages, read in one
-# process: 0.014 s + 1.36 s/MB fitted, about 30 ms a page), a Word, OpenDocument, EPUB or RTF file
+# twentieth of a second and 1.1 s a MB (40 PDFs from 5 KB to 0.3 MB, 1 to 15 pages, read in one
+# process: 0.012 s + 1.07 s/MB fitted, about 23 ms a page), a Word, OpenDocument, EPUB or RTF file
 # a tenth, text and HTML 10 MB a second.
 _PDF_SECONDS = 0.05
-_PDF_BYTES_A_SECOND = 700_000
+_PDF_BYTES_A_SECOND = 900_000
 _PACKAGE_SECONDS = 0.1
 _BYTES_A_SECOND = 10_000_000
 HELPER_PAYS_FROM = 1.0

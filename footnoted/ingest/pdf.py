@@ -46,7 +46,7 @@ SPLIT_AT = 16
 """Below this many pages a PDF is laid out in one process. From it, this process lays out the first
 few pages and times them, and when the rest would take ``SPLIT_FROM_SECONDS`` or more, a second
 process lays out their latter part while this one lays out the others (reading a page's
-characters and laying them out is nearly all of a PDF's reading time: 10 to 40 ms a page here)."""
+characters and laying them out is most of a PDF's reading time: 8 to 25 ms a page here)."""
 SPLIT_FROM_SECONDS = 1.5
 """Starting the second process costs 0.4 to 0.7 s, which this one spends laying out pages."""
 _START_SECONDS = 0.5
