@@ -1,16 +1,18 @@
 """A PDF's pages read by PDFium, each laid out into lines and boxes by pdfminer.six.
 
-pdfminer.six interprets a page's content streams in pure Python, and that was two thirds of a
-PDF's reading time here. PDFium (through pypdfium2) reads the same characters in C. Each is
-handed to pdfminer's layout analysis with the box pdfminer would have given it: from its origin
-to its advance across, and from the font's descent below the baseline to one type size above it.
-So pdfminer groups the characters into the lines and boxes it always did, and ``pdf_notes``
-reads them as before.
+pdfminer.six interprets a page's content streams in pure Python, and that was most of a PDF's
+reading time here. PDFium (through pypdfium2) reads the same characters in C. Each is handed to
+pdfminer's layout analysis with the box pdfminer would have given it: from its origin to its
+advance across, and from the font's descent below the baseline to one type size above it. So the
+characters are grouped into the lines and boxes pdfminer always made (into lines by pdfminer's
+own tests, made faster here: ``Page``), and ``pdf_notes`` reads them as before.
 
-PDFium gives a real space that follows a gap as a generated one with no width: it is given the
-width a space usually has (a quarter of the type size), as the lines it bridges would otherwise
-break in two. A hyphen that PDFium takes for one ending a line reads as a hyphen. A soft hyphen
-comes out as a hyphen, and a no-break space as a space.
+PDFium makes up a space where it sees a gap between words, at the next word's origin: it is left
+out, as pdfminer had no character there (its layout puts a space in by the gap). A space the PDF
+sets after a gap PDFium gives as a made-up one too, but at its own origin and with no width: it is
+given the width a space usually has (a quarter of the type size), as the line it bridges would
+otherwise break in two. A hyphen that PDFium takes for one ending a line reads as a hyphen. A soft
+hyphen comes out as a hyphen, and a no-break space as a space.
 
 PDFium must not be called from two threads at once, even on two documents: every call here is
 made holding one lock, and pdfminer's layout runs outside it.
@@ -200,7 +202,7 @@ def _characters(text: int, ctm: tuple[float, ...], add: Callable[[Any], None]) -
         code = codes[i]
         space = False
         if code in _CHECKED and calls.generated(text, i):
-            if code != 0x20 or not calls.text_object(text, i) or _at_next(calls, text, i, at_x, at_y):
+            if code != 0x20 or not calls.text_object(text, i) or _at_next(calls, text, i, count, at_x, at_y):
                 continue  # made up by PDFium: a line's end, or a space where it saw a gap
             space = True  # a space set in the PDF
         elif code in _SKIPPED or 0xFE00 <= code <= 0xFE0F:
@@ -263,10 +265,10 @@ def _codes(calls: _Calls, text: int, count: int) -> list[int]:
     return [calls.unicode(text, i) if unit == "\ufffe" else ord(unit) for i, unit in enumerate(units)]
 
 
-def _at_next(calls: _Calls, text: int, i: int, at_x: int, at_y: int) -> bool:
+def _at_next(calls: _Calls, text: int, i: int, count: int, at_x: int, at_y: int) -> bool:
     """Whether PDFium put the space at ``i`` where the next character starts: one it made up for
     a gap (as between the words of a TeX document, which sets no spaces), not one set there."""
-    if i + 1 >= calls.count(text):
+    if i + 1 >= count:
         return True
     x, y = ctypes.c_double.from_address(at_x), ctypes.c_double.from_address(at_y)
     calls.origin(text, i, at_x, at_y)
