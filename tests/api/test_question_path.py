@@ -167,7 +167,10 @@ def test_what_start_up_loaded_is_out_of_the_collectors_sight(tmp_path: Path) -> 
     gc.unfreeze()
     try:
         with _client(tmp_path, micro_batch=True) as client:
-            frozen = gc.get_freeze_count()
+            # The server is ready once its index is in place; the freeze follows a full pass after.
+            deadline = time.monotonic() + 30
+            while (frozen := gc.get_freeze_count()) == 0 and time.monotonic() < deadline:
+                time.sleep(0.05)
             index = _served(client)
             assert frozen > 10_000, "start-up's objects were left to every full pass"
             assert index.search(QUESTION, 1)
