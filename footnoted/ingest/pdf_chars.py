@@ -4,8 +4,8 @@ pdfminer.six interprets a page's content streams in pure Python, and that was mo
 reading time here. PDFium (through pypdfium2) reads the same characters in C. Each is handed to
 pdfminer's layout analysis with the box pdfminer would have given it: from its origin to its
 advance across, and from the font's descent below the baseline to one type size above it. So the
-characters are grouped into the lines and boxes pdfminer always made (into lines by pdfminer's
-own tests, made faster here: ``Page``), and ``pdf_notes`` reads them as before.
+characters are grouped into the lines and boxes pdfminer always made (``pdf_layout``), and
+``pdf_notes`` reads them as before.
 
 PDFium makes up a space where it sees a gap between words, at the next word's origin: it is left
 out, as pdfminer had no character there (its layout puts a space in by the gap). A space the PDF
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from ctypes import c_double, c_float, c_int, c_uint, c_void_p
 from dataclasses import dataclass
@@ -30,6 +30,7 @@ from functools import cache
 from typing import Any
 
 from footnoted.errors import IngestError
+from footnoted.ingest.pdf_layout import char_type, page_type
 from footnoted.ingest.pdf_notes import Line, page_lines
 
 _LOCK = threading.Lock()
@@ -41,9 +42,6 @@ _HYPHEN = 0x02
 """What PDFium gives for a hyphen it takes to end a line."""
 _SPACE_WIDTH = 0.25
 """A space's advance, in type sizes, where PDFium gives a set space none."""
-GROUPED_BOXES = 200
-"""Boxes of text a page may hold and still have pdfminer group them into reading order (its
-grouping took 0.06 s for 160 boxes, 0.5 s for 400 and 2.3 s for 720, here)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +166,7 @@ def _page(document: Any, number: int) -> Any:
         width, height = abs(x1 - x0), abs(y1 - y0)
         if rotation in (90, 270):
             width, height = height, width
-        laid = _page_type()(number + 1, (0.0, 0.0, width, height))
+        laid = page_type()(number + 1, (0.0, 0.0, width, height))
         text = page.get_textpage()
         try:
             _characters(ctypes.cast(text.raw, c_void_p).value or 0, ctm, laid.add)
@@ -186,7 +184,7 @@ def _characters(text: int, ctm: tuple[float, ...], add: Callable[[Any], None]) -
     The box is pdfminer's: across from the origin by the advance, and up from the font's descent
     below the baseline by one type size, in the text's own direction (turned text too)."""
     calls = _calls()
-    char = _char_type()
+    char = char_type()
     count = calls.count(text)
     codes = _codes(calls, text, count)
     straight = ctm == (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -286,119 +284,3 @@ def _glyph(code: int) -> str:
     if code < 0x20 or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
         return " " if code == 0x09 else "\ufffd"
     return chr(code)
-
-
-@cache
-def _char_type() -> type:
-    from pdfminer.layout import LTChar
-
-    class Char(LTChar):
-        """pdfminer's character, its box given rather than computed from a font it does not have."""
-
-        def __init__(self, text: str, x0: float, y0: float, x1: float, y1: float, size: float) -> None:
-            self._text = text
-            self.matrix = (1.0, 0.0, 0.0, 1.0, x0, y0)
-            self.fontname = ""
-            self.adv = x1 - x0
-            self.upright = True
-            self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1
-            self.width, self.height = x1 - x0, y1 - y0
-            self.bbox = (x0, y0, x1, y1)
-            self.size = size
-
-    return Char
-
-
-@cache
-def _page_type() -> type:
-    from pdfminer.layout import (
-        LAParams,
-        LTAnno,
-        LTComponent,
-        LTPage,
-        LTTextBox,
-        LTTextGroup,
-        LTTextLine,
-        LTTextLineHorizontal,
-    )
-
-    class Rows(LTTextGroup):
-        """A page's boxes in one group, read top down and left to right, as a table's rows read."""
-
-        def analyze(self, laparams: LAParams) -> None:
-            super().analyze(laparams)
-            self._objs.sort(key=lambda box: (-box.y1, box.x0))
-
-    class Page(LTPage):
-        """pdfminer's page, its characters grouped into lines as pdfminer groups them, faster.
-
-        ``LTLayoutContainer.group_objects`` asks each pair of neighbours whether they share a line
-        (they overlap upright by more than ``line_overlap`` of the lower, and stand less than
-        ``char_margin`` of the wider apart) through half a dozen method calls, and grows each line
-        a character at a time; here the same tests are made on the numbers, and each line is made
-        once its characters are known, a space put wherever pdfminer puts one (a gap wider than
-        ``word_margin`` of the character). Vertical writing is left to pdfminer."""
-
-        def group_objects(self, laparams: LAParams, objs: Iterable[LTComponent]) -> Iterator[LTTextLine]:
-            if laparams.detect_vertical:
-                yield from super().group_objects(laparams, objs)
-                return
-            overlap, margin, word = laparams.line_overlap, laparams.char_margin, laparams.word_margin
-            run: list[Any] | None = None
-            obj0: Any = None
-            for obj1 in objs:
-                if obj0 is not None:
-                    halign = False
-                    if obj1.y0 <= obj0.y1 and obj0.y0 <= obj1.y1:  # they overlap upright
-                        shared = min(abs(obj0.y0 - obj1.y1), abs(obj0.y1 - obj1.y0))
-                        if obj1.x0 <= obj0.x1 and obj0.x0 <= obj1.x1:
-                            apart = 0.0
-                        else:
-                            apart = min(abs(obj0.x0 - obj1.x1), abs(obj0.x1 - obj1.x0))
-                        halign = (
-                            min(obj0.height, obj1.height) * overlap < shared
-                            and apart < max(obj0.width, obj1.width) * margin
-                        )
-                    if halign and run is not None:
-                        run.append(obj1)
-                    elif run is not None:
-                        yield _line(run, word)
-                        run = None
-                    elif halign:
-                        run = [obj0, obj1]
-                    else:
-                        yield _line([obj0], word)
-                obj0 = obj1
-            if run is None:
-                run = [obj0]
-            yield _line(run, word)
-
-        def group_textboxes(self, laparams: LAParams, boxes: Sequence[LTTextBox]) -> list[LTTextGroup]:
-            """pdfminer's grouping of the boxes into reading order, closest pair first, costs the
-            square of their number and more (a table of 720 cells took over two seconds alone):
-            past ``GROUPED_BOXES`` the boxes are read top down and left to right instead."""
-            if len(boxes) <= GROUPED_BOXES:
-                return super().group_textboxes(laparams, boxes)
-            return [Rows(boxes)]
-
-    def _line(chars: list[Any], word: float) -> LTTextLineHorizontal:
-        line = LTTextLineHorizontal(word)
-        objs = line._objs
-        right = float("inf")
-        for char in chars:
-            if word and right < char.x0 - word * max(char.width, char.height):
-                objs.append(LTAnno(" "))
-            right = char.x1
-            objs.append(char)
-        line._x1 = right
-        line.set_bbox(
-            (
-                min(c.x0 for c in chars),
-                min(c.y0 for c in chars),
-                max(c.x1 for c in chars),
-                max(c.y1 for c in chars),
-            )
-        )
-        return line
-
-    return Page

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from footnoted.errors import IngestError
-from footnoted.ingest import load, parse, pdf, pdf_chars
+from footnoted.ingest import load, parse, pdf, pdf_chars, pdf_layout
 from footnoted.ingest.pdf_notes import Line, page_lines
 from tests.conftest import DATA
 
@@ -271,10 +271,10 @@ def test_a_page_of_more_boxes_than_pdfminer_groups_reads_row_by_row(monkeypatch:
         for column, cell in enumerate(line)
     )
     data = _pdf(content + b"\nET")
-    monkeypatch.setattr(pdf_chars, "GROUPED_BOXES", 50)  # 72 cells, each a box of its own
+    monkeypatch.setattr(pdf_layout, "GROUPED_BOXES", 50)  # 72 cells, each a box of its own
     [lines] = pdf_chars.pages(data, None)
     assert [line.text for line in lines] == [f"{cell}\n" for row in cells for cell in row]
-    monkeypatch.setattr(pdf_chars, "GROUPED_BOXES", 100)  # pdfminer's grouping, as ever
+    monkeypatch.setattr(pdf_layout, "GROUPED_BOXES", 100)  # pdfminer's grouping, as ever
     [grouped] = pdf_chars.pages(data, None)
     assert sorted(line.text for line in grouped) == sorted(line.text for line in lines)
     assert [[line.text for line in page] for page in _pdfminer_pages(data, None)] == [[line.text for line in grouped]]
