@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from footnoted.errors import IngestError
-from footnoted.ingest import load, parse, pdf, pdf_chars, pdf_layout
+from footnoted.ingest import load, parse, pdf, pdf_chars
 from footnoted.ingest.pdf_notes import Line, page_lines
 from tests.conftest import DATA
 
@@ -240,41 +240,3 @@ def test_the_page_text_in_one_call_gives_each_characters_code() -> None:
     assert pdf_chars._codes(calls("a\U0001d11eb", [97, 0x1D11E, 98]), 0, 3) == [97, 0x1D11E, 98]
     halves = [97, 0xD834, 0xDD1E, 98]  # a musical G clef as two characters
     assert pdf_chars._codes(calls("a\U0001d11eb", halves), 0, 4) == halves
-
-
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
-def test_characters_are_grouped_into_the_lines_pdfminer_groups_them_into(path: Path) -> None:
-    from pdfminer.layout import LAParams, LTLayoutContainer
-
-    laparams = LAParams()
-    data = path.read_bytes()
-    with pdf_chars._document(data, path.name) as document:
-        with pdf_chars._LOCK:
-            count = len(document)
-        for number in range(count):
-            with pdf_chars._LOCK:
-                page = pdf_chars._page(document, number)
-            chars = list(page)
-            ours = [(line.get_text(), line.bbox, line._x1) for line in page.group_objects(laparams, chars)]
-            theirs = LTLayoutContainer.group_objects(page, laparams, chars)
-            assert ours == [(line.get_text(), line.bbox, line._x1) for line in theirs], number
-            assert ours  # every page of these sets text
-
-
-def test_a_page_of_more_boxes_than_pdfminer_groups_reads_row_by_row(monkeypatch: pytest.MonkeyPatch) -> None:
-    # pdfminer's grouping of boxes costs the square of their number and more: a table's page of
-    # hundreds of cells is read top down and left to right instead, every cell once.
-    cells = [[f"{row}.{column}" for column in range(6)] for row in range(12)]
-    content = b"BT /F1 7 Tf\n" + b"\n".join(
-        b"1 0 0 1 %d %d Tm (%s) Tj" % (40 + 80 * column, 700 - 14 * row, cell.encode())
-        for row, line in enumerate(cells)
-        for column, cell in enumerate(line)
-    )
-    data = _pdf(content + b"\nET")
-    monkeypatch.setattr(pdf_layout, "GROUPED_BOXES", 50)  # 72 cells, each a box of its own
-    [lines] = pdf_chars.pages(data, None)
-    assert [line.text for line in lines] == [f"{cell}\n" for row in cells for cell in row]
-    monkeypatch.setattr(pdf_layout, "GROUPED_BOXES", 100)  # pdfminer's grouping, as ever
-    [grouped] = pdf_chars.pages(data, None)
-    assert sorted(line.text for line in grouped) == sorted(line.text for line in lines)
-    assert [[line.text for line in page] for page in _pdfminer_pages(data, None)] == [[line.text for line in grouped]]
