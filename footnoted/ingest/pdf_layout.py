@@ -116,8 +116,15 @@ def page_type() -> type:
                 return super().group_textboxes(laparams, boxes)
             return [Rows(boxes)]
 
+    class Line(LTTextLineHorizontal):
+        """pdfminer's line, whose emptiness is told from its first character that is not a space
+        (pdfminer joins all its text to tell)."""
+
+        def is_empty(self) -> bool:
+            return self.width <= 0 or self.height <= 0 or all(obj.get_text().isspace() for obj in self._objs)
+
     def _line(chars: list[Any], word: float) -> LTTextLineHorizontal:
-        line = LTTextLineHorizontal(word)
+        line = Line(word)
         objs = line._objs
         right = float("inf")
         for char in chars:
