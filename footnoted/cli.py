@@ -2,7 +2,8 @@
 
 Exit codes: 0 success, 1 unexpected error, 2 usage, 3 unreadable document, 4 index or
 document not found, 5 index damaged or built differently, 6 index busy (another writer),
-7 invalid question, 8 the model could not be loaded.
+7 invalid question, 8 the model could not be loaded, 9 a file or folder that cannot be read or
+written (a read-only disk, no permission, a file where a folder should be).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ EXIT_CODES: list[tuple[type[Exception], int]] = [
     (errors.IndexCorrupt, 5),
     (errors.IndexLocked, 6),
     (errors.InvalidQuery, 7),
+    (errors.InvalidSettings, 2),
     (errors.EvalSetError, 3),
     (errors.EncoderError, 8),
 ]
@@ -234,7 +236,17 @@ def _expand(paths: list[Path]) -> list[tuple[Path, bool]]:
         if not found:
             _fail(f"{path}: no file footnoted reads in this folder ({', '.join(sorted(FORMATS))})", 3)
         files.extend((f, True) for f in found)
-    return files
+    # A file given twice (by name, or by name and in a folder) is read once, in its first place;
+    # named on its own anywhere, it stops the ingest when it cannot be read.
+    first: dict[Path, int] = {}
+    unique: list[tuple[Path, bool]] = []
+    for path, in_folder in files:
+        at = first.setdefault(path.resolve(), len(unique))
+        if at == len(unique):
+            unique.append((path, in_folder))
+        elif not in_folder:
+            unique[at] = (unique[at][0], False)
+    return unique
 
 
 @app.command()
@@ -288,6 +300,8 @@ def reindex(
             store=cast("StoreKind | None", store),
             progress=bar.update,
         )
+    except ValueError as exc:  # the passage size or overlap, once capped to what the model reads
+        _fail(f"--chunk-tokens/--chunk-overlap: {exc}", 2)
     finally:
         bar.close()
     held = len(report.added)
@@ -450,9 +464,12 @@ def doctor(index: IndexOption = None, as_json: JsonOption = False) -> None:
     """Check an index without trusting it: pointer, manifest, model, checksums, and a full read."""
     from footnoted.index.doctor import examine
     from footnoted.index.encoder import default_model_path, read_spec
+    from footnoted.index.store import IndexDir
 
     settings = _settings()
     path = index or settings.index_path()
+    if not IndexDir(path).exists() and not IndexDir(path).generations.is_dir():
+        _fail(f"no index at {path}", 4)  # nothing to examine: not a damaged index
     model_id = dimension = None
     if settings.encoder != "hash":
         spec = read_spec(settings.model_path or default_model_path())
@@ -543,16 +560,47 @@ def _lines_meant(ix: Index, document_id: str) -> bool:
 
 def main() -> None:
     """Entry point: run the app, turning footnoted's errors into one line and an exit code."""
+    from pydantic import ValidationError
+
     try:
-        app()
+        # Not standalone: a usage error comes back here to be said in one line, and the exit
+        # code of a command that ends early comes back as the value.
+        sys.exit(app(standalone_mode=False) or 0)
+    except typer.Abort:
+        _exit("interrupted", 130)
+    except typer.TyperException as exc:  # a usage error: an unknown command or option, a bad value
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()  # type: ignore[attr-defined]  # no arguments at all: the help, as a usage error
+            sys.exit(exc.exit_code)
+        ctx = getattr(exc, "ctx", None)
+        hint = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        _exit(f"{exc.format_message()}{hint}", getattr(exc, "exit_code", 2))
     except errors.FootnotedError as exc:
         _exit(str(exc), next((c for t, c in EXIT_CODES if isinstance(exc, t)), 1))
     except KeyboardInterrupt:
         _exit("interrupted", 130)
-    except Exception as exc:  # a bug: one line, not a stack trace, unless asked for
-        if os.environ.get("FOOTNOTED_DEBUG"):
-            raise
-        _exit(f"unexpected error: {type(exc).__name__}: {exc} (set FOOTNOTED_DEBUG=1 for details)", 1)
+    except BrokenPipeError:
+        # The reader went away (``| head``): nothing more to say to it, and nothing to tell the
+        # terminal either; the status a command killed by SIGPIPE has.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(141)
+    except ValidationError as exc:
+        if exc.title != "Settings":
+            _unexpected(exc)
+        first = exc.errors()[0]  # a FOOTNOTED_* setting that does not parse
+        _exit(f"FOOTNOTED_{str(first['loc'][0]).upper()}: {first['msg']}", 2)
+    except OSError as exc:  # a file or folder that cannot be read or written: a read-only disk, a file in the way
+        where = f"{exc.filename}: " if exc.filename else ""
+        _exit(f"{where}{exc.strerror or exc}", 9)
+    except Exception as exc:
+        _unexpected(exc)
+
+
+def _unexpected(exc: Exception) -> NoReturn:
+    """A bug: one line, not a stack trace, unless asked for."""
+    if os.environ.get("FOOTNOTED_DEBUG"):
+        raise exc
+    _exit(f"unexpected error: {type(exc).__name__}: {exc} (set FOOTNOTED_DEBUG=1 for details)", 1)
 
 
 def _exit(message: str, code: int) -> NoReturn:

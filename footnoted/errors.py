@@ -49,3 +49,7 @@ class InvalidQuery(FootnotedError):
 
 class EvalSetError(FootnotedError):
     """An eval set could not be loaded: bad JSON, or a quote not found in its document."""
+
+
+class InvalidSettings(FootnotedError):
+    """A setting (a ``FOOTNOTED_*`` variable, an option) is out of bounds."""

@@ -75,6 +75,14 @@ def test_ingest_update_remove_cycle(tmp_path: Path) -> None:
         (["reindex", "--index", "{tmp}/missing"], 4, "no index at"),
         (["reindex", "--chunk-overlap", "150", "--index", "{tmp}/ix"], 2, "overlap must be between"),
         (["reindex", "--store", "ivf", "--index", "{tmp}/ix"], 2, "--store must be"),
+        # Valid alone, but past the model's limit (254 tokens) the overlap no longer fits.
+        (["reindex", "--chunk-tokens", "2000", "--chunk-overlap", "500", "--index", "{tmp}/ix"], 2, "model's limit"),
+        (["search", "x", "-k", "0", "--index", "{tmp}/ix"], 2, "Invalid value for '-k'"),
+        (["search", "--index", "{tmp}/ix"], 2, "Missing argument 'question'"),
+        (["serch", "x"], 2, "No such command 'serch'"),
+        (["doctor", "--index", "{tmp}/missing"], 4, "no index at"),
+        (["ingest", "{tmp}/a.txt", "--index", "{tmp}/a.txt"], 4, "is a file, not an index directory"),
+        (["ingest", "{tmp}/a.txt", "--index", "{tmp}/a.txt/ix"], 9, "Not a directory"),
         (
             ["ingest", "{tmp}/a.txt", "{tmp}/empty.txt", "--id", "x", "--index", "{tmp}/ix"],
             2,
@@ -396,3 +404,61 @@ def test_reindex_with_no_index_given_works_on_the_bundled_briefing(tmp_path: Pat
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["documents"] == 1
     assert (tmp_path / "index" / "CURRENT").is_file()
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("MODE", "bogus", "FOOTNOTED_MODE: Input should be"),
+        ("READERS", "-1", "FOOTNOTED_READERS: Input should be greater than or equal to 0"),
+        ("CHUNK_TOKENS", "3", "FOOTNOTED_CHUNK_TOKENS/FOOTNOTED_CHUNK_OVERLAP: max_tokens must be at least 8"),
+        ("CHUNK_TOKENS", "2000", "the model's limit makes 254 tokens"),
+    ],
+)
+def test_a_setting_out_of_bounds_is_one_line_and_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv("FOOTNOTED_CHUNK_OVERLAP", "500" if value == "2000" else "32")
+    env = {**os.environ, "FOOTNOTED_HOME": str(tmp_path), "FOOTNOTED_ENCODER": "hash", f"FOOTNOTED_{setting}": value}
+    done = subprocess.run(
+        [sys.executable, "-m", "footnoted.cli", "ingest", str(DATA / "notes.md"), "--index", str(tmp_path / "ix")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 2, done.stderr
+    assert message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "ix").exists()
+
+
+def test_files_that_would_share_an_id_are_all_kept(tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    (folder / "x").mkdir(parents=True)
+    (folder / "a.txt").write_text("Alpha text about apples.\n")
+    (folder / "a.md").write_text("# Beta\n\nBeta text about bananas.\n")
+    (folder / "x" / "a.txt").write_text("Gamma text about cherries.\n")
+    (folder / "x-a.txt").write_text("Delta text about dates.\n")
+    (folder / "地雷.txt").write_text("Epsilon text about elderberries.\n")
+    (folder / "мины.txt").write_text("Zeta text about figs.\n")
+    index = str(tmp_path / "ix")
+    # The same file named twice, and again inside its folder, is read once.
+    done = run(tmp_path, "ingest", str(folder), str(folder / "a.md"), str(folder / "a.md"), "--index", index, "--json")
+    assert done.returncode == 0, done.stderr
+    added = json.loads(done.stdout)["added"]
+    assert len(added) == len(set(added)) == 6
+    docs = json.loads(run(tmp_path, "info", "--index", index, "--json").stdout)["documents"]
+    assert len(docs) == 6
+    assert {"a.txt", "a.md"} <= {d["id"] for d in docs}
+
+
+def test_a_current_pointer_changed_by_hand_names_the_generation_to_trust(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    assert run(tmp_path, "ingest", str(DATA / "chapters.txt"), "--index", str(index)).returncode == 0
+    (index / "CURRENT").write_text("gen-000009\n")
+    searched = run(tmp_path, "search", "fields", "--index", str(index))
+    assert searched.returncode == 5
+    assert "the newest complete generation is gen-000001: write its name into CURRENT" in searched.stderr
+    (index / "CURRENT").write_text("gen-000001\n")
+    assert run(tmp_path, "search", "fields", "--index", str(index)).returncode == 0

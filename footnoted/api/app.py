@@ -189,10 +189,18 @@ def create_app(
         summary="Answers from footnoted documents, with exact citations and the footnotes each passage cites.",
         lifespan=lifespan,
         responses=_ERRORS,
+        docs_url=None,  # FastAPI's own pages load their scripts from a CDN: /docs is served from here instead
+        redoc_url=None,
     )
     app.state.footnoted = state
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"])
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "HEAD", "POST", "DELETE"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID"],
+        )
     # Multipart framing adds a little to the file's own size.
     app.add_middleware(
         RequestContext,
@@ -353,7 +361,9 @@ def _routes(app: FastAPI, state: _State) -> None:
     async def add_document(request: Request, index: IndexDep) -> dict[str, Any]:
         """Add a document (a file upload, or JSON ``{title, text}``); a changed one replaces its old version."""
         data, name, fmt, doc_id, title = await read_upload(request, settings)
-        return await run_in_threadpool(ingest, index, data, name, fmt, doc_id, title, state.reader.parse)
+        return await run_in_threadpool(
+            ingest, index, data, name, fmt, doc_id, title, state.reader.parse, settings.max_upload_bytes
+        )
 
     @app.delete("/v1/documents/{doc_id}", response_model=schemas.Deleted, dependencies=admin, tags=["documents"])
     def delete_document(doc_id: Annotated[str, _path_id()], index: IndexDep) -> dict[str, str]:
@@ -399,6 +409,29 @@ def _routes(app: FastAPI, state: _State) -> None:
         return HTMLResponse(page, headers=_PAGE_HEADERS)
 
     app.mount("/static", StaticFiles(directory=str(Path(str(static)))), name="static")
+    _api_pages(app)
+
+
+def _api_pages(app: FastAPI) -> None:
+    """The API's reference page, Swagger UI at ``/docs``, with its script and styles served from this
+    server (the ``fastapi-offline`` package ships them): it needs no network. ReDoc is not served:
+    it loads its logo from its makers' site whatever it is told."""
+    import fastapi_offline
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    assets = Path(fastapi_offline.__file__).parent / "static"
+    app.mount("/docs/assets", StaticFiles(directory=str(assets)), name="api-docs")
+
+    @app.get("/docs", include_in_schema=False)
+    def swagger(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "")
+        return get_swagger_ui_html(
+            openapi_url=f"{root}{app.openapi_url}",
+            title="footnoted API",
+            swagger_js_url=f"{root}/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url=f"{root}/docs/assets/swagger-ui.css",
+            swagger_favicon_url=f"{root}/docs/assets/favicon.png",
+        )
 
 
 _PAGE_HEADERS = {

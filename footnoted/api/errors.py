@@ -9,7 +9,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.requests import ClientDisconnect
+from starlette.routing import Match, Mount
 
 from footnoted import errors
 from footnoted.api import schemas
@@ -55,7 +56,10 @@ def install_handlers(app: FastAPI) -> None:
         if isinstance(exc, NotReady):
             return error_response(request, 503, "not_ready", str(exc))
         status, code = next((s, c) for t, s, c in STATUS if isinstance(exc, t))
-        return error_response(request, status, code, str(exc))
+        response = error_response(request, status, code, str(exc))
+        if status == 401:
+            response.headers["WWW-Authenticate"] = 'Bearer realm="footnoted"'  # RFC 9110: a 401 names its scheme
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -78,11 +82,22 @@ def install_handlers(app: FastAPI) -> None:
             # RFC 9110: a 405 lists the methods the resource supports. Starlette's own header names only
             # the first route that matched the path; one path can have several (GET and POST /v1/documents).
             methods: set[str] = set()
+            # Matched from the app's root: inside a mount the scope's path is the mount's own.
+            probe = {**request.scope, "path": request.url.path, "root_path": ""}
             for route in request.app.router.routes:
-                if route.matches(request.scope)[0] is not Match.NONE:
-                    methods |= getattr(route, "methods", None) or set()
+                if route.matches(probe)[0] is not Match.NONE:
+                    # A mount (the page's static files) serves GET and HEAD.
+                    methods |= getattr(route, "methods", None) or ({"GET"} if isinstance(route, Mount) else set())
+            if "GET" in methods:
+                methods.add("HEAD")  # answered wherever GET is (RequestContext)
             response.headers["Allow"] = ", ".join(sorted(methods))
         return response
+
+    @app.exception_handler(ClientDisconnect)
+    async def gone(request: Request, exc: ClientDisconnect) -> JSONResponse:
+        # The client closed the connection before its request arrived whole: nothing reaches it,
+        # but the request is logged and counted as the client's error, not as the server's.
+        return error_response(request, 400, "client_disconnected", "the client closed the connection mid-request")
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

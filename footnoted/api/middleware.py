@@ -45,6 +45,10 @@ class RequestContext:
         started = time.perf_counter()
         status = 500
         sent_start = False
+        # HEAD is answered wherever GET is (RFC 9110): the app sees a GET, and the client gets its
+        # status and headers (its Content-Length too) without the body.
+        head = scope["method"] == "HEAD"
+        inner = {**scope, "method": "GET"} if head else scope
 
         async def send_with_id(message: Message) -> None:
             nonlocal status, sent_start
@@ -53,6 +57,8 @@ class RequestContext:
                 sent_start = True
                 message.setdefault("headers", [])
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         length = headers.get("content-length", "")
@@ -73,14 +79,14 @@ class RequestContext:
             return message
 
         try:
-            await self.app(scope, limited_receive, send_with_id)
+            await self.app(inner, limited_receive, send_with_id)
         except _TooLarge:
             if not sent_start:
                 await self._reject(send_with_id, request_id)
         finally:
             # An unexpected error escapes to the app's outermost handler, which answers 500 outside this
             # middleware: the request is still logged and counted (status stays 500 when nothing was sent).
-            self._record(scope, status, started, request_id)
+            self._record(scope, status, started, request_id, inner.get("route"))
 
     async def _reject(self, send: Any, request_id: str) -> None:
         body = error_body(
@@ -95,9 +101,9 @@ class RequestContext:
         )
         await send({"type": "http.response.body", "body": body})
 
-    def _record(self, scope: Scope, status: int, started: float, request_id: str) -> None:
+    def _record(self, scope: Scope, status: int, started: float, request_id: str, matched: Any = None) -> None:
         elapsed = time.perf_counter() - started
-        route = getattr(scope.get("route"), "path", None) or "unmatched"
+        route = getattr(matched or scope.get("route"), "path", None) or "unmatched"
         self.metrics.requests.labels(route, scope["method"], str(status)).inc()
         self.metrics.latency.labels(route).observe(elapsed)
         log.info(

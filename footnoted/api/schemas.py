@@ -113,6 +113,10 @@ class AskResponse(BaseModel):
     passages: list[ResultOut]
 
 
+TITLE_CHARS = 500
+"""The longest title a document sent to the API may be given (JSON field or multipart field)."""
+
+
 class DocumentIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -122,7 +126,7 @@ class DocumentIn(BaseModel):
     )
 
     text: str = Field(min_length=1)
-    title: str | None = Field(None, max_length=500)
+    title: str | None = Field(None, max_length=TITLE_CHARS)
     id: str | None = Field(None, pattern=DOCUMENT_ID, description="Document id; derived from the title when absent.")
     format: Literal["text", "markdown", "html"] = "text"
 

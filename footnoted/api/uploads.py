@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,12 @@ from footnoted.api import schemas
 from footnoted.index import Index
 from footnoted.index.index import AddReport
 from footnoted.ingest import parse
-from footnoted.ingest.read import document_id, format_of, stored_unchanged
+from footnoted.ingest.read import DOCUMENT_ID, check_length, content_hash, document_id, format_of, stored_unchanged
 from footnoted.settings import Settings
 from footnoted.types import Document
 
 _EXTENSIONS = {"text": ".txt", "markdown": ".md", "html": ".html"}
+_TITLE_CHARS = schemas.TITLE_CHARS
 
 
 async def read_upload(request: Request, settings: Settings) -> tuple[bytes, str, str | None, str | None, str | None]:
@@ -33,7 +35,9 @@ async def read_upload(request: Request, settings: Settings) -> tuple[bytes, str,
         data = doc.text.encode("utf-8")
         if len(data) > settings.max_upload_bytes:
             raise errors.DocumentTooLarge(f"the text is larger than the limit of {settings.max_upload_bytes} bytes")
-        base = doc.id or document_id(doc.title or "document")
+        # With neither id nor title there is no name to go by: the text names itself, so the same
+        # text sent again is the same document, and another one is not taken for it.
+        base = doc.id or (document_id(doc.title) if doc.title else f"document-{content_hash(data)[:12]}")
         return data, base + _EXTENSIONS[doc.format], doc.format, doc.id, doc.title
     if kind == "multipart/form-data":
         form = await request.form(max_files=1, max_fields=8)
@@ -47,18 +51,23 @@ async def read_upload(request: Request, settings: Settings) -> tuple[bytes, str,
             name = Path(upload.filename or "upload").name
             doc_id = form.get("id")
             title = form.get("title")
-            return (
-                data,
-                name,
-                None,
-                doc_id if isinstance(doc_id, str) and doc_id else None,
-                title if isinstance(title, str) and title else None,
-            )
+            doc_id = doc_id if isinstance(doc_id, str) and doc_id else None
+            title = title if isinstance(title, str) and title else None
+            # The same rules as the JSON body's fields, and the same answer (422) when broken.
+            if doc_id is not None and not re.fullmatch(DOCUMENT_ID, doc_id):
+                raise _invalid("id", f"String should match pattern '{DOCUMENT_ID}'", "string_pattern_mismatch")
+            if title is not None and len(title) > _TITLE_CHARS:
+                raise _invalid("title", f"String should have at most {_TITLE_CHARS} characters", "string_too_long")
+            return data, name, None, doc_id, title
         finally:
             await form.close()  # the upload's SpooledTemporaryFile
     raise errors.UnsupportedFormat(
         "send the document as application/json {title, text} or as a multipart/form-data file upload"
     )
+
+
+def _invalid(field: str, message: str, kind: str) -> RequestValidationError:
+    return RequestValidationError([{"loc": ("body", field), "msg": message, "type": kind}])
 
 
 def ingest(
@@ -69,16 +78,20 @@ def ingest(
     doc_id: str | None,
     title: str | None,
     read: Callable[..., Document] | None = None,
+    max_chars: int | None = None,
 ) -> dict[str, Any]:
     """Read and index one upload; ``read`` (default ``parse``) takes ``parse``'s arguments: a
-    ``Reader``'s, in the server."""
+    ``Reader``'s, in the server. A document whose text is longer than ``max_chars`` is refused
+    (``DocumentTooLarge``) before it is indexed."""
     fmt = fmt or format_of(name)  # a type footnoted does not read is refused, stored or not
     doc_id = doc_id or document_id(name)
     report: AddReport
-    if stored_unchanged(index.snapshot.documents.get(doc_id), data):
+    if stored_unchanged(index.snapshot.documents.get(doc_id), data, fmt, title):
         report = AddReport(unchanged=(doc_id,))  # the very bytes it was read from: nothing to read again
     else:
         doc = (read or parse)(data, name=name, fmt=fmt, doc_id=doc_id, title=title)
+        if max_chars is not None:
+            check_length(doc, max_chars)  # a package's text may be far longer than its bytes
         report = index.add([doc])
     status = "added" if doc_id in report.added else "replaced" if doc_id in report.replaced else "unchanged"
     snap = index.snapshot  # one generation: the document and its chunk count agree

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from footnoted.collector import bulk
-from footnoted.errors import DocumentNotFound, InvalidQuery
+from footnoted.errors import DocumentNotFound, IndexNotFound, InvalidQuery, InvalidSettings
 from footnoted.index import snapshot as snapshots
 from footnoted.index.answer import Candidate, SentenceVectors, extract, sentence_candidates
 from footnoted.index.cache import CachedEncoding, EmbeddingCache
@@ -65,7 +65,8 @@ class Index:
         self.directory = directory
         self._snapshot = snapshot
         self._write = threading.Lock()
-        self._cache = EmbeddingCache(directory.cache_file) if directory else None
+        self._cache: EmbeddingCache | None = None  # opened by the first write (_embedding_cache)
+        self._cache_lock = threading.Lock()
         self._sentences = SentenceVectors(encoder)
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
         self._queries_lock = threading.Lock()
@@ -95,9 +96,12 @@ class Index:
         """
         directory = IndexDir(Path(path))
         config = config or IndexConfig()
+        if directory.path.exists() and not directory.path.is_dir():
+            raise IndexNotFound(f"{directory.path} is a file, not an index directory")
         if not directory.exists():
             if not create or any(directory.generations.glob("gen-*")):
                 directory.current()  # raises: nothing here, or generations without their pointer
+            config = _for_model(config, encoder)
             return cls(encoder, tokenizer, config, directory, Snapshot.empty(encoder.dimension, config.store))
         snap, stored = load_generation(directory, encoder, verify=verify)
         return cls(encoder, tokenizer, stored, directory, snap)
@@ -140,7 +144,7 @@ class Index:
                 config.chunk.max_tokens if chunk_tokens is None else chunk_tokens,
                 config.chunk.overlap if chunk_overlap is None else chunk_overlap,
             )
-            config = replace(config, chunk=chunking, store=store or config.store)
+            config = _for_model(replace(config, chunk=chunking, store=store or config.store), encoder)
             index = cls(encoder, tokenizer, config, directory, Snapshot.empty(encoder.dimension, config.store))
             with index._write, bulk():
                 report = index._add(documents, progress)
@@ -151,12 +155,24 @@ class Index:
     @classmethod
     def memory(cls, encoder: Encoder, tokenizer: Tokenizer, config: IndexConfig | None = None) -> Index:
         """An index that lives in memory only (evaluations, tests)."""
-        config = config or IndexConfig()
+        config = _for_model(config or IndexConfig(), encoder)
         return cls(encoder, tokenizer, config, None, Snapshot.empty(encoder.dimension, config.store))
 
     def close(self) -> None:
-        if self._cache is not None:
-            self._cache.close()
+        with self._cache_lock:
+            if self._cache is not None:
+                self._cache.close()
+                self._cache = None
+
+    def _embedding_cache(self) -> EmbeddingCache | None:
+        """The embedding cache of an index on disk, opened by the first write: searching never
+        needs it, so an index on a read-only disk can still be searched."""
+        if self.directory is None:
+            return None
+        with self._cache_lock:
+            if self._cache is None:
+                self._cache = EmbeddingCache(self.directory.cache_file)
+            return self._cache
 
     # -- reading ----------------------------------------------------------------------------------
 
@@ -232,7 +248,8 @@ class Index:
         batch of its own); else the question is encoded here.
 
         Raises:
-            InvalidQuery: an empty question, ``k`` below 1 or an unknown mode.
+            InvalidQuery: an empty question, ``k`` not a whole number from 1, an unknown mode, or a
+                ``query`` that is not one vector of the encoder's dimension.
             DocumentNotFound: a filter names a document the index does not hold.
         """
         return self._search(self._snapshot, question, k, mode, document_ids, query)
@@ -249,8 +266,10 @@ class Index:
         mode = mode or self.config.mode
         if not question or not question.strip():
             raise InvalidQuery("the question is empty")
-        if k < 1:
-            raise InvalidQuery(f"k must be at least 1, not {k}")
+        if not isinstance(k, int | np.integer) or isinstance(k, bool) or k < 1:
+            raise InvalidQuery(f"k must be a whole number from 1, not {k!r}")
+        if query is not None:
+            query = self._checked_vector(query)
         if mode not in MODES:
             raise InvalidQuery(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
         allowed = self._allowed(snap, document_ids)
@@ -286,6 +305,8 @@ class Index:
         snap = self._snapshot
         if query is None and question and question.strip():
             query = self.encode_query(question)
+        elif query is not None:
+            query = self._checked_vector(query)
         hits = self._search(snap, question, k, mode, document_ids, query)
         if query is None:  # unreachable: _search refuses an empty question first
             raise InvalidQuery("the question is empty")
@@ -332,6 +353,16 @@ class Index:
             return None
         return candidates, snap.vectors.vectors(snap.row_ids[rows])
 
+    def _checked_vector(self, query: np.ndarray) -> np.ndarray:
+        """A question's vector given by the caller, as the index compares them: one row of the
+        encoder's dimension, in float32."""
+        vector = np.asarray(query, dtype=np.float32)
+        if vector.shape != (self.encoder.dimension,) or not np.isfinite(vector).all():
+            raise InvalidQuery(
+                f"query must be a vector of {self.encoder.dimension} finite numbers, not one of shape {vector.shape}"
+            )
+        return vector
+
     def _allowed(self, snap: Snapshot, document_ids: Sequence[str] | None) -> np.ndarray | None:
         if document_ids is None:
             return None
@@ -344,7 +375,8 @@ class Index:
     # -- writing ----------------------------------------------------------------------------------
 
     def add(self, documents: Iterable[Document], *, progress: Progress | None = None) -> AddReport:
-        """Add documents, replace changed ones (same id, new content), skip unchanged ones."""
+        """Add documents, replace changed ones (same id; new content, or the same read as another
+        format or under another title), skip unchanged ones."""
         with bulk():
             docs = list(documents)
             with self._write:
@@ -411,7 +443,11 @@ class Index:
         fresh: list[Document] = []
         for doc in {d.id: d for d in docs}.values():
             old = snap.documents.get(doc.id)
-            if old is not None and old.content_hash and old.content_hash == doc.content_hash:
+            if (
+                old is not None
+                and old.content_hash
+                and (old.content_hash, old.format, old.title) == (doc.content_hash, doc.format, doc.title)
+            ):
                 unchanged.append(doc.id)
                 continue
             (replaced if old is not None else added).append(doc.id)
@@ -421,10 +457,13 @@ class Index:
         )
         if not fresh:
             return report
-        settings = replace(self.config.chunk, max_tokens=min(self.config.chunk.max_tokens, self.encoder.max_tokens))
+        try:
+            settings = self.config.chunk.within(self.encoder.max_tokens)
+        except ValueError as exc:  # an index written before passage sizes were capped as it was made
+            raise InvalidSettings(f"{exc}; give a smaller one with `footnoted reindex --chunk-overlap N`") from None
         new_chunks = {d.id: chunk(d, self.tokenizer, settings) for d in fresh}
         rows = self._rows(fresh, new_chunks)
-        encoding = CachedEncoding(self.encoder, self._cache)
+        encoding = CachedEncoding(self.encoder, self._embedding_cache())
         # All texts at once, shortest first (see _encode). Reading and cutting documents in a thread
         # beside the encoder was measured twice and not kept: slower with OpenVINO's threads pinned,
         # and with them unpinned this code was still 2 to 4% quicker (five pairs), as the encoder's
@@ -465,6 +504,15 @@ class Index:
             gen = self.directory.commit(write)
             new = replace(new, generation=int(gen.name[4:]))
         self._snapshot = new
+
+
+def _for_model(config: IndexConfig, encoder: Encoder) -> IndexConfig:
+    """``config`` with passages no longer than the encoder reads, as the index will record it.
+
+    Raises:
+        ValueError: the overlap does not fit a passage so capped.
+    """
+    return replace(config, chunk=config.chunk.within(encoder.max_tokens))
 
 
 def _hit(snap: Snapshot, rank: int, position: int, score: float) -> Hit:

@@ -7,7 +7,7 @@ import logging
 import time
 from pathlib import Path
 
-from footnoted.errors import IndexCorrupt, IndexMismatch
+from footnoted.errors import IndexCorrupt, IndexMismatch, InvalidSettings
 from footnoted.index.config import IndexConfig
 from footnoted.index.encoder import Encoder, HashEncoder, SentenceTransformerEncoder, default_model_path, read_spec
 from footnoted.index.index import Index, Progress
@@ -36,12 +36,19 @@ def make_encoder(settings: Settings) -> tuple[Encoder, Tokenizer]:
     ), tokenizer
 
 
-def index_config(settings: Settings) -> IndexConfig:
-    return IndexConfig(
-        chunk=ChunkSettings(max_tokens=settings.chunk_tokens, overlap=settings.chunk_overlap),
-        store=settings.vector_store,
-        mode=settings.mode,
-    )
+def index_config(settings: Settings, encoder: Encoder | None = None) -> IndexConfig:
+    """The configuration a new index gets from the settings (passages capped to what ``encoder`` reads).
+
+    Raises:
+        InvalidSettings: the passage size or overlap is out of bounds.
+    """
+    try:
+        chunk = ChunkSettings(max_tokens=settings.chunk_tokens, overlap=settings.chunk_overlap)
+        if encoder is not None:
+            chunk = chunk.within(encoder.max_tokens)
+    except ValueError as exc:
+        raise InvalidSettings(f"FOOTNOTED_CHUNK_TOKENS/FOOTNOTED_CHUNK_OVERLAP: {exc}") from None
+    return IndexConfig(chunk=chunk, store=settings.vector_store, mode=settings.mode)
 
 
 def open_index(
@@ -62,7 +69,7 @@ def open_index(
     where = path or settings.index_path()
     try:
         index = Index.open(
-            where, enc, tokenizer, index_config(settings), create=create or default, verify=settings.verify
+            where, enc, tokenizer, index_config(settings, enc), create=create or default, verify=settings.verify
         )
     except (IndexMismatch, IndexCorrupt) as problem:
         if not default:
@@ -102,7 +109,9 @@ def _recover(
             _what(unreadable),
             aside,
         )
-        return Index.open(where, encoder, tokenizer, index_config(settings), create=True, verify=settings.verify)
+        return Index.open(
+            where, encoder, tokenizer, index_config(settings, encoder), create=True, verify=settings.verify
+        )
     log.warning(
         "the bundled briefing's index at %s was built again from the %d documents it holds (%s)",
         where,

@@ -100,9 +100,17 @@ class IndexDir:
         name = pointer.read_text().strip()
         gen = self.generations / name
         if not name.startswith("gen-") or not (gen / MANIFEST).is_file():
+            # Not something a crash leaves (CURRENT is switched only to a generation written whole):
+            # the files were changed by hand. Which generation to trust is the owner's call.
+            complete = sorted(p.name for p in self.generations.glob("gen-*") if (p / MANIFEST).is_file())
+            remedy = (
+                f"the newest complete generation is {complete[-1]}: write its name into CURRENT to use it"
+                if complete
+                else "no complete generation is left"
+            )
             raise IndexCorrupt(
-                f"{pointer} names {name!r}, which is missing or incomplete; "
-                f"rebuild with `footnoted ingest PATH --index {self.path}`"
+                f"{pointer} names {name!r}, which is missing or incomplete; {remedy}, "
+                f"or move {self.path} aside and ingest the documents again"
             )
         return gen
 

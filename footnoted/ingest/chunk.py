@@ -41,7 +41,21 @@ class ChunkSettings:
         if self.max_tokens < 8:
             raise ValueError("max_tokens must be at least 8")
         if not 0 <= self.overlap < self.max_tokens // 2:
-            raise ValueError("overlap must be between 0 and half of max_tokens")
+            raise ValueError(f"overlap must be between 0 and half of max_tokens ({self.max_tokens})")
+
+    def within(self, limit: int) -> ChunkSettings:
+        """These settings for a model that reads at most ``limit`` tokens: passages no longer than that.
+
+        Raises:
+            ValueError: the overlap is not under half of the passage size so capped.
+        """
+        if self.max_tokens <= limit:
+            return self
+        if self.overlap >= limit // 2:
+            raise ValueError(
+                f"overlap must be under half of the passage size, which the model's limit makes {limit} tokens"
+            )
+        return ChunkSettings(limit, self.overlap)
 
 
 def chunk_id(document_id: str, start: int, end: int, text: str) -> str:

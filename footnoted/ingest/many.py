@@ -88,11 +88,11 @@ def load_all(
             todo.append(i)
             continue
         try:
-            _, data = read_bytes(path, max_bytes)
+            fmt, data = read_bytes(path, max_bytes)
         except IngestError as exc:
             results.set(i, exc)
             continue
-        if stored_unchanged(old, data):
+        if stored_unchanged(old, data, fmt):
             results.set(i, old)  # nothing to read
         else:
             todo.append(i)

@@ -13,6 +13,12 @@ _UNSET_TITLE = re.compile(r"^(?:untitled|document\d*|\W*)$", re.IGNORECASE)
 
 MAX_UNPACKED = 256 * 1024 * 1024
 """Bytes a package's text parts may unpack to (a zip bomb is refused before it is read)."""
+MAX_RATIO = 100
+"""How many times its compressed size a text part of more than ``RATIO_FROM`` bytes may unpack to.
+The XML of a real document compresses about ten times (the fixtures: 2 to 12); a part that
+repeats one element millions of times compresses hundreds of times and costs minutes and
+gigabytes to read from a file of a few hundred kilobytes. A hundred is the limit Apache POI sets."""
+RATIO_FROM = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,9 +44,16 @@ def open_package(data: bytes, name: str, kind: str, required: str, text: tuple[s
     parts = {info.filename: info for info in package.infolist()}
     if required not in parts:
         raise IngestError(f"{name}: not {kind} (the package has no {required})")
-    unpacked = sum(info.file_size for path, info in parts.items() if path.endswith(text))
+    texts = [info for path, info in parts.items() if path.endswith(text)]
+    unpacked = sum(info.file_size for info in texts)
     if unpacked > MAX_UNPACKED:
         raise IngestError(f"{name}: its text parts unpack to {unpacked:,} bytes, over {MAX_UNPACKED:,}")
+    for info in texts:
+        if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise IngestError(
+                f"{name}: its part {info.filename} unpacks to {info.file_size:,} bytes from "
+                f"{info.compress_size:,}, more than {MAX_RATIO} times its size (a zip bomb?)"
+            )
     return package
 
 

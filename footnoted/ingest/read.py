@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -58,24 +60,51 @@ _VALID_ID = re.compile(DOCUMENT_ID)
 
 
 def document_id(name: str) -> str:
-    """A stable, path-safe id from a file name: ``Back in Business.txt`` -> ``back-in-business``."""
+    """A stable, path-safe id from a file name: ``Back in Business.txt`` -> ``back-in-business``.
+
+    Accents are dropped (``Résumé.md`` -> ``resume``). A name with letters or digits that have no
+    such ASCII form (``地雷 2004.txt``) keeps what it has and is told apart by a hash of the whole
+    name (``2004-96067752``), so that two such names never share an id, and a name with nothing
+    left becomes ``document-`` and that hash."""
     stem = Path(name).name
     for suffix in FORMATS:
         if stem.lower().endswith(suffix):
             stem = stem[: -len(suffix)]
             break
-    slug = _ID.sub("-", stem.lower()).strip("-._")
-    return slug[:80] or "document"
+    return _slug(stem, Path(name).name)
+
+
+def _slug(text: str, whole: str) -> str:
+    """``text`` as an id (see ``document_id``); ``whole`` is what its hash is taken of."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    slug = _ID.sub("-", plain.lower()).strip("-._")[:80]
+    if slug and not any(c.isalnum() and not c.isascii() for c in plain):
+        return slug
+    return f"{slug or 'document'}-{_hash8(whole)}"
+
+
+def _hash8(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
 def document_ids(paths: list[Path]) -> list[str]:
-    """Ids for files ingested together: their names, or, where names clash, their paths below a common parent."""
+    """Ids for files ingested together, one each: their names; where names clash, their paths below
+    a common parent (``a/index.html`` -> ``a-index``); where those clash too, the same with the
+    extension kept (``a.txt`` and ``a.md`` -> ``a.txt``, ``a.md``); and where even those clash, with
+    a hash of the path added. Only the same file named twice gets the same id twice."""
     ids = [document_id(p.name) for p in paths]
     if len(set(ids)) == len(ids):
         return ids
     resolved = [p.resolve() for p in paths]
     parent = Path(os.path.commonpath([p.parent for p in resolved]))
-    return [document_id("-".join(p.relative_to(parent).parts)) for p in resolved]
+    below = ["-".join(p.relative_to(parent).parts) for p in resolved]
+    tries = ([document_id(b) for b in below], [_slug(b, b) for b in below])
+    for ids in tries:
+        if len(set(ids)) == len(ids):
+            return ids
+    counts = Counter(ids)
+    where = [p.relative_to(parent).as_posix() for p in resolved]
+    return [f"{i[:119]}-{_hash8(w)}" if counts[i] > 1 else i for i, w in zip(ids, where, strict=True)]
 
 
 def format_of(name: str) -> str:
@@ -92,10 +121,17 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def stored_unchanged(stored: Document | None, data: bytes) -> bool:
-    """Whether ``data`` is exactly what ``stored`` was read from, so reading it again would change
+def stored_unchanged(stored: Document | None, data: bytes, fmt: str | None = None, title: str | None = None) -> bool:
+    """Whether ``data`` is exactly what ``stored`` was read from, read as the same format (``fmt``,
+    where given) under the same title (``title``, where given), so reading it again would change
     nothing (an index keeps an unchanged document as it is)."""
-    return stored is not None and bool(stored.content_hash) and stored.content_hash == content_hash(data)
+    return (
+        stored is not None
+        and bool(stored.content_hash)
+        and (fmt is None or fmt == stored.format)
+        and (title is None or title == stored.title)
+        and stored.content_hash == content_hash(data)
+    )
 
 
 def load(
@@ -113,9 +149,9 @@ def load(
     """
     path = Path(path)
     fmt, data = read_bytes(path, max_bytes)
-    if stored is not None and stored_unchanged(stored, data):
+    if stored is not None and stored_unchanged(stored, data, fmt):
         return stored
-    return parse(data, name=path.name, fmt=fmt, doc_id=doc_id, extra={"path": str(path)})
+    return parse(data, name=path.name, fmt=fmt, doc_id=doc_id, extra={"path": str(path)}, max_chars=max_bytes)
 
 
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, bytes]:
@@ -145,10 +181,27 @@ def parse(
     doc_id: str | None = None,
     title: str | None = None,
     extra: dict[str, str] | None = None,
+    max_chars: int = DEFAULT_MAX_BYTES,
 ) -> Document:
-    """Read a document from bytes or text; ``fmt`` defaults to the one ``name``'s extension implies."""
+    """Read a document from bytes or text; ``fmt`` defaults to the one ``name``'s extension implies.
+
+    Raises:
+        DocumentTooLarge: its text is longer than ``max_chars`` characters (a text file may hold as
+            many bytes; a package or a PDF must not hold more text than that).
+    """
     with bulk():
-        return _parse(data, name=name, fmt=fmt, doc_id=doc_id, title=title, extra=extra)
+        doc = _parse(data, name=name, fmt=fmt, doc_id=doc_id, title=title, extra=extra)
+    check_length(doc, max_chars)
+    return doc
+
+
+def check_length(doc: Document, max_chars: int) -> None:
+    """Raise ``DocumentTooLarge`` when ``doc``'s text is longer than ``max_chars`` characters."""
+    if len(doc.source) > max_chars:
+        raise DocumentTooLarge(
+            f"{doc.metadata.get('name') or doc.id}: its text is {len(doc.source):,} characters long, "
+            f"over the limit of {max_chars:,}"
+        )
 
 
 def _parse(
@@ -160,7 +213,7 @@ def _parse(
     title: str | None,
     extra: dict[str, str] | None,
 ) -> Document:
-    if doc_id is not None and not _VALID_ID.match(doc_id):
+    if doc_id is not None and not _VALID_ID.fullmatch(doc_id):
         raise IngestError(
             f"invalid document id {doc_id[:40]!r}: use letters, digits, '.', '_' and '-', "
             "starting with a letter or digit, at most 128 characters"

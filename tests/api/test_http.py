@@ -310,7 +310,11 @@ def test_bad_json_documents_and_content_types(writable: httpx.Client) -> None:
 @pytest.fixture(scope="module")
 def keyed(real_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     server = start_server(
-        tmp_path_factory.mktemp("keyed-home"), real_home / "models", read_key="reader-secret", admin_key="admin-secret"
+        tmp_path_factory.mktemp("keyed-home"),
+        real_home / "models",
+        read_key="reader-secret",
+        admin_key="admin-secret",
+        cors_origins='["http://example.test"]',
     )
     yield server
     server.stop()
@@ -340,6 +344,32 @@ def test_read_and_admin_keys(keyed: Server, method: str, path: str, key: str | N
     assert response.status_code == status, response.text
     if status in (401, 403):
         assert response.json()["error"]["code"] == ("unauthorized" if status == 401 else "forbidden")
+    if status == 401:
+        assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize("header", ["authorization", "x-api-key", "content-type,authorization"])
+def test_a_page_on_an_allowed_origin_may_send_the_keys(keyed: Server, header: str) -> None:
+    preflight = httpx.options(
+        keyed.url + "/v1/search",
+        headers={
+            "Origin": "http://example.test",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": header,
+        },
+    )
+    assert preflight.status_code == 200, preflight.text
+    allowed = {h.strip().lower() for h in preflight.headers["access-control-allow-headers"].split(",")}
+    assert set(header.split(",")) <= allowed
+    answer = httpx.post(
+        keyed.url + "/v1/search",
+        json={"query": "treaty", "k": 1},
+        headers={"Origin": "http://example.test", "X-API-Key": "reader-secret"},
+        timeout=60,
+    )
+    assert answer.status_code == 200
+    assert answer.headers["access-control-allow-origin"] == "http://example.test"
+    assert "x-request-id" in answer.headers["access-control-expose-headers"].lower()
 
 
 def test_x_api_key_header_and_keys_never_logged(keyed: Server) -> None:
@@ -377,3 +407,139 @@ def test_without_keys_only_local_clients_are_answered(real_home: Path, tmp_path:
         assert httpx.get(f"http://{address}:{port}/healthz", timeout=10).status_code == 200
     finally:
         server.stop()
+
+
+# -- ids, re-reads and bounds of uploads ------------------------------------------------------------
+
+
+def test_an_id_must_be_whole_and_names_never_share_one(writable: httpx.Client) -> None:
+    text = b"# Notes\n\nA field note about wells.\n"
+    # "$" in a pattern also matches before a final newline: the id must match whole, on both paths.
+    for files, data in (({"file": ("a.md", text, "text/markdown")}, {"id": "nl\n"}),):
+        _error(writable.post("/v1/documents", files=files, data=data), 422, "invalid_request")
+    _error(writable.post("/v1/documents", json={"id": "nl\n", "text": "A note."}), 422, "invalid_request")
+    _error(
+        writable.post("/v1/documents", files={"file": ("a.md", text, "text/markdown")}, data={"title": "T" * 501}),
+        422,
+        "invalid_request",
+    )
+    # Titles and file names with no ASCII form, and texts with neither id nor title, each get an id
+    # of their own: none replaces another.
+    made = [
+        writable.post("/v1/documents", json={"title": "地雷报告", "text": "Alpha report about stored mines."}),
+        writable.post("/v1/documents", json={"title": "Минные поля", "text": "Beta report about river water."}),
+        writable.post("/v1/documents", files={"file": ("地雷.txt", b"Gamma text about wells.", "text/plain")}),
+        writable.post("/v1/documents", files={"file": ("мины.txt", b"Delta text about roads.", "text/plain")}),
+        writable.post("/v1/documents", json={"text": "Epsilon text about schools."}),
+        writable.post("/v1/documents", json={"text": "Zeta text about clinics."}),
+    ]
+    assert [r.status_code for r in made] == [201] * 6, [r.text for r in made]
+    assert [r.json()["status"] for r in made] == ["added"] * 6
+    ids = [r.json()["document"]["id"] for r in made]
+    assert len(set(ids)) == 6
+    again = writable.post("/v1/documents", json={"text": "Zeta text about clinics."}).json()
+    assert (again["status"], again["document"]["id"]) == ("unchanged", ids[-1])
+    listed = {d["id"] for d in writable.get("/v1/documents").json()["documents"]}
+    assert set(ids) <= listed
+    for doc_id in ids:
+        assert writable.delete(f"/v1/documents/{doc_id}").status_code == 200
+
+
+def test_the_same_bytes_as_another_format_or_title_are_read_again(writable: httpx.Client) -> None:
+    html = "<h1>Head</h1><p>Body about mines in storage.</p>"
+    first = writable.post("/v1/documents", json={"id": "fmt", "text": html, "format": "text"}).json()
+    assert first["document"]["format"] == "text"
+    again = writable.post("/v1/documents", json={"id": "fmt", "text": html, "format": "html"}).json()
+    assert (again["status"], again["document"]["format"]) == ("replaced", "html")
+    assert "<h1>" not in writable.get("/v1/documents/fmt/source").json()["text"]
+    renamed = writable.post("/v1/documents", json={"id": "fmt", "text": html, "format": "html", "title": "Renamed"})
+    assert (renamed.json()["status"], renamed.json()["document"]["title"]) == ("replaced", "Renamed")
+    same = writable.post("/v1/documents", json={"id": "fmt", "text": html, "format": "html", "title": "Renamed"})
+    assert same.json()["status"] == "unchanged"
+    writable.delete("/v1/documents/fmt")
+
+
+def _docx(paragraphs: list[str]) -> bytes:
+    """A .docx of these paragraphs, compressed as Word compresses its parts."""
+    import io
+    import zipfile
+
+    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
+    xml = (
+        '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body>{body}</w:body></w:document>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", xml)
+    return buffer.getvalue()
+
+
+def test_a_package_is_bounded_by_its_text_not_only_its_bytes(writable: httpx.Client) -> None:
+    # A few kilobytes that unpack to megabytes of one repeated paragraph: refused before reading.
+    bomb = _docx(["aaaa"] * 100_000)
+    assert len(bomb) < 20_000
+    body = _error(
+        writable.post("/v1/documents", files={"file": ("bomb.docx", bomb, "application/octet-stream")}),
+        400,
+        "bad_document",
+    )
+    assert "times its size" in body["message"]
+    # Text longer than a text upload may be (this server's limit: 20,000), in a smaller file.
+    words = [f"Paragraph {i} about wells, fields and roads near village {i * 7 % 101}." for i in range(600)]
+    long = _docx(words)
+    assert len(long) < 20_000 < sum(map(len, words))
+    body = _error(
+        writable.post("/v1/documents", files={"file": ("long.docx", long, "application/octet-stream")}),
+        413,
+        "too_large",
+    )
+    assert "characters long" in body["message"]
+    assert "long" not in {d["id"] for d in writable.get("/v1/documents").json()["documents"]}
+
+
+def test_a_client_that_leaves_mid_upload_is_its_error_not_the_servers(
+    writable_server: Server, writable: httpx.Client
+) -> None:
+    host, port = writable_server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as raw:
+        raw.sendall(
+            b"POST /v1/documents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 1000\r\n\r\n{"text": "partial'
+        )
+    deadline = time.monotonic() + 30
+    metrics = ""
+    while time.monotonic() < deadline:
+        metrics = writable.get("/metrics").text
+        if 'route="/v1/documents",status="400"' in metrics:
+            break
+        time.sleep(0.2)
+    assert 'footnoted_requests_total{method="POST",route="/v1/documents",status="400"}' in metrics
+    assert 'route="/v1/documents",status="500"' not in metrics
+    assert "Traceback" not in writable_server.logs()
+
+
+def test_head_wherever_get_and_405_names_the_methods(client: httpx.Client) -> None:
+    for path in ("/healthz", "/", "/v1/documents", "/v1/documents/back-in-business-2005", "/static/app.js"):
+        head, get = client.head(path), client.get(path)
+        assert head.status_code == get.status_code == 200, path
+        assert head.content == b""
+        assert head.headers["content-type"] == get.headers["content-type"]
+    assert client.head("/v1/documents/nope").status_code == 404
+    for method in ("DELETE", "POST"):
+        response = client.request(method, "/static/app.js")
+        _error(response, 405, "method_not_allowed")
+        assert response.headers["allow"] == "GET, HEAD"
+    assert client.post("/healthz").headers["allow"] == "GET, HEAD"
+
+
+def test_the_api_reference_page_needs_no_network(client: httpx.Client) -> None:
+    html = client.get("/docs")
+    assert html.status_code == 200
+    assert "https://" not in html.text and "http://" not in html.text
+    assets = [a for a in html.text.split("'") + html.text.split('"') if a.startswith("/docs/assets/")]
+    assert len(set(assets)) == 3  # script, styles, icon
+    for asset in assets:
+        assert client.get(asset).status_code == 200, asset
+    _error(client.get("/redoc"), 404, "not_found")

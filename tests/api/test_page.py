@@ -322,3 +322,19 @@ def test_a_note_citing_a_source_short_links_to_the_note_naming_it(page: Page, se
     expect(button).to_have_text("note 7")
     button.click()
     expect(page.locator("#source-text mark")).to_have_text(source["text"])
+
+
+def test_the_api_reference_page_renders_from_this_server_alone(page: Page, server: Server) -> None:
+    elsewhere: list[str] = []
+
+    def only_here(route: Route) -> None:
+        if route.request.url.startswith(server.url):
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_here)
+    page.goto(f"{server.url}/docs")
+    expect(page.locator(".opblock-summary-path", has_text="/v1/search")).to_be_visible()
+    assert elsewhere == []

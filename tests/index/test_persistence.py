@@ -84,6 +84,36 @@ def test_incremental_add_replace_remove(tmp_path: Path, briefing: Document) -> N
     assert set(_open(tmp_path / "ix").documents) == {briefing.id}
 
 
+def test_the_same_bytes_read_as_another_format_or_titled_otherwise_replace_the_stored(
+    tmp_path: Path,
+) -> None:
+    index = _open(tmp_path / "ix")
+    html = "<h1>Head</h1><p>Body about mines in storage.</p>"
+    index.add([parse(html, name="page.txt", doc_id="page")])
+    report = index.add([parse(html, name="page.html", doc_id="page")])
+    assert (report.replaced, index.documents["page"].format) == (("page",), "html")
+    report = index.add([parse(html, name="page.html", doc_id="page", title="Renamed")])
+    assert (report.replaced, index.documents["page"].title) == (("page",), "Renamed")
+    assert index.add([parse(html, name="page.html", doc_id="page", title="Renamed")]).unchanged == ("page",)
+
+
+def test_an_index_is_searched_without_writing_to_it(tmp_path: Path, briefing: Document) -> None:
+    # Nothing a search does writes: an index on a read-only disk (or one another user owns) can be
+    # searched. The embedding cache is opened by the first write, not when the index is opened.
+    _open(tmp_path / "ix").add([briefing])
+    cache = tmp_path / "ix" / "cache"
+    for f in cache.iterdir():
+        f.unlink()
+    cache.rmdir()
+    before = sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "ix").rglob("*"))
+    index = _open(tmp_path / "ix")
+    assert index.search("stockpile", 3)
+    assert index.ask("How many antipersonnel mines does the United States stockpile?").text
+    index.close()
+    assert sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / "ix").rglob("*")) == before
+    assert not cache.exists()
+
+
 def test_re_ingest_after_removal_reuses_the_embedding_cache(tmp_path: Path, briefing: Document) -> None:
     index = _open(tmp_path / "ix")
     index.add([briefing])

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from footnoted.corpus import load_briefing
+from footnoted.errors import InvalidQuery
 from footnoted.index import HashEncoder, Index
 from footnoted.index.encoder import Kind
 from footnoted.index.search import Ranking, rrf
@@ -73,3 +77,23 @@ def test_a_question_vector_given_is_used_as_is_and_nothing_is_encoded() -> None:
     assert [h.chunk.id for h in dense_given] == [
         h.chunk.id for h in index.search("exports to South Korea", 3, mode="dense")
     ]
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ({"query": np.zeros(10, np.float32)}, "query must be a vector of 256 finite numbers"),
+        ({"query": np.zeros((1, 256), np.float32)}, "not one of shape (1, 256)"),
+        ({"query": np.full(256, np.nan, np.float32)}, "finite numbers"),
+        ({"k": 2.5}, "k must be a whole number from 1, not 2.5"),
+        ({"k": True}, "not True"),
+        ({"k": 0}, "not 0"),
+    ],
+)
+def test_a_bad_question_vector_or_k_is_an_invalid_query(bad: dict[str, Any], message: str) -> None:
+    index = Index.memory(HashEncoder(), WordTokenizer())
+    index.add([load_briefing()])
+    with pytest.raises(InvalidQuery, match=re.escape(message)):
+        index.search("stockpile", **bad)
+    with pytest.raises(InvalidQuery, match=re.escape(message)):
+        index.ask("stockpile", **bad)

@@ -102,3 +102,19 @@ def test_packages_with_damaged_xml_are_read_or_refused_never_crash(path: Path) -
         else:
             assert all(n.text == doc.source[n.start : n.end] for n in doc.footnotes)
     assert refused > 0
+
+
+def test_a_part_that_unpacks_hundreds_of_times_its_size_is_refused_before_reading() -> None:
+    import io
+
+    paragraphs = "<w:p><w:r><w:t>aaaa</w:t></w:r></w:p>" * 60_000  # 2.2 MB that compresses to kilobytes
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr(
+            "word/document.xml",
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+            f"<w:body>{paragraphs}</w:body></w:document>",
+        )
+    with pytest.raises(IngestError, match="more than 100 times its size"):
+        parse(buffer.getvalue(), name="bomb.docx")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from footnoted.errors import DocumentTooLarge, IngestError, UnsupportedFormat
 from footnoted.ingest import load, parse
-from footnoted.ingest.read import document_id
+from footnoted.ingest.read import DOCUMENT_ID, document_id
 from footnoted.types import Document
 from tests.conftest import DATA
 
@@ -138,10 +139,24 @@ def test_a_stored_version_is_kept_for_the_same_bytes_and_the_limit_still_holds(
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Back in Business.txt", "back-in-business"), ("../../etc/passwd.md", "passwd"), ("???.html", "document")],
+    [
+        ("Back in Business.txt", "back-in-business"),
+        ("../../etc/passwd.md", "passwd"),
+        ("Résumé Ünïcode.md", "resume-unicode"),
+        ("???.html", "document-516ea795"),
+        ("地雷.txt", "document-2005d517"),
+        ("地雷 2004.txt", "2004-96067752"),
+    ],
 )
 def test_document_ids_are_path_safe(name: str, expected: str) -> None:
     assert document_id(name) == expected
+    assert re.fullmatch(DOCUMENT_ID, expected)
+
+
+def test_names_with_no_ascii_form_never_share_an_id() -> None:
+    names = ["地雷.txt", "мины.txt", "報告.txt", "日本語.txt", "Россия.txt", "!!!.txt", "💣.txt", "年报 2004.txt"]
+    names += ["地雷 2004.txt"]
+    assert len({document_id(n) for n in names}) == len(names)
 
 
 def test_files_with_the_same_name_get_distinct_ids(tmp_path: Path) -> None:
@@ -152,3 +167,10 @@ def test_files_with_the_same_name_get_distinct_ids(tmp_path: Path) -> None:
     paths = [tmp_path / "a" / "index.html", tmp_path / "b" / "index.html", tmp_path / "b" / "notes.md"]
     assert document_ids(paths) == ["a-index", "b-index", "b-notes"]
     assert document_ids([tmp_path / "a" / "index.html", tmp_path / "b" / "notes.md"]) == ["index", "notes"]
+    # The same name but the extension: the extension tells them apart.
+    assert document_ids([tmp_path / "a.txt", tmp_path / "a.md"]) == ["a.txt", "a.md"]
+    # Paths that read the same once joined ("x/a.txt", "x-a.txt"): a hash of each path as well.
+    clash = document_ids([tmp_path / "x" / "a.txt", tmp_path / "y" / "a.txt", tmp_path / "x-a.txt"])
+    assert len(set(clash)) == 3
+    assert clash[1] == "y-a.txt"
+    assert all(re.fullmatch(DOCUMENT_ID, i) for i in clash)
