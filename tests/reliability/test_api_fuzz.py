@@ -71,7 +71,12 @@ def test_no_server_errors_and_responses_match_the_schema(case: schemathesis.Case
 
 @pytest.mark.parametrize(
     ("path", "allowed"),
-    [("/v1/search", "POST"), ("/v1/documents", "GET, POST"), ("/v1/documents/x", "DELETE, GET"), ("/healthz", "GET")],
+    [
+        ("/v1/search", "POST"),
+        ("/v1/documents", "GET, HEAD, POST"),
+        ("/v1/documents/x", "DELETE, GET, HEAD"),
+        ("/healthz", "GET, HEAD"),
+    ],
 )
 def test_405_lists_the_allowed_methods(app: FastAPI, path: str, allowed: str) -> None:
     with TestClient(app) as client:
