@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from footnoted.ingest.layout import FOUR_DIGITS, beyond_999, normalise_label
+from footnoted.ingest.layout import FOUR_DIGITS, beyond_999, exponent, normalise_label
 from footnoted.ingest.pages import PageNote, glued_marker
 from footnoted.types import BODY_KINDS, Block, Footnote, Span
 
@@ -213,6 +213,7 @@ def _find(
             glued.extend(_glued_candidates(source, block))
             if romans:
                 glued.extend(_glued_romans(source, block))
+        strong = _side_by_side(strong, noted, source)
         strong = [c for c in strong if not FOUR_DIGITS.fullmatch(c.label) or c.label in noted]
         glued = [c for c in glued if not FOUR_DIGITS.fullmatch(c.label) or c.label in noted]
         taken = [(c.start, c.end) for c in strong]
@@ -403,6 +404,21 @@ def _note_bodies(
             in_notes_section = False
         if tail is not None and block.start >= tail:
             in_notes_section = True
+        if (
+            bodies
+            and (in_notes_section or bodies[-1].style == "bracket")
+            and out
+            and out[-1].kind == "note"
+            and block.kind in ("list_item", "paragraph")
+            and _indent(source, block.start) >= _indent(source, bodies[-1].block_start) + 2
+        ):
+            # Set in from the notes' labels: a list or paragraph inside the note above, whatever
+            # its numbers ("2. The conditions were: / 1. that ... / 2. that ..."), in a notes
+            # section or after a bracketed note ("[1] ...", then an indented paragraph).
+            last = bodies.pop()
+            bodies.append(_Body(last.label, last.start, block.end, last.block_start, last.style))
+            out.append(Block("note", block.start, block.end))
+            continue
         found = _bodies_in_block(source, block, in_notes_section, four_digits)
         if found:
             bodies.extend(found)
@@ -503,6 +519,14 @@ def _line_labels(source: str, block: Block) -> list[tuple[int, str, bool]]:
             out.append((pos, normalise_label(m.group("label")), pos == block.start))
         pos = line_end + 1
     return out
+
+
+def _indent(source: str, offset: int) -> int:
+    """How far the line holding ``offset`` is set in before it (tabs as four spaces), or -1 when
+    text comes before ``offset`` on its line."""
+    line_start = source.rfind("\n", 0, offset) + 1
+    prefix = source[line_start:offset]
+    return len(prefix.expandtabs(4)) if not prefix.strip(" \t\u00a0") else -1
 
 
 def _indented(source: str, offset: int) -> bool:
@@ -723,14 +747,44 @@ def _strong_candidates(source: str, block: Block, hints: list[Span], hint_starts
         if m.start() > block.start:
             out.append(_Candidate(m.group("label"), m.start(), m.end(), 3.0))
     for m in _SUPERSCRIPT_MARKER.finditer(source, block.start, block.end):
-        out.append(_Candidate(normalise_label(m.group("label")), m.start(), m.end(), 3.0))
+        label = normalise_label(m.group("label"))
+        if not exponent(source, m.start(), label):
+            out.append(_Candidate(label, m.start(), m.end(), 3.0))
     for span in hints[bisect.bisect_left(hint_starts, block.start) : bisect.bisect_right(hint_starts, block.end)]:
         if any(c.start <= span.start and span.end <= c.end for c in out):
             continue  # the figure inside a "[3]" already taken
         if block.start <= span.start and span.end <= block.end:
             label = normalise_label(source[span.start : span.end].strip("[]()^ \u00a0"))
-            if label:
+            if label and not exponent(source, span.start, label):
                 out.append(_Candidate(label, span.start, span.end, 3.0))
+    return out
+
+
+def _side_by_side(candidates: list[_Candidate], noted: set[str], source: str) -> list[_Candidate]:
+    """Two markers set side by side, read as one number (``it.⁵⁶``, a PDF's raised ``56``): a
+    candidate whose digits name no note but split into two consecutive numbers that do is those
+    two markers."""
+    out = []
+    for c in candidates:
+        digits = c.label
+        split = None
+        if digits not in noted and digits.isdigit() and len(normalise_label(source[c.start : c.end])) == len(digits):
+            split = next(
+                (
+                    cut
+                    for cut in range(1, len(digits))
+                    if digits[cut] != "0"
+                    and digits[:cut] in noted
+                    and digits[cut:] in noted
+                    and int(digits[cut:]) == int(digits[:cut]) + 1
+                ),
+                None,
+            )
+        if split is None:
+            out.append(c)
+        else:
+            out.append(_Candidate(digits[:split], c.start, c.start + split, c.weight))
+            out.append(_Candidate(digits[split:], c.start + split, c.end, c.weight))
     return out
 
 
@@ -747,6 +801,8 @@ def _glued_candidates(source: str, block: Block) -> list[_Candidate]:
         after = source[end] if end < block.end else ""
         if after and not (after.isspace() or after in ')]"”’.,;:!?'):
             continue
+        if exponent(source, start, m.group()):
+            continue  # "340 km2": a power
         if after in ".,:" and end + 1 < block.end and source[end + 1].isdigit():
             continue  # the start of a decimal or a list of numbers
         rest = source[end : min(block.end, end + 6)].lstrip(' \t\n\u00a0.,;:"”’)]')  # a line may break after a marker

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from footnoted.ingest.dom import BLOCK_TAGS, NOTE_CONTAINER, Element, Extractor
 from footnoted.ingest.footnotes import NOTES_HEADING, ROMAN
-from footnoted.ingest.layout import FOUR_DIGITS, beyond_999
+from footnoted.ingest.layout import FOUR_DIGITS, beyond_999, exponent
 from footnoted.ingest.text import Layout
 from footnoted.types import Block, Footnote, Span
 
@@ -171,12 +171,14 @@ def _numbered_endnotes(source: str, ex: Extractor, layout: Layout, page: LinkedN
     """An ``<ol>`` of notes with ``<sup>`` markers and no links: number the items as a browser would."""
     by_label: dict[str, list[Span]] = {}  # the hints by their text, in order
     for s in page.hints:
-        by_label.setdefault(source[s.start : s.end].strip("[]() "), []).append(s)
+        label = source[s.start : s.end].strip("[]() ")
+        if not exponent(source, s.start, label):  # "km<sup>2</sup>" squares; it cites nothing
+            by_label.setdefault(label, []).append(s)
     headings = [b for b in layout.blocks if b.kind == "heading"]  # blocks are in order: so are their ends
     heading_ends = [b.end for b in headings]
     for i, el in enumerate(ex.elements):
-        if el.tag != "ol":
-            continue
+        if el.tag != "ol" or _in_list_item(ex, el):
+            continue  # a list inside a note is part of its text, not more notes
         hint = f"{el.attrs.get('class') or ''} {el.attrs.get('id') or ''}"
         parent = ex.elements[el.parent] if el.parent >= 0 else None
         parent_hint = f"{parent.attrs.get('class') or ''} {parent.attrs.get('id') or ''}" if parent else ""
@@ -195,6 +197,16 @@ def _numbered_endnotes(source: str, ex: Extractor, layout: Layout, page: LinkedN
                 page.footnotes.append(Footnote(label, source[start:end], start, end, markers))
     labels = {f.label for f in page.footnotes}
     page.hints = [s for s in page.hints if source[s.start : s.end].strip("[]() ") not in labels]
+
+
+def _in_list_item(ex: Extractor, el: Element) -> bool:
+    """Whether ``el`` sits inside a list item (its enclosing block elements, outwards)."""
+    at = el.parent
+    while at >= 0:
+        if ex.elements[at].tag == "li":
+            return True
+        at = ex.elements[at].parent
+    return False
 
 
 def _mark_notes(layout: Layout, footnotes: list[Footnote]) -> None:

@@ -111,6 +111,18 @@ def normalise_label(label: str) -> str:
     return label.translate(_SUPERSCRIPT_DIGITS)
 
 
+# What a raised 2 or 3 squares or cubes: a unit of length after a number ("340 km²", "4.2 million
+# m³", "20 ft2"), or a bare 10 ("10³ litres").
+_POWER_OF = re.compile(
+    r"(?:\d[\d.,]*[ \u00a0]?(?:(?:thousand|million|billion)[ \u00a0])?(?:[kcmdµ]?m|ft|yd|mi|in)|(?<![\d.,])10)\Z"
+)
+
+
+def exponent(source: str, start: int, label: str) -> bool:
+    """Whether a raised or glued "2" or "3" at ``start`` is a power ("km²", "m³", "10³"), not a note marker."""
+    return label in ("2", "3") and _POWER_OF.search(source, max(0, start - 40), start) is not None
+
+
 FOUR_DIGITS = re.compile(r"\d{4}")
 """A label of four digits (``fullmatch``): a note's only past note 999 (``beyond_999``)."""
 

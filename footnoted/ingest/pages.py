@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from footnoted.ingest.layout import normalise_label, paragraphs
+from footnoted.ingest.layout import exponent, normalise_label, paragraphs
 from footnoted.types import Span
 
 _PAGE_NUMBER = re.compile(
@@ -257,4 +257,5 @@ def _marker_starts(text: str, label: str) -> list[int]:
     after_figure = rf"{escaped}(?<=\d[.,;:]{escaped})(?=\s+[A-Z“\"‘])"
     raised = re.escape(label.translate(_TO_SUPERSCRIPTS))
     superscript = rf"{raised}(?<=\S{raised})(?![¹²³⁴⁵⁶⁷⁸⁹⁰])"
-    return sorted({m.start() for pattern in (glued, after_figure, superscript) for m in re.finditer(pattern, text)})
+    found = {m.start() for pattern in (glued, after_figure, superscript) for m in re.finditer(pattern, text)}
+    return sorted(start for start in found if not exponent(text, start, label))

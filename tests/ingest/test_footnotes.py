@@ -766,3 +766,105 @@ def test_a_line_of_a_note_that_opens_with_a_figure_stays_in_its_note() -> None:
     assert [n.label for n in doc.footnotes] == ["1", "2"]
     assert doc.footnotes[0].text.endswith("9 districts, including weather and security.")
     assert [len(n.markers) for n in doc.footnotes] == [1, 1]
+
+
+def _linked(doc: Document) -> dict[str, list[str]]:
+    """Each note's label: the text just before each of its markers (twelve characters)."""
+    return {n.label: [doc.source[max(0, m.start - 12) : m.start] for m in n.markers] for n in doc.footnotes}
+
+
+UNITS_TEXT = """Water Report
+
+The authority disputes the storage figure.¹ It cites its own survey of the dam.²
+
+The catchment covers 340 km², most of it farmland. The reservoir holds 4.2 million m³ of water in a normal year, and loses 10³ litres a day to seepage.³
+
+Notes
+
+1. Letter from the authority, 2 May 2024.
+2. Basin Authority, Dam Survey 2023, p. 4.
+3. Field measurements, 2023.
+"""
+
+UNITS_HTML = """<html><body><h1>Water Report</h1>
+<p>The reservoir holds 4.2 million m<sup>3</sup> of water.<sup>1</sup> Its catchment covers 340 km<sup>2</sup>,
+most of it farmland.<sup>2</sup> Losses are about 10<sup>3</sup> litres a day.<sup>3</sup></p>
+<h2>Notes</h2><ol><li>Basin Authority, Annual Report 2023, p. 4.</li><li>Land register, 2022.</li>
+<li>Field measurements, 2023.</li></ol></body></html>"""
+
+
+@pytest.mark.parametrize(("text", "name"), [(UNITS_TEXT, "units.txt"), (UNITS_HTML, "units.html")])
+def test_a_squared_or_cubed_unit_is_not_a_marker(text: str, name: str) -> None:
+    doc = parse(text, name=name)
+    for label, before in _linked(doc).items():
+        assert len(before) == 1, (label, before)
+        assert not re.search(r"(km|m|10)$", before[0]), (label, before)
+    if name.endswith(".txt"):  # the catchment's paragraph cites no survey of the dam
+        chunks = chunk(doc, WordTokenizer(), ChunkSettings(24, 0))
+        catchment = next(c for c in chunks if "340 km" in c.text)
+        assert "2" not in [n.label for n in catchment.footnotes]
+
+
+def test_two_raised_markers_side_by_side_are_two_markers() -> None:
+    doc = parse(
+        "Report\n\nThe ministry confirmed the figures.¹ A second source disagreed.² The third source was neutral.³⁴"
+        " The camps closed.⁵\n\nNotes\n\n1. Ministry of Defence, press release, 4 May 2004.\n"
+        "2. Interview with an analyst, 12 June 2004.\n3. Survey, 2004.\n4. Ibid., p. 5.\n5. Camp records, 2006.\n",
+        name="pair.txt",
+    )
+    linked = _linked(doc)
+    assert linked["3"] == ["was neutral."] and linked["4"] == ["as neutral.³"]
+    assert not doc.warnings
+
+
+NESTED_TEXT = """Returns to the Villages
+
+Families began to return in 2003.1 The ministry set three conditions for return.2 Most families met them by 2005.3 Some did not.4
+
+Notes
+
+1. UNHCR, Return Monitoring Report (Geneva: UNHCR, 2004), p. 7.
+2. Ministry of Refugees, circular of 4 March 2004. The conditions were:
+   1. that the village had been surveyed;
+   2. that a school was open;
+   3. that water was safe.
+3. Field survey, 2005.
+4. Interview with a returnee, Kunduz, 9 June 2005.
+"""
+
+NESTED_HTML = """<html><body><h1>Returns to the Villages</h1>
+<p>Families began to return in 2003.<sup>1</sup> The ministry set three conditions for return.<sup>2</sup>
+Most families met them by 2005.<sup>3</sup> Some did not.<sup>4</sup></p>
+<h2>Notes</h2><ol><li>UNHCR, Return Monitoring Report (Geneva: UNHCR, 2004), p. 7.</li>
+<li>Ministry of Refugees, circular of 4 March 2004. The conditions were:
+<ol><li>that the village had been surveyed;</li><li>that a school was open;</li><li>that water was safe.</li></ol></li>
+<li>Field survey, 2005.</li><li>Interview with a returnee, Kunduz, 9 June 2005.</li></ol></body></html>"""
+
+
+@pytest.mark.parametrize(("text", "name"), [(NESTED_TEXT, "nested.txt"), (NESTED_HTML, "nested.html")])
+def test_a_numbered_list_inside_a_note_is_part_of_it(text: str, name: str) -> None:
+    doc = parse(text, name=name)
+    assert [n.label for n in doc.footnotes] == ["1", "2", "3", "4"]
+    notes = {n.label: n for n in doc.footnotes}
+    assert notes["2"].text.startswith("Ministry of Refugees") and notes["2"].text.endswith("that water was safe.")
+    assert notes["3"].text == "Field survey, 2005."
+    assert all(len(n.markers) == 1 for n in doc.footnotes)
+    assert not doc.warnings
+    for n in doc.footnotes:
+        assert doc.source[n.start : n.end] == n.text
+
+
+def test_a_bracketed_notes_indented_paragraph_and_list_stay_with_it() -> None:
+    doc = parse(
+        "Water Rights\n\nThe authority granted 23 exemptions.[1] Most went to two holders.[2] The rest went to"
+        " smaller users.[3]\n\n[1] The exemptions are listed in annex B of the authority's 2023 statement.\n\n"
+        "    Of the 23, 19 went to two holders.\n\n"
+        "[2] Interview with a district engineer, 4 March 2024.\n\n[3] Authority records, 2023. The records list:\n"
+        "    - Northfield Irrigation Company: 11 exemptions;\n    - Basin Sugar Cooperative: 8 exemptions.\n",
+        name="brackets.txt",
+    )
+    notes = {n.label: n.text for n in doc.footnotes}
+    assert notes["1"].endswith("Of the 23, 19 went to two holders.")
+    assert notes["3"].endswith("Basin Sugar Cooperative: 8 exemptions.")
+    body = " ".join(doc.source[b.start : b.end] for b in doc.blocks if b.kind not in ("note", "furniture"))
+    assert "Of the 23" not in body and "Cooperative" not in body
