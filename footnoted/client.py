@@ -13,6 +13,7 @@ or ``except InvalidQuery`` works as it does in process. A service that cannot be
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -324,19 +325,34 @@ def _headers(api_key: str | None) -> dict[str, str]:
     return {"Authorization": f"Bearer {api_key}"} if api_key else {}
 
 
+_DOCUMENT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+"""``footnoted.ingest.read.DOCUMENT_ID`` (a test keeps the two equal), without importing the readers."""
+
+
 def _quote(document_id: str) -> str:
-    # Ids are [A-Za-z0-9._-]; anything else must not be able to change the path.
+    # No document has an id outside the rule, and one such as "." or "" would change the path.
+    if not isinstance(document_id, str) or not _DOCUMENT_ID.fullmatch(document_id):
+        raise errors.DocumentNotFound(
+            f"no document {document_id!r}: ids are letters, digits, '.', '_' and '-', starting with a letter or digit"
+        )
     return quote(document_id, safe="")
 
 
 def _question_body(
     name: str, question: str, k: int, mode: str | None, document_ids: Sequence[str] | None
 ) -> dict[str, Any]:
+    if not isinstance(question, str):
+        raise errors.InvalidQuery(f"the question must be a string, not {type(question).__name__}")
+    try:
+        question.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise errors.InvalidQuery(f"the question holds half of a character (a lone surrogate) at {exc.start}") from None
     body: dict[str, Any] = {name: question, "k": k}
     if mode is not None:
         body["mode"] = mode
     if document_ids is not None:
-        body["documents"] = list(document_ids)
+        # One id given as a string is that id, not its characters.
+        body["documents"] = [document_ids] if isinstance(document_ids, str) else list(document_ids)
     return body
 
 

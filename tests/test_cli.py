@@ -71,6 +71,8 @@ def test_ingest_update_remove_cycle(tmp_path: Path) -> None:
         (["ingest", "{tmp}/empty.txt", "--index", "{tmp}/ix"], 3, "the file is empty"),
         (["ingest", "{tmp}/absent.txt", "--index", "{tmp}/ix"], 3, "cannot read the file"),
         (["search", "   ", "--index", "{tmp}/ix"], 7, "the question is empty"),
+        # A byte that is not UTF-8 reaches Python as half of a character.
+        (["search", "mines \udcff", "--index", "{tmp}/ix"], 7, "half of a character"),
         (["search", "x", "--mode", "magic", "--index", "{tmp}/ix"], 2, "--mode must be"),
         (["reindex", "--index", "{tmp}/missing"], 4, "no index at"),
         (["reindex", "--chunk-overlap", "150", "--index", "{tmp}/ix"], 2, "overlap must be between"),

@@ -137,6 +137,9 @@ def load_beir(queries: Path, qrels: Path, documents: Mapping[str, Document], *, 
             raise EvalSetError(f'{queries}:{line}: "_id" must be a non-empty id without whitespace')
         if not isinstance(text, str) or not text.strip():
             raise EvalSetError(f'{queries}:{line}: query {qid!r} has no "text"')
+        if str(qid) in texts:
+            raise EvalSetError(f"{queries}:{line}: the query id {str(qid)!r} is used twice")
+        _check_question(text, f"{queries}:{line}: query {qid!r}")
         texts[str(qid)] = text
     grades: dict[str, dict[str, int]] = {}
     for number, row in enumerate(_read(qrels).splitlines(), 1):
@@ -150,8 +153,8 @@ def load_beir(queries: Path, qrels: Path, documents: Mapping[str, Document], *, 
         qid, doc_id, score = parts
         try:
             grade = int(float(score))
-        except ValueError:
-            raise EvalSetError(f"{qrels}:{number}: the score {score!r} is not a number") from None
+        except (ValueError, OverflowError):  # "abc", "nan"; "inf", "1e400"
+            raise EvalSetError(f"{qrels}:{number}: the score {score!r} is not a whole number") from None
         if qid not in texts:
             raise EvalSetError(f"{qrels}:{number}: query {qid!r} is not in {queries.name}")
         if doc_id not in documents:
@@ -165,6 +168,16 @@ def load_beir(queries: Path, qrels: Path, documents: Mapping[str, Document], *, 
     if not questions:
         raise EvalSetError(f"{qrels}: no query has a relevant document")
     return EvalSet(name, questions)
+
+
+def _check_question(text: str, where: str) -> None:
+    """A question must be text: no lone surrogate (half of a character), which no tokenizer takes."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise EvalSetError(
+            f"{where}: the question holds half of a character (a lone surrogate) at {exc.start}"
+        ) from None
 
 
 def _qrels_file(directory: Path) -> Path:
@@ -208,6 +221,7 @@ def _question(record: dict[str, Any], qid: str, at: str, resolver: _Resolver) ->
     text = record.get("question")
     if not isinstance(text, str) or not text.strip():
         raise EvalSetError(f'{at}: "question" must be a non-empty string')
+    _check_question(text, at)
     document = record.get("document")
     if document is not None and (not isinstance(document, str) or document not in resolver.documents):
         held = ", ".join(sorted(resolver.documents)[:5]) or "nothing"

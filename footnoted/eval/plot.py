@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 from pathlib import Path
 
 from footnoted.eval.runner import EvalReport, Summary
@@ -42,5 +43,7 @@ def plot_hits(report: EvalReport, path: Path) -> None:
     for ax in axes[:, 0]:
         ax.set_ylabel("hit@k")
     axes[0, 0].legend(loc="lower right", fontsize=8)
-    fig.suptitle(f"hit@k by mode and by tag: {report.set_name} ({report.index.get('model')})")
+    # Wrapped to the figure's width, so that one panel's figure does not cut its title off.
+    title = f"hit@k by mode and by tag: {report.set_name} ({report.index.get('model')})"
+    fig.suptitle(textwrap.fill(title, width=int(11 * 4.2 * cols)), fontsize=10)
     fig.savefig(Path(path), dpi=110)

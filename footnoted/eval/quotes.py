@@ -67,8 +67,14 @@ def find_all(source: Folded, quote: str) -> list[Span]:
     if not needle:
         return []
     spans = []
+    origin = source.origin
     at = source.text.find(needle)
     while at >= 0:
-        spans.append(source.span(at, at + len(needle)))
+        end = at + len(needle)
+        # A match must begin and end where source characters do: "..." inside the "...." that
+        # "…." folds to is the ellipsis once, not twice.
+        inside = (at > 0 and origin[at - 1] == origin[at]) or (end < len(origin) and origin[end] == origin[end - 1])
+        if not inside:
+            spans.append(source.span(at, end))
         at = source.text.find(needle, at + 1)
     return spans

@@ -126,7 +126,9 @@ def evaluate(
         info.update(
             baseline_chunks=len(pools["baseline"].chunks), baseline_size=CHUNK_SIZE, baseline_overlap=CHUNK_OVERLAP
         )
-    return EvalReport(eval_set.name, cutoffs, info, results, score_answers(eval_set, index) if answers else None)
+    # Answers are scored against gold spans: a set judged by document only (BEIR) has none to score.
+    scored = score_answers(eval_set, index) if answers and any(q.evidence for q in eval_set.questions) else None
+    return EvalReport(eval_set.name, cutoffs, info, results, scored)
 
 
 def summarise(judged: Sequence[Judged], ks: Sequence[int]) -> Summary:

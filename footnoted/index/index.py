@@ -192,7 +192,12 @@ class Index:
         return self._snapshot.document(document_id)
 
     def encode_query(self, question: str) -> np.ndarray:
-        """The question's vector, from a small LRU cache when it was asked recently."""
+        """The question's vector, from a small LRU cache when it was asked recently.
+
+        Raises:
+            InvalidQuery: the question is not text (not a string, or a lone surrogate in it).
+        """
+        _check_text(question)
         cached = self.cached_query(question)
         if cached is not None:
             return cached
@@ -263,7 +268,8 @@ class Index:
         document_ids: Sequence[str] | None,
         query: np.ndarray | None,
     ) -> list[Hit]:
-        mode = mode or self.config.mode
+        mode = self.config.mode if mode is None else mode
+        _check_text(question)
         if not question or not question.strip():
             raise InvalidQuery("the question is empty")
         if not isinstance(k, int | np.integer) or isinstance(k, bool) or k < 1:
@@ -303,6 +309,7 @@ class Index:
         ``query``, when given, is the question's vector, as for ``search``.
         """
         snap = self._snapshot
+        _check_text(question)
         if query is None and question and question.strip():
             query = self.encode_query(question)
         elif query is not None:
@@ -366,7 +373,8 @@ class Index:
     def _allowed(self, snap: Snapshot, document_ids: Sequence[str] | None) -> np.ndarray | None:
         if document_ids is None:
             return None
-        wanted = set(document_ids)
+        # One id given as a string is that id, not its characters.
+        wanted = {document_ids} if isinstance(document_ids, str) else set(document_ids)
         missing = wanted - set(snap.documents)
         if missing:
             raise DocumentNotFound(f"no document {sorted(missing)[0]!r} in the index")
@@ -504,6 +512,22 @@ class Index:
             gen = self.directory.commit(write)
             new = replace(new, generation=int(gen.name[4:]))
         self._snapshot = new
+
+
+def _check_text(question: object) -> None:
+    """Raise ``InvalidQuery`` unless ``question`` is a string of text (None is the empty question,
+    said by the caller). A lone surrogate (U+D800 to U+DFFF: half of a character, as a bad byte
+    decoded with ``surrogateescape`` leaves) is not text, and no tokenizer takes it."""
+    if question is None:
+        return
+    if not isinstance(question, str):
+        raise InvalidQuery(f"the question must be a string, not {type(question).__name__}")
+    try:
+        question.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidQuery(
+            f"the question holds {question[exc.start]!r} at {exc.start}, half of a character (a lone surrogate)"
+        ) from None
 
 
 def _for_model(config: IndexConfig, encoder: Encoder) -> IndexConfig:

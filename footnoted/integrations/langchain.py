@@ -81,7 +81,7 @@ class FootnotedRetriever(BaseRetriever):
         hits = self.index.search(
             query,
             k if k is not None else self.k,
-            mode=mode or self.mode,
+            mode=self.mode if mode is None else mode,
             document_ids=document_ids if document_ids is not None else self.document_ids,
         )
         return [to_document(h) for h in hits]

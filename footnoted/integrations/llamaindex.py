@@ -70,7 +70,9 @@ class FootnotedRetriever(BaseRetriever):
         self.index = index
         self.k = k
         self.mode = mode
-        self.document_ids = list(document_ids) if document_ids is not None else None
+        # One id given as a string is that id, not its characters.
+        ids = [document_ids] if isinstance(document_ids, str) else document_ids
+        self.document_ids = list(ids) if ids is not None else None
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         hits = self.index.search(query_bundle.query_str, self.k, mode=self.mode, document_ids=self.document_ids)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,7 @@ def test_tags_and_blank_lines() -> None:
         (jsonl(q({"quote": "Ibid.", "context": "Ibid."}, document="a")), "its context occurs 2 times in 'a'"),
         (jsonl(q({"quote": "dawn", "context": "[1] Ibid."})), "evidence 1 is not inside its context"),
         ("\n\n", "t: no questions"),
+        (jsonl(q("dawn", question="When \ud800 at dawn?")), "question 'q1': the question holds half of a character"),
     ],
 )
 def test_load_errors_name_the_question(text: str, message: str) -> None:
@@ -161,7 +163,9 @@ def test_beir_sets_judge_by_document(tmp_path: Path) -> None:
     [
         ("1\tzzz\t1\n", "query '1' judges document 'zzz', which is not in the index"),
         ("9\ta\t1\n", "query '9' is not in queries.jsonl"),
-        ("1\ta\thigh\n", "the score 'high' is not a number"),
+        ("1\ta\thigh\n", "the score 'high' is not a whole number"),
+        ("1\ta\tinf\n", "the score 'inf' is not a whole number"),
+        ("1\ta\t1e400\n", "the score '1e400' is not a whole number"),
         ("1\ta\n", 'expected "query-id corpus-id score"'),
         ("1\ta\t0\n", "no query has a relevant document"),
     ],
@@ -176,3 +180,15 @@ def test_beir_directory_without_qrels(tmp_path: Path) -> None:
     (tmp_path / "queries.jsonl").write_text(jsonl({"_id": "1", "text": "x"}), encoding="utf-8")
     with pytest.raises(EvalSetError, match="no qrels found"):
         load_set(tmp_path, DOCS)
+
+
+def test_beir_query_ids_are_each_used_once_and_questions_are_text(tmp_path: Path) -> None:
+    twice = [{"_id": "1", "text": "When did the fleet sail?"}, {"_id": "1", "text": "Who sailed?"}]
+    root = write_beir(tmp_path / "twice", "1\ta\t1\n", twice)
+    with pytest.raises(EvalSetError, match=re.escape("queries.jsonl:2: the query id '1' is used twice")):
+        load_set(root, DOCS)
+    broken = write_beir(tmp_path / "broken", "1\ta\t1\n")
+    # JSON may write half of a character as an escape: the file is valid UTF-8, the text is not text.
+    (broken / "queries.jsonl").write_text('{"_id": "1", "text": "When \\ud800 did it sail?"}\n', encoding="utf-8")
+    with pytest.raises(EvalSetError, match="half of a character"):
+        load_set(broken, DOCS)

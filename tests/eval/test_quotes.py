@@ -51,3 +51,12 @@ def test_case_and_markers_are_not_forgiven() -> None:
 
 def test_an_empty_quote_matches_nothing() -> None:
     assert find_all(fold("text"), " \n ") == []
+
+
+def test_a_match_begins_and_ends_where_source_characters_do() -> None:
+    # "…." folds to "....": the quote "…" is there once, not twice, and never a part of it.
+    source = "rare…. Then… more."
+    spans = [(s.start, s.end) for s in find_all(fold(source), "…")]
+    assert spans == [(4, 5), (11, 12)]
+    assert [(s.start, s.end) for s in find_all(fold(source), "..")] == []
+    assert [(s.start, s.end) for s in find_all(fold(source), "….")] == [(4, 6)]

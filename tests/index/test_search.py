@@ -97,3 +97,30 @@ def test_a_bad_question_vector_or_k_is_an_invalid_query(bad: dict[str, Any], mes
         index.search("stockpile", **bad)
     with pytest.raises(InvalidQuery, match=re.escape(message)):
         index.ask("stockpile", **bad)
+
+
+@pytest.mark.parametrize(
+    ("question", "bad", "message"),
+    [
+        ("mines \ud800", {}, "half of a character (a lone surrogate)"),
+        ("\ud83d\ude00 mines", {}, "half of a character"),
+        (123, {}, "the question must be a string, not int"),
+        ("mines", {"mode": ""}, "mode must be one of dense, lexical, hybrid, not ''"),
+    ],
+)
+def test_a_question_that_is_not_text_or_an_empty_mode_is_an_invalid_query(
+    question: Any, bad: dict[str, Any], message: str
+) -> None:
+    index = Index.memory(HashEncoder(), WordTokenizer())
+    index.add([load_briefing()])
+    with pytest.raises(InvalidQuery, match=re.escape(message)):
+        index.search(question, **bad)
+    with pytest.raises(InvalidQuery, match=re.escape(message)):
+        index.ask(question, **bad)
+
+
+def test_one_document_id_given_as_a_string_is_that_id() -> None:
+    index = Index.memory(HashEncoder(), WordTokenizer())
+    index.add([load_briefing()])
+    hits = index.search("stockpile", 3, document_ids="back-in-business-2005")
+    assert hits and {h.chunk.document_id for h in hits} == {"back-in-business-2005"}

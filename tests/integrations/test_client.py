@@ -210,3 +210,23 @@ def test_changes_need_the_admin_key(writable_server: Server, key: str | None, st
             c.add_text("A claim.", title="Nope")
     assert (caught.value.status, caught.value.code) == (status, code)
     assert not isinstance(caught.value, errors.DocumentNotFound)
+
+
+def test_ids_and_questions_no_server_could_take_are_refused_before_a_request() -> None:
+    from footnoted.client import _DOCUMENT_ID
+    from footnoted.ingest.read import DOCUMENT_ID
+
+    assert f"^{_DOCUMENT_ID.pattern}$" == DOCUMENT_ID
+    # Nothing listens here: each refusal comes before any request is made.
+    client = Client("http://127.0.0.1:9", timeout=0.5)
+    for bad in (".", "..", "", "a/b", " x"):
+        with pytest.raises(errors.DocumentNotFound, match="ids are letters, digits"):
+            client.document(bad)
+        with pytest.raises(errors.DocumentNotFound):
+            client.remove(bad)
+        with pytest.raises(errors.DocumentNotFound):
+            client.source(bad)
+    with pytest.raises(errors.InvalidQuery, match="half of a character"):
+        client.search("mines \ud800")
+    with pytest.raises(errors.InvalidQuery, match="must be a string"):
+        client.ask(cast(str, 42))
