@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from footnoted.ingest.dom import BLOCK_TAGS, NOTE_CONTAINER, Element, Extractor
@@ -80,11 +81,13 @@ def link_footnotes(source: str, ex: Extractor, layout: Layout) -> LinkedNotes:
     notes: dict[int, tuple[str, list[Span]]] = {}
     for label, index, el in links:
         notes.setdefault(_note_block(ex, index, blocks, markers), (label, []))[1].append(Span(el.start, el.end))
+    holders: list[tuple[int, int]] = []  # each note's whole element: its label and back-links too
     for index, (label, spans) in sorted(notes.items(), key=lambda kv: ex.elements[kv[0]].start):
         start, end = _note_text(source, ex, targets, index, label)
         if start < end:  # an element holding nothing but its label (a jump to "A" of an index) is no note
             page.footnotes.append(Footnote(label, source[start:end], start, end, tuple(spans)))
-    _mark_notes(layout, page.footnotes)
+            holders.append(_extent(ex, index))
+    _mark_notes(layout, page.footnotes, holders)
     return page
 
 
@@ -118,11 +121,10 @@ def _note_text(source: str, ex: Extractor, targets: dict[str, int], index: int, 
     A docutils ``<dt>`` label is followed by the note's ``<dd>``: the note spans both.
     """
     container = ex.elements[index]
-    start, end, last = container.start, container.end, container.last
-    if container.tag == "dt" and last + 1 < len(ex.elements):
-        body = ex.elements[last + 1]
-        if body.tag == "dd" and body.parent == container.parent:
-            end, last = body.end, body.last
+    start, end = _extent(ex, index)
+    last = container.last
+    if end != container.end:
+        last = ex.elements[container.last + 1].last  # the <dd> after the <dt>
     backlinks = [
         Span(el.start, el.end)
         for el in ex.elements[index + 1 : last + 1]
@@ -139,6 +141,16 @@ def _note_text(source: str, ex: Extractor, targets: dict[str, int], index: int, 
     while end > start and source[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def _extent(ex: Extractor, index: int) -> tuple[int, int]:
+    """Where a note element starts and ends, a docutils ``<dt>`` label with the ``<dd>`` after it."""
+    container = ex.elements[index]
+    if container.tag == "dt" and container.last + 1 < len(ex.elements):
+        body = ex.elements[container.last + 1]
+        if body.tag == "dd" and body.parent == container.parent:
+            return container.start, body.end
+    return container.start, container.end
 
 
 def _points_above(link: Element, ex: Extractor, targets: dict[str, int], offset: int) -> bool:
@@ -209,13 +221,28 @@ def _in_list_item(ex: Extractor, el: Element) -> bool:
     return False
 
 
-def _mark_notes(layout: Layout, footnotes: list[Footnote]) -> None:
-    """Blocks that overlap a note body become ``note`` blocks (note spans never overlap each other)."""
+def _mark_notes(layout: Layout, footnotes: list[Footnote], holders: Sequence[tuple[int, int]] = ()) -> None:
+    """Blocks that overlap a note body become ``note`` blocks (note spans never overlap each other),
+    and the rest of a note's element (``holders``: its label "[2]", its back-links "(1,2)" or "^",
+    set apart from its text) becomes furniture: kept in the source, never a passage."""
     spans = sorted((f.start, f.end) for f in footnotes)
     starts = [s for s, _ in spans]
+    around = sorted(holders)
+    around_starts = [s for s, _ in around]
 
     def in_note(block: Block) -> bool:
         i = bisect.bisect_right(starts, block.end - 1) - 1  # the last note starting before the block ends
         return i >= 0 and spans[i][1] > block.start
 
-    layout.blocks = [Block("note", b.start, b.end) if in_note(b) else b for b in layout.blocks]
+    def in_holder(block: Block) -> bool:
+        i = bisect.bisect_right(around_starts, block.start) - 1  # the last element starting at or before it
+        return i >= 0 and block.end <= around[i][1]
+
+    layout.blocks = [
+        Block("note", b.start, b.end)
+        if in_note(b)
+        else Block("furniture", b.start, b.end)
+        if b.kind != "heading" and in_holder(b)
+        else b
+        for b in layout.blocks
+    ]

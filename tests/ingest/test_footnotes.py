@@ -436,6 +436,10 @@ def test_html_from_the_usual_exporters(name: str, labels: list[str]) -> None:
     # Sphinx's heading pilcrows are not text; its footnotes in <aside> are not page furniture.
     assert "¶" not in doc.source
     assert not doc.warnings
+    # A note's label and back-links, set apart from its text ("[2]", "(1,2)", "^"), are no passage.
+    for block in doc.blocks:
+        if block.kind not in ("note", "furniture"):
+            assert re.search(r"[^\W\d_]{2}", doc.source[block.start : block.end]), doc.source[block.start : block.end]
 
 
 @pytest.mark.parametrize(
