@@ -43,7 +43,10 @@ _NUMBERED_NOTE = re.compile(
     rf"|{_ANY_ROMAN}(?=[.)]?[ \t\u00a0]|[A-Z]))(?:[.)]|(?<=\d)(?=[ \t]))?[ \t\u00a0]*(?=\S)"
 )
 # A flattened roman superscript, glued to the end of a sentence or a clause: "mines.ii It".
-_GLUED_ROMAN = re.compile(rf"(?<=[a-z0-9%][.,;:!?\"”’)])(?P<label>{_ANY_ROMAN})(?=\s|$)")
+# After a word's punctuation, or its punctuation and a closing quote ("ends.”ii").
+_GLUED_ROMAN = re.compile(
+    rf"(?:(?<=[a-z0-9%][.,;:!?\"”’)])|(?<=[a-z0-9%][.,;:!?][\"”’)]))(?P<label>{_ANY_ROMAN})(?=\s|$)"
+)
 _ONLY_LABELS = re.compile(r"(?:\[[^\]\s]{1,4}\][\s,]*)+")
 NOTES_HEADING = re.compile(r"^[#\s]*(?:foot|end|end )?notes?\s*:?\s*$", re.IGNORECASE)
 # A heading over numbered entries that may be notes or a bibliography: the markers decide.

@@ -872,3 +872,14 @@ def test_a_bracketed_notes_indented_paragraph_and_list_stay_with_it() -> None:
     assert notes["3"].endswith("Basin Sugar Cooperative: 8 exemptions.")
     body = " ".join(doc.source[b.start : b.end] for b in doc.blocks if b.kind not in ("note", "furniture"))
     assert "Of the 23" not in body and "Cooperative" not in body
+
+
+def test_a_roman_marker_after_a_closing_quote_is_linked() -> None:
+    doc = parse(
+        "Report\n\nThe ministry confirmed the figures.i In the words of one deminer, “the work never ends.”ii"
+        " Officials disputed this,iii but the data support it.iv\n\ni Ministry of Defence, press release, 4 May 2004.\n"
+        "ii Interview with a deminer, Herat, 12 May 2004.\niii Letter of 3 June 2004.\niv Survey, 2004.\n",
+        name="romans.txt",
+    )
+    assert _linked(doc)["ii"] == ["never ends.”"]
+    assert not doc.warnings
