@@ -61,6 +61,10 @@ _BACKLINK_HEAD = re.compile(r"(?:[↑^](?:[ \t]+[a-z](?=\s))*\s*)?")
 _MD_MARKER = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\](?!:)")
 _BRACKET_MARKER = re.compile(rf"(?<!^)\[(?P<label>{_LABEL})\](?![(:])")
 _SUPERSCRIPT_MARKER = re.compile(r"(?<=\S)(?P<label>[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,4})")
+# Runs of markers: "[2,3]", "[2, 5]", "[4-6]", "[4–6]"; raised "¹¹⁻¹³" (a raised comma is a comma).
+LABEL_RUN = re.compile(r"\d{1,4}(?:\s?[,–—-]\s?\d{1,4})+")
+_BRACKET_RUN = re.compile(r"(?<!^)\[(?P<labels>\d{1,4}(?:\s?[,–-]\s?\d{1,4})+)\](?![(:])")
+_SUPERSCRIPT_RUN = re.compile(r"(?<=\S)[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,4}(?:⁻[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,4})+")
 _DIGITS = re.compile(r"\d{1,4}(?!\d)")
 _ABBREVIATIONS = re.compile(
     r"\b(?:p|pp|no|nos|vol|vols|art|arts|ch|chap|para|paras|fig|figs|sec|secs|n|nn|col|cols|cf|op|table|note)\.$",
@@ -744,23 +748,58 @@ def _cut(
 
 def _strong_candidates(source: str, block: Block, hints: list[Span], hint_starts: list[int]) -> list[_Candidate]:
     """Markers no prose number looks like: ``[3]``, ``³`` and spans a reader marked (``hints``, by
-    start; ``hint_starts`` are their starts)."""
+    start; ``hint_starts`` are their starts); and runs of them, ``[2,3]``, ``[4-6]``, ``¹¹⁻¹³``, a
+    ``<sup>5,6</sup>``: a marker for each note they name."""
     out = []
     for m in _BRACKET_MARKER.finditer(source, block.start, block.end):
         if m.start() > block.start:
             out.append(_Candidate(m.group("label"), m.start(), m.end(), 3.0))
+    for m in _BRACKET_RUN.finditer(source, block.start, block.end):
+        if m.start() > block.start:
+            out.extend(_run(source, m.start("labels"), m.end("labels")))
+    for m in _SUPERSCRIPT_RUN.finditer(source, block.start, block.end):
+        out.extend(_run(source, m.start(), m.end()))
+    taken = [(c.start, c.end) for c in out]
     for m in _SUPERSCRIPT_MARKER.finditer(source, block.start, block.end):
         label = normalise_label(m.group("label"))
-        if not exponent(source, m.start(), label):
+        if not exponent(source, m.start(), label) and not any(s <= m.start() < e for s, e in taken):
             out.append(_Candidate(label, m.start(), m.end(), 3.0))
     for span in hints[bisect.bisect_left(hint_starts, block.start) : bisect.bisect_right(hint_starts, block.end)]:
         if any(c.start <= span.start and span.end <= c.end for c in out):
             continue  # the figure inside a "[3]" already taken
         if block.start <= span.start and span.end <= block.end:
-            label = normalise_label(source[span.start : span.end].strip("[]()^ \u00a0"))
-            if label and not exponent(source, span.start, label):
+            text = source[span.start : span.end]
+            label = normalise_label(text.strip("[]()^ \u00a0"))
+            if LABEL_RUN.fullmatch(label):
+                inner = span.start + len(text) - len(text.lstrip("[]()^ \u00a0"))
+                out.extend(_run(source, inner, inner + len(label)))
+            elif label and not exponent(source, span.start, label):
                 out.append(_Candidate(label, span.start, span.end, 3.0))
     return out
+
+
+def _run(source: str, start: int, end: int) -> list[_Candidate]:
+    """The markers of a run of labels at ``source[start:end]`` ("2,3", "4-6", "¹¹⁻¹³"): each number
+    its own digits; a number a range passes over, its dash. A range of more than 20 is no run of
+    notes (a span of pages, say) and gives nothing."""
+    text = normalise_label(source[start:end]).replace("⁻", "-")
+    numbers = [(int(m.group()), start + m.start(), start + m.end()) for m in re.finditer(r"\d+", text)]
+    out = []
+    for (n, a, b), after in itertools.zip_longest(numbers, numbers[1:]):
+        out.append(_Candidate(str(n), a, b, 3.0))
+        between = text[b - start : after[1] - start] if after is not None else ""
+        if after is not None and between.strip() in ("-", "–", "—"):
+            if not 0 < after[0] - n <= 20:
+                return []
+            dash = b + between.index(between.strip())
+            out.extend(_Candidate(str(k), dash, dash + 1, 3.0) for k in range(n + 1, after[0]))
+    return out
+
+
+def marker_run(source: str, start: int, end: int) -> list[tuple[str, Span]]:
+    """The labels a run of markers at ``source[start:end]`` names ("5,6", "4-6"), each with its span
+    (see ``_run``)."""
+    return [(c.label, Span(c.start, c.end)) for c in _run(source, start, end)]
 
 
 def _side_by_side(candidates: list[_Candidate], noted: set[str], source: str) -> list[_Candidate]:

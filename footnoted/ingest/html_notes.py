@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from footnoted.ingest.dom import BLOCK_TAGS, NOTE_CONTAINER, Element, Extractor
-from footnoted.ingest.footnotes import NOTES_HEADING, ROMAN
+from footnoted.ingest.footnotes import LABEL_RUN, NOTES_HEADING, ROMAN, marker_run
 from footnoted.ingest.layout import FOUR_DIGITS, beyond_999, exponent
 from footnoted.ingest.text import Layout
 from footnoted.types import Block, Footnote, Span
@@ -183,8 +183,13 @@ def _numbered_endnotes(source: str, ex: Extractor, layout: Layout, page: LinkedN
     """An ``<ol>`` of notes with ``<sup>`` markers and no links: number the items as a browser would."""
     by_label: dict[str, list[Span]] = {}  # the hints by their text, in order
     for s in page.hints:
-        label = source[s.start : s.end].strip("[]() ")
-        if not exponent(source, s.start, label):  # "km<sup>2</sup>" squares; it cites nothing
+        text = source[s.start : s.end]
+        label = text.strip("[]() ")
+        if LABEL_RUN.fullmatch(label):  # "<sup>5,6</sup>", "<sup>4-6</sup>": a marker for each
+            inner = s.start + len(text) - len(text.lstrip("[]() "))
+            for each, span in marker_run(source, inner, inner + len(label)):
+                by_label.setdefault(each, []).append(span)
+        elif not exponent(source, s.start, label):  # "km<sup>2</sup>" squares; it cites nothing
             by_label.setdefault(label, []).append(s)
     headings = [b for b in layout.blocks if b.kind == "heading"]  # blocks are in order: so are their ends
     heading_ends = [b.end for b in headings]

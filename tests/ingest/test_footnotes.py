@@ -883,3 +883,26 @@ def test_a_roman_marker_after_a_closing_quote_is_linked() -> None:
     )
     assert _linked(doc)["ii"] == ["never ends.”"]
     assert not doc.warnings
+
+
+RUNS = """Multiple Markers
+
+Officials disputed this,[1] but the data support it.[2,3] Later studies confirmed the trend.[4-6] A final review agreed.[7][8] Superscript pairs too.⁹,¹⁰ And a range.¹¹⁻¹³ Pages [1-40] are no run of notes.
+
+""" + "".join(f"[{n}] Source number {n}, 2004.\n" for n in range(1, 14))
+
+
+def test_runs_of_markers_name_each_note() -> None:
+    doc = parse(RUNS, name="runs.txt")
+    assert {n.label: len(n.markers) for n in doc.footnotes} == {str(n): 1 for n in range(1, 14)}
+    assert not doc.warnings
+    linked = {n.label: doc.source[n.markers[0].start : n.markers[0].end] for n in doc.footnotes}
+    assert (linked["2"], linked["3"], linked["4"], linked["5"], linked["6"]) == ("2", "3", "4", "-", "6")
+    assert (linked["11"], linked["12"], linked["13"]) == ("¹¹", "⁻", "¹³")
+    html = parse(
+        "<html><body><h1>Report</h1><p>The data support it.<sup>1,2</sup> Later studies agreed.<sup>3–5</sup></p>"
+        "<h2>Notes</h2><ol>" + "".join(f"<li>Source number {n}.</li>" for n in range(1, 6)) + "</ol></body></html>",
+        name="runs.html",
+    )
+    assert [len(n.markers) for n in html.footnotes] == [1] * 5
+    assert not html.warnings
