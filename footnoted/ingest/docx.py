@@ -11,10 +11,12 @@ Title, author and dates come from the package's core properties.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from xml.etree import ElementTree
 
 from footnoted.errors import IngestError
+from footnoted.ingest.footnotes import roman
 from footnoted.ingest.package import PackageHtml, open_package, stated_title
 
 # Paragraph styles mammoth leaves as plain paragraphs but that say what a paragraph is.
@@ -48,6 +50,7 @@ def read_docx(data: bytes, name: str) -> PackageHtml:
         package = open_package(data, name, "a .docx file", "word/document.xml", (".xml", ".rels"))
         parts = set(package.namelist())
         facts = _core_properties(package) if "docProps/core.xml" in parts else {}
+        formats = _note_formats(package, parts)
         import mammoth
 
         result = mammoth.convert_to_html(
@@ -61,7 +64,59 @@ def read_docx(data: bytes, name: str) -> PackageHtml:
         # A damaged package fails in zipfile, the XML parser or mammoth, with their own errors.
         raise IngestError(f"{name}: cannot read the .docx, it may be damaged ({type(exc).__name__}: {exc})") from None
     title = facts.pop("title", "")
-    return PackageHtml(result.value, stated_title(title), facts)
+    return PackageHtml(_relabel(result.value, formats), stated_title(title), facts)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _note_formats(package: zipfile.ZipFile, parts: set[str]) -> dict[str, tuple[str, int]]:
+    """How the document numbers its footnotes and endnotes, by kind: (Word's number format, the
+    first number), from its settings and, overriding them, its last section's properties."""
+    formats: dict[str, tuple[str, int]] = {}
+    for part in ("word/settings.xml", "word/document.xml"):
+        if part not in parts:
+            continue
+        root = ElementTree.fromstring(package.read(part))
+        holders = [root] if part.endswith("settings.xml") else root.findall(f".//{_W}sectPr")[-1:]
+        for holder in holders:
+            for kind in ("footnote", "endnote"):
+                props = holder.find(f"{_W}{kind}Pr")
+                if props is None:
+                    continue
+                fmt, start = props.find(f"{_W}numFmt"), props.find(f"{_W}numStart")
+                before = formats.get(kind, ("decimal", 1))
+                formats[kind] = (
+                    fmt.get(f"{_W}val", before[0]) if fmt is not None else before[0],
+                    int(start.get(f"{_W}val", before[1])) if start is not None else before[1],
+                )
+    return formats
+
+
+def _label(n: int, fmt: str) -> str:
+    """Note ``n`` as Word prints it in the number format ``fmt`` (decimal where it is another)."""
+    if fmt in ("lowerRoman", "upperRoman") and 0 < n < 400:
+        return roman(n) if fmt == "lowerRoman" else roman(n).upper()
+    if fmt in ("lowerLetter", "upperLetter") and n > 0:
+        letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)  # a .. z, aa .. zz, as Word counts
+        return letter if fmt == "lowerLetter" else letter.upper()
+    if fmt == "chicago" and n > 0:
+        return "*†‡§"[(n - 1) % 4] * ((n - 1) // 4 + 1)
+    return str(n)
+
+
+def _relabel(html: str, formats: dict[str, tuple[str, int]]) -> str:
+    """mammoth numbers each kind of note 1, 2, 3 in the order cited: the markers as the document
+    numbers them instead (endnotes in roman, say), so that a note is named as a reader sees it."""
+    for kind, (fmt, start) in formats.items():
+        if fmt == "decimal" and start == 1:
+            continue
+
+        def numbered(m: re.Match[str], fmt: str = fmt, start: int = start) -> str:
+            return f"{m.group(1)}[{_label(int(m.group(2)) + start - 1, fmt)}]{m.group(3)}"
+
+        html = re.sub(rf'(<a href="#{kind}-[^"]+" id="{kind}-ref-[^"]+">)\[(\d+)\](</a>)', numbered, html)
+    return html
 
 
 def _core_properties(package: zipfile.ZipFile) -> dict[str, str]:

@@ -118,3 +118,32 @@ def test_a_part_that_unpacks_hundreds_of_times_its_size_is_refused_before_readin
         )
     with pytest.raises(IngestError, match="more than 100 times its size"):
         parse(buffer.getvalue(), name="bomb.docx")
+
+
+def test_endnotes_are_labelled_as_the_document_numbers_them() -> None:
+    # LibreOffice 7 (as Word does by default) numbers endnotes i, ii, iii: the settings say so
+    # (w:endnotePr/w:numFmt), and mammoth's [1], [2], [3] are read as the document prints them.
+    doc = load(DATA / "docx" / "roman_endnotes.docx")
+    assert [n.label for n in doc.footnotes] == ["i", "ii", "iii", "iv"]
+    assert all(len(n.markers) == 1 for n in doc.footnotes)
+    assert doc.footnotes[3].text == "Ibid., p. 6." and doc.footnotes[3].same_as == "iii"
+    assert not doc.warnings
+
+
+@pytest.mark.parametrize(
+    ("n", "fmt", "label"),
+    [
+        (4, "lowerRoman", "iv"),
+        (14, "upperRoman", "XIV"),
+        (2, "lowerLetter", "b"),
+        (27, "lowerLetter", "aa"),
+        (3, "upperLetter", "C"),
+        (6, "chicago", "††"),
+        (7, "decimal", "7"),
+        (7, "cardinalText", "7"),
+    ],
+)
+def test_word_number_formats(n: int, fmt: str, label: str) -> None:
+    from footnoted.ingest.docx import _label
+
+    assert _label(n, fmt) == label
