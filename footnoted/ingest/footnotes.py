@@ -427,6 +427,19 @@ def _note_bodies(
             out.append(Block("note", block.start, block.end))
             continue
         found = _bodies_in_block(source, block, in_notes_section, four_digits)
+        numbered = [b for b in out if b.kind == "heading" and _NUMBERED_NOTE.match(source, b.start, b.end)]
+        last_heading = _NUMBERED_NOTE.match(source, numbered[-1].start, numbered[-1].end) if numbered else None
+        next_heading = _number(normalise_label(last_heading.group("label"))) if last_heading else None
+        if (
+            in_notes_section
+            and found
+            and _numbered_heading(source, blocks, i, found, bodies, four_digits, next_heading)
+        ):
+            # "2. Villages" after the first chapter's notes, over the next chapter's text: the
+            # chapter's heading, not a note out of turn.
+            out.append(Block("heading", block.start, block.end, numbered[-1].level if numbered else 2))
+            in_notes_section = False
+            continue
         if found:
             bodies.extend(found)
             markdown_open = found[-1].style == "markdown"
@@ -469,6 +482,37 @@ def _note_bodies(
             in_notes_section = False
         out.append(block)
     return bodies, out, chapter_headings
+
+
+def _numbered_heading(
+    source: str,
+    blocks: list[Block],
+    i: int,
+    found: list[_Body],
+    bodies: list[_Body],
+    four_digits: frozenset[str] | None,
+    last_heading: int | None,
+) -> bool:
+    """Whether the numbered line ``blocks[i]`` (``found``, one note by its look) is a heading: its
+    number carries on the numbered headings before (``last_heading`` is the last one's), or does
+    not carry on the notes before (nor start them again from 1); it is a short line with no
+    sentence's end; and what follows it is prose, not more notes."""
+    if len(found) != 1 or found[0].style != "numbered" or not bodies or bodies[-1].style != "numbered":
+        return False
+    number, before = _number(found[0].label), _number(bodies[-1].label)
+    if number is None or before is None:
+        return False
+    if number != (last_heading or 0) + 1 and number in (before + 1, 1):
+        return False
+    text = source[found[0].start : found[0].end]
+    if "\n" in text or len(text) > 80 or _ENDS_SENTENCE.search(text):
+        return False
+    following = next((b for b in blocks[i + 1 :] if b.kind != "furniture"), None)
+    return (
+        following is not None
+        and following.kind == "paragraph"
+        and not _bodies_in_block(source, following, True, four_digits)
+    )
 
 
 def _endnote_tail(source: str, blocks: list[Block]) -> int | None:

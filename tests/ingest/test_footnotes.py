@@ -906,3 +906,44 @@ def test_runs_of_markers_name_each_note() -> None:
     )
     assert [len(n.markers) for n in html.footnotes] == [1] * 5
     assert not html.warnings
+
+
+CHAPTERS = """The Cost of Clearance
+
+1. Fields
+
+Deminers cleared 4.2 square kilometres in 2003.1 The work cost $2.5 million.2 Teams found 1,250 mines.3
+
+Notes
+
+1. Provincial Mine Action Centre, Annual Report 2004, p. 12.
+2. Interview with a team leader, March 3, 2004.
+3. Survey records, 2003.
+
+2. Villages
+
+Villagers reported 37 accidents before clearance began.1 After it, accidents fell to 2 a year.2
+
+Notes
+
+1. District health records, 1999-2003.
+2. Ibid., pp. 4-5.
+
+3. Schools
+
+Schools reopened in 12 villages.1 Attendance doubled.2 Teachers returned.3
+
+Notes
+
+1. Ministry of Education, circular no. 7, 2005.
+2. School attendance registers, 2005.
+3. Teachers' union, statement, 2006.
+"""
+
+
+def test_a_numbered_chapter_heading_after_a_chapters_notes_is_a_heading() -> None:
+    doc = parse(CHAPTERS, name="chapters.txt")
+    assert [s.title for s in doc.sections] == ["1. Fields", "2. Villages", "3. Schools"]
+    assert [n.label for n in doc.footnotes] == ["1", "2", "3", "1", "2", "1", "2", "3"]
+    assert all(len(n.markers) == 1 for n in doc.footnotes)
+    assert not doc.warnings
