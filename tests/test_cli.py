@@ -464,3 +464,19 @@ def test_a_current_pointer_changed_by_hand_names_the_generation_to_trust(tmp_pat
     assert "the newest complete generation is gen-000001: write its name into CURRENT" in searched.stderr
     (index / "CURRENT").write_text("gen-000001\n")
     assert run(tmp_path, "search", "fields", "--index", str(index)).returncode == 0
+
+
+def test_a_clash_added_to_a_folder_leaves_the_other_ids_as_they_were(tmp_path: Path) -> None:
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "alpha.txt").write_text("Alpha text about apples.\n")
+    (folder / "beta.md").write_text("# Beta\n\nBeta text about bananas.\n")
+    index = str(tmp_path / "ix")
+    assert run(tmp_path, "ingest", str(folder), "--index", index).returncode == 0
+    (folder / "report.txt").write_text("Report text about cherries.\n")
+    (folder / "report.md").write_text("# Report\n\nReport text about dates.\n")
+    again = json.loads(run(tmp_path, "ingest", str(folder), "--index", index, "--json").stdout)
+    assert sorted(again["unchanged"]) == ["alpha", "beta"]
+    assert sorted(again["added"]) == ["report.md", "report.txt"]
+    docs = json.loads(run(tmp_path, "info", "--index", index, "--json").stdout)["documents"]
+    assert sorted(d["id"] for d in docs) == ["alpha", "beta", "report.md", "report.txt"]

@@ -89,19 +89,20 @@ def _hash8(text: str) -> str:
 
 def document_ids(paths: list[Path]) -> list[str]:
     """Ids for files ingested together, one each: their names; where names clash, their paths below
-    a common parent (``a/index.html`` -> ``a-index``); where those clash too, the same with the
-    extension kept (``a.txt`` and ``a.md`` -> ``a.txt``, ``a.md``); and where even those clash, with
-    a hash of the path added. Only the same file named twice gets the same id twice."""
+    a common parent (``a/index.html`` -> ``a-index``), for every file as before; and only for
+    those still sharing an id, the same with the extension kept (``a.txt`` and ``a.md`` ->
+    ``a.txt``, ``a.md``), then a hash of the path added. A file that shares its id with none
+    keeps the one it would have alone in its folder, so ingesting the folder again finds it.
+    Only the same file named twice gets the same id twice."""
     ids = [document_id(p.name) for p in paths]
     if len(set(ids)) == len(ids):
         return ids
     resolved = [p.resolve() for p in paths]
     parent = Path(os.path.commonpath([p.parent for p in resolved]))
     below = ["-".join(p.relative_to(parent).parts) for p in resolved]
-    tries = ([document_id(b) for b in below], [_slug(b, b) for b in below])
-    for ids in tries:
-        if len(set(ids)) == len(ids):
-            return ids
+    ids = [document_id(b) for b in below]
+    counts = Counter(ids)
+    ids = [_slug(b, b) if counts[i] > 1 else i for i, b in zip(ids, below, strict=True)]
     counts = Counter(ids)
     where = [p.relative_to(parent).as_posix() for p in resolved]
     return [f"{i[:119]}-{_hash8(w)}" if counts[i] > 1 else i for i, w in zip(ids, where, strict=True)]

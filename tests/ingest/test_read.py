@@ -167,10 +167,11 @@ def test_files_with_the_same_name_get_distinct_ids(tmp_path: Path) -> None:
     paths = [tmp_path / "a" / "index.html", tmp_path / "b" / "index.html", tmp_path / "b" / "notes.md"]
     assert document_ids(paths) == ["a-index", "b-index", "b-notes"]
     assert document_ids([tmp_path / "a" / "index.html", tmp_path / "b" / "notes.md"]) == ["index", "notes"]
-    # The same name but the extension: the extension tells them apart.
-    assert document_ids([tmp_path / "a.txt", tmp_path / "a.md"]) == ["a.txt", "a.md"]
+    # The same name but the extension: the extension tells them apart, and only them (the others
+    # keep the ids they had before the clash, so ingesting the folder again finds them).
+    assert document_ids([tmp_path / "a.txt", tmp_path / "a.md", tmp_path / "b.md"]) == ["a.txt", "a.md", "b"]
     # Paths that read the same once joined ("x/a.txt", "x-a.txt"): a hash of each path as well.
     clash = document_ids([tmp_path / "x" / "a.txt", tmp_path / "y" / "a.txt", tmp_path / "x-a.txt"])
     assert len(set(clash)) == 3
-    assert clash[1] == "y-a.txt"
+    assert clash[1] == "y-a"
     assert all(re.fullmatch(DOCUMENT_ID, i) for i in clash)
