@@ -15,6 +15,11 @@ _YAML_TITLE = re.compile(r"^title:[ \t]*(?P<title>.+?)[ \t]*$", re.MULTILINE)
 _YAML_DATE = re.compile(r"^date:[ \t]*(?P<date>.+?)[ \t]*$", re.MULTILINE)
 _RULE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$")
 _LINK_ONLY = re.compile(r"^(?:[-*+][ \t]+)?\[[^\]]+\]\([^)]*\)[ \t]*$")
+# A link reference definition, "[0]: http://www.scons.org/" with an optional title: where a
+# "[scons][0]" link goes, not a note ("[^1]: ..." is).
+_LINK_DEFINITION = re.compile(
+    r"^[ ]{0,3}\[(?!\^)[^\]]+\]:[ \t]*(?:<[^>]*>|\S+)(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*$"
+)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
@@ -110,6 +115,9 @@ def _para_blocks(source: str, para: Para, layout: Layout) -> None:
         elif set(line.strip()) == {"="} and len(pending) == 1:
             hs, he = pending.pop()
             layout.blocks.append(Block("heading", hs, he, 1))
+            layout.blocks.append(Block("furniture", s, e))
+        elif _LINK_DEFINITION.match(line):
+            flush()
             layout.blocks.append(Block("furniture", s, e))
         else:
             pending.append((s, e))

@@ -947,3 +947,16 @@ def test_a_numbered_chapter_heading_after_a_chapters_notes_is_a_heading() -> Non
     assert [n.label for n in doc.footnotes] == ["1", "2", "3", "1", "2", "1", "2", "3"]
     assert all(len(n.markers) == 1 for n in doc.footnotes)
     assert not doc.warnings
+
+
+def test_markdown_link_reference_definitions_are_not_notes() -> None:
+    doc = parse(
+        "# Building\n\nBuild it with [scons][0] or [cmake][1], as the [manual][2] says.[^1]\n\n"
+        '[0]: http://www.scons.org/\n[1]: <https://cmake.org/>\n[2]: https://example.org/manual "The manual"\n\n'
+        "[^1]: Tested with both in 2024.\n",
+        name="linkref.md",
+    )
+    assert [(n.label, n.text) for n in doc.footnotes] == [("1", "Tested with both in 2024.")]
+    assert not doc.warnings
+    kinds = {doc.source[b.start : b.end]: b.kind for b in doc.blocks}
+    assert kinds["[0]: http://www.scons.org/"] == "furniture"
