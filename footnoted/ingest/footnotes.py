@@ -48,6 +48,7 @@ _GLUED_ROMAN = re.compile(
     rf"(?:(?<=[a-z0-9%][.,;:!?\"”’)])|(?<=[a-z0-9%][.,;:!?][\"”’)]))(?P<label>{_ANY_ROMAN})(?=\s|$)"
 )
 _ONLY_LABELS = re.compile(r"(?:\[[^\]\s]{1,4}\][\s,]*)+")
+_BRACKETED_LINE = re.compile(r"^[ \t\u00a0]*\[\d+\]", re.MULTILINE)
 NOTES_HEADING = re.compile(r"^[#\s]*(?:foot|end|end )?notes?\s*:?\s*$", re.IGNORECASE)
 # A heading over numbered entries that may be notes or a bibliography: the markers decide.
 _SOURCES_HEADING = re.compile(
@@ -616,6 +617,11 @@ def _bodies_in_block(
                     starts.append((s, m, "numbered"))
         pos = line_end + 1
     if not starts or (starts[0][0] != block.start and not lead):
+        return []
+    brackets = sum(1 for _, _, style in starts if style == "bracket")
+    if brackets and len(_BRACKETED_LINE.findall(source, block.start, block.end)) > brackets:
+        # Lines opening with bracketed numbers that are not all notes ("[89] glob: ...",
+        # "[1062] ...", "[10580] ..."): a list of bug or item numbers, not a block of notes.
         return []
     bodies = []
     for i, (_, m, style) in enumerate(starts):

@@ -960,3 +960,16 @@ def test_markdown_link_reference_definitions_are_not_notes() -> None:
     assert not doc.warnings
     kinds = {doc.source[b.start : b.end]: b.kind for b in doc.blocks}
     assert kinds["[0]: http://www.scons.org/"] == "furniture"
+
+
+def test_a_list_of_bracketed_bug_numbers_is_no_block_of_notes() -> None:
+    doc = parse(
+        "Release notes\n\nVersion 2.27\n\n* Programs compiled with -std=c89 -D_REENTRANT now see the new"
+        " declarations.\n\nThe following bugs are resolved with this release:\n\n"
+        "  [89] glob: glob should match dangling symlinks\n  [1062] glob: merge from gnulib\n"
+        "  [2522] localedata: new Valencian locale\n  [10580] localedata: updated locale\n\n"
+        "Version 2.26\n\n* Something else changed here in the library.\n",
+        name="NEWS.txt",
+    )
+    assert doc.footnotes == ()
+    assert "[1062] glob" in " ".join(doc.source[b.start : b.end] for b in doc.blocks if b.kind != "note")
