@@ -8,6 +8,7 @@ pages and stock phrases are furniture; footnotes are resolved from the page's li
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser
@@ -77,6 +78,9 @@ def _meta(tree: LexborHTMLParser) -> dict[str, str]:
     return found
 
 
+_NAVIGATION = re.compile(r"(?:Next|Previous|Prev|Up):\s")
+
+
 def _mark_link_lists(source: str, ex: Extractor, layout: Layout) -> None:
     """Lists whose items are nothing but links to other pages, and stock phrases, are furniture."""
     furniture: list[Span] = []
@@ -91,8 +95,16 @@ def _mark_link_lists(source: str, ex: Extractor, layout: Layout) -> None:
         link_chars = sum(len(source[e.start : e.end].replace(" ", "")) for e in links)
         text_chars = sum(map(len, source[el.start : el.end].split()))
         internal = any(str(e.attrs.get("href") or "").startswith("#") for e in links)
-        if not internal and link_chars >= 0.9 * max(text_chars, 1):
+        # A table of contents (Texinfo's links are "toc-..."): internal links, but only a map of the page.
+        toc = bool(links) and all(str(e.attrs.get("id") or "").startswith("toc-") for e in links)
+        if (toc or not internal) and link_chars >= 0.9 * max(text_chars, 1):
             furniture.append(Span(el.start, el.end))
+    for e in ex.elements:
+        # A manual's "Next: ..., Previous: ..., Up: ..." line (Texinfo), by its links' rel.
+        if e.tag == "a" and str(e.attrs.get("rel") or "") in ("next", "prev", "previous", "up"):
+            block = ex.elements[e.block] if e.block >= 0 else None
+            if block is not None and _NAVIGATION.match(source, block.start, block.end):
+                furniture.append(Span(block.start, block.end))
     blocks = []
     for b in layout.blocks:
         text = source[b.start : b.end]

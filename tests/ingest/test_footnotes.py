@@ -973,3 +973,22 @@ def test_a_list_of_bracketed_bug_numbers_is_no_block_of_notes() -> None:
     )
     assert doc.footnotes == ()
     assert "[1062] glob" in " ".join(doc.source[b.start : b.end] for b in doc.blocks if b.kind != "note")
+
+
+def test_a_manuals_navigation_lines_and_table_of_contents_are_furniture() -> None:
+    # As Texinfo writes them: a "Next: ..., Up: ..." line over every node, a contents list of
+    # "toc-" links.
+    page = (
+        '<html><body><div class="top" id="Top"><div class="header"><p>Next: <a href="#Intro" rel="next">'
+        'Introduction</a> &nbsp; [<a href="#SEC_Contents" rel="contents">Contents</a>]</p></div>'
+        '<h1 class="top">Time</h1><div class="contents"><ul class="no-bullet">'
+        '<li><a id="toc-Intro" href="#Intro">1 Introduction</a></li>'
+        '<li><a id="toc-Format" href="#Format">2 The Format String</a></li></ul></div></div>'
+        '<div class="chapter" id="Intro"><div class="header"><p>Next: <a href="#Format" rel="next">The Format '
+        'String</a>, Previous: <a href="#Top" rel="prev">Time</a>, Up: <a href="#Top" rel="up">Time</a></p></div>'
+        "<h2>1 Introduction</h2><p>The time command runs another program and reports its use of resources.</p>"
+        "</div></body></html>"
+    )
+    doc = parse(page, name="time.html")
+    prose = [doc.source[b.start : b.end] for b in doc.blocks if b.kind not in ("furniture", "heading", "title")]
+    assert prose == ["The time command runs another program and reports its use of resources."]
