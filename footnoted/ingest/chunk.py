@@ -127,11 +127,16 @@ class _Markers:
         return tuple(self.footnotes[i] for i in sorted(found))
 
 
+_HAS_WORD = re.compile(r"\w")
+
+
 def _groups(document: Document) -> Iterator[tuple[list[Block], str]]:
     """Runs of body blocks that a chunk may span: same section, nothing excluded in between."""
     group: list[Block] = []
     key: tuple[str, ...] | None = None
     for block in document.blocks:
+        if block.kind == "furniture" and not _HAS_WORD.search(document.source, block.start, block.end):
+            continue  # a rule, or a heading's underline ("====="): nothing to leave out of a chunk
         if block.kind not in BODY_KINDS:
             if group:
                 yield group, _section_name(key)

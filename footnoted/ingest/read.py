@@ -7,7 +7,7 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from footnoted.collector import bulk
@@ -106,6 +106,15 @@ def document_ids(paths: list[Path]) -> list[str]:
     counts = Counter(ids)
     where = [p.relative_to(parent).as_posix() for p in resolved]
     return [f"{i[:119]}-{_hash8(w)}" if counts[i] > 1 else i for i, w in zip(ids, where, strict=True)]
+
+
+def _heading_title(source: str, blocks: Sequence[Block]) -> str:
+    """A text's title when it opens with a heading of the first level ("Git 2.37.2 Release Notes"
+    over a line of "="), as a reader sees it: its first block, furniture aside."""
+    first = next((b for b in blocks if b.kind != "furniture"), None)
+    if first is None or first.kind != "heading" or first.level != 1:
+        return ""
+    return " ".join(source[first.start : first.end].split())
 
 
 def format_of(name: str) -> str:
@@ -275,7 +284,7 @@ def _parse(
     metadata["name"] = Path(name).name
     return Document(
         id=doc_id or document_id(name),
-        title=title or layout.title or _fallback_title(name),
+        title=title or layout.title or _heading_title(source, blocks) or _fallback_title(name),
         source=source,
         format=fmt,  # type: ignore[arg-type]
         blocks=tuple(blocks),

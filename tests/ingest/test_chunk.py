@@ -159,3 +159,21 @@ def test_generated_documents_keep_every_invariant(text: str, max_tokens: int) ->
     assert [c.id for c in chunk(doc, tokenizer, ChunkSettings(max_tokens=max_tokens, overlap=max_tokens // 4))] == [
         c.id for c in chunks
     ]
+
+
+@pytest.mark.parametrize("name", ["relnotes.txt", "relnotes.md"])
+def test_an_underlined_heading_is_the_title_and_starts_the_passage_under_it(name: str) -> None:
+    text = (
+        "Git 2.37.2 Release Notes\n========================\n\n"
+        "This primarily is to backport various fixes accumulated on the master front since 2.37.1.\n\n"
+        "Fixes since v2.37.1\n-------------------\n\n"
+        ' * "git shortlog -n" relied on the underlying qsort() to be stable, which should not have been the case.\n'
+    )
+    doc = parse(text, name=name)
+    assert doc.title == "Git 2.37.2 Release Notes"
+    chunks = chunk(doc, WordTokenizer(), ChunkSettings(200, 32))
+    # No passage is a heading alone: each heading opens the passage of the text under it.
+    assert [c.text.split("\n")[0] for c in chunks] == ["Git 2.37.2 Release Notes", "Fixes since v2.37.1"]
+    assert chunks[1].section.endswith("Fixes since v2.37.1")
+    for c in chunks:
+        assert doc.source[c.start : c.end] == c.text
