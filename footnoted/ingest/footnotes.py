@@ -479,10 +479,36 @@ def _note_bodies(
                 bodies.append(_Body(last.label, last.start, block.end, last.block_start, last.style))
                 out.append(Block("note", block.start, block.end))
                 continue
+        if (
+            bodies
+            and bodies[-1].style == "bracket"
+            and out[-1].kind == "note"
+            and block.kind == "paragraph"
+            and _continues_bracketed(source, blocks, i, four_digits)
+        ):
+            # "[1] Documentations:", then its references a paragraph each, then "[2] ...".
+            last = bodies.pop()
+            bodies.append(_Body(last.label, last.start, block.end, last.block_start, last.style))
+            out.append(Block("note", block.start, block.end))
+            continue
         if in_notes_section and block.kind != "furniture":
             in_notes_section = False
         out.append(block)
     return bodies, out, chapter_headings
+
+
+def _continues_bracketed(source: str, blocks: list[Block], i: int, four_digits: frozenset[str] | None) -> bool:
+    """Whether paragraph ``blocks[i]``, after a bracketed note, carries it on: it and the paragraphs
+    after it cite no note ("[2]"), and the next bracketed note follows them."""
+    for block in blocks[i:]:
+        if block.kind == "furniture":
+            continue
+        found = _bodies_in_block(source, block, False, four_digits)
+        if found:
+            return found[0].style == "bracket"
+        if block.kind != "paragraph" or _BRACKET_MARKER.search(source, block.start, block.end):
+            return False
+    return False
 
 
 def _numbered_heading(

@@ -992,3 +992,22 @@ def test_a_manuals_navigation_lines_and_table_of_contents_are_furniture() -> Non
     doc = parse(page, name="time.html")
     prose = [doc.source[b.start : b.end] for b in doc.blocks if b.kind not in ("furniture", "heading", "title")]
     assert prose == ["The time command runs another program and reports its use of resources."]
+
+
+def test_paragraphs_between_bracketed_notes_carry_the_note_before_on_unless_they_cite() -> None:
+    closing = parse(
+        "Hyphenation\n\nBrief explanation of the hyphenation algorithm herein.[1] It was extended.[2]\n\n"
+        "[1] Documentations:\n\nFranklin M. Liang: Word Hy-phen-a-tion by Com-put-er. Stanford University, 1983.\n\n"
+        "László Németh: Automatic non-standard hyphenation in OpenOffice.org. TUGboat, 2006.\n\n"
+        "[2] There is the C version of the pattern converter in the distribution.\n",
+        name="hyphen.txt",
+    )
+    first = closing.footnotes[0]
+    assert first.text.startswith("Documentations:") and first.text.endswith("TUGboat, 2006.")
+    inline = parse(
+        "Report\n\nThe first claim is here.[1]\n\n[1] The first source, 2004.\n\n"
+        "A paragraph of the body that cites nothing at all.\n\nThe second claim is here.[2]\n\n"
+        "[2] The second source, 2005.\n",
+        name="inline.txt",
+    )
+    assert [n.text for n in inline.footnotes] == ["The first source, 2004.", "The second source, 2005."]
