@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -11,7 +11,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Page, Request, Route, expect
 
 from tests.conftest import DATA
 from tests.server import Server, start_server
@@ -177,16 +177,173 @@ def test_a_401_asks_for_a_key_and_retries_with_it(page: Page, server: Server) ->
     expect(page.locator(".passage-text mark")).to_contain_text("10.4 million antipersonnel mines")
     assert sent == [None, "Bearer s3cret"]
     assert page.evaluate("sessionStorage.getItem('footnoted.apiKey')") == "s3cret"
+    expect(page.get_by_label("Question")).to_be_focused()
+
+
+def test_a_key_needed_from_the_start_takes_the_focus_and_gives_it_back(page: Page, server: Server) -> None:
+    def handler(route: Route) -> None:
+        if route.request.headers.get("authorization") == "Bearer s3cret":
+            route.continue_()
+        else:
+            _fulfil_error(401, "unauthorized", "this action needs the read API key")(route)
+
+    page.route("**/v1/**", handler)
+    page.goto(f"{server.url}/")
+    key = page.get_by_label("API key")
+    expect(key).to_be_focused()
+    key.fill("s3cret")
+    key.press("Enter")
+    expect(page.get_by_role("checkbox", name="Back in Business", include_hidden=True)).to_be_attached()
+    expect(page.get_by_label("Question")).to_be_focused()
+
+
+def test_a_failed_question_leaves_no_earlier_answer_under_it(page: Page, server: Server) -> None:
+    ask(page, server, STOCKPILE)
+    page.route("**/v1/ask", _fulfil_error(500, "internal", "the index could not be read"))
+    box = page.get_by_label("Question")
+    box.fill(SOUTH_KOREA)
+    box.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("the index could not be read")
+    expect(page.locator(".answer")).to_have_count(0)
+    expect(page.locator(".passage")).to_have_count(0)
+
+
+def test_a_question_of_only_spaces_is_called_empty(page: Page, server: Server) -> None:
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url) if r.url.endswith("/v1/ask") else None)
+    page.goto(f"{server.url}/")
+    box = page.get_by_label("Question")
+    box.fill("   ")
+    box.press("Enter")
+    assert "only spaces" in box.evaluate("box => box.validationMessage")
+    assert asked == []
+    box.fill(STOCKPILE)  # typing makes the box valid again
+    box.press("Enter")
+    expect(page.locator(".passage").first).to_be_visible()
+
+
+def test_a_pasted_question_over_the_limit_is_refused_not_cut(page: Page, server: Server) -> None:
+    page.goto(f"{server.url}/")
+    box = page.get_by_label("Question")
+    box.focus()
+    page.keyboard.insert_text("mines " * 400)
+    assert len(box.input_value()) == 2400
+    box.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("the question is 2399 characters long; the limit is 2000")
+    expect(page.locator(".passage")).to_have_count(0)
+
+
+def test_an_unknown_document_in_a_link_is_reported_not_dropped(page: Page, server: Server) -> None:
+    page.goto(f"{server.url}/?{urlencode({'q': STOCKPILE, 'doc': 'nowhere'})}")
+    expect(page.get_by_role("alert")).to_contain_text("no document 'nowhere' in the index")
+    expect(page.locator(".passage")).to_have_count(0)
+
+
+def _hold(page: Page, pattern: str, holding: Callable[[Request], bool]) -> list[Route]:
+    """Route ``pattern``, keeping back the requests ``holding(request)`` picks (for the test to
+    answer late) and letting the others through; the routes kept back."""
+    held: list[Route] = []
+
+    def handler(route: Route) -> None:
+        if holding(route.request):
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.route(pattern, handler)
+    return held
+
+
+def _asks(question: str) -> Callable[[Request], bool]:
+    return lambda request: question in (request.post_data or "")
+
+
+def test_a_new_question_replaces_the_one_in_flight(page: Page, server: Server) -> None:
+    held = _hold(page, "**/v1/ask", _asks(STOCKPILE))
+    page.goto(f"{server.url}/")
+    box = page.get_by_label("Question")
+    box.fill(STOCKPILE)
+    with page.expect_request("**/v1/ask"):
+        box.press("Enter")
+    box.fill(SOUTH_KOREA)
+    box.press("Enter")  # while the first is still unanswered
+    mark = page.locator(".passage .footnote mark").first
+    expect(mark).to_contain_text("124,000 antivehicle mines")
+
+    held[0].continue_()  # the first question's answer, late
+    page.wait_for_timeout(500)
+    expect(mark).to_contain_text("124,000 antivehicle mines")
+    expect(page.locator(".passage-text mark")).to_have_count(0)
+    expect(box).to_have_value(SOUTH_KOREA)
+
+
+def test_a_late_failure_of_an_outdated_question_is_not_shown(page: Page, server: Server) -> None:
+    held = _hold(page, "**/v1/ask", _asks(SOUTH_KOREA))
+    ask(page, server, STOCKPILE)
+    box = page.get_by_label("Question")
+    box.fill(SOUTH_KOREA)
+    with page.expect_request("**/v1/ask"):
+        box.press("Enter")
+    # Back to the first question, asked again while the second is unanswered.
+    with page.expect_response(lambda response: _asks(STOCKPILE)(response.request)):
+        page.go_back()
+    expect(page.locator(".passage-text mark")).to_contain_text("10.4 million antipersonnel mines")
+
+    _fulfil_error(500, "internal", "the second question failed")(held[0])
+    page.wait_for_timeout(500)
+    expect(page.get_by_role("alert")).to_be_hidden()
+    expect(page.locator(".passage-text mark")).to_contain_text("10.4 million antipersonnel mines")
+
+
+def test_a_late_source_for_a_closed_view_does_not_replace_the_open_one(page: Page, server: Server) -> None:
+    data = ask(page, server, STOCKPILE)
+    held: list[Route] = []  # the first source asked for, kept back
+    page.route("**/v1/documents/*/source", lambda route: route.continue_() if held else held.append(route))
+    page.get_by_role("button", name="View passage 1 in the source").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Loading source…")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    page.get_by_role("button", name="View passage 2 in the source").click()
+    second = data["passages"][1]
+    expect(dialog.locator("#source-span")).to_contain_text("Passage 2")
+    assert dialog.locator("mark").text_content() == second["text"]
+
+    held[0].continue_()  # passage 1's source, late
+    page.wait_for_timeout(500)
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("#source-span")).to_contain_text("Passage 2")
+    assert dialog.locator("mark").text_content() == second["text"]
+
+
+def test_going_back_to_the_start_page_empties_it(page: Page, server: Server) -> None:
+    page.goto(f"{server.url}/")
+    page.locator("#mode").select_option("lexical")
+    page.locator("#k").select_option("3")
+    box = page.get_by_label("Question")
+    box.fill(STOCKPILE)
+    box.press("Enter")
+    expect(page.locator(".passage").first).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("3 passages")
+
+    page.go_back()
+    expect(box).to_have_value("")
+    expect(page.locator("#mode")).to_have_value("")
+    expect(page.locator("#k")).to_have_value("5")
+    expect(page.get_by_role("status")).to_have_text("")
+    expect(page.locator("#results")).to_be_empty()
 
 
 @contextmanager
-def serving(real_home: Path, home: Path, name: str, data: bytes, mime: str) -> Iterator[Server]:
-    """A server of its own (the real model) holding one uploaded document, stopped afterwards."""
+def serving(real_home: Path, home: Path, *files: tuple[str, bytes, str]) -> Iterator[Server]:
+    """A server of its own (the real model) holding the uploaded ``(name, data, mime)`` documents,
+    stopped afterwards."""
     server = start_server(home, real_home / "models")
     try:
         with httpx.Client(base_url=server.url, timeout=120) as client:
-            added = client.post("/v1/documents", files={"file": (name, data, mime)})
-            assert added.status_code == 201, added.text
+            for name, data, mime in files:
+                added = client.post("/v1/documents", files={"file": (name, data, mime)})
+                assert added.status_code == 201, added.text
         yield server
     finally:
         server.stop()
@@ -206,7 +363,7 @@ def test_a_pdfs_source_shows_its_page_breaks_as_line_breaks(
     # A PDF's source text ends every page with a form feed; the page shows it as a line break,
     # one character for one, so the highlighted span stays exactly where the citation says.
     pdf = (DATA / "pdf" / "report.pdf").read_bytes()
-    with serving(real_home, tmp_path_factory.mktemp("pdf-home"), "report.pdf", pdf, "application/pdf") as server:
+    with serving(real_home, tmp_path_factory.mktemp("pdf-home"), ("report.pdf", pdf, "application/pdf")) as server:
         source = httpx.get(f"{server.url}/v1/documents/report/source", timeout=120).json()["text"]
         assert source.count("\f") == 3
         question = "Which two holders were given most of the drought exemptions?"
@@ -226,7 +383,7 @@ def test_a_citation_names_its_section_without_repeating_the_title(
         "[^1]: Survey of the national clearance authority, 2005.\n"
     )
     home = tmp_path_factory.mktemp("sections-home")
-    with serving(real_home, home, "laos.md", report.encode(), "text/markdown") as server:
+    with serving(real_home, home, ("laos.md", report.encode(), "text/markdown")) as server:
         body = open_asking(page, server, "What did clearing a hectare cost?", "laos")
         assert body["answer"]["citation"]["section"] == "Clearance in Laos › Costs"
         expect(page.locator(".answer")).to_contain_text("Clearance in Laos · § Costs · chars")
@@ -243,7 +400,7 @@ def test_an_answer_that_brings_a_list_shows_its_items_on_lines_of_their_own(
         "[^1]: Provincial survey, 2003.\n"
     )
     home = tmp_path_factory.mktemp("lead-in-home")
-    with serving(real_home, home, "survey.md", report.encode(), "text/markdown") as server:
+    with serving(real_home, home, ("survey.md", report.encode(), "text/markdown")) as server:
         question = "What problems did the survey of the northern provinces find?"
         answer = open_asking(page, server, question, "survey")["answer"]
         assert answer["text"].startswith("The survey of the northern provinces found three problems:")
@@ -252,6 +409,75 @@ def test_an_answer_that_brings_a_list_shows_its_items_on_lines_of_their_own(
         lines = [line.strip() for line in shown.splitlines() if line.strip()]
         assert len(lines) == 4, shown  # the lead-in, then each item on its own line
         assert "Minefields were left unmarked" in lines[1] and "Records of past clearance" in lines[3]
+
+
+# Documents the briefing lacks: a 300-character URL, right-to-left text, a note cited twice.
+_URL = "https://archive.example.org/surveys/" + "northern-provinces-clearance-" * 9 + "2005.pdf"
+_LINKS = (
+    f"# Survey archive\n\nThe survey data are archived at {_URL} for anyone to check.[^1]\n\n"
+    f"[^1]: Copied from {_URL} in 2005.\n"
+)
+_RTL = (
+    "تقرير إزالة الألغام\n\n"
+    "أزالت الفرق في المحافظة الشمالية ٤٫٢ كيلومتر مربع من الألغام في عام ٢٠٠٣.[1] وبلغت التكلفة ٢٫٥ مليون دولار.[2]\n\n"
+    "דוח פינוי מוקשים: הצוותים פינו 1,250 מוקשים בשנת 2003, רובם מדגמים ישנים.[3]\n\n"
+    "[1] تقرير مركز الأعمال المتعلقة بالألغام، ٢٠٠٤، ص ١٢.\n\n"
+    "[2] مقابلة مع قائد فريق، ٣ مارس ٢٠٠٤.\n\n"
+    "[3] דוח שנתי של המרכז, 2004.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def shelf(real_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A server holding the documents above and ``chapters.txt``, for the tests of how text is laid out."""
+    with serving(
+        real_home,
+        tmp_path_factory.mktemp("shelf-home"),
+        ("links.md", _LINKS.encode(), "text/markdown"),
+        ("rtl.txt", _RTL.encode(), "text/plain"),
+        ("chapters.txt", (DATA / "chapters.txt").read_bytes(), "text/plain"),
+    ) as server:
+        yield server
+
+
+def test_a_long_unbroken_string_wraps_inside_its_card(page: Page, shelf: Server) -> None:
+    page.set_viewport_size({"width": 360, "height": 780})
+    passages = open_asking(page, shelf, "Where are the survey data archived?", "links")["passages"]
+    assert _URL in passages[0]["text"] and _URL in passages[0]["footnotes"][0]["text"]
+    expect(page.locator(".passage").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "the page scrolls sideways on a phone"
+    for card in page.locator(".answer, .passage").all():
+        assert card.evaluate("card => card.scrollWidth <= card.clientWidth"), "a card overflows"
+
+
+def _direction(page: Page, selector: str) -> list[str]:
+    return page.locator(selector).evaluate_all("nodes => nodes.map((n) => getComputedStyle(n).direction)")
+
+
+def test_right_to_left_text_is_laid_out_right_to_left(page: Page, shelf: Server) -> None:
+    data = open_asking(page, shelf, "كم كلفت إزالة الألغام؟", "rtl")
+    assert {n["label"] for p in data["passages"] for n in p["footnotes"]} == {"1", "2", "3"}
+    expect(page.locator(".passage").first).to_be_visible()
+    assert _direction(page, ".answer-text") == ["rtl"]
+    assert set(_direction(page, ".passage-text")) == {"rtl"}
+    assert set(_direction(page, ".passage .footnote-text")) == {"rtl"}  # the Arabic notes and the Hebrew one
+    assert set(_direction(page, ".passage .cite bdi")) == {"rtl"}  # the title, inside an English citation
+    assert set(_direction(page, ".passage .cite")) == {"ltr"}
+
+    page.get_by_role("button", name="View passage 1 in the source").click()
+    expect(page.locator("#source-text mark")).to_have_count(1)
+    assert _direction(page, "#source-text") == ["rtl"]
+    assert _direction(page, "#source-title") == ["rtl"]
+
+
+def test_every_marker_of_a_note_cited_twice_links_to_it(page: Page, shelf: Server) -> None:
+    data = open_asking(page, shelf, "When did survey teams return to the northern province?", "chapters")
+    passage = next(p for p in data["passages"] if p["text"].startswith("Chapter 1"))
+    assert passage["text"].count("[1]") == 2
+    card = page.locator(f"#passage-{passage['rank']}")
+    markers = card.locator(".passage-text a.fn-ref")
+    expect(markers).to_have_count(3)
+    assert [m.get_attribute("href") for m in markers.all()] == [f"#p{passage['rank']}-fn-{n}" for n in "121"]
 
 
 _TREATY = "Which treaty article bars helping others?"

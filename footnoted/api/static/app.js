@@ -8,8 +8,15 @@
 const $ = (id) => document.getElementById(id);
 const KEY_STORAGE = "footnoted.apiKey";
 const SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+// Before a raised 2 or 3, what makes it a power and not a marker, as the index reads it: a unit of
+// length after a number ("340 km²", "4.2 million m³") or a bare 10 ("10³ litres").
+const POWER_OF = "\\d[\\d.,]*[ \\u00a0]?(?:(?:thousand|million|billion)[ \\u00a0])?(?:[kcmdµ]?m|ft|yd|mi|in)|(?<![\\d.,])10";
 
-let asking = 0; // id of the latest question, so a slow earlier answer never replaces a newer one
+// The question in flight and the source being loaded, each an AbortController: asking another
+// question (or going back to the start page) aborts the one in flight, opening or closing the
+// source view aborts the load in flight, so a late answer or error never covers a newer one.
+let asking = null;
+let viewing = null;
 const retries = []; // what to run again once an API key has been given
 
 // ---------------------------------------------------------------------------------------------
@@ -24,14 +31,14 @@ class ApiError extends Error {
   }
 }
 
-async function api(path, body) {
+async function api(path, { body, signal } = {}) {
   const headers = { Accept: "application/json" };
   const key = sessionStorage.getItem(KEY_STORAGE);
   if (key) headers.Authorization = `Bearer ${key}`;
   if (body) headers["Content-Type"] = "application/json";
   let response;
   try {
-    response = await fetch(path, { method: body ? "POST" : "GET", headers, body: body && JSON.stringify(body) });
+    response = await fetch(path, { method: body ? "POST" : "GET", headers, body: body && JSON.stringify(body), signal });
   } catch (err) {
     throw new ApiError(0, "network", `Could not reach the server (${err.message}).`);
   }
@@ -59,25 +66,28 @@ async function untilReady() {
 
 // Runs an API action, recovering where the user or time can fix the problem: a missing key
 // (ask for one, then run it again) or an index still loading (wait for /readyz, then run it
-// again). Any other error is shown. True when the action succeeded.
-async function run(action) {
+// again). Any other error is shown. An action that `signal` says is outdated (aborted) fails
+// silently, as its result would be dropped. True when the action succeeded.
+async function run(action, signal) {
+  const outdated = () => Boolean(signal && signal.aborted);
   try {
     await action();
     return true;
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
+    if (outdated()) return false;
     if (err.status === 401 || (err.status === 403 && sessionStorage.getItem(KEY_STORAGE))) {
-      retries.push(action);
+      retries.push(() => !outdated() && run(action, signal));
       askForKey(err.message);
     } else if (err.code === "not_ready") {
       setStatus("The index is still loading; this will continue as soon as it is ready…");
       try {
         await untilReady();
       } catch (timeout) {
-        showError(timeout);
+        if (!outdated()) showError(timeout);
         return false;
       }
-      return run(action);
+      return !outdated() && run(action, signal);
     } else {
       showError(err);
     }
@@ -132,11 +142,13 @@ function citationText(c) {
   return [c.title, section && `§ ${section}`, chars(c)].filter(Boolean).join(" · ");
 }
 
-// The same citation as nodes, the span kept on one line.
+// The same citation as nodes, the span kept on one line. The title and heading come from the
+// document, each isolated in a <bdi> so one in Arabic or Hebrew keeps its own direction.
 function citation(c) {
   const fragment = document.createDocumentFragment();
   const section = headingPath(c);
-  for (const part of [c.title, section && `§ ${section}`].filter(Boolean)) fragment.append(`${part} · `);
+  if (c.title) fragment.append(el("bdi", "", c.title), " · ");
+  if (section) fragment.append("§ ", el("bdi", "", section), " · ");
   fragment.append(el("span", "nowrap", chars(c)));
   return fragment;
 }
@@ -164,11 +176,12 @@ function localSpan(text, base, span) {
   return { start: at(span.start), end: at(span.end) };
 }
 
-// Where each note's marker sits in `text` (which begins at source offset `base`), as local spans
+// Where each note's markers sit in `text` (which begins at source offset `base`), as local spans
 // linking to `targetId(note)`. A note may list its markers' spans (`markers: [{start, end}]`);
-// the API does not send them yet, so otherwise find the marker: the last "[3]", "[^3]" or "³",
-// or a "3" glued to the end of a word or sentence ("Russia.3", "treaty. 7"). The last match,
-// because a "4" in "10.4 million" comes before the marker "4" that ends the sentence.
+// the API does not send them yet, so otherwise find them: every "[3]", "[^3]" or "³" (a note
+// cited twice is marked twice), else a "3" glued to the end of a word or sentence ("Russia.3",
+// "treaty. 7"), only the last one, because a "4" in "10.4 million" comes before the marker "4"
+// that ends the sentence.
 function findMarkers(text, base, notes, targetId) {
   const markers = [];
   for (const note of notes) {
@@ -180,17 +193,20 @@ function findMarkers(text, base, notes, targetId) {
       continue;
     }
     const label = note.label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    const forms = [`\\[\\^?${label}\\]`];
+    const sure = [`\\[\\^?${label}\\]`];
+    const glued = [];
     if (/^\d+$/.test(note.label)) {
       const sup = [...note.label].map((d) => SUPERSCRIPTS[d]).join("");
-      forms.push(`(?<![${SUPERSCRIPTS}])${sup}(?![${SUPERSCRIPTS}])`);
+      const power = note.label === "2" || note.label === "3" ? `(?<!${POWER_OF})` : "";
+      sure.push(`${power}(?<![${SUPERSCRIPTS}])${sup}(?![${SUPERSCRIPTS}])`);
       // Glued: after a letter or punctuation (not a digit, space or currency sign), before a space,
       // punctuation or the end, never before a digit ("$1.3 billion" is no marker 1).
-      forms.push(`(?<=[^\\s\\d$€£¥])${label}(?=[\\s,;:)”’"]|[.](?!\\d)|$)`, `(?<=[.!?”’"] )${label}(?=\\s|$)`);
+      glued.push(`(?<=[^\\s\\d$€£¥])${label}(?=[\\s,;:)”’"]|[.](?!\\d)|$)`, `(?<=[.!?”’"] )${label}(?=\\s|$)`);
     }
-    let last = null;
-    for (const match of text.matchAll(new RegExp(forms.join("|"), "g"))) last = match;
-    if (last) markers.push({ start: last.index, end: last.index + last[0].length, label: note.label, href });
+    const matches = (forms) => [...text.matchAll(new RegExp(forms.join("|"), "g"))];
+    let found = matches(sure);
+    if (!found.length && glued.length) found = matches(glued).slice(-1);
+    for (const match of found) markers.push({ start: match.index, end: match.index + match[0].length, label: note.label, href });
   }
   return markers;
 }
@@ -242,6 +258,7 @@ function footnoteList(notes, prefix, docId, answer) {
     const inNote = answer && answer.citation.document_id === docId && contains(note, answer.citation);
     const mark = inNote ? localSpan(note.text, note.start, answer.citation) : null;
     const body = el("span", "footnote-text");
+    body.dir = "auto"; // a note in Arabic or Hebrew reads right to left
     body.append(richText(note.text, mark));
     if (note.same_as) body.append(" ", noteLinks("same source as", [note.same_as], note, notes, prefix, docId));
     if (note.refers_to) body.append(" ", noteLinks("see", note.refers_to, note, notes, prefix, docId));
@@ -316,6 +333,7 @@ function answerCard(answer, passages) {
   // A note that contains the answer is where the answer is, not a note it cites.
   const notes = answer.footnotes.filter((n) => !contains(n, c));
   const quote = el("blockquote", "answer-text");
+  quote.dir = "auto";
   quote.append(richText(answer.text, null, findMarkers(answer.text, c.start, notes, (n) => noteId("answer", n))));
   card.append(quote);
 
@@ -413,24 +431,40 @@ function request() {
   return body;
 }
 
+// Asks `body`, replacing the question in flight if there is one: its answer or error, arriving
+// late, is dropped.
 async function ask(body) {
-  const id = ++asking;
+  if (asking) asking.abort();
+  const { signal } = (asking = new AbortController());
   const started = performance.now();
   clearError();
-  $("submit").disabled = true;
   $("results").setAttribute("aria-busy", "true");
   setStatus("Searching…");
+  let answered = false;
   try {
-    await run(async () => {
-      const data = await api("/v1/ask", body);
-      if (id === asking) showResults(data, (performance.now() - started) / 1000);
-    });
+    answered = await run(async () => {
+      const data = await api("/v1/ask", { body, signal });
+      if (!signal.aborted) showResults(data, (performance.now() - started) / 1000);
+    }, signal);
   } finally {
-    if (id === asking) {
-      $("submit").disabled = false;
+    if (!signal.aborted) {
+      // What is on screen answers an earlier question: a failed one leaves nothing under it.
+      if (!answered) $("results").replaceChildren();
       $("results").setAttribute("aria-busy", "false");
     }
   }
+}
+
+// The start page: an empty question box with the default options, nothing asked or in flight.
+function showStart() {
+  if (asking) asking.abort();
+  $("ask").reset();
+  $("question").setCustomValidity("");
+  updateDocSummary();
+  clearError();
+  setStatus("");
+  $("results").replaceChildren();
+  $("results").setAttribute("aria-busy", "false");
 }
 
 // The question and options live in the URL, so a result can be bookmarked, shared and reached
@@ -454,7 +488,11 @@ function fromUrl() {
   const docs = params.getAll("doc");
   for (const box of document.querySelectorAll("#doc-list input")) box.checked = docs.includes(box.value);
   updateDocSummary();
-  return request();
+  // The documents as the link names them, so one the index does not hold is reported (the API
+  // answers 404), never dropped to search all of them.
+  const body = request();
+  if (docs.length) body.documents = docs;
+  return body;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -473,7 +511,9 @@ async function loadDocuments() {
     box.value = doc.id;
     box.checked = wanted.includes(doc.id);
     const about = [doc.metadata.date, `${doc.footnotes} footnotes`, `${doc.chunks} passages`].filter(Boolean).join(" · ");
-    label.append(box, el("span", "doc-title", doc.title), el("span", "muted small", about));
+    const title = el("span", "doc-title", doc.title);
+    title.dir = "auto";
+    label.append(box, title, el("span", "muted small", about));
     list.append(label);
   }
   updateDocSummary();
@@ -492,13 +532,16 @@ let sourceOpener = null;
 
 async function openSource(span, what, opener) {
   const dialog = $("source");
+  if (viewing) viewing.abort();
+  const { signal } = (viewing = new AbortController());
   sourceOpener = opener;
   $("source-title").textContent = "Loading source…";
   $("source-span").textContent = "";
   $("source-text").replaceChildren();
   if (!dialog.open) dialog.showModal();
   const shown = await run(async () => {
-    const doc = await api(`/v1/documents/${encodeURIComponent(span.document_id)}/source`);
+    const doc = await api(`/v1/documents/${encodeURIComponent(span.document_id)}/source`, { signal });
+    if (signal.aborted) return; // closed, or another source opened, while this one loaded
     if (span.label !== undefined) {
       // A note named by its label (one not listed with the passage): its span in the document.
       const note = labelled(doc.footnotes, span.label, span.from);
@@ -514,8 +557,8 @@ async function openSource(span, what, opener) {
     $("source-span").textContent = `${what[0].toUpperCase()}${what.slice(1)} · ${chars(span)} of ${codePoints(doc.text)}`;
     $("source-text").replaceChildren(richText(doc.text, localSpan(doc.text, 0, span)));
     jumpToMark();
-  });
-  if (!shown) dialog.close();
+  }, signal);
+  if (!shown && !signal.aborted) dialog.close();
 }
 
 function jumpToMark() {
@@ -533,17 +576,23 @@ function start() {
   $("ask").addEventListener("submit", (event) => {
     event.preventDefault();
     const body = request();
-    if (!body.question) return;
+    if (!body.question) {
+      // Only spaces: `required` let it through, so say what the browser says of an empty box.
+      $("question").setCustomValidity("The question is only spaces: type a question.");
+      $("question").reportValidity();
+      return;
+    }
     if (location.search !== toUrl(body)) history.pushState(null, "", toUrl(body));
     asked = location.search;
     ask(body);
   });
+  $("question").addEventListener("input", () => $("question").setCustomValidity(""));
   window.addEventListener("popstate", () => {
     if (location.search === asked) return;
     asked = location.search;
     const body = fromUrl();
     if (body) ask(body);
-    else $("results").replaceChildren();
+    else showStart();
   });
   $("doc-list").addEventListener("change", updateDocSummary);
 
@@ -553,12 +602,17 @@ function start() {
     $("api-key").value = "";
     $("key-form").hidden = true;
     clearError();
-    for (const action of retries.splice(0)) run(action);
+    $("question").focus(); // back where the user was before the key was asked for
+    for (const retry of retries.splice(0)) retry();
   });
 
   $("source-close").addEventListener("click", () => $("source").close());
   $("source-jump").addEventListener("click", jumpToMark);
-  $("source").addEventListener("close", () => sourceOpener && sourceOpener.focus());
+  $("source").addEventListener("close", () => {
+    if ($("source").open) return; // opened again since
+    viewing.abort(); // a load still in flight is for a view no longer shown
+    if (sourceOpener) sourceOpener.focus();
+  });
   // A click on the backdrop (outside the dialog's box) closes it, as Escape does.
   $("source").addEventListener("click", (event) => {
     if (event.target === $("source")) $("source").close();
@@ -578,7 +632,7 @@ function start() {
   }).then(() => {
     const body = fromUrl();
     if (body) ask(body);
-    else $("question").focus();
+    else if ($("key-form").hidden) $("question").focus(); // else the key field keeps the focus
   });
 }
 
