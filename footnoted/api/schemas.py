@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from footnoted.ingest.read import DOCUMENT_ID
 
@@ -25,14 +25,8 @@ _EXAMPLE_CITATION: dict[str, Any] = {
 }
 
 
-def _refuse_booleans(value: object) -> object:
-    """JSON true is not an integer, though pydantic's lax mode would take it for 1."""
-    if isinstance(value, bool):
-        raise ValueError("must be an integer, not true or false")
-    return value
-
-
-Count = Annotated[int, BeforeValidator(_refuse_booleans)]
+Count = Annotated[int, Strict()]
+"""A JSON integer: not true (pydantic's lax mode would take it for 1), "3" or 2.0."""
 
 
 class SearchRequest(BaseModel):

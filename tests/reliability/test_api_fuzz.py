@@ -111,10 +111,12 @@ def test_uploads_are_closed(app: FastAPI, monkeypatch: pytest.MonkeyPatch, name:
 
 
 @pytest.mark.parametrize(("path", "field"), [("/v1/search", "query"), ("/v1/ask", "question")])
-def test_a_boolean_k_is_refused(app: FastAPI, path: str, field: str) -> None:
+@pytest.mark.parametrize("k", [True, "3", 2.0, 2.5])
+def test_a_k_that_is_not_a_json_integer_is_refused(app: FastAPI, path: str, field: str, k: object) -> None:
     with TestClient(app) as client:
-        response = client.post(path, json={field: "mines", "k": True})
-    assert response.status_code == 422, response.text
+        response = client.post(path, json={field: "mines", "k": k})
+        assert response.status_code == 422, response.text
+        assert client.post(path, json={field: "mines", "k": 2}).status_code == 200
 
 
 def test_an_unexpected_error_is_logged_counted_and_tagged(caplog: pytest.LogCaptureFixture) -> None:
