@@ -71,6 +71,7 @@ _ABBREVIATIONS = re.compile(
     r"\b(?:p|pp|no|nos|vol|vols|art|arts|ch|chap|para|paras|fig|figs|sec|secs|n|nn|col|cols|cf|op|table|note)\.$",
     re.IGNORECASE,
 )
+_YEAR_BEFORE = re.compile(r"(?<![\d.,])\d{4}\Z")
 _ENDS_SENTENCE = re.compile(r"[.!?;:][\"'”’)\]]*\s*\Z")
 _GAP_PENALTY = 0.75
 _HEADING_TIE = 0.01
@@ -948,8 +949,10 @@ def _glued_weight(source: str, block_start: int, start: int, before: str, senten
         return 2.0
     if before in ".":
         if start >= 2 and source[start - 2].isdigit():
-            # "in 1991.1 It": a year then a marker, but "10.4 million" is a decimal.
-            return 1.0 if sentence_follows else 0.0
+            # "in 1991.1 It": a year then a marker, but "10.4 million" is a decimal, and
+            # "since version 3.2. The" a version: only a year (four digits) ends before a marker.
+            year = _YEAR_BEFORE.search(source, max(block_start, start - 6), start - 1) is not None
+            return 1.0 if sentence_follows and year else 0.0
         return 0.0 if _ABBREVIATIONS.search(prefix) else 2.0
     if before == "," and not (start >= 2 and source[start - 2].isdigit()):
         return 1.5

@@ -1011,3 +1011,15 @@ def test_paragraphs_between_bracketed_notes_carry_the_note_before_on_unless_they
         name="inline.txt",
     )
     assert [n.text for n in inline.footnotes] == ["The first source, 2004.", "The second source, 2005."]
+
+
+def test_a_version_number_ending_a_sentence_is_no_marker_but_a_year_may_carry_one() -> None:
+    # Note 2's own marker was lost (as a PDF's raised figure in a table can be): "3.2." must not
+    # stand in for it.
+    doc = parse(
+        "Changes\n\nThe class was added in 1991.1 It has been stable since version 3.2. The old name is gone.\n\n"
+        "Notes\n\n1. Release notes, 1991.\n2. Mailing list, 2004.\n",
+        name="versions.txt",
+    )
+    linked = _linked(doc)
+    assert linked == {"1": ["ded in 1991."], "2": []}
