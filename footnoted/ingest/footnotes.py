@@ -71,7 +71,6 @@ _ABBREVIATIONS = re.compile(
     r"\b(?:p|pp|no|nos|vol|vols|art|arts|ch|chap|para|paras|fig|figs|sec|secs|n|nn|col|cols|cf|op|table|note)\.$",
     re.IGNORECASE,
 )
-_YEAR_BEFORE = re.compile(r"(?<![\d.,])\d{4}\Z")
 _ENDS_SENTENCE = re.compile(r"[.!?;:][\"'”’)\]]*\s*\Z")
 _GAP_PENALTY = 0.75
 _HEADING_TIE = 0.01
@@ -392,8 +391,12 @@ def _note_bodies(
     in_notes_section = False
     chapter_headings = False
     markdown_open = False
+    numbered_heading: tuple[int, int] | None = None  # the last heading numbered "N. ...": (N, level)
     for i, block in enumerate(blocks):
         text = source[block.start : block.end]
+        if block.kind == "heading" and (label := _NUMBERED_NOTE.match(source, block.start, block.end)):
+            number = _number(normalise_label(label.group("label")))
+            numbered_heading = (number, block.level) if number is not None else numbered_heading
         if block.kind in ("heading", "paragraph") and (
             NOTES_HEADING.match(text) or (block.start == tail and _SOURCES_HEADING.match(text))
         ):
@@ -429,17 +432,13 @@ def _note_bodies(
             out.append(Block("note", block.start, block.end))
             continue
         found = _bodies_in_block(source, block, in_notes_section, four_digits)
-        numbered = [b for b in out if b.kind == "heading" and _NUMBERED_NOTE.match(source, b.start, b.end)]
-        last_heading = _NUMBERED_NOTE.match(source, numbered[-1].start, numbered[-1].end) if numbered else None
-        next_heading = _number(normalise_label(last_heading.group("label"))) if last_heading else None
-        if (
-            in_notes_section
-            and found
-            and _numbered_heading(source, blocks, i, found, bodies, four_digits, next_heading)
-        ):
+        last_number = numbered_heading[0] if numbered_heading else None
+        if in_notes_section and found and _numbered_heading(source, blocks, i, found, bodies, four_digits, last_number):
             # "2. Villages" after the first chapter's notes, over the next chapter's text: the
             # chapter's heading, not a note out of turn.
-            out.append(Block("heading", block.start, block.end, numbered[-1].level if numbered else 2))
+            level = numbered_heading[1] if numbered_heading else 2
+            out.append(Block("heading", block.start, block.end, level))
+            numbered_heading = (_number(found[0].label) or 0, level)
             in_notes_section = False
             continue
         if found:
@@ -926,7 +925,7 @@ def _glued_candidates(source: str, block: Block) -> list[_Candidate]:
             continue  # the start of a decimal or a list of numbers
         rest = source[end : min(block.end, end + 6)].lstrip(' \t\n\u00a0.,;:"”’)]')  # a line may break after a marker
         sentence_follows = not rest or rest[0].isupper() or rest[0] in '“"([' or end >= block.end
-        weight = _glued_weight(source, block.start, start, before, sentence_follows)
+        weight = _glued_weight(source, block.start, start, before, sentence_follows, after)
         if weight > 0:
             out.append(_Candidate(m.group(), start, end, weight))
     return out
@@ -943,16 +942,17 @@ def _glued_romans(source: str, block: Block) -> list[_Candidate]:
     return out
 
 
-def _glued_weight(source: str, block_start: int, start: int, before: str, sentence_follows: bool) -> float:
+def _glued_weight(
+    source: str, block_start: int, start: int, before: str, sentence_follows: bool, after: str = ""
+) -> float:
     prefix = source[max(block_start, start - 12) : start]
     if before.islower() or before in ')]"”’%;!?':
         return 2.0
     if before in ".":
         if start >= 2 and source[start - 2].isdigit():
-            # "in 1991.1 It": a year then a marker, but "10.4 million" is a decimal, and
-            # "since version 3.2. The" a version: only a year (four digits) ends before a marker.
-            year = _YEAR_BEFORE.search(source, max(block_start, start - 6), start - 1) is not None
-            return 1.0 if sentence_follows and year else 0.0
+            # "in 1991.1 It": a figure, the sentence's full stop, then a marker; but "10.4 million"
+            # is a decimal, and "since version 3.2. The" ends its sentence after the figure.
+            return 1.0 if sentence_follows and (not after or after not in ".!?") else 0.0
         return 0.0 if _ABBREVIATIONS.search(prefix) else 2.0
     if before == "," and not (start >= 2 and source[start - 2].isdigit()):
         return 1.5
