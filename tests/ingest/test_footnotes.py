@@ -1023,3 +1023,10 @@ def test_a_version_number_ending_a_sentence_is_no_marker_but_a_year_may_carry_on
     )
     linked = _linked(doc)
     assert linked == {"1": ["ded in 1991."], "2": []}
+    # A figure that is no year, its sentence's full stop, then a marker: still a marker.
+    figures = parse(
+        "Report\n\nThe district counted a total of 145.1 The next year it counted 212.2\n\n"
+        "Notes\n\n1. District records, 2003.\n2. District records, 2004.\n",
+        name="figures.txt",
+    )
+    assert _linked(figures) == {"1": ["otal of 145."], "2": ["counted 212."]}
