@@ -246,6 +246,10 @@ def _routes(app: FastAPI, state: _State) -> None:
                 allow_remote=settings.allow_remote,
             )
 
+        # FastAPI reads a JSON body before it runs the dependencies: the handler of a body it
+        # cannot parse runs this first (errors.install_handlers), so a request without its key
+        # learns that (401) before it learns its body is malformed (422).
+        dependency.checks_key = True  # type: ignore[attr-defined]
         return Depends(dependency)
 
     read = [authorize("read")]

@@ -63,6 +63,14 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # The key first: a route's key check (see app.authorize) has not run when FastAPI could
+        # not parse the body.
+        for dependency in getattr(request.scope.get("route"), "dependencies", ()):
+            if getattr(dependency.dependency, "checks_key", False):
+                try:
+                    await dependency.dependency(request)
+                except (Unauthorized, Forbidden) as refused:
+                    return await footnoted_error(request, refused)
         details = [
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()
         ]

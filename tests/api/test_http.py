@@ -348,6 +348,22 @@ def test_read_and_admin_keys(keyed: Server, method: str, path: str, key: str | N
         assert response.headers["www-authenticate"].startswith("Bearer")
 
 
+def test_the_key_is_checked_before_the_body_is_read(keyed: Server) -> None:
+    # FastAPI parses a JSON body before the route's dependencies run: a malformed body without a
+    # key must still be told about the key first.
+    for path, key, status in (("/v1/search", None, 401), ("/v1/search", "wrong", 403), ("/v1/documents", None, 401)):
+        headers = {"content-type": "application/json", **({"Authorization": f"Bearer {key}"} if key else {})}
+        response = httpx.post(keyed.url + path, content=b"{bad", headers=headers, timeout=60)
+        assert response.status_code == status, response.text
+    good = httpx.post(
+        keyed.url + "/v1/search",
+        content=b"{bad",
+        headers={"content-type": "application/json", "Authorization": "Bearer reader-secret"},
+        timeout=60,
+    )
+    assert good.status_code == 422
+
+
 @pytest.mark.parametrize("header", ["authorization", "x-api-key", "content-type,authorization"])
 def test_a_page_on_an_allowed_origin_may_send_the_keys(keyed: Server, header: str) -> None:
     preflight = httpx.options(
