@@ -85,9 +85,12 @@ def _mark_link_lists(source: str, ex: Extractor, layout: Layout) -> None:
     """Lists whose items are nothing but links to other pages, and stock phrases, are furniture."""
     furniture: list[Span] = []
     items: dict[int, int] = {}
+    navigation: set[int] = set()  # blocks holding a link that says where the next page is
     for e in ex.elements:
         if e.tag == "li":
             items[e.parent] = items.get(e.parent, 0) + 1
+        elif e.tag == "a" and e.block >= 0 and str(e.attrs.get("rel") or "") in ("next", "prev", "previous", "up"):
+            navigation.add(e.block)
     for index, el in enumerate(ex.elements):
         if el.tag not in ("ul", "ol") or el.end <= el.start or items.get(index, 0) < 2:
             continue
@@ -99,12 +102,11 @@ def _mark_link_lists(source: str, ex: Extractor, layout: Layout) -> None:
         toc = bool(links) and all(str(e.attrs.get("id") or "").startswith("toc-") for e in links)
         if (toc or not internal) and link_chars >= 0.9 * max(text_chars, 1):
             furniture.append(Span(el.start, el.end))
-    for e in ex.elements:
+    for index in sorted(navigation):
         # A manual's "Next: ..., Previous: ..., Up: ..." line (Texinfo), by its links' rel.
-        if e.tag == "a" and str(e.attrs.get("rel") or "") in ("next", "prev", "previous", "up"):
-            block = ex.elements[e.block] if e.block >= 0 else None
-            if block is not None and _NAVIGATION.match(source, block.start, block.end):
-                furniture.append(Span(block.start, block.end))
+        block = ex.elements[index]
+        if _NAVIGATION.match(source, block.start, block.end):
+            furniture.append(Span(block.start, block.end))
     blocks = []
     for b in layout.blocks:
         text = source[b.start : b.end]
