@@ -341,12 +341,7 @@ def _quote(document_id: str) -> str:
 def _question_body(
     name: str, question: str, k: int, mode: str | None, document_ids: Sequence[str] | None
 ) -> dict[str, Any]:
-    if not isinstance(question, str):
-        raise errors.InvalidQuery(f"the question must be a string, not {type(question).__name__}")
-    try:
-        question.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise errors.InvalidQuery(f"the question holds half of a character (a lone surrogate) at {exc.start}") from None
+    errors.check_question(question)
     body: dict[str, Any] = {name: question, "k": k}
     if mode is not None:
         body["mode"] = mode

@@ -47,6 +47,20 @@ class InvalidQuery(FootnotedError):
     """A question or search parameter is out of bounds."""
 
 
+def check_question(question: object) -> None:
+    """Raise ``InvalidQuery`` unless ``question`` is a string of text (None is the empty question,
+    said by the caller). A lone surrogate (U+D800 to U+DFFF: half of a character, as a bad byte
+    decoded with ``surrogateescape`` leaves) is not text, and no tokenizer takes it."""
+    if question is None:
+        return
+    if not isinstance(question, str):
+        raise InvalidQuery(f"the question must be a string, not {type(question).__name__}")
+    try:
+        question.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InvalidQuery(f"the question holds half of a character (a lone surrogate) at {exc.start}") from None
+
+
 class EvalSetError(FootnotedError):
     """An eval set could not be loaded: bad JSON, or a quote not found in its document."""
 

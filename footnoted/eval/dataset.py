@@ -38,7 +38,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from footnoted.errors import EvalSetError
+from footnoted.errors import EvalSetError, InvalidQuery, check_question
 from footnoted.eval.quotes import Folded, find_all, fold
 from footnoted.types import Document, Span
 
@@ -171,13 +171,11 @@ def load_beir(queries: Path, qrels: Path, documents: Mapping[str, Document], *, 
 
 
 def _check_question(text: str, where: str) -> None:
-    """A question must be text: no lone surrogate (half of a character), which no tokenizer takes."""
+    """A question must be text (``check_question``): no lone surrogate, which no tokenizer takes."""
     try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise EvalSetError(
-            f"{where}: the question holds half of a character (a lone surrogate) at {exc.start}"
-        ) from None
+        check_question(text)
+    except InvalidQuery as exc:
+        raise EvalSetError(f"{where}: {exc}") from None
 
 
 def _qrels_file(directory: Path) -> Path:

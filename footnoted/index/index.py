@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from footnoted.collector import bulk
-from footnoted.errors import DocumentNotFound, IndexNotFound, InvalidQuery, InvalidSettings
+from footnoted.errors import DocumentNotFound, IndexNotFound, InvalidQuery, InvalidSettings, check_question
 from footnoted.index import snapshot as snapshots
 from footnoted.index.answer import Candidate, SentenceVectors, extract, sentence_candidates
 from footnoted.index.cache import CachedEncoding, EmbeddingCache
@@ -197,7 +197,7 @@ class Index:
         Raises:
             InvalidQuery: the question is not text (not a string, or a lone surrogate in it).
         """
-        _check_text(question)
+        check_question(question)
         cached = self.cached_query(question)
         if cached is not None:
             return cached
@@ -269,7 +269,7 @@ class Index:
         query: np.ndarray | None,
     ) -> list[Hit]:
         mode = self.config.mode if mode is None else mode
-        _check_text(question)
+        check_question(question)
         if not question or not question.strip():
             raise InvalidQuery("the question is empty")
         if not isinstance(k, int | np.integer) or isinstance(k, bool) or k < 1:
@@ -309,7 +309,7 @@ class Index:
         ``query``, when given, is the question's vector, as for ``search``.
         """
         snap = self._snapshot
-        _check_text(question)
+        check_question(question)
         if query is None and question and question.strip():
             query = self.encode_query(question)
         elif query is not None:
@@ -512,22 +512,6 @@ class Index:
             gen = self.directory.commit(write)
             new = replace(new, generation=int(gen.name[4:]))
         self._snapshot = new
-
-
-def _check_text(question: object) -> None:
-    """Raise ``InvalidQuery`` unless ``question`` is a string of text (None is the empty question,
-    said by the caller). A lone surrogate (U+D800 to U+DFFF: half of a character, as a bad byte
-    decoded with ``surrogateescape`` leaves) is not text, and no tokenizer takes it."""
-    if question is None:
-        return
-    if not isinstance(question, str):
-        raise InvalidQuery(f"the question must be a string, not {type(question).__name__}")
-    try:
-        question.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise InvalidQuery(
-            f"the question holds {question[exc.start]!r} at {exc.start}, half of a character (a lone surrogate)"
-        ) from None
 
 
 def _for_model(config: IndexConfig, encoder: Encoder) -> IndexConfig:
