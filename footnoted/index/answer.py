@@ -6,8 +6,10 @@ the footnotes they carry, and scored by
     score = cosine(question, sentence) + 0.35 * coverage + 0.05 / passage_rank
 
 where ``coverage`` is the share of the question's terms (stemmed, stop words removed) that the
-sentence contains. A heading is never the answer while any other sentence is a candidate: it
-names a topic rather than stating anything. A neighbouring sentence of the same passage joins the answer when it scores
+sentence contains. Candidates are single sentences, never running across a block (a heading and
+the line under it are two), so a short sentence that states the answer is the answer. A heading or
+a title is never the answer while any other sentence is a candidate: it names a topic rather than
+stating anything. A neighbouring sentence of the same paragraph joins the answer when it scores
 almost as well, so an answer split over two sentences is returned whole.
 """
 
@@ -42,6 +44,9 @@ class Candidate:
     hit: Hit
     span: Span
     note: Footnote | None
+    shares_vector: bool = False
+    """Scored by the vector of the sentence before it: the index embeds a short sentence ("Ibid.",
+    "Production ended in 1997.") together with the one it follows."""
 
 
 class SentenceVectors:
@@ -81,10 +86,32 @@ def sentence_candidates(hits: Sequence[Hit], docs: Mapping[str, Document]) -> li
     out: list[Candidate] = []
     for hit in hits:
         doc = docs[hit.chunk.document_id]
-        out.extend(Candidate(hit, span, None) for span in sentences(doc.source, hit.chunk.start, hit.chunk.end))
+        out.extend(Candidate(hit, span, None) for span in answer_sentences(doc, Span(hit.chunk.start, hit.chunk.end)))
         for _, note in cited_notes(hit.chunk, doc):
-            out.extend(Candidate(hit, span, note) for span in sentences(doc.source, note.start, note.end))
+            out.extend(Candidate(hit, span, note) for span in answer_sentences(doc, Span(note.start, note.end)))
     return out[:_MAX_SENTENCES]
+
+
+def answer_sentences(doc: Document, span: Span) -> list[Span]:
+    """The sentences of ``span``, each within one block of ``doc``: a heading and the line under it,
+    or two paragraphs, are never one sentence, even where no full stop parts them."""
+    blocks = doc.blocks
+    i = _block_before(doc, span.start) + 1
+    out: list[Span] = []
+    start = span.start
+    while i < len(blocks) and blocks[i].start < span.end:
+        out.extend(_sentences(doc.source, start, blocks[i].start))
+        start = blocks[i].start
+        i += 1
+    out.extend(_sentences(doc.source, start, span.end))
+    return out
+
+
+@lru_cache(maxsize=8192)
+def _sentences(source: str, start: int, end: int) -> tuple[Span, ...]:
+    """Sentences of a stretch of a source, remembered: the passages that answer one question often
+    answer the next (the key hashes the source once: a string keeps its hash)."""
+    return tuple(sentences(source, start, end))
 
 
 def extract(
@@ -107,15 +134,29 @@ def extract(
     headings = np.array([c.note is None and _in_heading(docs[c.hit.chunk.document_id], c.span) for c in candidates])
     if not headings.all():
         scores[headings] = -np.inf  # a heading names a topic; it is not evidence
+    lead = 0
+    for i, c in enumerate(candidates):
+        # A sentence scored by the vector of the one before it answers only where it holds more of
+        # the question's words than that one: the vector is mostly the other sentence's.
+        if not c.shares_vector:
+            lead = i
+        elif coverage[i] <= coverage[lead]:
+            scores[i] = -np.inf
     best = int(np.argmax(scores))
     chosen = candidates[best]
     doc = docs[chosen.hit.chunk.document_id]
     span = _trim(doc.source, chosen.span)
+    block = _block_before(doc, chosen.span.start)
     for step in (-1, 1):
         j = best + step
         if 0 <= j < len(candidates):
             other = candidates[j]
-            adjacent = other.hit is chosen.hit and other.note is chosen.note
+            adjacent = (
+                other.hit is chosen.hit
+                and other.note is chosen.note
+                and _block_before(doc, other.span.start) == block
+                and "\n\n" not in doc.source[min(span.end, other.span.end) : max(span.start, other.span.start)]
+            )
             substantial = len(texts[j].split()) >= _MIN_JOIN_WORDS  # not a lead-in like "However:"
             if adjacent and substantial and scores[j] >= scores[best] - _JOIN_MARGIN:
                 span = Span(min(span.start, other.span.start), max(span.end, other.span.end))
@@ -137,10 +178,10 @@ def _block_before(doc: Document, offset: int) -> int:
 
 
 def _in_heading(doc: Document, span: Span) -> bool:
-    """Whether ``span`` is one of the document's headings, or starts with one and goes on only for
-    a fragment (a short line after a heading joins it as a sentence: "Source code: Lib/csv.py")."""
+    """Whether ``span`` is one of the document's headings (or its title), or starts with one and
+    goes on only for a fragment."""
     i = _block_before(doc, span.start)
-    if i < 0 or doc.blocks[i].kind != "heading" or span.start >= doc.blocks[i].end:
+    if i < 0 or doc.blocks[i].kind not in ("heading", "title") or span.start >= doc.blocks[i].end:
         return False
     return len(doc.source[doc.blocks[i].end : span.end].split()) < _MIN_JOIN_WORDS
 

@@ -10,6 +10,7 @@ from footnoted.errors import IndexCorrupt
 from footnoted.index import snapshot as snapshots
 from footnoted.index.config import IndexConfig
 from footnoted.index.encoder import Encoder
+from footnoted.index.lexical import ANALYZER
 from footnoted.index.rows import Row
 from footnoted.index.snapshot import Snapshot, build_lexical
 from footnoted.index.store import DOCUMENT_VERSIONS, IndexDir, check_manifest, read_manifest, verify_files
@@ -88,6 +89,7 @@ def manifest_fields(snap: Snapshot, encoder: Encoder, config: IndexConfig) -> di
             "mode": config.mode,
             "answer_passages": config.answer_passages,
         },
+        "lexical": {"analyzer": ANALYZER},
         "libraries": library_versions(),
         "counts": {
             "documents": len(snap.documents),

@@ -14,7 +14,7 @@ import numpy as np
 from footnoted.collector import bulk
 from footnoted.errors import DocumentNotFound, IndexNotFound, InvalidQuery, InvalidSettings, check_question
 from footnoted.index import snapshot as snapshots
-from footnoted.index.answer import Candidate, SentenceVectors, extract, sentence_candidates
+from footnoted.index.answer import Candidate, SentenceVectors, answer_sentences, extract, sentence_candidates
 from footnoted.index.cache import CachedEncoding, EmbeddingCache
 from footnoted.index.config import IndexConfig
 from footnoted.index.encoder import Encoder
@@ -354,8 +354,12 @@ class Index:
                 if note is not None and not note.start <= start < note.end:  # a source it cites through another
                     sources = snap.documents[hit.chunk.document_id].sources(note)
                     note = next((s for s in sources if s.start <= start < s.end), None)
-                candidates.append(Candidate(hit, Span(start, end), note))
-                rows.append(i)
+                # A row may hold a short sentence joined to the one before it ("Ibid.", "Production
+                # ended in 1997."): each of its sentences is a candidate of its own, with its vector.
+                doc = snap.documents[hit.chunk.document_id]
+                for n, sentence in enumerate(answer_sentences(doc, Span(start, end))):
+                    candidates.append(Candidate(hit, sentence, note, shares_vector=n > 0))
+                    rows.append(i)
         if not candidates:
             return None
         return candidates, snap.vectors.vectors(snap.row_ids[rows])

@@ -15,6 +15,7 @@ import json
 import math
 import re
 import sys
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -23,8 +24,29 @@ from typing import Any
 import numpy as np
 import orjson
 
+from footnoted.ingest.letters import MARKS
+
 # Figures stay whole ("10.4", "1,141", "1997/1998"); everything else splits into words.
 _TOKEN = re.compile(r"\d+(?:[.,/]\d+)*|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+ANALYZER = 2
+"""The version of ``analyze``, recorded in a manifest: an index whose BM25 was built by another is
+analysed again as it opens. 2 folds text that is not ASCII (below)."""
+# Text that is not ASCII is folded first, so that what a reader sees as one word is one term:
+# compatibility forms ("ﬁnal", "２００４"), accents ("Montréal", "Montréal" decomposed and
+# "Montreal"), case ("STRASSE", "straße"), and characters that show nothing (a soft hyphen in
+# "hydro\u00adelectric", joiners, direction marks); a zero-width space is a space. Marks that a
+# script's words are written with (Devanagari's vowel signs) stay in the word; the optional ones
+# (Arabic and Hebrew vowel points) go with the accents. Chinese and Japanese, written without
+# spaces, are cut into overlapping pairs of characters, as search engines cut them.
+_INVISIBLE = {ord(c): None for c in "\u00ad\u034f\u061c\u180e\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"}
+_INVISIBLE |= {ord(c): None for c in "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"}
+_INVISIBLE[0x200B] = " "
+_ACCENTS = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u064b-\u065f\u0670\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_WIDE_TOKEN = re.compile(rf"[{_CJK}]+|\d+(?:[.,/]\d+)*|(?:[^\W\d_]|{MARKS})+(?:['’](?:[^\W\d_]|{MARKS})+)?", re.UNICODE)
 # bm25s's English stop words (``bm25s.stopwords.STOPWORDS_EN``; a test keeps the two equal), written
 # out so that searching never imports bm25s, and a few question words.
 _BM25S_STOPWORDS_EN = (
@@ -54,10 +76,33 @@ def analyze(text: str) -> list[str]:
 
     Terms are interned: an index keeps the terms of every text it holds (see ``Lexical.terms``),
     each a reference to one string."""
-    words = [w for w in _TOKEN.findall(text.lower().replace("’", "'")) if w not in _STOPWORDS]
-    stems: list[str] = _stemmer().stemWords([w for w in words if not w[0].isdigit()])
+    if text.isascii():
+        words = [w for w in _TOKEN.findall(text.lower()) if w not in _STOPWORDS]
+    else:
+        words = [w for w in _wide_words(text) if w not in _STOPWORDS]
+    stems: list[str] = _stemmer().stemWords([w for w in words if not _kept_whole(w)])
     it = iter(stems)
-    return [sys.intern(w if w[0].isdigit() else next(it)) for w in words]
+    return [sys.intern(w if _kept_whole(w) else next(it)) for w in words]
+
+
+def _kept_whole(term: str) -> bool:
+    """Figures and pairs of Chinese or Japanese characters are terms as they are, not stemmed."""
+    return term[0].isdigit() or "\u3040" <= term[0] <= "\ufaff"
+
+
+def _wide_words(text: str) -> list[str]:
+    folded = _ACCENTS.sub("", unicodedata.normalize("NFKD", text.translate(_INVISIBLE))).casefold()
+    folded = folded.replace("’", "'")
+    if _CJK_RUN.search(folded):
+        folded = _CJK_RUN.sub(r" \g<0> ", folded)
+        words: list[str] = []
+        for w in _WIDE_TOKEN.findall(folded):
+            if _CJK_RUN.fullmatch(w) and len(w) > 1:
+                words.extend(w[i : i + 2] for i in range(len(w) - 1))
+            else:
+                words.append(w)
+        return words
+    return _WIDE_TOKEN.findall(folded)
 
 
 class Lexical:

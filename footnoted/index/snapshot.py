@@ -15,7 +15,7 @@ import numpy as np
 import orjson
 
 from footnoted.errors import DocumentNotFound, IndexCorrupt
-from footnoted.index.lexical import Lexical
+from footnoted.index.lexical import ANALYZER, Lexical
 from footnoted.index.vectors import FaissStore, StoreKind, VectorStore
 from footnoted.ingest.footnotes import link_references, link_repeats
 from footnoted.types import Block, Chunk, Document, Footnote, Section, Span
@@ -224,6 +224,10 @@ def read(directory: Path, manifest: dict[str, Any]) -> Snapshot:
         chunks
     ):
         raise IndexCorrupt(f"the index files in {directory} disagree on their sizes; rebuild the index")
+    if (manifest.get("lexical") or {}).get("analyzer", 1) != ANALYZER:
+        # Written by a footnoted that analysed text for BM25 otherwise: analysed again now, in
+        # memory (questions are analysed the new way), and on disk at the next write.
+        lexical = build_lexical(chunks, documents)
     return Snapshot(
         documents=documents,
         chunks=tuple(chunks),

@@ -4,21 +4,30 @@ from __future__ import annotations
 
 import re
 
+from footnoted.ingest.letters import CAPITAL, LOWER, OPENING
 from footnoted.types import Span
 
-# A sentence ends at . ! or ?, optionally followed by a closing quote or bracket and a marker
-# ("1991.1 It", "operations. 7 Moreover", "mines.[3] The"), before the capital of the next one.
-# A sentence may open with a figure ("145 countries joined."), but a lone number before a capital
-# is a flattened marker ("operations. 7 Moreover") and stays with the sentence before it.
-# Each break is (what ends a sentence, what opens the next), the white space between them the match.
-_OPEN = r"[\"“‘(\[]?[A-Z]"
+# A sentence ends at . ! ? or an ellipsis, optionally followed by a closing quote or bracket and a
+# marker ("1991.1 It", "mines.¹ The", "entitlement.”1 The", "mines.ii It", "mines.* The",
+# "operations. 7 Moreover", "mines.[3] The"), before the opening letter of the next one (a capital
+# of any script, or a letter of a script without case: "mai. Élisabeth", "мае. Инженеры"). A sentence
+# may open with a figure ("145 countries joined."), but a lone number before a capital is a
+# flattened marker ("operations. 7 Moreover") and stays with the sentence before it.
+# Each break is (what ends a sentence, what opens the next), the white space between them the match;
+# what ends one is of fixed width, as a look-behind must be.
+_END = "[.!?…]"
+_CLOSE = '["”’)\\]»]'
+_MARK = "[\\d⁰¹²³⁴-⁹ivx*†‡]"  # a marker's last character: a digit, a raised digit, roman, a symbol
+_OPEN = rf"[\"“‘„«¿¡(\[]?{OPENING}"
+_FIGURE = rf"\d[\d,.]*\s+{LOWER}"
 _BREAKS = [
-    (r"[.!?]", rf"{_OPEN}|\d[\d,.]*\s+[a-z]"),
-    (r"[.!?][\"”’)\]]", rf"{_OPEN}|\d[\d,.]*\s+[a-z]"),
-    (r"[.!?]\d", _OPEN),
-    (r"[.!?]\d\d", _OPEN),
+    (_END, rf"{_OPEN}|{_FIGURE}"),
+    (rf"{_END}{_CLOSE}", rf"{_OPEN}|{_FIGURE}"),
+    (rf"{_END}{_MARK}", _OPEN),
+    (rf"{_END}(?:\d\d|[⁰¹²³⁴-⁹]{{2}}|[ivx]{{2}}|{_CLOSE}{_MARK})", _OPEN),
+    (rf"{_END}(?:\d{{3}}|[ivx]{{3}}|{_CLOSE}\d\d)", _OPEN),
     (r"[.!?] \d", _OPEN),
-    (r"\]", r"[\"“‘(]?[A-Z]"),
+    (r"\]", rf"[\"“‘(]?{OPENING}"),
 ]
 PLAIN_SENTENCE_BREAK = "|".join(rf"(?<={end})\s+(?={start})" for end, start in _BREAKS)
 """The breaks as first written, each a look-behind, white space, a look-ahead."""
@@ -28,13 +37,22 @@ PLAIN_SENTENCE_BREAK = "|".join(rf"(?<={end})\s+(?={start})" for end, start in _
 # Non-capturing groups only: langchain's splitter wraps separators in a group of its own.
 _FAST = "|".join(rf"(?<={end}\s)\s*(?={start})" for end, start in _BREAKS)
 SENTENCE_BREAK = rf"\s(?:{_FAST})"
-# Paragraph breaks and line breaks before a bullet end sentences too.
+# Paragraph breaks end sentences too, and so do line breaks before a bullet, and before a numbered
+# item after a line that ends a sentence or announces a list ("as follows:\n2. The").
 _BULLETED = r"[•◦▪‣·∙○●■□–—*+-]"
-PLAIN_BREAK = rf"{PLAIN_SENTENCE_BREAK}|\n\s*\n\s*|\n(?=\s*{_BULLETED}\s)"
-_BREAK = re.compile(rf"\s(?:{_FAST}|(?<=\n)\s*\n\s*|(?<=\n)(?=\s*{_BULLETED}\s))")
+_NUMBERED = r"\d{1,3}[.)]\s"
+PLAIN_BREAK = rf"{PLAIN_SENTENCE_BREAK}|\n\s*\n\s*|\n(?=\s*{_BULLETED}\s)|(?<=[.!?:;])\n\s*(?={_NUMBERED})"
+_BREAK = re.compile(rf"\s(?:{_FAST}|(?<=\n)\s*\n\s*|(?<=\n)(?=\s*{_BULLETED}\s)|(?<=[.!?:;]\n)\s*(?={_NUMBERED}))")
 _ABBREVIATION = re.compile(
-    r"(?:\b(?:[A-Z]\.){1,3}|\b(?:Mr|Mrs|Ms|Dr|St|No|Nos|pp|p|vol|art|Art|Inc|Ltd|Gen|Col|Lt|Sen|Rep|etc|cf|vs|e\.g|i\.e|Fig|Sec)\.)$"
+    rf"(?:\b(?:{CAPITAL}\.){{1,3}}|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Mt|Jr|Sr|No|Nos|Nr|pp|p|vol|Vol|art|Art|ch|Ch|para"
+    r"|Inc|Ltd|Gen|Col|Lt|Capt|Sen|Rep|Gov|Hon|Dept|cf|vs|e\.g|i\.e|Fig|Sec|Approx|approx|ca"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.)$"
 )
+# Chinese and Japanese end a sentence at 。！？ with no space after it (a raised or bracketed marker
+# stays with it). Looked for only in text that has one.
+_ITEM_NUMBER = re.compile(r"\s*\d{1,3}[.)]")
+_CJK_STOP = re.compile(r"[。！？]")
+_CJK_BREAK = re.compile(r"[。！？][」』”’）)]*(?:[⁰¹²³⁴-⁹]+|\[\^?[^\]\s]{1,10}\])*(?=\S)")
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
@@ -46,9 +64,23 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:
         before = text[max(begin, m.start() - 12) : m.start()]
         if "\n" not in m.group() and _ABBREVIATION.search(before):
             continue
+        if _ITEM_NUMBER.fullmatch(text, begin, m.start()):
+            continue  # "3." opening a numbered item opens its sentence
         _append(text, begin, m.start(), out)
         begin = m.end()
     _append(text, begin, end, out)
+    if _CJK_STOP.search(text, start, end):
+        out = [piece for span in out for piece in _cjk_sentences(text, span)]
+    return out
+
+
+def _cjk_sentences(text: str, span: Span) -> list[Span]:
+    out: list[Span] = []
+    begin = span.start
+    for m in _CJK_BREAK.finditer(text, span.start, span.end):
+        _append(text, begin, m.end(), out)
+        begin = m.end()
+    _append(text, begin, span.end, out)
     return out
 
 

@@ -256,3 +256,41 @@ print(",".join(m for m in ("bm25s", "numba", "scipy", "torch") if m in sys.modul
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("Talks were held in Montréal.", "Montreal"),
+        ("Talks were held in Montre\u0301al.", "Montréal"),  # decomposed in the source
+        ("A hydro\u00adelectric dam was built.", "hydroelectric"),  # a soft hyphen
+        ("The ﬁnal ﬂoor of the oﬃce.", "final floor office"),  # ligatures, as PDF text has them
+        ("It was signed in ２００４.", "2004"),  # full-width figures
+        ("DIE STRASSE WAR GESPERRT.", "straße"),
+        ("It closed in\u200bIstanbul.", "Istanbul"),  # a zero-width space parts words
+        ("Die Verhandlungen fanden in İstanbul statt.", "Istanbul"),
+        ("الكِتَابُ على الطاولة", "الكتاب"),  # Arabic vowel points are optional
+        ("東京大学は大きい。", "大学"),  # Chinese and Japanese: pairs of characters
+    ],
+)
+def test_a_word_is_one_term_however_it_is_written(text: str, question: str) -> None:
+    assert set(analyze(question)) <= set(analyze(text)), (analyze(question), analyze(text))
+
+
+def test_words_of_scripts_with_marks_stay_whole() -> None:
+    assert analyze("हिन्दी भाषा") == ["हिन्दी", "भाषा"]
+
+
+def test_an_index_analysed_by_an_earlier_version_is_analysed_again_as_it_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from footnoted.index import generation
+
+    doc = parse("Talks\n\nThe talks were held in Montréal in 1997.\n".encode(), name="talks.txt")
+    with monkeypatch.context() as m:  # as version 1 wrote it: no folding
+        m.setattr(lexical_module, "_wide_words", lambda text: lexical_module._TOKEN.findall(text.lower()))
+        m.setattr(generation, "ANALYZER", 1)
+        Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer()).add([doc])
+        assert not Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer()).search("Montreal", mode="lexical")
+    reopened = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer())
+    assert [h.chunk.document_id for h in reopened.search("Montreal", mode="lexical")] == ["talks"]

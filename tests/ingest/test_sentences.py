@@ -24,6 +24,7 @@ def _texts() -> list[str]:
                 continue  # the fixtures of refusals
     rng = random.Random(11)
     alphabet = [*"aZbQ .!?.!?\n\n  \t9 7,", '"', "“", "‘", "(", "”", "’", ")", "[", "]", "•", "-", "*", "\u00a0"]
+    alphabet += [*"ÉéИи中¹²…ix:;»«", "3.", "\n2. "]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 120))) for _ in range(20_000)]
     return texts
 
@@ -49,3 +50,70 @@ def test_a_flattened_marker_stays_with_its_sentence() -> None:
         "Moreover, mines.[3]",
         "The end.",
     ]
+
+
+def _cut(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in sentences(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A marker after a closing quote, raised, roman or a symbol, after a full stop
+        (
+            "It is reduced by entitlement.”1 The authority granted 23.2",
+            ["It is reduced by entitlement.”1", "The authority granted 23.2"],
+        ),
+        (
+            "Junior holders were cut.³ Senior holders were not.⁴",
+            ["Junior holders were cut.³", "Senior holders were not.⁴"],
+        ),
+        ("It destroyed mines.ii Congress agreed.iii", ["It destroyed mines.ii", "Congress agreed.iii"]),
+        ("It destroyed mines.* Congress agreed.†", ["It destroyed mines.*", "Congress agreed.†"]),
+        ("It rose in 2004.123 Congress agreed.", ["It rose in 2004.123", "Congress agreed."]),
+        # Capitals of other scripts, and letters of scripts without case
+        (
+            "Signed by Curtin. Émile Dubois signed. Österreich was first.",
+            ["Signed by Curtin.", "Émile Dubois signed.", "Österreich was first."],
+        ),
+        ("Он сказал в мае. Инженеры пришли.", ["Он сказал в мае.", "Инженеры пришли."]),
+        ("He wrote. الجملة الثانية.", ["He wrote.", "الجملة الثانية."]),
+        # Chinese and Japanese: no space after the stop; a raised marker stays with its sentence
+        ("崩落した。技術者が来た。¹次の文です！本当？", ["崩落した。", "技術者が来た。¹", "次の文です！", "本当？"]),
+        # An ellipsis ends a sentence before a capital, not before a lower-case word
+        ("He said so… Then he left … and came back.", ["He said so…", "Then he left … and came back."]),
+        # Abbreviations
+        (
+            "It is in Vol. 2 of the annex. After the Sept. 11 attacks it was put off.",
+            ["It is in Vol. 2 of the annex.", "After the Sept. 11 attacks it was put off."],
+        ),
+        (
+            "Prof. Williams chaired it. Approx. 5 million mines remain.",
+            ["Prof. Williams chaired it.", "Approx. 5 million mines remain."],
+        ),
+        ("J. R. R. Tolkien wrote it. É. Dubois signed it.", ["J. R. R. Tolkien wrote it.", "É. Dubois signed it."]),
+        # "etc." before a capital ends its sentence
+        ("It had casings, etc. The depot was built in 1990.", ["It had casings, etc.", "The depot was built in 1990."]),
+        # A numbered item on a line of its own, after a sentence or a colon, opens a sentence with its number
+        (
+            "It goes to the Secretary-General.\n3. The government reports.",
+            ["It goes to the Secretary-General.", "3. The government reports."],
+        ),
+        ("The steps:\n1. First we go.\n2) Then we stop.", ["The steps:", "1. First we go.", "2) Then we stop."]),
+        # ...but a line that happens to start with a number mid-sentence does not
+        ("The total was\n12. In 2004 it rose.", ["The total was\n12.", "In 2004 it rose."]),
+    ],
+)
+def test_sentences_end_where_a_reader_sees_them_end(text: str, expected: list[str]) -> None:
+    assert _cut(text) == expected
+
+
+def test_the_letter_classes_are_what_python_computes() -> None:
+    from footnoted.ingest import letters
+
+    assert letters.classes() == {
+        "OPENING": letters.OPENING,
+        "LOWER": letters.LOWER,
+        "CAPITAL": letters.CAPITAL,
+        "MARKS": letters.MARKS,
+    }
