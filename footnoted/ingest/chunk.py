@@ -128,6 +128,16 @@ class _Markers:
 
 
 _HAS_WORD = re.compile(r"\w")
+_SHORT_FURNITURE = 300
+"""Characters of furniture a heading may reach over to what it heads."""
+
+
+def _trailing_headings(group: list[Block]) -> list[Block]:
+    """The headings that end ``group``: they head what comes next."""
+    n = len(group)
+    while n and group[n - 1].kind == "heading":
+        n -= 1
+    return group[n:]
 
 
 def _groups(document: Document) -> Iterator[tuple[list[Block], str]]:
@@ -138,6 +148,15 @@ def _groups(document: Document) -> Iterator[tuple[list[Block], str]]:
         if block.kind == "furniture" and not _HAS_WORD.search(document.source, block.start, block.end):
             continue  # a rule, or a heading's underline ("====="): nothing to leave out of a chunk
         if block.kind not in BODY_KINDS:
+            heads = _trailing_headings(group)
+            if block.kind == "furniture" and heads and block.end - block.start <= _SHORT_FURNITURE:
+                # A little furniture between a heading and what it heads (a comment after a Markdown
+                # heading, a running header at a page break): the heading still opens the passage
+                # under it, which spans those few words too, rather than standing alone.
+                if len(heads) < len(group):
+                    yield group[: len(group) - len(heads)], _section_name(key)
+                    group = heads
+                continue
             if group:
                 yield group, _section_name(key)
             group, key = [], None
@@ -269,7 +288,12 @@ class Splitter:
                 raise IngestError(f"internal error: the splitter's piece does not start at offset {pos}")
             tiles.extend(self._hard_split(source, Span(span.start + pos, span.start + pos + len(piece))))
             pos += len(piece)
-        return [tiles[0], *(self._reach_back(source, prev, tile) for prev, tile in itertools.pairwise(tiles))]
+        pieces = [tiles[0], *(self._reach_back(source, prev, tile) for prev, tile in itertools.pairwise(tiles))]
+        # A short piece (a list's lead-in) can be reached over whole by the next: it would be a
+        # passage that another one holds entire, taking a second place in every result list.
+        return [
+            p for p, after in zip(pieces, [*pieces[1:], None], strict=True) if after is None or after.start > p.start
+        ]
 
     def _reach_back(self, source: str, prev: Span, tile: Span) -> Span:
         """``tile`` extended to start inside ``prev``: by whole sentences of up to twice ``overlap``

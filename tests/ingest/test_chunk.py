@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from footnoted.errors import IngestError
 from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, parse
 from footnoted.ingest.tokens import Tokenizer
-from footnoted.types import BODY_KINDS, Chunk, Document, Span
+from footnoted.types import BODY_KINDS, Block, Chunk, Document, Span
 from tests.conftest import DATA
 
 
@@ -31,13 +31,21 @@ def check_invariants(doc: Document, chunks: list[Chunk], tokenizer: Tokenizer, m
                 assert not doc.source[reach : s.start].strip(), "text between two chunks was dropped"
                 reach = max(reach, s.end)
             assert reach >= block.end
-        else:
+        elif not _between_a_heading_and_its_text(doc, block):
             assert not any(s.overlaps(block_span) for s in spans if not _is_orphan_note_chunk(doc, s))
     for note in doc.footnotes:
         for marker in note.markers:
             holders = [c for c in chunks if Span(c.start, c.end).contains(marker)]
             assert holders, "a marker outside every chunk"
             assert all(note in c.footnotes for c in holders)
+
+
+def _between_a_heading_and_its_text(doc: Document, block: Block) -> bool:
+    """A little furniture right after a heading, which the passage the heading opens spans."""
+    if block.kind != "furniture" or block.end - block.start > 300:
+        return False
+    before = [b for b in doc.blocks if b.end <= block.start and (b.kind in BODY_KINDS or b.kind == "note")]
+    return bool(before) and before[-1].kind == "heading"
 
 
 def _is_orphan_note_chunk(doc: Document, span: Span) -> bool:
@@ -177,3 +185,26 @@ def test_an_underlined_heading_is_the_title_and_starts_the_passage_under_it(name
     assert chunks[1].section.endswith("Fixes since v2.37.1")
     for c in chunks:
         assert doc.source[c.start : c.end] == c.text
+
+
+def test_a_heading_reaches_over_a_comment_to_the_text_it_heads() -> None:
+    doc = parse(
+        b"# OS\n\nThe os module.\n\n## `os.uptime()`\n\n<!-- YAML\nadded: v0.3.3\n-->\n\n"
+        b"Returns the system uptime in number of seconds.\n",
+        name="os.md",
+    )
+    chunks = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=200, overlap=16))
+    assert not any(c.text == "## `os.uptime()`" for c in chunks)
+    holder = next(c for c in chunks if "system uptime" in c.text)
+    assert holder.text.startswith("## `os.uptime()`")
+
+
+def test_no_passage_is_held_whole_by_another() -> None:
+    items = "".join(
+        f"- Item {i} describes the build file option called option{i} and what it does.\n" for i in range(40)
+    )
+    doc = parse(f"# Build files\n\nThere are three main build files:\n\n{items}".encode(), name="leadin.md")
+    chunks = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=120, overlap=32))
+    assert len(chunks) > 2
+    spans = [Span(c.start, c.end) for c in chunks]
+    assert not any(a is not b and a.contains(b) for a in spans for b in spans)
