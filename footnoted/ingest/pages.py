@@ -21,17 +21,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from footnoted.ingest.layout import exponent, normalise_label, paragraphs
+from footnoted.ingest.letters import OPENING
 from footnoted.types import Span
 
 _PAGE_NUMBER = re.compile(
     r"^[-–—\s]*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE
 )
-_NOTE_LINE = re.compile(r"(?P<label>\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,3})(?:[.)]?[ \t\u00a0]+|(?=[A-Z“\"‘']))(?=\S)")
+_ENDS_WITH_PAGE = re.compile(r"\bpage\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
+_NOTE_LINE = re.compile(rf"(?P<label>\d{{1,3}}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{{1,3}})(?:[.)]?[ \t\u00a0]+|(?=[“\"‘']|{OPENING}))(?=\S)")
 _BRACKETED_LINE = re.compile(r"\[(?P<label>\d{1,4})\][ \t\u00a0]+(?=\S)")
 # A note's first line, to four digits: the notes of a page take only the label after the last (or
 # 1), so a line opening with a year is no note unless the notes counted up to the year before.
 # (Running heads are judged by ``_NOTE_LINE``: "2004 Annual Report" on every page is one.)
-_FOOT_NOTE_LINE = re.compile(r"(?P<label>\d{1,4}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,4})(?:[.)]?[ \t\u00a0]+|(?=[A-Z“\"‘']))(?=\S)")
+_FOOT_NOTE_LINE = re.compile(
+    rf"(?P<label>\d{{1,4}}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{{1,4}})(?:[.)]?[ \t\u00a0]+|(?=[“\"‘']|{OPENING}))(?=\S)"
+)
 _TO_SUPERSCRIPTS = str.maketrans("1234567890", "¹²³⁴⁵⁶⁷⁸⁹⁰")
 _FIGURES = re.compile(r"\d+")
 _EDGE_LINES = 2
@@ -74,6 +78,14 @@ def read_pages(source: str) -> Pages:
         for para in page
         if _opening_label(source, *para.lines[0]) is not None
         for line in para.lines[1:]
+    }
+    # ...except a page number at the page's edge ("Page 3", "Audit 2023, page 1 of 2" right under
+    # the page's last note).
+    in_notes -= {
+        line
+        for lines in pages
+        for line in lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
+        if _PAGE_NUMBER.match(source[line[0] : line[1]]) or _ENDS_WITH_PAGE.search(source, line[0], line[1])
     }
     alone = {para.lines[0] for page in paras for para in page if len(para.lines) == 1}
     running = _running_lines(source, pages, alone) - in_notes

@@ -188,3 +188,31 @@ def test_a_line_repeated_at_the_head_of_pages_is_running_when_its_figures_vary_a
     text = _paged(*pages)
     furniture = {text[f.start : f.end] for f in read_pages(text).furniture}
     assert all((head in furniture) is running for head in heads)
+
+
+@pytest.mark.parametrize("foot", ["Page {n}", "Audit 2023, page {n} of 4"])
+def test_a_page_number_right_under_the_last_note_is_not_part_of_it(foot: str) -> None:
+    # No blank line between the page's notes and its folio: the folio is still the page's furniture.
+    subjects = ["wages", "rents", "fuel", "food"]
+    pages = [
+        f"Annual Report\n\nSpending on {subject} rose this year.{n}\n\n{n} Ledger for {subject}, p. 4.\n"
+        + foot.format(n=n)
+        for n, subject in enumerate(subjects, start=1)
+    ]
+    doc = parse(_paged(*pages), name="ledger.txt")
+    assert [n.text for n in doc.footnotes] == [f"Ledger for {s}, p. 4." for s in subjects]
+
+
+def test_a_note_opening_with_a_capital_of_another_script_is_a_note() -> None:
+    pages = [
+        "Annual Report\n\nThe engineer was interviewed.1 So was the clerk.2 The board met.3\n\n"
+        "1Interview, 4 May 2023.\n2Интервью, 12 мая 2023 года.\n3Ibid.\n\n1",
+        "Annual Report\n\nMore text follows here.4\n\n4Ledger, p. 6.\n\n2",
+    ]
+    doc = parse(_paged(*pages), name="interviews.txt")
+    assert [(n.label, n.text) for n in doc.footnotes] == [
+        ("1", "Interview, 4 May 2023."),
+        ("2", "Интервью, 12 мая 2023 года."),
+        ("3", "Ibid."),
+        ("4", "Ledger, p. 6."),
+    ]
