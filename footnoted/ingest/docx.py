@@ -4,7 +4,9 @@ mammoth writes a .docx as plain semantic HTML: Word's heading styles as ``<h1>``
 tables, and each footnote or endnote reference as ``<sup><a href="#footnote-N">[1]</a></sup>``
 pointing at an ``<li id="footnote-N">`` of a closing list. The HTML reader links those as it links
 any exporter's notes, so a note keeps all its paragraphs and its marker is exactly ``[1]``. The
-document's source is the text the HTML reader extracts; spans point into it. Images are left out.
+document's source is the text the HTML reader extracts; spans point into it. Images are left out,
+and so are hidden runs (``w:vanish``, on the run or in its character style), taken out of the
+package before mammoth, which would read them.
 Title, author and dates come from the package's core properties.
 """
 
@@ -54,7 +56,7 @@ def read_docx(data: bytes, name: str) -> PackageHtml:
         import mammoth
 
         result = mammoth.convert_to_html(
-            io.BytesIO(data),
+            io.BytesIO(_without_hidden(package, parts) or data),
             style_map=_STYLES,
             convert_image=mammoth.images.img_element(lambda image: {"alt": image.alt_text or ""}),
         )
@@ -105,18 +107,70 @@ def _label(n: int, fmt: str) -> str:
     return str(n)
 
 
+_REFERENCE = re.compile(r'(<a href="#(footnote|endnote)-[^"]+" id="(?:footnote|endnote)-ref-[^"]+">)\[\d+\](</a>)')
+
+
 def _relabel(html: str, formats: dict[str, tuple[str, int]]) -> str:
-    """mammoth numbers each kind of note 1, 2, 3 in the order cited: the markers as the document
-    numbers them instead (endnotes in roman, say), so that a note is named as a reader sees it."""
-    for kind, (fmt, start) in formats.items():
-        if fmt == "decimal" and start == 1:
-            continue
+    """mammoth numbers all notes 1, 2, 3 in the order cited, footnotes and endnotes in one count:
+    the markers as the document numbers them instead, footnotes and endnotes as two series (1, 2,
+    3 and i, ii), each counted from its own first number in its own format, so that a note is named
+    as a reader sees it."""
+    counts = {"footnote": 0, "endnote": 0}
 
-        def numbered(m: re.Match[str], fmt: str = fmt, start: int = start) -> str:
-            return f"{m.group(1)}[{_label(int(m.group(2)) + start - 1, fmt)}]{m.group(3)}"
+    def numbered(m: re.Match[str]) -> str:
+        kind = m.group(2)
+        fmt, start = formats.get(kind, ("decimal", 1))
+        counts[kind] += 1
+        return f"{m.group(1)}[{_label(counts[kind] + start - 1, fmt)}]{m.group(3)}"
 
-        html = re.sub(rf'(<a href="#{kind}-[^"]+" id="{kind}-ref-[^"]+">)\[(\d+)\](</a>)', numbered, html)
-    return html
+    return _REFERENCE.sub(numbered, html)
+
+
+# A run with no run inside it (a text box's runs sit inside the run that holds the box), and the
+# hidden ones among them: ``w:vanish`` set on the run, or in the character style it is in.
+_RUN = re.compile(rb"<w:r(?:\s[^>]*)?>(?:(?!<w:r[\s>]).)*?</w:r>", re.DOTALL)
+_VANISH = re.compile(rb'<w:vanish(?:\s+w:val="(?:true|on|1)")?\s*/>')
+_RUN_STYLE = re.compile(rb'<w:rStyle\s+w:val="([^"]*)"')
+_TEXT_PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
+
+
+def _without_hidden(package: zipfile.ZipFile, parts: set[str]) -> bytes | None:
+    """The package with its hidden runs taken out (mammoth reads them as text), or None when it
+    has none."""
+    hidden_styles = _hidden_styles(package.read("word/styles.xml")) if "word/styles.xml" in parts else set()
+
+    def hidden(run: re.Match[bytes]) -> bool:
+        props = run[0].split(b"</w:rPr>", 1)[0] if b"<w:rPr>" in run[0] else b""
+        style = _RUN_STYLE.search(props)
+        return _VANISH.search(props) is not None or (style is not None and style[1] in hidden_styles)
+
+    changed: dict[str, bytes] = {}
+    for part in _TEXT_PARTS:
+        if part in parts:
+            xml = package.read(part)
+            if b"w:vanish" in xml or hidden_styles:
+                visible = _RUN.sub(lambda run: b"" if hidden(run) else run[0], xml)
+                if visible != xml:
+                    changed[part] = visible
+    if not changed:
+        return None
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in package.infolist():
+            copy.writestr(info, changed.get(info.filename) or package.read(info))
+    return out.getvalue()
+
+
+def _hidden_styles(styles: bytes) -> set[bytes]:
+    """The character styles that hide their text (``w:vanish``)."""
+    root = ElementTree.fromstring(styles)
+    out = set()
+    for style in root.iter(f"{_W}style"):
+        vanish = style.find(f"{_W}rPr/{_W}vanish")
+        shown = vanish is None or vanish.get(f"{_W}val", "true") not in ("true", "on", "1")
+        if style.get(f"{_W}type") == "character" and not shown:
+            out.add(style.get(f"{_W}styleId", "").encode())
+    return out
 
 
 def _core_properties(package: zipfile.ZipFile) -> dict[str, str]:

@@ -1036,16 +1036,34 @@ _REPEAT = re.compile(rf"\s*(?:{_SIGNAL})?(?:ibid(?:em)?\b|id(?:em)?\s*(?:[.,;:]|
 def link_repeats(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
     """Notes in document order, each "Ibid."-style note given the label of the note it repeats.
 
-    "Ibid." means the source of the note just before; a run of them all point at the note that
-    named the source. A repeat with nothing before it is left unlinked.
+    "Ibid." means the source of the note just before in its series; a run of them all point at
+    the note that named the source. Where footnotes numbered 1, 2, 3 and endnotes numbered i, ii,
+    iii are read in the order they are cited, the endnotes are one series and the footnotes the
+    other (see ``_series``). A repeat with nothing before it in its series is left unlinked.
     """
+    series = _series([n.label for n in notes])
     linked: list[Footnote] = []
-    for note in notes:
-        if _REPEAT.match(note.text) and linked:
-            previous = linked[-1]
+    last: dict[bool, Footnote] = {}  # the last note of each series so far
+    for note, kind in zip(notes, series, strict=True):
+        previous = last.get(kind)
+        if _REPEAT.match(note.text) and previous is not None:
             note = dataclasses.replace(note, same_as=previous.same_as or previous.label)
         linked.append(note)
+        last[kind] = note
     return tuple(linked)
+
+
+def _series(labels: Sequence[str]) -> list[bool]:
+    """Each label's series: whether it is a roman numeral among decimal ones (an endnote of Word or
+    LibreOffice among footnotes). Only where every label is one or the other and both are there:
+    otherwise all are one series (an "i" among letters a, b, c is a letter)."""
+    roman = [_ROMAN_LABEL.fullmatch(label) is not None for label in labels]
+    mixed = any(roman) and not all(roman) and all(r or label.isdigit() for r, label in zip(roman, labels, strict=True))
+    return roman if mixed else [False] * len(labels)
+
+
+_ROMAN_LABEL = re.compile(rf"{_ANY_ROMAN}|(?=[IVXLC]){_NUMERAL.upper()}(?![A-Z])")
+"""A roman numeral label, lower or upper case ("iv", "XIV")."""
 
 
 # A note pointing to other notes by number, for a source it cites short: "supra note 12", "above

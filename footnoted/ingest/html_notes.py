@@ -28,6 +28,9 @@ _REPEAT_SUFFIX = re.compile(r":\d+$")  # markdown-it numbers a note's second mar
 _LEAD_PUNCT = re.compile(r"[\s\[\]()^,.:;↑↩\ufe0e]*")
 _LEAD_CLOSERS = re.compile(r"[\s\]),.:;]*")
 NOTE_LABEL = re.compile(rf"^(?:\d{{1,3}}|[a-z]|{ROMAN}|[*†‡§]{{1,3}})$", re.IGNORECASE)
+LETTERS = re.compile(r"[a-z]{2,3}", re.IGNORECASE)
+"""Letters past "z" (``fullmatch``): "aa", "ab" as LibreOffice counts, "aa", "bb" as Word does; a
+note's label only in a page whose notes reach "z" (a link "up" or "top" is none)."""
 _BACKLINK_TEXT = re.compile(r"[\s↩↑^⤴︎\ufe0e]*(?:back|return)?[\s↩↑^⤴︎\ufe0e]*$", re.IGNORECASE)
 
 
@@ -54,7 +57,7 @@ def link_footnotes(source: str, ex: Extractor, layout: Layout) -> LinkedNotes:
         if el.tag != "a" or not href.startswith("#") or len(href) < 2 or href[1:] not in targets:
             continue
         label = _REPEAT_SUFFIX.sub("", source[el.start : el.end].strip(" []()^\u00a0"))
-        if not NOTE_LABEL.match(label) and not FOUR_DIGITS.fullmatch(label):
+        if not NOTE_LABEL.match(label) and not FOUR_DIGITS.fullmatch(label) and not LETTERS.fullmatch(label):
             continue
         target = ex.elements[targets[href[1:]]]
         container_index = target.block if target.tag not in BLOCK_TAGS else targets[href[1:]]
@@ -70,7 +73,13 @@ def link_footnotes(source: str, ex: Extractor, layout: Layout) -> LinkedNotes:
             continue
         links.append((label, container_index, el))
     past_999 = beyond_999(label for label, _, _ in links)
-    links = [link for link in links if not FOUR_DIGITS.fullmatch(link[0]) or link[0] in past_999]
+    past_z = any(label in ("z", "Z") for label, _, _ in links)
+    links = [
+        link
+        for link in links
+        if (not FOUR_DIGITS.fullmatch(link[0]) or link[0] in past_999)
+        and (past_z or NOTE_LABEL.match(link[0]) or not LETTERS.fullmatch(link[0]))
+    ]
     if not links:
         page.hints = [Span(e.start, e.end) for e in ex.elements if e.tag == "sup" and e.end > e.start]
         _numbered_endnotes(source, ex, layout, page)

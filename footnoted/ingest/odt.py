@@ -7,7 +7,7 @@ paragraphs, lists, tables, and each footnote or endnote as a reference
 ``<sup><a href="#footnote-N">[1]</a></sup>`` in the text pointing at an ``<li id="footnote-N">``
 of a closing list, labelled with the citation the document shows ("1", or "i" for LibreOffice's
 endnotes). The HTML reader then links those as it links any exporter's notes. Left out: tracked
-deletions, comments, hidden text, images, and generated indexes (a table of contents repeats the
+deletions, comments, hidden text (in a hidden style too), images, and generated indexes (a table of contents repeats the
 headings). Title, author, subject and date come from ``meta.xml`` (in an .fodt, its ``office:meta``).
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from footnoted.errors import IngestError
-from footnoted.ingest.html_notes import NOTE_LABEL
+from footnoted.ingest.html_notes import LETTERS, NOTE_LABEL
 from footnoted.ingest.package import PackageHtml, open_package, stated_title
 
 _NS = {
@@ -98,6 +98,7 @@ def read_odt(data: bytes, name: str) -> PackageHtml:
                     f"{name}: not {kind} (its XML is {root.tag.split('}')[-1]!r}, type {mimetype[:80]!r})"
                 )
             meta: ElementTree.Element | None = root
+            style_roots = [root]
         else:
             package = open_package(data, name, kind, "content.xml", (".xml",))
             parts = set(package.namelist())
@@ -107,11 +108,14 @@ def read_odt(data: bytes, name: str) -> PackageHtml:
                     raise IngestError(f"{name}: not {kind} (its type is {mimetype[:80]!r})")
             root = ElementTree.fromstring(package.read("content.xml"))
             meta = ElementTree.fromstring(package.read("meta.xml")) if "meta.xml" in parts else None
+            style_roots = [root]
+            if "styles.xml" in parts:
+                style_roots.append(ElementTree.fromstring(package.read("styles.xml")))
         body = root.find("office:body/office:text", _NS)
         if body is None:
             raise IngestError(f"{name}: not {kind} (it has no text body)")
         facts = _metadata(meta) if meta is not None else {}
-        writer = _Writer(_parent_styles(root))
+        writer = _Writer(_parent_styles(root), _hidden_styles(style_roots))
         writer.children(body)
     except IngestError:
         raise
@@ -148,11 +152,36 @@ def _parent_styles(root: ElementTree.Element) -> dict[str, str]:
     return out
 
 
+def _hidden_styles(roots: list[ElementTree.Element]) -> frozenset[str]:
+    """The styles whose text is hidden (``text:display="none"``), or that derive from one."""
+    parents: dict[str, str] = {}
+    hidden: set[str] = set()
+    for root in roots:
+        for holder in ("office:styles", "office:automatic-styles"):
+            for style in root.iterfind(f"{holder}/style:style", _NS):
+                name = style.get(_q("style:name")) or ""
+                parents[name] = style.get(_q("style:parent-style-name")) or ""
+                props = style.find("style:text-properties", _NS)
+                if props is not None and props.get(_q("text:display")) == "none":
+                    hidden.add(name)
+    out = set()
+    for name in parents:
+        seen, at = set(), name
+        while at and at not in hidden and at not in seen:  # up its parents, to a hidden one or none
+            seen.add(at)
+            at = parents.get(at, "")
+        if at in hidden:
+            out.add(name)
+    return frozenset(out)
+
+
 @dataclass
 class _Writer:
     """Writes the body out as HTML; notes are collected as they come and listed at the end."""
 
     styles: dict[str, str]
+    hidden: frozenset[str] = frozenset()
+    """The styles of hidden text: a span or paragraph in one is left out, as a reader does not see it."""
     out: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     after: list[list[str]] = field(default_factory=list)  # text boxes met inside a paragraph
@@ -170,7 +199,7 @@ class _Writer:
             self.block(child)
 
     def block(self, element: ElementTree.Element) -> None:
-        if _left_out(element):
+        if _left_out(element) or self.invisible(element):
             return
         if element.tag in _BLOCKS:
             self.paragraph(element)
@@ -206,7 +235,7 @@ class _Writer:
         parts = [html.escape(element.text or "")]
         for child in element:
             tag = child.tag
-            if _left_out(child):
+            if _left_out(child) or self.invisible(child):
                 pass
             elif tag == _q("text:note"):
                 parts.append(self.note(child))
@@ -224,6 +253,10 @@ class _Writer:
             parts.append(html.escape(child.tail or ""))
         return parts
 
+    def invisible(self, element: ElementTree.Element) -> bool:
+        """In a style of hidden text."""
+        return bool(self.hidden) and element.get(_q("text:style-name")) in self.hidden
+
     def text_boxes(self, element: ElementTree.Element) -> None:
         """A text box's paragraphs (a caption, a sidebar) follow the paragraph it is anchored in."""
         saved, self.out = self.out, []
@@ -236,7 +269,8 @@ class _Writer:
         n = len(self.notes) + 1
         citation = element.find("text:note-citation", _NS)
         label = " ".join("".join(citation.itertext()).split()) if citation is not None else ""
-        label = label if NOTE_LABEL.match(label) else str(n)  # a citation the HTML reader would not take
+        if not NOTE_LABEL.match(label) and not LETTERS.fullmatch(label):
+            label = str(n)  # a citation the HTML reader would not take
         saved, self.out = self.out, []
         body = element.find("text:note-body", _NS)
         self.after.append([])

@@ -11,7 +11,8 @@ Paragraphs with an outline level (``\\outlinelevel0``) or in a style named "head
 headings; one in the Title style gives the title unless the ``\\info`` group states one.
 Destinations that hold no text of the document (fonts, colours, styles, pictures, fields'
 instructions, bookmarks, headers and footers) are skipped, and so are hidden text and tracked
-deletions; a field's result is kept. Characters come from ``\\uN`` (with its fallback skipped,
+deletions, a note in them too; a field's result is kept, and a text box's text (``\\shptxt``)
+follows the paragraph it is anchored in. Characters come from ``\\uN`` (with its fallback skipped,
 ``\\ucN``) or from runs of ``\\'hh`` in the file's code page (``\\ansicpg``, Windows-1252 when
 not given or unknown), a double-byte code page's pairs read as one character.
 """
@@ -35,7 +36,7 @@ _SKIP = frozenset(
     b"themedata colorschememapping latentstyles datastore pict object fldinst header headerl headerr "
     b"headerf footer footerl footerr footerf listtext pntext pntxta pntxtb bkmkstart bkmkend "
     b"ftnsep ftnsepc ftncn aftnsep aftnsepc aftncn private mmathPr wgrffmtfilter pgdsctbl "
-    b"shppict nonshppict blipuid picprop shpinst sp sn sv userprops docvar operator".split()
+    b"shppict nonshppict blipuid picprop shprslt sp sn sv userprops docvar operator".split()
 )
 _INFO = {b"title": "title", b"author": "author", b"subject": "subject"}
 # Control symbols and words that stand for a character.
@@ -96,6 +97,8 @@ class _State:
     style: int = 0
     """The paragraph style (``\\sN``); in the style sheet, the style this group defines (-1: none)."""
     sheet: bool = False
+    box: bool = False
+    """In a text box (``\\shptxt``): its paragraphs follow the paragraph it is anchored in."""
 
 
 @dataclass
@@ -129,6 +132,10 @@ class _Writer:
         """Where the raised text that ends the body so far begins (a note's mark, if one follows)."""
         self.numbering = {"foot": "ar", "end": "ar"}
         """How footnotes and endnotes are numbered (``\\ftnnrlc``: i, ii, iii; ``\\aftnnar``: 1, 2, 3)."""
+        self.first = {"foot": 1, "end": 1}
+        """The number each series starts at (``\\ftnstart5``, ``\\aftnstart3``)."""
+        self.boxes: list[_Paragraph] = []
+        """The paragraphs of the text boxes met in the body's paragraph so far."""
 
     def style(self, number: int) -> str:
         return "".join(self.styles.get(number, ())).split(";")[0].strip().lower()
@@ -142,7 +149,7 @@ class _Writer:
         if state.info:
             self.info.setdefault(state.info, []).append(s)
             return
-        paragraphs = self.notes[state.note] if state.note >= 0 else self.body
+        paragraphs = self.paragraphs(state)
         paragraph = paragraphs[-1]
         if state.note >= 0 and state.raised and state.note in self.marks and not any(p.parts for p in paragraphs):
             return  # the note's own mark at its head: its list item says it
@@ -163,16 +170,33 @@ class _Writer:
                 paragraph.level = 0
         paragraph.parts.append(html.escape(s, quote=False))
 
+    def paragraphs(self, state: _State) -> list[_Paragraph]:
+        """The paragraphs that ``state``'s text goes to: a note's, a text box's or the body's."""
+        if state.note >= 0:
+            return self.notes[state.note]
+        if state.box:
+            if not self.boxes:
+                self.boxes.append(_Paragraph())
+            return self.boxes
+        return self.body
+
     def paragraph(self, state: _State) -> None:
         if state.skip or state.info:
             return
-        paragraphs = self.notes[state.note] if state.note >= 0 else self.body
+        paragraphs = self.paragraphs(state)
+        if paragraphs is self.body:
+            self.end_boxes()
         paragraphs.append(_Paragraph())  # its level is its first text's (``\pard`` comes after ``\par``)
+
+    def end_boxes(self) -> None:
+        """The text boxes anchored in the body's last paragraph, as paragraphs after it."""
+        self.body.extend(self.boxes)
+        self.boxes = []
 
     def marker(self, state: _State) -> None:
         """The reference to the next note (its automatic number), in the body."""
-        if state.skip or state.info or state.note >= 0:
-            return  # in a note, its own number heads it: the list item says it
+        if state.skip or state.info or state.note >= 0 or state.hidden:
+            return  # in a note, its own number heads it: the list item says it; a hidden one is none
         self.body[-1].parts.append(self.marked)
         self.marked += 1
 
@@ -203,7 +227,7 @@ class _Writer:
                 continue
             kind = "end" if i in self.endnotes else "foot"
             counts[kind] += 1
-            out.append(_number(counts[kind], self.numbering[kind]))
+            out.append(_number(counts[kind] + self.first[kind] - 1, self.numbering[kind]))
         return out
 
     def title(self) -> str:
@@ -215,6 +239,7 @@ class _Writer:
         return ""
 
     def page(self) -> str:
+        self.end_boxes()
         labels = self.labels()
 
         def html_of(p: _Paragraph) -> str:
@@ -280,8 +305,8 @@ def read_rtf(data: bytes, name: str) -> PackageHtml:
             skip_chars = 0
         elif word is not None:
             skip_chars = 0
-            if pending_star and word != b"footnote":
-                state.skip = True
+            if pending_star and word not in (b"footnote", b"shpinst"):
+                state.skip = True  # an optional destination this reader does not know: not text
             pending_star = False
             if word == b"ansicpg" and arg:
                 codepage = _codepage(int(arg))
@@ -296,7 +321,10 @@ def read_rtf(data: bytes, name: str) -> PackageHtml:
             elif word in _INFO and stack and stack[-1].skip:
                 state.skip, state.info = False, _INFO[word]
             elif word == b"footnote":
-                state.note = writer.open_note() if not state.skip else state.note
+                if state.hidden:
+                    state.skip = True  # a hidden or deleted note, whose \plain would not show it
+                elif not state.skip:
+                    state.note = writer.open_note()
                 state.outline = -1
             elif word == b"chftn":
                 writer.marker(state)
@@ -304,6 +332,10 @@ def read_rtf(data: bytes, name: str) -> PackageHtml:
                 writer.endnotes.add(state.note)
             elif word in _NUMBERING:
                 writer.numbering[_NUMBERING[word][0]] = _NUMBERING[word][1]
+            elif word in (b"ftnstart", b"aftnstart") and arg is not None:
+                writer.first["end" if word == b"aftnstart" else "foot"] = max(1, int(arg))
+            elif word == b"shptxt":
+                state.box = True
             elif word in (b"par", b"sect", b"page", b"row"):
                 writer.paragraph(state)
             elif word in (b"line", b"cell"):

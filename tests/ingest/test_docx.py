@@ -147,3 +147,39 @@ def test_word_number_formats(n: int, fmt: str, label: str) -> None:
     from footnoted.ingest.docx import _label
 
     assert _label(n, fmt) == label
+
+
+# ``two_series.docx``, ``letters30.docx`` and ``hidden_style.docx`` were written by LibreOffice 7.4
+# (``soffice --headless --convert-to docx``) from the flat OpenDocument files of
+# ``tests/data/office-sources``, as were the .odt and .rtf files of the same names.
+TWO_SERIES = [
+    ("5", "Annex B of the 2023 statement.", None),
+    ("6", "Northfield Irrigation Company.", None),
+    ("iii", "Board minutes, 14 March 2023.", None),
+    ("7", "Ibid., annex C.", "6"),
+    ("iv", "Ibid., p. 2.", "iii"),
+    ("8", "District engineer, interview.", None),
+]
+
+
+def test_footnotes_and_endnotes_are_numbered_as_two_series_from_their_own_first_numbers() -> None:
+    # Footnotes from 5 (w:numStart), endnotes in roman from iii; an "Ibid." names the note before
+    # it in its own series, not the other series' note cited between them.
+    doc = load(DOCX / "two_series.docx")
+    assert [(n.label, n.text, n.same_as) for n in doc.footnotes] == TWO_SERIES
+    assert all([doc.source[m.start : m.end] for m in n.markers] == [f"[{n.label}]"] for n in doc.footnotes)
+
+
+def test_notes_numbered_past_z_keep_their_letters() -> None:
+    doc = load(DOCX / "letters30.docx")
+    letters = [chr(ord("a") + i) for i in range(26)] + ["aa", "bb", "cc", "dd"]  # as Word counts
+    assert [(n.label, n.text) for n in doc.footnotes] == [(x, f"Log {i}.") for i, x in enumerate(letters, start=1)]
+    assert all(len(n.markers) == 1 for n in doc.footnotes)
+
+
+def test_text_hidden_by_its_run_or_character_style_is_left_out_and_a_text_box_kept() -> None:
+    doc = load(DOCX / "hidden_style.docx")
+    assert "HIDDENBYSTYLE" not in doc.source
+    assert "Shown again." in doc.source
+    assert "Sidebar: the canal was lined in 1990." in doc.source
+    assert [n.label for n in doc.footnotes] == ["1", "2"]

@@ -115,3 +115,11 @@ def test_endnotes_in_a_file_of_their_own_link_across_files() -> None:
 def test_a_file_that_is_not_a_readable_epub_is_refused_with_a_reason(data: bytes, message: str) -> None:
     with pytest.raises(IngestError, match=message):
         parse(data, name="book.epub")
+
+
+def test_notes_numbered_past_z_keep_their_letters() -> None:
+    # LibreOffice 7.4's EPUB of tests/data/office-sources/letters30.fodt: notes a .. z, aa .. ad.
+    doc = load(DATA / "epub" / "letters30.epub")
+    letters = [chr(ord("a") + i) for i in range(26)] + ["aa", "ab", "ac", "ad"]
+    assert [(n.label, n.text) for n in doc.footnotes] == [(x, f"Log {i}.") for i, x in enumerate(letters, start=1)]
+    assert all(len(n.markers) == 1 for n in doc.footnotes)

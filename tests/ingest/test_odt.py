@@ -189,3 +189,33 @@ def test_a_flat_odt_with_damaged_xml_is_read_or_refused_never_crashed() -> None:
         else:
             assert all(n.text == doc.source[n.start : n.end] for n in doc.footnotes)
     assert refused > 0
+
+
+def test_footnotes_and_endnotes_keep_their_series_and_ibid_names_its_own_series() -> None:
+    from tests.ingest.test_docx import TWO_SERIES
+
+    doc = load(ODT / "two_series.odt")  # LibreOffice's, from tests/data/office-sources
+    assert [(n.label, n.text, n.same_as) for n in doc.footnotes] == TWO_SERIES
+
+
+def test_notes_numbered_past_z_keep_the_documents_letters() -> None:
+    doc = load(ODT / "letters30.odt")
+    letters = [chr(ord("a") + i) for i in range(26)] + ["aa", "ab", "ac", "ad"]  # as LibreOffice counts
+    assert [(n.label, n.text) for n in doc.footnotes] == [(x, f"Log {i}.") for i, x in enumerate(letters, start=1)]
+
+
+def test_text_in_a_hidden_character_style_is_left_out() -> None:
+    doc = load(ODT / "hidden_style.odt")
+    assert "HIDDENBYSTYLE" not in doc.source
+    assert "Shown again." in doc.source
+    assert "Sidebar: the canal was lined in 1990." in doc.source
+
+
+def test_a_paragraph_in_a_style_derived_from_a_hidden_one_is_left_out() -> None:
+    styles = (
+        '<style:style style:name="Gone" style:family="paragraph">'
+        '<style:text-properties text:display="none"/></style:style>'
+        '<style:style style:name="P2" style:family="paragraph" style:parent-style-name="Gone"/>'
+    )
+    doc = parse(_odt('<text:p text:style-name="P2">Secret.</text:p><text:p>Seen.</text:p>', styles), name="h.odt")
+    assert doc.source == "Seen."

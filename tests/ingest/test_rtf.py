@@ -142,3 +142,60 @@ def test_a_note_with_a_mark_of_its_own_keeps_it_and_is_not_counted() -> None:
     ]
     assert all(doc.source[m.start : m.end] == n.label for n in doc.footnotes for m in n.markers)
     assert "First claim.* Second claim.1 Third claim.† A 1st place, and no note." in doc.source
+
+
+# ``two_series.rtf``, ``deleted_note.rtf`` and ``text_box.rtf`` were written by LibreOffice 7.4
+# (``soffice --headless --convert-to rtf``) from the flat OpenDocument files of
+# ``tests/data/office-sources`` (``text_box.rtf`` from ``boxes.fodt``).
+def test_each_series_counts_from_its_first_number_and_ibid_names_its_own_series() -> None:
+    from tests.conftest import DATA
+
+    doc = parse((DATA / "rtf" / "two_series.rtf").read_bytes(), name="two_series.rtf")  # \ftnstart5, \aftnstart3
+    assert [(n.label, n.same_as) for n in doc.footnotes] == [
+        ("5", None),
+        ("6", None),
+        ("7", "6"),
+        ("8", None),
+        ("iii", None),
+        ("iv", "iii"),
+    ]
+    assert all([doc.source[m.start : m.end] for m in n.markers] == [n.label] for n in doc.footnotes)
+
+
+def test_a_note_deleted_with_tracked_changes_or_hidden_is_left_out() -> None:
+    from tests.conftest import DATA
+
+    doc = parse((DATA / "rtf" / "deleted_note.rtf").read_bytes(), name="deleted_note.rtf")
+    assert [(n.label, n.text) for n in doc.footnotes] == [
+        ("1", "Metered draws, annex C."),
+        ("2", "District engineer, interview."),
+        ("3", "INSERTEDNOTE: board minutes, April."),
+        ("4", "Appeals register."),
+    ]
+    assert "WITHDRAWNNOTE" not in doc.source and "withdrawn" not in doc.source
+    assert "Senior holders drew their full entitlement.1 Junior holders were cut.2" in doc.source
+    hidden = rb"{\rtf1\ansi One.{\super\chftn}{\footnote \chftn  Kept.}{\v Two.{\super\chftn}{\footnote \chftn\pard\plain  Gone.}} Three.{\super\chftn}{\footnote \chftn  Also kept.}\par}"
+    doc = parse(hidden, name="hidden.rtf")
+    assert [(n.label, n.text) for n in doc.footnotes] == [("1", "Kept."), ("2", "Also kept.")]
+    assert "Gone" not in doc.source and "Two." not in doc.source
+
+
+def test_a_text_box_is_read_after_the_paragraph_it_is_anchored_in() -> None:
+    from tests.conftest import DATA
+
+    doc = parse((DATA / "rtf" / "text_box.rtf").read_bytes(), name="text_box.rtf")
+    paragraphs = [doc.source[b.start : b.end] for b in doc.blocks if b.kind == "paragraph"]
+    assert paragraphs == [
+        "Senior holders drew their full entitlement.1 Shown again.",  # its hidden words left out
+        "Sidebar: the canal was lined in 1990.",
+        "Junior holders were cut.2",
+    ]
+    inline = rb"{\rtf1\ansi Before {\shp{\*\shpinst{\sp{\sn shapeType}{\sv 202}}{\shptxt Boxed.\par}}{\shprslt{\*\do\dptxbx{\dptxbxtext Boxed.}}}} after.\par}"
+    assert parse(inline, name="box.rtf").source == "Before after.\n\nBoxed."
+
+
+def test_notes_numbered_past_z_keep_their_letters() -> None:
+    notes = b"".join(rb"Claim %d.{\super\chftn}{\footnote \chftn  Log %d.}" % (i, i) for i in range(1, 31))
+    doc = parse(rb"{\rtf1\ansi\ftnnalc " + notes + rb"\par}", name="letters.rtf")
+    letters = [chr(ord("a") + i) for i in range(26)] + ["aa", "bb", "cc", "dd"]
+    assert [(n.label, n.text) for n in doc.footnotes] == [(x, f"Log {i}.") for i, x in enumerate(letters, start=1)]
