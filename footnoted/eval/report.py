@@ -30,7 +30,7 @@ def render_text(report: EvalReport, *, misses: bool = True) -> str:
     if "baseline_chunks" in info:
         lines.append(
             f"baseline: {info['baseline_chunks']} chunks of {info['baseline_size']} characters "
-            f"(overlap {info['baseline_overlap']}), no footnotes, dense search"
+            f"(overlap {info['baseline_overlap']}) of {_documents(info)}, no footnotes, dense search"
         )
     k = report.ks[-1]
     lines.append(
@@ -86,9 +86,20 @@ def _misses(result: ModeResult) -> list[str]:
         if miss.top is not None:
             c = miss.top.chunk
             out.append(
-                f"      first instead: [{miss.top.score:.3f}] chars {c.start}-{c.end} {_clip(c.text, _SNIPPET)!r}"
+                f"      first instead: [{miss.top.score:.3f}] {c.document_id} chars {c.start}-{c.end} "
+                f"{_clip(c.text, _SNIPPET)!r}"
             )
     return out
+
+
+def _documents(info: Mapping[str, str | int | None]) -> str:
+    """Which documents the baseline was cut from: those the set's evidence lies in, or all."""
+    held, cut = info.get("documents"), info.get("baseline_documents")
+    if cut is None or cut == held:
+        return "every document of the index"
+    return (
+        f"the {cut} {'document' if cut == 1 else 'documents'} the questions' evidence lies in (the index holds {held})"
+    )
 
 
 def _yes(flag: bool | None) -> str:

@@ -253,8 +253,9 @@ class Index:
         batch of its own); else the question is encoded here.
 
         Raises:
-            InvalidQuery: an empty question, ``k`` not a whole number from 1, an unknown mode, or a
-                ``query`` that is not one vector of the encoder's dimension.
+            InvalidQuery: an empty question, ``k`` not a whole number from 1, an unknown mode, a
+                ``query`` that is not one vector of the encoder's dimension, or an empty
+                ``document_ids`` (None searches every document).
             DocumentNotFound: a filter names a document the index does not hold.
         """
         return self._search(self._snapshot, question, k, mode, document_ids, query)
@@ -379,6 +380,9 @@ class Index:
             return None
         # One id given as a string is that id, not its characters.
         wanted = {document_ids} if isinstance(document_ids, str) else set(document_ids)
+        if not wanted:
+            # An empty filter would match nothing and read as "no passage answers this".
+            raise InvalidQuery("the document filter is empty: name at least one document id, or leave it out")
         missing = wanted - set(snap.documents)
         if missing:
             raise DocumentNotFound(f"no document {sorted(missing)[0]!r} in the index")

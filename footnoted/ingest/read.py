@@ -6,8 +6,7 @@ import hashlib
 import os
 import re
 import unicodedata
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from footnoted.collector import bulk
@@ -87,25 +86,53 @@ def _hash8(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
 
 
-def document_ids(paths: list[Path]) -> list[str]:
-    """Ids for files ingested together, one each: their names; where names clash, their paths below
-    a common parent (``a/index.html`` -> ``a-index``), for every file as before; and only for
-    those still sharing an id, the same with the extension kept (``a.txt`` and ``a.md`` ->
-    ``a.txt``, ``a.md``), then a hash of the path added. A file that shares its id with none
-    keeps the one it would have alone in its folder, so ingesting the folder again finds it.
+def document_ids(paths: Sequence[Path], stored: Mapping[str, Document] | None = None) -> list[str]:
+    """Ids for files ingested together, one each: their names (``document_id``). Only files whose
+    names clash are told apart: by their paths below the clashing files' common parent
+    (``a/index.html`` -> ``a-index``), then, only those still sharing an id (with one another or
+    with a file that kept its name), the same with the extension kept (``a.txt`` and ``a.md`` ->
+    ``a.txt``, ``a.md``), then a hash of the path added. Every other file keeps the id it would
+    have alone in its folder, so ingesting the folder again finds it; so does a clashing file
+    whose id ``stored`` (an index's documents) holds for a document read from that very path.
     Only the same file named twice gets the same id twice."""
-    ids = [document_id(p.name) for p in paths]
-    if len(set(ids)) == len(ids):
-        return ids
     resolved = [p.resolve() for p in paths]
-    parent = Path(os.path.commonpath([p.parent for p in resolved]))
-    below = ["-".join(p.relative_to(parent).parts) for p in resolved]
-    ids = [document_id(b) for b in below]
-    counts = Counter(ids)
-    ids = [_slug(b, b) if counts[i] > 1 else i for i, b in zip(ids, below, strict=True)]
-    counts = Counter(ids)
-    where = [p.relative_to(parent).as_posix() for p in resolved]
-    return [f"{i[:119]}-{_hash8(w)}" if counts[i] > 1 else i for i, w in zip(ids, where, strict=True)]
+    plain = [document_id(p.name) for p in paths]
+    ids: list[str | None] = [None] * len(paths)
+    taken: set[str] = set()
+    _settle(ids, plain, resolved, taken)
+    clashing = [path for i, path in zip(ids, resolved, strict=True) if i is None]
+    for n, (i, path) in enumerate(zip(plain, resolved, strict=True)):
+        if ids[n] is None and _stored_path(stored, i) == path:
+            ids[n] = i  # the index holds this file under its name: a new namesake must not rename it
+    taken.update(i for i in ids if i is not None)
+    rest = {path for i, path in zip(ids, resolved, strict=True) if i is None}
+    if rest:
+        parent = Path(os.path.commonpath([p.parent for p in clashing]))
+        below = ["-".join(p.relative_to(parent).parts) if p in rest else "" for p in resolved]
+        _settle(ids, [document_id(b) for b in below], resolved, taken)
+        _settle(ids, [_slug(b, b) for b in below], resolved, taken)
+        where = [p.relative_to(parent).as_posix() if p in rest else "" for p in resolved]
+        ids = [i or f"{_slug(b, b)[:119]}-{_hash8(w)}" for i, b, w in zip(ids, below, where, strict=True)]
+    return [i for i in ids if i is not None]
+
+
+def _settle(ids: list[str | None], candidates: list[str], files: list[Path], taken: set[str]) -> None:
+    """Give each file without an id its candidate where no other file (and no id ``taken``) has it."""
+    holders: dict[str, set[Path]] = {}
+    for i, candidate, path in zip(ids, candidates, files, strict=True):
+        if i is None:
+            holders.setdefault(candidate, set()).add(path)
+    for n, candidate in enumerate(candidates):
+        if ids[n] is None and candidate not in taken and len(holders[candidate]) == 1:
+            ids[n] = candidate
+    taken.update(i for i in ids if i is not None)
+
+
+def _stored_path(stored: Mapping[str, Document] | None, doc_id: str) -> Path | None:
+    """Where the document ``stored`` holds as ``doc_id`` was read from, if a file."""
+    doc = stored.get(doc_id) if stored is not None else None
+    path = doc.metadata.get("path") if doc is not None else None
+    return Path(path).resolve() if path else None
 
 
 def _heading_title(source: str, blocks: Sequence[Block]) -> str:

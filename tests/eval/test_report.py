@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import replace
 from pathlib import Path
+
+import pytest
 
 from footnoted.eval.report import render_text, to_json, write_report
 from footnoted.eval.runner import EvalReport
@@ -63,3 +67,29 @@ def test_write_report(tmp_path: Path, hash_report: EvalReport) -> None:
     assert data["trec"]["baseline"] == {"run": "baseline.run", "qrels": "baseline.qrels"}
     assert data["trec"]["hybrid"] == {"run": "hybrid.run", "qrels": "index.qrels"}
     assert (tmp_path / "out" / "report.txt").read_text() == render_text(hash_report)
+
+
+def test_a_miss_says_which_document_its_first_passage_came_from(hash_report: EvalReport) -> None:
+    text = render_text(hash_report)
+    firsts = [line for line in text.splitlines() if "first instead: [" in line]
+    assert firsts and all(
+        re.search(r"first instead: \[[0-9.]+\] back-in-business-2005 chars \d+-\d+ ", f) for f in firsts
+    )
+
+
+@pytest.mark.parametrize(
+    ("documents", "baseline_documents", "said"),
+    [
+        (1, 1, "of every document of the index,"),
+        (277, 1, "of the 1 document the questions' evidence lies in (the index holds 277),"),
+        (277, 8, "of the 8 documents the questions' evidence lies in (the index holds 277),"),
+    ],
+)
+def test_the_baseline_line_says_which_documents_it_covers(
+    hash_report: EvalReport, documents: int, baseline_documents: int, said: str
+) -> None:
+    info = {**hash_report.index, "documents": documents, "baseline_documents": baseline_documents}
+    baseline = next(
+        line for line in render_text(replace(hash_report, index=info)).splitlines() if line.startswith("baseline: ")
+    )
+    assert baseline == f"baseline: 9 chunks of 1000 characters (overlap 200) {said} no footnotes, dense search"

@@ -8,7 +8,7 @@ from footnoted.errors import EvalSetError
 from footnoted.eval.dataset import EvalSet, Evidence, Question
 from footnoted.eval.runner import MODES, EvalReport, evaluate
 from footnoted.index import HashEncoder, Index, IndexConfig
-from footnoted.ingest import ChunkSettings, WordTokenizer
+from footnoted.ingest import ChunkSettings, WordTokenizer, parse
 from footnoted.types import Document
 
 
@@ -93,3 +93,29 @@ def test_evidence_in_a_document_the_index_lacks(hash_index: Index) -> None:
     stray = EvalSet("x", (Question("q9", "?", evidence=(Evidence("elsewhere", 0, 1, "x"),)),))
     with pytest.raises(EvalSetError, match="question 'q9' points at document 'elsewhere'"):
         evaluate(stray, hash_index)
+
+
+def _briefing_and(briefing: Document, *others: str) -> Index:
+    """The briefing beside other documents, cut as ``hash_index`` cuts it."""
+    index = Index.memory(HashEncoder(), WordTokenizer(), IndexConfig(chunk=ChunkSettings(max_tokens=96, overlap=16)))
+    index.add([briefing, *(parse(text, name=f"other-{n}.txt") for n, text in enumerate(others))])
+    return index
+
+
+def test_the_baseline_covers_only_the_documents_the_evidence_lies_in(
+    briefing: Document, briefing_eval: EvalSet, hash_report: EvalReport
+) -> None:
+    others = [f"Unrelated note {n} about gardens, tides and {n} landmines.\n" for n in range(30)]
+    report = evaluate(briefing_eval, _briefing_and(briefing, *others), modes=["baseline"], answers=False)
+    assert report.index["documents"] == 31
+    assert report.index["baseline_documents"] == 1
+    assert report.index["baseline_chunks"] == hash_report.index["baseline_chunks"] == 9
+    # The same chunks and vectors as over the briefing alone: the same figures.
+    assert report.result("baseline").overall == hash_report.result("baseline").overall
+
+
+def test_a_set_judged_by_document_has_a_baseline_over_the_whole_index(briefing: Document) -> None:
+    # Its named documents are the relevant ones: a baseline over them alone would rank nothing else.
+    beir = EvalSet("beir", (Question("1", "landmine exports", documents={"back-in-business-2005": 2}),))
+    report = evaluate(beir, _briefing_and(briefing, "A note on gardens.\n"), modes=["baseline"])
+    assert report.index["baseline_documents"] == 2

@@ -124,3 +124,13 @@ def test_one_document_id_given_as_a_string_is_that_id() -> None:
     index.add([load_briefing()])
     hits = index.search("stockpile", 3, document_ids="back-in-business-2005")
     assert hits and {h.chunk.document_id for h in hits} == {"back-in-business-2005"}
+
+
+@pytest.mark.parametrize("empty", [[], (), set()])
+def test_an_empty_document_filter_is_an_invalid_query(empty: Sequence[str]) -> None:
+    index = Index.memory(HashEncoder(), WordTokenizer())
+    index.add([load_briefing()])
+    message = "the document filter is empty: name at least one document id, or leave it out"
+    for call in (index.search, index.ask):
+        with pytest.raises(InvalidQuery, match=re.escape(message)):
+            call("stockpile", document_ids=empty)

@@ -165,7 +165,7 @@ def test_files_with_the_same_name_get_distinct_ids(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     paths = [tmp_path / "a" / "index.html", tmp_path / "b" / "index.html", tmp_path / "b" / "notes.md"]
-    assert document_ids(paths) == ["a-index", "b-index", "b-notes"]
+    assert document_ids(paths) == ["a-index", "b-index", "notes"]
     assert document_ids([tmp_path / "a" / "index.html", tmp_path / "b" / "notes.md"]) == ["index", "notes"]
     # The same name but the extension: the extension tells them apart, and only them (the others
     # keep the ids they had before the clash, so ingesting the folder again finds them).
