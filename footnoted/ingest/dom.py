@@ -1,9 +1,10 @@
 """The text of an HTML page and its elements, from one walk over the parsed tree.
 
 Block elements are separated by blank lines and whitespace inside a block collapses as a browser
-would; every element is kept with its span in that text, in document order, so that what needs
-the page's structure (footnote links, link lists) works on spans. Scripts, navigation, site
-headers and footers and heading pilcrows are left out; notes in an ``<aside>`` are not.
+would; a ``<br>`` is a line break inside its block (two in a row end it). Every element is kept
+with its span in that text, in document order, so that what needs the page's structure (footnote
+links, link lists) works on spans. Scripts, navigation, site headers and footers and heading
+pilcrows are left out; notes in an ``<aside>`` are not.
 """
 
 from __future__ import annotations
@@ -134,20 +135,23 @@ class Extractor:
         self.elements: list[Element] = []
         self.block_stack: list[int] = [-1]
         self.pre = 0
+        self.newline = False
+        """A ``<br>`` was met in the current run: what follows it starts a line."""
 
     def text(self, raw: str) -> None:
         if not self.pre:
             raw = _SPACES.sub(" ", raw)
-            if self.run_start < 0:
+            if self.run_start < 0 or self.newline:
                 raw = raw.lstrip(" ")
             if not raw:
                 return
-            if self.space and not raw.startswith(" "):
+            if self.space and not raw.startswith(" ") and not self.newline:
                 raw = " " + raw
             self.space = raw.endswith(" ")
             raw = raw.rstrip(" ")
             if not raw:
                 return
+            self.line_break()
         if self.run_start < 0:
             if self.length:
                 self._emit("\n\n")
@@ -157,6 +161,12 @@ class Extractor:
     def _emit(self, s: str) -> None:
         self.parts.append(s)
         self.length += len(s)
+
+    def line_break(self) -> None:
+        """Emit the break a ``<br>`` left pending, now that something follows it in the block."""
+        if self.newline:
+            self.newline = False
+            self._emit("\n")
 
     def boundary(self) -> None:
         """End the current run of text: it becomes a block of the innermost block element's kind."""
@@ -173,6 +183,7 @@ class Extractor:
                 self.blocks.append(Block(kind, self.run_start, end, level))  # type: ignore[arg-type]
         self.run_start = -1
         self.space = False
+        self.newline = False
 
     def walk(self, root: LexborNode) -> None:
         """Visit the tree in document order without recursion (pages can nest thousands deep).
@@ -199,8 +210,13 @@ class Extractor:
                 elif tag == "br":
                     if self.pre:
                         self._emit("\n")
-                    else:
-                        self.boundary()
+                    elif self.newline:
+                        self.boundary()  # two breaks in a row leave a blank line: a paragraph ends
+                    elif self.run_start >= 0:
+                        # A break inside the block, not between blocks; it is emitted only once text
+                        # follows, so a block never ends in one.
+                        self.newline = True
+                        self.space = False
                 elif tag in _PLAIN and "id" not in attrs and "name" not in attrs:
                     child = node.child
                     if child is not None and child.next is None and child.tag == "-text":
@@ -222,6 +238,8 @@ class Extractor:
             self.kinds.append(_kind(tag, self.kinds[-1]))
         elif tag in _CELL and self.run_start >= 0:
             self.space = True
+        else:
+            self.line_break()  # an element after a break starts on the new line
         index = len(self.elements)
         start = self.length + (2 if block and self.length else 0)
         parent = self.block_stack[-1]

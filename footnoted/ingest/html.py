@@ -51,7 +51,7 @@ def _title(tree: LexborHTMLParser, source: str, blocks: list[Block]) -> str:
         return str(og.attributes["content"]).strip()
     h1 = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
     if h1 is not None:
-        return source[h1.start : h1.end].strip()
+        return " ".join(source[h1.start : h1.end].split())  # a heading may hold a <br>
     styled = tree.css_first("p.title")  # Google Docs' "Title" paragraph style
     if styled is not None and styled.text(strip=True):
         return styled.text(strip=True)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 BULLET = re.compile(r"[ \t\u00a0]*(?:[•◦▪‣·∙○●■□–—*+-]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)])[ \t\u00a0]+\S")
 # A note's back-link ("↩") after the full stop, as exports and printed pages keep it.
 _BACKLINKS = "[↩↑\ufe0e\ufe0f]*\\s*"
-_SENTENCE_END = re.compile(r"[.!?;:][\"'”’)\]]*\s*\d{0,3}\s*" + _BACKLINKS + "$")
+# Chinese and Japanese end a sentence at 。！？ (full-width stops, with no space after them).
+_SENTENCE_END = re.compile(r"[.!?;:。！？；：．][\"'”’)\]」』）】]*\s*\d{0,3}\s*" + _BACKLINKS + "$")
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -23,7 +24,12 @@ DATE_LINE = re.compile(
 )
 
 
-_TRAILING_MARKER = re.compile(r"(?:(?:\[\^?\w{1,12}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|(?<=[.,;:])\s?\d{1,3})\s*)?" + _BACKLINKS + "$")
+_TRAILING_MARKER = re.compile(
+    r"(?:(?:\[\^?\w{1,12}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|(?<=[.,;:。，；：．])\s?\d{1,3})\s*)?" + _BACKLINKS + "$"
+)
+# What ends a clause, so that a line ending in it is not a label: ". , ; :" and their Chinese and
+# Japanese forms (、 is a comma).
+_CLAUSE_END = re.compile(r"[.,;:。，、；：．]\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,8 +86,16 @@ def split_items(text: str, para: Para) -> list[tuple[int, int, bool]]:
     return pieces
 
 
+# Han, kana (full and half width) and the ideographic iteration and zero marks: scripts written
+# without spaces between words.
+_CJK = "\u3005-\u3007\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
+# A Chinese or Japanese word is one to three characters: every two count as a word.
+_WORD = re.compile(rf"[{_CJK}]{{1,2}}|(?:(?![{_CJK}])[\w’'-])+")
+
+
 def words(text: str) -> list[str]:
-    return re.findall(r"[\w’'-]+", text)
+    """The words of ``text``; in Chinese and Japanese, which have no spaces, each two characters."""
+    return _WORD.findall(text)
 
 
 def is_prose(text: str) -> bool:
@@ -98,7 +112,7 @@ def is_label(text: str, max_chars: int = 100) -> bool:
     if not w or len(w) > 14:
         return False
     text = _TRAILING_MARKER.sub("", text)
-    if re.search(r"[.,;:]\s*$", text) and not re.search(r"\b(?:[A-Z]\.){1,3}\s*$", text):
+    if _CLAUSE_END.search(text) and not re.search(r"\b(?:[A-Z]\.){1,3}\s*$", text):
         return False
     return True
 

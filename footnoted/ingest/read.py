@@ -274,10 +274,9 @@ def _parse(
         text, encoding, facts = package.html, fmt, package.metadata
         title = title or package.title or None
     else:
-        decoded = decode(raw, name)
+        decoded = decode(raw, name, html=fmt == "html")
         text, encoding = decoded.text, decoded.encoding
-        if encoding != "utf-8":
-            warnings.append(f"not valid UTF-8; decoded as {encoding}")
+        warnings.extend(decoded.warnings)
     footnotes: list[Footnote]
     if fmt == "html" or fmt in _PACKAGES:
         page = read_html(text)

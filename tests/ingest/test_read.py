@@ -175,3 +175,25 @@ def test_files_with_the_same_name_get_distinct_ids(tmp_path: Path) -> None:
     assert len(set(clash)) == 3
     assert clash[1] == "y-a"
     assert all(re.fullmatch(DOCUMENT_ID, i) for i in clash)
+
+
+def test_a_br_in_html_is_a_line_break_inside_its_paragraph() -> None:
+    page = (
+        "<html><body><h1>Convoy<br>2004</h1><p>The convoy left Kabul at dawn on 3 March and<br>\n"
+        "  reached Bamyan before the snow.<a href='#n1' id='m1'><sup>1</sup></a></p>"
+        "<p>First line<br><br>a paragraph of its own.</p>"
+        "<ol><li id='n1'>Convoy log,<br>2004. <a href='#m1'>↩</a></li></ol></body></html>"
+    )
+    doc = parse(page.encode(), name="convoy.html")
+    texts = [(b.kind, doc.source[b.start : b.end]) for b in doc.blocks]
+    assert texts == [
+        ("heading", "Convoy\n2004"),
+        ("paragraph", "The convoy left Kabul at dawn on 3 March and\nreached Bamyan before the snow.1"),
+        ("paragraph", "First line"),  # two breaks in a row leave a blank line: a new paragraph
+        ("paragraph", "a paragraph of its own."),
+        ("note", "Convoy log,\n2004. ↩"),
+    ]
+    assert doc.title == "Convoy 2004"
+    (note,) = doc.footnotes
+    assert note.text == doc.source[note.start : note.end] == "Convoy log,\n2004."
+    assert [doc.source[m.start : m.end] for m in note.markers] == ["1"]

@@ -1,0 +1,73 @@
+"""Plain text in Chinese and Japanese: no spaces between words, sentences ended by 。！？."""
+
+from __future__ import annotations
+
+import pytest
+
+from footnoted.ingest import parse
+from footnoted.ingest.layout import is_label, is_prose, words
+from footnoted.types import Document
+from tests.conftest import DATA
+
+
+def _texts(doc: Document, kind: str) -> list[str]:
+    return [doc.source[b.start : b.end] for b in doc.blocks if b.kind == kind]
+
+
+def test_japanese_paragraphs_and_notes_are_read() -> None:
+    path = DATA / "cjk" / "jp.txt"
+    doc = parse(path.read_bytes(), name=path.name)
+    assert doc.title == "カブール地雷報告書"
+    assert _texts(doc, "paragraph") == [
+        "二〇〇四年、カブール州の倉庫には四千五百十二個の対人地雷が保管されていた。[1]",
+        "検査官は木箱を二回数え、その食い違いを省に報告した。[2]",
+        "ダムの水門が開かれた後、付近のゼブラフィッシュの数は急激に減少した。",
+    ]
+    assert _texts(doc, "furniture") == ["注"]
+    assert [(f.label, f.text) for f in doc.footnotes] == [
+        ("1", "省の在庫台帳、第十四号。"),
+        ("2", "検査官から省への書簡、二〇〇四年三月三日。"),
+    ]
+    for note in doc.footnotes:
+        assert note.text == doc.source[note.start : note.end]
+        assert [doc.source[m.start : m.end] for m in note.markers] == [f"[{note.label}]"]
+    assert doc.warnings == ()
+
+
+def test_chinese_notes_under_a_notes_heading_are_notes() -> None:
+    source = (
+        "坎大哈地雷报告\n\n"
+        "二〇〇四年，坎大哈省的仓库里储存了四千五百一十二枚杀伤人员地雷，检查员把木箱数了两遍。[1]\n\n"
+        "检查员向部里报告了这一差异，部里在三月回复说账目已经更正。[2]\n\n"
+        "Notes\n\n"
+        "[1] 省的库存账簿，第十四号。\n"
+        "[2] 检查员致部里的信。\n"
+    )
+    doc = parse(source.encode(), name="zh.txt")
+    assert len(_texts(doc, "paragraph")) == 2
+    assert [(f.label, f.text, len(f.markers)) for f in doc.footnotes] == [
+        ("1", "省的库存账簿，第十四号。", 1),
+        ("2", "检查员致部里的信。", 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "prose"),
+    [
+        ("カブール地雷報告書", True, False),  # a title
+        ("第二章 カブール州における対人地雷の保管状況", True, False),  # a heading of 21 characters
+        ("検査官は木箱を二回数え、その食い違いを省に報告した。", False, True),
+        ("地雷は倉庫に保管されていた。", False, True),  # short, but a sentence
+        ("地雷は倉庫に保管されていたか？", True, True),  # a question: ends as headings may
+        ("省の在庫台帳、第十四号。", False, True),
+        ("省の在庫台帳、", False, False),
+        ("Kabul landmine report", True, False),
+    ],
+)
+def test_labels_and_prose_in_chinese_and_japanese(text: str, label: bool, prose: bool) -> None:
+    assert (is_label(text), is_prose(text)) == (label, prose)
+
+
+def test_two_characters_of_chinese_or_japanese_count_as_a_word() -> None:
+    assert words("対人地雷") == ["対人", "地雷"]
+    assert words("地雷 mines 2004年") == ["地雷", "mines", "2004", "年"]
