@@ -49,7 +49,12 @@ _GLUED_ROMAN = re.compile(
 )
 _ONLY_LABELS = re.compile(r"(?:\[[^\]\s]{1,4}\][\s,]*)+")
 _BRACKETED_LINE = re.compile(r"^[ \t\u00a0]*\[\d+\]", re.MULTILINE)
-NOTES_HEADING = re.compile(r"^[#\s]*(?:foot|end|end )?notes?\s*:?\s*$", re.IGNORECASE)
+NOTES_HEADING = re.compile(
+    r"^[#\s]*(?:(?:foot|end|end )?notes?|注|註|注释|注釋|脚注|腳注|尾注|注記)\s*[:：]?\s*$", re.IGNORECASE
+)
+# Chinese and Japanese punctuation a flattened marker may follow ("地雷。1", "两遍，2"), and then the
+# next sentence with no space ("地雷。1技術者").
+_CJK_PUNCTUATION = "。！？，、；：」』）】"
 # A heading over numbered entries that may be notes or a bibliography: the markers decide.
 _SOURCES_HEADING = re.compile(
     r"^[#\s]*(?:references|sources|citations|notes and (?:references|sources)|references and notes)\s*:?\s*$",
@@ -918,7 +923,8 @@ def _glued_candidates(source: str, block: Block) -> list[_Candidate]:
             continue
         after = source[end] if end < block.end else ""
         if after and not (after.isspace() or after in ')]"”’.,;:!?'):
-            continue
+            if not (before in _CJK_PUNCTUATION and after.isalpha() and not after.islower() and not after.isupper()):
+                continue
         if exponent(source, start, m.group()):
             continue  # "340 km2": a power
         if after in ".,:" and end + 1 < block.end and source[end + 1].isdigit():
@@ -948,6 +954,8 @@ def _glued_weight(
     prefix = source[max(block_start, start - 12) : start]
     if before.islower() or before in ')]"”’%;!?':
         return 2.0
+    if before in _CJK_PUNCTUATION:
+        return 1.5
     if before in ".":
         if start >= 2 and source[start - 2].isdigit():
             # "in 1991.1 It": a figure, the sentence's full stop, then a marker; but "10.4 million"

@@ -71,3 +71,14 @@ def test_labels_and_prose_in_chinese_and_japanese(text: str, label: bool, prose:
 def test_two_characters_of_chinese_or_japanese_count_as_a_word() -> None:
     assert words("対人地雷") == ["対人", "地雷"]
     assert words("地雷 mines 2004年") == ["地雷", "mines", "2004", "年"]
+
+
+def test_a_marker_glued_after_a_chinese_stop_cites_its_note() -> None:
+    text = (
+        "坎大哈地雷报告\n\n仓库里储存了四千五百一十二枚地雷。1检查员把木箱数了两遍。2\n\n注\n\n"
+        "1 省的库存账簿，第十四号。\n2 检查员致部里的信。\n"
+    )
+    doc = parse(text.encode(), name="zh.txt")
+    assert [(n.label, n.text) for n in doc.footnotes] == [("1", "省的库存账簿，第十四号。"), ("2", "检查员致部里的信。")]
+    assert [[doc.source[m.start - 1 : m.end] for m in n.markers] for n in doc.footnotes] == [["。1"], ["。2"]]
+    assert not doc.warnings
