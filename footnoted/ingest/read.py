@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -314,11 +315,24 @@ def _parse(
         source=source,
         format=fmt,  # type: ignore[arg-type]
         blocks=tuple(blocks),
-        sections=tuple(sections(source, blocks, markdown=fmt == "markdown")),
+        sections=tuple(sections(source, blocks, markdown=fmt == "markdown", footnotes=footnotes)),
         footnotes=tuple(footnotes),
         metadata=metadata,
         warnings=tuple(warnings),
     )
+
+
+def _without_markers(source: str, start: int, end: int, markers: list[tuple[int, int]]) -> str:
+    """``source[start:end]`` without the note markers that lie in it."""
+    pieces, at = [], start
+    for m_start, m_end in markers[bisect_left(markers, (start, start)) :]:
+        if m_start >= end:
+            break
+        if m_end <= end:
+            pieces.append(source[at:m_start])
+            at = m_end
+    pieces.append(source[at:end])
+    return "".join(pieces)
 
 
 def _notes_headings(source: str, blocks: list[Block]) -> list[Block]:
@@ -338,13 +352,17 @@ def _fallback_title(name: str) -> str:
     return Path(name).stem.replace("_", " ").replace("-", " ").strip() or "Untitled"
 
 
-def sections(source: str, blocks: list[Block], *, markdown: bool = False) -> list[Section]:
-    """Sections from heading blocks: each runs to the next heading at its level or above."""
+def sections(
+    source: str, blocks: list[Block], *, markdown: bool = False, footnotes: Sequence[Footnote] = ()
+) -> list[Section]:
+    """Sections from heading blocks: each runs to the next heading at its level or above. A note's
+    marker in a heading ("Background[1]") is left out of the section's title."""
     heads = [b for b in blocks if b.kind == "heading"]
+    markers = sorted((m.start, m.end) for note in footnotes for m in note.markers)
     out: list[Section] = []
     stack: list[tuple[int, str]] = []
     for i, head in enumerate(heads):
-        title = source[head.start : head.end]
+        title = _without_markers(source, head.start, head.end, markers)
         title = heading_title(title) if markdown else " ".join(title.split())
         while stack and stack[-1][0] >= head.level:
             stack.pop()

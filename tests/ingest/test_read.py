@@ -197,3 +197,21 @@ def test_a_br_in_html_is_a_line_break_inside_its_paragraph() -> None:
     (note,) = doc.footnotes
     assert note.text == doc.source[note.start : note.end] == "Convoy log,\n2004."
     assert [doc.source[m.start : m.end] for m in note.markers] == ["1"]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("heading.md", "# Report\n\n## Background[^1]\n\nThe mines were counted twice.\n\n[^1]: A note.\n"),
+        (
+            "heading.html",
+            "<h1>Report</h1><h2>Background<sup><a href='#n1' id='r1'>1</a></sup></h2>"
+            "<p>The mines were counted twice.</p><ol><li id='n1'>A note. <a href='#r1'>↩</a></li></ol>",
+        ),
+    ],
+)
+def test_a_marker_in_a_heading_is_left_out_of_its_section_title(name: str, text: str) -> None:
+    doc = parse(text.encode(), name=name)
+    assert [n.label for n in doc.footnotes] == ["1"] and doc.footnotes[0].markers
+    assert "Background" in [s.title for s in doc.sections]
+    assert not any("1" in s.title for s in doc.sections)
