@@ -38,7 +38,9 @@ analysed again as it opens. 2 folds text that is not ASCII (below)."""
 # script's words are written with (Devanagari's vowel signs) stay in the word; the optional ones
 # (Arabic and Hebrew vowel points) go with the accents. Chinese and Japanese, written without
 # spaces, are cut into overlapping pairs of characters, as search engines cut them.
-_INVISIBLE: dict[int, str | None] = {ord(c): None for c in "\u00ad\u034f\u061c\u180e\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"}
+_INVISIBLE: dict[int, str | None] = {
+    ord(c): None for c in "\u00ad\u034f\u061c\u180e\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+}
 _INVISIBLE |= {ord(c): None for c in "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff"}
 _INVISIBLE[0x200B] = " "
 _ACCENTS = re.compile(
