@@ -24,7 +24,7 @@ from urllib.parse import quote
 import httpx
 
 from footnoted import errors
-from footnoted.types import Answer, Chunk, Citation, Footnote, Hit
+from footnoted.types import Answer, Chunk, Citation, Footnote, Hit, Span
 
 if TYPE_CHECKING:
     from footnoted.index.search import Mode
@@ -389,6 +389,8 @@ def _footnote(d: Mapping[str, Any]) -> Footnote:
         text=d["text"],
         start=d["start"],
         end=d["end"],
+        # Sent with the notes of passages, answers and sources; absent from older servers.
+        markers=tuple(Span(m["start"], m["end"]) for m in d.get("markers") or ()),
         same_as=d.get("same_as"),
         refers_to=tuple(d.get("refers_to") or ()),
     )

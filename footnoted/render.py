@@ -8,12 +8,19 @@ from footnoted.types import Answer, Citation, Document, Footnote, Hit
 
 
 def footnote(note: Footnote) -> dict[str, Any]:
+    """A note's label, body and span, and the notes it cites a source through."""
     out: dict[str, Any] = {"label": note.label, "text": note.text, "start": note.start, "end": note.end}
     if note.same_as is not None:
         out["same_as"] = note.same_as  # an "Ibid." note: the label of the note that gives the source
     if note.refers_to:
         out["refers_to"] = list(note.refers_to)  # "supra note 12": the notes naming the source in full
     return out
+
+
+def cited_footnote(note: Footnote) -> dict[str, Any]:
+    """A footnote as search results and answers carry it: with the spans of its markers in the
+    source, so a reader links exactly those ("³⁴" is two markers) instead of guessing them."""
+    return {**footnote(note), "markers": [{"start": m.start, "end": m.end} for m in note.markers]}
 
 
 def note_links(note: Footnote) -> str:
@@ -45,7 +52,7 @@ def hit(h: Hit) -> dict[str, Any]:
         "chunk_id": h.chunk.id,
         "text": h.chunk.text,
         "citation": citation(h.citation),
-        "footnotes": [footnote(n) for n in h.chunk.footnotes],
+        "footnotes": [cited_footnote(n) for n in h.chunk.footnotes],
     }
 
 
@@ -59,7 +66,7 @@ def ask(answer: Answer) -> dict[str, Any]:
         body = {
             "text": answer.text,
             "citation": citation(answer.citation),
-            "footnotes": [footnote(n) for n in answer.footnotes],
+            "footnotes": [cited_footnote(n) for n in answer.footnotes],
         }
     return {"question": answer.question, "answer": body, "passages": [hit(h) for h in answer.passages]}
 

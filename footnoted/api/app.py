@@ -329,7 +329,7 @@ def _routes(app: FastAPI, state: _State) -> None:
             "id": doc.id,
             "title": doc.title,
             "text": doc.source,
-            "footnotes": [render.footnote(n) for n in doc.footnotes],
+            "footnotes": [render.cited_footnote(n) for n in doc.footnotes],
         }
 
     @app.post(

@@ -15,6 +15,7 @@ _EXAMPLE_NOTE: dict[str, Any] = {
     "text": "Included in this stockpile are 2.8 million non-self-destructing landmines. …",
     "start": 4566,
     "end": 4956,
+    "markers": [{"start": 2091, "end": 2092}],
 }
 _EXAMPLE_CITATION: dict[str, Any] = {
     "document_id": "back-in-business-2005",
@@ -53,6 +54,11 @@ class AskRequest(BaseModel):
     documents: list[str] | None = None
 
 
+class SpanOut(BaseModel):
+    start: int
+    end: int
+
+
 class FootnoteOut(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [_EXAMPLE_NOTE]})
 
@@ -68,6 +74,11 @@ class FootnoteOut(BaseModel):
         default=None,
         description='Only on a note citing a source short ("Smith, supra note 12", "Smith (n 12)", '
         '"Smith, op. cit."): the labels of the notes naming it in full.',
+    )
+    markers: list[SpanOut] | None = Field(
+        default=None,
+        description="On the notes of search results and answers: the spans in the source of the markers citing "
+        'the note ("[3]", "³"), as [start, end) offsets, including any outside the passage.',
     )
 
 

@@ -14,6 +14,11 @@ from footnoted import render
 from footnoted.types import Answer, Footnote, Hit
 
 
+class MarkerOut(BaseModel):
+    start: int = Field(description="Character offset of the marker ('[3]', '³') in the document's source.")
+    end: int
+
+
 class FootnoteOut(BaseModel):
     label: str = Field(description="The note's marker, e.g. '3'.")
     text: str = Field(description="The note body, exactly source[start:end].")
@@ -27,6 +32,10 @@ class FootnoteOut(BaseModel):
         default=None,
         description='Only on a note citing a source short ("Smith, supra note 12", "Smith, op. cit."): '
         "the labels of the notes naming it in full.",
+    )
+    markers: list[MarkerOut] = Field(
+        default_factory=list,
+        description="The markers citing the note, as spans of the source (any outside the passage too).",
     )
 
 

@@ -63,8 +63,8 @@ def test_an_ibid_note_names_the_note_with_the_source(client: httpx.Client) -> No
     notes = {n["label"]: n for r in body.json()["results"] for n in r["footnotes"]}
     assert notes["8"]["text"] == "Ibid."
     assert notes["8"]["same_as"] == "7"
-    # Only a repeat carries the key: every other note keeps the four-field shape.
-    assert all(set(n) == {"label", "text", "start", "end"} for label, n in notes.items() if label != "8")
+    # Only a repeat carries the key: every other note keeps the shape of the rest (with its markers).
+    assert all(set(n) == {"label", "text", "start", "end", "markers"} for label, n in notes.items() if label != "8")
 
 
 @pytest.mark.parametrize("mode", ["dense", "lexical", "hybrid"])
@@ -227,7 +227,13 @@ def test_a_note_citing_a_source_short_names_the_note_with_it(writable: httpx.Cli
     ).json()
     notes = {n["label"]: n for r in body["results"] for n in r["footnotes"]}
     assert notes["2"]["refers_to"] == ["1"]
-    assert set(notes["1"]) == {"label", "text", "start", "end"}  # only a note that points to others has the key
+    assert set(notes["1"]) == {
+        "label",
+        "text",
+        "start",
+        "end",
+        "markers",
+    }  # only a note that points to others has the key
     source = writable.get("/v1/documents/groundwater/source").json()
     assert source["footnotes"][0] == {k: notes["1"][k] for k in ("label", "text", "start", "end")}
     assert source["footnotes"][1]["refers_to"] == ["1"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +12,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, Page, Request, Route, expect
+from playwright.sync_api import Browser, Locator, Page, Request, Route, expect
 
 from tests.conftest import DATA
 from tests.server import Server, start_server
@@ -425,6 +426,23 @@ _RTL = (
     "[2] مقابلة مع قائد فريق، ٣ مارس ٢٠٠٤.\n\n"
     "[3] דוח שנתי של המרכז, 2004.\n"
 )
+# Notes labelled with symbols, and notes cited by touching superscripts ("³⁴").
+_SYMBOLS = (
+    "Symbol Notes Report\n\nThe lighthouse at Cape Wrath was automated in 1998, ending two centuries of resident "
+    "keepers.[*] The foghorn on the same headland was silenced in 2001 after complaints from the crofters.[†] The "
+    "keepers' cottages were sold to a trust that runs them as a bothy.[‡]\n\nNotes\n\n"
+    "[*] Northern Lighthouse Board annual report, 1998.\n[†] Sutherland council minutes, March 2001.\n"
+    "[‡] Deed of sale, Cape Wrath Trust, 2003.\n"
+)
+_ADJACENT = (
+    "Neutrality Report\n\nThe canton declared itself neutral in the dispute over the alpine pass in the spring of "
+    "that year.¹ Its militia guarded the bridges but never crossed the river into the disputed valley.² Both "
+    "claimants accepted the canton's neutrality within a month and withdrew their envoys.³⁴ The treaty of the "
+    "following winter confirmed the arrangement for a generation.⁵\n\nNotes\n\n"
+    "¹ Cantonal council minutes, April session.\n² Militia muster rolls, volume two.\n"
+    "³ Letter of the first claimant to the canton.\n⁴ Letter of the second claimant to the canton.\n"
+    "⁵ Treaty text, article three.\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -436,6 +454,8 @@ def shelf(real_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         ("links.md", _LINKS.encode(), "text/markdown"),
         ("rtl.txt", _RTL.encode(), "text/plain"),
         ("chapters.txt", (DATA / "chapters.txt").read_bytes(), "text/plain"),
+        ("symbols.txt", _SYMBOLS.encode(), "text/plain"),
+        ("neutrality.txt", _ADJACENT.encode(), "text/plain"),
     ) as server:
         yield server
 
@@ -478,6 +498,69 @@ def test_every_marker_of_a_note_cited_twice_links_to_it(page: Page, shelf: Serve
     markers = card.locator(".passage-text a.fn-ref")
     expect(markers).to_have_count(3)
     assert [m.get_attribute("href") for m in markers.all()] == [f"#p{passage['rank']}-fn-{n}" for n in "121"]
+
+
+def _links(card: Locator) -> list[tuple[str, str | None]]:
+    """Each footnote marker in ``card``'s text and the note it links to, as (marker, that note's label)."""
+    out = []
+    for marker in card.locator("a.fn-ref").all():
+        href = marker.get_attribute("href") or ""
+        target = card.page.locator(href) if href.startswith("#") else None
+        out.append((marker.text_content() or "", target.locator(".footnote-label").text_content() if target else None))
+    return out
+
+
+def test_notes_labelled_with_symbols_each_have_their_own_link(page: Page, shelf: Server) -> None:
+    data = open_asking(page, shelf, "When was the lighthouse at Cape Wrath automated?", "symbols")
+    passage = next(p for p in data["passages"] if "[*]" in p["text"])
+    assert [n["label"] for n in passage["footnotes"]] == ["*", "†", "‡"]
+    card = page.locator(f"#passage-{passage['rank']}")
+    expect(card.locator(".passage-text a.fn-ref")).to_have_count(3)
+    assert _links(card.locator(".passage-text")) == [("[*]", "*"), ("[†]", "†"), ("[‡]", "‡")]
+    ids = card.locator(".footnote").evaluate_all("notes => notes.map((note) => note.id)")
+    assert len(set(ids)) == 3, ids
+
+
+def test_every_label_has_an_element_id_of_its_own(page: Page, server: Server) -> None:
+    page.goto(f"{server.url}/")
+    labels = ["3", "12", "a", "*", "†", "‡", "３", "𝟑", "_", "a_b", "a*b", "_2a_", "a-b", "iv.", ""]
+    ids = page.evaluate("labels => labels.map((label) => noteId('p1', { label }))", labels)
+    assert len(set(ids)) == len(labels), ids
+    assert ids[:3] == ["p1-fn-3", "p1-fn-12", "p1-fn-a"]  # plain labels keep their ids (and old links)
+    assert all(re.fullmatch(r"p1-fn-[A-Za-z0-9_-]*", i) for i in ids), ids  # each a plain CSS #selector
+
+
+def test_touching_superscript_markers_each_link_to_their_note(page: Page, shelf: Server) -> None:
+    data = open_asking(page, shelf, "Which claimants withdrew their envoys?", "neutrality")
+    passage = next(p for p in data["passages"] if "envoys.³⁴" in p["text"])
+    c = passage["citation"]
+    inside = [
+        (m, n["label"]) for n in passage["footnotes"] for m in n["markers"] if c["start"] <= m["start"] < c["end"]
+    ]
+    spans = sorted((m["start"], m["end"], label) for m, label in inside)
+    expected = [(passage["text"][s - c["start"] : e - c["start"]], label) for s, e, label in spans]
+    assert ("³", "3") in expected and ("⁴", "4") in expected
+    card = page.locator(f"#passage-{passage['rank']}")
+    expect(card.locator(".passage-text a.fn-ref")).to_have_count(len(expected))
+    assert _links(card.locator(".passage-text")) == expected
+    answer = data["answer"]
+    if answer and "envoys.³⁴" in answer["text"]:
+        assert [link for link in _links(page.locator(".answer-text")) if link[1] in ("3", "4")] == [
+            ("³", "3"),
+            ("⁴", "4"),
+        ]
+
+
+def test_without_marker_spans_an_older_servers_markers_are_still_found(page: Page, server: Server) -> None:
+    with httpx.Client(base_url=server.url, timeout=120) as client:
+        real = client.post("/v1/ask", json={"question": STOCKPILE, "k": 5}).json()
+    passage = containing(real["passages"], real["answer"]["citation"])
+    for note in [*real["answer"]["footnotes"], *(n for p in real["passages"] for n in p["footnotes"])]:
+        note.pop("markers", None)
+    _show(page, server, real, STOCKPILE)
+    card = page.locator(f"#passage-{passage['rank']}")
+    expect(card.locator(".passage-text a.fn-ref", has_text="3")).to_have_attribute("href", f"#p{passage['rank']}-fn-3")
+    assert ("3", "3") in _links(card.locator(".passage-text"))
 
 
 _TREATY = "Which treaty article bars helping others?"

@@ -37,8 +37,8 @@ def test_search_returns_core_hits_like_the_in_process_index(client: Client, real
     for remote, mine in zip(hits, local, strict=True):
         assert remote.chunk.text == mine.chunk.text
         assert (remote.chunk.document_id, remote.chunk.section) == (mine.citation.document_id, mine.citation.section)
-        assert [(n.label, n.text, n.start, n.end) for n in remote.chunk.footnotes] == [
-            (n.label, n.text, n.start, n.end) for n in mine.chunk.footnotes
+        assert [(n.label, n.text, n.start, n.end, n.markers) for n in remote.chunk.footnotes] == [
+            (n.label, n.text, n.start, n.end, n.markers) for n in mine.chunk.footnotes
         ]
     first = hits[0]
     assert "10.4 million" in first.chunk.text
@@ -174,6 +174,22 @@ def test_add_search_replace_and_remove(admin: Client, tmp_path: Path) -> None:
     assert "notes" not in {d.id for d in admin.documents()}
     with pytest.raises(errors.DocumentNotFound):
         admin.remove("notes")
+
+
+def test_footnotes_carry_their_markers(admin: Client) -> None:
+    text = (
+        "Neutrality\n\nBoth claimants withdrew their envoys.³⁴ The treaty confirmed it.⁵\n\nNotes\n\n"
+        "³ Letter of the first claimant.\n⁴ Letter of the second claimant.\n⁵ Treaty text.\n"
+    )
+    admin.add_text(text, id="neutrality")
+    hits = admin.search("Who withdrew their envoys?", 1, mode="lexical", document_ids=["neutrality"])
+    answer = admin.ask("Who withdrew their envoys?", 1, mode="lexical", document_ids=["neutrality"])
+    source = admin.source("neutrality").text
+    admin.remove("neutrality")
+
+    for notes in (hits[0].chunk.footnotes, answer.footnotes):
+        marked = {n.label: [source[m.start : m.end] for m in n.markers] for n in notes}
+        assert {label: marked[label] for label in ("3", "4")} == {"3": ["³"], "4": ["⁴"]}
 
 
 UPLOADS: list[tuple[str, str, str, type[Exception], int, str]] = [

@@ -177,11 +177,11 @@ function localSpan(text, base, span) {
 }
 
 // Where each note's markers sit in `text` (which begins at source offset `base`), as local spans
-// linking to `targetId(note)`. A note may list its markers' spans (`markers: [{start, end}]`);
-// the API does not send them yet, so otherwise find them: every "[3]", "[^3]" or "³" (a note
-// cited twice is marked twice), else a "3" glued to the end of a word or sentence ("Russia.3",
-// "treaty. 7"), only the last one, because a "4" in "10.4 million" comes before the marker "4"
-// that ends the sentence.
+// linking to `targetId(note)`: exactly the spans the API lists (`markers: [{start, end}]`, in
+// source offsets, so "³⁴" is two markers). A server older than that field sends none, so then
+// guess them: every "[3]", "[^3]" or "³" (a note cited twice is marked twice), else a "3" glued to
+// the end of a word or sentence ("Russia.3", "treaty. 7"), only the last one, because a "4" in
+// "10.4 million" comes before the marker "4" that ends the sentence.
 function findMarkers(text, base, notes, targetId) {
   const markers = [];
   for (const note of notes) {
@@ -247,7 +247,10 @@ function richText(text, mark, markers = []) {
 // ---------------------------------------------------------------------------------------------
 // Results
 
-const noteId = (prefix, note) => `${prefix}-fn-${note.label.replace(/[^\w-]/g, "_")}`;
+// A note's element id, one per label: each character outside [A-Za-z0-9-] (a "*", "†", a full-width
+// "３", "_" itself) is written "_<code point in hex>_", so "*" and "†" (or "a_b" and "a*b") never share one.
+const noteId = (prefix, note) =>
+  `${prefix}-fn-${note.label.replace(/[^A-Za-z0-9-]/gu, (ch) => `_${ch.codePointAt(0).toString(16)}_`)}`;
 
 function footnoteList(notes, prefix, docId, answer) {
   const list = el("ol", "footnotes");
