@@ -922,9 +922,11 @@ def _glued_candidates(source: str, block: Block) -> list[_Candidate]:
         if before.isdigit():
             continue
         after = source[end] if end < block.end else ""
-        if after and not (after.isspace() or after in ')]"”’.,;:!?'):
-            if not (before in _CJK_PUNCTUATION and after.isalpha() and not after.islower() and not after.isupper()):
-                continue
+        # After a marker: white space or punctuation, or, past Chinese or Japanese punctuation, the
+        # next sentence's first character (a letter of a script without case).
+        cjk = before in _CJK_PUNCTUATION and after.isalpha() and not after.islower() and not after.isupper()
+        if after and not (after.isspace() or after in ')]"”’.,;:!?' or cjk):
+            continue
         if exponent(source, start, m.group()):
             continue  # "340 km2": a power
         if after in ".,:" and end + 1 < block.end and source[end + 1].isdigit():

@@ -79,6 +79,9 @@ def test_a_marker_glued_after_a_chinese_stop_cites_its_note() -> None:
         "1 省的库存账簿，第十四号。\n2 检查员致部里的信。\n"
     )
     doc = parse(text.encode(), name="zh.txt")
-    assert [(n.label, n.text) for n in doc.footnotes] == [("1", "省的库存账簿，第十四号。"), ("2", "检查员致部里的信。")]
+    assert [(n.label, n.text) for n in doc.footnotes] == [
+        ("1", "省的库存账簿，第十四号。"),
+        ("2", "检查员致部里的信。"),
+    ]
     assert [[doc.source[m.start - 1 : m.end] for m in n.markers] for n in doc.footnotes] == [["。1"], ["。2"]]
     assert not doc.warnings
