@@ -1,9 +1,10 @@
 """The ``footnoted`` command line. Every command works with no index given, on the bundled briefing.
 
-Exit codes: 0 success, 1 unexpected error, 2 usage, 3 unreadable document, 4 index or
-document not found, 5 index damaged or built differently, 6 index busy (another writer),
+Exit codes: 0 success, 1 unexpected error, 2 usage (a bad option or ``FOOTNOTED_*`` value), 3
+unreadable document or eval set, 4 index or document not found, 5 index damaged or built differently, 6 index busy (another writer),
 7 invalid question, 8 the model could not be loaded, 9 a file or folder that cannot be read or
-written (a read-only disk, no permission, a file where a folder should be).
+written (a read-only disk, no permission, a file where a folder should be), 130 interrupted, 141
+the reader of the output went away (``| head``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
+from typer.core import TyperGroup
 
 from footnoted import errors, render
 from footnoted.settings import Settings
@@ -28,7 +30,22 @@ if TYPE_CHECKING:
     from footnoted.index.index import AddReport, Index
     from footnoted.types import Answer, Hit
 
+
+class _ReaderGone(Exception):
+    """Standard output's reader went away (``| head``). Not an ``OSError``: click turns a broken
+    pipe into exit code 1 on its way out, and this one must reach ``main`` (exit code 141)."""
+
+
+class _Group(TyperGroup):
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError:
+            raise _ReaderGone from None
+
+
 app = typer.Typer(
+    cls=_Group,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -52,7 +69,33 @@ IndexOption = Annotated[
     Path | None, typer.Option("--index", help="Index directory (default: the bundled briefing's index).")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for programs.")]
-ModeOption = Annotated[str | None, typer.Option("--mode", help="dense, lexical or hybrid (default: hybrid).")]
+ModeOption = Annotated[
+    str | None,
+    typer.Option("--mode", help="dense, lexical or hybrid (default: FOOTNOTED_MODE, else the index's own, hybrid)."),
+]
+DocumentOption = Annotated[list[str] | None, typer.Option("--document", help="Only these document ids.")]
+
+
+def _version() -> str:
+    from importlib.metadata import version
+
+    return version("footnoted")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"footnoted {_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, callback=_show_version, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    pass
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -61,7 +104,12 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 def _echo_json(data: object) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    try:
+        text.encode(getattr(sys.stdout, "encoding", None) or "utf-8")
+    except UnicodeEncodeError:  # an output that is not UTF-8 (PYTHONIOENCODING=cp1252): the same JSON, escaped
+        text = json.dumps(data, ensure_ascii=True, indent=2)
+    typer.echo(text)
 
 
 def _settings() -> Settings:
@@ -70,13 +118,22 @@ def _settings() -> Settings:
     return Settings()
 
 
+def _index_dir(settings: Settings, index: Path | None) -> Path:
+    """The index directory a command works on; a file there is exit code 9, as a folder that cannot be written is."""
+    path = index or settings.index_path()
+    if path.exists() and not path.is_dir():
+        _fail(f"{path}: is a file, not an index directory", 9)
+    return path
+
+
 def _open(index: Path | None, *, create: bool = False) -> Index:
     from footnoted.index.load import open_index
 
     settings = _settings()
-    bar = _bar("building the briefing's index") if index is None and settings.index is None else None
+    path = _index_dir(settings, index)
+    bar = _bar("building the briefing's index") if settings.is_default_index(path) else None
     try:
-        return open_index(settings, index, create=create, progress=bar.update if bar is not None else None)
+        return open_index(settings, path, create=create, progress=bar.update if bar is not None else None)
     finally:
         if bar is not None:
             bar.close()
@@ -106,13 +163,20 @@ def ingest(
     """
     from footnoted.index import AddReport
     from footnoted.ingest.many import load_all
-    from footnoted.ingest.read import document_ids
+    from footnoted.ingest.read import DOCUMENT_ID, document_ids
 
+    if doc_id is not None and not re.fullmatch(DOCUMENT_ID, doc_id):
+        _fail(
+            f"--id: invalid document id {doc_id[:40]!r}: use letters, digits, '.', '_' and '-', starting with a "
+            "letter or digit, at most 128 characters",
+            2,
+        )
     files = _expand(paths)
     if doc_id is not None and len(files) != 1:
         _fail("--id names one document; give exactly one file with it", 2)
-    ids = [doc_id] if doc_id is not None else document_ids([f for f, _ in files])
     ix = _open(index, create=True)
+    # A file the index holds under its plain id keeps it when a namesake joins the folder.
+    ids = [doc_id] if doc_id is not None else document_ids([f for f, _ in files], stored=ix.documents)
     readers = _settings().readers or None
     report = AddReport()
     added: dict[int, tuple[str, int, str]] = {}  # file -> the document's id, notes and title
@@ -276,9 +340,9 @@ def reindex(
     if store is not None and store not in ("flat", "flat16", "hnsw"):
         _fail(f"--store must be flat, flat16 or hnsw, not {store!r}", 2)
     settings = _settings()
-    path = index or settings.index_path()
-    if index is None and settings.index is None and not IndexDir(path).exists():
-        _open(None).close()  # the bundled briefing's index, built on first use as by every command
+    path = _index_dir(settings, index)
+    if settings.is_default_index(path) and not IndexDir(path).exists():
+        _open(path).close()  # the bundled briefing's index, built on first use as by every command
     if chunk_tokens is not None or chunk_overlap is not None:
         built = stored_settings(IndexDir(path)).chunk
         try:
@@ -340,7 +404,7 @@ def search(
     index: IndexOption = None,
     k: Annotated[int, typer.Option("-k", "--k", min=1, max=100, help="How many passages.")] = 5,
     mode: ModeOption = None,
-    document: Annotated[list[str] | None, typer.Option("--document", help="Only these document ids.")] = None,
+    document: DocumentOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """The passages that best answer a question, with their citations and footnotes."""
@@ -361,11 +425,12 @@ def ask(
     index: IndexOption = None,
     k: Annotated[int, typer.Option("-k", "--k", min=1, max=100, help="How many passages to draw from.")] = 5,
     mode: ModeOption = None,
+    document: DocumentOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """The best evidence sentence for a question, with the passages it comes from."""
     ix = _open(index)
-    answer = ix.ask(question, k, mode=_mode(mode))
+    answer = ix.ask(question, k, mode=_mode(mode), document_ids=document or None)
     if as_json:
         _echo_json(render.ask(answer))
         return
@@ -467,7 +532,7 @@ def doctor(index: IndexOption = None, as_json: JsonOption = False) -> None:
     from footnoted.index.store import IndexDir
 
     settings = _settings()
-    path = index or settings.index_path()
+    path = _index_dir(settings, index)
     if not IndexDir(path).exists() and not IndexDir(path).generations.is_dir():
         _fail(f"no index at {path}", 4)  # nothing to examine: not a damaged index
     model_id = dimension = None
@@ -501,9 +566,10 @@ def doctor(index: IndexOption = None, as_json: JsonOption = False) -> None:
 
 
 def _mode(mode: str | None) -> Any:
+    """The mode a question is asked in: ``--mode``, else FOOTNOTED_MODE, else (None) the index's own."""
     if mode is not None and mode not in ("dense", "lexical", "hybrid"):
         _fail(f"--mode must be dense, lexical or hybrid, not {mode!r}", 2)
-    return mode
+    return mode or _settings().mode
 
 
 # Readers that fold white space (HTML and the office formats) leave a line break inside a block
@@ -511,19 +577,58 @@ def _mode(mode: str | None) -> Any:
 # Markdown and the text of a PDF, a line break is mostly where a line happened to end.
 _MEANT_LINE_BREAKS = frozenset({"html", "docx", "odt", "epub", "rtf"})
 _BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
+# A list item: a bullet, or a number followed by "." or ")", then a space.
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•◦▪‣–]|\d{1,3}[.)])[ \t]+(?=\S)")
+_WIDTH = 100
 
 
-def _wrap(text: str, indent: str) -> str:
-    return textwrap.fill(" ".join(text.split()), width=100, initial_indent=indent, subsequent_indent=indent)
+def _wrap(text: str, indent: str, hanging: str = "") -> str:
+    """``text`` on lines of at most 100 columns, its white space folded. A web address or any other
+    word longer than a line is kept whole on a line of its own, and never broken at a hyphen."""
+    return textwrap.fill(
+        " ".join(text.split()),
+        width=_WIDTH,
+        initial_indent=indent,
+        subsequent_indent=indent + hanging,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def _paragraphs(block: str) -> Iterator[str]:
+    """A block's paragraphs: the block itself, or, where lines of it are list items, each item on
+    its own (with the lines that continue it), and the text before the first."""
+    current: list[str] = []
+    for line in block.split("\n"):
+        if _LIST_ITEM.match(line) and current:
+            yield "\n".join(current)
+            current = []
+        current.append(line)
+    if current:
+        yield "\n".join(current)
+
+
+def _fold(paragraph: str, indent: str) -> str:
+    item = _LIST_ITEM.match(paragraph)
+    # A list item's following lines hang under its text, past the bullet or number.
+    return _wrap(paragraph, indent, " " * len(item.group().strip() + " ") if item else "")
 
 
 def _show(text: str, indent: str, lines: bool) -> str:
     """Source text for a terminal: each block (they are a blank line apart in the source) on lines of
-    its own, wrapped; or, where ``lines``, with its own line breaks and indentation, unwrapped."""
+    its own, wrapped, with each list item on lines of its own; or, where ``lines``, with its own line
+    breaks and indentation, a line longer than the terminal's 100 columns wrapped at that indentation."""
     blocks = [b.strip("\n") for b in _BLOCK_BREAK.split(text) if b.strip()]
     if not lines:
-        return "\n".join(_wrap(b, indent) for b in blocks)
-    return "\n".join(indent + line.rstrip() for b in blocks for line in b.split("\n"))
+        return "\n".join(_fold(p, indent) for b in blocks for p in _paragraphs(b))
+    out = []
+    for line in (line.rstrip() for b in blocks for line in b.split("\n")):
+        if len(indent) + len(line) <= _WIDTH:
+            out.append(indent + line)
+        else:
+            own = line[: len(line) - len(line.lstrip())]
+            out.append(_wrap(line, indent + own))
+    return "\n".join(out)
 
 
 def _print_hit(hit: Hit, lines: bool) -> None:
@@ -561,11 +666,18 @@ def _lines_meant(ix: Index, document_id: str) -> bool:
 def main() -> None:
     """Entry point: run the app, turning footnoted's errors into one line and an exit code."""
     from pydantic import ValidationError
+    from pydantic_settings import SettingsError
 
+    # A character the output cannot hold (stdout in cp1252, a document with emoji) is printed as
+    # "?" rather than ending the command; JSON is escaped instead (_echo_json).
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="replace")
     try:
         # Not standalone: a usage error comes back here to be said in one line, and the exit
         # code of a command that ends early comes back as the value.
-        sys.exit(app(standalone_mode=False) or 0)
+        code = app(standalone_mode=False) or 0
+        sys.stdout.flush()  # a reader gone is found here, not at exit, where Python would say so on stderr
+        sys.exit(code)
     except typer.Abort:
         _exit("interrupted", 130)
     except typer.TyperException as exc:  # a usage error: an unknown command or option, a bad value
@@ -579,7 +691,7 @@ def main() -> None:
         _exit(str(exc), next((c for t, c in EXIT_CODES if isinstance(exc, t)), 1))
     except KeyboardInterrupt:
         _exit("interrupted", 130)
-    except BrokenPipeError:
+    except (BrokenPipeError, _ReaderGone):
         # The reader went away (``| head``): nothing more to say to it, and nothing to tell the
         # terminal either; the status a command killed by SIGPIPE has.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -589,6 +701,9 @@ def main() -> None:
             _unexpected(exc)
         first = exc.errors()[0]  # a FOOTNOTED_* setting that does not parse
         _exit(f"FOOTNOTED_{str(first['loc'][0]).upper()}: {first['msg']}", 2)
+    except SettingsError as exc:  # a FOOTNOTED_* setting that does not decode (not JSON where JSON is needed)
+        cause = f": {exc.__cause__}" if exc.__cause__ is not None else ""
+        _exit(f"{exc}{cause}".replace("\n", " "), 2)
     except OSError as exc:  # a file or folder that cannot be read or written: a read-only disk, a file in the way
         where = f"{exc.filename}: " if exc.filename else ""
         _exit(f"{where}{exc.strerror or exc}", 9)

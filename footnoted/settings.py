@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+Mode = Literal["dense", "lexical", "hybrid"]
 
 
 class Settings(BaseSettings):
@@ -29,44 +32,68 @@ class Settings(BaseSettings):
     batch_runtime: Literal["openvino", "onnxruntime"] = "openvino"
     """For ``onnx``: the runtime for model calls of three texts or more (passages, batched questions);
     a lone question always goes to onnxruntime."""
-    threads: int = 0
+    threads: int = Field(default=0, ge=0)
     """Threads for the encoder (0: all cores, at most 4)."""
     readers: int = Field(default=0, ge=0)
     """Processes that read documents: ``ingest``'s files and a server's uploaded PDFs (0: one per
     core; 1: this process alone, no helper)."""
-    chunk_tokens: int = 200
-    chunk_overlap: int = 32
+    chunk_tokens: int = Field(default=200, ge=1)
+    chunk_overlap: int = Field(default=32, ge=0)
     vector_store: Literal["flat", "flat16", "hnsw"] = "flat"
     """For new indexes: ``flat`` (exact search), ``flat16`` (exact search over vectors kept in 16-bit
     floats: half the memory) or ``hnsw`` (a graph, approximate, for very large corpora)."""
-    mode: Literal["dense", "lexical", "hybrid"] = "hybrid"
+    mode: Mode | None = None
+    """The mode for questions on any index, unless a question names its own; unset: each index's
+    own, recorded when it was made (``hybrid``, or what this setting was then)."""
     verify: bool = True
     """Check every index file's checksum when loading."""
 
     host: str = "127.0.0.1"
-    port: int = 8000
+    port: int = Field(default=8000, ge=1, le=65535)
     read_key: SecretStr | None = None
     """API key for search and ask (``Authorization: Bearer`` or ``X-API-Key``); unset: open."""
     admin_key: SecretStr | None = None
     """API key for document changes; unset: open, but only to clients on this machine."""
     allow_remote: bool = False
     """Accept requests from other machines for actions that have no key configured."""
-    cors_origins: list[str] = Field(default_factory=list)
-    max_upload_bytes: int = 10 * 1024 * 1024
-    max_question_chars: int = 2000
-    max_k: int = 50
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Origins whose pages may call the API: comma-separated (``https://a.example,https://b.example``)
+    or a JSON list."""
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    max_question_chars: int = Field(default=2000, ge=1)
+    max_k: int = Field(default=50, ge=1)
     micro_batch: bool = True
     """Encode questions that arrive together in one model call."""
-    batch_window_ms: float = 0.0
+    batch_window_ms: float = Field(default=0.0, ge=0)
     """How long a question waits for others to share its model call (0: it takes whoever is waiting)."""
-    max_batch: int = 32
+    max_batch: int = Field(default=32, ge=1)
     keep_alive_seconds: int = Field(default=75, ge=1)
     """How long ``serve`` keeps an idle connection open; longer than clients keep theirs."""
     refresh_seconds: float = Field(default=1.0, ge=0)
     """How often a server checks for a generation another process committed (0: never)."""
 
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: Any) -> Any:
+        """A JSON list as it is; any other string is a comma-separated list."""
+        if not isinstance(value, str):
+            return value
+        if value.lstrip().startswith("["):
+            return json.loads(value)  # a ValueError here is a validation error, said as one
+        return [origin.strip() for origin in value.split(",") if origin.strip()]
+
     def index_path(self) -> Path:
-        return self.index if self.index is not None else self.home / "index"
+        return self.index if self.index is not None else self.default_index_path()
+
+    def default_index_path(self) -> Path:
+        """The bundled briefing's index, built on first use and rebuilt when it does not open."""
+        return self.home / "index"
+
+    def is_default_index(self, path: Path | None = None) -> bool:
+        """Whether ``path`` (or, when None, the settings' own index) is the bundled briefing's index:
+        the default, whether or not it is named explicitly."""
+        where = path if path is not None else self.index_path()
+        return where.expanduser().resolve() == self.default_index_path().expanduser().resolve()
 
     @property
     def models_dir(self) -> Path:

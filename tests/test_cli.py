@@ -13,9 +13,13 @@ import pytest
 from tests.conftest import DATA
 
 
-def run(home: Path, *args: str, encoder: str = "hash", models: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    home: Path, *args: str, encoder: str = "hash", models: Path | None = None, **settings: str
+) -> subprocess.CompletedProcess[str]:
+    """``footnoted ARGS`` in a process of its own, with no ``FOOTNOTED_*`` setting but these."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FOOTNOTED_")}
     env.update({"FOOTNOTED_HOME": str(home), "FOOTNOTED_ENCODER": encoder})
+    env.update({f"FOOTNOTED_{k.upper()}": v for k, v in settings.items()})
     if models is not None:
         env["FOOTNOTED_MODEL_CACHE"] = str(models)
     return subprocess.run(
@@ -83,7 +87,18 @@ def test_ingest_update_remove_cycle(tmp_path: Path) -> None:
         (["search", "--index", "{tmp}/ix"], 2, "Missing argument 'question'"),
         (["serch", "x"], 2, "No such command 'serch'"),
         (["doctor", "--index", "{tmp}/missing"], 4, "no index at"),
-        (["ingest", "{tmp}/a.txt", "--index", "{tmp}/a.txt"], 4, "is a file, not an index directory"),
+        # A file where the index's folder should be: as a path through a file (below), exit code 9.
+        (["ingest", "{tmp}/a.txt", "--index", "{tmp}/a.txt"], 9, "is a file, not an index directory"),
+        (["search", "mines", "--index", "{tmp}/a.txt"], 9, "is a file, not an index directory"),
+        (["ask", "mines", "--index", "{tmp}/a.txt"], 9, "is a file, not an index directory"),
+        (["doctor", "--index", "{tmp}/a.txt"], 9, "is a file, not an index directory"),
+        (["reindex", "--index", "{tmp}/a.txt"], 9, "is a file, not an index directory"),
+        (["ingest", "{tmp}/a.txt", "--id", "bad id", "--index", "{tmp}/ix"], 2, "--id: invalid document id 'bad id'"),
+        (["ingest", "{tmp}/a.txt", "--id", "-x", "--index", "{tmp}/ix"], 2, "starting with a letter or digit"),
+        # An eval set that cannot be read is an unreadable input, as a document is (3).
+        (["eval", "--set", "{tmp}/nonexist.jsonl", "--index", "{tmp}/ix"], 3, "nonexist.jsonl: no such file"),
+        (["ask", "mines", "--document", "nope", "--index", "{tmp}/ix"], 4, "no document 'nope'"),
+        (["--versio"], 2, "No such option: --versio"),
         (["ingest", "{tmp}/a.txt", "--index", "{tmp}/a.txt/ix"], 9, "Not a directory"),
         (
             ["ingest", "{tmp}/a.txt", "{tmp}/empty.txt", "--id", "x", "--index", "{tmp}/ix"],
@@ -480,3 +495,162 @@ def test_a_clash_added_to_a_folder_leaves_the_other_ids_as_they_were(tmp_path: P
     assert sorted(again["added"]) == ["report.md", "report.txt"]
     docs = json.loads(run(tmp_path, "info", "--index", index, "--json").stdout)["documents"]
     assert sorted(d["id"] for d in docs) == ["alpha", "beta", "report.md", "report.txt"]
+
+
+def _scores(done: subprocess.CompletedProcess[str]) -> list[float]:
+    assert done.returncode == 0, done.stderr
+    return [r["score"] for r in json.loads(done.stdout)["results"]]
+
+
+def test_footnoted_mode_is_the_default_mode_on_any_index(tmp_path: Path) -> None:
+    index = str(tmp_path / "ix")
+    assert run(tmp_path, "ingest", str(DATA / "chapters.txt"), "--index", index).returncode == 0  # made hybrid
+    question = ("search", "district health records", "--index", index, "--json")
+    lexical = _scores(run(tmp_path, *question, "--mode", "lexical"))
+    assert _scores(run(tmp_path, *question)) != lexical, "unset: the index's own mode (hybrid)"
+    assert _scores(run(tmp_path, *question, mode="lexical")) == lexical
+    # An explicit --mode still wins over the setting.
+    assert _scores(run(tmp_path, *question, "--mode", "hybrid", mode="lexical")) != lexical
+    asked = run(tmp_path, "ask", "district health records", "--index", index, "--json", mode="lexical")
+    by_lexical = run(tmp_path, "ask", "district health records", "--index", index, "--json", "--mode", "lexical")
+    assert json.loads(asked.stdout)["passages"] == json.loads(by_lexical.stdout)["passages"]
+    # An index made while the setting was set keeps it as its own.
+    other = str(tmp_path / "other")
+    assert run(tmp_path, "ingest", str(DATA / "chapters.txt"), "--index", other, mode="lexical").returncode == 0
+    assert json.loads(run(tmp_path, "info", "--index", other, "--json").stdout)["config"]["mode"] == "lexical"
+
+
+@pytest.mark.parametrize("given", ["setting", "option"])
+def test_the_default_index_named_explicitly_is_still_the_default(tmp_path: Path, given: str) -> None:
+    default = str(tmp_path / "index")
+    if given == "setting":
+        done = run(tmp_path, "search", "stockpile", "-k", "1", "--json", index=default)
+    else:
+        done = run(tmp_path, "search", "stockpile", "-k", "1", "--json", "--index", default)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["results"][0]["citation"]["document_id"] == "back-in-business-2005"
+    # Damaged, it is built again from the documents it holds, as the default always is.
+    chunks = next((tmp_path / "index" / "generations").glob("gen-*")) / "chunks.json"
+    chunks.write_bytes(chunks.read_bytes()[:-3])
+    again = run(tmp_path, "search", "stockpile", "-k", "1", "--json", index=default)
+    assert again.returncode == 0, again.stderr
+
+
+def test_a_reader_that_goes_away_ends_the_command_silently_with_141(tmp_path: Path) -> None:
+    assert run(tmp_path, "info").returncode == 0  # the briefing's index, built
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOOTNOTED_")}
+    env.update({"FOOTNOTED_HOME": str(tmp_path), "FOOTNOTED_ENCODER": "hash"})
+    for args in (["search", "mines"], ["search", "mines", "--json"], ["info"]):
+        read, write = os.pipe()
+        os.close(read)  # as `| head -1` does once it has its line
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "footnoted.cli", *args],
+                stdout=write,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+                timeout=600,
+            )
+        finally:
+            os.close(write)
+        assert done.returncode == 141, done.stderr
+        assert done.stderr == ""
+
+
+def test_version_and_python_dash_m(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    shown = run(tmp_path, "--version")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == f"footnoted {version('footnoted')}"
+    env = {**os.environ, "FOOTNOTED_HOME": str(tmp_path), "FOOTNOTED_ENCODER": "hash"}
+    module = subprocess.run(
+        [sys.executable, "-m", "footnoted", "--help"], capture_output=True, text=True, env=env, timeout=600
+    )
+    assert module.returncode == 0, module.stderr
+    assert "ingest" in module.stdout
+    assert "--version" in module.stdout
+
+
+def test_list_items_keep_their_lines_and_urls_stay_whole(tmp_path: Path) -> None:
+    url = "https://example.org/reports/landmine-monitor-2004/annex-b/exemptions-granted-to-senior-holders.html"
+    report = tmp_path / "list.md"
+    report.write_text(
+        "# Exemptions\n\n"
+        "The authority granted exemptions to these holders:\n"
+        "- the Northfield Irrigation Company, which drew its full entitlement in each drought year since 2019\n"
+        "- the Basin Sugar Cooperative\n"
+        "1. first in the annex\n"
+        f"2) second in the annex, listed at {url} with the others\n"
+    )
+    index = str(tmp_path / "ix")
+    assert run(tmp_path, "ingest", str(report), "--index", index).returncode == 0
+    for command in ("search", "ask"):
+        out = run(tmp_path, command, "exemptions holders annex", "--index", index, "-k", "1").stdout
+        lines = out.splitlines()[-12:]  # the passage (ask prints its answer sentence before it)
+        assert "   The authority granted exemptions to these holders:" in lines
+        assert "   - the Basin Sugar Cooperative" in lines
+        assert "   1. first in the annex" in lines
+        assert any(line.startswith("   - the Northfield Irrigation Company") for line in lines)
+        # A long item wraps under its own text, past the bullet.
+        assert "     2019" in lines or "     since 2019" in lines
+        assert any(line.strip() == url for line in lines), "a web address is never broken"
+
+
+def test_long_lines_of_an_html_document_wrap_at_their_indentation(tmp_path: Path) -> None:
+    words = " ".join(f"argument_{n}" for n in range(30))
+    page = tmp_path / "code.html"
+    page.write_text(
+        "<html><head><title>Calls</title></head><body><h1>Calls</h1><p>A long call:</p>"
+        f"<pre>result = compute(\n    {words})</pre></body></html>"
+    )
+    index = str(tmp_path / "ix")
+    assert run(tmp_path, "ingest", str(page), "--index", index).returncode == 0
+    out = run(tmp_path, "search", "a long call to compute", "--index", index, "-k", "1").stdout
+    code = [line for line in out.splitlines() if "argument_" in line]
+    assert len(code) > 1
+    assert all(len(line) <= 100 for line in code)
+    assert all(line.startswith("       argument_") for line in code), code
+
+
+def test_output_that_is_not_utf8_is_escaped_or_replaced(tmp_path: Path) -> None:
+    doc = tmp_path / "emoji.txt"
+    doc.write_text("Mines \U0001f4a3 report\n\nThe mines \U0001f4a3 were cleared by 2004.\n", encoding="utf-8")
+    index = str(tmp_path / "ix")
+    assert run(tmp_path, "ingest", str(doc), "--index", index).returncode == 0
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOOTNOTED_")}
+    env.update({"FOOTNOTED_HOME": str(tmp_path), "FOOTNOTED_ENCODER": "hash", "PYTHONIOENCODING": "cp1252"})
+    command = [sys.executable, "-m", "footnoted.cli", "search", "mines cleared", "--index", index]
+    as_json = subprocess.run([*command, "--json"], capture_output=True, env=env, timeout=600)
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout.decode("ascii"))["results"][0]["text"].count("\U0001f4a3") == 2
+    human = subprocess.run(command, capture_output=True, env=env, timeout=600)
+    assert human.returncode == 0, human.stderr
+    assert "The mines ? were cleared by 2004." in human.stdout.decode("cp1252")
+
+
+def test_ask_can_be_limited_to_documents(tmp_path: Path) -> None:
+    index = str(tmp_path / "ix")
+    assert run(tmp_path, "ingest", str(DATA / "chapters.txt"), str(DATA / "notes.md"), "--index", index).returncode == 0
+    for only in ("chapters", "notes"):
+        done = run(tmp_path, "ask", "treaty records", "--index", index, "--document", only, "--json")
+        assert done.returncode == 0, done.stderr
+        passages = json.loads(done.stdout)["passages"]
+        assert passages
+        assert {p["citation"]["document_id"] for p in passages} == {only}
+
+
+def test_a_stored_file_keeps_its_id_when_a_namesake_joins_its_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    (folder / "x").mkdir(parents=True)
+    (folder / "y").mkdir()
+    for n in (1, 2):
+        (folder / "x" / f"n{n}.txt").write_text(f"Note {n}\n\nThe mines of district {n} were counted.\n")
+    (folder / "x" / "readme.md").write_text("# Readme\n\nHow the reports were gathered.\n")
+    index = str(tmp_path / "ix")
+    assert run(tmp_path, "ingest", str(folder), "--index", index).returncode == 0
+    (folder / "y" / "readme.txt").write_text("Readme\n\nAnother folder's notes on the counts.\n")
+    assert run(tmp_path, "ingest", str(folder), "--index", index).returncode == 0
+    listed = json.loads(run(tmp_path, "info", "--index", index, "--json").stdout)
+    assert sorted(d["id"] for d in listed["documents"]) == ["n1", "n2", "readme", "y-readme"]

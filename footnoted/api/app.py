@@ -23,7 +23,6 @@ from typing import Annotated, Any, Literal
 import numpy as np
 import orjson
 from fastapi import Depends, FastAPI, Request
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -33,7 +32,7 @@ from footnoted import errors, render
 from footnoted.api import schemas
 from footnoted.api.errors import NotReady, error_response, install_handlers
 from footnoted.api.metrics import Metrics, make_metrics
-from footnoted.api.middleware import RequestContext
+from footnoted.api.middleware import JsonCORS, RequestContext
 from footnoted.api.security import check
 from footnoted.api.uploads import ingest, read_upload
 from footnoted.index import Encoder, Index
@@ -195,7 +194,7 @@ def create_app(
     app.state.footnoted = state
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware,
+            JsonCORS,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "HEAD", "POST", "DELETE"],
             allow_headers=["Authorization", "X-API-Key", "Content-Type", "X-Request-ID"],
@@ -282,10 +281,11 @@ def _routes(app: FastAPI, state: _State) -> None:
     async def search(body: schemas.SearchRequest, index: IndexDep) -> Response:
         """The passages that best answer a question, each with its exact citation and footnotes."""
         limits(body.query, body.k)
-        query = await vector(index, body.query, body.mode)
+        mode = body.mode or settings.mode
+        query = await vector(index, body.query, mode)
 
         def answer() -> Response:
-            hits = index.search(body.query, body.k, mode=body.mode, document_ids=body.documents, query=query)
+            hits = index.search(body.query, body.k, mode=mode, document_ids=body.documents, query=query)
             return _json(render.search(body.query, hits))
 
         return answer() if _on_loop(index, asking=False) else await run_in_threadpool(answer)
@@ -294,10 +294,11 @@ def _routes(app: FastAPI, state: _State) -> None:
     async def ask(body: schemas.AskRequest, index: IndexDep) -> Response:
         """The best evidence sentence(s) for a question, with the passages it was drawn from."""
         limits(body.question, body.k)
-        query = await vector(index, body.question, body.mode)
+        mode = body.mode or settings.mode
+        query = await vector(index, body.question, mode)
 
         def answer() -> Response:
-            found = index.ask(body.question, body.k, mode=body.mode, document_ids=body.documents, query=query)
+            found = index.ask(body.question, body.k, mode=mode, document_ids=body.documents, query=query)
             return _json(render.ask(found))
 
         return answer() if _on_loop(index, asking=True) else await run_in_threadpool(answer)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -100,6 +101,15 @@ def install_handlers(app: FastAPI) -> None:
                 methods.add("HEAD")  # answered wherever GET is (RequestContext)
             response.headers["Allow"] = ", ".join(sorted(methods))
         return response
+
+    @app.exception_handler(OSError)
+    async def unwritable(request: Request, exc: OSError) -> JSONResponse:
+        # A file of the index that cannot be written (a read-only disk, no permission, a full disk)
+        # or read: the server's storage, not a bug, and questions are still answered.
+        where = f"{exc.filename}: " if exc.filename else ""
+        message = f"{where}{exc.strerror or exc}; the index cannot be changed here (check the disk and its permissions)"
+        log.warning(json.dumps({"event": "storage_error", "message": message}))
+        return error_response(request, 503, "storage_unavailable", message)
 
     @app.exception_handler(ClientDisconnect)
     async def gone(request: Request, exc: ClientDisconnect) -> JSONResponse:

@@ -9,6 +9,9 @@ import time
 import uuid
 from typing import Any
 
+from starlette.datastructures import Headers
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from footnoted.api.metrics import Metrics
@@ -19,6 +22,36 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 def error_body(status: int, code: str, message: str, request_id: str | None) -> bytes:
     return json.dumps({"error": {"code": code, "message": message, "request_id": request_id}}).encode()
+
+
+class JsonCORS(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered in the API's JSON error shape (Starlette
+    says it in plain text)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":  # the lifespan's start-up and shutdown pass through too
+            await super().__call__(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        preflight = scope["method"] == "OPTIONS" and "origin" in headers and "access-control-request-method" in headers
+        if not preflight:
+            await super().__call__(scope, receive, send)
+            return
+        response = self.preflight_response(request_headers=headers)
+        if response.status_code == 400:
+            refused = bytes(response.body).decode().removeprefix("Disallowed CORS ")  # "origin, headers"
+            message = (
+                f"CORS preflight refused: {refused} not allowed (the server's FOOTNOTED_CORS_ORIGINS lists origins)"
+            )
+            kept = {k: v for k, v in response.headers.items() if k not in ("content-type", "content-length")}
+            request_id = scope.get("state", {}).get("request_id")
+            response = Response(
+                error_body(400, "cors_refused", message, request_id),
+                status_code=400,
+                headers=kept,
+                media_type="application/json",
+            )
+        await response(scope, receive, send)
 
 
 class _TooLarge(Exception):

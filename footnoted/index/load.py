@@ -48,7 +48,7 @@ def index_config(settings: Settings, encoder: Encoder | None = None) -> IndexCon
             chunk = chunk.within(encoder.max_tokens)
     except ValueError as exc:
         raise InvalidSettings(f"FOOTNOTED_CHUNK_TOKENS/FOOTNOTED_CHUNK_OVERLAP: {exc}") from None
-    return IndexConfig(chunk=chunk, store=settings.vector_store, mode=settings.mode)
+    return IndexConfig(chunk=chunk, store=settings.vector_store, mode=settings.mode or "hybrid")
 
 
 def open_index(
@@ -61,12 +61,12 @@ def open_index(
 ) -> Index:
     """Open the index at ``path`` (or the settings' one).
 
-    With no path given anywhere, this is the bundled briefing's index in the per-user data
-    directory, built on first use.
+    With no path given anywhere, or the default one given, this is the bundled briefing's index in
+    the per-user data directory, built on first use.
     """
     enc, tokenizer = encoder or make_encoder(settings)
-    default = path is None and settings.index is None
     where = path or settings.index_path()
+    default = settings.is_default_index(where)
     try:
         index = Index.open(
             where, enc, tokenizer, index_config(settings, enc), create=create or default, verify=settings.verify

@@ -235,7 +235,7 @@ def test_a_note_citing_a_source_short_names_the_note_with_it(writable: httpx.Cli
         "markers",
     }  # only a note that points to others has the key
     source = writable.get("/v1/documents/groundwater/source").json()
-    assert source["footnotes"][0] == {k: notes["1"][k] for k in ("label", "text", "start", "end")}
+    assert source["footnotes"][0] == notes["1"]
     assert source["footnotes"][1]["refers_to"] == ["1"]
     assert writable.delete("/v1/documents/groundwater").status_code == 200
 
@@ -320,7 +320,7 @@ def keyed(real_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         real_home / "models",
         read_key="reader-secret",
         admin_key="admin-secret",
-        cors_origins='["http://example.test"]',
+        cors_origins="http://example.test, http://other.example",  # a comma-separated list (JSON works too)
     )
     yield server
     server.stop()
@@ -392,6 +392,23 @@ def test_a_page_on_an_allowed_origin_may_send_the_keys(keyed: Server, header: st
     assert answer.status_code == 200
     assert answer.headers["access-control-allow-origin"] == "http://example.test"
     assert "x-request-id" in answer.headers["access-control-expose-headers"].lower()
+
+
+@pytest.mark.parametrize(
+    ("origin", "method", "refused"),
+    [("http://evil.example", "POST", "origin"), ("http://other.example", "PATCH", "method")],
+)
+def test_a_refused_cors_preflight_is_a_json_error(keyed: Server, origin: str, method: str, refused: str) -> None:
+    preflight = httpx.options(
+        keyed.url + "/v1/search",
+        headers={"Origin": origin, "Access-Control-Request-Method": method, "X-Request-ID": "preflight-1"},
+    )
+    body = _error(preflight, 400, "cors_refused")
+    assert preflight.headers["content-type"] == "application/json"
+    assert f"{refused} not allowed" in body["message"]
+    assert body["request_id"] == "preflight-1"
+    if refused == "origin":
+        assert "access-control-allow-origin" not in preflight.headers
 
 
 def test_x_api_key_header_and_keys_never_logged(keyed: Server) -> None:

@@ -308,7 +308,7 @@ def test_cli_refuses_ids_the_api_could_not_address(
     code, output = _cli(
         ["ingest", str(cli_env / "a.txt"), "--id", doc_id, "--index", str(cli_env / "ix")], capsys, monkeypatch
     )
-    assert code == 3, output
+    assert code == 2, output
     assert "invalid document id" in output
 
 
