@@ -93,6 +93,7 @@ def test_ingest_update_remove_cycle(tmp_path: Path) -> None:
         (["ask", "mines", "--index", "{tmp}/a.txt"], 9, "is a file, not an index directory"),
         (["doctor", "--index", "{tmp}/a.txt"], 9, "is a file, not an index directory"),
         (["reindex", "--index", "{tmp}/a.txt"], 9, "is a file, not an index directory"),
+        (["eval", "--index", "{tmp}/a.txt"], 9, "is a file, not an index directory"),
         (["ingest", "{tmp}/a.txt", "--id", "bad id", "--index", "{tmp}/ix"], 2, "--id: invalid document id 'bad id'"),
         (["ingest", "{tmp}/a.txt", "--id", "-x", "--index", "{tmp}/ix"], 2, "starting with a letter or digit"),
         # An eval set that cannot be read is an unreadable input, as a document is (3).

@@ -47,6 +47,10 @@ def eval_command(
     # Read once, here at the entry point; the model is loaded from disk only.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    if index is not None and index.exists() and not index.is_dir():
+        from footnoted.cli import _fail
+
+        _fail(f"{index}: is a file, not an index directory", 9)
     ix = open_index(Settings(), index)
     try:
         if set_file is not None:

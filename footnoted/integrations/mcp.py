@@ -28,7 +28,7 @@ from footnoted import render
 from footnoted.errors import FootnotedError
 from footnoted.index import Index
 from footnoted.integrations import mcp_output as out
-from footnoted.settings import Settings
+from footnoted.settings import Mode, Settings
 
 __all__ = ["create_server", "main", "run"]
 
@@ -80,11 +80,12 @@ class _Loader:
             return self._index
 
 
-def create_server(open_index: Callable[[], Index]) -> MCPServer[None]:
+def create_server(open_index: Callable[[], Index], default_mode: Mode | None = None) -> MCPServer[None]:
     """The MCP server, serving the index that ``open_index`` opens (called once, in the background).
 
     Args:
         open_index: Returns the index to serve; a ``FootnotedError`` it raises is reported by every tool call.
+        default_mode: The mode of a question that names none (``FOOTNOTED_MODE``); None: the index's own.
     """
     loader = _Loader(open_index)
 
@@ -103,7 +104,7 @@ def create_server(open_index: Callable[[], Index]) -> MCPServer[None]:
     ) -> Annotated[CallToolResult, out.SearchOutput]:
         """The passages that best answer a question, best first: exact source text, its citation
         (document, section, character span) and the footnotes it cites."""
-        hits = _call(lambda: loader.get().search(question, k, mode=mode, document_ids=documents))
+        hits = _call(lambda: loader.get().search(question, k, mode=mode or default_mode, document_ids=documents))
         return _result(out.search_text(hits), render.search(question, hits))
 
     @server.tool(annotations=_READ_ONLY)
@@ -112,7 +113,7 @@ def create_server(open_index: Callable[[], Index]) -> MCPServer[None]:
     ) -> Annotated[CallToolResult, out.AskOutput]:
         """The best evidence sentence(s) for a question, quoted exactly with citation and footnotes,
         and the passages it was drawn from. Extractive: no text is generated."""
-        answer = _call(lambda: loader.get().ask(question, k, mode=mode, document_ids=documents))
+        answer = _call(lambda: loader.get().ask(question, k, mode=mode or default_mode, document_ids=documents))
         return _result(out.ask_text(answer), render.ask(answer))
 
     @server.tool(annotations=_READ_ONLY)
@@ -133,7 +134,7 @@ def run(settings: Settings, index: Path | None = None) -> None:
     """
     from footnoted.index.load import open_index
 
-    create_server(lambda: open_index(settings, index)).run("stdio")
+    create_server(lambda: open_index(settings, index), settings.mode).run("stdio")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

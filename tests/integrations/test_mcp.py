@@ -21,6 +21,7 @@ from footnoted.corpus import load_briefing
 from footnoted.index import Index
 from footnoted.integrations import mcp_output as out
 from footnoted.integrations.mcp import create_server
+from footnoted.settings import Mode
 from tests.integrations.conftest import QUESTION
 
 ROOT = Path(__file__).parents[2]
@@ -154,12 +155,28 @@ def test_stdio_reports_an_index_that_cannot_be_opened(tmp_path: Path, command: l
 # -- in process: the same server object, without a subprocess ------------------------------------
 
 
-def _call(index: Index, name: str, arguments: dict[str, Any]) -> CallToolResult:
+def _call(index: Index, name: str, arguments: dict[str, Any], default_mode: Mode | None = None) -> CallToolResult:
     async def main() -> CallToolResult:
-        async with MCPClient(create_server(lambda: index)) as client:
+        async with MCPClient(create_server(lambda: index, default_mode)) as client:
             return await client.call_tool(name, arguments)
 
     return anyio.run(main)
+
+
+def test_the_mode_of_a_question_that_names_none_is_the_setting(briefing_hash_index: Index) -> None:
+    # FOOTNOTED_MODE reaches the server as its default mode; a question's own mode still wins.
+    result = _call(briefing_hash_index, "search", {"question": QUESTION, "k": 3}, default_mode="lexical")
+    data = out.SearchOutput.model_validate(result.structured_content)
+    lexical = [h.chunk.id for h in briefing_hash_index.search(QUESTION, 3, mode="lexical")]
+    assert lexical != [h.chunk.id for h in briefing_hash_index.search(QUESTION, 3, mode="dense")]
+    assert [r.chunk_id for r in data.results] == lexical
+    result = _call(
+        briefing_hash_index, "search", {"question": QUESTION, "k": 3, "mode": "dense"}, default_mode="lexical"
+    )
+    data = out.SearchOutput.model_validate(result.structured_content)
+    assert [r.chunk_id for r in data.results] == [
+        h.chunk.id for h in briefing_hash_index.search(QUESTION, 3, mode="dense")
+    ]
 
 
 def test_search_options_reach_the_index(briefing_hash_index: Index) -> None:
