@@ -15,6 +15,7 @@ almost as well, so an answer split over two sentences is returned whole.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -27,6 +28,7 @@ import numpy as np
 from footnoted.index.encoder import Encoder
 from footnoted.index.lexical import analyze
 from footnoted.index.snapshot import cited_notes
+from footnoted.ingest.letters import OPENING
 from footnoted.ingest.sentences import sentences
 from footnoted.types import Answer, Citation, Document, Footnote, Hit, Span
 
@@ -96,22 +98,42 @@ def answer_sentences(doc: Document, span: Span) -> list[Span]:
     """The sentences of ``span``, each within one block of ``doc``: a heading and the line under it,
     or two paragraphs, are never one sentence, even where no full stop parts them."""
     blocks = doc.blocks
+    lines = doc.format in _MEANT_LINE_BREAKS
     i = _block_before(doc, span.start) + 1
     out: list[Span] = []
     start = span.start
     while i < len(blocks) and blocks[i].start < span.end:
-        out.extend(_sentences(doc.source, start, blocks[i].start))
+        out.extend(_sentences(doc.source, start, blocks[i].start, lines))
         start = blocks[i].start
         i += 1
-    out.extend(_sentences(doc.source, start, span.end))
+    out.extend(_sentences(doc.source, start, span.end, lines))
     return out
 
 
+# Formats whose readers fold white space, so that a line break left inside a block was asked for
+# (an HTML <br>, a Word line break): a line there that opens with a capital opens a sentence, as in
+# a list of changes with no full stops ("Fix a leak in X\nFix a crash in Y").
+# A sentence's end: a stop, then perhaps a closing quote or bracket and a marker ("1997.[^1]", "2019.²").
+_ENDS_SENTENCE = re.compile(r"[.!?…。！？][\"”’)\]」』）]*(?:\[\^?[^\]\s]{1,10}\]|[\d⁰¹²³⁴-⁹*†‡]{1,3}|[ivx]{1,4})?$")
+_MEANT_LINE_BREAKS = frozenset({"html", "docx", "odt", "epub", "rtf"})
+_LINE_OPENS = re.compile(rf"\n(?=[\"“‘(\[]?{OPENING})")
+
+
 @lru_cache(maxsize=8192)
-def _sentences(source: str, start: int, end: int) -> tuple[Span, ...]:
+def _sentences(source: str, start: int, end: int, lines: bool = False) -> tuple[Span, ...]:
     """Sentences of a stretch of a source, remembered: the passages that answer one question often
     answer the next (the key hashes the source once: a string keeps its hash)."""
-    return tuple(sentences(source, start, end))
+    found = sentences(source, start, end)
+    if not lines:
+        return tuple(found)
+    out: list[Span] = []
+    for s in found:
+        at = s.start
+        for m in _LINE_OPENS.finditer(source, s.start, s.end):
+            out.append(Span(at, at + len(source[at : m.start()].rstrip())))
+            at = m.end()
+        out.append(Span(at, s.end))
+    return tuple(p for p in out if p.end > p.start)
 
 
 def extract(
@@ -140,7 +162,12 @@ def extract(
         # the question's words than that one: the vector is mostly the other sentence's.
         if not c.shares_vector:
             lead = i
-        elif coverage[i] <= coverage[lead]:
+        elif coverage[i] <= coverage[lead] or not (
+            _ENDS_SENTENCE.search(texts[i]) or _same_block(c, candidates[lead], docs)
+        ):
+            # ...and only a sentence, or a line of the same block: a name or a signature in a block
+            # of its own ("__missing__(key)", "time.monotonic() → float") is what the text after it
+            # describes.
             scores[i] = -np.inf
     best = int(np.argmax(scores))
     chosen = candidates[best]
@@ -169,6 +196,13 @@ def extract(
         notes = tuple(n for n in chosen.hit.chunk.footnotes if any(span.contains(m) for m in n.markers))
     citation = Citation(doc.id, doc.title, chosen.hit.citation.section, span.start, span.end)
     return Answer(question, doc.source[span.start : span.end], citation, notes, hits, float(scores[best]))
+
+
+def _same_block(a: Candidate, b: Candidate, docs: Mapping[str, Document]) -> bool:
+    doc = docs[a.hit.chunk.document_id]
+    return a.hit.chunk.document_id == b.hit.chunk.document_id and _block_before(doc, a.span.start) == _block_before(
+        doc, b.span.start
+    )
 
 
 def _block_before(doc: Document, offset: int) -> int:

@@ -129,7 +129,8 @@ class _Markers:
 
 _HAS_WORD = re.compile(r"\w")
 _SHORT_FURNITURE = 300
-"""Characters of furniture a heading may reach over to what it heads."""
+"""Characters of furniture, in all, that a heading may reach over to what it heads (a table of
+contents or an index's entries under a heading are far longer: the heading stays apart)."""
 
 
 def _trailing_headings(group: list[Block]) -> list[Block]:
@@ -149,7 +150,7 @@ def _groups(document: Document) -> Iterator[tuple[list[Block], str]]:
             continue  # a rule, or a heading's underline ("====="): nothing to leave out of a chunk
         if block.kind not in BODY_KINDS:
             heads = _trailing_headings(group)
-            if block.kind == "furniture" and heads and block.end - block.start <= _SHORT_FURNITURE:
+            if block.kind == "furniture" and heads and block.end - heads[-1].end <= _SHORT_FURNITURE:
                 # A little furniture between a heading and what it heads (a comment after a Markdown
                 # heading, a running header at a page break): the heading still opens the passage
                 # under it, which spans those few words too, rather than standing alone.

@@ -55,6 +55,8 @@ NOTES_HEADING = re.compile(
 # Chinese and Japanese punctuation a flattened marker may follow ("地雷。1", "两遍，2"), and then the
 # next sentence with no space ("地雷。1技術者").
 _CJK_PUNCTUATION = "。！？，、；：」』）】"
+# What follows a Chinese or Japanese number: years, months, days, people, things, times...
+_CJK_COUNTERS = frozenset("年月日時时分秒歳岁人名個个枚本冊册件回次倍割万千百十億亿号號位台部頁页章節节条條種种つ")
 # A heading over numbered entries that may be notes or a bibliography: the markers decide.
 _SOURCES_HEADING = re.compile(
     r"^[#\s]*(?:references|sources|citations|notes and (?:references|sources)|references and notes)\s*:?\s*$",
@@ -924,7 +926,13 @@ def _glued_candidates(source: str, block: Block) -> list[_Candidate]:
         after = source[end] if end < block.end else ""
         # After a marker: white space or punctuation, or, past Chinese or Japanese punctuation, the
         # next sentence's first character (a letter of a script without case).
-        cjk = before in _CJK_PUNCTUATION and after.isalpha() and not after.islower() and not after.isupper()
+        cjk = (
+            before in _CJK_PUNCTUATION
+            and after.isalpha()
+            and not after.islower()
+            and not after.isupper()
+            and after not in _CJK_COUNTERS  # "。3年後": a number opening a sentence
+        )
         if after and not (after.isspace() or after in ')]"”’.,;:!?' or cjk):
             continue
         if exponent(source, start, m.group()):

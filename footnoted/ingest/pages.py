@@ -81,11 +81,15 @@ def read_pages(source: str) -> Pages:
     }
     # ...except a page number at the page's edge ("Page 3", "Audit 2023, page 1 of 2" right under
     # the page's last note).
+    # A line after one that does not end a sentence ("Kabul,\npage 4") carries the note on.
     in_notes -= {
         line
         for lines in pages
-        for line in lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
-        if _PAGE_NUMBER.match(source[line[0] : line[1]]) or _ENDS_WITH_PAGE.search(source, line[0], line[1])
+        for n, line in enumerate(lines)
+        if (n < _EDGE_LINES or n >= len(lines) - _EDGE_LINES)
+        and n > 0
+        and source[lines[n - 1][0] : lines[n - 1][1]].rstrip()[-1:] in tuple('.!?)]"”’')
+        and (_PAGE_NUMBER.match(source[line[0] : line[1]]) or _ENDS_WITH_PAGE.search(source, line[0], line[1]))
     }
     alone = {para.lines[0] for page in paras for para in page if len(para.lines) == 1}
     running = _running_lines(source, pages, alone) - in_notes

@@ -17,15 +17,24 @@ from footnoted.types import Span
 # what ends one is of fixed width, as a look-behind must be.
 _END = "[.!?…]"
 _CLOSE = '["”’)\\]»]'
-_MARK = "[\\d⁰¹²³⁴-⁹ivx*†‡]"  # a marker's last character: a digit, a raised digit, roman, a symbol
+_MARK = "[\\d⁰¹²³⁴-⁹*†‡]"  # a marker's last character: a digit, a raised digit, a symbol
+# A roman marker follows a word's last letter ("mines.ii It"), never a figure ("for the 14.x LTS
+# line", "libxml2-2.6.x APIs"); three digits only a lower-case word ("mines.123 The"), since after a
+# figure or a capital they are a decimal or a standard ("1.250 Million", "X.509 Email", "G.711 A-law").
+_AFTER_WORD = "[^\\W\\d_]"
+_AFTER_LOWER = "[^\\W\\dA-Z_]"
 _OPEN = rf"[\"“‘„«¿¡(\[]?{OPENING}"
 _FIGURE = rf"\d[\d,.]*\s+{LOWER}"
 _BREAKS = [
     (_END, rf"{_OPEN}|{_FIGURE}"),
     (rf"{_END}{_CLOSE}", rf"{_OPEN}|{_FIGURE}"),
     (rf"{_END}{_MARK}", _OPEN),
-    (rf"{_END}(?:\d\d|[⁰¹²³⁴-⁹]{{2}}|[ivx]{{2}}|{_CLOSE}{_MARK})", _OPEN),
-    (rf"{_END}(?:\d{{3}}|[ivx]{{3}}|{_CLOSE}\d\d)", _OPEN),
+    (rf"{_END}(?:\d\d|[⁰¹²³⁴-⁹]{{2}}|{_CLOSE}{_MARK}|{_CLOSE}[ivx])", _OPEN),
+    (rf"{_END}{_CLOSE}(?:\d\d|[ivx]{{2}})", _OPEN),
+    (rf"{_AFTER_WORD}{_END}[ivx]", _OPEN),
+    (rf"{_AFTER_WORD}{_END}[ivx]{{2}}", _OPEN),
+    (rf"{_AFTER_WORD}{_END}[ivx]{{3}}", _OPEN),
+    (rf"{_AFTER_LOWER}{_END}\d{{3}}", _OPEN),
     (r"[.!?] \d", _OPEN),
     (r"\]", rf"[\"“‘(]?{OPENING}"),
 ]
@@ -52,7 +61,9 @@ _ABBREVIATION = re.compile(
 # stays with it). Looked for only in text that has one.
 _ITEM_NUMBER = re.compile(r"\s*\d{1,3}[.)]")
 _CJK_STOP = re.compile(r"[。！？]")
-_CJK_BREAK = re.compile(r"[。！？][」』”’）)]*(?:[⁰¹²³⁴-⁹]+|\[\^?[^\]\s]{1,10}\])*(?=\S)")
+# (The markers are taken whole, then any white space: a marker followed by white space or the end
+# stays with its sentence rather than being cut off as one of its own.)
+_CJK_BREAK = re.compile(r"[。！？][」』”’）)]*(?:[⁰¹²³⁴-⁹]+|\[\^?[^\]\s]{1,10}\])*+\s*(?=\S)")
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> list[Span]:

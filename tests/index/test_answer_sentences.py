@@ -83,3 +83,24 @@ def test_chinese_sentences_are_cut_at_their_stops() -> None:
         "[^3]: 国防部数据，2004年。\n"
     )
     assert _ask(text, "中国签署渥太华条约了吗") == ("中国没有签署渥太华条约。[^2]", ["2"])
+
+
+def test_a_line_break_asked_for_in_html_opens_a_sentence() -> None:
+    page = (
+        "<h1>News</h1><h2>Release 1.1.35</h2><p>Fix use-after-free in xsltApplyTemplates<br>"
+        "Fix memory leak in xsltDocumentElem (David King)<br>Speed up the number formatting of large documents</p>"
+    )
+    answer, _ = _ask(page, "Which memory leak was fixed?", name="news.html")
+    assert answer == "Fix memory leak in xsltDocumentElem (David King)"
+
+
+def test_a_signature_in_a_block_of_its_own_is_not_the_answer() -> None:
+    # "__missing__(key)" shares a vector with the lead-in before it and holds more of the question's
+    # words, but it is no sentence: what it does is said under it.
+    page = (
+        "<h1>collections</h1><p>defaultdict objects support the following method in addition to the standard "
+        "dict operations:</p><dl><dt>__missing__(key)</dt><dd><p>If the default_factory attribute is None, this "
+        "raises a KeyError exception with the key as argument.</p></dd></dl>"
+    )
+    answer, _ = _ask(page, "What does a defaultdict do when a key is missing?", name="collections.html")
+    assert answer != "__missing__(key)"

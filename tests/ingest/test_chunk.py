@@ -42,10 +42,10 @@ def check_invariants(doc: Document, chunks: list[Chunk], tokenizer: Tokenizer, m
 
 def _between_a_heading_and_its_text(doc: Document, block: Block) -> bool:
     """A little furniture right after a heading, which the passage the heading opens spans."""
-    if block.kind != "furniture" or block.end - block.start > 300:
+    if block.kind != "furniture":
         return False
     before = [b for b in doc.blocks if b.end <= block.start and (b.kind in BODY_KINDS or b.kind == "note")]
-    return bool(before) and before[-1].kind == "heading"
+    return bool(before) and before[-1].kind == "heading" and block.end - before[-1].end <= 300
 
 
 def _is_orphan_note_chunk(doc: Document, span: Span) -> bool:
@@ -208,3 +208,13 @@ def test_no_passage_is_held_whole_by_another() -> None:
     assert len(chunks) > 2
     spans = [Span(c.start, c.end) for c in chunks]
     assert not any(a is not b and a.contains(b) for a in spans for b in spans)
+
+
+def test_a_heading_does_not_reach_over_a_table_of_contents() -> None:
+    links = "".join(f"* [Section {i}](#section-{i})\n" for i in range(40))
+    doc = parse(
+        f"# Guide\n\n## Contents\n\n{links}\nThe guide begins here, with its first paragraph.\n".encode(),
+        name="guide.md",
+    )
+    chunks = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=200, overlap=16))
+    assert not any("[Section 3]" in c.text for c in chunks)

@@ -85,3 +85,14 @@ def test_a_marker_glued_after_a_chinese_stop_cites_its_note() -> None:
     ]
     assert [[doc.source[m.start - 1 : m.end] for m in n.markers] for n in doc.footnotes] == [["。1"], ["。2"]]
     assert not doc.warnings
+
+
+def test_a_number_that_opens_a_japanese_sentence_is_no_marker() -> None:
+    text = (
+        "報告\n\n調査は一九九八年に始まった。1翌年の調査では数が減った。2年後、省は再び数えた。"
+        "倉庫の地雷は減っていた。2\n\n注\n\n1 省の報告書。\n2 省の在庫台帳、第十四号。\n"
+    )
+    doc = parse(text.encode(), name="ja.txt")
+    assert [n.label for n in doc.footnotes] == ["1", "2"]
+    last = text.index("減っていた。2") + len("減っていた。")
+    assert [(m.start, m.end) for m in doc.footnotes[1].markers] == [(last, last + 1)]

@@ -216,3 +216,16 @@ def test_a_note_opening_with_a_capital_of_another_script_is_a_note() -> None:
         ("3", "Ibid."),
         ("4", "Ledger, p. 6."),
     ]
+
+
+def test_a_note_whose_last_line_names_a_page_keeps_it() -> None:
+    subjects = ["wages", "rents", "fuel", "food"]
+    pages = [
+        f"Annual Report\n\nSpending on {subject} rose this year.{n}\n\n{n} Interview with the engineer, Kabul,\n"
+        f"page {n + 3}\n\n{n}"
+        for n, subject in enumerate(subjects, start=1)
+    ]
+    doc = parse(_paged(*pages), name="ledger.txt")
+    assert [n.text for n in doc.footnotes] == [
+        f"Interview with the engineer, Kabul,\npage {n + 3}" for n in range(1, 5)
+    ]

@@ -70,7 +70,17 @@ def _cut(text: str) -> list[str]:
         ),
         ("It destroyed mines.ii Congress agreed.iii", ["It destroyed mines.ii", "Congress agreed.iii"]),
         ("It destroyed mines.* Congress agreed.†", ["It destroyed mines.*", "Congress agreed.†"]),
-        ("It rose in 2004.123 Congress agreed.", ["It rose in 2004.123", "Congress agreed."]),
+        ("It destroyed mines.123 Congress agreed.", ["It destroyed mines.123", "Congress agreed."]),
+        ("It ends.”ii Then more.", ["It ends.”ii", "Then more."]),
+        # ...but a version or a standard's number is no marker
+        (
+            "It is for the 14.x LTS line. Use libxml2-2.6.x APIs.",
+            ["It is for the 14.x LTS line.", "Use libxml2-2.6.x APIs."],
+        ),
+        ("An X.509 Email Address and G.711 A-law.", ["An X.509 Email Address and G.711 A-law."]),
+        ("The value was 1.250 Million dollars.", ["The value was 1.250 Million dollars."]),
+        # A marker after a Chinese or Japanese stop stays with its sentence, before a space too
+        ("保管されていた。[1] 報告した。[2]", ["保管されていた。[1]", "報告した。[2]"]),
         # Capitals of other scripts, and letters of scripts without case
         (
             "Signed by Curtin. Émile Dubois signed. Österreich was first.",
