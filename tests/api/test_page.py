@@ -335,6 +335,180 @@ def test_going_back_to_the_start_page_empties_it(page: Page, server: Server) -> 
     expect(page.locator("#results")).to_be_empty()
 
 
+def _below_form(page: Page, target: Locator) -> bool:
+    """Whether ``target`` starts below the bottom of the sticky question form, not under it."""
+    form_bottom = page.locator("#ask").evaluate("form => form.getBoundingClientRect().bottom")
+    return bool(target.evaluate("(node, bottom) => node.getBoundingClientRect().top >= bottom - 1", form_bottom))
+
+
+@pytest.mark.parametrize("fragment", ["passage-5", "p1-fn-4"])
+def test_a_link_to_a_passage_or_note_lands_on_it(page: Page, server: Server, fragment: str) -> None:
+    # The element is made once the answer arrives, after the browser looked for the #fragment.
+    page.set_viewport_size({"width": 1100, "height": 500})
+    page.goto(f"{server.url}/?{urlencode({'q': STOCKPILE})}#{fragment}")
+    target = page.locator(f"#{fragment}")
+    for reloaded in (False, True):
+        if reloaded:
+            page.reload()
+        expect(target).to_be_focused()
+        expect(target).to_be_in_viewport()
+        assert _below_form(page, target)
+        assert page.evaluate("document.querySelector(':target')?.id") == fragment
+
+
+def test_the_source_view_closes_when_the_results_change(page: Page, server: Server) -> None:
+    ask(page, server, STOCKPILE)
+    box = page.get_by_label("Question")
+    box.fill(SOUTH_KOREA)
+    box.press("Enter")
+    expect(page.locator(".passage .footnote mark").first).to_contain_text("124,000 antivehicle mines")
+    dialog = page.get_by_role("dialog")
+    page.get_by_role("button", name="View passage 1 in the source").click()
+    expect(dialog.locator("mark")).to_have_count(1)
+    page.go_back()  # to the first question's results
+    expect(dialog).to_be_hidden()
+    expect(box).to_be_focused()
+    expect(page.locator(".passage-text mark")).to_contain_text("10.4 million antipersonnel mines")
+
+    # A newer question's results arrive while the view over the older ones is open.
+    held = _hold(page, "**/v1/ask", _asks(SOUTH_KOREA))
+    box.fill(SOUTH_KOREA)
+    with page.expect_request("**/v1/ask"):
+        box.press("Enter")
+    page.get_by_role("button", name="View passage 1 in the source").click()
+    expect(dialog.locator("mark")).to_have_count(1)
+    held[0].continue_()
+    expect(dialog).to_be_hidden()
+    expect(page.locator(".passage .footnote mark").first).to_contain_text("124,000 antivehicle mines")
+    expect(page.locator("#results h2").first).to_be_focused()
+
+
+def test_a_source_that_cannot_be_loaded_says_so_in_the_view(page: Page, server: Server) -> None:
+    ask(page, server, STOCKPILE)
+    page.route("**/v1/documents/*/source", _fulfil_error(404, "document_not_found", "the document was removed"))
+    opener = page.get_by_role("button", name="View passage 5 in the source")
+    opener.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("alert")).to_contain_text("the document was removed")
+    expect(dialog.get_by_role("button", name="Close source")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(opener).to_be_focused()
+
+
+def test_a_key_needed_to_open_the_source_keeps_the_focus_and_opens_it(page: Page, server: Server) -> None:
+    ask(page, server, STOCKPILE)
+
+    def handler(route: Route) -> None:
+        if route.request.headers.get("authorization") == "Bearer s3cret":
+            route.continue_()
+        else:
+            _fulfil_error(401, "unauthorized", "this action needs the read API key")(route)
+
+    page.route("**/v1/documents/*/source", handler)
+    opener = page.get_by_role("button", name="View passage 1 in the source")
+    opener.click()
+    key = page.get_by_label("API key")
+    expect(key).to_be_focused()
+    key.fill("s3cret")
+    key.press("Enter")
+    dialog = page.get_by_role("dialog")
+    expect(dialog.locator("mark")).to_have_count(1)
+    page.keyboard.press("Escape")
+    expect(opener).to_be_focused()
+
+
+def test_the_source_view_is_a_named_region_announcing_the_cited_span(page: Page, server: Server) -> None:
+    c = ask(page, server, STOCKPILE)["passages"][0]["citation"]
+    page.get_by_role("button", name="View passage 1 in the source").click()
+    # Named by the title, not by its whole text (the name a screen reader would otherwise read).
+    expect(page.get_by_role("region", name=f"Source of {c['title']}", exact=True)).to_be_focused()
+    cited = page.get_by_role("dialog").get_by_role("status")
+    expect(cited).to_have_text(f"Cited span, characters {c['start']} to {c['end']}.")
+
+
+def test_only_a_short_status_announces_the_answer(page: Page, server: Server) -> None:
+    answer = ask(page, server, STOCKPILE)["answer"]
+    assert answer["text"].endswith("Russia.3")  # "3" is the marker of note 3
+    # The results are not live (at k=20 a screen reader would read out every passage), the
+    # status is, with the answer read without its markers.
+    assert page.locator("#results").get_attribute("aria-live") is None
+    status = page.get_by_role("status")
+    expect(status).to_have_text(
+        re.compile(r"^Answer: The United States still stockpiles .* China and Russia\. 5 passages")
+    )
+
+
+def test_a_cited_span_taller_than_the_view_opens_at_its_start(page: Page, server: Server) -> None:
+    page.set_viewport_size({"width": 375, "height": 420})
+    ask(page, server, STOCKPILE)
+    page.get_by_role("button", name="View passage 2 in the source").click()
+    expect(page.locator("#source-text mark")).to_have_count(1)
+    mark, view = page.locator("#source-text").evaluate(
+        "view => [view.querySelector('mark').getBoundingClientRect(), view.getBoundingClientRect()]"
+    )
+    assert mark["height"] > view["height"]
+    assert view["top"] - 1 <= mark["top"] < view["top"] + view["height"] / 2
+
+
+def test_the_documents_popover_closes_on_escape_a_click_outside_and_asking(page: Page, server: Server) -> None:
+    page.goto(f"{server.url}/")
+    summary = page.locator("#doc-filter summary")
+    choice = page.get_by_role("checkbox", name="Back in Business")
+    summary.click()
+    expect(choice).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(choice).to_be_hidden()
+    expect(summary).to_be_focused()
+
+    summary.click()
+    expect(choice).to_be_visible()
+    page.locator(".tagline").click()
+    expect(choice).to_be_hidden()
+
+    summary.click()
+    choice.check()
+    box = page.get_by_label("Question")
+    box.fill(STOCKPILE)
+    box.press("Enter")
+    expect(page.locator(".passage").first).to_be_visible()
+    expect(choice).to_be_hidden()
+
+
+def test_markers_in_the_source_link_to_their_notes_and_back(page: Page, server: Server) -> None:
+    doc_id = ask(page, server, STOCKPILE)["passages"][0]["citation"]["document_id"]
+    source = httpx.get(f"{server.url}/v1/documents/{doc_id}/source", timeout=120).json()
+    cited = [n for n in source["footnotes"] if n["markers"]]
+    page.get_by_role("button", name="View passage 1 in the source").click()
+    text = page.locator("#source-text")
+    expect(text.locator("mark")).to_have_count(1)
+    expect(text.locator("a.fn-ref")).to_have_count(sum(len(n["markers"]) for n in cited))
+    assert text.text_content() == source["text"].replace("\f", "\n")  # links are markup around the text
+
+    note = cited[-1]
+    marker = text.get_by_role("link", name=f"footnote {note['label']}", exact=True).first
+    marker.click()
+    back = text.get_by_role("link", name=f"Back to the marker of footnote {note['label']}")
+    expect(back).to_be_focused()
+    expect(back).to_be_in_viewport()
+    following = back.evaluate("a => a.nextSibling.textContent")
+    assert note["text"].startswith(following[:20])
+    back.press("Enter")
+    expect(marker).to_be_focused()
+
+
+def test_focus_moving_back_up_never_hides_under_the_question_form(page: Page, server: Server) -> None:
+    page.set_viewport_size({"width": 1100, "height": 600})
+    ask(page, server, STOCKPILE)
+    page.locator(".passage .view-source").last.focus()
+    for _ in range(15):
+        page.keyboard.press("Shift+Tab")
+        focused = page.locator(":focus")
+        if focused.evaluate("node => Boolean(node.closest('#ask'))"):
+            break
+        assert _below_form(page, focused), focused.evaluate("node => node.outerHTML.slice(0, 80)")
+
+
 @contextmanager
 def serving(real_home: Path, home: Path, *files: tuple[str, bytes, str]) -> Iterator[Server]:
     """A server of its own (the real model) holding the uploaded ``(name, data, mime)`` documents,
@@ -456,6 +630,7 @@ def shelf(real_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         ("chapters.txt", (DATA / "chapters.txt").read_bytes(), "text/plain"),
         ("symbols.txt", _SYMBOLS.encode(), "text/plain"),
         ("neutrality.txt", _ADJACENT.encode(), "text/plain"),
+        ("notes.md", (DATA / "notes.md").read_bytes(), "text/markdown"),
     ) as server:
         yield server
 
@@ -468,6 +643,22 @@ def test_a_long_unbroken_string_wraps_inside_its_card(page: Page, shelf: Server)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, "the page scrolls sideways on a phone"
     for card in page.locator(".answer, .passage").all():
         assert card.evaluate("card => card.scrollWidth <= card.clientWidth"), "a card overflows"
+
+
+def test_a_long_note_label_stays_in_its_column(page: Page, shelf: Server) -> None:
+    page.set_viewport_size({"width": 375, "height": 780})
+    open_asking(page, shelf, "By 2004, how many states had joined the treaty?", "notes")
+    label = page.locator(".footnote-label", has_text="note-b").first
+    expect(label).to_be_visible()
+    inside = label.evaluate(
+        """label => {
+            const box = label.getBoundingClientRect();
+            const text = label.parentElement.querySelector('.footnote-text').getBoundingClientRect();
+            const card = label.closest('.card, .passage').getBoundingClientRect();
+            return card.left <= box.left && box.right <= text.left;
+        }"""
+    )
+    assert inside, "the label spills out of its column"
 
 
 def _direction(page: Page, selector: str) -> list[str]:

@@ -66,9 +66,10 @@ async function untilReady() {
 
 // Runs an API action, recovering where the user or time can fix the problem: a missing key
 // (ask for one, then run it again) or an index still loading (wait for /readyz, then run it
-// again). Any other error is shown. An action that `signal` says is outdated (aborted) fails
-// silently, as its result would be dropped. True when the action succeeded.
-async function run(action, signal) {
+// again). Any other error is given to `fail` (by default shown under the question). An action that
+// `signal` says is outdated (aborted) fails silently, as its result would be dropped. `again` is
+// what runs once a key has been given, by default the action itself. True when the action succeeded.
+async function run(action, signal, { again, fail = showError } = {}) {
   const outdated = () => Boolean(signal && signal.aborted);
   try {
     await action();
@@ -77,19 +78,19 @@ async function run(action, signal) {
     if (!(err instanceof ApiError)) throw err;
     if (outdated()) return false;
     if (err.status === 401 || (err.status === 403 && sessionStorage.getItem(KEY_STORAGE))) {
-      retries.push(() => !outdated() && run(action, signal));
+      retries.push(again || (() => !outdated() && run(action, signal, { fail })));
       askForKey(err.message);
     } else if (err.code === "not_ready") {
       setStatus("The index is still loading; this will continue as soon as it is ready…");
       try {
         await untilReady();
       } catch (timeout) {
-        if (!outdated()) showError(timeout);
+        if (!outdated()) fail(timeout);
         return false;
       }
-      return !outdated() && run(action, signal);
+      return !outdated() && run(action, signal, { again, fail });
     } else {
-      showError(err);
+      fail(err);
     }
     return false;
   }
@@ -109,11 +110,15 @@ function setStatus(text) {
   $("status").textContent = text;
 }
 
-function showError(err) {
-  const box = $("error");
+// Writes `err` into `box` (an element with role="alert") and shows it.
+function writeError(box, err) {
   box.replaceChildren(el("strong", "", err.status ? `Error ${err.status}` : "Error"), document.createTextNode(` ${err.message}`));
   if (err.requestId) box.append(el("span", "muted small request-id", `request id ${err.requestId}`));
   box.hidden = false;
+}
+
+function showError(err) {
+  writeError($("error"), err);
   setStatus("");
 }
 
@@ -211,14 +216,18 @@ function findMarkers(text, base, notes, targetId) {
   return markers;
 }
 
-// `text` as DOM nodes, with `mark` (a local span, or null) inside a <mark> and each footnote
-// marker as a link to its note. Only text nodes are created from the text itself.
-function richText(text, mark, markers = []) {
+// `text` as DOM nodes, with `mark` (a local span, or null) inside a <mark>, each footnote marker as
+// a link to its note (the one with an `id` taking it), and each of `anchors` ({at, node}: an
+// element without text) placed at its local offset. Only text nodes are created from the text itself.
+function richText(text, mark, markers = [], anchors = []) {
   const cuts = new Set([0, text.length]);
   const hasMark = mark && mark.start < mark.end;
   if (hasMark) cuts.add(mark.start).add(mark.end);
   for (const m of markers) cuts.add(m.start).add(m.end);
+  for (const a of anchors) cuts.add(Math.min(a.at, text.length));
   const points = [...cuts].sort((a, b) => a - b);
+  const anchorsAt = (at) => anchors.filter((a) => Math.min(a.at, text.length) === at).map((a) => a.node);
+  const ids = new Set(); // a marker cut in two by the highlight's edge keeps its id on its first half
 
   const fragment = document.createDocumentFragment();
   let highlight = null;
@@ -232,15 +241,13 @@ function richText(text, mark, markers = []) {
       node = el("a", "fn-ref", piece);
       node.href = marker.href;
       node.setAttribute("aria-label", `footnote ${marker.label}`);
+      if (marker.id && !ids.has(marker.id)) ids.add((node.id = marker.id));
     }
-    if (hasMark && mark.start <= a && b <= mark.end) {
-      if (!highlight) fragment.append((highlight = el("mark")));
-      highlight.append(node);
-    } else {
-      highlight = null;
-      fragment.append(node);
-    }
+    if (!(hasMark && mark.start <= a && b <= mark.end)) highlight = null;
+    else if (!highlight) fragment.append((highlight = el("mark")));
+    (highlight || fragment).append(...anchorsAt(a), node);
   }
+  fragment.append(...anchorsAt(text.length));
   return fragment;
 }
 
@@ -414,13 +421,42 @@ function showResults(data, seconds) {
   } else {
     results.append(el("p", "empty", "Nothing in the index matches this question."));
   }
-  // Screen readers hear the answer itself; the eye sees it in the card, so the status shows counts.
+  // Screen readers hear the answer itself, from the status (the results are not live: at k=20
+  // they would read out every passage); the eye sees it in the card, so the status shows counts.
   const status = $("status");
-  const heard = answer ? `Answer: ${answer.text} ` : "No answer sentence found. ";
+  const heard = answer ? `Answer: ${spoken(answer)} ` : "No answer sentence found. ";
   status.replaceChildren(
     el("span", "visually-hidden", heard),
     document.createTextNode(`${passages.length} passage${passages.length === 1 ? "" : "s"} · ${seconds.toFixed(2)} s`),
   );
+  // A source view open over the results shown before belongs to them: its opener is gone.
+  if ($("source").open) $("source").close();
+}
+
+// The answer as it is read out: without its footnote markers ("…in 2012.[^iv]"), on one line.
+function spoken(answer) {
+  const notes = answer.footnotes.filter((n) => !contains(n, answer.citation));
+  const markers = findMarkers(answer.text, answer.citation.start, notes, () => "").sort((a, b) => a.start - b.start);
+  let text = "";
+  let at = 0;
+  for (const m of markers) {
+    if (m.start < at) continue;
+    text += answer.text.slice(at, m.start);
+    at = m.end;
+  }
+  return (text + answer.text.slice(at)).replace(/\s+/g, " ").trim();
+}
+
+// A link to a passage or a note ("#passage-3", "#p3-fn-12") names an element made only now, after
+// the browser looked for it: go to it again, as a fragment navigation (so it is the :target),
+// and focus it.
+function goToFragment() {
+  const id = decodeURIComponent(location.hash.slice(1));
+  const target = id && document.getElementById(id);
+  if (!target || !$("results").contains(target)) return;
+  location.replace(location.hash);
+  if (!target.matches("a[href], button, input, select, [tabindex]")) target.tabIndex = -1;
+  target.focus({ preventScroll: true });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -447,7 +483,9 @@ async function ask(body) {
   try {
     answered = await run(async () => {
       const data = await api("/v1/ask", { body, signal });
-      if (!signal.aborted) showResults(data, (performance.now() - started) / 1000);
+      if (signal.aborted) return;
+      showResults(data, (performance.now() - started) / 1000);
+      goToFragment();
     }, signal);
   } finally {
     if (!signal.aborted) {
@@ -531,6 +569,8 @@ function updateDocSummary() {
 // ---------------------------------------------------------------------------------------------
 // Source view
 
+// Where the focus goes when the source view closes: the element that opened it, or null when the
+// focus has been put elsewhere on purpose (the key field).
 let sourceOpener = null;
 
 async function openSource(span, what, opener) {
@@ -540,34 +580,94 @@ async function openSource(span, what, opener) {
   sourceOpener = opener;
   $("source-title").textContent = "Loading source…";
   $("source-span").textContent = "";
+  $("source-cited").textContent = "";
+  $("source-jump").hidden = true;
+  $("source-error").hidden = true;
+  $("source-text").hidden = false;
+  $("source-text").setAttribute("aria-label", "Source");
   $("source-text").replaceChildren();
   if (!dialog.open) dialog.showModal();
-  const shown = await run(async () => {
-    const doc = await api(`/v1/documents/${encodeURIComponent(span.document_id)}/source`, { signal });
-    if (signal.aborted) return; // closed, or another source opened, while this one loaded
-    if (span.label !== undefined) {
-      // A note named by its label (one not listed with the passage): its span in the document.
-      const note = labelled(doc.footnotes, span.label, span.from);
-      if (!note) {
-        $("source-title").textContent = doc.title;
-        $("source-span").textContent = `Footnote ${span.label} is not in this document`;
-        $("source-text").replaceChildren(richText(doc.text, null));
-        return;
+  // A key is asked for on the page, which the open (modal) view makes inert: the view closes, the
+  // key field keeps the focus, and the source opens once the key is given.
+  const again = () => opener.isConnected && openSource(span, what, opener);
+  const shown = await run(
+    async () => {
+      const doc = await api(`/v1/documents/${encodeURIComponent(span.document_id)}/source`, { signal });
+      if (signal.aborted) return; // closed, or another source opened, while this one loaded
+      $("source-title").textContent = doc.title;
+      $("source-text").setAttribute("aria-label", `Source of ${doc.title}`);
+      if (span.label !== undefined) {
+        // A note named by its label (one not listed with the passage): its span in the document.
+        const note = labelled(doc.footnotes, span.label, span.from);
+        if (!note) {
+          $("source-span").textContent = `Footnote ${span.label} is not in this document`;
+          $("source-text").replaceChildren(sourceText(doc, null));
+          return;
+        }
+        span = { document_id: span.document_id, start: note.start, end: note.end };
       }
-      span = { document_id: span.document_id, start: note.start, end: note.end };
-    }
-    $("source-title").textContent = doc.title;
-    $("source-span").textContent = `${what[0].toUpperCase()}${what.slice(1)} · ${chars(span)} of ${codePoints(doc.text)}`;
-    $("source-text").replaceChildren(richText(doc.text, localSpan(doc.text, 0, span)));
-    jumpToMark();
-  }, signal);
-  if (!shown && !signal.aborted) dialog.close();
+      $("source-span").textContent = `${what[0].toUpperCase()}${what.slice(1)} · ${chars(span)} of ${codePoints(doc.text)}`;
+      $("source-cited").textContent = `Cited span, characters ${span.start} to ${span.end}.`;
+      $("source-jump").hidden = false;
+      $("source-text").replaceChildren(sourceText(doc, span));
+      jumpToMark();
+    },
+    signal,
+    { again, fail: sourceFailed },
+  );
+  if (shown || signal.aborted || !retries.includes(again)) return;
+  sourceOpener = null;
+  dialog.close();
+  $("api-key").focus();
 }
 
+// The error shown where the user is, in the view, which keeps the focus.
+function sourceFailed(err) {
+  $("source-title").textContent = "The source could not be shown";
+  $("source-text").hidden = true;
+  writeError($("source-error"), err);
+  $("source-close").focus();
+}
+
+// The whole source, `span` (or null) highlighted, each marker the API lists linking to its note,
+// and each note so cited opening with a link back to its first marker. Notes are told apart by
+// their place in the list, not their labels, which repeat (each chapter's notes may restart at 1).
+// Markers are not guessed here, as in a passage: over a whole document a guess goes astray.
+function sourceText(doc, span) {
+  const place = new Map(doc.footnotes.map((note, i) => [note, i]));
+  const listed = doc.footnotes.filter((note) => Array.isArray(note.markers) && note.markers.length);
+  const markers = findMarkers(doc.text, 0, listed, (note) => `source-fn-${place.get(note)}`);
+  const first = new Map(); // a note's id -> its first marker
+  for (const m of markers) if (!first.has(m.href) || m.start < first.get(m.href).start) first.set(m.href, m);
+  const anchors = [];
+  for (const note of listed) {
+    const i = place.get(note);
+    const marker = first.get(`#source-fn-${i}`);
+    if (!marker) continue;
+    marker.id = `source-ref-${i}`;
+    const back = el("a", "fn-back");
+    back.id = `source-fn-${i}`;
+    back.href = `#${marker.id}`;
+    back.setAttribute("aria-label", `Back to the marker of footnote ${note.label}`);
+    anchors.push({ at: localSpan(doc.text, 0, note).start, node: back });
+  }
+  return richText(doc.text, span && localSpan(doc.text, 0, span), markers, anchors);
+}
+
+// The cited span in view: centred, or from its start when it is taller than the view.
 function jumpToMark() {
-  const mark = $("source-text").querySelector("mark");
-  if (mark) mark.scrollIntoView({ block: "center" });
-  $("source-text").focus({ preventScroll: true });
+  const view = $("source-text");
+  const mark = view.querySelector("mark");
+  if (mark) mark.scrollIntoView({ block: mark.getBoundingClientRect().height > view.clientHeight ? "start" : "center" });
+  view.focus({ preventScroll: true });
+}
+
+// After the results change under it, the focus goes to their heading, else the question box.
+function focusResults() {
+  const heading = $("results").querySelector("h2");
+  if (!heading) return $("question").focus();
+  heading.tabIndex = -1;
+  heading.focus();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -587,17 +687,39 @@ function start() {
     }
     if (location.search !== toUrl(body)) history.pushState(null, "", toUrl(body));
     asked = location.search;
+    $("doc-filter").open = false;
     ask(body);
   });
   $("question").addEventListener("input", () => $("question").setCustomValidity(""));
   window.addEventListener("popstate", () => {
     if (location.search === asked) return;
     asked = location.search;
+    // The source view shows a passage of the results going away: close it, into the question box.
+    if ($("source").open) {
+      sourceOpener = $("question");
+      $("source").close();
+    }
     const body = fromUrl();
     if (body) ask(body);
     else showStart();
   });
   $("doc-list").addEventListener("change", updateDocSummary);
+  // The documents popover closes on Escape (back to its summary), on a click outside it, and on asking.
+  const filter = $("doc-filter");
+  filter.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !filter.open) return;
+    event.preventDefault();
+    filter.open = false;
+    filter.querySelector("summary").focus();
+  });
+  document.addEventListener("click", (event) => {
+    if (filter.open && !filter.contains(event.target)) filter.open = false;
+  });
+
+  // Focus and links bring what they reach below the sticky question form, never under it.
+  const form = $("ask");
+  const root = document.documentElement.style;
+  new ResizeObserver(() => root.setProperty("--ask-height", `${form.offsetHeight}px`)).observe(form);
 
   $("key-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -614,7 +736,20 @@ function start() {
   $("source").addEventListener("close", () => {
     if ($("source").open) return; // opened again since
     viewing.abort(); // a load still in flight is for a view no longer shown
-    if (sourceOpener) sourceOpener.focus();
+    const opener = sourceOpener;
+    sourceOpener = null;
+    if (opener && opener.isConnected) opener.focus();
+    else if (opener) focusResults(); // replaced by newer results
+  });
+  // A marker and its note link to each other inside the view: follow them there, without
+  // touching the page's address (whose #fragment names a passage or a note of the results).
+  $("source-text").addEventListener("click", (event) => {
+    const link = event.target.closest("a[href^='#']");
+    const target = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) return;
+    event.preventDefault();
+    target.scrollIntoView({ block: "center" });
+    target.focus({ preventScroll: true });
   });
   // A click on the backdrop (outside the dialog's box) closes it, as Escape does.
   $("source").addEventListener("click", (event) => {
