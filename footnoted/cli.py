@@ -466,7 +466,13 @@ def info(index: IndexOption = None, as_json: JsonOption = False) -> None:
     typer.echo(f"index       {data['index']} (generation {data['generation']})")
     typer.echo(f"model       {data['model']} ({data['dimension']} dimensions)")
     typer.echo(f"holds       {len(snap.documents)} documents, {data['chunks']} chunks, {data['footnotes']} footnotes")
-    typer.echo(f"searches    {ix.config.mode}, over {data['vectors']} vectors in a {ix.config.store} store")
+    asked = _settings().mode
+    mode = (
+        f"{asked} (FOOTNOTED_MODE; the index's own: {ix.config.mode})"
+        if asked and asked != ix.config.mode
+        else ix.config.mode
+    )
+    typer.echo(f"searches    {mode}, over {data['vectors']} vectors in a {ix.config.store} store")
     for d in data["documents"]:
         typer.echo(f"  {d['id']}: {d['title']} ({d['chunks']} chunks, {d['footnotes']} footnotes)")
 
@@ -489,10 +495,15 @@ def serve(
     if index is not None:
         updates["index"] = index
     if host is not None:
+        if not host.strip():
+            _fail("--host: give an address to listen on (127.0.0.1 for this machine, 0.0.0.0 for all)", 2)
         updates["host"] = host
     if port is not None:
+        if not 1 <= port <= 65535:
+            _fail(f"--port: {port} is not a port (1 to 65535)", 2)
         updates["port"] = port
     settings = settings.model_copy(update=updates)
+    _index_dir(settings, index)  # a file where the index should be: exit code 9, as for every command
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     remote = settings.host not in ("127.0.0.1", "localhost", "::1")
     if remote and not (settings.read_key or settings.admin_key or settings.allow_remote):
@@ -668,6 +679,8 @@ def main() -> None:
     from pydantic import ValidationError
     from pydantic_settings import SettingsError
 
+    if sys.stdout is None:  # started with its output closed (`>&-`): what it prints goes nowhere
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115  # for the life of the process
     # A character the output cannot hold (stdout in cp1252, a document with emoji) is printed as
     # "?" rather than ending the command; JSON is escaped instead (_echo_json).
     if hasattr(sys.stdout, "reconfigure"):

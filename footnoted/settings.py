@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -32,9 +33,9 @@ class Settings(BaseSettings):
     batch_runtime: Literal["openvino", "onnxruntime"] = "openvino"
     """For ``onnx``: the runtime for model calls of three texts or more (passages, batched questions);
     a lone question always goes to onnxruntime."""
-    threads: int = Field(default=0, ge=0)
+    threads: int = Field(default=0, ge=0, le=256)
     """Threads for the encoder (0: all cores, at most 4)."""
-    readers: int = Field(default=0, ge=0)
+    readers: int = Field(default=0, ge=0, le=256)
     """Processes that read documents: ``ingest``'s files and a server's uploaded PDFs (0: one per
     core; 1: this process alone, no helper)."""
     chunk_tokens: int = Field(default=200, ge=1)
@@ -48,7 +49,7 @@ class Settings(BaseSettings):
     verify: bool = True
     """Check every index file's checksum when loading."""
 
-    host: str = "127.0.0.1"
+    host: str = Field(default="127.0.0.1", min_length=1)
     port: int = Field(default=8000, ge=1, le=65535)
     read_key: SecretStr | None = None
     """API key for search and ask (``Authorization: Bearer`` or ``X-API-Key``); unset: open."""
@@ -64,12 +65,12 @@ class Settings(BaseSettings):
     max_k: int = Field(default=50, ge=1)
     micro_batch: bool = True
     """Encode questions that arrive together in one model call."""
-    batch_window_ms: float = Field(default=0.0, ge=0)
+    batch_window_ms: float = Field(default=0.0, ge=0, le=60_000, allow_inf_nan=False)
     """How long a question waits for others to share its model call (0: it takes whoever is waiting)."""
-    max_batch: int = Field(default=32, ge=1)
-    keep_alive_seconds: int = Field(default=75, ge=1)
+    max_batch: int = Field(default=32, ge=1, le=4096)
+    keep_alive_seconds: int = Field(default=75, ge=1, le=86_400)
     """How long ``serve`` keeps an idle connection open; longer than clients keep theirs."""
-    refresh_seconds: float = Field(default=1.0, ge=0)
+    refresh_seconds: float = Field(default=1.0, ge=0, le=86_400, allow_inf_nan=False)
     """How often a server checks for a generation another process committed (0: never)."""
 
     @field_validator("cors_origins", mode="before")
@@ -79,8 +80,17 @@ class Settings(BaseSettings):
         if not isinstance(value, str):
             return value
         if value.lstrip().startswith("["):
-            return json.loads(value)  # a ValueError here is a validation error, said as one
-        return [origin.strip() for origin in value.split(",") if origin.strip()]
+            origins = json.loads(value)  # a ValueError here is a validation error, said as one
+        else:
+            origins = [origin for origin in value.split(",") if origin.strip()]
+        if not isinstance(origins, list) or not all(isinstance(o, str) for o in origins):
+            raise ValueError("a list of origins, such as https://a.example,https://b.example")
+        # As a browser sends it: scheme and host in lower case, no path.
+        origins = [o.strip().rstrip("/").lower() for o in origins]
+        bad = next((o for o in origins if not re.fullmatch(r"\*|[a-z][a-z0-9+.-]*://[^/\s]+", o)), None)
+        if bad is not None:
+            raise ValueError(f"{bad!r} is not an origin (scheme://host[:port], or *)")
+        return origins
 
     def index_path(self) -> Path:
         return self.index if self.index is not None else self.default_index_path()

@@ -94,6 +94,9 @@ def test_ingest_update_remove_cycle(tmp_path: Path) -> None:
         (["doctor", "--index", "{tmp}/a.txt"], 9, "is a file, not an index directory"),
         (["reindex", "--index", "{tmp}/a.txt"], 9, "is a file, not an index directory"),
         (["eval", "--index", "{tmp}/a.txt"], 9, "is a file, not an index directory"),
+        (["serve", "--index", "{tmp}/a.txt", "--port", "8899"], 9, "is a file, not an index directory"),
+        (["serve", "--host", "", "--port", "8899"], 2, "--host: give an address"),
+        (["serve", "--port", "70000"], 2, "--port: 70000 is not a port"),
         (["ingest", "{tmp}/a.txt", "--id", "bad id", "--index", "{tmp}/ix"], 2, "--id: invalid document id 'bad id'"),
         (["ingest", "{tmp}/a.txt", "--id", "-x", "--index", "{tmp}/ix"], 2, "starting with a letter or digit"),
         # An eval set that cannot be read is an unreadable input, as a document is (3).
@@ -655,3 +658,20 @@ def test_a_stored_file_keeps_its_id_when_a_namesake_joins_its_folder(tmp_path: P
     assert run(tmp_path, "ingest", str(folder), "--index", index).returncode == 0
     listed = json.loads(run(tmp_path, "info", "--index", index, "--json").stdout)
     assert sorted(d["id"] for d in listed["documents"]) == ["n1", "n2", "readme", "y-readme"]
+
+
+def test_a_command_started_with_its_output_closed_runs(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOOTNOTED_")}
+    env.update({"FOOTNOTED_HOME": str(tmp_path), "FOOTNOTED_ENCODER": "hash"})
+    done = subprocess.run(
+        [sys.executable, "-m", "footnoted.cli", "--version"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        timeout=120,
+        close_fds=True,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert done.returncode == 0, done.stderr
+    assert not done.stderr

@@ -23,6 +23,9 @@ from tests.test_cli import run
         ("http://a.example, https://b.example:8443", ["http://a.example", "https://b.example:8443"]),
         ('["http://a.example", "http://b.example"]', ["http://a.example", "http://b.example"]),
         ("", []),
+        # As a browser sends an origin: lower case, no trailing slash.
+        ("http://a.example/, HTTP://B.example", ["http://a.example", "http://b.example"]),
+        ("*", ["*"]),
     ],
 )
 def test_cors_origins_are_a_comma_separated_or_json_list(
@@ -46,6 +49,13 @@ def test_cors_origins_are_a_comma_separated_or_json_list(
         ("CHUNK_TOKENS", "0", "FOOTNOTED_CHUNK_TOKENS: Input should be greater than or equal to 1"),
         ("CHUNK_OVERLAP", "-1", "FOOTNOTED_CHUNK_OVERLAP: Input should be greater than or equal to 0"),
         ("CORS_ORIGINS", '["http://a.example"', "FOOTNOTED_CORS_ORIGINS: Value error"),
+        ("CORS_ORIGINS", '{"a": 1}', "is not an origin"),
+        ("CORS_ORIGINS", "example.org", "is not an origin"),
+        # Past what a timer or a thread count can be: a dead batcher or a flooded machine.
+        ("BATCH_WINDOW_MS", "inf", "FOOTNOTED_BATCH_WINDOW_MS"),
+        ("REFRESH_SECONDS", "1e10", "FOOTNOTED_REFRESH_SECONDS: Input should be less than or equal to 86400"),
+        ("THREADS", "100000", "FOOTNOTED_THREADS: Input should be less than or equal to 256"),
+        ("HOST", "", "FOOTNOTED_HOST: String should have at least 1 character"),
     ],
 )
 @pytest.mark.parametrize("command", ["serve", "info"])

@@ -75,10 +75,9 @@ class FootnoteOut(BaseModel):
         description='Only on a note citing a source short ("Smith, supra note 12", "Smith (n 12)", '
         '"Smith, op. cit."): the labels of the notes naming it in full.',
     )
-    markers: list[SpanOut] | None = Field(
-        default=None,
-        description="On the notes of search results and answers: the spans in the source of the markers citing "
-        'the note ("[3]", "³"), as [start, end) offsets, including any outside the passage.',
+    markers: list[SpanOut] = Field(
+        description='The spans in the source of the markers citing the note ("[3]", "³"), as [start, end) '
+        "offsets, including any outside the passage; empty for a note nothing cites.",
     )
 
 

@@ -99,6 +99,8 @@ class _State:
     sheet: bool = False
     box: bool = False
     """In a text box (``\\shptxt``): its paragraphs follow the paragraph it is anchored in."""
+    ansi_half: bool = False
+    """In ``\\upr``, outside its ``\\ud``: the ANSI copy of what ``\\ud`` gives in Unicode."""
 
 
 @dataclass
@@ -318,7 +320,11 @@ def read_rtf(data: bytes, name: str) -> PackageHtml:
                 state.skip = True
             elif word == b"info":
                 state.skip = True  # but for the fields read below
-            elif word in _INFO and stack and stack[-1].skip:
+            elif word == b"upr":
+                state.ansi_half = True  # {\upr{\title Luanda ?}{\*\ud{\title \u1051?...}}}: one title
+            elif word == b"ud":
+                state.ansi_half = False
+            elif word in _INFO and stack and stack[-1].skip and not state.ansi_half:
                 state.skip, state.info = False, _INFO[word]
             elif word == b"footnote":
                 if state.hidden:

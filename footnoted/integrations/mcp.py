@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from footnoted import render
 from footnoted.errors import FootnotedError
@@ -60,9 +60,17 @@ class _Loader:
         self._lock = threading.Lock()
         self._index: Index | None = None
         self._error: str | None = None
+        self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        threading.Thread(target=self._load, name="footnoted-mcp-loader", daemon=True).start()
+        self._thread = threading.Thread(target=self._load, name="footnoted-mcp-loader", daemon=True)
+        self._thread.start()
+
+    def wait(self) -> None:
+        """Let a load in progress finish: a process that exits while the model's runtime is being
+        set up in another thread is aborted by it (a client that leaves at once)."""
+        if self._thread is not None:
+            self._thread.join(timeout=300)
 
     def _load(self) -> None:
         with suppress(ToolError):  # kept in self._error: every tool call reports it
@@ -92,7 +100,10 @@ def create_server(open_index: Callable[[], Index], default_mode: Mode | None = N
     @asynccontextmanager
     async def lifespan(_: MCPServer[None]) -> AsyncIterator[None]:
         loader.start()
-        yield
+        try:
+            yield
+        finally:
+            loader.wait()
 
     server: MCPServer[None] = MCPServer(
         "footnoted", instructions=_INSTRUCTIONS, version=_version(), lifespan=lifespan, log_level="WARNING"
@@ -145,7 +156,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     # The model ships in a package: nothing may try a hub download.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    run(Settings(), args.index)
+    try:
+        settings = Settings()
+    except ValidationError as exc:  # a FOOTNOTED_* setting that does not parse: one line, as `footnoted mcp` says it
+        first = exc.errors()[0]
+        parser.exit(2, f"footnoted mcp: FOOTNOTED_{str(first['loc'][0]).upper()}: {first['msg']}\n")
+    run(settings, args.index)
 
 
 def _call(fn: Callable[[], T]) -> T:

@@ -199,3 +199,15 @@ def test_notes_numbered_past_z_keep_their_letters() -> None:
     doc = parse(rb"{\rtf1\ansi\ftnnalc " + notes + rb"\par}", name="letters.rtf")
     letters = [chr(ord("a") + i) for i in range(26)] + ["aa", "bb", "cc", "dd"]
     assert [(n.label, n.text) for n in doc.footnotes] == [(x, f"Log {i}.") for i, x in enumerate(letters, start=1)]
+
+
+def test_a_field_given_in_ansi_and_in_unicode_is_read_once() -> None:
+    # LibreOffice writes a title that is not plain ANSI twice: {\upr{ANSI}{\*\ud{Unicode}}}.
+    data = (
+        rb"{\rtf1\ansi\ansicpg1252\uc1{\info{\upr{\title Rapport sur Luanda ?}{\*\ud{\title Rapport sur "
+        rb"\u1051?\u1091?\u1072?\u1085?\u1076?\u1072?}}}{\upr{\author ?}{\*\ud{\author \u1048?\u1074?\u1072?\u1085?}}}}"
+        b"\n\\pard Clearing a mine costs 300 dollars.\\par\n}"
+    )
+    doc = parse(data, name="luanda.rtf")
+    assert doc.title == "Rapport sur Луанда"
+    assert doc.metadata["author"] == "Иван"
