@@ -38,7 +38,11 @@ def eval_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report for programs.")] = False,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Also write report.json, report.txt, TREC runs and qrels, and a plot (PNG) here."),
+        typer.Option(
+            "--out",
+            help="Also write report.json, report.txt, TREC runs and qrels, and a plot (PNG) to this directory, "
+            "replacing the files of an earlier report there.",
+        ),
     ] = None,
 ) -> None:
     """Measure retrieval on an eval set: hit@k, recall@k, MRR@10 and nDCG@10 per mode and tag, and the misses."""
@@ -51,6 +55,11 @@ def eval_command(
         from footnoted.cli import _fail
 
         _fail(f"{index}: is a file, not an index directory", 9)
+    if out is not None and (blocker := _file_in_the_way(out)) is not None:
+        from footnoted.cli import _fail
+
+        # Checked before a run that can take minutes, not found when writing its results.
+        _fail(f"{blocker}: is a file; --out needs a directory, where it writes the report's files", 9)
     ix = open_index(Settings(), index)
     try:
         if set_file is not None:
@@ -65,13 +74,22 @@ def eval_command(
         report = evaluate(eval_set, ix, modes=modes, ks=cutoffs)
     finally:
         ix.close()
-    written = write_report(report, out) if out is not None else {}
+    # Printed first: a report that cannot be written (a full or read-only disk) does not lose the figures.
     if as_json:
         typer.echo(json.dumps(to_json(report), ensure_ascii=False, indent=2))
     else:
         typer.echo(render_text(report), nl=False)
-    if written and out is not None:
+    if out is not None:
+        written = write_report(report, out)
         typer.echo(f"wrote {', '.join(sorted(written))} to {out}", err=True)
+
+
+def _file_in_the_way(out: Path) -> Path | None:
+    """``out``, or the folder above it nearest to it that exists, when that is not a directory."""
+    for path in (out, *out.parents):
+        if path.exists():
+            return None if path.is_dir() else path
+    return None
 
 
 def _cutoffs(text: str) -> tuple[int, ...]:

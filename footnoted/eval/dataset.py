@@ -71,6 +71,8 @@ class Question:
     documents: Mapping[str, int] = field(default_factory=dict)
     """Relevance grade of each relevant document, for sets judged by document."""
     tags: tuple[str, ...] = ()
+    origin: str = ""
+    """Where the question was read (``file:line``), for messages about it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +120,7 @@ def read_set(text: str, documents: Mapping[str, Document], *, name: str, where: 
         if qid in seen:
             raise EvalSetError(f"{at}: the id is used twice")
         seen.add(qid)
-        questions.append(_question(record, qid, at, resolver))
+        questions.append(_question(record, qid, at, resolver, origin=f"{where}:{line}"))
     if not questions:
         raise EvalSetError(f"{where}: no questions")
     return EvalSet(name, tuple(questions))
@@ -131,6 +133,7 @@ def load_beir(queries: Path, qrels: Path, documents: Mapping[str, Document], *, 
         EvalSetError: a file is malformed, or the qrels name a query or document that does not exist.
     """
     texts: dict[str, str] = {}
+    lines: dict[str, int] = {}
     for line, record in _records(_read(queries), str(queries)):
         qid, text = record.get("_id"), record.get("text")
         if not isinstance(qid, str | int) or not str(qid) or any(c.isspace() for c in str(qid)):
@@ -141,8 +144,9 @@ def load_beir(queries: Path, qrels: Path, documents: Mapping[str, Document], *, 
             raise EvalSetError(f"{queries}:{line}: the query id {str(qid)!r} is used twice")
         _check_question(text, f"{queries}:{line}: query {qid!r}")
         texts[str(qid)] = text
+        lines[str(qid)] = line
     grades: dict[str, dict[str, int]] = {}
-    for number, row in enumerate(_read(qrels).splitlines(), 1):
+    for number, row in enumerate(_read(qrels).split("\n"), 1):
         parts = row.split()
         if not parts or (number == 1 and parts[0] == "query-id"):
             continue
@@ -151,10 +155,7 @@ def load_beir(queries: Path, qrels: Path, documents: Mapping[str, Document], *, 
         if len(parts) != 3:
             raise EvalSetError(f'{qrels}:{number}: expected "query-id corpus-id score", got {row!r}')
         qid, doc_id, score = parts
-        try:
-            grade = int(float(score))
-        except (ValueError, OverflowError):  # "abc", "nan"; "inf", "1e400"
-            raise EvalSetError(f"{qrels}:{number}: the score {score!r} is not a whole number") from None
+        grade = _grade(score, f"{qrels}:{number}")
         if qid not in texts:
             raise EvalSetError(f"{qrels}:{number}: query {qid!r} is not in {queries.name}")
         if doc_id not in documents:
@@ -164,10 +165,29 @@ def load_beir(queries: Path, qrels: Path, documents: Mapping[str, Document], *, 
             )
         if grade > 0:
             grades.setdefault(qid, {})[doc_id] = grade
-    questions = tuple(Question(qid, text, documents=grades[qid]) for qid, text in texts.items() if qid in grades)
+    questions = tuple(
+        Question(qid, text, documents=grades[qid], origin=f"{queries}:{lines[qid]}")
+        for qid, text in texts.items()
+        if qid in grades
+    )
     if not questions:
         raise EvalSetError(f"{qrels}: no query has a relevant document")
     return EvalSet(name, questions)
+
+
+def _grade(score: str, where: str) -> int:
+    """A qrels grade: a whole number ("2", or "2.0" as some tools write it). A fractional grade is
+    refused rather than rounded: which way it should go is the set's author's call."""
+    try:
+        value = float(score)
+        if value != int(value):
+            raise EvalSetError(
+                f"{where}: the score {score!r} is not a whole number; grades are whole numbers "
+                "(0 not relevant, 1 or more relevant)"
+            )
+        return int(value)
+    except (ValueError, OverflowError):  # "abc", "nan"; "inf", "1e400"
+        raise EvalSetError(f"{where}: the score {score!r} is not a whole number") from None
 
 
 def _check_question(text: str, where: str) -> None:
@@ -192,7 +212,8 @@ def _qrels_file(directory: Path) -> Path:
 
 def _read(path: Path) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
+        # utf-8-sig: a byte-order mark that an editor put at the start is not part of the first line.
+        return Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise EvalSetError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -200,7 +221,9 @@ def _read(path: Path) -> str:
 
 
 def _records(text: str, where: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    for line, raw in enumerate(text.splitlines(), 1):
+    # Lines end at "\n" only (a "\r" before it is whitespace to JSON): str.splitlines() would also
+    # break at U+2028, U+2029 and U+0085, which a JSON string may hold raw.
+    for line, raw in enumerate(text.split("\n"), 1):
         if not raw.strip():
             continue
         try:
@@ -212,7 +235,7 @@ def _records(text: str, where: str) -> Iterator[tuple[int, dict[str, Any]]]:
         yield line, record
 
 
-def _question(record: dict[str, Any], qid: str, at: str, resolver: _Resolver) -> Question:
+def _question(record: dict[str, Any], qid: str, at: str, resolver: _Resolver, *, origin: str) -> Question:
     unknown = sorted(set(record) - _FIELDS)
     if unknown:
         raise EvalSetError(f"{at}: unknown field {unknown[0]!r}; a question has {', '.join(sorted(_FIELDS))}")
@@ -234,7 +257,7 @@ def _question(record: dict[str, Any], qid: str, at: str, resolver: _Resolver) ->
         resolver.resolve(_quote(item, f"{at}: evidence {n}"), document, f"{at}: evidence {n}")
         for n, item in enumerate(items, 1)
     )
-    return Question(qid, text, evidence=evidence, tags=tuple(dict.fromkeys(tags)))
+    return Question(qid, text, evidence=evidence, tags=tuple(dict.fromkeys(tags)), origin=origin)
 
 
 def _quote(item: object, what: str) -> _Quote:

@@ -2,6 +2,8 @@
 
 A quote and its source are compared after folding both:
 
+- both are in Unicode normal form C, so "Café" typed precomposed matches a source that stores
+  "e" and a combining accent (NFD), and the other way round;
 - every run of whitespace (spaces, tabs, line breaks, no-break and other Unicode spaces) is one
   space, and whitespace at either end of the quote is ignored;
 - curly, low and prime quote marks are straight ones (‘ ’ ‚ ‛ ′ are ', “ ” „ ‟ ″ are ");
@@ -14,6 +16,8 @@ A match is mapped back to the exact span of the source it covers.
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from footnoted.types import Span
@@ -25,40 +29,83 @@ _EQUIVALENT = {
     "…": "...",
 }
 _IGNORED = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_STABLE_BELOW = 0x300
+"""No character below U+0300 changes under NFC or composes with the one before it."""
 
 
 @dataclass(frozen=True, slots=True)
 class Folded:
-    """A folded text and, for each of its characters, the offset of the source character it came from."""
+    """A folded text and, for each of its characters, the span of source characters it came from.
+
+    A character comes from one source character, or from several that normalization composed
+    ("e" and a combining acute accent are one "é"): ``origin`` holds where they start, ``ends``
+    where they end.
+    """
 
     text: str
     origin: tuple[int, ...]
+    ends: tuple[int, ...]
 
     def span(self, start: int, end: int) -> Span:
         """The source span that folded characters ``[start, end)`` come from (``end > start``)."""
-        return Span(self.origin[start], self.origin[end - 1] + 1)
+        return Span(self.origin[start], self.ends[end - 1])
 
 
 def fold(text: str) -> Folded:
-    """``text`` with whitespace runs, quote marks, dashes and ellipses made uniform (see the module doc)."""
+    """``text`` normalized (NFC), with whitespace runs, quote marks, dashes and ellipses made uniform
+    (see the module doc)."""
     chars: list[str] = []
     origin: list[int] = []
+    ends: list[int] = []
     space_at = -1
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            if space_at < 0:
-                space_at = i
+    for start, end, normal in _normalized(text):
+        for ch in normal:
+            if ch.isspace():
+                if space_at < 0:
+                    space_at = start
+                continue
+            if ch in _IGNORED:
+                continue
+            if space_at >= 0 and chars:
+                chars.append(" ")
+                origin.append(space_at)
+                ends.append(space_at + 1)
+            space_at = -1
+            for c in _EQUIVALENT.get(ch, ch):
+                chars.append(c)
+                origin.append(start)
+                ends.append(end)
+    return Folded("".join(chars), tuple(origin), tuple(ends))
+
+
+def _normalized(text: str) -> Iterator[tuple[int, int, str]]:
+    """``text`` in NFC, as pieces ``(start, end, normalized text[start:end])`` that normalize apart.
+
+    A piece is one character, or a character and those that compose with it: a base letter and its
+    combining marks, or Hangul jamo. A text already in NFC (most are) is one character a piece.
+    """
+    if unicodedata.is_normalized("NFC", text):
+        for i, ch in enumerate(text):
+            yield i, i + 1, ch
+        return
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i < len(text) and not _starts_piece(text[start:i], text[i]):
             continue
-        if ch in _IGNORED:
-            continue
-        if space_at >= 0 and chars:
-            chars.append(" ")
-            origin.append(space_at)
-        space_at = -1
-        for c in _EQUIVALENT.get(ch, ch):
-            chars.append(c)
-            origin.append(i)
-    return Folded("".join(chars), tuple(origin))
+        piece = text[start:i]
+        yield start, i, piece if len(piece) == 1 and ord(piece) < _STABLE_BELOW else unicodedata.normalize("NFC", piece)
+        start = i
+
+
+def _starts_piece(before: str, ch: str) -> bool:
+    """Whether ``ch`` normalizes apart from the piece ``before`` it (neither changes the other)."""
+    if ord(ch) < _STABLE_BELOW:
+        return True
+    if unicodedata.combining(ch):
+        return False
+    return unicodedata.normalize("NFC", before + ch) == unicodedata.normalize("NFC", before) + unicodedata.normalize(
+        "NFC", ch
+    )
 
 
 def find_all(source: Folded, quote: str) -> list[Span]:

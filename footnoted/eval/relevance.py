@@ -79,6 +79,10 @@ class Pool:
                     out[c.id] = g
         return out
 
+    def shows(self, ev: Evidence) -> bool:
+        """Whether some passage of the pool shows any of the gold span, in its body or a footnote."""
+        return any(r.overlaps(ev.span) for c in self.of_document(ev.document_id) for r in regions(c))
+
     def split(self, question: Question) -> bool | None:
         """Whether some gold span lies in no single region of any one chunk (None: no gold spans)."""
         if not question.evidence:

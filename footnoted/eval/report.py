@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -10,10 +11,14 @@ from typing import Any
 from footnoted.eval.diagnostics import Miss
 from footnoted.eval.metrics import ndcg_at_k, reciprocal_rank_at_k
 from footnoted.eval.plot import plot_hits
-from footnoted.eval.runner import CUTOFF, EvalReport, ModeResult, Summary
+from footnoted.eval.runner import CUTOFF, MODES, EvalReport, ModeResult, Summary
 from footnoted.eval.trec import write_qrels, write_run
 
 PLOT = "hit_at_k.png"
+REPORT_FILES: frozenset[str] = frozenset(
+    {"report.json", "report.txt", PLOT, "index.qrels", "baseline.qrels", *(f"{m}.run" for m in MODES)}
+)
+"""Every name ``write_report`` may write: a report replaces all of them, leaving no earlier run's file behind."""
 _SNIPPET = 90
 
 
@@ -22,7 +27,7 @@ def render_text(report: EvalReport, *, misses: bool = True) -> str:
     info = report.index
     n = report.results[0].overall.questions if report.results else 0
     lines = [
-        f"eval set {report.set_name}: {n} questions; model {info.get('model')}",
+        f"eval set {report.set_name}: {_count(n, 'question')}; model {info.get('model')}",
         f"index: {info.get('chunks')} chunks of at most {info.get('chunk_tokens')} tokens "
         f"(overlap {info.get('chunk_overlap')}), footnote vectors {info.get('footnote_vectors')}, "
         f"fusion {info.get('fusion')}" + (f" (k={info.get('rrf_k')})" if info.get("fusion") == "rrf" else ""),
@@ -42,9 +47,10 @@ def render_text(report: EvalReport, *, misses: bool = True) -> str:
         lines += [
             "",
             f"answers (ask, {info.get('mode') or 'hybrid'}): the answer sentence overlaps the evidence for "
-            f"{a.overlap:.3f} of {a.questions} questions",
-            "  " + "  ".join(f"{t} {v:.3f}" for t, v in a.by_tag.items()),
+            f"{a.overlap:.3f} of {_count(a.questions, 'question')}",
         ]
+        if a.by_tag:
+            lines.append("  " + "  ".join(f"{t} {v:.3f}" for t, v in a.by_tag.items()))
     for result in report.results:
         lines += ["", *_table(result, report.ks)]
         if misses:
@@ -56,7 +62,7 @@ def _table(result: ModeResult, ks: tuple[int, ...]) -> list[str]:
     k = ks[-1]
     headers = [*(f"hit@{c}" for c in ks), f"R@{k}", f"EvR@{k}", f"MRR@{CUTOFF}", f"nDCG@{CUTOFF}"]
     rows: list[tuple[str, Summary]] = [("all", result.overall), *((f"  {t}", s) for t, s in result.by_tag.items())]
-    width = max(12, *(len(label) + 2 for label, _ in rows))
+    width = max(12, *(_width(label) + 2 for label, _ in rows))
     out = [result.mode, f"{'':{width}}{'n':>4}" + "".join(f"{h:>{max(7, len(h) + 2)}}" for h in headers)]
     for label, s in rows:
         values = [
@@ -69,8 +75,17 @@ def _table(result: ModeResult, ks: tuple[int, ...]) -> list[str]:
         cells = "".join(
             f"{'-' if v is None else f'{v:.3f}':>{max(7, len(h) + 2)}}" for h, v in zip(headers, values, strict=True)
         )
-        out.append(f"{label:{width}}{s.questions:>4}{cells}")
+        out.append(f"{label}{' ' * (width - _width(label))}{s.questions:>4}{cells}")
     return out
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: wide (CJK) characters take two, combining marks none."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _misses(result: ModeResult) -> list[str]:
@@ -202,10 +217,14 @@ def _miss_json(miss: Miss) -> dict[str, Any]:
 def write_report(report: EvalReport, out: Path) -> dict[str, Path]:
     """Write ``report.json``, ``report.txt``, a TREC run per mode with its pool's qrels, and the plot.
 
-    Returns what was written, by name.
+    Files an earlier report left in ``out`` (``REPORT_FILES``: a run of a mode not run now, qrels
+    of a pool not ranked now) are removed, so that every file there belongs to this report; other
+    files are left alone. Returns what was written, by name.
     """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    for name in sorted(REPORT_FILES):
+        (out / name).unlink(missing_ok=True)
     files: dict[str, Path] = {}
     pairs: dict[str, Mapping[str, str]] = {}
     for result in report.results:

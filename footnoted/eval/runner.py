@@ -86,7 +86,8 @@ def evaluate(
 
     Raises:
         ValueError: an unknown mode, or a cut-off below 1.
-        EvalSetError: the set's evidence points at a document the index does not hold.
+        EvalSetError: the set's evidence points at a document the index does not hold, or lies in
+            no passage of the index (text that footnoted leaves out).
     """
     modes = tuple(dict.fromkeys(modes))
     unknown = [m for m in modes if m not in MODES]
@@ -99,6 +100,7 @@ def evaluate(
     _check_documents(eval_set, snap.documents.keys())
     depth = max(_MIN_DEPTH, cutoffs[-1], CUTOFF)
     pools = {"index": Pool(snap.chunks, snap.documents)}
+    _check_shown(eval_set, pools["index"])
     if "baseline" in modes:
         baseline = baseline or Baseline.build(_baseline_documents(eval_set, snap.documents), index.encoder)
         pools["baseline"] = Pool(baseline.chunks, snap.documents)
@@ -187,3 +189,20 @@ def _check_documents(eval_set: EvalSet, documents: Collection[str]) -> None:
         for doc_id in [*(ev.document_id for ev in q.evidence), *q.documents]:
             if doc_id not in documents:
                 raise EvalSetError(f"question {q.id!r} points at document {doc_id!r}, which is not in the index")
+
+
+def _check_shown(eval_set: EvalSet, pool: Pool) -> None:
+    """Refuse evidence that no passage of the index shows: front matter, page furniture, anything
+    ingest leaves out. No passage could be relevant to it, so it would score 0 in every mode, and
+    the qrels, which list relevant passages, would leave its question out: trec_eval and ranx would
+    then report other figures than these. (The baseline, cut from the whole source, may show it.)"""
+    for q in eval_set.questions:
+        for n, ev in enumerate(q.evidence, 1):
+            if not pool.shows(ev):
+                where = f"{q.origin}: question {q.id!r}" if q.origin else f"question {q.id!r}"
+                text = " ".join(ev.text.split())
+                shown = repr(text if len(text) <= 60 else text[:59] + "…")
+                raise EvalSetError(
+                    f"{where}: evidence {n} lies in no passage the index holds (text footnoted leaves out: "
+                    f"{shown}); quote text that a passage or its footnotes show"
+                )

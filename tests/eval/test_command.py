@@ -73,7 +73,7 @@ def test_own_set_file(env: Path) -> None:
     path.write_text(json.dumps(record) + "\n")
     code, output = run("--set", str(path), "--mode", "lexical", "--k", "1")
     assert code == 0, output
-    assert "eval set mine: 1 questions" in output
+    assert "eval set mine: 1 question;" in output
 
 
 @pytest.mark.parametrize(
@@ -97,3 +97,30 @@ def test_an_index_without_the_briefing_needs_a_set(env: Path) -> None:
     index.close()
     with pytest.raises(EvalSetError, match="does not hold the bundled briefing"):
         run("--index", str(where))
+
+
+@pytest.mark.parametrize("where", ["afile", "afile/sub"])
+def test_out_naming_a_file_is_refused_before_the_run(env: Path, where: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    (env / "afile").write_text("mine")
+
+    def not_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("evaluated before --out was checked")
+
+    monkeypatch.setattr("footnoted.eval.command.evaluate", not_run)
+    code, output = run("--out", str(env / where))
+    assert code == 9
+    assert (
+        output
+        == f"footnoted: {env / 'afile'}: is a file; --out needs a directory, where it writes the report's files\n"
+    )
+    assert (env / "afile").read_text() == "mine"
+
+
+def test_the_table_is_printed_before_the_report_is_written(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full_disk(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("footnoted.eval.command.write_report", full_disk)
+    result = CliRunner().invoke(app, ["eval", "--mode", "lexical", "--out", str(env / "out")])
+    assert isinstance(result.exception, OSError)
+    assert "eval set briefing: 69 questions" in result.output and "\nlexical\n" in result.output

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,41 @@ def test_quotes_resolve_whitespace_and_quote_mark_insensitively(quote: str, foun
             resolve(quote)
     else:
         assert resolve(quote, document="a") == found
+
+
+@pytest.mark.parametrize("form", ["NFC", "NFD"])
+def test_quotes_match_under_unicode_normalization_and_keep_the_source_span(form: str) -> None:
+    stored = unicodedata.normalize(form, "The Café Royal opened in 1865. Crème brûlée was served.")
+    docs = {"c": Document(id="c", title="C", source=stored)}
+    typed = unicodedata.normalize("NFD" if form == "NFC" else "NFC", "Café Royal opened")
+    record = q(typed, "brûlée")
+    (question,) = read_set(jsonl(record), docs, name="t").questions
+    first, second = question.evidence
+    assert first.text == stored[first.start : first.end] == unicodedata.normalize(form, "Café Royal opened")
+    assert second.text == unicodedata.normalize(form, "brûlée")  # the accents are inside the span
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085"])
+def test_a_string_may_hold_a_line_or_paragraph_separator(separator: str) -> None:
+    # Valid JSON holds these raw; str.splitlines() would cut the record in two.
+    text = "\n".join(
+        [
+            json.dumps(q("at dawn", question=f"When did{separator}they sail?"), ensure_ascii=False),
+            json.dumps(q("at dusk", id="q2"), ensure_ascii=False),
+            "not json",
+        ]
+    )
+    with pytest.raises(EvalSetError, match=r"^t:3: not valid JSON"):
+        read_set(text, DOCS, name="t")
+    loaded = read_set(text.rsplit("\n", 1)[0] + "\r\n", DOCS, name="t")
+    assert loaded.questions[0].text == f"When did{separator}they sail?"
+    assert [question.origin for question in loaded.questions] == ["t:1", "t:2"]
+
+
+def test_a_byte_order_mark_is_not_part_of_the_set(tmp_path: Path) -> None:
+    path = tmp_path / "bom.jsonl"
+    path.write_text("\ufeff" + jsonl(q("at dawn")), encoding="utf-8")
+    assert load_set(path, DOCS).questions[0].evidence[0].text == "at dawn"
 
 
 def test_evidence_spans_are_exact(briefing_eval: EvalSet, briefing_docs: Mapping[str, Document]) -> None:
@@ -166,6 +202,7 @@ def test_beir_sets_judge_by_document(tmp_path: Path) -> None:
         ("1\ta\thigh\n", "the score 'high' is not a whole number"),
         ("1\ta\tinf\n", "the score 'inf' is not a whole number"),
         ("1\ta\t1e400\n", "the score '1e400' is not a whole number"),
+        ("1\ta\t1\n1\tb\t0.5\n", "test.tsv:2: the score '0.5' is not a whole number; grades are whole numbers"),
         ("1\ta\n", 'expected "query-id corpus-id score"'),
         ("1\ta\t0\n", "no query has a relevant document"),
     ],
@@ -174,6 +211,23 @@ def test_beir_errors(tmp_path: Path, qrels: str, message: str) -> None:
     root = write_beir(tmp_path / "beir", qrels)
     with pytest.raises(EvalSetError, match=message):
         load_beir(root / "queries.jsonl", root / "qrels" / "test.tsv", DOCS)
+
+
+def test_beir_whole_grades_may_be_written_as_decimals(tmp_path: Path) -> None:
+    root = write_beir(tmp_path / "beir", "1\ta\t2.0\n")
+    assert dict(load_set(root, DOCS).questions[0].documents) == {"a": 2}
+
+
+def test_beir_files_may_start_with_a_byte_order_mark_and_hold_separators(tmp_path: Path) -> None:
+    queries = [{"_id": "1", "text": "When did\u2028the fleet sail?"}, {"_id": "2", "text": "Who\u0085sailed?"}]
+    root = write_beir(tmp_path / "beir", "query-id\tcorpus-id\tscore\n1\ta\t1\n2\tb\t1\n", queries)
+    for name in ("queries.jsonl", "qrels/test.tsv"):
+        path = root / name
+        path.write_text("\ufeff" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    first, second = load_set(root, DOCS).questions
+    assert (first.text, dict(first.documents)) == ("When did\u2028the fleet sail?", {"a": 1})
+    assert (second.text, dict(second.documents)) == ("Who\u0085sailed?", {"b": 1})
+    assert second.origin == f"{root / 'queries.jsonl'}:2"
 
 
 def test_beir_directory_without_qrels(tmp_path: Path) -> None:

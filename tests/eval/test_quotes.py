@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from footnoted.eval.quotes import find_all, fold
@@ -29,6 +31,17 @@ def test_fold_keeps_the_origin_of_every_character() -> None:
     folded = fold(source)
     assert len(folded.origin) == len(folded.text)
     assert [source[i] for i in folded.origin] == ["x", " ", "“", "y", "”", " ", "…", "…", "…"]
+    assert folded.ends == tuple(i + 1 for i in folded.origin)
+
+
+@pytest.mark.parametrize(("source_form", "quote_form"), [("NFD", "NFC"), ("NFC", "NFD"), ("NFD", "NFD")])
+def test_quotes_are_compared_in_normal_form_c(source_form: str, quote_form: str) -> None:
+    source = unicodedata.normalize(source_form, "Le Café Royal. 한국 façade")
+    for quote in ("Café", "한국", "façade", "é"):
+        (span,) = find_all(fold(source), unicodedata.normalize(quote_form, quote))
+        # The span holds the whole of the source's characters: a base letter with its combining accent.
+        assert source[span.start : span.end] == unicodedata.normalize(source_form, quote)
+    assert find_all(fold(source), "Cafe") == []
 
 
 def test_a_match_maps_back_to_the_exact_source_span() -> None:

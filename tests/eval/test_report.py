@@ -93,3 +93,37 @@ def test_the_baseline_line_says_which_documents_it_covers(
         line for line in render_text(replace(hash_report, index=info)).splitlines() if line.startswith("baseline: ")
     )
     assert baseline == f"baseline: 9 chunks of 1000 characters (overlap 200) {said} no footnotes, dense search"
+
+
+def test_a_report_replaces_the_files_of_an_earlier_one(tmp_path: Path, hash_report: EvalReport) -> None:
+    out = tmp_path / "out"
+    write_report(hash_report, out)
+    (out / "mine.txt").write_text("kept")
+    hybrid = replace(hash_report, results=(hash_report.result("hybrid"),))
+    written = write_report(hybrid, out)
+    # No dense.run of the earlier report beside this one's index.qrels: every report file is this run's.
+    assert sorted(p.name for p in out.iterdir()) == sorted([*written, "mine.txt"])
+    assert sorted(written) == ["hit_at_k.png", "hybrid.run", "index.qrels", "report.json", "report.txt"]
+
+
+def test_wide_tags_keep_the_columns_in_line(hash_report: EvalReport) -> None:
+    result = hash_report.result("dense")
+    tagged = replace(result, by_tag={"数値": result.overall, "脚注": result.overall, "note": result.overall})
+    lines = render_text(replace(hash_report, results=(tagged,)), misses=False).splitlines()
+    at = lines.index("dense")
+    table = lines[at + 1 : at + 6]
+    # Each CJK character takes two columns: the figures end in the same column on every row.
+    widths = [sum(2 if "\u4e00" <= c <= "\u9fff" else 1 for c in line) for line in table]
+    assert len(set(widths)) == 1, table
+
+
+def test_one_question_and_no_tags(hash_report: EvalReport) -> None:
+    result = hash_report.result("dense")
+    one = replace(result.overall, questions=1)
+    answers = replace(hash_report.answers, questions=1, by_tag={}) if hash_report.answers else None
+    report = replace(hash_report, results=(replace(result, overall=one, by_tag={}),), answers=answers)
+    lines = render_text(report, misses=False).splitlines()
+    assert lines[0].startswith("eval set briefing: 1 question; model")
+    at = next(i for i, line in enumerate(lines) if line.startswith("answers "))
+    assert lines[at].endswith(" of 1 question")
+    assert lines[at + 1] == ""  # no empty line of tags

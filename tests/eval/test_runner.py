@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from footnoted.errors import EvalSetError
-from footnoted.eval.dataset import EvalSet, Evidence, Question
+from footnoted.eval.dataset import EvalSet, Evidence, Question, load_set
 from footnoted.eval.runner import MODES, EvalReport, evaluate
 from footnoted.index import HashEncoder, Index, IndexConfig
 from footnoted.ingest import ChunkSettings, WordTokenizer, parse
@@ -93,6 +96,38 @@ def test_evidence_in_a_document_the_index_lacks(hash_index: Index) -> None:
     stray = EvalSet("x", (Question("q9", "?", evidence=(Evidence("elsewhere", 0, 1, "x"),)),))
     with pytest.raises(EvalSetError, match="question 'q9' points at document 'elsewhere'"):
         evaluate(stray, hash_index)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "quote"),
+    [
+        ("page.md", "---\ndate: 2024-05-01\n---\n# Page\n\nThe budget was $1.3 billion.\n", "date: 2024-05-01"),
+        (
+            "page.txt",
+            "Harbour Budget\n\nRelated Material\n\nDownload PDF file\n[208 Kb, 16 pages]\n\n"
+            "The budget was $1.3 billion.\n",
+            "Download PDF file",
+        ),
+    ],
+)
+def test_evidence_that_no_passage_shows_is_refused(tmp_path: Path, name: str, text: str, quote: str) -> None:
+    # No passage could be relevant: it would score 0 in every mode while the qrels left it out.
+    document = parse(text, name=name)
+    index = Index.memory(HashEncoder(), WordTokenizer())
+    index.add([document])
+    path = tmp_path / "set.jsonl"
+    lines = [
+        {"id": "ok", "question": "How big?", "evidence": ["$1.3 billion"]},
+        {"id": "x", "question": "?", "evidence": ["The budget", quote]},
+    ]
+    path.write_text("\n\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    eval_set = load_set(path, index.snapshot.documents)
+    with pytest.raises(EvalSetError) as caught:
+        evaluate(eval_set, index)
+    assert str(caught.value) == (
+        f"{path}:3: question 'x': evidence 2 lies in no passage the index holds "
+        f"(text footnoted leaves out: {quote!r}); quote text that a passage or its footnotes show"
+    )
 
 
 def _briefing_and(briefing: Document, *others: str) -> Index:
