@@ -688,7 +688,14 @@ def main() -> None:
     try:
         # Not standalone: a usage error comes back here to be said in one line, and the exit
         # code of a command that ends early comes back as the value.
-        code = app(standalone_mode=False) or 0
+        try:
+            code = app(standalone_mode=False) or 0
+        except SystemExit as exc:
+            # The help's printer ends with exit code 1 when the reader goes away (``--help | head``),
+            # after pointing the output at /dev/null: that is a reader gone, said as one.
+            if exc.code == 1 and _output_is_devnull():
+                raise _ReaderGone from None
+            raise
         sys.stdout.flush()  # a reader gone is found here, not at exit, where Python would say so on stderr
         sys.exit(code)
     except typer.Abort:
@@ -722,6 +729,14 @@ def main() -> None:
         _exit(f"{where}{exc.strerror or exc}", 9)
     except Exception as exc:
         _unexpected(exc)
+
+
+def _output_is_devnull() -> bool:
+    try:
+        out, null = os.fstat(sys.stdout.fileno()), os.stat(os.devnull)
+    except (OSError, ValueError, AttributeError):
+        return False
+    return (out.st_dev, out.st_ino) == (null.st_dev, null.st_ino)
 
 
 def _unexpected(exc: Exception) -> NoReturn:

@@ -544,7 +544,7 @@ def test_a_reader_that_goes_away_ends_the_command_silently_with_141(tmp_path: Pa
     assert run(tmp_path, "info").returncode == 0  # the briefing's index, built
     env = {k: v for k, v in os.environ.items() if not k.startswith("FOOTNOTED_")}
     env.update({"FOOTNOTED_HOME": str(tmp_path), "FOOTNOTED_ENCODER": "hash"})
-    for args in (["search", "mines"], ["search", "mines", "--json"], ["info"]):
+    for args in (["search", "mines"], ["search", "mines", "--json"], ["info"], ["--help"], ["search", "--help"]):
         read, write = os.pipe()
         os.close(read)  # as `| head -1` does once it has its line
         try:
