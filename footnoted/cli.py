@@ -465,7 +465,10 @@ def info(index: IndexOption = None, as_json: JsonOption = False) -> None:
         return
     typer.echo(f"index       {data['index']} (generation {data['generation']})")
     typer.echo(f"model       {data['model']} ({data['dimension']} dimensions)")
-    typer.echo(f"holds       {len(snap.documents)} documents, {data['chunks']} chunks, {data['footnotes']} footnotes")
+    typer.echo(
+        f"holds       {_count(len(snap.documents), 'document')}, {_count(data['chunks'], 'chunk')}, "
+        f"{_count(data['footnotes'], 'footnote')}"
+    )
     asked = _settings().mode
     mode = (
         f"{asked} (FOOTNOTED_MODE; the index's own: {ix.config.mode})"
@@ -474,7 +477,7 @@ def info(index: IndexOption = None, as_json: JsonOption = False) -> None:
     )
     typer.echo(f"searches    {mode}, over {data['vectors']} vectors in a {ix.config.store} store")
     for d in data["documents"]:
-        typer.echo(f"  {d['id']}: {d['title']} ({d['chunks']} chunks, {d['footnotes']} footnotes)")
+        typer.echo(f"  {d['id']}: {d['title']} ({_count(d['chunks'], 'chunk')}, {_count(d['footnotes'], 'footnote')})")
 
 
 @app.command()
@@ -564,7 +567,9 @@ def doctor(index: IndexOption = None, as_json: JsonOption = False) -> None:
             }
         )
     elif checkup.healthy:
-        typer.echo(f"ok: {path} ({checkup.generation}: {checkup.documents} documents, {checkup.chunks} chunks)")
+        typer.echo(
+            f"ok: {path} ({checkup.generation}: {_count(checkup.documents, 'document')}, {_count(checkup.chunks, 'chunk')})"
+        )
     else:
         typer.echo(f"damaged: {path}")
         for problem in checkup.problems:
@@ -729,6 +734,11 @@ def main() -> None:
         _exit(f"{where}{exc.strerror or exc}", 9)
     except Exception as exc:
         _unexpected(exc)
+
+
+def _count(n: int, noun: str) -> str:
+    """ "1 document", "2 documents"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _output_is_devnull() -> bool:
