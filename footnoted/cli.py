@@ -23,6 +23,7 @@ from typer.core import TyperGroup
 
 from footnoted import errors, render
 from footnoted.settings import Settings
+from footnoted.types import MEANT_LINE_BREAKS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -588,10 +589,6 @@ def _mode(mode: str | None) -> Any:
     return mode or _settings().mode
 
 
-# Readers that fold white space (HTML and the office formats) leave a line break inside a block
-# only where the document asks for one: preformatted code, or an explicit break. In plain text,
-# Markdown and the text of a PDF, a line break is mostly where a line happened to end.
-_MEANT_LINE_BREAKS = frozenset({"html", "docx", "odt", "epub", "rtf"})
 _BLOCK_BREAK = re.compile(r"\n[ \t]*\n")
 # A list item: a bullet, or a number followed by "." or ")", then a space.
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•◦▪‣–]|\d{1,3}[.)])[ \t]+(?=\S)")
@@ -676,7 +673,7 @@ def _print_answer(answer: Answer, ix: Index) -> None:
 
 def _lines_meant(ix: Index, document_id: str) -> bool:
     doc = ix.documents.get(document_id)
-    return doc is not None and doc.format in _MEANT_LINE_BREAKS
+    return doc is not None and doc.format in MEANT_LINE_BREAKS
 
 
 def main() -> None:

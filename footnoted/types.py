@@ -17,6 +17,10 @@ BlockKind = Literal["title", "meta", "heading", "paragraph", "list_item", "note"
 """What a stretch of source is: only title, meta, heading, paragraph and list_item are chunked."""
 
 BODY_KINDS: frozenset[str] = frozenset({"title", "meta", "heading", "paragraph", "list_item"})
+MEANT_LINE_BREAKS: frozenset[str] = frozenset({"html", "docx", "odt", "epub", "rtf"})
+"""Formats whose readers fold white space, so that a line break left inside a block is one the
+document asked for (preformatted code, an HTML ``<br>``, a Word line break). In plain text, Markdown
+and the text of a PDF, a line break is mostly where a line happened to end."""
 
 
 @dataclass(frozen=True, slots=True)

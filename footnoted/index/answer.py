@@ -30,7 +30,7 @@ from footnoted.index.lexical import analyze
 from footnoted.index.snapshot import cited_notes
 from footnoted.ingest.letters import OPENING
 from footnoted.ingest.sentences import sentences
-from footnoted.types import Answer, Citation, Document, Footnote, Hit, Span
+from footnoted.types import MEANT_LINE_BREAKS, Answer, Citation, Document, Footnote, Hit, Span
 
 _COVERAGE_WEIGHT = 0.35
 _RANK_WEIGHT = 0.05
@@ -98,7 +98,7 @@ def answer_sentences(doc: Document, span: Span) -> list[Span]:
     """The sentences of ``span``, each within one block of ``doc``: a heading and the line under it,
     or two paragraphs, are never one sentence, even where no full stop parts them."""
     blocks = doc.blocks
-    lines = doc.format in _MEANT_LINE_BREAKS
+    lines = doc.format in MEANT_LINE_BREAKS
     i = _block_before(doc, span.start) + 1
     out: list[Span] = []
     start = span.start
@@ -110,12 +110,11 @@ def answer_sentences(doc: Document, span: Span) -> list[Span]:
     return out
 
 
-# Formats whose readers fold white space, so that a line break left inside a block was asked for
-# (an HTML <br>, a Word line break): a line there that opens with a capital opens a sentence, as in
-# a list of changes with no full stops ("Fix a leak in X\nFix a crash in Y").
 # A sentence's end: a stop, then perhaps a closing quote or bracket and a marker ("1997.[^1]", "2019.²").
 _ENDS_SENTENCE = re.compile(r"[.!?…。！？][\"”’)\]」』）]*(?:\[\^?[^\]\s]{1,10}\]|[\d⁰¹²³⁴-⁹*†‡]{1,3}|[ivx]{1,4})?$")
-_MEANT_LINE_BREAKS = frozenset({"html", "docx", "odt", "epub", "rtf"})
+# In a format whose line breaks were asked for (``MEANT_LINE_BREAKS``), a line that opens with a
+# capital opens a sentence, as in a list of changes with no full stops ("Fix a leak in X\nFix a
+# crash in Y").
 _LINE_OPENS = re.compile(rf"\n(?=[\"“‘(\[]?{OPENING})")
 
 
