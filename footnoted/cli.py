@@ -22,7 +22,7 @@ import typer
 from typer.core import TyperGroup
 
 from footnoted import errors, render
-from footnoted.settings import Settings
+from footnoted.settings import Settings, setting_error
 from footnoted.types import MEANT_LINE_BREAKS
 
 if TYPE_CHECKING:
@@ -721,8 +721,7 @@ def main() -> None:
     except ValidationError as exc:
         if exc.title != "Settings":
             _unexpected(exc)
-        first = exc.errors()[0]  # a FOOTNOTED_* setting that does not parse
-        _exit(f"FOOTNOTED_{str(first['loc'][0]).upper()}: {first['msg']}", 2)
+        _exit(setting_error(exc), 2)  # a FOOTNOTED_* setting that does not parse
     except SettingsError as exc:  # a FOOTNOTED_* setting that does not decode (not JSON where JSON is needed)
         cause = f": {exc.__cause__}" if exc.__cause__ is not None else ""
         _exit(f"{exc}{cause}".replace("\n", " "), 2)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Mode = Literal["dense", "lexical", "hybrid"]
@@ -108,3 +108,9 @@ class Settings(BaseSettings):
     @property
     def models_dir(self) -> Path:
         return self.model_cache if self.model_cache is not None else self.home / "models"
+
+
+def setting_error(exc: ValidationError) -> str:
+    """A ``FOOTNOTED_*`` setting that does not hold, in one line: ``FOOTNOTED_MAX_K: Input should be ...``."""
+    first = exc.errors()[0]
+    return f"FOOTNOTED_{str(first['loc'][0]).upper()}: {first['msg']}"

@@ -51,10 +51,10 @@ def eval_command(
     # Read once, here at the entry point; the model is loaded from disk only.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    if index is not None and index.exists() and not index.is_dir():
-        from footnoted.cli import _fail
+    if index is not None:
+        from footnoted.cli import _index_dir
 
-        _fail(f"{index}: is a file, not an index directory", 9)
+        _index_dir(Settings(), index)  # a file where the index should be: exit code 9, as for every command
     if out is not None and (blocker := _file_in_the_way(out)) is not None:
         from footnoted.cli import _fail
 

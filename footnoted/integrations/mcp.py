@@ -28,7 +28,7 @@ from footnoted import render
 from footnoted.errors import FootnotedError
 from footnoted.index import Index
 from footnoted.integrations import mcp_output as out
-from footnoted.settings import Mode, Settings
+from footnoted.settings import Mode, Settings, setting_error
 
 __all__ = ["create_server", "main", "run"]
 
@@ -159,8 +159,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         settings = Settings()
     except ValidationError as exc:  # a FOOTNOTED_* setting that does not parse: one line, as `footnoted mcp` says it
-        first = exc.errors()[0]
-        parser.exit(2, f"footnoted mcp: FOOTNOTED_{str(first['loc'][0]).upper()}: {first['msg']}\n")
+        parser.exit(2, f"footnoted mcp: {setting_error(exc)}\n")
     run(settings, args.index)
 
 
