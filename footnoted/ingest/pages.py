@@ -28,14 +28,21 @@ _PAGE_NUMBER = re.compile(
     r"^[-–—\s]*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?[-–—\s]*$", re.IGNORECASE
 )
 _ENDS_WITH_PAGE = re.compile(r"\bpage\s+\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.IGNORECASE)
-_NOTE_LINE = re.compile(rf"(?P<label>\d{{1,3}}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{{1,3}})(?:[.)]?[ \t\u00a0]+|(?=[“\"‘']|{OPENING}))(?=\S)")
+
+
+def _note_line(digits: int) -> re.Pattern[str]:
+    """A line that opens as a note does: a label of up to ``digits`` figures (raised or not), then a
+    space, or glued to the note's first word ("8Интервью")."""
+    label = rf"\d{{1,{digits}}}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{{1,{digits}}}"
+    return re.compile(rf"(?P<label>{label})(?:[.)]?[ \t\u00a0]+|(?=[“\"‘']|{OPENING}))(?=\S)")
+
+
+_NOTE_LINE = _note_line(3)
 _BRACKETED_LINE = re.compile(r"\[(?P<label>\d{1,4})\][ \t\u00a0]+(?=\S)")
 # A note's first line, to four digits: the notes of a page take only the label after the last (or
 # 1), so a line opening with a year is no note unless the notes counted up to the year before.
 # (Running heads are judged by ``_NOTE_LINE``: "2004 Annual Report" on every page is one.)
-_FOOT_NOTE_LINE = re.compile(
-    rf"(?P<label>\d{{1,4}}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{{1,4}})(?:[.)]?[ \t\u00a0]+|(?=[“\"‘']|{OPENING}))(?=\S)"
-)
+_FOOT_NOTE_LINE = _note_line(4)
 _TO_SUPERSCRIPTS = str.maketrans("1234567890", "¹²³⁴⁵⁶⁷⁸⁹⁰")
 _FIGURES = re.compile(r"\d+")
 _EDGE_LINES = 2
