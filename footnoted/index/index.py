@@ -345,6 +345,7 @@ class Index:
         candidates: list[Candidate] = []
         rows: list[int] = []
         for hit in hits:
+            doc = snap.documents[hit.chunk.document_id]
             position = snap.chunk_positions[hit.chunk.id]
             lo = int(np.searchsorted(snap.row_chunks, position, side="left"))
             hi = int(np.searchsorted(snap.row_chunks, position, side="right"))
@@ -353,11 +354,10 @@ class Index:
                 slot = int(snap.row_notes[i])
                 note = None if slot == BODY else hit.chunk.footnotes[slot]
                 if note is not None and not note.start <= start < note.end:  # a source it cites through another
-                    sources = snap.documents[hit.chunk.document_id].sources(note)
+                    sources = doc.sources(note)
                     note = next((s for s in sources if s.start <= start < s.end), None)
                 # A row may hold a short sentence joined to the one before it ("Ibid.", "Production
                 # ended in 1997."): each of its sentences is a candidate of its own, with its vector.
-                doc = snap.documents[hit.chunk.document_id]
                 for n, sentence in enumerate(answer_sentences(doc, Span(start, end))):
                     candidates.append(Candidate(hit, sentence, note, shares_vector=n > 0))
                     rows.append(i)
