@@ -18,7 +18,7 @@ import zipfile
 from xml.etree import ElementTree
 
 from footnoted.errors import IngestError
-from footnoted.ingest.footnotes import roman
+from footnoted.ingest.footnotes import lettered, roman
 from footnoted.ingest.package import PackageHtml, open_package, stated_title
 
 # Paragraph styles mammoth leaves as plain paragraphs but that say what a paragraph is.
@@ -100,7 +100,7 @@ def _label(n: int, fmt: str) -> str:
     if fmt in ("lowerRoman", "upperRoman") and 0 < n < 400:
         return roman(n) if fmt == "lowerRoman" else roman(n).upper()
     if fmt in ("lowerLetter", "upperLetter") and n > 0:
-        letter = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)  # a .. z, aa .. zz, as Word counts
+        letter = lettered(n)  # a .. z, aa .. zz, as Word counts
         return letter if fmt == "lowerLetter" else letter.upper()
     if fmt == "chicago" and n > 0:
         return "*†‡§"[(n - 1) % 4] * ((n - 1) // 4 + 1)

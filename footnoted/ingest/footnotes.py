@@ -1018,16 +1018,35 @@ def _best_chain(candidates: list[_Candidate]) -> list[_Candidate]:
     return chain[::-1]
 
 
-_ROMAN_VALUES = (("c", 100), ("xc", 90), ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
+_ROMAN_VALUES = (
+    ("m", 1000),
+    ("cm", 900),
+    ("d", 500),
+    ("cd", 400),
+    ("c", 100),
+    ("xc", 90),
+    ("l", 50),
+    ("xl", 40),
+    ("x", 10),
+    ("ix", 9),
+    ("v", 5),
+    ("iv", 4),
+    ("i", 1),
+)
 
 
 def roman(n: int) -> str:
-    """``n`` (1 to 399) as a lower-case roman numeral."""
+    """``n`` (from 1) as a lower-case roman numeral (labels are read as notes to 399, cccxcix)."""
     out = ""
     for letters, value in _ROMAN_VALUES:
         while n >= value:
             out, n = out + letters, n - value
     return out
+
+
+def lettered(n: int) -> str:
+    """``n`` (from 1) as word processors letter notes: a .. z, then aa .. zz, then aaa."""
+    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
 
 
 def _number(label: str) -> int | None:

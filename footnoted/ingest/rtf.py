@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from footnoted.errors import IngestError
+from footnoted.ingest.footnotes import lettered, roman
 from footnoted.ingest.package import PackageHtml
 
 _TOKEN = re.compile(
@@ -60,21 +61,6 @@ _NUMBERING = {
     for prefix, kind in ((b"", "foot"), (b"a", "end"))
     for style in (b"ar", b"alc", b"auc", b"rlc", b"ruc")
 }
-_ROMAN = (
-    (1000, "m"),
-    (900, "cm"),
-    (500, "d"),
-    (400, "cd"),
-    (100, "c"),
-    (90, "xc"),
-    (50, "l"),
-    (40, "xl"),
-    (10, "x"),
-    (9, "ix"),
-    (5, "v"),
-    (4, "iv"),
-    (1, "i"),
-)
 _MAX_DEPTH = 10_000
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -408,12 +394,9 @@ def _number(n: int, style: str) -> str:
     """``n`` as RTF numbers notes: ``ar`` 1, 2, 3; ``alc`` a, b, ... z, aa; ``rlc`` i, ii, iii; the
     upper-case forms ``auc`` and ``ruc``."""
     if style in ("alc", "auc"):
-        text = chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+        text = lettered(n)
     elif style in ("rlc", "ruc"):
-        text, rest = "", n
-        for value, numeral in _ROMAN:
-            count, rest = divmod(rest, value)
-            text += numeral * count
+        text = roman(n)
     else:
         return str(n)
     return text.upper() if style.endswith("uc") else text
