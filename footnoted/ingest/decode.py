@@ -93,8 +93,9 @@ def decode(data: bytes, name: str, *, html: bool = False) -> Decoded:
         wide = _utf16_without_bom(data)
         if wide is None:
             raise _binary(name)
-        note = f"no byte-order mark; read as {wide.upper()} by the NUL bytes between its characters"
-        return _checked(_strict(data, wide, name), wide, name, (note,))
+        codec, wide_text = wide
+        note = f"no byte-order mark; read as {codec.upper()} by the NUL bytes between its characters"
+        return _checked(wide_text, codec, name, (note,))
     declared = _declared(data[:_PRESCAN]) if html else None
     # ISO-2022-JP switches its character sets with escapes.
     control = _BINARY_DELETE.replace(b"\x1b", b"") if declared == "iso2022_jp" else _BINARY_DELETE
@@ -146,8 +147,9 @@ def _checked(text: str, codec: str, name: str, warnings: tuple[str, ...] = ()) -
     return Decoded(text=text, encoding=codec, warnings=warnings)
 
 
-def _utf16_without_bom(data: bytes) -> str | None:
-    """``utf-16-le`` or ``utf-16-be`` when ``data`` reads as UTF-16 without a byte-order mark.
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """``utf-16-le`` or ``utf-16-be``, with the text, when ``data`` reads as UTF-16 without a
+    byte-order mark.
 
     Latin text in UTF-16 has a NUL in every other byte (the high byte of each character), and
     seldom one in the others; binary data has NULs anywhere. A quarter of one side NUL, a tenth as
@@ -164,7 +166,7 @@ def _utf16_without_bom(data: bytes) -> str | None:
                 text = data.decode(codec)
             except UnicodeDecodeError:
                 return None
-            return codec if all(_printable(c) for c in text[: _SNIFF // 2]) else None
+            return (codec, text) if all(_printable(c) for c in text[: _SNIFF // 2]) else None
     return None
 
 
