@@ -9,6 +9,7 @@ the reader of the output went away (``| head``).
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -43,6 +44,18 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except BrokenPipeError:
             raise _ReaderGone from None
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None and command.help:
+            command.help = _unwrapped(command.help)
+        return command
+
+
+def _unwrapped(help_text: str) -> str:
+    """A docstring's paragraphs each on one line, for the help to wrap at the terminal's width
+    (the help keeps the source's line breaks after the first paragraph, ragged in 80 columns)."""
+    return "\n\n".join(" ".join(p.split("\n")) for p in inspect.cleandoc(help_text).split("\n\n"))
 
 
 app = typer.Typer(

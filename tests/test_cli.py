@@ -675,3 +675,15 @@ def test_a_command_started_with_its_output_closed_runs(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert not done.stderr
+
+
+def test_help_paragraphs_wrap_at_the_terminal_width_not_at_the_source_lines() -> None:
+    from typer.testing import CliRunner
+
+    from footnoted.cli import app
+
+    shown = CliRunner().invoke(app, ["ingest", "--help"], terminal_width=200, env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    lines = [" ".join(line.split()) for line in shown.output.splitlines()]
+    # One line at 200 columns; the docstring breaks it after "cannot read,".
+    assert any("any it cannot read, in batches of at least 64 files, each committed as it is done." in x for x in lines)
