@@ -27,10 +27,10 @@ from footnoted.settings import Settings, setting_error
 from footnoted.types import MEANT_LINE_BREAKS
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Mapping
 
     from footnoted.index.index import AddReport, Index
-    from footnoted.types import Answer, Hit
+    from footnoted.types import Answer, Document, Hit
 
 
 class _ReaderGone(Exception):
@@ -167,13 +167,23 @@ def ingest(
     ],
     index: IndexOption = None,
     doc_id: Annotated[str | None, typer.Option("--id", help="Document id (one file only).")] = None,
+    prune: Annotated[
+        bool,
+        typer.Option(
+            "--prune",
+            help="Also remove the documents read from files below the folders given whose files are gone "
+            "(deleted, renamed or moved away).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Build or update an index: add new documents, replace changed ones, skip unchanged ones.
 
     A folder adds the files below it that footnoted reads, skipping (and naming) any it cannot read,
     in batches of at least 64 files, each committed as it is done. A file named on its own that
-    cannot be read stops the whole ingest before anything is stored.
+    cannot be read stops the whole ingest before anything is stored. With --prune, once every file
+    is in, the documents read from files below the folders that are no longer there are removed in
+    one more commit (a file that is there but cannot be read keeps its document).
     """
     from footnoted.index import AddReport
     from footnoted.ingest.many import load_all
@@ -188,6 +198,9 @@ def ingest(
     files = _expand(paths)
     if doc_id is not None and len(files) != 1:
         _fail("--id names one document; give exactly one file with it", 2)
+    folders = [p.resolve() for p in paths if p.is_dir()]
+    if prune and not folders:
+        _fail("--prune keeps a folder in step with the index; give the folder", 2)
     ix = _open(index, create=True)
     # A file the index holds under its plain id keeps it when a namesake joins the folder.
     ids = [doc_id] if doc_id is not None else document_ids([f for f, _ in files], stored=ix.documents)
@@ -224,6 +237,9 @@ def ingest(
     reasons = [skipped[i] for i in sorted(skipped)]
     if not added:
         _fail(f"no readable document: {'; '.join(reasons)}", 3)
+    gone = _gone(ix.documents, folders) if prune else {}
+    if gone:
+        ix.remove(*gone)
     # In the order the files were given, whatever batch each was read in.
     given = {doc_id: i for i, (doc_id, _, _) in added.items()}
     report = replace(
@@ -244,18 +260,38 @@ def ingest(
                 "reused": report.reused,
                 "warnings": {k: list(v) for k, v in report.warnings.items()},
                 "skipped": reasons,
+                **({"removed": list(gone)} if prune else {}),
             }
         )
         return
     for i in sorted(added):
         doc_id, notes, title = added[i]
         state = "added" if doc_id in report.added else "replaced" if doc_id in report.replaced else "unchanged"
-        typer.echo(f"{state:9} {doc_id}  ({notes} footnotes) {title}")
+        typer.echo(f"{state:9} {doc_id}  ({_count(notes, 'footnote')}) {title}")
         for warning in report.warnings.get(doc_id, ()):
             typer.echo(f"          warning: {warning}")
     for reason in reasons:
         typer.echo(f"skipped   {reason}")
-    typer.echo(f"{report.chunks} chunks, {report.encoded} texts encoded, {report.reused} from cache -> {ix.path}")
+    for removed, path in gone.items():
+        typer.echo(f"removed   {removed}  (no longer at {path})")
+    typer.echo(
+        f"{_count(report.chunks, 'chunk')}, {_count(report.encoded, 'text')} encoded, {report.reused} from cache "
+        f"-> {ix.path}"
+    )
+
+
+def _gone(documents: Mapping[str, Document], folders: list[Path]) -> dict[str, str]:
+    """The documents read from a file below one of ``folders`` that is no longer there, by id,
+    with the path ingest recorded (resolved from the current directory, as ingest was given it)."""
+    out: dict[str, str] = {}
+    for doc_id, doc in sorted(documents.items()):
+        recorded = doc.metadata.get("path")
+        if not recorded:
+            continue  # uploaded, or the bundled briefing: no file to miss
+        path = Path(recorded).resolve()
+        if any(path.is_relative_to(folder) for folder in folders) and not path.exists():
+            out[doc_id] = recorded
+    return out
 
 
 BATCH_FILES = 64
@@ -396,7 +432,7 @@ def reindex(
         )
     else:
         typer.echo(
-            f"{held} document{'' if held == 1 else 's'}, {report.chunks} chunks, {report.encoded} texts encoded, "
+            f"{_count(held, 'document')}, {_count(report.chunks, 'chunk')}, {_count(report.encoded, 'text')} encoded, "
             f"{report.reused} from cache -> {ix.path} ({ix.encoder.model_id})"
         )
 

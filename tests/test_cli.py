@@ -687,3 +687,35 @@ def test_help_paragraphs_wrap_at_the_terminal_width_not_at_the_source_lines() ->
     lines = [" ".join(line.split()) for line in shown.output.splitlines()]
     # One line at 200 columns; the docstring breaks it after "cannot read,".
     assert any("any it cannot read, in batches of at least 64 files, each committed as it is done." in x for x in lines)
+
+
+def test_prune_removes_the_documents_whose_files_left_the_folder_and_nothing_else(tmp_path: Path) -> None:
+    folder, index = tmp_path / "reports", str(tmp_path / "ix")
+    (folder / "sub").mkdir(parents=True)
+    for name in ("kept.md", "deleted.md", "renamed.md", "broken.md", "sub/deep.md"):
+        (folder / name).write_text(f"# {name}\n\nMines were counted.[1]\n\n[1] A source for {name}.\n")
+    alone = tmp_path / "alone.md"
+    alone.write_text("# Alone\n\nMines were cleared.[1]\n\n[1] Elsewhere.\n")
+    assert run(tmp_path, "ingest", str(folder), str(alone), "--index", index).returncode == 0
+    (folder / "deleted.md").unlink()
+    (folder / "renamed.md").rename(folder / "moved.md")
+    (folder / "broken.md").write_bytes(b"\x00\x01\x02 not a text file")  # there, but unreadable now
+    alone.unlink()  # gone too, but not below the folder given
+    without = run(tmp_path, "ingest", str(folder), "--index", index, "--json")
+    assert json.loads(without.stdout)["added"] == ["moved"]
+    assert "removed" not in json.loads(without.stdout)
+    listed = json.loads(run(tmp_path, "info", "--index", index, "--json").stdout)["documents"]
+    assert {d["id"] for d in listed} >= {"deleted", "renamed"}, "nothing is pruned unless asked"
+
+    pruned = run(tmp_path, "ingest", str(folder), "--index", index, "--prune", "--json")
+    assert pruned.returncode == 0, pruned.stderr
+    body = json.loads(pruned.stdout)
+    assert body["removed"] == ["deleted", "renamed"]
+    listed = json.loads(run(tmp_path, "info", "--index", index, "--json").stdout)["documents"]
+    assert {d["id"] for d in listed} == {"kept", "moved", "broken", "deep", "alone"}
+    human = run(tmp_path, "ingest", str(folder), "--index", index, "--prune")
+    assert human.returncode == 0 and "removed" not in human.stdout, "nothing left to prune"
+
+    refused = run(tmp_path, "ingest", str(folder / "kept.md"), "--index", index, "--prune")
+    assert (refused.returncode, refused.stderr.count("\n")) == (2, 1)
+    assert "--prune" in refused.stderr

@@ -402,19 +402,20 @@ class Index:
                     self._refresh()
                     return self._add(docs, progress)
 
-    def remove(self, document_id: str) -> None:
-        """Remove a document and its chunks.
+    def remove(self, document_id: str, *more: str) -> None:
+        """Remove documents and their chunks, all in one commit.
 
         Raises:
-            DocumentNotFound: the index does not hold it.
+            DocumentNotFound: the index does not hold one of them (and none is removed).
         """
+        ids = (document_id, *more)
         with self._write, bulk():
             if self.directory is None:
-                self._remove(document_id)
+                self._remove(ids)
                 return
             with self.directory.write_lock():
                 self._refresh()
-                self._remove(document_id)
+                self._remove(ids)
 
     def refresh(self) -> bool:
         """Pick up a generation another process committed since this one was loaded.
@@ -447,9 +448,10 @@ class Index:
         self._snapshot, self.config = load_generation(self.directory, self.encoder, verify=True)
         return True
 
-    def _remove(self, document_id: str) -> None:
-        self._snapshot.document(document_id)  # DocumentNotFound when it is not there
-        self._commit(apply_changes(self._snapshot, [], {document_id}, {}, self.encoder.dimension))
+    def _remove(self, ids: tuple[str, ...]) -> None:
+        for document_id in ids:
+            self._snapshot.document(document_id)  # DocumentNotFound when it is not there
+        self._commit(apply_changes(self._snapshot, [], set(ids), {}, self.encoder.dimension))
 
     def _add(self, docs: list[Document], progress: Progress | None) -> AddReport:
         snap = self._snapshot

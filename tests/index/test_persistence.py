@@ -84,6 +84,22 @@ def test_incremental_add_replace_remove(tmp_path: Path, briefing: Document) -> N
     assert set(_open(tmp_path / "ix").documents) == {briefing.id}
 
 
+def test_several_documents_are_removed_in_one_commit_or_none_is(tmp_path: Path, briefing: Document) -> None:
+    index = _open(tmp_path / "ix")
+    third = parse("Third report\n\nDemining in Angola went on.[1]\n\n[1] A note.\n", name="third.txt")
+    index.add([briefing, _other(), third])
+    generation = index.snapshot.generation
+    with pytest.raises(DocumentNotFound):
+        index.remove("second", "nowhere")
+    assert (set(index.documents), index.snapshot.generation) == ({briefing.id, "second", "third"}, generation)
+    index.remove("second", "third")
+    assert index.snapshot.generation == generation + 1
+    reopened = _open(tmp_path / "ix")
+    assert set(reopened.documents) == {briefing.id}
+    assert {c.document_id for c in reopened.snapshot.chunks} == {briefing.id}
+    assert len(reopened.snapshot.vectors) == len(reopened.snapshot.row_ids)
+
+
 def test_the_same_bytes_read_as_another_format_or_titled_otherwise_replace_the_stored(
     tmp_path: Path,
 ) -> None:
