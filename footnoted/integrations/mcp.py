@@ -41,8 +41,6 @@ _INSTRUCTIONS = (
 )
 _READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
 
-Question = Annotated[str, Field(min_length=1, max_length=2000, description="A question in plain language.")]
-K = Annotated[int, Field(ge=1, le=50, description="How many passages to return.")]
 ModeArg = Annotated[
     Literal["dense", "lexical", "hybrid"] | None,
     Field(description="dense (meaning), lexical (words, BM25) or hybrid (both; the default)."),
@@ -88,14 +86,32 @@ class _Loader:
             return self._index
 
 
-def create_server(open_index: Callable[[], Index], default_mode: Mode | None = None) -> MCPServer[None]:
+def create_server(
+    open_index: Callable[[], Index],
+    default_mode: Mode | None = None,
+    *,
+    max_k: int = 50,
+    max_question_chars: int = 2000,
+) -> MCPServer[None]:
     """The MCP server, serving the index that ``open_index`` opens (called once, in the background).
 
     Args:
         open_index: Returns the index to serve; a ``FootnotedError`` it raises is reported by every tool call.
         default_mode: The mode of a question that names none (``FOOTNOTED_MODE``); None: the index's own.
+        max_k: The most passages a call may ask for (``FOOTNOTED_MAX_K``), in the tools' input schema.
+        max_question_chars: The longest question (``FOOTNOTED_MAX_QUESTION_CHARS``), likewise.
     """
     loader = _Loader(open_index)
+    # The bounds are the settings', so the tools' annotations are made here, as objects: the string
+    # annotations of this module's functions are read in its globals, where these names are not.
+    question_type = Annotated[
+        str, Field(min_length=1, max_length=max_question_chars, description="A question in plain language.")
+    ]
+    k_type = Annotated[int, Field(ge=1, le=max_k, description="How many passages to return.")]
+
+    def bounded(fn: Callable[..., T]) -> Callable[..., T]:
+        fn.__annotations__.update(question=question_type, k=k_type)
+        return fn
 
     @asynccontextmanager
     async def lifespan(_: MCPServer[None]) -> AsyncIterator[None]:
@@ -110,8 +126,9 @@ def create_server(open_index: Callable[[], Index], default_mode: Mode | None = N
     )
 
     @server.tool(annotations=_READ_ONLY)
+    @bounded
     def search(
-        question: Question, k: K = 5, mode: ModeArg = None, documents: DocumentIds = None
+        question: str, k: int = 5, mode: ModeArg = None, documents: DocumentIds = None
     ) -> Annotated[CallToolResult, out.SearchOutput]:
         """The passages that best answer a question, best first: exact source text, its citation
         (document, section, character span) and the footnotes it cites."""
@@ -119,8 +136,9 @@ def create_server(open_index: Callable[[], Index], default_mode: Mode | None = N
         return _result(out.search_text(hits), render.search(question, hits))
 
     @server.tool(annotations=_READ_ONLY)
+    @bounded
     def ask(
-        question: Question, k: K = 5, mode: ModeArg = None, documents: DocumentIds = None
+        question: str, k: int = 5, mode: ModeArg = None, documents: DocumentIds = None
     ) -> Annotated[CallToolResult, out.AskOutput]:
         """The best evidence sentence(s) for a question, quoted exactly with citation and footnotes,
         and the passages it was drawn from. Extractive: no text is generated."""
@@ -145,7 +163,12 @@ def run(settings: Settings, index: Path | None = None) -> None:
     """
     from footnoted.index.load import open_index
 
-    create_server(lambda: open_index(settings, index), settings.mode).run("stdio")
+    create_server(
+        lambda: open_index(settings, index),
+        settings.mode,
+        max_k=settings.max_k,
+        max_question_chars=settings.max_question_chars,
+    ).run("stdio")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

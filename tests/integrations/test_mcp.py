@@ -152,6 +152,29 @@ def test_stdio_reports_an_index_that_cannot_be_opened(tmp_path: Path, command: l
     _run(tmp_path / "mcp.log", env, [*command, "--index", str(missing)], body)
 
 
+def test_stdio_bounds_k_and_questions_as_the_settings_say(tmp_path: Path) -> None:
+    env = {
+        "FOOTNOTED_HOME": str(tmp_path / "home"),
+        "FOOTNOTED_ENCODER": "hash",
+        "FOOTNOTED_MAX_K": "7",
+        "FOOTNOTED_MAX_QUESTION_CHARS": "30",
+    }
+
+    async def body(session: ClientSession) -> None:
+        tools = {t.name: t for t in (await session.list_tools()).tools}
+        for name in ("search", "ask"):
+            properties = tools[name].input_schema["properties"]
+            assert (properties["k"]["maximum"], properties["question"]["maxLength"]) == (7, 30)
+        too_many = await session.call_tool("search", {"question": "mines", "k": 8})
+        assert too_many.is_error and "k" in _text(too_many)
+        too_long = await session.call_tool("ask", {"question": "mines " * 6})
+        assert too_long.is_error and "question" in _text(too_long)
+        fine = await session.call_tool("search", {"question": "mines", "k": 7})
+        assert not fine.is_error and out.SearchOutput.model_validate(fine.structured_content).results
+
+    _run(tmp_path / "mcp.log", env, MODULE, body)
+
+
 # -- in process: the same server object, without a subprocess ------------------------------------
 
 
