@@ -34,7 +34,7 @@ class FootnotedRetriever(BaseRetriever):
 
     Each ``Document``'s ``page_content`` is exactly ``source[start:end]`` of its document, and its
     metadata holds ``document_id``, ``title``, ``section``, ``start``, ``end``, ``score``, ``rank``,
-    ``chunk_id`` and ``footnotes`` (a list of ``{label, text, start, end}``).
+    ``chunk_id`` and ``footnotes`` (a list of ``{label, text, start, end, markers}``).
     ``invoke(query, k=..., mode=..., document_ids=...)`` overrides the defaults for one call.
 
     Args:

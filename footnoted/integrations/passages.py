@@ -25,7 +25,8 @@ def passage_metadata(hit: Hit) -> dict[str, Any]:
     """A hit's citation, score, rank, chunk id and footnotes, as flat JSON-ready metadata.
 
     ``start``/``end`` index the source of ``document_id``, and the passage text is exactly
-    ``source[start:end]``; each footnote dict (label, text, start, end) indexes the same source.
+    ``source[start:end]``; each footnote dict (label, text, start, end, and ``markers``, the spans
+    of the marks citing it) indexes the same source, as the HTTP API's footnotes do.
     """
     c = hit.citation
     return {
@@ -37,5 +38,5 @@ def passage_metadata(hit: Hit) -> dict[str, Any]:
         "score": hit.score,
         "rank": hit.rank,
         "chunk_id": hit.chunk.id,
-        "footnotes": [render.footnote(n) for n in hit.chunk.footnotes],
+        "footnotes": [render.cited_footnote(n) for n in hit.chunk.footnotes],
     }

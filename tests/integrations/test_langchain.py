@@ -73,8 +73,10 @@ def _check(doc: Document, source: str) -> None:
     assert doc.id == meta["chunk_id"]
     assert source[meta["start"] : meta["end"]] == doc.page_content
     for note in meta["footnotes"]:
-        assert set(note) == {"label", "text", "start", "end"}
+        assert set(note) == {"label", "text", "start", "end", "markers"}
         assert source[note["start"] : note["end"]] == note["text"]
+        # Each marker is the note's label in the text (the briefing's markers are bare digits).
+        assert note["markers"] and all(source[m["start"] : m["end"]] == note["label"] for m in note["markers"])
 
 
 def test_documents_carry_the_citation_and_footnotes(briefing_hash_index: Index) -> None:

@@ -34,6 +34,7 @@ def _check(result: NodeWithScore, source: str) -> None:
     assert result.score == meta["score"]
     for note in meta["footnotes"]:
         assert source[note["start"] : note["end"]] == note["text"]
+        assert note["markers"] and all(source[m["start"] : m["end"]] == note["label"] for m in note["markers"])
 
 
 def test_nodes_carry_the_span_citation_and_footnotes(briefing_hash_index: Index) -> None:
