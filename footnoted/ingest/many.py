@@ -31,6 +31,7 @@ from footnoted.ingest.process import python_command
 from footnoted.ingest.read import (
     DEFAULT_MAX_BYTES,
     PACKAGE_FORMATS,
+    document_id,
     format_of,
     load,
     parse,
@@ -83,7 +84,7 @@ def load_all(
     results = _Results(len(files), progress)
     todo: list[int] = []
     for i, (path, doc_id) in enumerate(zip(files, names, strict=True)):
-        old = stored.get(doc_id) if stored is not None and doc_id is not None else None
+        old = stored.get(doc_id or document_id(path.name)) if stored is not None else None
         if old is None:
             todo.append(i)
             continue

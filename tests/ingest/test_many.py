@@ -130,6 +130,15 @@ def test_ids_and_the_stored_version(tmp_path: Path) -> None:
     assert isinstance(again[2], Document) and "Another claim" in again[2].source
 
 
+def test_the_stored_version_is_found_by_name_when_no_ids_are_given(tmp_path: Path) -> None:
+    paths = FIXTURES[:2]
+    first = load_all(paths, readers=1)
+    stored = {d.id: d for d in first if isinstance(d, Document)}
+    assert len(stored) == 2
+    again = load_all(paths, stored=stored, readers=1)
+    assert again[0] is first[0] and again[1] is first[1], "unchanged bytes are not read again"
+
+
 def test_ids_must_match_paths() -> None:
     with pytest.raises(ValueError, match="2 ids for 1 paths"):
         load_all(FIXTURES[:1], ids=["a", "b"])
