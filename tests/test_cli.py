@@ -103,6 +103,9 @@ def test_ingest_update_remove_cycle(tmp_path: Path) -> None:
         (["eval", "--set", "{tmp}/nonexist.jsonl", "--index", "{tmp}/ix"], 3, "nonexist.jsonl: no such file"),
         (["ask", "mines", "--document", "nope", "--index", "{tmp}/ix"], 4, "no document 'nope'"),
         (["--versio"], 2, "No such option: --versio"),
+        # FOOTNOTED_MAX_K and FOOTNOTED_MAX_QUESTION_CHARS bound questions here as over HTTP and MCP.
+        (["search", "mines", "-k", "51", "--index", "{tmp}/ix"], 2, "-k: must be between 1 and 50 (FOOTNOTED_MAX_K)"),
+        (["ask", "mines " * 401, "--index", "{tmp}/ix"], 7, "the question is 2406 characters long; the limit is 2000"),
         (["ingest", "{tmp}/a.txt", "--index", "{tmp}/a.txt/ix"], 9, "Not a directory"),
         (
             ["ingest", "{tmp}/a.txt", "{tmp}/empty.txt", "--id", "x", "--index", "{tmp}/ix"],
@@ -719,3 +722,15 @@ def test_prune_removes_the_documents_whose_files_left_the_folder_and_nothing_els
     refused = run(tmp_path, "ingest", str(folder / "kept.md"), "--index", index, "--prune")
     assert (refused.returncode, refused.stderr.count("\n")) == (2, 1)
     assert "--prune" in refused.stderr
+
+
+def test_the_k_limit_is_the_setting(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("A title\n\nSome text about mines.\n")
+    assert run(tmp_path, "ingest", str(tmp_path / "a.txt"), "--index", str(tmp_path / "ix")).returncode == 0
+    raised = run(tmp_path, "search", "mines", "-k", "120", "--index", str(tmp_path / "ix"), "--json", max_k="200")
+    assert raised.returncode == 0, raised.stderr
+    lowered = run(tmp_path, "search", "mines", "-k", "4", "--index", str(tmp_path / "ix"), max_k="3")
+    assert (lowered.returncode, lowered.stderr.strip()) == (
+        2,
+        "footnoted: -k: must be between 1 and 3 (FOOTNOTED_MAX_K), not 4",
+    )
