@@ -17,7 +17,8 @@ Mode = Literal["dense", "lexical", "hybrid"]
 class Settings(BaseSettings):
     """Everything configurable, with the defaults a fresh install uses."""
 
-    model_config = SettingsConfigDict(env_prefix="FOOTNOTED_", extra="ignore")
+    # An empty variable is unset (`FOOTNOTED_MODE=` in a compose file or a shell), not a value.
+    model_config = SettingsConfigDict(env_prefix="FOOTNOTED_", extra="ignore", env_ignore_empty=True)
 
     home: Path = Field(default_factory=lambda: Path(user_data_dir("footnoted")))
     """Per-user data: the bundled briefing's index and the exported ONNX model."""

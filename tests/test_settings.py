@@ -55,7 +55,6 @@ def test_cors_origins_are_a_comma_separated_or_json_list(
         ("BATCH_WINDOW_MS", "inf", "FOOTNOTED_BATCH_WINDOW_MS"),
         ("REFRESH_SECONDS", "1e10", "FOOTNOTED_REFRESH_SECONDS: Input should be less than or equal to 86400"),
         ("THREADS", "100000", "FOOTNOTED_THREADS: Input should be less than or equal to 256"),
-        ("HOST", "", "FOOTNOTED_HOST: String should have at least 1 character"),
     ],
 )
 @pytest.mark.parametrize("command", ["serve", "info"])
@@ -67,6 +66,13 @@ def test_a_meaningless_setting_stops_the_command_in_one_line(
     assert message in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "index").exists(), "nothing is built on a setting that does not hold"
+
+
+def test_an_empty_setting_is_unset(tmp_path: Path) -> None:
+    empty = {"mode": "", "host": "", "port": "", "max_k": "", "index": ""}
+    done = run(tmp_path, "info", "--json", **empty)
+    assert done.returncode == 0, done.stderr
+    assert '"back-in-business-2005"' in done.stdout, "the bundled briefing's index, as with nothing set"
 
 
 def test_a_comma_separated_cors_list_starts_the_commands(tmp_path: Path) -> None:
