@@ -624,7 +624,8 @@ def doctor(index: IndexOption = None, as_json: JsonOption = False) -> None:
         _echo_json(
             {
                 "index": str(checkup.path),
-                "generation": checkup.generation,
+                # A number, as `info` and /readyz give it (the directory is gen-000002 for 2).
+                "generation": int(checkup.generation[4:]) if checkup.generation else None,
                 "healthy": checkup.healthy,
                 "documents": checkup.documents,
                 "chunks": checkup.chunks,

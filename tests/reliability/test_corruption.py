@@ -199,6 +199,7 @@ def test_doctor_as_a_real_process(template: tuple[Path, State], tmp_path: Path) 
     healthy = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
     assert healthy.returncode == 0, healthy.stderr
     assert json.loads(healthy.stdout)["healthy"] is True
+    assert json.loads(healthy.stdout)["generation"] == int(gen.name[4:])  # a number, as `info` gives it
     _damage(gen, "vectors.faiss", "middle byte flipped")
     damaged = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
     assert damaged.returncode == 5, damaged.stderr
