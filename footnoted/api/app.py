@@ -9,6 +9,7 @@ that touches the index is a plain ``def`` function, run in the threadpool.
 
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import logging
@@ -20,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import anyio
 import numpy as np
 import orjson
 from fastapi import Depends, FastAPI, Request
@@ -232,8 +234,15 @@ def _version() -> str:
     return version("footnoted")
 
 
+WRITERS = 2
+"""Uploads and deletions in worker threads at once, the rest waiting on the event loop: the index
+takes one write at a time, and writes queued in threads would take every thread the reads and the
+document pages need (one upload reads while another is written)."""
+
+
 def _routes(app: FastAPI, state: _State) -> None:
     settings = state.settings
+    writes = anyio.CapacityLimiter(WRITERS)
 
     def authorize(level: Literal["read", "admin"]) -> Any:
         async def dependency(request: Request) -> None:
@@ -366,23 +375,26 @@ def _routes(app: FastAPI, state: _State) -> None:
     async def add_document(request: Request, index: IndexDep) -> dict[str, Any]:
         """Add a document (a file upload, or JSON ``{title, text}``); a changed one replaces its old version."""
         data, name, fmt, doc_id, title = await read_upload(request, settings)
-        return await run_in_threadpool(
+        work = functools.partial(
             ingest, index, data, name, fmt, doc_id, title, state.reader.parse, settings.max_upload_bytes
         )
+        return await anyio.to_thread.run_sync(work, limiter=writes)
 
     @app.delete("/v1/documents/{doc_id}", response_model=schemas.Deleted, dependencies=admin, tags=["documents"])
-    def delete_document(doc_id: Annotated[str, _path_id()], index: IndexDep) -> dict[str, str]:
+    async def delete_document(doc_id: Annotated[str, _path_id()], index: IndexDep) -> dict[str, str]:
         """Remove a document and its passages."""
-        index.remove(doc_id)
+        await anyio.to_thread.run_sync(index.remove, doc_id, limiter=writes)
         return {"deleted": doc_id}
 
+    # Probes answer on the event loop, never waiting for a worker thread: with every thread taken
+    # (40 of them, by default) a liveness probe that waited would have the server restarted.
     @app.get("/healthz", tags=["operations"])
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
         """The process is alive."""
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["operations"], responses={503: {"model": schemas.ErrorOut}})
-    def readyz(request: Request) -> Any:
+    async def readyz(request: Request) -> Any:
         """The index is loaded and questions can be answered."""
         if state.index is None:
             if state.load_error:
@@ -397,7 +409,7 @@ def _routes(app: FastAPI, state: _State) -> None:
         }
 
     @app.get("/metrics", tags=["operations"], response_class=Response)
-    def metrics() -> Response:
+    async def metrics() -> Response:
         """Prometheus metrics: requests and latencies by route, index size, encode time."""
         if state.index is not None:
             snap = state.index.snapshot

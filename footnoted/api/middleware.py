@@ -83,8 +83,12 @@ class RequestContext:
         head = scope["method"] == "HEAD"
         inner = {**scope, "method": "GET"} if head else scope
 
+        too_large = False
+
         async def send_with_id(message: Message) -> None:
             nonlocal status, sent_start
+            if too_large and not sent_start:
+                return  # what the app says of a body it could not read in full: the 413 below says it
             if message["type"] == "http.response.start":
                 status = message["status"]
                 sent_start = True
@@ -103,18 +107,26 @@ class RequestContext:
         received = 0
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
+                    too_large = True
                     raise _TooLarge
             return message
 
         try:
-            await self.app(inner, limited_receive, send_with_id)
-        except _TooLarge:
-            if not sent_start:
+            try:
+                await self.app(inner, limited_receive, send_with_id)
+            except Exception:
+                if not too_large:
+                    raise
+                # Reading the body failed: whatever the app made of that, the answer is the 413 below.
+            # A body sent without a Content-Length (chunked) past the limit: the app may have caught
+            # the error reading it (FastAPI answers 400 "error parsing the body") or let it through.
+            if too_large and not sent_start:
+                too_large = False
                 await self._reject(send_with_id, request_id)
         finally:
             # An unexpected error escapes to the app's outermost handler, which answers 500 outside this

@@ -86,18 +86,27 @@ def ingest(
     fmt = fmt or format_of(name)  # a type footnoted does not read is refused, stored or not
     doc_id = doc_id or document_id(name)
     report: AddReport
-    if stored_unchanged(index.snapshot.documents.get(doc_id), data, fmt, title):
-        report = AddReport(unchanged=(doc_id,))  # the very bytes it was read from: nothing to read again
+    # What the index holds now, not when this server last looked: another process (a second server,
+    # `footnoted remove`) may have removed or replaced the document since, and an upload answered
+    # "unchanged" from the older generation would be stored nowhere.
+    index.refresh()
+    snap = index.snapshot
+    stored = snap.documents.get(doc_id)
+    if stored is not None and stored_unchanged(stored, data, fmt, title):
+        report, doc = AddReport(unchanged=(doc_id,)), stored  # the very bytes it was read from
     else:
         doc = (read or parse)(data, name=name, fmt=fmt, doc_id=doc_id, title=title)
         if max_chars is not None:
             check_length(doc, max_chars)  # a package's text may be far longer than its bytes
-        report = index.add([doc])
+        report = index.add([doc])  # compares again with the newest generation, under the write lock
+        snap = index.snapshot
     status = "added" if doc_id in report.added else "replaced" if doc_id in report.replaced else "unchanged"
-    snap = index.snapshot  # one generation: the document and its chunk count agree
-    chunks = snap.chunk_counts().get(doc_id, 0)
+    # One generation, so the document and its chunk count agree; the one this upload stored or
+    # found, even if another process has removed it since.
+    held = snap.documents.get(doc_id)
+    chunks = snap.chunk_counts().get(doc_id, 0) if held is not None else report.chunks
     return {
-        "document": render.document_summary(snap.document(doc_id), chunks),
+        "document": render.document_summary(held or doc, chunks),
         "status": status,
         "chunks": chunks,
         "encoded": report.encoded,

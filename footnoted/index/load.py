@@ -75,7 +75,8 @@ def open_index(
         if not default:
             raise
         index = _recover(where, enc, tokenizer, settings, problem, progress)
-    if default and not index.documents:
+    if default and index.snapshot.generation == 0:
+        # Never written: built now. An index emptied on purpose (every document removed) stays empty.
         from footnoted.corpus import load_briefing
 
         index.add([load_briefing()], progress=progress)

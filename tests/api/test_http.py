@@ -302,6 +302,15 @@ def test_bad_json_documents_and_content_types(writable: httpx.Client) -> None:
         "unsupported_media_type",
     )
     _error(writable.post("/v1/documents", json={"text": "x " * 20000}), 413, "too_large")
+
+    def chunked(body: bytes) -> Iterator[bytes]:  # no Content-Length: the limit is found reading
+        yield from (body[i : i + 4096] for i in range(0, len(body), 4096))
+
+    big = b'{"query": "' + b"x" * 100_000 + b'"}'  # past the limit and the room it leaves for a form
+    for route in ("/v1/search", "/v1/ask", "/v1/documents"):
+        sent = writable.post(route, content=chunked(big), headers={"content-type": "application/json"})
+        assert "content-length" not in sent.request.headers
+        _error(sent, 413, "too_large")
     path = writable.post(
         "/v1/documents", files={"file": ("../../evil name.md", b"# Evil\n\nText body here.\n", "text/markdown")}
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -39,3 +40,21 @@ def test_an_unchanged_upload_is_not_read_again(monkeypatch: pytest.MonkeyPatch) 
     # The same bytes under a name footnoted does not read are refused, stored or not.
     with pytest.raises(errors.UnsupportedFormat):
         uploads.ingest(index, TEXT + b"\nMore.\n", "angola.exe", None, "angola", None)
+
+
+def test_an_upload_is_compared_with_what_the_index_holds_now(tmp_path: Path) -> None:
+    # Two processes on one index: this server's generation is older than the one on disk.
+    server = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer(), create=True)
+    other = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer())
+    assert uploads.ingest(server, TEXT, "angola.txt", None, None, None)["status"] == "added"
+    other.refresh()
+    other.remove("angola")
+    again = uploads.ingest(server, TEXT, "angola.txt", None, None, None)
+    assert again["status"] == "added", "removed elsewhere: stored again, not answered 'unchanged'"
+    assert "angola" in Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer()).documents
+    # Replaced elsewhere by other bytes: the old bytes are a change, not "unchanged".
+    other.refresh()
+    other.add([uploads.parse(TEXT + b"\nMore.\n", name="angola.txt")])
+    back = uploads.ingest(server, TEXT, "angola.txt", None, None, None)
+    assert back["status"] == "replaced"
+    assert "More." not in Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer()).documents["angola"].source

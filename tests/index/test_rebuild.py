@@ -247,3 +247,12 @@ def test_generations_without_their_pointer_are_called_damaged_not_absent(tmp_pat
         with pytest.raises(IndexCorrupt, match="CURRENT is missing"):
             attempt()
     assert not (tmp_path / "ix" / "CURRENT").exists()
+
+
+def test_the_briefing_is_added_to_a_new_default_index_only(tmp_path: Path) -> None:
+    settings = Settings(home=tmp_path, encoder="hash")
+    encoder = (HashEncoder(256), WordTokenizer())
+    index = open_index(settings, encoder=encoder)
+    assert list(index.documents) == ["back-in-business-2005"]
+    index.remove("back-in-business-2005")  # emptied on purpose: it stays so
+    assert not open_index(settings, encoder=encoder).documents

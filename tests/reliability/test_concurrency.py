@@ -349,3 +349,46 @@ def test_a_server_picks_up_what_another_process_commits(tmp_path: Path) -> None:
             assert client.post("/v1/search", json={"query": "crates", "k": 1}).status_code == 200
     finally:
         server.stop()
+
+
+def test_writes_waiting_their_turn_leave_the_probes_and_the_pages_answering(tmp_path: Path) -> None:
+    # One long upload holds the index; more deletions wait for it than the server has worker
+    # threads (40). The probes, the document pages and questions still answer meanwhile.
+    (tmp_path / "home").mkdir()
+    server = start_server(tmp_path / "home", tmp_path / "models", encoder="hash", max_upload_bytes="8000000")
+    # Every sentence its own, so that none is encoded once for many.
+    big = "\n\n".join(
+        " ".join(f"Team {p} cleared field {s} near village {p * 31 + s} and counted {p * s} devices." for s in range(8))
+        for p in range(14000)
+    ).encode()[:7_900_000]
+    try:
+        with httpx.Client(base_url=server.url, timeout=300) as client:
+            statuses: list[int] = []
+            upload = threading.Thread(
+                target=lambda: statuses.append(
+                    client.post("/v1/documents", files={"file": ("big.txt", big, "text/plain")}).status_code
+                )
+            )
+            upload.start()
+            time.sleep(0.5)  # the upload is being read and indexed
+            waiting = [
+                threading.Thread(target=lambda n=n: client.delete(f"/v1/documents/nothing-{n}")) for n in range(48)
+            ]
+            for thread in waiting:
+                thread.start()
+            time.sleep(1.0)
+            assert upload.is_alive(), f"the upload must still be going for this to test anything: {statuses}"
+            assert sum(t.is_alive() for t in waiting) > 40, "more deletions waiting than the server has threads"
+            with httpx.Client(base_url=server.url, timeout=5) as probe:
+                for path in ("/healthz", "/readyz", "/metrics", "/v1/documents", "/v1/documents/back-in-business-2005"):
+                    assert probe.get(path).status_code == 200, path
+                assert probe.post("/v1/search", json={"query": "stockpile", "k": 1}).status_code == 200
+            # Answered without waiting for the writes to be done: they still are not.
+            assert upload.is_alive() and sum(t.is_alive() for t in waiting) > 40
+            upload.join()
+            assert statuses == [201]
+            for thread in waiting:
+                thread.join()
+            assert "big" in {d["id"] for d in client.get("/v1/documents").json()["documents"]}
+    finally:
+        server.stop()
