@@ -4,7 +4,7 @@ Block elements are separated by blank lines and whitespace inside a block collap
 would; a ``<br>`` is a line break inside its block (two in a row end it). Every element is kept
 with its span in that text, in document order, so that what needs the page's structure (footnote
 links, link lists) works on spans. Scripts, navigation, site headers and footers and heading
-pilcrows are left out; notes in an ``<aside>`` are not.
+pilcrows are left out; notes in an ``<aside>`` and a ``<header>`` holding the page's title block are not.
 """
 
 from __future__ import annotations
@@ -285,9 +285,23 @@ def _is_chrome(node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool
         return True  # a heading's pilcrow
     if notes or role in _NOTE_ROLES or ("epub:type" in attrs and NOTE_CONTAINER.search(attrs["epub:type"] or "")):
         return False  # notes in an <aside> (docutils, Sphinx, EPUB) or a <footer> are the page's own
-    if tag in _PAGE_CHROME and not _inside(node, ("article", "main")):
+    if tag in _PAGE_CHROME and not _inside(node, ("article", "main")) and not (tag == "header" and _title_block(node)):
         return True
     return chrome
+
+
+def _title_block(node: LexborNode) -> bool:
+    """A ``<header>`` that holds the page's title block (pandoc's: its ``<h1 class="title">``, author
+    and date), not the site's name and menus: a first-level heading or a title, no navigation (lists,
+    forms, links to other pages), and no first-level heading in the page's ``<article>`` or ``<main>``."""
+    if node.css_first("h1, .title") is None or node.css_first("nav, ul, ol, menu, form") is not None:
+        return False
+    if any(not str(a.attributes.get("href")).startswith(("#", "mailto:")) for a in node.css("a[href]")):
+        return False
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    return root.css_first("article h1, main h1") is None
 
 
 @functools.lru_cache(maxsize=8192)

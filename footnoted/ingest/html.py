@@ -1,7 +1,8 @@
 """Structure and footnotes of an HTML document.
 
 The source text of an HTML document is its extracted text (``dom``), and every span points into
-it. The title and metadata come from the page's head and first heading; lists of links to other
+it. The title comes from the block the page marks as its title, its first-level heading or its
+``<title>`` (``_title`` says which), metadata from its head; lists of links to other
 pages and stock phrases are furniture; footnotes are resolved from the page's links
 (``html_notes``).
 """
@@ -15,8 +16,15 @@ from selectolax.lexbor import LexborHTMLParser
 
 from footnoted.ingest.dom import Extractor
 from footnoted.ingest.html_notes import link_footnotes
+from footnoted.ingest.package import stated_title
 from footnoted.ingest.text import FURNITURE, Layout
 from footnoted.types import Block, Footnote, Span
+
+# The class exporters give the paragraph or heading that holds a document's title: pandoc's and
+# docutils' <h1 class="title">, Google Docs' <p class="title">, Word's <p class=MsoTitle>.
+_TITLE_CLASS = re.compile(r"(?:^|\s)(?:Mso)?title(?:\s|$)", re.IGNORECASE)
+_FILE_NAME = re.compile(r"\S+\.(?:x?html?|docx?|odt|rtf|md|txt|pdf)", re.IGNORECASE)
+"""A ``<title>`` that is the file's name, as an editor sets it when no title is given."""
 
 
 @dataclass(slots=True)
@@ -39,24 +47,76 @@ def read_html(raw: str) -> HtmlLayout:
         ex.walk(root)
     ex.boundary()
     source = "".join(ex.parts)
-    layout = Layout(blocks=ex.blocks, title=_title(tree, source, ex.blocks), metadata=_meta(tree))
+    layout = Layout(blocks=ex.blocks, title=_title(tree, source, ex), metadata=_meta(tree))
     _mark_link_lists(source, ex, layout)
     notes = link_footnotes(source, ex, layout)
     return HtmlLayout(source=source, layout=layout, footnotes=notes.footnotes, hints=notes.hints)
 
 
-def _title(tree: LexborHTMLParser, source: str, blocks: list[Block]) -> str:
+def _title(tree: LexborHTMLParser, source: str, ex: Extractor) -> str:
+    """The page's title, as its author wrote it.
+
+    A title its exporter marks as such comes first. Otherwise the first-level heading is preferred
+    to ``<title>``, which sites suffix with their name ("Report — Example Org") and editors fill with
+    a placeholder or the file's name, but only where it is the page's heading: ``<title>`` names it,
+    or it is the only one. Several first-level headings that ``<title>`` does not name are the
+    sections of a page whose title is ``<title>`` (LibreOffice's export of a document whose
+    sections are Heading 1), and so is a ``<title>`` that is also the text above the first one."""
     og = tree.css_first('meta[property="og:title"]')
     if og is not None and og.attributes.get("content"):
         return str(og.attributes["content"]).strip()
-    h1 = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
-    if h1 is not None:
-        return " ".join(source[h1.start : h1.end].split())  # a heading may hold a <br>
-    styled = tree.css_first("p.title")  # Google Docs' "Title" paragraph style
-    if styled is not None and styled.text(strip=True):
-        return styled.text(strip=True)
-    title = tree.css_first("title")
-    return title.text(strip=True) if title is not None else ""
+    blocks = ex.blocks
+    headings = [b for b in blocks if b.kind == "heading"]
+    marked = _marked_title(source, ex, headings[0].start if headings else len(source))
+    if marked:
+        return marked
+    h1s = [_words(source, b) for b in headings if b.level == 1]
+    node = tree.css_first("title")
+    stated = " ".join(node.text().split()) if node is not None else ""
+    if not stated_title(stated) or _FILE_NAME.fullmatch(stated):
+        stated = ""  # a placeholder ("Untitled") or the file's name: no one's title
+    if not h1s or not stated:
+        return h1s[0] if h1s else stated
+    named = _named(stated, h1s)
+    if named:
+        return named
+    first = next(b for b in headings if b.level == 1)
+    lead = (_words(source, b) for b in blocks if b.end <= first.start)
+    if len(h1s) > 1 or stated.casefold() in (text.casefold() for text in lead):
+        return stated
+    return h1s[0]
+
+
+def _marked_title(source: str, ex: Extractor, first_heading: int) -> str:
+    """The text of the block its exporter marks as the title (by its class), where no heading
+    comes before it."""
+    for index, e in enumerate(ex.elements):
+        if e.start > first_heading:
+            break
+        if e.block == index and _TITLE_CLASS.search(str(e.attrs.get("class") or "")):
+            text = " ".join(source[e.start : e.end].split())
+            if text:
+                return text
+    return ""
+
+
+def _named(stated: str, h1s: list[str]) -> str:
+    """The first-level heading that ``<title>`` is, else one it starts with ("Report — Example Org"),
+    else one it ends with ("Example Org | Report"); '' if none."""
+    folded = stated.casefold()
+    for fits in (
+        lambda h: folded == h,
+        lambda h: folded.startswith(h) and not folded[len(h)].isalnum(),
+        lambda h: folded.endswith(h) and not folded[-len(h) - 1].isalnum(),
+    ):
+        for h1 in h1s:
+            if h1 and fits(h1.casefold()):
+                return h1
+    return ""
+
+
+def _words(source: str, block: Block) -> str:
+    return " ".join(source[block.start : block.end].split())  # a heading may hold a <br>
 
 
 def _meta(tree: LexborHTMLParser) -> dict[str, str]:

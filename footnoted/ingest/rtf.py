@@ -8,7 +8,9 @@ raised before it instead. Word and LibreOffice write them so. The page written
 here marks each reference as an exporter does (``<a href="#fn1" role="doc-noteref"><sup>1</sup>
 </a>``) and lists the notes at the end (``<li id="fn1">``), so the HTML reader links them exactly.
 Paragraphs with an outline level (``\\outlinelevel0``) or in a style named "heading N" become
-headings; one in the Title style gives the title unless the ``\\info`` group states one.
+headings; one in the Title style gives the title unless the ``\\info`` group states one, and so,
+where no paragraph is in that style, does an opening paragraph set as a title: centred and larger
+than the text (pandoc writes its title block so, with no style sheet and no ``\\info``).
 Destinations that hold no text of the document (fonts, colours, styles, pictures, fields'
 instructions, bookmarks, headers and footers) are skipped, and so are hidden text and tracked
 deletions, a note in them too; a field's result is kept, and a text box's text (``\\shptxt``)
@@ -62,6 +64,8 @@ _NUMBERING = {
     for style in (b"ar", b"alc", b"auc", b"rlc", b"ruc")
 }
 _MAX_DEPTH = 10_000
+_TEXT_SIZE = 24
+"""The type size RTF sets when none is given (``\\fs24``, 12 points), and ``\\plain`` sets again."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -87,6 +91,10 @@ class _State:
     """In a text box (``\\shptxt``): its paragraphs follow the paragraph it is anchored in."""
     ansi_half: bool = False
     """In ``\\upr``, outside its ``\\ud``: the ANSI copy of what ``\\ud`` gives in Unicode."""
+    centred: bool = False
+    """The paragraph is centred (``\\qc``)."""
+    size: int = _TEXT_SIZE
+    """The type size in half-points (``\\fsN``)."""
 
 
 @dataclass
@@ -96,6 +104,9 @@ class _Paragraph:
     """Its HTML, and the index of each note referenced in it (labelled once all are known)."""
     title: bool = False
     """In the style named Title."""
+    centred: bool = False
+    size: int = _TEXT_SIZE
+    """How its first text is set: centred or not, and its type size."""
 
 
 _HEADING_STYLE = re.compile(r"heading ([1-9])$")
@@ -150,6 +161,7 @@ class _Writer:
             style = self.style(state.style)
             heading = _HEADING_STYLE.match(style)
             paragraph.title = style == "title"
+            paragraph.centred, paragraph.size = state.centred, state.size
             if state.outline >= 0:
                 paragraph.level = state.outline
             elif heading is not None:
@@ -220,11 +232,21 @@ class _Writer:
 
     def title(self) -> str:
         """The text of the first paragraph in the Title style, if any."""
-        for p in self.body:
-            text = html.unescape("".join(part for part in p.parts if isinstance(part, str))).strip()
-            if p.title and text:
-                return text
-        return ""
+        return next((text for p in self.body if p.title and (text := _text(p))), "")
+
+    def mark_title(self) -> None:
+        """With no paragraph in the Title style, an opening paragraph set as a title is taken for one
+        (and becomes a heading, as one in that style does): centred, larger than the text, and as
+        large as the first heading, so that a centred line of bold text ("DRAFT") is not one."""
+        written = [p for p in self.body if _text(p)]
+        if not written or any(p.title for p in written):
+            return
+        first = written[0]
+        headings = [p.size for p in written if p.level >= 0]
+        sizes = [p.size for p in written[1:] if p.level < 0]
+        text = max(set(sizes), key=sizes.count) if sizes else _TEXT_SIZE  # the size most paragraphs have
+        if first.level < 0 and first.centred and first.size > text and first.size >= (headings or [0])[0]:
+            first.title, first.level = True, 0
 
     def page(self) -> str:
         self.end_boxes()
@@ -333,7 +355,11 @@ def read_rtf(data: bytes, name: str) -> PackageHtml:
             elif word in (b"line", b"cell"):
                 writer.text(state, " ")
             elif word == b"pard":
-                state.outline, state.style = -1, 0
+                state.outline, state.style, state.centred = -1, 0, False
+            elif word in (b"qc", b"ql", b"qr", b"qj", b"qd"):
+                state.centred = word == b"qc"
+            elif word == b"fs" and arg is not None:
+                state.size = int(arg)
             elif word in (b"v", b"deleted"):
                 state.hidden = arg is None or int(arg) != 0
             elif word in (b"super", b"up"):
@@ -342,6 +368,7 @@ def read_rtf(data: bytes, name: str) -> PackageHtml:
                 state.raised = False
             elif word == b"plain":
                 state.hidden = state.raised = False
+                state.size = _TEXT_SIZE
             elif word == b"outlinelevel" and arg is not None:
                 state.outline = int(arg) if 0 <= int(arg) < 9 else -1
             elif word == b"uc" and arg is not None:
@@ -379,7 +406,13 @@ def read_rtf(data: bytes, name: str) -> PackageHtml:
         raise IngestError(f"{name}: the RTF ends inside {len(stack)} unclosed group(s): the file is cut short")
     info = {k: _whole("".join(v)).strip() for k, v in writer.info.items()}
     facts = {k: v for k, v in info.items() if k != "title" and v}
+    writer.mark_title()
     return PackageHtml(_whole(writer.page()), info.get("title") or _whole(writer.title()), facts)
+
+
+def _text(p: _Paragraph) -> str:
+    """A paragraph's text, without its note references."""
+    return html.unescape("".join(part for part in p.parts if isinstance(part, str))).strip()
 
 
 def _whole(text: str) -> str:
