@@ -237,7 +237,9 @@ def ingest(
     reasons = [skipped[i] for i in sorted(skipped)]
     if not added:
         _fail(f"no readable document: {'; '.join(reasons)}", 3)
-    gone = _gone(ix.documents, folders) if prune else {}
+    # A document read in this ingest is there, wherever its stored copy says it was read from (a
+    # file moved within the folder, unchanged, keeps its id and its stored copy).
+    gone = _gone(ix.documents, folders, read={doc_id for doc_id, _, _ in added.values()}) if prune else {}
     if gone:
         ix.remove(*gone)
     # In the order the files were given, whatever batch each was read in.
@@ -280,13 +282,14 @@ def ingest(
     )
 
 
-def _gone(documents: Mapping[str, Document], folders: list[Path]) -> dict[str, str]:
+def _gone(documents: Mapping[str, Document], folders: list[Path], read: set[str]) -> dict[str, str]:
     """The documents read from a file below one of ``folders`` that is no longer there, by id,
-    with the path ingest recorded (resolved from the current directory, as ingest was given it)."""
+    with the path ingest recorded (resolved from the current directory, as ingest was given it);
+    none of those ``read`` now."""
     out: dict[str, str] = {}
     for doc_id, doc in sorted(documents.items()):
         recorded = doc.metadata.get("path")
-        if not recorded:
+        if not recorded or doc_id in read:
             continue  # uploaded, or the bundled briefing: no file to miss
         path = Path(recorded).resolve()
         if any(path.is_relative_to(folder) for folder in folders) and not path.exists():

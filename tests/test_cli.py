@@ -702,6 +702,7 @@ def test_prune_removes_the_documents_whose_files_left_the_folder_and_nothing_els
     assert run(tmp_path, "ingest", str(folder), str(alone), "--index", index).returncode == 0
     (folder / "deleted.md").unlink()
     (folder / "renamed.md").rename(folder / "moved.md")
+    (folder / "sub" / "deep.md").rename(folder / "deep.md")  # moved within the folder: the same id, unchanged
     (folder / "broken.md").write_bytes(b"\x00\x01\x02 not a text file")  # there, but unreadable now
     alone.unlink()  # gone too, but not below the folder given
     without = run(tmp_path, "ingest", str(folder), "--index", index, "--json")
