@@ -9,17 +9,20 @@ its word, "1961.1", a label to its note, "1Lower Basin ..."). Every page ends wi
 so running heads and page numbers are found either way. The document's source is that text:
 spans point into it. Justified lines come out with runs of spaces between words; they are closed
 up to one. Soft hyphens and ligatures become the characters a reader would type, and a word
-hyphenated at a line's end is made whole.
+hyphenated at a line's end is made whole (a web address or a path broken at one of its own hyphens
+keeps it). A title whose lines pdfminer boxes apart is one paragraph again.
 """
 
 from __future__ import annotations
 
+import itertools
 import pickle
 import re
 import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -40,8 +43,21 @@ _SPACES = re.compile(r"[ \t\xa0]{2,}")
 # and the space after it.
 _BROKEN = re.compile(r"([^\W\d_]+)[-\xad][ \t]*\n([^\W\d_]+)(\S*)(?:[ \t]+|\n|(?=\f)|$)")
 _COMPOUND = re.compile(r"[^\W\d_]+(?:[-\xad][^\W\d_]+)+")
+# What marks a web address, a path or a file name in a word: "://", "www.", two slashes, a slash
+# beside a dot ("ks.gov/dwr", "docs/report.pdf"), a domain's ending, a backslash, "@", "_", "=",
+# "?" or "#". A slash alone ("input/out-\nput") is prose.
+_ADDRESS = re.compile(r"://|www\.|/\S*/|\.\w+/|/\S*\.\w|\.(?:com|org|net|gov|edu|int|info)\b|[\\@_=?#]")
 _HYPHEN = re.compile(r"[-\xad]")
+# A word written with a figure: "CO2", "1990s", "3rd" (not a note's label glued to it, "1Consti-").
+_FIGURED = re.compile(r"[^\W\d_]\d|\d[a-z]")
 _TRAILING = re.compile(r"[ \t\xa0]+(?=\n|\f|$)")
+# A heading's lines: set this much larger than the running text, at most this far apart (bottom to
+# bottom, in sizes: Chromium sets a title's lines 1.5 apart, WeasyPrint 1.2; two headings stand
+# further apart, by their margins), and at most this long.
+_HEADING_SIZE = 1.15
+_HEADING_LEADING = 1.75
+_HEADING_CHARS = 120
+_PARAGRAPH_CHARS = 80
 SPLIT_AT = 16
 """Below this many pages a PDF is laid out in one process. From it, this process lays out the first
 few pages and times them, and when the rest would take ``SPLIT_FROM_SECONDS`` or more, a second
@@ -112,6 +128,7 @@ def read_pdf(data: bytes, name: str) -> PdfText:
     pages = [page or [] for page in laid]  # a lost page keeps its place: an empty page, its form feed
     count = len(pages) or 1
     set_apart_headings(pages)
+    _heading_lines_together(pages)
     rebuilt = rebuild(pages)
     text, markers = unwrap(_normalise(rebuilt if rebuilt is not None else plain_text(pages)))
     if not text.replace("\f", "").strip():
@@ -122,6 +139,34 @@ def read_pdf(data: bytes, name: str) -> PdfText:
     title = info.pop("title", "")
     metadata = {"pages": str(count), **info}
     return PdfText(text, count, title, metadata, tuple(markers), warnings)
+
+
+def _heading_lines_together(pages: list[list[Line]]) -> None:
+    """A title or heading set over two or more lines is one paragraph, though pdfminer boxes its
+    lines apart where they are spaced wider than its line margin (a browser's title, "Groundwater
+    Under Pressure: Irrigation", "and Aquifer Depletion in the Ogallala", "Region"): each line is
+    set larger than the running text, in the size of the one above it, right under it."""
+    sizes: Counter[float] = Counter()
+    for lines in pages:
+        for line in lines:
+            sizes[line.size] += len(line.text.strip())
+    # The running text's size, as ``set_apart_headings`` finds it: the largest that sets a good
+    # share of the characters (notes set smaller may set more).
+    least = max(_PARAGRAPH_CHARS, 0.15 * sum(sizes.values()))
+    body = max((size for size, count in sizes.items() if size and count >= least), default=0.0)
+    if not body:
+        return
+    for lines in pages:
+        for above, below in itertools.pairwise(lines):
+            if (
+                above.box_end
+                and above.size == below.size >= _HEADING_SIZE * body
+                and 0 < above.y0 - below.y0 <= _HEADING_LEADING * above.size
+                and below.x0 < above.x1
+                and above.x0 < below.x1
+                and max(len(above.text.strip()), len(below.text.strip())) <= _HEADING_CHARS
+            ):
+                above.box_end = False
 
 
 def _numbers(numbers: list[int]) -> str:
@@ -147,13 +192,35 @@ def _join_broken_words(text: str) -> str:
     }
 
     def join(m: re.Match[str]) -> str:
-        left, right = m.group(1), m.group(2)
+        left, right, rest = m.group(1), m.group(2), m.group(3)
         if not right[0].islower():
             return m.group(0)  # "Smith-\nJones", "pre-\n2004": not a word broken in two
-        hyphen = "-" if f"{left}-{right}".lower() in compounds else ""
-        return f"{left}{hyphen}{right}{m.group(3)}\n"
+        head = _glued_before(text, m.start())
+        if _ADDRESS.search(f"{head}{left}-{right}{rest}"):
+            # A typesetter breaks a web address or a path at its own hyphens and never hyphenates
+            # it: the hyphen is the address's, and the line break stays, as it does in an address
+            # broken after a slash.
+            return m.group(0)
+        kept = f"{left}-{right}".lower() in compounds or _hyphenated(head, left, rest)
+        return f"{left}{'-' if kept else ''}{right}{rest}\n"
 
     return _BROKEN.sub(join, text)
+
+
+def _glued_before(text: str, at: int) -> str:
+    """What is written before ``at`` up to the space before it ("https://ks.gov/dwr/" before "water-")."""
+    start = at
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:at]
+
+
+def _hyphenated(head: str, left: str, rest: str) -> bool:
+    """Whether a word broken at a hyphen is a compound that keeps it, written so: with a figure
+    ("1990s-\nera", "3rd-\nparty") or in capitals ("NATO-\nled"), which no typesetter hyphenates,
+    or with a hyphen of its own ("non-self-\ndestructing"), where it breaks at no other place."""
+    word = f"{head}{left}"
+    return bool(_FIGURED.search(word)) or (len(left) > 1 and left.isupper()) or bool(_HYPHEN.search(word + rest))
 
 
 def _lay_out(data: bytes, count: int) -> list[list[Line] | None]:

@@ -3,7 +3,8 @@
 Text saved from a web page keeps the page's furniture as short lines: "Related Material",
 "Download PDF file", "[208 Kb, 16 pages]", a list of links to other pages, a table of
 contents. They are kept in the source (spans stay exact) but marked ``furniture`` so they
-never reach a chunk.
+never reach a chunk. Text from a PDF has a table's cells as short paragraphs of their own, and a
+sentence's lines boxed apart: neither is a heading.
 """
 
 from __future__ import annotations
@@ -37,6 +38,21 @@ PUBLISHER = re.compile(
 AUTHOR = re.compile(r"^by\s+(?P<who>.+)$", re.IGNORECASE)
 _LEVEL1 = re.compile(r"^(?:part|chapter|book|appendix|annex)\b|^[IVXLC]+\.\s", re.IGNORECASE)
 _NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
+# The date and time a browser prints at the head of a page it saves as PDF: "11/29/26, 7:57 PM".
+_STAMP = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?$", re.IGNORECASE)
+_BYLINES = 2
+"""Lines a title block may hold between its title and its date: a subtitle and an author."""
+# A name or an organisation's: capitalised words, with "and", "of", "for", "the" and initials.
+_NAME = re.compile(r"^(?:(?:[A-Z][\w’'.-]*|and|&|of|for|the|[A-Z]\.)[ ,]*){1,8}$")
+# A table of contents' entry: dot leaders before a page number, or a page number at its end.
+_LEADERS = re.compile(r"(?:\.\s?){3,}\s*\d{1,4}$|…\s*\d{1,4}$")
+_PAGE_AT_END = re.compile(r"\S\s+(\d{1,4})$")
+_PAGED_LINE = re.compile(rf"{_LEADERS.pattern}|{_PAGE_AT_END.pattern}", re.MULTILINE)
+# A table's cells: a figure alone, and a cell that opens with a signed or grouped figure.
+_FIGURE = re.compile(r"[-+−–]?[$€£]?\d[\d,]*(?:\.\d+)?%?$")
+_ROW_FIGURE = re.compile(r"[-+−–]\d|\d{1,3}(?:,\d{3})+\b")
+# Five words or more ending on a word no heading ends on: "... injuries from mines in".
+_ENDS_MIDWAY = re.compile(r"^(?:\S+\s+){4,}(?:a|an|the|of|in|to|for|from|by|with|and|or|on|at|as|that|which|than)$")
 
 
 @dataclass(slots=True)
@@ -123,13 +139,20 @@ def _outside(paras: list[Para], spans: list[Span]) -> list[Para]:
 
 
 def _front_matter(source: str, front: list[Para], body: list[Para], layout: Layout) -> None:
-    """Title, kicker, publisher and date; what follows them before the body is navigation."""
+    """Title, kicker, publisher and date; what follows them before the body is navigation or headings."""
     kinds: list[str] = []
-    for para in front:
-        text = " ".join(source[s:e] for s, e in para.lines)
-        header_zone = all(k in ("title", "meta") for k in kinds)
-        if _is_furniture(text) or any(_is_furniture(source[s:e]) for s, e in para.lines):
+    texts = [" ".join(source[s:e] for s, e in para.lines) for para in front]
+    for para, text in zip(front, texts, strict=True):
+        header_zone = all(k in ("title", "meta", "stamp") for k in kinds)
+        if _STAMP.match(text):
+            kinds.append("stamp")  # furniture that leaves the title block open
+        elif _is_furniture(text) or any(_is_furniture(source[s:e]) for s, e in para.lines):
             kinds.append("furniture")
+        elif kinds[-1:] == ["title"] and text[:1].islower():
+            # The title's next line, boxed apart from it ("Groundwater Under Pressure: Irrigation",
+            # then "and Aquifer Depletion ..."): a title does not open in lower case.
+            layout.title = f"{layout.title} {text.strip()}"
+            kinds.append("title")
         elif not header_zone:
             kinds.append("rest")
         elif DATE_LINE.match(text):
@@ -149,13 +172,25 @@ def _front_matter(source: str, front: list[Para], body: list[Para], layout: Layo
             kinds.append("title")
         else:
             kinds.append("rest")
+    _byline(texts, kinds, layout)
     last_meta = max((i for i, k in enumerate(kinds) if k in ("title", "meta")), default=-1)
     rest = [i for i in range(last_meta + 1, len(front)) if kinds[i] == "rest"]
     later_headings = {source[p.start : p.end].strip().lower() for p in body if _label_para(source, p)}
-    toc = len(rest) >= 3 or any(source[front[i].start : front[i].end].strip().lower() in later_headings for i in rest)
+    # Navigation: entries with page numbers, entries that repeat the headings to come, or a list of
+    # links under a label such as "Related Material" (furniture) before them. The body's first
+    # heading may follow a table of contents ("Findings ..... 7", then "Summary").
+    last = source[front[rest[-1]].start : front[rest[-1]].end] if rest else ""
+    opening = rest[-1] if len(rest) > 2 and not _PAGED_LINE.search(last) and _paged(source, front, rest[:-1]) else -1
+    listed = bool(rest) and "furniture" in kinds[: rest[0]]
+    toc = (
+        (len(rest) >= 3 and listed)
+        or opening >= 0
+        or _paged(source, front, rest)
+        or any(source[front[i].start : front[i].end].strip().lower() in later_headings for i in rest)
+    )
     has_level1 = any(heading_level(source[front[i].start : front[i].end], False) == 1 for i in rest)
     for i, (para, kind) in enumerate(zip(front, kinds, strict=True)):
-        if kind == "rest" and i > last_meta and toc:
+        if kind == "rest" and i > last_meta and toc and i != opening:
             kind = "furniture"
         elif kind == "rest" and rest and i != rest[-1] and i == last_meta + 1 and kinds[i - 1] == "title":
             # A line right after the title, with a heading still to come, is a subtitle.
@@ -164,25 +199,86 @@ def _front_matter(source: str, front: list[Para], body: list[Para], layout: Layo
         if kind == "rest":
             text = source[para.start : para.end]
             layout.blocks.append(Block("heading", para.start, para.end, heading_level(text, has_level1)))
-        elif kind == "furniture":
+        elif kind in ("furniture", "stamp"):
             layout.blocks.append(Block("furniture", para.start, para.end))
+        elif kind == "title" and i and kinds[i - 1] == "title":
+            layout.blocks[-1] = Block("title", layout.blocks[-1].start, para.end)  # one title over its lines
         else:
             layout.blocks.append(Block("title" if kind == "title" else "meta", para.start, para.end))
+
+
+def _byline(texts: list[str], kinds: list[str], layout: Layout) -> None:
+    """A title's author and date ("Prairie Water Institute", "March 2023"), or its subtitle and date,
+    are front matter, not headings: up to ``_BYLINES`` lines between the title and a date or a
+    "By ..." line under it are its subtitle and author."""
+    title = max((i for i, k in enumerate(kinds) if k == "title"), default=-1)
+    if title < 0:
+        return
+    for end in range(title + 1, min(title + _BYLINES + 2, len(kinds))):
+        if kinds[end] != "rest":
+            return
+        if DATE_LINE.match(texts[end]) or AUTHOR.match(texts[end]):
+            break
+    else:
+        return
+    if end == title + 1:
+        return  # (a date right under the title is found as it is read)
+    for i in range(title + 1, end + 1):
+        text = texts[i].strip()
+        if DATE_LINE.match(text):
+            layout.metadata.setdefault("date", text)
+        elif m := AUTHOR.match(text):
+            layout.metadata.setdefault("author", m.group("who").strip())
+        elif i == end - 1 and _NAME.match(text):
+            layout.metadata.setdefault("author", text)
+        else:
+            layout.metadata.setdefault("subtitle", " ".join(text.split()))
+        kinds[i] = "meta"
+
+
+def _paged(source: str, paras: list[Para], which: list[int]) -> bool:
+    """Whether the paragraphs ``which`` are a table of contents: entries with dot leaders before a
+    page number, or two or more ending with page numbers that climb."""
+    lines = [source[s:e] for i in which for s, e in paras[i].lines]
+    if any(_LEADERS.search(line) for line in lines):
+        return True
+    pages = [int(m.group(1)) for line in lines if (m := _PAGE_AT_END.search(line))]
+    return len(pages) >= 2 and len(pages) == len(lines) and pages == sorted(pages) and pages[0] < pages[-1]
 
 
 def _body(source: str, paras: list[Para], layout: Layout) -> None:
     last_prose = max((i for i, p in enumerate(paras) if not _label_para(source, p)), default=-1)
     labels = [_label_para(source, p) and len(p.lines) == 1 for p in paras]
     has_level1 = any(labels[i] and heading_level(source[p.start : p.end], False) == 1 for i, p in enumerate(paras))
+    texts = [source[p.start : p.end] for p in paras]
+    # A table read from a PDF comes out a cell to a paragraph: a figure alone ("35,450") is no body
+    # for the cell before it to head, and a cell with a line that opens with a signed or grouped
+    # figure ("-13.2 Panhandle"), or a cell beside one ("counties"), is no heading.
+    figures = [all(_FIGURE.match(source, s, e) for s, e in p.lines) for p in paras]
+    cells = [
+        not is_prose(text) and any(_ROW_FIGURE.match(source, s, e) for s, e in p.lines)
+        for text, p in zip(texts, paras, strict=True)
+    ]
+    # A line boxed apart from the rest of its sentence ("... collected by the U.S. Geological
+    # Survey", then "between 1950 and 2020, ..."; "... from predevelopment to", then "2019.") is no
+    # heading: what a heading heads opens in capitals, and a heading ends on no "to". Five words or
+    # more of it are body for a heading before it.
+    opens_lower = [text[:1].islower() for text in texts[1:]] + [False]
+    runs_on = [labels[i] and (opens_lower[i] or bool(_ENDS_MIDWAY.search(texts[i]))) for i in range(len(paras))]
+    broken = [runs_on[i] and len(texts[i].split()) >= 5 for i in range(len(paras))]
     for i, para in enumerate(paras):
-        text = source[para.start : para.end]
+        text = texts[i]
         if _setext(source, para, layout, has_level1):
             continue
-        if labels[i] and (_is_furniture(text) or i > last_prose):
+        # (Entries of a table of contents with dot leaders end as sentences do: "Summary ..... 3".)
+        contents = all(_LEADERS.search(source, s, e) for s, e in para.lines)
+        if (labels[i] and (_is_furniture(text) or i > last_prose)) or contents:
             layout.blocks.append(Block("furniture", para.start, para.end))
             continue
-        followed_by_body = any(not labels[j] for j in range(i + 1, min(i + 3, len(paras))))
-        if labels[i] and followed_by_body and not _items(source, para):
+        following = range(i + 1, min(i + 3, len(paras)))
+        followed_by_body = any((not labels[j] or broken[j]) and not figures[j] for j in following)
+        in_row = any(cells[max(0, i - 1) : i + 2])
+        if labels[i] and followed_by_body and not in_row and not runs_on[i] and not _items(source, para):
             layout.blocks.append(Block("heading", para.start, para.end, heading_level(text, has_level1)))
             continue
         for s, e, item in split_items(source, para):
