@@ -20,11 +20,13 @@ import dataclasses
 import itertools
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from footnoted.ingest.layout import FOUR_DIGITS, beyond_999, exponent, normalise_label
+from footnoted.ingest.layout import FOUR_DIGITS, beyond_999, exponent, is_label, is_prose, normalise_label, paragraphs
 from footnoted.ingest.pages import PageNote, glued_marker
+from footnoted.ingest.text import heading_level
 from footnoted.types import BODY_KINDS, Block, Footnote, Span
 
 # A lower-case roman numeral up to 399 (the letters, in order; it may match nothing).
@@ -47,6 +49,11 @@ _NUMBERED_NOTE = re.compile(
 _GLUED_ROMAN = re.compile(
     rf"(?:(?<=[a-z0-9%][.,;:!?\"”’)])|(?<=[a-z0-9%][.,;:!?][\"”’)]))(?P<label>{_ANY_ROMAN})(?=\s|$)"
 )
+# A word whose last letters may be a flattened roman superscript glued to it ("officei",
+# "auditorsiii", "declinesxi"): its first two letters or more, then a run of numeral letters.
+_WORD_ROMAN = re.compile(r"(?<![^\W\d_])(?P<stem>[^\W\d_]{2,}?)(?P<letters>[ivxlc]+)(?=[\s.,;:!?)\]\"”’]|$)")
+_LETTERS = re.compile(r"[^\W\d_]+")
+"""A word's letters (a word with an apostrophe is two: "office", "s")."""
 _ONLY_LABELS = re.compile(r"(?:\[[^\]\s]{1,4}\][\s,]*)+")
 _BRACKETED_LINE = re.compile(r"^[ \t\u00a0]*\[\d+\]", re.MULTILINE)
 NOTES_HEADING = re.compile(
@@ -64,6 +71,7 @@ _SOURCES_HEADING = re.compile(
 )
 # What an exported or printed note keeps of its back-links: "↩" at its end, "^ a b" at its start.
 _BACKLINK_TAIL = re.compile(r"[\s↩↑\ufe0e\ufe0f]*$")
+_BACKLINK_END = re.compile(r"↩[\ufe0e\ufe0f]?\s*$")
 _BACKLINK_HEAD = re.compile(r"(?:[↑^](?:[ \t]+[a-z](?=\s))*\s*)?")
 
 _MD_MARKER = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\](?!:)")
@@ -80,6 +88,8 @@ _ABBREVIATIONS = re.compile(
 )
 _ENDS_SENTENCE = re.compile(r"[.!?;:][\"'”’)\]]*\s*\Z")
 _GAP_PENALTY = 0.75
+_NOTE_PARAGRAPHS = 20
+"""Paragraphs past its first a note may hold: ``_carries_on`` looks no further ahead from each."""
 _HEADING_TIE = 0.01
 """Below any difference of weights and penalties: it only breaks ties."""
 
@@ -135,6 +145,7 @@ def find_footnotes(
         hints: spans already known to be markers (an HTML ``<sup>``); their text is the label.
         page_notes: note bodies a reader found at the foot of pages, in ``note`` blocks.
     """
+    blocks, page_notes = _notes_begin_again(source, list(blocks), list(page_notes))
     found = _find(source, list(blocks), hints, page_notes, None)
     # A "Notes" section may group its numbered notes under one heading per chapter ("Chapter 2",
     # then 1, 2, 3 again): read across such headings, the entries are notes only if the text
@@ -156,6 +167,77 @@ def find_footnotes(
         ):
             return trial
     return found
+
+
+def _notes_begin_again(
+    source: str, blocks: list[Block], page_notes: list[PageNote]
+) -> tuple[list[Block], list[PageNote]]:
+    """The blocks and page-foot notes, each page's notes starting where they begin again.
+
+    A line of the page's text may open with a number as a note does ("1 City filings8", a table's
+    row whose first cell holds a figure) and be read as the page's first note, which then runs on
+    over the text below it to the real first note ("1 Office of ..."). Where that note holds a
+    paragraph opening with its own label again, and the note after it (on the page, or after the
+    page break) takes the next label, the notes start at that paragraph; what comes before it is
+    the page's text again, read as paragraphs and headings.
+    """
+    areas = [b for b in blocks if b.kind == "note"]
+    if not page_notes or not areas:
+        return blocks, page_notes
+    out_blocks, out_notes = list(blocks), list(page_notes)
+    level1 = any(b.kind == "heading" and b.level == 1 for b in blocks)
+    for area in areas:
+        inside = [n for n in page_notes if area.start <= n.start < area.end]
+        if not inside or (number := _number(inside[0].label)) is None:
+            continue
+        head = inside[0]
+        if len(inside) > 1:
+            follows = inside[1].label == str(number + 1)
+        else:
+            after = next((b for b in blocks if b.start >= area.end and b.kind != "furniture"), None)
+            opening = _NUMBERED_NOTE.match(source, after.start, after.end) if after is not None else None
+            follows = opening is not None and normalise_label(opening.group("label")) == str(number + 1)
+        again = _again(source, head) if follows else None
+        if again is None:
+            continue
+        line_start, text_start = again
+        out_notes[out_notes.index(head)] = PageNote(head.label, text_start, head.end)
+        at = out_blocks.index(area)
+        released = _text_blocks(source, area.start, line_start, level1)
+        out_blocks[at : at + 1] = [*released, Block("note", line_start, area.end)]
+    return out_blocks, out_notes
+
+
+def _again(source: str, note: PageNote) -> tuple[int, int] | None:
+    """Where a paragraph inside ``note`` opens with the note's own label: the line's start and the
+    text's after the label; None when none does."""
+    pos = source.find("\n", note.start, note.end)
+    while pos != -1:
+        line_start = pos + 1
+        line_end = source.find("\n", line_start, note.end)
+        line_end = note.end if line_end == -1 else line_end
+        previous = source.rfind("\n", note.start, pos)
+        blank_before = not source[previous + 1 : pos].strip() if previous != -1 else False
+        m = _NUMBERED_NOTE.match(source, line_start, line_end)
+        if blank_before and m and normalise_label(m.group("label")) == note.label:
+            return line_start, m.end()
+        pos = source.find("\n", line_start, note.end)
+    return None
+
+
+def _text_blocks(source: str, start: int, end: int, level1: bool) -> list[Block]:
+    """``source[start:end]`` as the text reader reads body text: a paragraph per run of lines, a
+    short line over prose a heading (``level1``: the document has headings of the first level)."""
+    paras = paragraphs(source, start, end)
+    out = []
+    for k, para in enumerate(paras):
+        text = source[para.start : para.end]
+        following = paras[k + 1] if k + 1 < len(paras) else None
+        if following is not None and is_label(text) and is_prose(source[following.start : following.end]):
+            out.append(Block("heading", para.start, para.end, heading_level(text, level1)))
+        else:
+            out.append(Block("paragraph", para.start, para.end))
+    return out
 
 
 def _cites(source: str, marker: Span, label: str) -> bool:
@@ -185,7 +267,10 @@ def _find(
     if page_notes:
         areas = sorted((b.start, b.end) for b in blocks if b.kind == "note")
         starts = [a for a, _ in areas]
+        found_spans = [(b.start, b.end) for b in bodies]
         for page_note in page_notes:
+            if any(s < page_note.end and page_note.start < e for s, e in found_spans):
+                continue  # a page's foot that is a notes section's too: its notes were read as such
             area = areas[bisect.bisect_right(starts, page_note.start) - 1]
             bodies.append(_Body(page_note.label, page_note.start, page_note.end, area[0], "page"))
         bodies.sort(key=lambda b: b.start)
@@ -210,6 +295,7 @@ def _find(
     block_starts = [b.start for b in body_blocks]
     waiting: list[_Candidate] = []  # candidates at the end of the last stack's text, left unlinked
     pool: dict[int, list[_Candidate]] = {}  # each region's candidates
+    word_counts: Counter[str] | None = None  # how often each word occurs, for romans glued to words
     for stack in _stacks(regions):
         # Stacked regions (notes numbered afresh per chapter, gathered under one "Notes" heading or
         # at one page's foot) share the text before the first: it is cut into one run of markers
@@ -223,11 +309,14 @@ def _find(
         glued: list[_Candidate] = []
         noted = {label for own in labels for label in own}
         romans = any(not label.isdigit() for label in noted)
+        proven = romans and _roman_list(noted)
+        if proven and word_counts is None:
+            word_counts = Counter(w.lower() for w in _LETTERS.findall(source))
         for block in in_scope:
             strong.extend(_strong_candidates(source, block, hint_spans, hint_starts))
             glued.extend(_glued_candidates(source, block))
             if romans:
-                glued.extend(_glued_romans(source, block))
+                glued.extend(_glued_romans(source, block, word_counts if proven else None))
         strong = _side_by_side(strong, noted, source)
         strong = [c for c in strong if not FOUR_DIGITS.fullmatch(c.label) or c.label in noted]
         glued = [c for c in glued if not FOUR_DIGITS.fullmatch(c.label) or c.label in noted]
@@ -472,16 +561,15 @@ def _note_bodies(
                 out.append(Block("note", block.start, block.end))
                 continue
         if in_notes_section and block.kind == "paragraph" and bodies and out[-1].kind == "note":
-            following = next((b for b in blocks[i + 1 :] if b.kind != "furniture"), None)
             bare = not _BACKLINK_HEAD.sub("", source[bodies[-1].start : bodies[-1].end]).strip("↩↑ \n")
             if (
                 bare
-                or (following is not None and _bodies_in_block(source, following, True, four_digits))
+                or _carries_on(source, blocks, i, bodies[-1], four_digits)
                 or (tail is not None and block.start >= tail and _open(source, bodies[-1]))
             ):
-                # A note's second paragraph (the numbered notes carry on after it), the rest of a
-                # note that stops mid-sentence where the document's closing notes break, or the
-                # text of a note whose numbered line held only its back-links ("3. ^").
+                # A note's next paragraph (see ``_carries_on``), the rest of a note that stops
+                # mid-sentence where the document's closing notes break, or the text of a note
+                # whose numbered line held only its back-links ("3. ^").
                 last = bodies.pop()
                 bodies.append(_Body(last.label, last.start, block.end, last.block_start, last.style))
                 out.append(Block("note", block.start, block.end))
@@ -502,6 +590,32 @@ def _note_bodies(
             in_notes_section = False
         out.append(block)
     return bodies, out, chapter_headings
+
+
+def _carries_on(source: str, blocks: list[Block], i: int, last: _Body, four_digits: frozenset[str] | None) -> bool:
+    """Whether paragraph ``blocks[i]``, after the note ``last``, is more of it: it and the paragraphs
+    after it (furniture aside, ``_NOTE_PARAGRAPHS`` at most) run to a paragraph that ends as an
+    exported note does, with its back-link ("... precipitation.↩"), or to more numbered notes, which
+    past one paragraph must take the label after ``last``'s (a note of several paragraphs, then the
+    next note)."""
+    if _BACKLINK_END.search(source, blocks[i].start, blocks[i].end):
+        return True
+    crossed = 1
+    for block in blocks[i + 1 :]:
+        if block.kind == "furniture":
+            continue
+        if crossed > _NOTE_PARAGRAPHS:
+            return False
+        found = _bodies_in_block(source, block, True, four_digits)
+        if found:
+            number = _number(last.label)
+            return crossed == 1 or (number is not None and _number(found[0].label) == number + 1)
+        if block.kind != "paragraph":
+            return False
+        if _BACKLINK_END.search(source, block.start, block.end):
+            return True
+        crossed += 1
+    return False
 
 
 def _continues_bracketed(source: str, blocks: list[Block], i: int, four_digits: frozenset[str] | None) -> bool:
@@ -556,13 +670,18 @@ def _endnote_tail(source: str, blocks: list[Block]) -> int | None:
     starts at its "References" or "Sources" heading when it has one. A block may hold several
     entries, one per line (a PDF's page of endnotes comes as a few boxes of lines); a line inside
     a block that opens with a figure other than the next label carries on the entry above it.
+    The run may start in notes already found at the foot of a page, where the entries after the
+    page break carry on their numbering: the endnotes began on the page the text ended on.
     """
     trailing: list[Block] = []
     for block in reversed(blocks):
         if block.kind == "furniture":
             continue
         if block.kind == "note":
-            return None
+            if not trailing:
+                return None
+            trailing.append(block)
+            break
         if block.kind not in ("list_item", "paragraph"):
             break
         trailing.append(block)
@@ -668,8 +787,9 @@ def _bodies_in_block(
 
 
 def _open(source: str, body: _Body) -> bool:
-    """Whether a note's text stops short of a sentence's end."""
-    return not _ENDS_SENTENCE.search(source, max(body.start, body.end - 8), body.end)
+    """Whether a note's text stops short of a sentence's end (its back-links aside: "2022.↩")."""
+    end = _BACKLINK_TAIL.search(source, body.start, body.end).start()  # type: ignore[union-attr]
+    return not _ENDS_SENTENCE.search(source, max(body.start, end - 8), end)
 
 
 def _after_note(out: list[Block]) -> bool:
@@ -947,15 +1067,40 @@ def _glued_candidates(source: str, block: Block) -> list[_Candidate]:
     return out
 
 
-def _glued_romans(source: str, block: Block) -> list[_Candidate]:
-    """Flattened roman superscripts (Word's and LibreOffice's endnotes, printed): ``mines.ii It``.
-    Only after a sentence's or clause's punctuation, and never after an abbreviation (``e.g.``)."""
+def _glued_romans(source: str, block: Block, word_counts: Counter[str] | None) -> list[_Candidate]:
+    """Flattened roman superscripts (Word's and LibreOffice's endnotes, printed): ``mines.ii It``,
+    after a sentence's or clause's punctuation but never after an abbreviation (``e.g.``); and,
+    given ``word_counts`` (the document's words, lower-cased), glued to a word: ``officei reported``.
+
+    A word's last letters are a numeral only as a weak reading, one for each numeral they end with
+    ("auditorsiii": iii, ii or i), and only for a word the document holds once: "taxi" or "will"
+    written twice is a word. A reading whose rest is a word the document uses elsewhere ("office"
+    in "officei", not "tax" in "taxi") weighs more. The chain of increasing labels then keeps the
+    readings that run i, ii, iii in order (``_best_chain`` takes at most one of a word's readings).
+    """
     out = []
     for m in _GLUED_ROMAN.finditer(source, block.start, block.end):
         if source[m.start() - 1] == "." and _ABBREVIATIONS.search(source[max(block.start, m.start() - 12) : m.start()]):
             continue
         out.append(_Candidate(m.group("label"), m.start(), m.end(), 2.0))
+    if word_counts is None:
+        return out
+    for m in _WORD_ROMAN.finditer(source, block.start, block.end):
+        if m.group("stem")[-1] in "ivxlc" or word_counts[m.group().lower()] > 1:
+            continue  # all numeral letters ("xii", "civil"), or a word the text uses again
+        letters = m.group("letters")
+        for cut in range(len(letters)):
+            if re.fullmatch(_ANY_ROMAN, letters[cut:]):
+                stem = source[m.start() : m.start("letters") + cut].lower()
+                known = word_counts[stem] > 0 or (stem.endswith("s") and word_counts[stem[:-1]] > 0)
+                out.append(_Candidate(letters[cut:], m.start("letters") + cut, m.end(), 1.5 if known else 1.0))
     return out
+
+
+def _roman_list(labels: set[str]) -> bool:
+    """Whether notes so labelled are endnotes numbered i, ii, iii (every label a roman numeral, i and
+    ii among them), which may prove a word's last letters a marker."""
+    return {"i", "ii"} <= labels and all(not label.isdigit() and _number(label) is not None for label in labels)
 
 
 def _glued_weight(
@@ -987,27 +1132,38 @@ def _best_chain(candidates: list[_Candidate]) -> list[_Candidate]:
 
     best[L] is the best score of a chain that ends in a candidate labelled L seen so far;
     a chain's score is the sum of its weights less a penalty for each label it skips.
+    Overlapping candidates are readings of one word ("utilitiesiv": iv, or v): a chain takes
+    one of them, never one after another.
     """
-    numeric = [c for c in candidates if _number(c.label) is not None]
+    numeric = sorted((c for c in candidates if _number(c.label) is not None), key=lambda c: c.start)
     if not numeric:
         return []
+    words: list[list[int]] = []  # the candidates' indexes, overlapping ones together
+    for j, c in enumerate(numeric):
+        if words and c.start < max(numeric[k].end for k in words[-1]):
+            words[-1].append(j)
+        else:
+            words.append([j])
     first = min(_number(c.label) or 0 for c in numeric)
     best: dict[int, tuple[float, int]] = {}
     back: list[int] = []
-    scores: list[float] = []
-    for j, c in enumerate(numeric):
-        label = _number(c.label) or 0
-        score, prev = c.weight - _GAP_PENALTY * (label - first), -1
-        for lower in range(max(0, label - 12), label):
-            if lower in best:
-                s, i = best[lower]
-                s += c.weight - _GAP_PENALTY * (label - lower - 1)
-                if s > score:
-                    score, prev = s, i
-        scores.append(score)
-        back.append(prev)
-        if label not in best or score > best[label][0]:
-            best[label] = (score, j)
+    for word in words:
+        readings = []
+        for j in word:
+            c = numeric[j]
+            label = _number(c.label) or 0
+            score, prev = c.weight - _GAP_PENALTY * (label - first), -1
+            for lower in range(max(0, label - 12), label):
+                if lower in best:
+                    s, i = best[lower]
+                    s += c.weight - _GAP_PENALTY * (label - lower - 1)
+                    if s > score:
+                        score, prev = s, i
+            back.append(prev)
+            readings.append((label, score, j))
+        for label, score, j in readings:
+            if label not in best or score > best[label][0]:
+                best[label] = (score, j)
     score, j = max(best.values())
     if score <= 0:
         return []
