@@ -3,7 +3,8 @@
     .venv/bin/python bench/html_notes.py
 
 Sphinx writes each footnote as an element of class ``footnote`` with an id, and each marker as an
-``<a class="footnote-reference">``; those counts, taken from the raw HTML with a regular
+``<a class="footnote-reference">``; each citation as an element of class ``citation`` with an id,
+and each of its markers as an ``<a href="#that-id">[Label]</a>``; those counts, taken from the raw HTML with a regular
 expression, are what the reader should find; on the other pages it should find none. Prints
 per-page mismatches and the totals.
 """
@@ -23,23 +24,32 @@ from bench.ingest import DOCS, python_docs
 _NOTE = re.compile(r'<(?:aside|dt|div|table)\b[^>]*\bclass="(?:docutils )?footnote\b(?!-)[^"]*"[^>]*\bid="([^"]+)"')
 _NOTE_DT = re.compile(r'<dt class="label" id="([^"]+)"')
 _REFERENCE = re.compile(r'<a\b[^>]*\bclass="footnote-reference\b')
+_CITATION = re.compile(r'<(?:div|dt|table)\b[^>]*\bclass="(?:docutils )?citation\b(?!-)[^"]*"[^>]*\bid="([^"]+)"')
+
+
+def _citing(html: str, ids: set[str]) -> int:
+    """How many links in ``html`` cite one of the citations ``ids`` by its bracketed label."""
+    return sum(len(re.findall(rf'<a\b[^>]*\bhref="#{re.escape(i)}"[^>]*>(?:<span>)?\[', html)) for i in ids)
 
 
 def main() -> None:
     from footnoted.ingest import load
 
     header(
-        "Footnotes in the Python 3.11 documentation",
+        "Footnotes and citations in the Python 3.11 documentation",
         "docutils' own markup counted in the raw HTML vs what load() finds",
     )
     python_docs(0)  # installs the pages when missing
     every = sorted(DOCS.rglob("*.html"))
-    pages = [p for p in every if 'class="footnote' in p.read_text(errors="replace")]
+    pages = [
+        p for p in every if re.search(r'class="(?:docutils )?(?:footnote|citation)\b', p.read_text(errors="replace"))
+    ]
     rows, totals, started = [], [0, 0, 0, 0], time.perf_counter()
     for page in pages:
         html = page.read_text(errors="replace")
-        notes = len(set(_NOTE.findall(html)) | set(_NOTE_DT.findall(html)))
-        references = len(_REFERENCE.findall(html))
+        citations = set(_CITATION.findall(html))
+        notes = len(set(_NOTE.findall(html)) | set(_NOTE_DT.findall(html)) | citations)
+        references = len(_REFERENCE.findall(html)) + _citing(html, citations)
         doc = load(page)
         found, markers = len(doc.footnotes), sum(len(n.markers) for n in doc.footnotes)
         for i, n in enumerate((notes, found, references, markers)):
@@ -49,14 +59,14 @@ def main() -> None:
     if rows:
         table(rows, ["page", "notes", "found", "markers", "found"])
     seconds = time.perf_counter() - started
-    print(f"{len(pages)} pages with footnotes, read in {seconds:.1f} s")
+    print(f"{len(pages)} pages with footnotes or citations, read in {seconds:.1f} s")
     print(
         f"notes: {totals[1]} found of {totals[0]}; markers: {totals[3]} found of {totals[2]}; pages differing: {len(rows)}"
     )
     others = [p for p in every if p not in set(pages)]
     wrong = {str(p.relative_to(DOCS)): n for p in others if (n := len(load(p).footnotes))}
     print(
-        f"the {len(others)} pages without footnotes: {sum(wrong.values())} notes found on {len(wrong)} of them {wrong or ''}"
+        f"the {len(others)} pages without footnotes or citations: {sum(wrong.values())} notes found on {len(wrong)} of them {wrong or ''}"
     )
 
 

@@ -42,7 +42,7 @@ _SKIP = frozenset(
 )
 _PAGE_CHROME = frozenset({"header", "footer", "aside"})
 _CHROME_HINT = re.compile(
-    r"\b(?:nav|navbar|menu|breadcrumbs?|sidebar|share|social|cookie|skip-?link|site-?header|site-?footer)\b",
+    r"\b(?:nav|navbar|menu|breadcrumbs?|sidebar|share|social|cookie|skip-?link|site-?header|site-?footer|mw-editsection)\b",
     re.IGNORECASE,
 )
 BLOCK_TAGS = frozenset(
@@ -97,6 +97,9 @@ _NOTE_ROLES = frozenset({"doc-footnote", "doc-endnote", "doc-endnotes", "note"})
 _CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo", "search"})
 _SPACES = re.compile(r"[ \t\n\r\f\v]+")
 _PERMALINK = re.compile(r"\b(?:headerlink|header-?anchor|anchor-?link|permalink)\b", re.IGNORECASE)
+# A page's footer by class or id (Sphinx's "footer", Asciidoctor's "footer"): chrome as <footer> is,
+# outside the page's <article> or <main>.
+_FOOTER_HINT = re.compile(r"\bfooter\b", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -280,12 +283,16 @@ def _is_chrome(node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool
     role = attrs.get("role")
     if role in _CHROME_ROLES or "hidden" in attrs:
         return True
-    permalink, notes, chrome = _hint(attrs.get("class"), attrs.get("id"))
+    permalink, notes, chrome, footer = _hint(attrs.get("class"), attrs.get("id"))
     if tag == "a" and permalink:
         return True  # a heading's pilcrow
     if notes or role in _NOTE_ROLES or ("epub:type" in attrs and NOTE_CONTAINER.search(attrs["epub:type"] or "")):
         return False  # notes in an <aside> (docutils, Sphinx, EPUB) or a <footer> are the page's own
-    if tag in _PAGE_CHROME and not _inside(node, ("article", "main")) and not (tag == "header" and _title_block(node)):
+    if (
+        (tag in _PAGE_CHROME or footer)
+        and not _inside(node, ("article", "main"))
+        and not (tag == "header" and _title_block(node))
+    ):
         return True
     return chrome
 
@@ -305,11 +312,16 @@ def _title_block(node: LexborNode) -> bool:
 
 
 @functools.lru_cache(maxsize=8192)
-def _hint(classes: str | None, id: str | None) -> tuple[bool, bool, bool]:
-    """What an element's class and id say: a permalink, notes, page chrome (pages repeat their
-    classes thousands of times, so each is read once)."""
+def _hint(classes: str | None, id: str | None) -> tuple[bool, bool, bool, bool]:
+    """What an element's class and id say: a permalink, notes, page chrome, a footer (pages repeat
+    their classes thousands of times, so each is read once)."""
     hint = f"{classes or ''} {id or ''}"
-    return bool(_PERMALINK.search(hint)), bool(NOTE_CONTAINER.search(hint)), bool(_CHROME_HINT.search(hint))
+    return (
+        bool(_PERMALINK.search(hint)),
+        bool(NOTE_CONTAINER.search(hint)),
+        bool(_CHROME_HINT.search(hint)),
+        bool(_FOOTER_HINT.search(hint)),
+    )
 
 
 def _inside(node: LexborNode, tags: tuple[str, ...]) -> bool:

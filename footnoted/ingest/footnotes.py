@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from footnoted.ingest.layout import FOUR_DIGITS, beyond_999, exponent, is_label, is_prose, normalise_label, paragraphs
+from footnoted.ingest.markdown import InlineNote, code_blocks, code_spans, inline_notes
 from footnoted.ingest.pages import PageNote, glued_marker
 from footnoted.ingest.text import heading_level
 from footnoted.types import BODY_KINDS, Block, Footnote, Span
@@ -280,15 +281,8 @@ def _find(
     body_blocks = sorted((b for b in blocks if b.kind in BODY_KINDS), key=lambda b: b.start)
     links: dict[tuple[int, str], list[Span]] = {}
 
-    if markdown:
-        md_labels = {b.label for b in markdown}
-        for block in body_blocks:
-            for m in _MD_MARKER.finditer(source, block.start, block.end):
-                label = m.group("label")
-                if label in md_labels:
-                    links.setdefault((-1, label), []).append(Span(m.start(), m.end()))
-                else:
-                    warnings.append(f"marker [^{label}] at {m.start()} has no note")
+    cited, inline = _markdown_markers(source, body_blocks, {b.label for b in markdown}, warnings)
+    links.update({(-1, label): cited_by for label, cited_by in cited.items()})
 
     hint_spans = sorted(hints, key=lambda s: s.start)
     hint_starts = [s.start for s in hint_spans]
@@ -359,13 +353,21 @@ def _find(
     warnings.extend(_no_note(waiting))
     warnings = _link_out_of_order(regions, pool, links, warnings)
 
-    footnotes: list[Footnote] = []
+    # Markdown's notes are listed in the order they are read, as renderers number them (one defined
+    # at the end among the inline ones, where it is first cited); the others where their text is.
+    listed: list[tuple[int, Footnote]] = []
+    inline_labels = _inline_labels(markdown, cited, inline)
     for body in markdown:
-        footnotes.append(_footnote(source, body, links.get((-1, body.label), [])))
+        note = _footnote(source, body, cited.get(body.label, []))
+        listed.append((_read_at(note), note))
+    for inline_note, label in zip(inline, inline_labels, strict=True):
+        start, end = inline_note.text.start, inline_note.text.end
+        listed.append((inline_note.marker.start, Footnote(label, source[start:end], start, end, (inline_note.marker,))))
     for index, region in enumerate(regions):
         for body in region.bodies:
-            footnotes.append(_footnote(source, body, links.get((index, body.label), [])))
-    footnotes.sort(key=lambda f: f.start)
+            note = _footnote(source, body, links.get((index, body.label), []))
+            listed.append((note.start, note))
+    footnotes = [note for _, note in sorted(listed, key=lambda pair: pair[0])]
     for note in footnotes:
         if not note.markers:
             warnings.append(f"note {note.label!r} at {note.start} has no marker in the text")
@@ -375,6 +377,57 @@ def _find(
         warnings=warnings,
         chapter_headings=chapter_headings,
     )
+
+
+def _markdown_markers(
+    source: str, blocks: list[Block], labels: set[str], warnings: list[str]
+) -> tuple[dict[str, list[Span]], list[InlineNote]]:
+    """Markdown's notes as cited in ``blocks``, outside code: the markers of each note labelled in
+    ``labels`` (``[^label]``), and the inline notes (``^[...]``). A marker whose note is missing is
+    told in ``warnings``."""
+    cited: dict[str, list[Span]] = {}
+    inline: list[InlineNote] = []
+    code = {span.start for span in code_blocks(source, blocks)}
+    for block in blocks:
+        if block.start in code:
+            continue
+        markers = list(_MD_MARKER.finditer(source, block.start, block.end)) if labels else []
+        in_code = code_spans(source, block.start, block.end) if markers else []
+        for m in markers:
+            if any(span.start <= m.start() < span.end for span in in_code):
+                continue
+            label = m.group("label")
+            if label in labels:
+                cited.setdefault(label, []).append(Span(m.start(), m.end()))
+            else:
+                warnings.append(f"marker [^{label}] at {m.start()} has no note")
+        inline.extend(inline_notes(source, block.start, block.end))
+    return cited, inline
+
+
+def _inline_labels(bodies: list[_Body], cited: dict[str, list[Span]], inline: list[InlineNote]) -> list[str]:
+    """The labels Markdown's inline notes show. A written label stays as written (the passage text
+    is the Markdown, where the reader sees ``[^fam]``).
+
+    Pandoc, markdown-it and cmark-gfm number notes 1, 2, 3 in the order they are first cited,
+    ``[^1]`` and ``^[...]`` alike; an inline note takes its place in that order where the numbers
+    written are their notes' places too. Elsewhere (a named note, or numbers out of that order, as
+    Python-Markdown numbers notes in the order they are defined) inline notes are numbered on from
+    the highest number written, so that no two notes share a label.
+    """
+    if not inline:
+        return []
+    first = {label: min(span.start for span in spans) for label, spans in cited.items()}
+    order = sorted([*first.values(), *(note.marker.start for note in inline)])
+    place = {at: k for k, at in enumerate(order, 1)}
+    written = [b.label for b in bodies]
+    if all(
+        label.isdecimal() and (place[first[label]] == int(label) if label in first else int(label) > len(order))
+        for label in written
+    ):
+        return [str(place[n.marker.start]) for n in inline]
+    highest = max((int(label) for label in written if label.isdecimal()), default=0)
+    return [str(highest + k) for k in range(1, len(inline) + 1)]
 
 
 def _link_early_notes(
@@ -1340,8 +1393,10 @@ def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
     left out.
     """
     starts: dict[str, list[int]] = {}
+    read: dict[str, list[int]] = {}
     for n in notes:
         starts.setdefault(n.label, []).append(n.start)
+        read.setdefault(n.label, []).append(_read_at(n))
     # Most notes cite no other: cheap searches for the words a reference needs rule them out first,
     # and only a document with short forms by author or title needs to know who each note names.
     lowered = [n.text.lower() for n in notes]
@@ -1351,7 +1406,7 @@ def link_references(notes: Sequence[Footnote]) -> tuple[Footnote, ...]:
     naming: dict[str, list[Footnote]] = {}  # a capitalised word -> the notes so far naming it, not in a short form
     out: list[Footnote] = []
     for note, text, short, cites in zip(notes, lowered, shorts, titles, strict=True):
-        labels = _numbered(note, starts) if _MAY_REFER.search(text) else []
+        labels = _numbered(note, read) if _MAY_REFER.search(text) else []
         for found in _BY_AUTHOR.finditer(note.text) if short else ():
             named = naming.get(_surname(found["who"]))
             _point(note, _cited_in_full(named) if named else None, labels, starts)
@@ -1379,23 +1434,31 @@ def _cited_in_full(named: list[Footnote]) -> Footnote:
     return next((n for n in reversed(named[-_LOOK_BACK:]) if _YEAR.search(n.text)), named[-1])
 
 
-def _numbered(note: Footnote, starts: dict[str, list[int]]) -> list[str]:
+def _numbered(note: Footnote, read: dict[str, list[int]]) -> list[str]:
     """The labels ``note`` names by number ("supra note 12", "see notes 3-5", "(n 4)"), where a
-    note so labelled lies the way the words point: before for "supra", "above" and "(n 12)", after
-    (and none before) for "infra" and "below", either for "see note 12"."""
+    note so labelled is read the way the words point (``read``: where each label's notes are read,
+    see ``_read_at``): before for "supra", "above" and "(n 12)", after (and none before) for "infra"
+    and "below", either for "see note 12"."""
+    here = _read_at(note)
     labels: list[str] = []
     for found in _REFERENCE.finditer(note.text):
         where = (found["where"] or found["after"] or "").lower()
         direction = "forward" if where in ("infra", "below") else "back" if where or found[0][0] == "(" else "either"
         numbers = next(g for g in found.groups() if g and g[0].isdigit())
         for label in _labels(numbers):
-            others = starts.get(label, [])
-            before = any(s < note.start for s in others)
-            after = any(s > note.start for s in others)
+            others = read.get(label, [])
+            before = any(s < here for s in others)
+            after = any(s > here for s in others)
             meant = {"back": before, "forward": after and not before, "either": before or after}[direction]
             if meant and label != note.label and label not in labels:
                 labels.append(label)
     return labels
+
+
+def _read_at(note: Footnote) -> int:
+    """Where a note is read: where it is first cited, or its text where that comes first. Markdown's
+    notes defined at the end are read among its inline notes, where their markers are."""
+    return min([note.start, *(m.start for m in note.markers)])
 
 
 def _short_title(citation: str) -> re.Match[str] | None:

@@ -2,10 +2,11 @@
 
 A marker is an ``<a href="#id">`` whose text is a label; its note is the element that id names
 (or, when that is an inline anchor, the block around it, or the ``<div>`` that wraps the note's
-paragraphs). The usual tools are read as they write: pandoc, Python-Markdown, markdown-it and
-Wikipedia endnote lists, docutils and Sphinx notes in ``<aside>``, ``<dl>`` or ``<table>``, EPUB
-``epub:type`` notes, and Word, LibreOffice and Google Docs anchors. A note's text leaves out its
-label and the back-links to its markers. A page with plain ``<sup>`` markers and an endnotes
+paragraphs), below the marker or, where the note links back to it, above. The usual tools are read
+as they write: pandoc, Python-Markdown, markdown-it and Wikipedia endnote lists (with their note
+groups, "[note 1]"), docutils and Sphinx notes and citations ("[Famiglietti2014]") in ``<aside>``,
+``<dl>`` or ``<table>``, EPUB ``epub:type`` notes, and Word, LibreOffice and Google Docs anchors. A
+note's text leaves out its label and the back-links to its markers. A page with plain ``<sup>`` markers and an endnotes
 ``<ol>`` is numbered as a browser would.
 """
 
@@ -27,7 +28,13 @@ _REPEAT_SUFFIX = re.compile(r":\d+$")  # markdown-it numbers a note's second mar
 # ("[1]", "(1, 2)", "^ a b").
 _LEAD_PUNCT = re.compile(r"[\s\[\]()^,.:;↑↩\ufe0e]*")
 _LEAD_CLOSERS = re.compile(r"[\s\]),.:;]*")
-NOTE_LABEL = re.compile(rf"^(?:\d{{1,3}}|[a-z]|{ROMAN}|[*†‡§]{{1,3}})$", re.IGNORECASE)
+NOTE_LABEL = re.compile(rf"^(?:\d{{1,3}}|[a-z]|{ROMAN}|[*†‡§¶#♠♥♦♣]{{1,3}})$", re.IGNORECASE)
+"""A note's label: a number, a letter, a roman numeral, or docutils' symbols (* † ‡ § ¶ # ♠ ♥ ♦ ♣,
+then doubled)."""
+_GROUP_LABEL = re.compile(r"\[([^\W\d_]{1,12})[ \u00a0](\d{1,3})\]")
+"""A MediaWiki note group's marker, "[note 1]", "[n 2]": numbered apart from the plain "[1]"."""
+_CITATION_LABEL = re.compile(r"\[(\w+(?:[-._+:]\w+)*)\]")
+"""A docutils citation's marker, "[Famiglietti2014]": its reference name in brackets."""
 LETTERS = re.compile(r"[a-z]{2,3}", re.IGNORECASE)
 """Letters past "z" (``fullmatch``): "aa", "ab" as LibreOffice counts, "aa", "bb" as Word does; a
 note's label only in a page whose notes reach "z" (a link "up" or "top" is none)."""
@@ -52,20 +59,24 @@ def link_footnotes(source: str, ex: Extractor, layout: Layout) -> LinkedNotes:
             if value:
                 targets.setdefault(str(value), i)
     links: list[tuple[str, int, Element]] = []  # (label, the note's block, the marker)
-    for el in ex.elements:
-        href = str(el.attrs.get("href") or "")
-        if el.tag != "a" or not href.startswith("#") or len(href) < 2 or href[1:] not in targets:
+    for i, el in enumerate(ex.elements):
+        target_index = _target(ex, targets, i)
+        if target_index < 0:
             continue
-        label = _REPEAT_SUFFIX.sub("", source[el.start : el.end].strip(" []()^\u00a0"))
-        if not NOTE_LABEL.match(label) and not FOUR_DIGITS.fullmatch(label) and not LETTERS.fullmatch(label):
-            continue
-        target = ex.elements[targets[href[1:]]]
-        container_index = target.block if target.tag not in BLOCK_TAGS else targets[href[1:]]
+        target = ex.elements[target_index]
+        container_index = target.block if target.tag not in BLOCK_TAGS else target_index
         if container_index < 0:
             continue
         container = ex.elements[container_index]
-        if container.start <= el.start or container.tag.startswith("h"):
-            continue  # a link back up the page, or to a heading: not a note
+        label = _label(source, ex, el, target_index, container)
+        if not label or container.tag.startswith("h"):
+            continue  # a link to a heading: not a note
+        below = container.start > el.start
+        back = _leads_back(ex, targets, i)
+        if back >= 0 and (not below or ex.elements[back].tag in BLOCK_TAGS):
+            continue  # a note's back-link to its marker
+        if not below and not _names(ex, targets, container_index, i):
+            continue  # a link back up the page; a note above it (docutils puts one under its paragraph) links back
         if (
             container.tag in ("section", "article", "main", "body", "ol", "ul")
             or container.end - container.start > 20000
@@ -131,13 +142,13 @@ def _note_text(source: str, ex: Extractor, targets: dict[str, int], index: int, 
     """
     container = ex.elements[index]
     start, end = _extent(ex, index)
-    last = container.last
-    if end != container.end:
-        last = ex.elements[container.last + 1].last  # the <dd> after the <dt>
+    last = _last(ex, index)
     backlinks = [
         Span(el.start, el.end)
-        for el in ex.elements[index + 1 : last + 1]
-        if el.tag == "a" and el.end > el.start and _points_above(el, ex, targets, container.start)
+        for i, el in enumerate(ex.elements[index + 1 : last + 1], start=index + 1)
+        if el.tag == "a"
+        and el.end > el.start
+        and (_points_above(el, ex, targets, container.start) or _leads_back(ex, targets, i) >= 0)
     ]
     start = _lead_end(source, start, end, label, backlinks)
     for el in ex.elements[index + 1 : last + 1]:
@@ -150,6 +161,77 @@ def _note_text(source: str, ex: Extractor, targets: dict[str, int], index: int, 
     while end > start and source[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def _label(source: str, ex: Extractor, link: Element, target: int, note: Element) -> str:
+    """The label a link shows if it can be a note's marker ("1", "iv", "†", "note 1", "Famiglietti2014"), else ''.
+
+    A MediaWiki group's "[note 1]" keeps its group, so that it never takes the place of "[1]"; a word
+    in brackets is a label only where it names a docutils citation."""
+    text = source[link.start : link.end].strip(" \u00a0")
+    grouped = _GROUP_LABEL.fullmatch(text)
+    if grouped and note.tag == "li":
+        return f"{grouped[1]} {grouped[2]}"
+    cited = _CITATION_LABEL.fullmatch(text)
+    if cited and _is_citation(ex, target):
+        return cited[1]
+    label = _REPEAT_SUFFIX.sub("", text.strip(" []()^"))
+    if NOTE_LABEL.match(label) or FOUR_DIGITS.fullmatch(label) or LETTERS.fullmatch(label):
+        return label
+    return ""
+
+
+def _is_citation(ex: Extractor, index: int) -> bool:
+    """Whether an element, or the one around it, is a docutils citation: class "citation" or role
+    "doc-biblioentry" (older Sphinx puts the id on the ``<dt>`` of a ``<dl class="citation">``)."""
+    element = ex.elements[index]
+    around = [element, ex.elements[element.parent]] if element.parent >= 0 else [element]
+    return any(
+        "citation" in str(e.attrs.get("class") or "").split() or e.attrs.get("role") == "doc-biblioentry"
+        for e in around
+    )
+
+
+def _target(ex: Extractor, targets: dict[str, int], index: int) -> int:
+    """The element an ``<a href="#id">`` points to, else -1."""
+    element = ex.elements[index]
+    if element.tag != "a":
+        return -1
+    href = str(element.attrs.get("href") or "")
+    return targets.get(href[1:], -1) if href.startswith("#") else -1
+
+
+def _leads_back(ex: Extractor, targets: dict[str, int], index: int) -> int:
+    """The element around link ``index`` (or the link itself) that a link in its inline target names, else -1.
+
+    A back-link's target is a marker (or the ``<sup>`` around it) whose link names the note that holds
+    the back-link: that note, a block, is returned. Word, LibreOffice and Google Docs anchors name each
+    other: the link itself is returned, and only its place on the page tells which is the marker."""
+    target = _target(ex, targets, index)
+    if target < 0 or ex.elements[target].tag in BLOCK_TAGS:
+        return -1
+    for j in range(target, ex.elements[target].last + 1):
+        back = _target(ex, targets, j)
+        if back >= 0 and back <= index <= ex.elements[back].last:
+            return back
+    return -1
+
+
+def _names(ex: Extractor, targets: dict[str, int], note: int, index: int) -> bool:
+    """Whether note element ``note`` holds a back-link to link ``index`` (or to the ``<sup>`` around it)."""
+    for j in range(note, _last(ex, note) + 1):
+        back = _target(ex, targets, j)
+        if back >= 0 and ex.elements[back].tag not in BLOCK_TAGS and back <= index <= ex.elements[back].last:
+            return True
+    return False
+
+
+def _last(ex: Extractor, index: int) -> int:
+    """The index of a note element's last descendant, or of the last in the ``<dd>`` after a docutils ``<dt>``."""
+    container = ex.elements[index]
+    if _extent(ex, index)[1] != container.end:
+        return ex.elements[container.last + 1].last
+    return container.last
 
 
 def _extent(ex: Extractor, index: int) -> tuple[int, int]:

@@ -1,12 +1,16 @@
-"""Structure of a Markdown document; the source text is the Markdown itself."""
+"""Structure of a Markdown document; the source text is the Markdown itself. Also where its code
+and its inline notes (``^[...]``) are, for the note finder."""
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from footnoted.ingest.layout import Para, paragraphs, split_items, trim
 from footnoted.ingest.text import FURNITURE, Layout
-from footnoted.types import Block, BlockKind
+from footnoted.types import Block, BlockKind, Span
 
 _ATX = re.compile(r"(?P<hashes>#{1,6})[ \t]+(?P<title>.*?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)", re.MULTILINE)
@@ -21,6 +25,15 @@ _LINK_DEFINITION = re.compile(
     r"^[ ]{0,3}\[(?!\^)[^\]]+\]:[ \t]*(?:<[^>]*>|\S+)(?:[ \t]+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?[ \t]*$"
 )
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# Pandoc's inline note, "a claim.^[Its source, p. 3.]", as Quarto, R Markdown, markdown-it-footnote
+# and Obsidian write it too; not an escaped caret ("\^[").
+_INLINE_NOTE = re.compile(r"(?<!\\)\^\[")
+# What the search for a note's closing bracket stops at: brackets, which nest ("^[See [the
+# report](http://x), p. 3.]"), an escape, and backticks (a bracket in code counts for nothing).
+_BRACKETS = re.compile(r"[\[\]\\`]")
+_BACKTICKS = re.compile(r"(?<!\\)`+")
+_WORD = re.compile(r"[^\W\d_]{3}")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def heading_title(line: str) -> str:
@@ -122,3 +135,116 @@ def _para_blocks(source: str, para: Para, layout: Layout) -> None:
         else:
             pending.append((s, e))
     flush()
+
+
+@dataclass(frozen=True, slots=True)
+class InlineNote:
+    """A note written where it is cited: "a claim.^[Its source.]"."""
+
+    marker: Span
+    """The ``^[`` that opens it: what links to it, as ``[^1]`` does to a note defined apart (the
+    whole of ``^[...]`` would be a link holding the note, and a sentence holding its claim would
+    not hold its marker whole when the note runs on over sentences of its own)."""
+    text: Span
+    """Inside the brackets, less the white space at either end."""
+
+
+def inline_notes(source: str, start: int, end: int) -> list[InlineNote]:
+    """The inline notes in ``source[start:end]``, outside inline code: each from its ``^[`` to the
+    bracket that closes it. What is no note's text is left: a power ("x^[2]", "2^[n]") or a regular
+    expression ("^[a-z]") has no word in it."""
+    if source.find("^[", start, end) == -1:
+        return []
+    code = code_spans(source, start, end)
+    code_starts = [span.start for span in code]
+    code_ends = {span.start: span.end for span in code}
+    pairs = _pairs(source, start, end, code_ends)
+    out: list[InlineNote] = []
+    for m in _INLINE_NOTE.finditer(source, start, end):
+        k = bisect.bisect_right(code_starts, m.start()) - 1
+        if (out and m.start() < out[-1].text.end) or (k >= 0 and m.start() < code[k].end):
+            continue  # inside the note before (they do not nest), or inside code
+        close = pairs.get(m.end() - 1)
+        if close is not None and _reads_as_note(source[m.end() : close]):
+            out.append(InlineNote(Span(m.start(), m.end()), Span(*trim(source, m.end(), close))))
+    return out
+
+
+def code_spans(source: str, start: int, end: int) -> list[Span]:
+    """Inline code in ``source[start:end]``: from a run of backticks to the next run as long
+    ("`x^[2]`", "``a ` b``"); a run that none closes is only backticks."""
+    if source.find("`", start, end) == -1:
+        return []
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(source, start, end)]
+    by_length: dict[int, list[int]] = {}
+    for i, (s, e) in enumerate(runs):
+        by_length.setdefault(e - s, []).append(i)
+    out: list[Span] = []
+    i = 0
+    while i < len(runs):
+        s, e = runs[i]
+        same = by_length[e - s]
+        k = bisect.bisect_right(same, i)
+        if k < len(same):
+            out.append(Span(s, runs[same[k]][1]))
+            i = same[k] + 1
+        else:
+            i += 1
+    return out
+
+
+def code_blocks(source: str, blocks: Sequence[Block]) -> list[Span]:
+    """The paragraphs of ``blocks`` that are code: a fence, or lines set in four spaces or more (a
+    tab) that do not carry on a list item above them."""
+    out: list[Span] = []
+    listed = False  # set-in paragraphs here carry on a list item
+    for block in blocks:
+        set_in = block.kind == "paragraph" and _set_in(source, block.start) >= 4
+        if block.kind == "paragraph" and (source.startswith(("```", "~~~"), block.start) or (set_in and not listed)):
+            out.append(Span(block.start, block.end))
+        if block.kind == "list_item":
+            listed = True
+        elif not set_in:
+            listed = False
+    return out
+
+
+def _set_in(source: str, offset: int) -> int:
+    """How far the line holding ``offset`` is set in before it (a tab to four), or 0 when text comes
+    before ``offset`` on its line."""
+    prefix = source[source.rfind("\n", 0, offset) + 1 : offset]
+    return len(prefix.expandtabs(4)) if not prefix.strip(" \t") else 0
+
+
+def _pairs(source: str, start: int, end: int, code_ends: dict[int, int]) -> dict[int, int]:
+    """Where each bracket opening in ``source[start:end]`` is closed, brackets escaped or inside
+    code aside; one pass, however many notes fail to close."""
+    pairs: dict[int, int] = {}
+    opened: list[int] = []
+    pos = start
+    while (m := _BRACKETS.search(source, pos, end)) is not None:
+        pos = m.end()
+        char = m.group()
+        if char == "\\":
+            pos += 1
+        elif char == "`":
+            pos = code_ends.get(m.start(), pos)
+        elif char == "[":
+            opened.append(m.start())
+        elif opened:
+            pairs[opened.pop()] = m.start()
+    return pairs
+
+
+def _reads_as_note(text: str) -> bool:
+    """Whether an inline note's text is one: it holds a letter and a space, ends a sentence, holds a
+    word of three letters or more, or an address ("Ibid.", "p. 42", "Smith", "https://..."); "2",
+    "n", "a-z", "Hh" and "[:space:]" are an exponent and regular expressions."""
+    if text.startswith(("^", "[:")) or not _LETTER.search(text):
+        return False
+    return (
+        any(c.isspace() for c in text)
+        or text.rstrip().endswith((".", "。"))
+        or _WORD.search(text) is not None
+        or "://" in text
+    )
