@@ -71,6 +71,9 @@ class Index:
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()
         self._queries_lock = threading.Lock()
         self.query_cache_size = 256
+        self.default_mode: Mode | None = None
+        """The mode of a question that names none; None: the index's own (``config.mode``).
+        ``open_index`` sets it from ``FOOTNOTED_MODE``; it is never stored."""
 
     # -- opening ----------------------------------------------------------------------------------
 
@@ -269,7 +272,8 @@ class Index:
         document_ids: Sequence[str] | None,
         query: np.ndarray | None,
     ) -> list[Hit]:
-        mode = self.config.mode if mode is None else mode
+        if mode is None:
+            mode = self.default_mode or self.config.mode
         check_question(question)
         if not question or not question.strip():
             raise InvalidQuery("the question is empty")

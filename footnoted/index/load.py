@@ -62,7 +62,8 @@ def open_index(
     """Open the index at ``path`` (or the settings' one).
 
     With no path given anywhere, or the default one given, this is the bundled briefing's index in
-    the per-user data directory, built on first use.
+    the per-user data directory, built on first use. Questions that name no mode take the settings'
+    (``FOOTNOTED_MODE``) when set, else the index's own.
     """
     enc, tokenizer = encoder or make_encoder(settings)
     where = path or settings.index_path()
@@ -80,6 +81,7 @@ def open_index(
         from footnoted.corpus import load_briefing
 
         index.add([load_briefing()], progress=progress)
+    index.default_mode = settings.mode
     return index
 
 

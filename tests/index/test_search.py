@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -134,3 +135,21 @@ def test_an_empty_document_filter_is_an_invalid_query(empty: Sequence[str]) -> N
     for call in (index.search, index.ask):
         with pytest.raises(InvalidQuery, match=re.escape(message)):
             call("stockpile", document_ids=empty)
+
+
+def test_open_index_takes_the_settings_mode_for_questions_that_name_none(tmp_path: Path) -> None:
+    from footnoted import Settings, open_index
+
+    encoder = (HashEncoder(256), WordTokenizer())
+    where = tmp_path / "ix"
+    open_index(Settings(home=tmp_path, encoder="hash"), where, encoder=encoder, create=True).add([load_briefing()])
+    question = "antivehicle mines exported to South Korea"
+    own = open_index(Settings(home=tmp_path, encoder="hash"), where, encoder=encoder)
+    lexical = open_index(Settings(home=tmp_path, encoder="hash", mode="lexical"), where, encoder=encoder)
+    assert own.config.mode == lexical.config.mode == "hybrid"  # the stored mode is not changed
+    by_lexical = [h.score for h in own.search(question, 5, mode="lexical")]
+    assert [h.score for h in own.search(question, 5)] != by_lexical
+    assert [h.score for h in lexical.search(question, 5)] == by_lexical
+    assert [p.score for p in lexical.ask(question, 5).passages] == by_lexical
+    # A question that names its mode keeps it.
+    assert [h.score for h in lexical.search(question, 5, mode="hybrid")] == [h.score for h in own.search(question, 5)]
