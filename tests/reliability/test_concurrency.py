@@ -375,7 +375,18 @@ def test_writes_waiting_their_turn_leave_the_probes_and_the_pages_answering(tmp_
     ]
     try:
         upload.start()
-        time.sleep(1.0)  # the upload is being indexed (its body, JSON, is read in well under a second)
+        # Wait until the upload holds the index: a deletion then waits for it rather than
+        # answering 404 at once (the upload's body is read and parsed first, which a loaded
+        # machine can take more than a second over). The deletion that shows it keeps the
+        # second writer's thread; the 48 below wait on the event loop.
+        deadline = time.monotonic() + 60
+        while True:
+            assert time.monotonic() < deadline and upload.is_alive(), f"the upload never held the index: {statuses}"
+            try:
+                httpx.delete(f"{server.url}/v1/documents/sentinel", timeout=0.5)
+            except httpx.TimeoutException:
+                break
+            time.sleep(0.1)
         for thread in waiting:
             thread.start()
         time.sleep(1.0)
