@@ -51,7 +51,7 @@ _FAST = rf"(?<={_LAST}\s)(?:" + "|".join(rf"(?<={end}\s)\s*(?={start})" for end,
 SENTENCE_BREAK = rf"\s(?:{_FAST})"
 # Paragraph breaks end sentences too, and so do line breaks before a bullet, and before a numbered
 # item after a line that ends a sentence or announces a list ("as follows:\n2. The").
-_BULLETED = r"[•◦▪‣·∙○●■□–—*+-]"
+_BULLETED = r"[•◦▪‣·∙○●■□–—\uf0b7\uf0a7\uf0a8\uf0d8\uf076\uf0fc*+-]"
 _NUMBERED = r"\d{1,3}[.)]\s"
 PLAIN_BREAK = rf"{PLAIN_SENTENCE_BREAK}|\n\s*\n\s*|\n(?=\s*{_BULLETED}\s)|(?<=[.!?:;])\n\s*(?={_NUMBERED})"
 _BREAK = re.compile(rf"\s(?:{_FAST}|(?<=\n)\s*\n\s*|(?<=\n)(?=\s*{_BULLETED}\s)|(?<=[.!?:;]\n)\s*(?={_NUMBERED}))")
@@ -98,7 +98,7 @@ def _cjk_sentences(text: str, span: Span) -> list[Span]:
     return out
 
 
-_BULLET = re.compile(r"[•◦▪‣·∙○●■□–—*+-][ \t\u00a0]+")
+_BULLET = re.compile(r"[•◦▪‣·∙○●■□–—\uf0b7\uf0a7\uf0a8\uf0d8\uf076\uf0fc*+-][ \t\u00a0]+")
 _SPACE_RUN = re.compile(r"\s*")
 
 

@@ -215,3 +215,21 @@ def test_a_marker_in_a_heading_is_left_out_of_its_section_title(name: str, text:
     assert [n.label for n in doc.footnotes] == ["1"] and doc.footnotes[0].markers
     assert "Background" in [s.title for s in doc.sections]
     assert not any("1" in s.title for s in doc.sections)
+
+
+def test_word_processor_bullets_open_list_items_not_headings() -> None:
+    # Word and LibreOffice draw bullets in the Symbol and Wingdings fonts; their PDFs and text
+    # exports keep them as private-use characters (U+F0B7, U+F0A7, U+F0D8). A short bulleted
+    # line is an item of the list, not a heading of its own.
+    text = (
+        "Stockpiles\n\n"
+        "The report lists what the depots held at the end of the year, as the army counted it.\n\n"
+        "\uf0b7 Anti-personnel mines\n"
+        "\uf0a7 Anti-vehicle mines\n"
+        "\uf0d8 Fuzes and casings\n\n"
+        "Each figure is the army's own.\n"
+    )
+    doc = parse(text, name="stock.txt")
+    kinds = {doc.source[b.start : b.end]: b.kind for b in doc.blocks}
+    for item in ("\uf0b7 Anti-personnel mines", "\uf0a7 Anti-vehicle mines", "\uf0d8 Fuzes and casings"):
+        assert kinds.get(item) == "list_item", kinds

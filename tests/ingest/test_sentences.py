@@ -110,6 +110,11 @@ def _cut(text: str) -> list[str]:
             ["It goes to the Secretary-General.", "3. The government reports."],
         ),
         ("The steps:\n1. First we go.\n2) Then we stop.", ["The steps:", "1. First we go.", "2) Then we stop."]),
+        # A word processor's Symbol-font bullet, exported as a private-use character, opens an item (the bullet left out, as •'s is)
+        (
+            "The depot holds\n\uf0b7 anti-personnel mines\n\uf0a7 anti-vehicle mines",
+            ["The depot holds", "anti-personnel mines", "anti-vehicle mines"],
+        ),
         # ...but a line that happens to start with a number mid-sentence does not
         ("The total was\n12. In 2004 it rose.", ["The total was\n12.", "In 2004 it rose."]),
     ],
