@@ -9,7 +9,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-BULLET = re.compile(r"[ \t\u00a0]*(?:[•◦▪‣·∙○●■□–—\uf0b7\uf0a7\uf0a8\uf0d8\uf076\uf0fc*+-]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)])[ \t\u00a0]+\S")
+BULLET = re.compile(
+    r"[ \t\u00a0]*(?:[•◦▪‣·∙○●■□–—\uf0b7\uf0a7\uf0a8\uf0d8\uf076\uf0fc*+-]|\(?(?:\d{1,3}|[a-zA-Z]|[ivxIVX]{1,5})[.)])[ \t\u00a0]+\S"
+)
 # A note's back-link ("↩") after the full stop, as exports and printed pages keep it.
 _BACKLINKS = "[↩↑\ufe0e\ufe0f]*\\s*"
 # Chinese and Japanese end a sentence at 。！？ (full-width stops, with no space after them).

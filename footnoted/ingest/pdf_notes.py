@@ -41,7 +41,9 @@ _LABEL = re.compile(
     rf"[ \t\u00a0]*{OPEN}?(?P<label>\d{{1,4}}){CLOSE}?(?:[.)]?[ \t\u00a0]+(?=\S)|(?=[^\W\d_]|[“\"‘'(\[]))"
 )
 # A label alone on its line: "1.", "12)", "3", "a.", "ii", a bullet (wrapped if raised).
-_HANGING = re.compile(rf"{OPEN}?(?:\d{{1,3}}|[a-zA-Z]|[ivxlc]{{2,9}})[.)]?{CLOSE}?|[•◦▪‣·∙○●■□–—*\uf0b7\uf0a7\uf0a8\uf0d8\uf076\uf0fc]")
+_HANGING = re.compile(
+    rf"{OPEN}?(?:\d{{1,3}}|[a-zA-Z]|[ivxlc]{{2,9}})[.)]?{CLOSE}?|[•◦▪‣·∙○●■□–—*\uf0b7\uf0a7\uf0a8\uf0d8\uf076\uf0fc]"
+)
 _OPENS_ITEM = re.compile(r"[\d\[(•◦▪‣·∙○●■□–—\uf0b7\uf0a7\uf0a8\uf0d8\uf076\uf0fc*+-]|[a-zA-Z][.)]\s")
 _ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$|[.!?:;][\"'”’)\]]*" + OPEN + r"\d+" + CLOSE + "$")
 _ROMAN_LETTERS = frozenset("ivxlc")
