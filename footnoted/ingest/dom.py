@@ -5,6 +5,8 @@ would; a ``<br>`` is a line break inside its block (two in a row end it). Every 
 with its span in that text, in document order, so that what needs the page's structure (footnote
 links, link lists) works on spans. Scripts, navigation, site headers and footers and heading
 pilcrows are left out; notes in an ``<aside>`` and a ``<header>`` holding the page's title block are not.
+A note written where it is cited (LaTeXML's ``ltx_note``, as arXiv serves papers) leaves its mark in
+the text, as a reader sees it, and its text is read after the page's, a block of its own.
 """
 
 from __future__ import annotations
@@ -38,11 +40,18 @@ _SKIP = frozenset(
         "audio",
         "video",
         "-comment",
+        "annotation",
+        "annotation-xml",
     }
 )
+"""Left out; MathML's annotations (a formula's TeX) are never shown."""
 _PAGE_CHROME = frozenset({"header", "footer", "aside"})
 _CHROME_HINT = re.compile(
-    r"\b(?:nav|navbar|menu|breadcrumbs?|sidebar|share|social|cookie|skip-?link|site-?header|site-?footer|mw-editsection)\b",
+    r"\b(?:nav|navbar|menu|breadcrumbs?|sidebar|share|social|cookie|skip-?link|site-?header|site-?footer|mw-editsection"
+    # LaTeXML's page header, footer, navigation bar and logo, and the licence and version arXiv
+    # prints above a paper; Project Gutenberg's licence and "*** START OF THE PROJECT GUTENBERG
+    # EBOOK ***" sections.
+    r"|ltx_page_(?:header|footer|navbar|logo)|license-tr|watermark-tr|pg-boilerplate)\b",
     re.IGNORECASE,
 )
 BLOCK_TAGS = frozenset(
@@ -117,6 +126,23 @@ class Element:
     exactly ``elements[own index + 1 : last + 1]``."""
 
 
+@dataclass(slots=True)
+class InlineNote:
+    """A note LaTeXML writes where it is cited: ``<span class="ltx_note ltx_role_footnote">`` holding
+    its mark (``<sup class="ltx_note_mark">``) and its text (``ltx_note_outer``), shown beside the
+    text or on hover. The mark stays in the text; the text is read after the page's."""
+
+    role: str
+    """``footnote``, ``endnote``, ``thanks``, ``footnotemark`` (a mark whose text a ``footnotetext``
+    note gives) or ``footnotetext`` (a text with no mark of its own)."""
+    at: int
+    """Where it sits in the text."""
+    mark: int = -1
+    """Index of its mark in the text, else -1."""
+    body: int = -1
+    """Index of the element holding its text, read after the page's, else -1."""
+
+
 class _Exit(NamedTuple):
     """Marks where the walk leaves an element (a tuple: made once per element, it must be cheap)."""
 
@@ -140,6 +166,10 @@ class Extractor:
         self.pre = 0
         self.newline = False
         """A ``<br>`` was met in the current run: what follows it starts a line."""
+        self.notes: list[InlineNote] = []
+        self._deferred: list[tuple[LexborNode, InlineNote]] = []
+        self._mark = -1  # the last LaTeXML note mark met in the text
+        self._in_notes = False  # reading the notes' texts, after the page's
 
     def text(self, raw: str) -> None:
         if not self.pre:
@@ -189,12 +219,25 @@ class Extractor:
         self.newline = False
 
     def walk(self, root: LexborNode) -> None:
-        """Visit the tree in document order without recursion (pages can nest thousands deep).
+        """Visit the tree in document order, then the texts of the notes written where they are cited,
+        each a block of its own (a note inside a note's text comes after it)."""
+        self._walk(root.child)
+        self.boundary()
+        self._in_notes = True
+        while self._deferred:
+            node, note = self._deferred.pop(0)
+            exit = self._enter(node.tag or "span", node.attributes, block=True)
+            note.body = exit.element
+            self._walk(node.child)
+            self._leave(exit)
+
+    def _walk(self, node: LexborNode | None) -> None:
+        """Visit ``node``, its siblings after it and all their descendants, in document order without
+        recursion (pages can nest thousands deep).
 
         Each node is reached once, from its parent's first child or its previous sibling; the way
         back up is a stack of the elements entered, each with where the walk leaves it."""
         up: list[tuple[_Exit | None, LexborNode]] = []
-        node = root.child
         while True:
             while node is None:
                 if not up:
@@ -208,8 +251,10 @@ class Extractor:
                 self.text(node.text_content or "")
             elif tag is not None and tag not in _SKIP:
                 attrs = node.attributes
-                if (attrs or tag in _PAGE_CHROME) and _is_chrome(node, tag, attrs):
-                    pass
+                if ((attrs or tag in _PAGE_CHROME) and _is_chrome(node, tag, attrs)) or (
+                    "note" in (attrs.get("class") or "") and self._latexml_note(node, attrs)
+                ):
+                    pass  # left out, or a LaTeXML note's text set aside to be read after the page's
                 elif tag == "br":
                     if self.pre:
                         self._emit("\n")
@@ -234,8 +279,34 @@ class Extractor:
                     continue
             node = node.next
 
-    def _enter(self, tag: str, attrs: dict[str, str | None]) -> _Exit:
-        block = tag in BLOCK_TAGS
+    def _latexml_note(self, node: LexborNode, attrs: dict[str, str | None]) -> bool:
+        """Read a part of a LaTeXML note; whether it was read here (left out, or its text set aside).
+
+        A note's type ("footnote:", "thanks:") and the tag repeating its mark inside its text are never
+        shown; nor is the mark of a ``footnotetext`` (a ``footnotemark`` elsewhere cites it)."""
+        classes = str(attrs.get("class")).split()
+        if "ltx_note_type" in classes or ("ltx_tag_note" in classes and self._in_notes):
+            return True
+        if "ltx_note_mark" in classes and not self._in_notes:
+            if _note_role(node.parent) == "footnotetext":
+                return True
+            self._mark = len(self.elements)  # the <sup> is about to be entered, with this index
+            return False
+        if "ltx_note_outer" not in classes:
+            return False
+        note = InlineNote(_note_role(node.parent), self.length)
+        mark = self.elements[self._mark] if self._mark >= 0 else None
+        if mark is not None and mark.end == self.length and note.role != "footnotetext":
+            note.mark = self._mark  # its own mark, just read
+        self._mark = -1
+        self.notes.append(note)
+        if note.role != "footnotemark":  # a footnotemark's text holds nothing but its mark
+            self._deferred.append((node, note))
+        return True
+
+    def _enter(self, tag: str, attrs: dict[str, str | None], block: bool | None = None) -> _Exit:
+        if block is None:
+            block = tag in BLOCK_TAGS or (self._in_notes and "ltx_para" in str(attrs.get("class")).split())
         if block:
             self.boundary()
             self.kinds.append(_kind(tag, self.kinds[-1]))
@@ -265,8 +336,20 @@ class Extractor:
         element.end = self.length
         if element.start > element.end:
             element.start = element.end
+        if self._in_notes and exit.tag == "sup" and "ltx_note_mark" in str(element.attrs.get("class")).split():
+            self.text(" ")  # a note's label, set apart from its text as the page shows it
         if not exit.block and self.run_start >= 0 and element.start < self.run_start:
             element.start = self.run_start
+
+
+_NOTE_ROLE = re.compile(r"\bltx_role_(\w+)")
+
+
+def _note_role(node: LexborNode | None) -> str:
+    """The role of the LaTeXML note ``node`` is ("footnote", "thanks", ...), else ''."""
+    classes = str(node.attributes.get("class")) if node is not None else ""
+    found = _NOTE_ROLE.search(classes) if "ltx_note" in classes.split() else None
+    return found[1] if found else ""
 
 
 def _kind(tag: str, parent: tuple[str, int]) -> tuple[str, int]:

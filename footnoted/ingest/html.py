@@ -3,7 +3,7 @@
 The source text of an HTML document is its extracted text (``dom``), and every span points into
 it. The title comes from the block the page marks as its title, its first-level heading or its
 ``<title>`` (``_title`` says which), metadata from its head; lists of links to other
-pages and stock phrases are furniture; footnotes are resolved from the page's links
+pages, stock phrases and Project Gutenberg's licence are furniture; footnotes are resolved from the page's links
 (``html_notes``).
 """
 
@@ -139,6 +139,9 @@ def _meta(tree: LexborHTMLParser) -> dict[str, str]:
 
 
 _NAVIGATION = re.compile(r"(?:Next|Previous|Prev|Up):\s")
+_GUTENBERG = re.compile(r"\*\*\*\s*(?:START|END) OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK", re.IGNORECASE)
+"""The line that opens or closes a Project Gutenberg book's licence, in the ``<pre>`` of its older
+pages (newer ones set it in a ``pg-boilerplate`` section: chrome)."""
 
 
 def _mark_link_lists(source: str, ex: Extractor, layout: Layout) -> None:
@@ -170,7 +173,7 @@ def _mark_link_lists(source: str, ex: Extractor, layout: Layout) -> None:
     blocks = []
     for b in layout.blocks:
         text = source[b.start : b.end]
-        chrome = b.kind != "heading" and len(text) < 80 and FURNITURE.match(text)
+        chrome = b.kind != "heading" and ((len(text) < 80 and FURNITURE.match(text)) or _GUTENBERG.search(text))
         if chrome or any(f.contains(Span(b.start, b.end)) for f in furniture):
             blocks.append(Block("furniture", b.start, b.end))
         else:

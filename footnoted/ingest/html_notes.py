@@ -7,7 +7,9 @@ as they write: pandoc, Python-Markdown, markdown-it and Wikipedia endnote lists 
 groups, "[note 1]"), docutils and Sphinx notes and citations ("[Famiglietti2014]") in ``<aside>``,
 ``<dl>`` or ``<table>``, EPUB ``epub:type`` notes, and Word, LibreOffice and Google Docs anchors. A
 note's text leaves out its label and the back-links to its markers. A page with plain ``<sup>`` markers and an endnotes
-``<ol>`` is numbered as a browser would.
+``<ol>`` is numbered as a browser would. LaTeXML's notes (arXiv's papers) are written where they are
+cited, their mark in the text and their text read after the page's (``dom``); its cross-references
+(``ltx_ref``: to a section, a table, a bibliography entry) are never markers.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from footnoted.ingest.dom import BLOCK_TAGS, NOTE_CONTAINER, Element, Extractor
+from footnoted.ingest.dom import BLOCK_TAGS, NOTE_CONTAINER, Element, Extractor, InlineNote
 from footnoted.ingest.footnotes import LABEL_RUN, NOTES_HEADING, ROMAN, marker_run
 from footnoted.ingest.layout import FOUR_DIGITS, beyond_999, exponent
 from footnoted.ingest.text import Layout
@@ -50,7 +52,20 @@ class LinkedNotes:
 
 
 def link_footnotes(source: str, ex: Extractor, layout: Layout) -> LinkedNotes:
-    """Resolve ``<a href="#id">`` markers to the note elements they point at; note blocks become ``note``."""
+    """Resolve ``<a href="#id">`` markers to the note elements they point at, and read the notes
+    written where they are cited; note blocks become ``note``."""
+    page, holders = _linked_notes(source, ex, layout)
+    if ex.notes:
+        inline, bodies = _inline_notes(source, ex)
+        page.footnotes = sorted([*page.footnotes, *inline], key=lambda note: note.start)
+        holders.extend(bodies)
+    _mark_notes(layout, page.footnotes, holders)
+    return page
+
+
+def _linked_notes(source: str, ex: Extractor, layout: Layout) -> tuple[LinkedNotes, list[tuple[int, int]]]:
+    """The notes ``<a href="#id">`` markers point at, and each note's whole element (its label and
+    back-links too)."""
     page = LinkedNotes()
     targets: dict[str, int] = {}
     for i, el in enumerate(ex.elements):
@@ -61,7 +76,7 @@ def link_footnotes(source: str, ex: Extractor, layout: Layout) -> LinkedNotes:
     links: list[tuple[str, int, Element]] = []  # (label, the note's block, the marker)
     for i, el in enumerate(ex.elements):
         target_index = _target(ex, targets, i)
-        if target_index < 0:
+        if target_index < 0 or "ltx_ref" in str(el.attrs.get("class")).split():
             continue
         target = ex.elements[target_index]
         container_index = target.block if target.tag not in BLOCK_TAGS else target_index
@@ -94,8 +109,7 @@ def link_footnotes(source: str, ex: Extractor, layout: Layout) -> LinkedNotes:
     if not links:
         page.hints = [Span(e.start, e.end) for e in ex.elements if e.tag == "sup" and e.end > e.start]
         _numbered_endnotes(source, ex, layout, page)
-        _mark_notes(layout, page.footnotes)
-        return page
+        return page, []
     blocks = {index for _, index, _ in links}
     markers = [Span(el.start, el.end) for _, _, el in links]
     notes: dict[int, tuple[str, list[Span]]] = {}
@@ -107,8 +121,56 @@ def link_footnotes(source: str, ex: Extractor, layout: Layout) -> LinkedNotes:
         if start < end:  # an element holding nothing but its label (a jump to "A" of an index) is no note
             page.footnotes.append(Footnote(label, source[start:end], start, end, tuple(spans)))
             holders.append(_extent(ex, index))
-    _mark_notes(layout, page.footnotes, holders)
-    return page
+    return page, holders
+
+
+def _inline_notes(source: str, ex: Extractor) -> tuple[list[Footnote], list[tuple[int, int]]]:
+    """LaTeXML's notes, and the whole text of each (its label too).
+
+    Each is labelled by the mark its text opens with and cited by its own mark in the text, or, for
+    a ``footnotetext``, by the ``footnotemark`` marks of its label (the first after each such mark,
+    else the last before it). A margin note, with no mark, is a paragraph of the page."""
+    found: list[tuple[InlineNote, Footnote]] = []
+    bodies: list[tuple[int, int]] = []
+    for note in ex.notes:
+        if note.body < 0:
+            continue
+        body = ex.elements[note.body]
+        label_at = next(
+            (
+                e
+                for e in ex.elements[note.body + 1 : body.last + 1]
+                if e.tag == "sup" and "ltx_note_mark" in str(e.attrs.get("class")).split()
+            ),
+            None,
+        )
+        label = source[label_at.start : label_at.end].strip() if label_at is not None else ""
+        start = label_at.end if label_at is not None else body.start
+        end = body.end
+        while start < end and source[start].isspace():
+            start += 1
+        if not label:
+            continue
+        bodies.append((body.start, body.end))
+        if start >= end:
+            continue
+        mark = ex.elements[note.mark] if note.mark >= 0 else None
+        markers = (Span(mark.start, mark.end),) if mark is not None else ()
+        found.append((note, Footnote(label, source[start:end], start, end, markers)))
+    texts = [(note, footnote) for note, footnote in found if note.role == "footnotetext"]
+    cited: dict[int, list[Span]] = {}
+    for mark_note in ex.notes:
+        if mark_note.role != "footnotemark" or mark_note.mark < 0:
+            continue
+        mark = ex.elements[mark_note.mark]
+        label = source[mark.start : mark.end].strip()
+        same = [(note.at, i) for i, (note, footnote) in enumerate(texts) if footnote.label == label]
+        if same:
+            after = [pair for pair in same if pair[0] >= mark_note.at]
+            cited.setdefault(min(after)[1] if after else max(same)[1], []).append(Span(mark.start, mark.end))
+    notes = [footnote for note, footnote in found if note.role != "footnotetext"]
+    notes.extend(replace(footnote, markers=tuple(cited.get(i, ()))) for i, (_, footnote) in enumerate(texts))
+    return notes, bodies
 
 
 def _note_block(ex: Extractor, index: int, blocks: set[int], markers: list[Span]) -> int:
