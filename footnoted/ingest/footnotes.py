@@ -4,7 +4,7 @@ A single regular expression cannot tell the marker in ``since the Gulf War in 19
 the decimal in ``10.4 million``. The finder uses the document's structure instead:
 
 * note bodies come first (``[1] ...`` blocks, ``[^id]: ...`` definitions, numbered lines under
-  a "Notes" heading); each group of consecutive bodies is a *region*, and a marker links to a
+  a "Notes" heading, Project Gutenberg's ``[Footnote 1: ...]``); each group of consecutive bodies is a *region*, and a marker links to a
   note of the region that closes its own chapter, so numbering may restart per chapter;
 * a marker candidate must sit at a plausible place (glued to a word or to punctuation, or one
   space after sentence punctuation) and a note with its label must exist in its region;
@@ -39,6 +39,14 @@ ROMAN = rf"(?=[ivxlc]{{2}}){_NUMERAL}"
 _LABEL = rf"\d{{1,4}}|{ROMAN}|[a-z]|[*†‡§]{{1,3}}"
 _BRACKET_NOTE = re.compile(rf"\[(?P<label>{_LABEL})\][ \t\u00a0]*(?=\S)")
 _MD_NOTE = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\]:[ \t\u00a0]*")
+# Project Gutenberg's notes, as Distributed Proofreaders mark them: "[Footnote 1: ...]" on a line of
+# its own, over one paragraph or several, to the "]" that closes it; "[Footnote A: ...]" is cited
+# "[A]". The whole note: the lead, and where a line inside a paragraph opens one.
+_PG_NOTE = re.compile(rf"\[(?i:footnote)[ \t\u00a0]+(?P<label>{_LABEL}|[A-Z])[ \t\u00a0]*:\s*")
+_PG_NOTE_LINE = re.compile(rf"(?<![^\n])[ \t\u00a0]*(?P<lead>{_PG_NOTE.pattern})")
+_BRACKETS = re.compile(r"[\[\]]")
+_PG_KINDS = frozenset({"paragraph", "list_item", "heading"})
+"""The blocks a Project Gutenberg note may open in (a short one may have been read as a heading)."""
 # Any lower-case roman numeral, one letter or more, as a whole word ("iv", not "ivory").
 _ANY_ROMAN = rf"(?=[ivxlc]){_NUMERAL}(?![a-z])"
 _NUMBERED_NOTE = re.compile(
@@ -77,6 +85,8 @@ _BACKLINK_HEAD = re.compile(r"(?:[↑^](?:[ \t]+[a-z](?=\s))*\s*)?")
 
 _MD_MARKER = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\](?!:)")
 _BRACKET_MARKER = re.compile(rf"(?<!^)\[(?P<label>{_LABEL})\](?![(:])")
+_CAPITAL_MARKER = re.compile(r"(?<!^)\[(?P<label>[A-Z])\](?![(:])")
+"""A capital letter's marker, "[A]": only Project Gutenberg's notes are so labelled."""
 _SUPERSCRIPT_MARKER = re.compile(r"(?<=\S)(?P<label>[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,4})")
 # Runs of markers: "[2,3]", "[2, 5]", "[4-6]", "[4–6]"; raised "¹¹⁻¹³" (a raised comma is a comma).
 LABEL_RUN = re.compile(r"\d{1,4}(?:\s?[,–—-]\s?\d{1,4})+")
@@ -303,11 +313,14 @@ def _find(
         glued: list[_Candidate] = []
         noted = {label for own in labels for label in own}
         romans = any(not label.isdigit() for label in noted)
+        capitals = any(label.isupper() for label in noted)
         proven = romans and _roman_list(noted)
         if proven and word_counts is None:
             word_counts = Counter(w.lower() for w in _LETTERS.findall(source))
         for block in in_scope:
             strong.extend(_strong_candidates(source, block, hint_spans, hint_starts))
+            if capitals:
+                strong.extend(_capital_candidates(source, block))
             glued.extend(_glued_candidates(source, block))
             if romans:
                 glued.extend(_glued_romans(source, block, word_counts if proven else None))
@@ -541,7 +554,22 @@ def _note_bodies(
     chapter_headings = False
     markdown_open = False
     numbered_heading: tuple[int, int] | None = None  # the last heading numbered "N. ...": (N, level)
+    closed_at = -1  # the end of the last Project Gutenberg note, its "]"
     for i, block in enumerate(blocks):
+        carried = block.start < closed_at  # a note's next paragraph, up to its "]"
+        opening = _gutenberg_opening(source, block, closed_at) if carried or block.kind in _PG_KINDS else None
+        if opening is not None:
+            found, closed_at = _gutenberg_notes(source, opening, block.end)
+            bodies.extend(found)
+            if opening > block.start and not carried:
+                before = source[block.start : opening].rstrip()
+                out.append(Block(block.kind, block.start, block.start + len(before), block.level))
+            out.append(Block("note", block.start if carried else opening, block.end))
+            markdown_open = False
+            continue
+        if carried:
+            out.append(Block("note", block.start, block.end))
+            continue
         text = source[block.start : block.end]
         if block.kind == "heading" and (label := _NUMBERED_NOTE.match(source, block.start, block.end)):
             number = _number(normalise_label(label.group("label")))
@@ -565,8 +593,9 @@ def _note_bodies(
             in_notes_section = False
         if tail is not None and block.start >= tail:
             in_notes_section = True
+        open_note = bool(bodies) and bodies[-1].style != "gutenberg"
         if (
-            bodies
+            open_note
             and (in_notes_section or bodies[-1].style == "bracket")
             and out
             and out[-1].kind == "note"
@@ -601,7 +630,7 @@ def _note_bodies(
             out.append(Block("note", block.start, block.end))
             continue
         markdown_open = False
-        if in_notes_section and block.kind == "paragraph" and bodies and _after_note(out):
+        if in_notes_section and block.kind == "paragraph" and open_note and _after_note(out):
             lead = _lead(source, block, bodies[-1], four_digits)
             if lead:
                 # A block that opens with the end of the note before, then goes on with the next
@@ -613,7 +642,7 @@ def _note_bodies(
                 bodies.extend([_Body(last.label, last.start, end, last.block_start, last.style), *lead])
                 out.append(Block("note", block.start, block.end))
                 continue
-        if in_notes_section and block.kind == "paragraph" and bodies and out[-1].kind == "note":
+        if in_notes_section and block.kind == "paragraph" and open_note and out[-1].kind == "note":
             bare = not _BACKLINK_HEAD.sub("", source[bodies[-1].start : bodies[-1].end]).strip("↩↑ \n")
             if (
                 bare
@@ -643,6 +672,52 @@ def _note_bodies(
             in_notes_section = False
         out.append(block)
     return bodies, out, chapter_headings
+
+
+def _gutenberg_opening(source: str, block: Block, after: int) -> int | None:
+    """Where a Project Gutenberg note opens in ``block``, not before ``after`` (the end of the
+    note before): at the block's start, or at the start of a line in it (the text above it is the
+    block's, read as before); None when none does."""
+    if after <= block.start and _PG_NOTE.match(source, block.start, block.end):
+        return block.start
+    inside = _PG_NOTE_LINE.search(source, max(after, block.start), block.end)
+    return inside.start("lead") if inside is not None else None
+
+
+def _gutenberg_notes(source: str, start: int, block_end: int) -> tuple[list[_Body], int]:
+    """Project Gutenberg's notes from ``start``, a line that opens "[Footnote 1: ...", in a block
+    that ends at ``block_end``: each runs to the "]" that closes it, over paragraphs if need be,
+    and another may follow it in the block. Returns them and where the last one's "]" ends."""
+    bodies: list[_Body] = []
+    at = start
+    while (m := _PG_NOTE.match(source, at)) is not None:
+        following = _PG_NOTE_LINE.search(source, m.end())
+        limit = following.start("lead") if following is not None else len(source)
+        close = _closing(source, m.end(), limit)
+        # (a note left open ends with its block, or where the next note begins)
+        end = close if close is not None else min(max(block_end, m.end()), limit)
+        text_end = len(source[m.end() : end].rstrip()) + m.end()
+        bodies.append(_Body(normalise_label(m["label"]), m.end(), text_end, start, "gutenberg"))
+        at = end + 1 if close is not None else end
+        while at < block_end and source[at].isspace():
+            at += 1
+        if at >= block_end:
+            break
+    return bodies, at
+
+
+def _closing(source: str, start: int, limit: int) -> int | None:
+    """Where the "]" closing a bracket opened before ``start`` stands (before ``limit``), the
+    brackets opened after ``start`` closed first; None when it is not there."""
+    depth = 0
+    for m in _BRACKETS.finditer(source, start, limit):
+        if m.group() == "[":
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            return m.start()
+    return None
 
 
 def _carries_on(source: str, blocks: list[Block], i: int, last: _Body, four_digits: frozenset[str] | None) -> bool:
@@ -1032,6 +1107,15 @@ def _strong_candidates(source: str, block: Block, hints: list[Span], hint_starts
             elif label and not exponent(source, span.start, label):
                 out.append(_Candidate(label, span.start, span.end, 3.0))
     return out
+
+
+def _capital_candidates(source: str, block: Block) -> list[_Candidate]:
+    """Markers of notes lettered in capitals ("[A]"), as Project Gutenberg's may be."""
+    return [
+        _Candidate(m["label"], m.start(), m.end(), 3.0)
+        for m in _CAPITAL_MARKER.finditer(source, block.start, block.end)
+        if m.start() > block.start
+    ]
 
 
 def _run(source: str, start: int, end: int) -> list[_Candidate]:

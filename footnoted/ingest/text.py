@@ -3,7 +3,7 @@
 Text saved from a web page keeps the page's furniture as short lines: "Related Material",
 "Download PDF file", "[208 Kb, 16 pages]", a list of links to other pages, a table of
 contents. They are kept in the source (spans stay exact) but marked ``furniture`` so they
-never reach a chunk. Text from a PDF has a table's cells as short paragraphs of their own, and a
+never reach a chunk; so are a Project Gutenberg text's header and licence. Text from a PDF has a table's cells as short paragraphs of their own, and a
 sentence's lines boxed apart: neither is a heading.
 """
 
@@ -13,7 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from footnoted.ingest.layout import DATE_LINE, Para, is_label, is_prose, paragraphs, split_items
+from footnoted.ingest.layout import DATE_LINE, Para, is_label, is_prose, paragraphs, split_items, trim
 from footnoted.ingest.pages import PageNote, read_pages
 from footnoted.types import Block, Span
 
@@ -53,6 +53,23 @@ _FIGURE = re.compile(r"[-+−–]?[$€£]?\d[\d,]*(?:\.\d+)?%?$")
 _ROW_FIGURE = re.compile(r"[-+−–]\d|\d{1,3}(?:,\d{3})+\b")
 # Five words or more ending on a word no heading ends on: "... injuries from mines in".
 _ENDS_MIDWAY = re.compile(r"^(?:\S+\s+){4,}(?:a|an|the|of|in|to|for|from|by|with|and|or|on|at|as|that|which|than)$")
+# Project Gutenberg's frame: a header that ends with its START line, a licence from its END line
+# on ("*** START OF THE PROJECT GUTENBERG EBOOK TITLE ***"; older texts say "THIS").
+_PG_LINE = r"^[ \t]*\*{3}[ \t]*%s OF TH(?:E|IS) PROJECT GUTENBERG E-?BOOK\b.*$"
+_PG_START = re.compile(_PG_LINE % "START", re.MULTILINE | re.IGNORECASE)
+_PG_END = re.compile(_PG_LINE % "END", re.MULTILINE | re.IGNORECASE)
+_PG_HEADER = 50_000
+"""How far into a text its START line may be: a header is a page or two (a line quoted later is text)."""
+# The header's fields, a long one carried on over indented lines ("Title: ...", "Author: ...").
+_PG_FIELD = re.compile(
+    r"^(?P<key>title|author|release date):[ \t]*(?P<value>\S.*(?:\n[ \t]+\S.*)*)", re.MULTILINE | re.IGNORECASE
+)
+_PG_NUMBER = re.compile(r"\s*\[e-?book\s*#\d+\]\s*$", re.IGNORECASE)
+# The credit older texts give right after the START line, a paragraph: the header's too.
+_PG_CREDIT = re.compile(r"\s*(?:produced by|e-?text prepared by)\b.*(?:\n[ \t]*\S.*)*", re.IGNORECASE)
+# A transcriber's bracketed block ("[Footnote 1: ...]", "[Illustration: ...]", "[Sidenote: ...]",
+# as Distributed Proofreaders mark them) is never a heading or a title.
+_TRANSCRIBED = re.compile(r"\[(?:Footnote|Illustration|Sidenote)\b", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -80,13 +97,15 @@ def _is_furniture(text: str) -> bool:
 
 
 def _label_para(source: str, para: Para) -> bool:
-    return all(is_label(source[s:e]) for s, e in para.lines)
+    return not _TRANSCRIBED.match(source, para.start) and all(is_label(source[s:e]) for s, e in para.lines)
 
 
 def read_text(source: str) -> Layout:
     """Find the structure of a plain-text document."""
     pages = read_pages(source)
-    paras = _title_apart(source, _outside(paragraphs(source), pages.furniture + pages.note_areas))
+    frame, facts = _gutenberg(source)
+    furniture, note_areas = _outside_frame(pages.furniture, frame), _outside_frame(pages.note_areas, frame)
+    paras = _title_apart(source, _outside(paragraphs(source), furniture + note_areas + frame))
     first_body = next(
         (i for i, p in enumerate(paras) if not _label_para(source, p) or is_prose(source[p.start : p.end])),
         len(paras),
@@ -94,11 +113,40 @@ def read_text(source: str) -> Layout:
     layout = Layout(blocks=[])
     _front_matter(source, paras[:first_body], paras[first_body:], layout)
     _body(source, paras[first_body:], layout)
-    layout.blocks.extend(Block("furniture", f.start, f.end) for f in pages.furniture)
-    layout.blocks.extend(Block("note", a.start, a.end) for a in pages.note_areas)
-    layout.page_notes = pages.notes
+    if "title" in facts:
+        layout.title = facts.pop("title")
+    layout.metadata.update(facts)
+    layout.blocks.extend(Block("furniture", f.start, f.end) for f in furniture + frame)
+    layout.blocks.extend(Block("note", a.start, a.end) for a in note_areas)
+    layout.page_notes = [n for n in pages.notes if not any(f.start <= n.start < f.end for f in frame)]
     layout.blocks.sort(key=lambda b: b.start)
     return layout
+
+
+def _gutenberg(source: str) -> tuple[list[Span], dict[str, str]]:
+    """A Project Gutenberg text's header (to the end of its START line, and the producers' credit
+    after it) and licence (from its END line), which are furniture, and the title, author and
+    release date its header gives."""
+    start = _PG_START.search(source, 0, _PG_HEADER)
+    if start is None or "project gutenberg" not in source[: start.start()].lower():
+        return [], {}
+    end = _PG_END.search(source, start.end())
+    credit = _PG_CREDIT.match(source, start.end())
+    frame = [Span(*trim(source, 0, credit.end() if credit is not None else start.end()))]
+    if end is not None:
+        frame.append(Span(*trim(source, end.start(), len(source))))
+    facts: dict[str, str] = {}
+    for m in _PG_FIELD.finditer(source, 0, start.start()):
+        key = "date" if m["key"].lower() == "release date" else m["key"].lower()
+        value = " ".join(_PG_NUMBER.sub("", m["value"]).split())
+        if value:
+            facts.setdefault(key, value)
+    return frame, facts
+
+
+def _outside_frame(spans: list[Span], frame: list[Span]) -> list[Span]:
+    """The ``spans`` that start outside a Project Gutenberg text's header and licence."""
+    return [s for s in spans if not any(f.start <= s.start < f.end for f in frame)] if frame else spans
 
 
 def _title_apart(source: str, paras: list[Para]) -> list[Para]:
