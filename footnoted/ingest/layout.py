@@ -114,9 +114,17 @@ def is_label(text: str, max_chars: int = 100) -> bool:
     if not w or len(w) > 14:
         return False
     text = _TRAILING_MARKER.sub("", text)
-    if _CLAUSE_END.search(text) and not re.search(r"\b(?:[A-Z]\.){1,3}\s*$", text):
+    if _CLAUSE_END.search(text) and not re.search(r"\b(?:[A-Z]\.){1,3}\s*$", text) and not _STOPPED_HEADING.match(text):
         return False
     return True
+
+
+# Headings older books and legal texts end with a full stop: a numbered division ("CHAPTER XII.",
+# "Article 4.") and a line in capitals ("THE FIRST MINES."), as Project Gutenberg's texts keep them.
+_STOPPED_HEADING = re.compile(
+    r"\s*(?:(?i:chapter|part|book|section|article|canto|lecture|letter|appendix)\s+(?:[IVXLCDM]+|[ivxlcdm]+|\d{1,3}|[A-Z])"
+    r"|(?=[^a-z]*[A-Z][^a-z]*\.\s*$)(?:\S+\s+){0,7}\S+)\.\s*$"
+)
 
 
 _SUPERSCRIPT_DIGITS = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")

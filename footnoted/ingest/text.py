@@ -38,6 +38,14 @@ PUBLISHER = re.compile(
 AUTHOR = re.compile(r"^by\s+(?P<who>.+)$", re.IGNORECASE)
 _LEVEL1 = re.compile(r"^(?:part|chapter|book|appendix|annex)\b|^[IVXLC]+\.\s", re.IGNORECASE)
 _NUMBERED = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+\S")
+# A title page's imprint: a place on a line of its own, the publisher on one or two, then the year.
+_IMPRINT = re.compile(
+    r"[ \t]*[^\n]{1,40}\n[ \t]*(?P<who>\S[^\n]{0,80}(?:\n[ \t]*\S[^\n]{0,80})?)\n[ \t]*(?P<year>1[5-9]\d\d|20\d\d)\.?[ \t]*$"
+)
+# A division named by its number alone ("CHAPTER IV.", "Part 2"): a heading right under it is its title.
+_DIVISION = re.compile(
+    r"(?i:part|chapter|book|appendix|annex|section|article|canto|lecture|letter)\s+(?:[IVXLCDM]+|[ivxlcdm]+|\d{1,3}|[A-Z])\.?\s*$"
+)
 # The date and time a browser prints at the head of a page it saves as PDF: "11/29/26, 7:57 PM".
 _STAMP = re.compile(r"^\d{1,2}/\d{1,2}/\d{2,4},?\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AP]M)?$", re.IGNORECASE)
 _BYLINES = 2
@@ -115,6 +123,8 @@ def read_text(source: str) -> Layout:
     _body(source, paras[first_body:], layout)
     if "title" in facts:
         layout.title = facts.pop("title")
+    if "date" in layout.metadata:  # the book's own title page's: not the ebook's release
+        facts.pop("date", None)
     layout.metadata.update(facts)
     layout.blocks.extend(Block("furniture", f.start, f.end) for f in furniture + frame)
     layout.blocks.extend(Block("note", a.start, a.end) for a in note_areas)
@@ -201,6 +211,11 @@ def _front_matter(source: str, front: list[Para], body: list[Para], layout: Layo
             # then "and Aquifer Depletion ..."): a title does not open in lower case.
             layout.title = f"{layout.title} {text.strip()}"
             kinds.append("title")
+        elif layout.title and (m := _IMPRINT.match(source, para.start, para.end)):
+            # A title page's imprint: place, publisher, year ("LONDON / SMITH, ELDER & CO. / 1874")
+            layout.metadata.setdefault("publisher", " ".join(m["who"].split()))
+            layout.metadata.setdefault("date", m["year"])
+            kinds.append("meta")
         elif not header_zone:
             kinds.append("rest")
         elif DATE_LINE.match(text):
@@ -245,8 +260,7 @@ def _front_matter(source: str, front: list[Para], body: list[Para], layout: Layo
             layout.metadata.setdefault("subtitle", " ".join(source[para.start : para.end].split()))
             kind = "meta"
         if kind == "rest":
-            text = source[para.start : para.end]
-            layout.blocks.append(Block("heading", para.start, para.end, heading_level(text, has_level1)))
+            _heading(source, para, has_level1, layout)
         elif kind in ("furniture", "stamp"):
             layout.blocks.append(Block("furniture", para.start, para.end))
         elif kind == "title" and i and kinds[i - 1] == "title":
@@ -327,10 +341,20 @@ def _body(source: str, paras: list[Para], layout: Layout) -> None:
         followed_by_body = any((not labels[j] or broken[j]) and not figures[j] for j in following)
         in_row = any(cells[max(0, i - 1) : i + 2])
         if labels[i] and followed_by_body and not in_row and not runs_on[i] and not _items(source, para):
-            layout.blocks.append(Block("heading", para.start, para.end, heading_level(text, has_level1)))
+            _heading(source, para, has_level1, layout)
             continue
         for s, e, item in split_items(source, para):
             layout.blocks.append(Block("list_item" if item else "paragraph", s, e))
+
+
+def _heading(source: str, para: Para, has_level1: bool, layout: Layout) -> None:
+    """Add ``para`` as a heading: at its own level, or one below a bare "CHAPTER IV." right above it
+    (its title)."""
+    level = heading_level(source[para.start : para.end], has_level1)
+    last = layout.blocks[-1] if layout.blocks else None
+    if last is not None and last.kind == "heading" and _DIVISION.match(source, last.start, last.end):
+        level = last.level + 1
+    layout.blocks.append(Block("heading", para.start, para.end, level))
 
 
 def _items(source: str, para: Para) -> bool:

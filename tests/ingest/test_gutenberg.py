@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, load, parse
+from footnoted.ingest.layout import is_label
 from footnoted.types import Document
 from tests.conftest import DATA
 
@@ -98,7 +99,43 @@ def test_header_and_licence_are_furniture(book: Document) -> None:
 def test_title_and_author_come_from_the_header(book: Document) -> None:
     assert book.title == "The Siege Engineer"
     assert book.metadata["author"] == "Thomas Hale"
-    assert book.metadata["date"] == "March 3, 2024"
+
+
+def test_the_title_page_imprint_gives_the_book_s_date_not_the_ebook_s(book: Document) -> None:
+    # "LONDON / SMITH, ELDER & CO. / 1874" under the title: the header's "Release date: March 3,
+    # 2024" is the ebook's, and the imprint is no heading.
+    assert book.metadata["date"] == "1874"
+    assert book.metadata["publisher"] == "SMITH, ELDER & CO."
+    imprint = book.source.index("LONDON")
+    assert next(b.kind for b in book.blocks if b.start == imprint) == "meta"
+
+
+def test_chapters_and_their_titles_ending_in_a_full_stop_are_headings(book: Document) -> None:
+    # "CHAPTER II." and "THE ART PERFECTED." end as sentences do, but are a chapter and its title.
+    paths = [s.path for s in book.sections]
+    assert paths == [
+        ("CHAPTER I.",),
+        ("CHAPTER I.", "THE FIRST MINES."),
+        ("CHAPTER II.",),
+        ("CHAPTER II.", "THE ART PERFECTED."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("CHAPTER XII.", True),
+        ("Chapter 12.", True),
+        ("Article 4.", True),
+        ("THE COUNTER-MINE.", True),
+        ("INTRODUCTION.", True),
+        ("The depot was built.", False),
+        ("2004.", False),
+        ("IT WAS BUILT IN 1990 AND CLOSED IN 1995 BY THE ARMY AND NAVY.", False),
+    ],
+)
+def test_a_heading_may_end_in_a_full_stop_where_it_is_a_division_or_in_capitals(text: str, label: bool) -> None:
+    assert is_label(text) is label
 
 
 def test_passages_carry_the_notes_and_leave_out_their_text(book: Document) -> None:
