@@ -4,7 +4,7 @@ A single regular expression cannot tell the marker in ``since the Gulf War in 19
 the decimal in ``10.4 million``. The finder uses the document's structure instead:
 
 * note bodies come first (``[1] ...`` blocks, ``[^id]: ...`` definitions, numbered lines under
-  a "Notes" heading, Project Gutenberg's ``[Footnote 1: ...]``); each group of consecutive bodies is a *region*, and a marker links to a
+  a "Notes" heading, Project Gutenberg's ``[Footnote 1: ...]``, Westlaw's ``FN1. ...``); each group of consecutive bodies is a *region*, and a marker links to a
   note of the region that closes its own chapter, so numbering may restart per chapter;
 * a marker candidate must sit at a plausible place (glued to a word or to punctuation, or one
   space after sentence punctuation) and a note with its label must exist in its region;
@@ -24,7 +24,16 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from footnoted.ingest.layout import FOUR_DIGITS, beyond_999, exponent, is_label, is_prose, normalise_label, paragraphs
+from footnoted.ingest.layout import (
+    FOUR_DIGITS,
+    WESTLAW_NOTE,
+    beyond_999,
+    exponent,
+    is_label,
+    is_prose,
+    normalise_label,
+    paragraphs,
+)
 from footnoted.ingest.markdown import InlineNote, code_blocks, code_spans, inline_notes
 from footnoted.ingest.pages import PageNote, glued_marker
 from footnoted.ingest.text import heading_level
@@ -85,6 +94,19 @@ _BACKLINK_HEAD = re.compile(r"(?:[↑^](?:[ \t]+[a-z](?=\s))*\s*)?")
 
 _MD_MARKER = re.compile(r"\[\^(?P<label>[^\]\s]{1,40})\](?!:)")
 _BRACKET_MARKER = re.compile(rf"(?<!^)\[(?P<label>{_LABEL})\](?![(:])")
+# Westlaw's marker, "FN1" glued to a word or to punctuation or after a space, or "[FN1]": never "FN"
+# alone, "FNMA", or "FN1" inside a word or a code ("SFN12", "FN1a").
+_WL_MARKER = re.compile(r"\[FN(?P<bracketed>\d{1,4})\]|(?<![A-Z0-9\[])FN(?P<label>\d{1,4})(?![A-Za-z0-9])")
+_WL_END = re.compile(r"\s*end of document\b", re.IGNORECASE)
+"""What closes a Westlaw export after its last note ("End of Document © 2003 Thomson Reuters ...")."""
+# Notes marked with a symbol after a rule ("---", "___", "***") or a "Notes" heading, a line each:
+# "* Norway's fund ...", "** See ...", "† ...", cited "2005.*", "decade.**".
+_SYMBOL = r"\*{1,3}|†{1,3}|‡{1,3}|§{1,3}"
+_SYMBOL_NOTE = re.compile(rf"(?P<label>{_SYMBOL})[ \t\u00a0]+(?=\S)")
+_SYMBOL_MARKER = re.compile(rf"(?:(?<=[^\W_])|(?<=[.,;:!?)\]\"”’%]))(?P<label>{_SYMBOL})(?![*†‡§\w])")
+_EMPHASIS = re.compile(r"(?<![\w*])\*+(?=[^\s*])")
+"""An asterisk opening emphasis ("*word*"): where the text has one, "word*" closes it, citing nothing."""
+_RULE = re.compile(r"[ \t]*(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})")
 _CAPITAL_MARKER = re.compile(r"(?<!^)\[(?P<label>[A-Z])\](?![(:])")
 """A capital letter's marker, "[A]": only Project Gutenberg's notes are so labelled."""
 _SUPERSCRIPT_MARKER = re.compile(r"(?<=\S)(?P<label>[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,4})")
@@ -314,6 +336,8 @@ def _find(
         noted = {label for own in labels for label in own}
         romans = any(not label.isdigit() for label in noted)
         capitals = any(label.isupper() for label in noted)
+        westlaw = any(b.style == "westlaw" for index in stack for b in regions[index].bodies)
+        symbols = {b.label for index in stack for b in regions[index].bodies if b.style == "symbol"}
         proven = romans and _roman_list(noted)
         if proven and word_counts is None:
             word_counts = Counter(w.lower() for w in _LETTERS.findall(source))
@@ -321,6 +345,10 @@ def _find(
             strong.extend(_strong_candidates(source, block, hint_spans, hint_starts))
             if capitals:
                 strong.extend(_capital_candidates(source, block))
+            if westlaw:
+                strong.extend(_westlaw_candidates(source, block))
+            if symbols:
+                strong.extend(_symbol_candidates(source, block, symbols))
             glued.extend(_glued_candidates(source, block))
             if romans:
                 glued.extend(_glued_romans(source, block, word_counts if proven else None))
@@ -555,6 +583,9 @@ def _note_bodies(
     markdown_open = False
     numbered_heading: tuple[int, int] | None = None  # the last heading numbered "N. ...": (N, level)
     closed_at = -1  # the end of the last Project Gutenberg note, its "]"
+    cited_at: dict[str, int] | None = None  # where the text first cites each Westlaw label ("FN1")
+    westlaw_open = False  # the last note is Westlaw's, and may run on over paragraphs
+    symbol_end = -1  # the index of the block after the last of a group of symbol notes
     for i, block in enumerate(blocks):
         carried = block.start < closed_at  # a note's next paragraph, up to its "]"
         opening = _gutenberg_opening(source, block, closed_at) if carried or block.kind in _PG_KINDS else None
@@ -570,6 +601,48 @@ def _note_bodies(
         if carried:
             out.append(Block("note", block.start, block.end))
             continue
+        ruled = _ruled(source, block) if i >= symbol_end and block.kind == "paragraph" else None
+        if ruled is not None:
+            # A rule on the line over the notes, with no blank line between: "___\n† By ...".
+            rest = Block(block.kind, ruled, block.end)
+            end = _symbol_group(
+                source, [*blocks[:i], rest, *blocks[i + 1 :]], i, bodies[-1].end if bodies else 0, ruled
+            )
+            if end > i:
+                symbol_end = end
+                rule_end = block.start + len(source[block.start : ruled].rstrip())
+                out.append(Block("furniture", block.start, rule_end))
+                block = rest
+        elif i >= symbol_end and block.kind in ("paragraph", "list_item") and _SYMBOL_NOTE.match(source, block.start):
+            rule = _rule_before(source, out, in_notes_section)
+            if rule is not None:
+                scope = bodies[-1].end if bodies else 0
+                symbol_end = _symbol_group(source, blocks, i, scope, rule if rule >= 0 else block.start)
+                if symbol_end > i and rule >= 0:
+                    at = max(k for k, b in enumerate(out) if b.start == rule)
+                    out[at] = Block("furniture", out[at].start, out[at].end)
+        if i < symbol_end:
+            bodies.extend(_symbol_bodies(source, block))
+            out.append(Block("note", block.start, block.end))
+            markdown_open = westlaw_open = False
+            continue
+        if block.kind in _PG_KINDS and WESTLAW_NOTE.match(source, block.start, block.end):
+            if cited_at is None:
+                cited_at = _westlaw_cited(source)
+            found = _westlaw_notes(source, block, cited_at)
+            if found:
+                bodies.extend(found)
+                out.append(Block("note", block.start, block.end))
+                westlaw_open, markdown_open = True, False
+                continue
+        if westlaw_open and block.kind in ("paragraph", "list_item") and _carries_westlaw(source, block):
+            # A Westlaw note's next paragraph: it runs to the next "FN2.", or to the end.
+            last = bodies.pop()
+            bodies.append(_Body(last.label, last.start, block.end, last.block_start, last.style))
+            out.append(Block("note", block.start, block.end))
+            continue
+        if block.kind != "furniture":
+            westlaw_open = False
         text = source[block.start : block.end]
         if block.kind == "heading" and (label := _NUMBERED_NOTE.match(source, block.start, block.end)):
             number = _number(normalise_label(label.group("label")))
@@ -593,7 +666,7 @@ def _note_bodies(
             in_notes_section = False
         if tail is not None and block.start >= tail:
             in_notes_section = True
-        open_note = bool(bodies) and bodies[-1].style != "gutenberg"
+        open_note = bool(bodies) and bodies[-1].style not in ("gutenberg", "westlaw")
         if (
             open_note
             and (in_notes_section or bodies[-1].style == "bracket")
@@ -704,6 +777,126 @@ def _gutenberg_notes(source: str, start: int, block_end: int) -> tuple[list[_Bod
         if at >= block_end:
             break
     return bodies, at
+
+
+def _westlaw_cited(source: str) -> dict[str, int]:
+    """Where the text first cites each label of Westlaw's notes ("FN1", "[FN1]")."""
+    first: dict[str, int] = {}
+    for m in _WL_MARKER.finditer(source):
+        first.setdefault(m["bracketed"] or m["label"], m.start())
+    return first
+
+
+def _westlaw_notes(source: str, block: Block, cited_at: dict[str, int]) -> list[_Body]:
+    """Westlaw's notes in ``block``, each on the lines from one opening "FN1." ("[FN1].", "FN1 ")
+    to the next: none unless the block opens with one. A label is a note's only where the text
+    cites it before (a line that happens to open with "FN1 " is not a note)."""
+    starts: list[tuple[int, re.Match[str]]] = []
+    pos = block.start
+    while pos < block.end:
+        line_end = source.find("\n", pos, block.end)
+        line_end = block.end if line_end == -1 else line_end
+        s = pos
+        while s < line_end and source[s] in " \t\u00a0":
+            s += 1
+        m = WESTLAW_NOTE.match(source, s, line_end)
+        if m is not None and cited_at.get(m["label"], s) < s:
+            starts.append((s, m))
+        pos = line_end + 1
+    if not starts or starts[0][0] != block.start:
+        return []
+    bodies = []
+    for k, (_, m) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else block.end
+        while end > m.end() and source[end - 1].isspace():
+            end -= 1
+        bodies.append(_Body(m["label"], m.end(), end, block.start, "westlaw"))
+    return bodies
+
+
+def _ruled(source: str, block: Block) -> int | None:
+    """Where the second line of ``block`` starts when its first is a rule and its second opens a
+    note marked with a symbol ("---", then "* Norway's fund ..."); None otherwise."""
+    line_end = source.find("\n", block.start, block.end)
+    if line_end == -1 or not _RULE.fullmatch(source, block.start, line_end):
+        return None
+    at = line_end + 1
+    while at < block.end and source[at] in " \t\u00a0":
+        at += 1
+    return at if _SYMBOL_NOTE.match(source, at, block.end) else None
+
+
+def _rule_before(source: str, out: list[Block], in_notes_section: bool) -> int | None:
+    """Where the rule ("---", "___", "***") that the blocks so far end with starts; -1 for none
+    where a "Notes" heading comes before, None when neither does."""
+    for k in range(len(out) - 1, -1, -1):
+        block = out[k]
+        if _RULE.fullmatch(source, block.start, block.end):
+            above = out[k - 1] if k else None
+            underline = above is not None and above.kind == "heading" and "\n\n" not in source[above.end : block.start]
+            return None if underline else block.start  # (a heading's underline is no rule)
+        if block.kind != "furniture":
+            break
+    return -1 if in_notes_section else None
+
+
+def _symbol_group(source: str, blocks: list[Block], i: int, scope: int, rule: int) -> int:
+    """The index after the last of the blocks from ``blocks[i]`` on that hold notes marked with
+    symbols ("* ...", "** ..."), one to a line, where they are notes: they end the document or
+    its chapter (a heading follows) and the text from ``scope`` to the ``rule`` over them cites
+    every symbol, glued to a word or to punctuation ("2005.*"), and no symbol marks two of them;
+    ``i`` when they are not (a bulleted list under a rule stays a list)."""
+    j, labels = i, set[str]()
+    while j < len(blocks) and blocks[j].kind in ("paragraph", "list_item", "furniture"):
+        if blocks[j].kind != "furniture":
+            found = _symbol_bodies(source, blocks[j])
+            if not found:
+                break
+            if any(b.label in labels for b in found) or len({b.label for b in found}) < len(found):
+                return i  # each note its own symbol ("*", "**", "†"): a symbol twice is a bullet
+            labels.update(b.label for b in found)
+        j += 1
+    following = next((b for b in blocks[j:] if b.kind != "furniture"), None)
+    if following is not None and following.kind != "heading":
+        return i
+    emphasis = _EMPHASIS.search(source, scope, rule) is not None
+    cited = {m["label"] for m in _SYMBOL_MARKER.finditer(source, scope, rule) if not (emphasis and "*" in m["label"])}
+    return j if labels and labels <= cited else i
+
+
+def _symbol_bodies(source: str, block: Block) -> list[_Body]:
+    """Notes marked with symbols in ``block``, each from a line that opens "* " ("† ", "** ") to
+    the next: none unless the block opens with one."""
+    if not _SYMBOL_NOTE.match(source, block.start, block.end):
+        return []
+    starts: list[re.Match[str]] = []
+    pos = block.start
+    while pos < block.end:
+        line_end = source.find("\n", pos, block.end)
+        line_end = block.end if line_end == -1 else line_end
+        s = pos
+        while s < line_end and source[s] in " \t\u00a0":
+            s += 1
+        if (m := _SYMBOL_NOTE.match(source, s, line_end)) is not None:
+            starts.append(m)
+        pos = line_end + 1
+    bodies = []
+    for k, m in enumerate(starts):
+        end = starts[k + 1].start() if k + 1 < len(starts) else block.end
+        while end > m.end() and source[end - 1].isspace():
+            end -= 1
+        bodies.append(_Body(m["label"], m.end(), end, block.start, "symbol"))
+    return bodies
+
+
+def _carries_westlaw(source: str, block: Block) -> bool:
+    """Whether a paragraph after a Westlaw note is more of it: it cites no note and is not the
+    export's closing line, nor a "Notes" heading."""
+    return not (
+        _WL_MARKER.search(source, block.start, block.end)
+        or _WL_END.match(source, block.start, block.end)
+        or NOTES_HEADING.match(source[block.start : block.end])
+    )
 
 
 def _closing(source: str, start: int, limit: int) -> int | None:
@@ -1115,6 +1308,25 @@ def _capital_candidates(source: str, block: Block) -> list[_Candidate]:
         _Candidate(m["label"], m.start(), m.end(), 3.0)
         for m in _CAPITAL_MARKER.finditer(source, block.start, block.end)
         if m.start() > block.start
+    ]
+
+
+def _westlaw_candidates(source: str, block: Block) -> list[_Candidate]:
+    """Westlaw's markers, "FN1" and "[FN1]": the whole token is the marker, its number the label."""
+    return [
+        _Candidate(m["bracketed"] or m["label"], m.start(), m.end(), 3.0)
+        for m in _WL_MARKER.finditer(source, block.start, block.end)
+    ]
+
+
+def _symbol_candidates(source: str, block: Block, labels: set[str]) -> list[_Candidate]:
+    """Symbols glued to a word or to punctuation ("2005.*", "decade.**") that label a note; an
+    asterisk only where the block opens no emphasis ("*word*")."""
+    emphasis = _EMPHASIS.search(source, block.start, block.end) is not None
+    return [
+        _Candidate(m["label"], m.start(), m.end(), 3.0)
+        for m in _SYMBOL_MARKER.finditer(source, block.start, block.end)
+        if m["label"] in labels and not (emphasis and "*" in m["label"])
     ]
 
 

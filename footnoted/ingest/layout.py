@@ -26,9 +26,18 @@ DATE_LINE = re.compile(
 )
 
 
+# Westlaw's notes in plain text (opinions and law-review articles as exported): a paragraph opening
+# "FN1." ("[FN1].", "FN1 ") is note 1, cited "FN1" or "[FN1]" in the text.
+WESTLAW_NOTE = re.compile(r"(?P<open>\[)?FN(?P<label>\d{1,4})(?(open)\])(?:\.[ \t\u00a0]*|[ \t\u00a0]+)(?=\S)")
+
+
 _TRAILING_MARKER = re.compile(
     r"(?:(?:\[\^?\w{1,12}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|(?<=[.,;:。，；：．])\s?\d{1,3})\s*)?" + _BACKLINKS + "$"
 )
+# A note's symbol after a sentence's end ("for a decade.**"), where no asterisk opens emphasis
+# ("*This method can not delete keys.*" is emphasis).
+_TRAILING_SYMBOL = re.compile(r"(?<=[^\W_][.!?])(?:\*{1,3}|†{1,3}|‡{1,3}|§{1,3})\s*$")
+_EMPHASIS_OPEN = re.compile(r"(?<![\w*])\*+(?=[^\s*])")
 # What ends a clause, so that a line ending in it is not a label: ". , ; :" and their Chinese and
 # Japanese forms (、 is a comma).
 _CLAUSE_END = re.compile(r"[.,;:。，、；：．]\s*$")
@@ -114,6 +123,8 @@ def is_label(text: str, max_chars: int = 100) -> bool:
     if not w or len(w) > 14:
         return False
     text = _TRAILING_MARKER.sub("", text)
+    if not _EMPHASIS_OPEN.search(text):
+        text = _TRAILING_SYMBOL.sub("", text)
     if _CLAUSE_END.search(text) and not re.search(r"\b(?:[A-Z]\.){1,3}\s*$", text) and not _STOPPED_HEADING.match(text):
         return False
     return True

@@ -13,7 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from footnoted.ingest.layout import DATE_LINE, Para, is_label, is_prose, paragraphs, split_items, trim
+from footnoted.ingest.layout import DATE_LINE, WESTLAW_NOTE, Para, is_label, is_prose, paragraphs, split_items, trim
 from footnoted.ingest.pages import PageNote, read_pages
 from footnoted.types import Block, Span
 
@@ -105,7 +105,10 @@ def _is_furniture(text: str) -> bool:
 
 
 def _label_para(source: str, para: Para) -> bool:
-    return not _TRANSCRIBED.match(source, para.start) and all(is_label(source[s:e]) for s, e in para.lines)
+    # (a note, "[Footnote 1: ...]" or Westlaw's "FN7. 46 C.F.R. § 221.15.", is never a heading)
+    if _TRANSCRIBED.match(source, para.start) or WESTLAW_NOTE.match(source, para.start, para.end):
+        return False
+    return all(is_label(source[s:e]) for s, e in para.lines)
 
 
 def read_text(source: str) -> Layout:
