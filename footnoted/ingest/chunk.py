@@ -218,11 +218,17 @@ def _pack(source: str, blocks: list[Block], splitter: Splitter) -> Iterator[tupl
     """
     units = _units(source, blocks)
     counts = splitter.count_all([source[u.start : u.end] for u in units])
+    # What lies between two units is in the chunk that spans them too: a rule ("---") or a few
+    # words of furniture after a heading (``_groups``). Most gaps are white space, counted as none.
+    gaps = {i: source[units[i - 1].end : units[i].start] for i in range(1, len(units))}
+    gaps = {i: gap for i, gap in gaps.items() if not gap.isspace() and gap}
+    gap_tokens = dict(zip(gaps, splitter.count_all(list(gaps.values())), strict=True))
     current: Span | None = None
     current_tokens = 0
-    for unit, tokens in zip(units, counts, strict=True):
-        if current is not None and current_tokens + tokens <= splitter.max_tokens:
-            current, current_tokens = Span(current.start, unit.end), current_tokens + tokens
+    for i, (unit, tokens) in enumerate(zip(units, counts, strict=True)):
+        joined = current_tokens + gap_tokens.get(i, 0) + tokens
+        if current is not None and joined <= splitter.max_tokens:
+            current, current_tokens = Span(current.start, unit.end), joined
             continue
         if current is not None:
             yield current, current_tokens

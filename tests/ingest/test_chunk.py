@@ -218,3 +218,20 @@ def test_a_heading_does_not_reach_over_a_table_of_contents() -> None:
     )
     chunks = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=200, overlap=16))
     assert not any("[Section 3]" in c.text for c in chunks)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0\n---\n0",  # found by tests/reliability/test_parser_fuzz.py
+        "The depot held mines.\n\n* * *\n\nThe army counted them again in 2004.",
+        "# Findings\n\n<!-- draft: check the figures -->\n\nThe depot held 10.4 million mines.",
+    ],
+)
+def test_a_chunk_over_a_rule_or_furniture_counts_its_tokens_too(text: str) -> None:
+    # A chunk spans the rule or the few words of furniture between its blocks, so its count holds
+    # their tokens as well: it was the sum of its blocks' counts, under the budget it then exceeded.
+    doc = parse(text, name="x.md")
+    tokenizer = WordTokenizer()
+    for piece in chunk(doc, tokenizer, ChunkSettings(max_tokens=64, overlap=8)):
+        assert piece.tokens == tokenizer.count(piece.text), piece.text
