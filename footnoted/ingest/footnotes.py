@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from footnoted.ingest.layout import (
+    EMPHASIS_OPEN,
     FOUR_DIGITS,
     WESTLAW_NOTE,
     beyond_999,
@@ -104,8 +105,7 @@ _WL_END = re.compile(r"\s*end of document\b", re.IGNORECASE)
 _SYMBOL = r"\*{1,3}|†{1,3}|‡{1,3}|§{1,3}"
 _SYMBOL_NOTE = re.compile(rf"(?P<label>{_SYMBOL})[ \t\u00a0]+(?=\S)")
 _SYMBOL_MARKER = re.compile(rf"(?:(?<=[^\W_])|(?<=[.,;:!?)\]\"”’%]))(?P<label>{_SYMBOL})(?![*†‡§\w])")
-_EMPHASIS = re.compile(r"(?<![\w*])\*+(?=[^\s*])")
-"""An asterisk opening emphasis ("*word*"): where the text has one, "word*" closes it, citing nothing."""
+# (Where the text has an asterisk opening emphasis, "*word*", "word*" closes it, citing nothing.)
 _RULE = re.compile(r"[ \t]*(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})")
 _CAPITAL_MARKER = re.compile(r"(?<!^)\[(?P<label>[A-Z])\](?![(:])")
 """A capital letter's marker, "[A]": only Project Gutenberg's notes are so labelled."""
@@ -859,7 +859,7 @@ def _symbol_group(source: str, blocks: list[Block], i: int, scope: int, rule: in
     following = next((b for b in blocks[j:] if b.kind != "furniture"), None)
     if following is not None and following.kind != "heading":
         return i
-    emphasis = _EMPHASIS.search(source, scope, rule) is not None
+    emphasis = EMPHASIS_OPEN.search(source, scope, rule) is not None
     cited = {m["label"] for m in _SYMBOL_MARKER.finditer(source, scope, rule) if not (emphasis and "*" in m["label"])}
     return j if labels and labels <= cited else i
 
@@ -1322,7 +1322,7 @@ def _westlaw_candidates(source: str, block: Block) -> list[_Candidate]:
 def _symbol_candidates(source: str, block: Block, labels: set[str]) -> list[_Candidate]:
     """Symbols glued to a word or to punctuation ("2005.*", "decade.**") that label a note; an
     asterisk only where the block opens no emphasis ("*word*")."""
-    emphasis = _EMPHASIS.search(source, block.start, block.end) is not None
+    emphasis = EMPHASIS_OPEN.search(source, block.start, block.end) is not None
     return [
         _Candidate(m["label"], m.start(), m.end(), 3.0)
         for m in _SYMBOL_MARKER.finditer(source, block.start, block.end)

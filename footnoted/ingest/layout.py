@@ -37,7 +37,7 @@ _TRAILING_MARKER = re.compile(
 # A note's symbol after a sentence's end ("for a decade.**"), where no asterisk opens emphasis
 # ("*This method can not delete keys.*" is emphasis).
 _TRAILING_SYMBOL = re.compile(r"(?<=[^\W_][.!?])(?:\*{1,3}|†{1,3}|‡{1,3}|§{1,3})\s*$")
-_EMPHASIS_OPEN = re.compile(r"(?<![\w*])\*+(?=[^\s*])")
+EMPHASIS_OPEN = re.compile(r"(?<![\w*])\*+(?=[^\s*])")
 # What ends a clause, so that a line ending in it is not a label: ". , ; :" and their Chinese and
 # Japanese forms (、 is a comma).
 _CLAUSE_END = re.compile(r"[.,;:。，、；：．]\s*$")
@@ -123,7 +123,7 @@ def is_label(text: str, max_chars: int = 100) -> bool:
     if not w or len(w) > 14:
         return False
     text = _TRAILING_MARKER.sub("", text)
-    if not _EMPHASIS_OPEN.search(text):
+    if not EMPHASIS_OPEN.search(text):
         text = _TRAILING_SYMBOL.sub("", text)
     if _CLAUSE_END.search(text) and not re.search(r"\b(?:[A-Z]\.){1,3}\s*$", text) and not _STOPPED_HEADING.match(text):
         return False
