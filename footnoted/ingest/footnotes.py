@@ -791,7 +791,13 @@ def _westlaw_notes(source: str, block: Block, cited_at: dict[str, int]) -> list[
     """Westlaw's notes in ``block``, each on the lines from one opening "FN1." ("[FN1].", "FN1 ")
     to the next: none unless the block opens with one. A label is a note's only where the text
     cites it before (a line that happens to open with "FN1 " is not a note)."""
-    starts: list[tuple[int, re.Match[str]]] = []
+    leads = [m for m in _line_leads(source, block, WESTLAW_NOTE) if cited_at.get(m["label"], m.start()) < m.start()]
+    return _lead_to_lead(source, block, leads, "westlaw")
+
+
+def _line_leads(source: str, block: Block, lead: re.Pattern[str]) -> list[re.Match[str]]:
+    """Where ``lead`` matches at the start of a line of ``block``, past its indentation."""
+    found = []
     pos = block.start
     while pos < block.end:
         line_end = source.find("\n", pos, block.end)
@@ -799,18 +805,23 @@ def _westlaw_notes(source: str, block: Block, cited_at: dict[str, int]) -> list[
         s = pos
         while s < line_end and source[s] in " \t\u00a0":
             s += 1
-        m = WESTLAW_NOTE.match(source, s, line_end)
-        if m is not None and cited_at.get(m["label"], s) < s:
-            starts.append((s, m))
+        if (m := lead.match(source, s, line_end)) is not None:
+            found.append(m)
         pos = line_end + 1
-    if not starts or starts[0][0] != block.start:
+    return found
+
+
+def _lead_to_lead(source: str, block: Block, leads: list[re.Match[str]], style: str) -> list[_Body]:
+    """One note for each of ``leads``, labelled by it, from its end to the next one's line (the
+    last to the block's end): none unless the block opens with one."""
+    if not leads or leads[0].start() != block.start:
         return []
     bodies = []
-    for k, (_, m) in enumerate(starts):
-        end = starts[k + 1][0] if k + 1 < len(starts) else block.end
+    for k, m in enumerate(leads):
+        end = leads[k + 1].start() if k + 1 < len(leads) else block.end
         while end > m.end() and source[end - 1].isspace():
             end -= 1
-        bodies.append(_Body(m["label"], m.end(), end, block.start, "westlaw"))
+        bodies.append(_Body(m["label"], m.end(), end, block.start, style))
     return bodies
 
 
@@ -867,26 +878,7 @@ def _symbol_group(source: str, blocks: list[Block], i: int, scope: int, rule: in
 def _symbol_bodies(source: str, block: Block) -> list[_Body]:
     """Notes marked with symbols in ``block``, each from a line that opens "* " ("† ", "** ") to
     the next: none unless the block opens with one."""
-    if not _SYMBOL_NOTE.match(source, block.start, block.end):
-        return []
-    starts: list[re.Match[str]] = []
-    pos = block.start
-    while pos < block.end:
-        line_end = source.find("\n", pos, block.end)
-        line_end = block.end if line_end == -1 else line_end
-        s = pos
-        while s < line_end and source[s] in " \t\u00a0":
-            s += 1
-        if (m := _SYMBOL_NOTE.match(source, s, line_end)) is not None:
-            starts.append(m)
-        pos = line_end + 1
-    bodies = []
-    for k, m in enumerate(starts):
-        end = starts[k + 1].start() if k + 1 < len(starts) else block.end
-        while end > m.end() and source[end - 1].isspace():
-            end -= 1
-        bodies.append(_Body(m["label"], m.end(), end, block.start, "symbol"))
-    return bodies
+    return _lead_to_lead(source, block, _line_leads(source, block, _SYMBOL_NOTE), "symbol")
 
 
 def _carries_westlaw(source: str, block: Block) -> bool:
