@@ -21,7 +21,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from footnoted.ingest.layout import (
@@ -795,9 +795,8 @@ def _westlaw_notes(source: str, block: Block, cited_at: dict[str, int]) -> list[
     return _lead_to_lead(source, block, leads, "westlaw")
 
 
-def _line_leads(source: str, block: Block, lead: re.Pattern[str]) -> list[re.Match[str]]:
-    """Where ``lead`` matches at the start of a line of ``block``, past its indentation."""
-    found = []
+def _lines(source: str, block: Block) -> Iterator[tuple[int, int]]:
+    """Each line of ``block`` as (start past its indentation, end)."""
     pos = block.start
     while pos < block.end:
         line_end = source.find("\n", pos, block.end)
@@ -805,10 +804,13 @@ def _line_leads(source: str, block: Block, lead: re.Pattern[str]) -> list[re.Mat
         s = pos
         while s < line_end and source[s] in " \t\u00a0":
             s += 1
-        if (m := lead.match(source, s, line_end)) is not None:
-            found.append(m)
+        yield s, line_end
         pos = line_end + 1
-    return found
+
+
+def _line_leads(source: str, block: Block, lead: re.Pattern[str]) -> list[re.Match[str]]:
+    """Where ``lead`` matches at the start of a line of ``block``, past its indentation."""
+    return [m for s, line_end in _lines(source, block) if (m := lead.match(source, s, line_end)) is not None]
 
 
 def _lead_to_lead(source: str, block: Block, leads: list[re.Match[str]], style: str) -> list[_Body]:
@@ -1063,13 +1065,7 @@ def _bodies_in_block(
     if block.kind not in ("paragraph", "list_item", "note"):
         return []
     starts: list[tuple[int, re.Match[str], str]] = []
-    pos = block.start
-    while pos < block.end:
-        line_end = source.find("\n", pos, block.end)
-        line_end = block.end if line_end == -1 else line_end
-        s = pos
-        while s < line_end and source[s] in " \t\u00a0":
-            s += 1
+    for s, line_end in _lines(source, block):
         for style, pattern in (("markdown", _MD_NOTE), ("bracket", _BRACKET_NOTE)):
             m = pattern.match(source, s, line_end)
             if m and (style == "markdown" or _allowed(m.group("label"), four_digits)):
@@ -1080,7 +1076,6 @@ def _bodies_in_block(
                 m = _NUMBERED_NOTE.match(source, s, line_end)
                 if m and _allowed(normalise_label(m.group("label")), four_digits) and _next(starts, m):
                     starts.append((s, m, "numbered"))
-        pos = line_end + 1
     if not starts or (starts[0][0] != block.start and not lead):
         return []
     brackets = sum(1 for _, _, style in starts if style == "bracket")
