@@ -17,7 +17,7 @@ import orjson
 from footnoted.errors import DocumentNotFound, IndexCorrupt
 from footnoted.index.lexical import ANALYZER, Lexical
 from footnoted.index.vectors import FaissStore, StoreKind, VectorStore
-from footnoted.ingest.footnotes import link_references, link_repeats
+from footnoted.ingest.sources import link_references, link_repeats
 from footnoted.types import Block, Chunk, Document, Footnote, Section, Span
 
 BODY = -1

@@ -18,7 +18,7 @@ import zipfile
 from xml.etree import ElementTree
 
 from footnoted.errors import IngestError
-from footnoted.ingest.footnotes import lettered, roman
+from footnoted.ingest.labels import lettered, roman
 from footnoted.ingest.package import PackageHtml, open_package, stated_title
 
 # Paragraph styles mammoth leaves as plain paragraphs but that say what a paragraph is.

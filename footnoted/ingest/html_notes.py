@@ -20,8 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from footnoted.ingest.dom import BLOCK_TAGS, NOTE_CONTAINER, Element, Extractor, InlineNote
-from footnoted.ingest.footnotes import LABEL_RUN, NOTES_HEADING, ROMAN, marker_run
+from footnoted.ingest.labels import ROMAN
 from footnoted.ingest.layout import FOUR_DIGITS, beyond_999, exponent
+from footnoted.ingest.markers import LABEL_RUN, marker_run
+from footnoted.ingest.note_bodies import NOTES_HEADING
 from footnoted.ingest.text import Layout
 from footnoted.types import Block, Footnote, Span
 

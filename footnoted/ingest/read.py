@@ -15,13 +15,15 @@ from footnoted.errors import DocumentTooLarge, IngestError, UnsupportedFormat
 from footnoted.ingest.decode import decode
 from footnoted.ingest.docx import read_docx
 from footnoted.ingest.epub import read_epub
-from footnoted.ingest.footnotes import NOTES_HEADING, find_footnotes, link_references, link_repeats
+from footnoted.ingest.footnotes import find_footnotes
 from footnoted.ingest.html import read_html
 from footnoted.ingest.markdown import heading_title, read_markdown
+from footnoted.ingest.note_bodies import NOTES_HEADING
 from footnoted.ingest.odt import read_odt
 from footnoted.ingest.package import PackageHtml
 from footnoted.ingest.pdf import read_pdf
 from footnoted.ingest.rtf import read_rtf
+from footnoted.ingest.sources import link_references, link_repeats
 from footnoted.ingest.text import read_text
 from footnoted.types import Block, Document, Footnote, Section, Span
 

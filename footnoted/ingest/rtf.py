@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from footnoted.errors import IngestError
-from footnoted.ingest.footnotes import lettered, roman
+from footnoted.ingest.labels import lettered, roman
 from footnoted.ingest.package import PackageHtml
 
 _TOKEN = re.compile(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from footnoted.ingest import load, parse
-from footnoted.ingest.footnotes import roman
+from footnoted.ingest.labels import roman
 from footnoted.types import BODY_KINDS, Document
 from tests.conftest import DATA
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, load, parse
-from footnoted.ingest.footnotes import link_references, link_repeats
+from footnoted.ingest.sources import link_references, link_repeats
 from footnoted.types import Document, Footnote
 from tests.conftest import DATA
 

@@ -17,7 +17,7 @@ import pytest
 
 from footnoted.errors import IngestError
 from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, load, parse
-from footnoted.ingest.footnotes import roman
+from footnoted.ingest.labels import roman
 from tests.conftest import DATA, zip_of
 from tests.ingest.test_pdf import CITED, _plain, check_report_notes
 
