@@ -27,8 +27,10 @@ DATE_LINE = re.compile(
 
 
 # Westlaw's notes in plain text (opinions and law-review articles as exported): a paragraph opening
-# "FN1." ("[FN1].", "FN1 ") is note 1, cited "FN1" or "[FN1]" in the text.
-WESTLAW_NOTE = re.compile(r"(?P<open>\[)?FN(?P<label>\d{1,4})(?(open)\])(?:\.[ \t\u00a0]*|[ \t\u00a0]+)(?=\S)")
+# "FN1." ("[FN1].", "FN1 ") is note 1, cited "FN1" or "[FN1]" in the text. A law review's notes on
+# its author and title, starred or daggered in print, are "[FNa1]", "[FNd1]", "[FNaa1]": note "a1".
+WESTLAW_LABEL = r"[a-z]{0,2}\d{1,4}"
+WESTLAW_NOTE = re.compile(rf"(?P<open>\[)?FN(?P<label>{WESTLAW_LABEL})(?(open)\])(?:\.[ \t\u00a0]*|[ \t\u00a0]+)(?=\S)")
 
 
 _TRAILING_MARKER = re.compile(

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from footnoted.ingest.labels import ANY_ROMAN, LABEL, label_number
-from footnoted.ingest.layout import EMPHASIS_OPEN, exponent, normalise_label
+from footnoted.ingest.layout import EMPHASIS_OPEN, WESTLAW_LABEL, exponent, normalise_label
 from footnoted.types import Block, Span
 
 # A flattened roman superscript, glued to the end of a sentence or a clause: "mines.ii It".
@@ -33,8 +33,10 @@ _CJK_PUNCTUATION = "。！？，、；：」』）】"
 _CJK_COUNTERS = frozenset("年月日時时分秒歳岁人名個个枚本冊册件回次倍割万千百十億亿号號位台部頁页章節节条條種种つ")
 BRACKET_MARKER = re.compile(rf"(?<!^)\[(?P<label>{LABEL})\](?![(:])")
 # Westlaw's marker, "FN1" glued to a word or to punctuation or after a space, or "[FN1]": never "FN"
-# alone, "FNMA", or "FN1" inside a word or a code ("SFN12", "FN1a").
-WL_MARKER = re.compile(r"\[FN(?P<bracketed>\d{1,4})\]|(?<![A-Z0-9\[])FN(?P<label>\d{1,4})(?![A-Za-z0-9])")
+# alone, "FNMA", or "FN1" inside a word or a code ("SFN12", "FN1a"); an author's note, "[FNa1]".
+WL_MARKER = re.compile(
+    rf"\[FN(?P<bracketed>{WESTLAW_LABEL})\]|(?<![A-Z0-9\[])FN(?P<label>{WESTLAW_LABEL})(?![A-Za-z0-9])"
+)
 # Notes marked with a symbol after a rule ("---", "___", "***") or a "Notes" heading, a line each:
 # "* Norway's fund ...", "** See ...", "† ...", cited "2005.*", "decade.**".
 SYMBOL = r"\*{1,3}|†{1,3}|‡{1,3}|§{1,3}"

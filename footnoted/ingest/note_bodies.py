@@ -47,6 +47,13 @@ _BACKLINK_END = re.compile(r"↩[\ufe0e\ufe0f]?\s*$")
 BACKLINK_HEAD = re.compile(r"(?:[↑^](?:[ \t]+[a-z](?=\s))*\s*)?")
 _WL_END = re.compile(r"\s*end of document\b", re.IGNORECASE)
 """What closes a Westlaw export after its last note ("End of Document © 2003 Thomson Reuters ...")."""
+_OPINION = re.compile(
+    r"\s*(?:(?:(?:Chief |Associate )?Justice|Judge)\s+)?[A-Z][A-Z'’-]{2,},[^\n\d]{0,80}?\b(?:dissenting|concurring)\b"
+    r"|\s*PER CURIAM\b"
+)
+"""What opens a court's next opinion after the notes of one: "HOWARD, Circuit Judge, dissenting.",
+"SCALIA, J., concurring", "Justice THOMAS, with whom ... joins, dissenting", "PER CURIAM." (a name
+in capitals and a comma: a note's "ACLU v. Reno, ... (O'Connor, J., concurring)" is none)."""
 _SYMBOL_NOTE = re.compile(rf"(?P<label>{SYMBOL})[ \t\u00a0]+(?=\S)")
 _RULE = re.compile(r"[ \t]*(?:(?:-[ \t]*){3,}|(?:_[ \t]*){3,}|(?:\*[ \t]*){3,})")
 _ENDS_SENTENCE = re.compile(r"[.!?;:][\"'”’)\]]*\s*\Z")
@@ -386,10 +393,11 @@ def _symbol_bodies(source: str, block: Block) -> list[Body]:
 
 def _carries_westlaw(source: str, block: Block) -> bool:
     """Whether a paragraph after a Westlaw note is more of it: it cites no note and is not the
-    export's closing line, nor a "Notes" heading."""
+    export's closing line, a "Notes" heading, nor the opening of the court's next opinion."""
     return not (
         WL_MARKER.search(source, block.start, block.end)
         or _WL_END.match(source, block.start, block.end)
+        or _OPINION.match(source, block.start, block.end)
         or NOTES_HEADING.match(source[block.start : block.end])
     )
 

@@ -152,6 +152,72 @@ def test_bracketed_markers_and_leads_and_notes_one_to_a_line() -> None:
         assert doc.source[note.start : note.end] == note.text
 
 
+# A law review's notes on its title and its author, daggered and starred in print: "[FNd1]" and
+# "[FNa1]" in the export, before the numbered notes.
+LAW_REVIEW = """\
+THE SALVAGE STATUTE RECONSIDERED[FNd1]
+
+Jane Roe[FNa1]
+
+Courts have read the salvage statute to reach only completed transfers.[FN1] The text does not bear it.[FN2]
+
+[FNd1]. The author thanks the editors of the Review for their patience.
+
+[FNa1]. Professor of Law, Example University School of Law.
+
+[FN1]. Smith v. Jones, 123 F. Supp. 2d 456, 460 (D. Mass. 2001).
+
+[FN2]. See S. Rep. No. 105-3, at 12 (1997).
+"""
+
+
+def test_a_law_reviews_notes_on_its_title_and_author() -> None:
+    doc = parse(LAW_REVIEW, name="review.txt")
+    assert [(n.label, n.text) for n in doc.footnotes] == [
+        ("d1", "The author thanks the editors of the Review for their patience."),
+        ("a1", "Professor of Law, Example University School of Law."),
+        ("1", "Smith v. Jones, 123 F. Supp. 2d 456, 460 (D. Mass. 2001)."),
+        ("2", "See S. Rep. No. 105-3, at 12 (1997)."),
+    ]
+    assert [doc.source[m.start : m.end] for n in doc.footnotes for m in n.markers] == [
+        "[FNd1]",
+        "[FNa1]",
+        "[FN1]",
+        "[FN2]",
+    ]
+    assert not doc.warnings
+
+
+# A dissent after the majority's notes, its opening line a paragraph of its own: no part of the last
+# note. A note's second paragraph that opens with capitals and names a concurrence still is.
+DISSENT = """\
+The agency's rule reaches agreements.FN1 Its reading is owed deference.FN2
+
+FN1. 46 C.F.R. § 221.15 (2002).
+
+FN2. See Chevron U.S.A. Inc. v. NRDC, 467 U.S. 837, 844 (1984).
+
+ACLU v. Reno, 521 U.S. 844, 886 (1997) (O'Connor, J., concurring in part), is not to the contrary.
+
+HOWARD, Circuit Judge, dissenting.
+
+I would affirm. An agreement is not a transfer.FN3
+
+FN3. See Black's Law Dictionary 1497 (7th ed. 1999).
+"""
+
+
+def test_a_dissent_after_the_notes_is_no_part_of_the_last_note() -> None:
+    doc = parse(DISSENT, name="opinion.txt")
+    assert [(n.label, n.text.split("\n")[0][:24], n.text.count("\n\n")) for n in doc.footnotes] == [
+        ("1", "46 C.F.R. § 221.15 (2002", 0),
+        ("2", "See Chevron U.S.A. Inc. ", 1),  # its second paragraph, "ACLU v. Reno ..."
+        ("3", "See Black's Law Dictiona", 0),
+    ]
+    dissent = doc.source.index("HOWARD")
+    assert [b.kind for b in doc.blocks if b.start == dissent] == ["paragraph"]
+
+
 @pytest.mark.parametrize(
     "text",
     [
