@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -330,14 +331,22 @@ def test_a_server_picks_up_what_another_process_commits(tmp_path: Path) -> None:
             hits = client.post("/v1/search", json={"query": "quartermaster crates depot", "k": 1}).json()["results"]
             assert hits[0]["citation"]["document_id"] == "later"
 
-            # Another process commits a generation that is then damaged on disk.
-            writer = Index.open(index, HashEncoder(), WordTokenizer(), index_config(Settings(encoder="hash")))
+            # Another process commits a generation that is damaged on disk. It is written in a copy
+            # and damaged there, then moved in and named current, as a commit does: were it damaged
+            # after the commit, the server could load it whole in between.
+            copy = tmp_path / "copy"
+            shutil.copytree(index, copy)
+            writer = Index.open(copy, HashEncoder(), WordTokenizer(), index_config(Settings(encoder="hash")))
             writer.remove("later")
             writer.close()
-            damaged = IndexDir(index).current() / "vectors.faiss"
+            written = IndexDir(copy).current()
+            damaged = written / "vectors.faiss"
             data = bytearray(damaged.read_bytes())
             data[len(data) // 2] ^= 0xFF
             damaged.write_bytes(bytes(data))
+            shutil.copytree(written, index / "generations" / written.name)
+            (index / ".CURRENT.test").write_text(written.name + "\n")
+            os.replace(index / ".CURRENT.test", index / "CURRENT")
             deadline = time.monotonic() + 30
             while "refresh_failed" not in server.logs() and time.monotonic() < deadline:
                 time.sleep(0.1)
