@@ -294,7 +294,9 @@ def _byline(texts: list[str], kinds: list[str], layout: Layout) -> None:
             layout.metadata.setdefault("date", text)
         elif m := AUTHOR.match(text):
             layout.metadata.setdefault("author", m.group("who").strip())
-        elif i == end - 1 and _NAME.match(text):
+        elif i == end - 1 and _NAME.match(text) and not AUTHOR.match(texts[end]):
+            # A name right above the date is the author's; above a "By ..." line, a subtitle in
+            # capitals ("A SHORT HISTORY OF MINES") reads as a name too, and is the subtitle.
             layout.metadata.setdefault("author", text)
         else:
             layout.metadata.setdefault("subtitle", " ".join(text.split()))

@@ -101,6 +101,14 @@ def test_title_and_author_come_from_the_header(book: Document) -> None:
     assert book.metadata["author"] == "Thomas Hale"
 
 
+def test_the_title_page_gives_the_subtitle_above_its_byline(book: Document) -> None:
+    # "A SHORT HISTORY OF MINES AND COUNTERMINES" over "BY THOMAS HALE": capitalised words, as a
+    # name is, but the byline names the author.
+    assert book.metadata["subtitle"] == "A SHORT HISTORY OF MINES AND COUNTERMINES"
+    line = book.source.index("A SHORT HISTORY")
+    assert next(b.kind for b in book.blocks if b.start == line) == "meta"
+
+
 def test_the_title_page_imprint_gives_the_book_s_date_not_the_ebook_s(book: Document) -> None:
     # "LONDON / SMITH, ELDER & CO. / 1874" under the title: the header's "Release date: March 3,
     # 2024" is the ebook's, and the imprint is no heading.
