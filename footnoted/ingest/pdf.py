@@ -15,6 +15,7 @@ keeps it). A title whose lines pdfminer boxes apart is one paragraph again.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import pickle
 import re
@@ -33,7 +34,7 @@ from footnoted.errors import IngestError
 from footnoted.ingest import pdf_chars
 from footnoted.ingest.pdf_notes import Line, plain_text, rebuild, set_apart_headings, unwrap
 from footnoted.ingest.process import python_command
-from footnoted.types import Span
+from footnoted.types import Block, Span
 
 # A hyphen comes out of some fonts as a soft hyphen ("paras. 52\xad55"), and ligatures as one
 # character ("ﬁeld"): neither would match what a reader types.
@@ -50,6 +51,8 @@ _ADDRESS = re.compile(r"://|www\.|/\S*/|\.\w+/|/\S*\.\w|\.(?:com|org|net|gov|edu
 _HYPHEN = re.compile(r"[-\xad]")
 # A word written with a figure: "CO2", "1990s", "3rd" (not a note's label glued to it, "1Consti-").
 _FIGURED = re.compile(r"[^\W\d_]\d|\d[a-z]")
+_LINE_END = re.compile(r"[\n\f]")
+"""What ends a line of the text: pages end in form feeds, lines in newlines."""
 _TRAILING = re.compile(r"[ \t\xa0]+(?=\n|\f|$)")
 # A heading's lines: set this much larger than the running text, at most this far apart (bottom to
 # bottom, in sizes: Chromium sets a title's lines 1.5 apart, WeasyPrint 1.2; two headings stand
@@ -100,6 +103,10 @@ class PdfText:
     markers: tuple[Span, ...] = ()
     """Raised figures in the text (where notes were told apart by their size): likely markers."""
     warnings: tuple[str, ...] = ()
+    heading_sizes: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    """For the words of each line set larger than the running text, the size of every line of those
+    words in page order, 0.0 where it is no larger (a running head repeating the title); see
+    ``level_headings``."""
 
 
 def read_pdf(data: bytes, name: str) -> PdfText:
@@ -129,6 +136,7 @@ def read_pdf(data: bytes, name: str) -> PdfText:
     count = len(pages) or 1
     set_apart_headings(pages)
     _heading_lines_together(pages)
+    sizes = _heading_sizes(pages)
     rebuilt = rebuild(pages)
     text, markers = unwrap(_normalise(rebuilt if rebuilt is not None else plain_text(pages)))
     if not text.replace("\f", "").strip():
@@ -138,7 +146,61 @@ def read_pdf(data: bytes, name: str) -> PdfText:
         )
     title = info.pop("title", "")
     metadata = {"pages": str(count), **info}
-    return PdfText(text, count, title, metadata, tuple(markers), warnings)
+    return PdfText(text, count, title, metadata, tuple(markers), warnings, sizes)
+
+
+def level_headings(source: str, blocks: Sequence[Block], sizes: dict[str, tuple[float, ...]]) -> list[Block]:
+    """The headings of a PDF's text ranked by the size they are set in, the largest level 1, so that
+    a subsection's path names its section ("Findings › Metering"): the text alone gives them all
+    one level. Where all are set in one size they are left as they are; a heading set no larger
+    than the running text (bold, say, or a line taken for one) is a level below the rest.
+
+    A heading is known by the words of its first line, and the k-th line of those words in the
+    text by the k-th in the pages (``sizes``, from ``PdfText``)."""
+    seen: dict[str, int] = {}
+    size_at: dict[int, float] = {}  # a line's start -> its size
+    at = 0
+    for line in _LINE_END.split(source):
+        words = " ".join(line.split())
+        if words in sizes:
+            k = seen[words] = seen.get(words, -1) + 1
+            size_at[at] = sizes[words][k] if k < len(sizes[words]) else 0.0
+        at += len(line) + 1
+    found = {i: size_at.get(b.start, 0.0) for i, b in enumerate(blocks) if b.kind == "heading"}
+    ranked = sorted({round(size, 1) for size in found.values() if size}, reverse=True)
+    if len(ranked) < 2:
+        return list(blocks)
+    out = list(blocks)
+    for i, size in found.items():
+        level = ranked.index(round(size, 1)) + 1 if size else len(ranked) + 1
+        out[i] = dataclasses.replace(blocks[i], level=level)
+    return out
+
+
+def _running_size(pages: list[list[Line]]) -> float:
+    """The running text's size, as ``set_apart_headings`` finds it: the largest that sets a good
+    share of the characters (notes set smaller may set more); 0.0 when none does."""
+    sizes: Counter[float] = Counter()
+    for lines in pages:
+        for line in lines:
+            sizes[line.size] += len(line.text.strip())
+    least = max(_PARAGRAPH_CHARS, 0.15 * sum(sizes.values()))
+    return max((size for size, count in sizes.items() if size and count >= least), default=0.0)
+
+
+def _heading_sizes(pages: list[list[Line]]) -> dict[str, tuple[float, ...]]:
+    """For the words of each short line set larger than the running text (as the text will hold
+    them), the size of every line of those words, in page order: 0.0 where it is no larger."""
+    body = _running_size(pages)
+    if not body:
+        return {}
+    lines = [(" ".join(line.plain().translate(_GLYPHS).split()), line.size) for page in pages for line in page]
+    large = {words for words, size in lines if size >= _HEADING_SIZE * body and 0 < len(words) <= _HEADING_CHARS}
+    sizes: dict[str, list[float]] = {}
+    for words, size in lines:
+        if words in large:
+            sizes.setdefault(words, []).append(size if size >= _HEADING_SIZE * body else 0.0)
+    return {words: tuple(found) for words, found in sizes.items()}
 
 
 def _heading_lines_together(pages: list[list[Line]]) -> None:
@@ -146,14 +208,7 @@ def _heading_lines_together(pages: list[list[Line]]) -> None:
     lines apart where they are spaced wider than its line margin (a browser's title, "Groundwater
     Under Pressure: Irrigation", "and Aquifer Depletion in the Ogallala", "Region"): each line is
     set larger than the running text, in the size of the one above it, right under it."""
-    sizes: Counter[float] = Counter()
-    for lines in pages:
-        for line in lines:
-            sizes[line.size] += len(line.text.strip())
-    # The running text's size, as ``set_apart_headings`` finds it: the largest that sets a good
-    # share of the characters (notes set smaller may set more).
-    least = max(_PARAGRAPH_CHARS, 0.15 * sum(sizes.values()))
-    body = max((size for size, count in sizes.items() if size and count >= least), default=0.0)
+    body = _running_size(pages)
     if not body:
         return
     for lines in pages:

@@ -21,7 +21,7 @@ from footnoted.ingest.markdown import heading_title, read_markdown
 from footnoted.ingest.note_bodies import NOTES_HEADING
 from footnoted.ingest.odt import read_odt
 from footnoted.ingest.package import PackageHtml
-from footnoted.ingest.pdf import read_pdf
+from footnoted.ingest.pdf import PdfText, level_headings, read_pdf
 from footnoted.ingest.rtf import read_rtf
 from footnoted.ingest.sources import link_references, link_repeats
 from footnoted.ingest.text import read_text
@@ -263,6 +263,7 @@ def _parse(
     warnings: list[str] = []
     facts: dict[str, str] = {}
     markers: tuple[Span, ...] = ()
+    pdf: PdfText | None = None
     if fmt == "pdf":
         # The text layer, pages ended by form feeds; its notes set apart by their type size where
         # they can be (pdf_notes.py), else found as in any text extracted from a PDF.
@@ -301,6 +302,8 @@ def _parse(
         found = find_footnotes(source, layout.blocks, markers, page_notes=layout.page_notes)
         footnotes, blocks = found.footnotes, found.blocks
         warnings.extend(found.warnings)
+        if pdf is not None:
+            blocks = level_headings(source, blocks, pdf.heading_sizes)
     blocks = _notes_headings(source, blocks)
     footnotes = list(link_references(link_repeats(footnotes)))
     if not any(b.kind not in ("furniture", "note") for b in blocks) and not footnotes:

@@ -17,8 +17,8 @@ import re
 import pytest
 
 from footnoted.ingest import load, parse
-from footnoted.ingest.pdf import _join_broken_words
-from footnoted.types import Document
+from footnoted.ingest.pdf import _join_broken_words, level_headings
+from footnoted.types import Block, Document
 from tests.conftest import DATA
 
 FRONT = DATA / "pdf_front"
@@ -80,6 +80,34 @@ def test_the_title_block_is_title_author_and_date_and_the_first_heading_heads_it
 
 def test_the_cells_of_a_table_are_no_headings(report: Document) -> None:
     assert [s.title for s in report.sections] == ["Summary", "Findings", "Declines by state", "Metering"]
+
+
+def test_headings_are_levelled_by_the_size_they_are_set_in_as_the_source_levels_them(report: Document) -> None:
+    # "# Findings" over "## Declines by state": set larger than it in both PDFs.
+    source = load(FRONT / "source.md")
+    assert [(s.path, s.level) for s in report.sections] == [(s.path, s.level) for s in source.sections]
+    assert ("Findings", "Metering") in [s.path for s in report.sections]
+
+
+def _headings(source: str, *firsts: str) -> list[Block]:
+    blocks, at = [], 0
+    for first in firsts:
+        at = source.index(first, at)
+        blocks.append(Block("heading", at, at + len(first), 2))
+        at += len(first)
+    return blocks
+
+
+def test_level_headings_ranks_sizes_and_puts_what_is_no_larger_below() -> None:
+    source = "Report\n\nSummary\n\nText.\n\nMethods\n\nText.\f\nReport\n\nCode line\n\nText.\f"
+    blocks = [Block("title", 0, 6), *_headings(source, "Summary", "Methods", "Report", "Code line")]
+    # "Report" is the title (24 pt) and, on page 2, a running head in the text's size; "Code line"
+    # was taken for a heading but is set no larger than the text (it has no sizes at all).
+    sizes = {"Report": (24.0, 0.0), "Summary": (18.0,), "Methods": (14.0,)}
+    levels = [b.level for b in level_headings(source, blocks, sizes) if b.kind == "heading"]
+    assert levels == [1, 2, 3, 3]
+    # All set in one size: the text's levels stay.
+    assert level_headings(source, blocks, {"Summary": (18.0,), "Methods": (18.0,)}) == blocks
 
 
 @pytest.mark.parametrize(
