@@ -508,8 +508,13 @@ def _limits(question: str, k: int) -> None:
 
 @app.command()
 def info(index: IndexOption = None, as_json: JsonOption = False) -> None:
-    """Where the index is, which model built it, and what it holds."""
-    ix = _open(index)
+    """Where the index is, which model built it, and what it holds (built by another model too: it
+    says so, and how to search it)."""
+    try:
+        ix = _open(index)
+    except errors.IndexMismatch as mismatch:
+        _stored_info(index, mismatch, as_json)
+        return
     snap = ix.snapshot
     chunks_per_doc = snap.chunk_counts()
     data: dict[str, Any] = {
@@ -528,6 +533,7 @@ def info(index: IndexOption = None, as_json: JsonOption = False) -> None:
         "chunks": len(snap.chunks),
         "vectors": len(snap.row_ids),
         "footnotes": sum(len(d.footnotes) for d in snap.documents.values()),
+        "searchable": True,
     }
     if as_json:
         _echo_json(data)
@@ -547,6 +553,52 @@ def info(index: IndexOption = None, as_json: JsonOption = False) -> None:
     typer.echo(f"searches    {mode}, over {data['vectors']} vectors in a {ix.config.store} store")
     for d in data["documents"]:
         typer.echo(f"  {d['id']}: {d['title']} ({_count(d['chunks'], 'chunk')}, {_count(d['footnotes'], 'footnote')})")
+
+
+def _stored_info(index: Path | None, mismatch: errors.IndexMismatch, as_json: bool) -> None:
+    """``info`` on an index another model built (or an older format): what its manifest and its
+    documents say, read without its vectors, and why it cannot be searched as it is. One written
+    by a newer footnoted is refused as before (``mismatch``)."""
+    from footnoted.index.generation import stored_documents
+    from footnoted.index.store import DOCUMENT_VERSIONS, IndexDir, read_manifest
+
+    directory = IndexDir(_index_dir(_settings(), index))
+    try:
+        documents, config = stored_documents(directory)
+        manifest = read_manifest(directory.current(), DOCUMENT_VERSIONS)
+    except errors.IndexMismatch:
+        raise mismatch from None
+    model = manifest.get("model") or {}
+    counts = manifest.get("counts") or {}
+    data: dict[str, Any] = {
+        "index": str(directory.path),
+        "generation": int(manifest.get("generation", 0)),
+        "model": model.get("id"),
+        "dimension": model.get("dimension"),
+        "config": {
+            "chunk_tokens": config.chunk.max_tokens,
+            "chunk_overlap": config.chunk.overlap,
+            "store": config.store,
+            "footnote_vectors": config.footnote_vectors,
+            "mode": config.mode,
+        },
+        "documents": [{**render.document_summary(d, 0), "chunks": None} for d in documents],
+        "chunks": counts.get("chunks"),
+        "vectors": counts.get("vectors"),
+        "footnotes": sum(len(d.footnotes) for d in documents),
+        "searchable": False,
+        "problem": str(mismatch),
+    }
+    if as_json:
+        _echo_json(data)
+        return
+    typer.echo(f"index       {data['index']} (generation {data['generation']})")
+    typer.echo(f"model       {data['model']} ({data['dimension']} dimensions)")
+    chunks = f"{_count(data['chunks'], 'chunk')}, " if isinstance(data["chunks"], int) else ""
+    typer.echo(f"holds       {_count(len(documents), 'document')}, {chunks}{_count(data['footnotes'], 'footnote')}")
+    typer.echo(f"searches    nothing as it is: {mismatch}")
+    for d in data["documents"]:
+        typer.echo(f"  {d['id']}: {d['title']} ({_count(d['footnotes'], 'footnote')})")
 
 
 @app.command()

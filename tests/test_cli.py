@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from footnoted.index.store import manifest_digest
 from tests.conftest import DATA
 
 
@@ -149,6 +150,33 @@ def test_a_damaged_index_is_reported_by_doctor_and_refused_by_search(tmp_path: P
     assert run(tmp_path, "doctor", "--index", str(index)).returncode == 0
     hits = json.loads(run(tmp_path, "search", "district health records", "--index", str(index), "--json").stdout)
     assert hits["results"][0]["citation"]["document_id"] == "chapters"
+
+
+def test_info_shows_an_index_another_model_built_and_how_to_search_it(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    assert run(tmp_path, "ingest", str(DATA / "chapters.txt"), "--index", str(index)).returncode == 0
+    assert json.loads(run(tmp_path, "info", "--index", str(index), "--json").stdout)["searchable"] is True
+    gen = next((index / "generations").glob("gen-*"))
+    manifest = json.loads((gen / "manifest.json").read_text())
+    manifest["model"]["id"] = "another-model"
+    manifest["checksum"] = manifest_digest(manifest)
+    (gen / "manifest.json").write_text(json.dumps(manifest))
+    assert run(tmp_path, "search", "fields", "--index", str(index)).returncode == 5
+    shown = run(tmp_path, "info", "--index", str(index))
+    assert shown.returncode == 0, shown.stderr
+    assert "another-model" in shown.stdout
+    assert f"footnoted reindex --index {index}" in shown.stdout
+    assert "chapters: The Cost of Clearance (5 footnotes)" in shown.stdout
+    body = json.loads(run(tmp_path, "info", "--index", str(index), "--json").stdout)
+    assert (body["model"], body["searchable"], body["chunks"], body["footnotes"]) == ("another-model", False, 3, 5)
+    assert [(d["id"], d["chunks"]) for d in body["documents"]] == [("chapters", None)]
+    # One a newer footnoted wrote is refused, as before.
+    manifest["format_version"] = 99
+    manifest["checksum"] = manifest_digest(manifest)
+    (gen / "manifest.json").write_text(json.dumps(manifest))
+    refused = run(tmp_path, "info", "--index", str(index))
+    assert refused.returncode == 5
+    assert "newer footnoted" in refused.stderr
 
 
 @pytest.mark.parametrize(
