@@ -10,7 +10,8 @@ so running heads and page numbers are found either way. The document's source is
 spans point into it. Justified lines come out with runs of spaces between words; they are closed
 up to one. Soft hyphens and ligatures become the characters a reader would type, and a word
 hyphenated at a line's end is made whole (a web address or a path broken at one of its own hyphens
-keeps it). A title whose lines pdfminer boxes apart is one paragraph again.
+keeps it). A title whose lines pdfminer boxes apart is one paragraph again, and headings take
+their levels from the sizes they are set in (``level_headings``).
 """
 
 from __future__ import annotations
