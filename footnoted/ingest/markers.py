@@ -37,6 +37,9 @@ BRACKET_MARKER = re.compile(rf"(?<!^)\[(?P<label>{LABEL})\](?![(:])")
 WL_MARKER = re.compile(
     rf"\[FN(?P<bracketed>{WESTLAW_LABEL})\]|(?<![A-Z0-9\[])FN(?P<label>{WESTLAW_LABEL})(?![A-Za-z0-9])"
 )
+WL_AFTER_CAPITAL = re.compile(rf"(?<=[A-Z])FN(?P<label>{WESTLAW_LABEL})(?![A-Za-z0-9])")
+"""Westlaw's marker glued to a capital ("under CERCLAFN3"): read only in a text that cites its notes
+otherwise too, where a code such as "SFN12" is unlikely, and never as evidence that it does."""
 # Notes marked with a symbol after a rule ("---", "___", "***") or a "Notes" heading, a line each:
 # "* Norway's fund ...", "** See ...", "† ...", cited "2005.*", "decade.**".
 SYMBOL = r"\*{1,3}|†{1,3}|‡{1,3}|§{1,3}"
@@ -107,10 +110,14 @@ def capital_candidates(source: str, block: Block) -> list[Candidate]:
 
 
 def westlaw_candidates(source: str, block: Block) -> list[Candidate]:
-    """Westlaw's markers, "FN1" and "[FN1]": the whole token is the marker, its number the label."""
+    """Westlaw's markers, "FN1" and "[FN1]": the whole token is the marker, its number the label.
+    One glued to a capital ("CERCLAFN3") weighs less: a label with no note raises no warning."""
     return [
         Candidate(m["bracketed"] or m["label"], m.start(), m.end(), 3.0)
         for m in WL_MARKER.finditer(source, block.start, block.end)
+    ] + [
+        Candidate(m["label"], m.start(), m.end(), 2.0)
+        for m in WL_AFTER_CAPITAL.finditer(source, block.start, block.end)
     ]
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from footnoted.ingest.labels import ANY_ROMAN, LABEL, label_number, roman
 from footnoted.ingest.layout import EMPHASIS_OPEN, FOUR_DIGITS, WESTLAW_NOTE, normalise_label
-from footnoted.ingest.markers import BRACKET_MARKER, SYMBOL, SYMBOL_MARKER, WL_MARKER
+from footnoted.ingest.markers import BRACKET_MARKER, SYMBOL, SYMBOL_MARKER, WL_AFTER_CAPITAL, WL_MARKER
 from footnoted.types import Block
 
 _BRACKET_NOTE = re.compile(rf"\[(?P<label>{LABEL})\][ \t\u00a0]*(?=\S)")
@@ -288,10 +288,17 @@ def _gutenberg_notes(source: str, start: int, block_end: int) -> tuple[list[Body
 
 
 def _westlaw_cited(source: str) -> dict[str, int]:
-    """Where the text first cites each label of Westlaw's notes ("FN1", "[FN1]")."""
+    """Where the text first cites each label of Westlaw's notes ("FN1", "[FN1]"; "CERCLAFN3" where
+    it cites one otherwise too)."""
     first: dict[str, int] = {}
+    cites = False  # a marker that is not a note's own lead
     for m in WL_MARKER.finditer(source):
         first.setdefault(m["bracketed"] or m["label"], m.start())
+        line = source[source.rfind("\n", 0, m.start()) + 1 : m.start()]
+        cites = cites or bool(line.strip(" \t\u00a0")) or not WESTLAW_NOTE.match(source, m.start())
+    if cites:
+        for m in WL_AFTER_CAPITAL.finditer(source):
+            first[m["label"]] = min(first.get(m["label"], m.start()), m.start())
     return first
 
 

@@ -218,6 +218,20 @@ def test_a_dissent_after_the_notes_is_no_part_of_the_last_note() -> None:
     assert [b.kind for b in doc.blocks if b.start == dissent] == ["paragraph"]
 
 
+def test_a_marker_glued_to_a_capital_where_the_text_cites_westlaw_notes_otherwise_too() -> None:
+    text = (
+        "Liability under CERCLAFN1 is strict and joint.FN2 The part is listed as SFN9 in the catalogue.\n\n"
+        "FN1. 42 U.S.C. § 9607(a).\n\n"
+        "FN2. United States v. Monsanto Co., 858 F.2d 160, 171 (4th Cir. 1988).\n"
+    )
+    doc = parse(text, name="opinion.txt")
+    assert [(n.label, [doc.source[m.start - 6 : m.end] for m in n.markers]) for n in doc.footnotes] == [
+        ("1", ["CERCLAFN1"]),
+        ("2", ["joint.FN2"]),
+    ]
+    assert not doc.warnings  # "SFN9", a code with no note, is nothing
+
+
 @pytest.mark.parametrize(
     "text",
     [
