@@ -29,6 +29,7 @@ from footnoted.types import MEANT_LINE_BREAKS
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping
 
+    from footnoted.index.config import IndexConfig
     from footnoted.index.index import AddReport, Index
     from footnoted.types import Answer, Document, Hit
 
@@ -522,13 +523,7 @@ def info(index: IndexOption = None, as_json: JsonOption = False) -> None:
         "generation": snap.generation,
         "model": ix.encoder.model_id,
         "dimension": ix.encoder.dimension,
-        "config": {
-            "chunk_tokens": ix.config.chunk.max_tokens,
-            "chunk_overlap": ix.config.chunk.overlap,
-            "store": ix.config.store,
-            "footnote_vectors": ix.config.footnote_vectors,
-            "mode": ix.config.mode,
-        },
+        "config": _config_json(ix.config),
         "documents": [render.document_summary(d, chunks_per_doc.get(d.id, 0)) for d in snap.documents.values()],
         "chunks": len(snap.chunks),
         "vectors": len(snap.row_ids),
@@ -538,8 +533,7 @@ def info(index: IndexOption = None, as_json: JsonOption = False) -> None:
     if as_json:
         _echo_json(data)
         return
-    typer.echo(f"index       {data['index']} (generation {data['generation']})")
-    typer.echo(f"model       {data['model']} ({data['dimension']} dimensions)")
+    _echo_index_and_model(data)
     typer.echo(
         f"holds       {_count(len(snap.documents), 'document')}, {_count(data['chunks'], 'chunk')}, "
         f"{_count(data['footnotes'], 'footnote')}"
@@ -553,6 +547,22 @@ def info(index: IndexOption = None, as_json: JsonOption = False) -> None:
     typer.echo(f"searches    {mode}, over {data['vectors']} vectors in a {ix.config.store} store")
     for d in data["documents"]:
         typer.echo(f"  {d['id']}: {d['title']} ({_count(d['chunks'], 'chunk')}, {_count(d['footnotes'], 'footnote')})")
+
+
+def _config_json(config: IndexConfig) -> dict[str, Any]:
+    """The settings ``info`` reports of an index."""
+    return {
+        "chunk_tokens": config.chunk.max_tokens,
+        "chunk_overlap": config.chunk.overlap,
+        "store": config.store,
+        "footnote_vectors": config.footnote_vectors,
+        "mode": config.mode,
+    }
+
+
+def _echo_index_and_model(data: dict[str, Any]) -> None:
+    typer.echo(f"index       {data['index']} (generation {data['generation']})")
+    typer.echo(f"model       {data['model']} ({data['dimension']} dimensions)")
 
 
 def _stored_info(index: Path | None, mismatch: errors.IndexMismatch, as_json: bool) -> None:
@@ -575,13 +585,7 @@ def _stored_info(index: Path | None, mismatch: errors.IndexMismatch, as_json: bo
         "generation": int(manifest.get("generation", 0)),
         "model": model.get("id"),
         "dimension": model.get("dimension"),
-        "config": {
-            "chunk_tokens": config.chunk.max_tokens,
-            "chunk_overlap": config.chunk.overlap,
-            "store": config.store,
-            "footnote_vectors": config.footnote_vectors,
-            "mode": config.mode,
-        },
+        "config": _config_json(config),
         "documents": [{**render.document_summary(d, 0), "chunks": None} for d in documents],
         "chunks": counts.get("chunks"),
         "vectors": counts.get("vectors"),
@@ -592,8 +596,7 @@ def _stored_info(index: Path | None, mismatch: errors.IndexMismatch, as_json: bo
     if as_json:
         _echo_json(data)
         return
-    typer.echo(f"index       {data['index']} (generation {data['generation']})")
-    typer.echo(f"model       {data['model']} ({data['dimension']} dimensions)")
+    _echo_index_and_model(data)
     chunks = f"{_count(data['chunks'], 'chunk')}, " if isinstance(data["chunks"], int) else ""
     typer.echo(f"holds       {_count(len(documents), 'document')}, {chunks}{_count(data['footnotes'], 'footnote')}")
     typer.echo(f"searches    nothing as it is: {mismatch}")

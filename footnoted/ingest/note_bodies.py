@@ -294,8 +294,7 @@ def _westlaw_cited(source: str) -> dict[str, int]:
     cites = False  # a marker that is not a note's own lead
     for m in WL_MARKER.finditer(source):
         first.setdefault(m["bracketed"] or m["label"], m.start())
-        line = source[source.rfind("\n", 0, m.start()) + 1 : m.start()]
-        cites = cites or bool(line.strip(" \t\u00a0")) or not WESTLAW_NOTE.match(source, m.start())
+        cites = cites or _indent(source, m.start()) < 0 or not WESTLAW_NOTE.match(source, m.start())
     if cites:
         for m in WL_AFTER_CAPITAL.finditer(source):
             first[m["label"]] = min(first.get(m["label"], m.start()), m.start())

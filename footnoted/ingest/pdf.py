@@ -136,8 +136,9 @@ def read_pdf(data: bytes, name: str) -> PdfText:
     pages = [page or [] for page in laid]  # a lost page keeps its place: an empty page, its form feed
     count = len(pages) or 1
     set_apart_headings(pages)
-    _heading_lines_together(pages)
-    sizes = _heading_sizes(pages)
+    body = _running_size(pages)
+    _heading_lines_together(pages, body)
+    sizes = _heading_sizes(pages, body)
     rebuilt = rebuild(pages)
     text, markers = unwrap(_normalise(rebuilt if rebuilt is not None else plain_text(pages)))
     if not text.replace("\f", "").strip():
@@ -189,10 +190,10 @@ def _running_size(pages: list[list[Line]]) -> float:
     return max((size for size, count in sizes.items() if size and count >= least), default=0.0)
 
 
-def _heading_sizes(pages: list[list[Line]]) -> dict[str, tuple[float, ...]]:
-    """For the words of each short line set larger than the running text (as the text will hold
-    them), the size of every line of those words, in page order: 0.0 where it is no larger."""
-    body = _running_size(pages)
+def _heading_sizes(pages: list[list[Line]], body: float) -> dict[str, tuple[float, ...]]:
+    """For the words of each short line set larger than the running text (``body``, its size; as the
+    text will hold them), the size of every line of those words, in page order: 0.0 where it is no
+    larger."""
     if not body:
         return {}
     lines = [(" ".join(line.plain().translate(_GLYPHS).split()), line.size) for page in pages for line in page]
@@ -204,12 +205,12 @@ def _heading_sizes(pages: list[list[Line]]) -> dict[str, tuple[float, ...]]:
     return {words: tuple(found) for words, found in sizes.items()}
 
 
-def _heading_lines_together(pages: list[list[Line]]) -> None:
+def _heading_lines_together(pages: list[list[Line]], body: float) -> None:
     """A title or heading set over two or more lines is one paragraph, though pdfminer boxes its
     lines apart where they are spaced wider than its line margin (a browser's title, "Groundwater
     Under Pressure: Irrigation", "and Aquifer Depletion in the Ogallala", "Region"): each line is
-    set larger than the running text, in the size of the one above it, right under it."""
-    body = _running_size(pages)
+    set larger than the running text (``body``, its size), in the size of the one above it, right
+    under it."""
     if not body:
         return
     for lines in pages:
