@@ -91,7 +91,8 @@ class Document:
     sections: tuple[Section, ...] = ()
     footnotes: tuple[Footnote, ...] = ()
     metadata: Mapping[str, str] = field(default_factory=dict)
-    """Facts found in the document or given at ingest: date, publisher, path, content_hash."""
+    """Facts found in the document or given at ingest: date, publisher, path, content_hash, and the
+    digest of the reading code that read it (reader)."""
     warnings: tuple[str, ...] = ()
     """What ingest noticed and kept anyway: notes with no marker, markers with no note."""
 

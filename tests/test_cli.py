@@ -275,6 +275,51 @@ def test_reingesting_unchanged_files_parses_none_of_them_again(tmp_path: Path, m
     assert read == ["notes.md"]
 
 
+def test_files_read_by_other_reading_code_are_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An index built by an earlier footnoted: its documents carry another reader's stamp. The same
+    # bytes ingested again are read again, once, and replace what it holds, their unchanged text
+    # taking its vectors from the cache; after that they are unchanged again.
+    from typer.testing import CliRunner
+
+    import footnoted.ingest.read
+    from footnoted.cli import app
+    from footnoted.index.generation import stored_documents
+    from footnoted.index.store import IndexDir
+
+    monkeypatch.setenv("FOOTNOTED_HOME", str(tmp_path))
+    monkeypatch.setenv("FOOTNOTED_ENCODER", "hash")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("chapters.txt", "notes.md"):
+        (folder / name).write_bytes((DATA / name).read_bytes())
+    args = ["ingest", str(folder), "--index", str(tmp_path / "ix"), "--json"]
+    current = footnoted.ingest.read.reader_version()
+    monkeypatch.setattr(footnoted.ingest.read, "reader_version", lambda: "0123456789ab")
+    first = CliRunner().invoke(app, args)
+    assert sorted(json.loads(first.stdout)["added"]) == ["chapters", "notes"], first.output
+    monkeypatch.undo()
+    monkeypatch.setenv("FOOTNOTED_HOME", str(tmp_path))
+    monkeypatch.setenv("FOOTNOTED_ENCODER", "hash")
+    read: list[str] = []
+    real = footnoted.ingest.read.parse
+
+    def counting(data: bytes, **kwargs: object) -> object:
+        read.append(str(kwargs["name"]))
+        return real(data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(footnoted.ingest.read, "parse", counting)
+    second = json.loads(CliRunner().invoke(app, args).stdout)
+    assert (sorted(read), sorted(second["replaced"]), second["encoded"]) == (
+        ["chapters.txt", "notes.md"],
+        ["chapters", "notes"],
+        0,
+    )
+    stored, _ = stored_documents(IndexDir(tmp_path / "ix"))
+    assert {d.metadata["reader"] for d in stored} == {current}
+    third = json.loads(CliRunner().invoke(app, args).stdout)
+    assert (sorted(third["unchanged"]), len(read)) == (["chapters", "notes"], 2)
+
+
 def test_a_folder_is_read_and_committed_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # In process, with batches of two files: each batch is one commit, so an ingest stopped part
     # way keeps the batches before it; a file named on its own is read in the first batch.

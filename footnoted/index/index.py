@@ -396,7 +396,7 @@ class Index:
 
     def add(self, documents: Iterable[Document], *, progress: Progress | None = None) -> AddReport:
         """Add documents, replace changed ones (same id; new content, or the same read as another
-        format or under another title), skip unchanged ones."""
+        format, under another title or by other reading code), skip unchanged ones."""
         with bulk():
             docs = list(documents)
             with self._write:
@@ -469,6 +469,7 @@ class Index:
                 old is not None
                 and old.content_hash
                 and (old.content_hash, old.format, old.title) == (doc.content_hash, doc.format, doc.title)
+                and old.metadata.get("reader") == doc.metadata.get("reader")  # else read again by other code
             ):
                 unchanged.append(doc.id)
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -161,15 +162,31 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@functools.cache
+def reader_version() -> str:
+    """A digest of the code that reads documents (the modules of ``footnoted.ingest``), stamped on
+    each document read (``metadata["reader"]``).
+
+    A file that other code read (an earlier footnoted, or one before the stamp) is read again when
+    it is ingested again, however unchanged its bytes, so that what a newer footnoted reads better
+    reaches the indexes that hold it; its unchanged text takes its vectors from the cache."""
+    digest = hashlib.sha256()
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.name.encode())
+        digest.update(module.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def stored_unchanged(stored: Document | None, data: bytes, fmt: str | None = None, title: str | None = None) -> bool:
-    """Whether ``data`` is exactly what ``stored`` was read from, read as the same format (``fmt``,
-    where given) under the same title (``title``, where given), so reading it again would change
-    nothing (an index keeps an unchanged document as it is)."""
+    """Whether ``data`` is exactly what ``stored`` was read from, by this footnoted's reading code,
+    read as the same format (``fmt``, where given) under the same title (``title``, where given),
+    so reading it again would change nothing (an index keeps an unchanged document as it is)."""
     return (
         stored is not None
         and bool(stored.content_hash)
         and (fmt is None or fmt == stored.format)
         and (title is None or title == stored.title)
+        and stored.metadata.get("reader") == reader_version()
         and stored.content_hash == content_hash(data)
     )
 
@@ -312,6 +329,7 @@ def _parse(
     metadata.update(facts)
     metadata.update(extra or {})
     metadata["content_hash"] = content_hash(raw)
+    metadata["reader"] = reader_version()
     metadata["encoding"] = encoding
     metadata["name"] = Path(name).name
     return Document(

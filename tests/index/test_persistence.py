@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from footnoted.index import HashEncoder, Index, IndexConfig
 from footnoted.index.cache import EmbeddingCache
 from footnoted.index.store import IndexDir, manifest_digest
 from footnoted.ingest import ChunkSettings, WordTokenizer, parse
+from footnoted.ingest.read import reader_version
 from footnoted.types import Document
 
 QUESTION = "How many antipersonnel mines does the United States stockpile?"
@@ -111,6 +113,22 @@ def test_the_same_bytes_read_as_another_format_or_titled_otherwise_replace_the_s
     report = index.add([parse(html, name="page.html", doc_id="page", title="Renamed")])
     assert (report.replaced, index.documents["page"].title) == (("page",), "Renamed")
     assert index.add([parse(html, name="page.html", doc_id="page", title="Renamed")]).unchanged == ("page",)
+
+
+def test_a_document_read_by_other_reading_code_replaces_the_stored_one(tmp_path: Path) -> None:
+    # Read by an earlier footnoted (another stamp, or none, as before stamps): the same bytes read
+    # now replace it, their vectors from the cache. Documents made by hand carry no stamp, and the
+    # same one added twice is unchanged.
+    index = _open(tmp_path / "ix")
+    now = _other()
+    assert now.metadata["reader"] == reader_version()
+    for then in ({**now.metadata, "reader": "0123456789ab"}, {k: v for k, v in now.metadata.items() if k != "reader"}):
+        index.add([replace(now, metadata=then)])
+        report = index.add([now])
+        assert (report.replaced, report.encoded, index.documents["second"].metadata) == (("second",), 0, now.metadata)
+        assert index.add([now]).unchanged == ("second",)
+    made = Document("made", "Made", "A text made by hand about mines.", metadata={"content_hash": "c0ffee"})
+    assert (index.add([made]).added, index.add([made]).unchanged) == (("made",), ("made",))
 
 
 def test_an_index_is_searched_without_writing_to_it(tmp_path: Path, briefing: Document) -> None:
