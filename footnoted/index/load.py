@@ -7,12 +7,13 @@ import logging
 import time
 from pathlib import Path
 
-from footnoted.errors import IndexCorrupt, IndexMismatch, InvalidSettings
+from footnoted.errors import IndexCorrupt, IndexLocked, IndexMismatch, InvalidSettings
 from footnoted.index.config import IndexConfig
 from footnoted.index.encoder import Encoder, HashEncoder, SentenceTransformerEncoder, default_model_path, read_spec
 from footnoted.index.index import Index, Progress
 from footnoted.index.onnx import load_onnx_encoder
 from footnoted.ingest.chunk import ChunkSettings
+from footnoted.ingest.read import stored_unchanged
 from footnoted.ingest.tokens import ModelTokenizer, Tokenizer, WordTokenizer
 from footnoted.settings import Settings
 
@@ -81,8 +82,27 @@ def open_index(
         from footnoted.corpus import load_briefing
 
         index.add([load_briefing()], progress=progress)
+    elif default:
+        _refresh_briefing(index, progress)
     index.default_mode = settings.mode
     return index
+
+
+def _refresh_briefing(index: Index, progress: Progress | None) -> None:
+    """Read the bundled briefing again where the default index holds it as other reading code read
+    it, or as another release bundled it (after an upgrade), so that it answers as a new one would;
+    its unchanged text takes its vectors from the cache. A briefing removed on purpose stays
+    removed. When the index cannot be written now (another process is writing to it, a read-only
+    disk), it is used as it is, and the briefing read again another time."""
+    from footnoted.corpus import BRIEFING_ID, briefing_bytes, load_briefing
+
+    stored = index.snapshot.documents.get(BRIEFING_ID)
+    if stored is None or stored_unchanged(stored, briefing_bytes()):
+        return
+    try:
+        index.add([load_briefing()], progress=progress)
+    except (IndexLocked, OSError) as exc:
+        log.warning("the bundled briefing in %s was not read again: %s", index.path, exc)
 
 
 def _recover(

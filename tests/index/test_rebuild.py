@@ -11,10 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from footnoted import corpus
 from footnoted.errors import IndexCorrupt, IndexLocked, IndexMismatch, IndexNotFound
 from footnoted.index import HashEncoder, Index, IndexConfig, open_index
 from footnoted.index.store import IndexDir, manifest_digest, sha256_file
-from footnoted.ingest import ChunkSettings, WordTokenizer, parse
+from footnoted.ingest import ChunkSettings, WordTokenizer, parse, read
 from footnoted.settings import Settings
 from footnoted.types import Document
 
@@ -256,3 +257,42 @@ def test_the_briefing_is_added_to_a_new_default_index_only(tmp_path: Path) -> No
     assert list(index.documents) == ["back-in-business-2005"]
     index.remove("back-in-business-2005")  # emptied on purpose: it stays so
     assert not open_index(settings, encoder=encoder).documents
+
+
+def test_the_default_index_reads_the_briefing_again_after_an_upgrade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Built by an earlier footnoted (its reading code, or the briefing it bundled, another): the
+    # next process to open it reads the briefing again, once, keeping what was uploaded beside it.
+    settings = _settings(tmp_path, monkeypatch)
+    encoder = (HashEncoder(256), WordTokenizer())
+    with monkeypatch.context() as earlier:
+        earlier.setattr(read, "reader_version", lambda: "0123456789ab")
+        open_index(settings, encoder=encoder).add([_upload()])
+    index = open_index(settings, encoder=encoder)
+    assert index.documents["back-in-business-2005"].metadata["reader"] == read.reader_version()
+    assert sorted(index.documents) == ["back-in-business-2005", "clearance"]
+    generation = index.snapshot.generation
+    assert open_index(settings, encoder=encoder).snapshot.generation == generation  # read once
+    bundled = corpus.briefing_bytes()
+    with monkeypatch.context() as newer:
+        newer.setattr(corpus, "briefing_bytes", lambda: bundled + b"\nAddendum.\n")  # the next release's
+        assert "Addendum." in open_index(settings, encoder=encoder).documents["back-in-business-2005"].source
+
+
+def test_a_default_index_that_cannot_be_written_is_used_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = _settings(tmp_path, monkeypatch)
+    encoder = (HashEncoder(256), WordTokenizer())
+    with monkeypatch.context() as earlier:
+        earlier.setattr(read, "reader_version", lambda: "0123456789ab")
+        generation = open_index(settings, encoder=encoder).snapshot.generation
+    with IndexDir(settings.index_path()).write_lock(), caplog.at_level(logging.WARNING, logger="footnoted"):
+        index = open_index(settings, encoder=encoder)  # another process is writing to it
+    assert (index.snapshot.generation, index.documents["back-in-business-2005"].metadata["reader"]) == (
+        generation,
+        "0123456789ab",
+    )
+    assert "was not read again" in caplog.text
+    assert index.search(QUESTION, 1)
