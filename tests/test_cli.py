@@ -235,11 +235,25 @@ def test_a_folder_adds_the_documents_below_it_and_says_what_it_skipped(tmp_path:
     assert sorted(d["id"] for d in docs) == ["endnotes", "report"]
 
 
+def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files parsed from now on (in process)."""
+    import footnoted.ingest.read
+
+    read: list[str] = []
+    real = footnoted.ingest.read.parse
+
+    def counting(data: bytes, **kwargs: object) -> object:
+        read.append(str(kwargs["name"]))
+        return real(data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(footnoted.ingest.read, "parse", counting)
+    return read
+
+
 def test_reingesting_unchanged_files_parses_none_of_them_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # In process, so that parsing a file can be counted: only the changed one is parsed again.
     from typer.testing import CliRunner
 
-    import footnoted.ingest.read
     from footnoted.cli import app
 
     monkeypatch.setenv("FOOTNOTED_HOME", str(tmp_path))
@@ -252,14 +266,7 @@ def test_reingesting_unchanged_files_parses_none_of_them_again(tmp_path: Path, m
     first = CliRunner().invoke(app, args)
     assert first.exit_code == 0, first.output
     assert sorted(json.loads(first.stdout)["added"]) == ["chapters", "endnotes", "notes"]
-    read: list[str] = []
-    real = footnoted.ingest.read.parse
-
-    def counting(data: bytes, **kwargs: object) -> object:
-        read.append(str(kwargs["name"]))
-        return real(data, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(footnoted.ingest.read, "parse", counting)
+    read = _count_parses(monkeypatch)
     (folder / "notes.md").write_text((DATA / "notes.md").read_text() + "\nA closing line.\n")
     second = CliRunner().invoke(app, args)
     assert second.exit_code == 0, second.output
@@ -293,21 +300,11 @@ def test_files_read_by_other_reading_code_are_read_again(tmp_path: Path, monkeyp
     for name in ("chapters.txt", "notes.md"):
         (folder / name).write_bytes((DATA / name).read_bytes())
     args = ["ingest", str(folder), "--index", str(tmp_path / "ix"), "--json"]
-    current = footnoted.ingest.read.reader_version()
-    monkeypatch.setattr(footnoted.ingest.read, "reader_version", lambda: "0123456789ab")
-    first = CliRunner().invoke(app, args)
+    with monkeypatch.context() as earlier:
+        earlier.setattr(footnoted.ingest.read, "reader_version", lambda: "0123456789ab")
+        first = CliRunner().invoke(app, args)
     assert sorted(json.loads(first.stdout)["added"]) == ["chapters", "notes"], first.output
-    monkeypatch.undo()
-    monkeypatch.setenv("FOOTNOTED_HOME", str(tmp_path))
-    monkeypatch.setenv("FOOTNOTED_ENCODER", "hash")
-    read: list[str] = []
-    real = footnoted.ingest.read.parse
-
-    def counting(data: bytes, **kwargs: object) -> object:
-        read.append(str(kwargs["name"]))
-        return real(data, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(footnoted.ingest.read, "parse", counting)
+    read = _count_parses(monkeypatch)
     second = json.loads(CliRunner().invoke(app, args).stdout)
     assert (sorted(read), sorted(second["replaced"]), second["encoded"]) == (
         ["chapters.txt", "notes.md"],
@@ -315,7 +312,7 @@ def test_files_read_by_other_reading_code_are_read_again(tmp_path: Path, monkeyp
         0,
     )
     stored, _ = stored_documents(IndexDir(tmp_path / "ix"))
-    assert {d.metadata["reader"] for d in stored} == {current}
+    assert {d.metadata["reader"] for d in stored} == {footnoted.ingest.read.reader_version()}
     third = json.loads(CliRunner().invoke(app, args).stdout)
     assert (sorted(third["unchanged"]), len(read)) == (["chapters", "notes"], 2)
 
