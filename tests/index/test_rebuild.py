@@ -3,6 +3,7 @@ passage sizes; and the bundled briefing's index, which is built again rather tha
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import shutil
@@ -280,16 +281,25 @@ def test_the_default_index_reads_the_briefing_again_after_an_upgrade(
         assert "Addendum." in open_index(settings, encoder=encoder).documents["back-in-business-2005"].source
 
 
+def _refused(*args: object, **kwargs: object) -> None:
+    raise PermissionError(13, "Permission denied", "index/write.lock")
+
+
+@pytest.mark.parametrize("why", ["another process is writing to it", "its disk cannot be written"])
 def test_a_default_index_that_cannot_be_written_is_used_as_it_is(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, why: str
 ) -> None:
     settings = _settings(tmp_path, monkeypatch)
     encoder = (HashEncoder(256), WordTokenizer())
     with monkeypatch.context() as earlier:
         earlier.setattr(read, "reader_version", lambda: "0123456789ab")
         generation = open_index(settings, encoder=encoder).snapshot.generation
-    with IndexDir(settings.index_path()).write_lock(), caplog.at_level(logging.WARNING, logger="footnoted"):
-        index = open_index(settings, encoder=encoder)  # another process is writing to it
+    with contextlib.ExitStack() as stack, caplog.at_level(logging.WARNING, logger="footnoted"):
+        if why.startswith("another"):
+            stack.enter_context(IndexDir(settings.index_path()).write_lock())
+        else:
+            monkeypatch.setattr(IndexDir, "write_lock", _refused)
+        index = open_index(settings, encoder=encoder)
     assert (index.snapshot.generation, index.documents["back-in-business-2005"].metadata["reader"]) == (
         generation,
         "0123456789ab",
