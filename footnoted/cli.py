@@ -208,6 +208,7 @@ def ingest(
     readers = _settings().readers or None
     report = AddReport()
     added: dict[int, tuple[str, int, str]] = {}  # file -> the document's id, notes and title
+    reread: set[str] = set()  # unchanged files stored as an earlier footnoted read them: read again
     skipped: dict[int, str] = {}
     reading = _bar("reading", unit="file", total=len(files))
     encoding = _bar("encoding")
@@ -230,6 +231,13 @@ def ingest(
                 else:
                     docs.append(result)
                     added[i] = (result.id, len(result.footnotes), result.title)
+                    old = ix.documents.get(result.id)
+                    if (
+                        old is not None
+                        and (old.content_hash, old.format) == (result.content_hash, result.format)
+                        and old.metadata.get("reader") != result.metadata.get("reader")
+                    ):
+                        reread.add(result.id)
             if docs:
                 report = _merged(report, ix.add(docs, progress=encoding.update))
     finally:
@@ -271,6 +279,10 @@ def ingest(
         doc_id, notes, title = added[i]
         state = "added" if doc_id in report.added else "replaced" if doc_id in report.replaced else "unchanged"
         typer.echo(f"{state:9} {doc_id}  ({_count(notes, 'footnote')}) {title}")
+        if state == "replaced" and doc_id in reread:
+            typer.echo(
+                "          read again: the file is unchanged, but other reading code (an earlier footnoted) read it"
+            )
         for warning in report.warnings.get(doc_id, ()):
             typer.echo(f"          warning: {warning}")
     for reason in reasons:
