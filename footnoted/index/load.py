@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import sqlite3
 import time
 from pathlib import Path
 
@@ -101,7 +102,7 @@ def _refresh_briefing(index: Index, progress: Progress | None) -> None:
         return
     try:
         index.add([load_briefing()], progress=progress)
-    except (IndexLocked, OSError) as exc:
+    except (IndexLocked, OSError, sqlite3.Error) as exc:  # sqlite3: an embedding cache it cannot open
         log.warning("the bundled briefing in %s was not read again: %s", index.path, exc)
 
 

@@ -7,6 +7,7 @@ import contextlib
 import json
 import logging
 import shutil
+import sqlite3
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ import pytest
 from footnoted import corpus
 from footnoted.errors import IndexCorrupt, IndexLocked, IndexMismatch, IndexNotFound
 from footnoted.index import HashEncoder, Index, IndexConfig, open_index
+from footnoted.index.cache import EmbeddingCache
 from footnoted.index.store import IndexDir, manifest_digest, sha256_file
 from footnoted.ingest import ChunkSettings, WordTokenizer, parse, read
 from footnoted.settings import Settings
@@ -285,7 +287,13 @@ def _refused(*args: object, **kwargs: object) -> None:
     raise PermissionError(13, "Permission denied", "index/write.lock")
 
 
-@pytest.mark.parametrize("why", ["another process is writing to it", "its disk cannot be written"])
+def _no_cache(*args: object, **kwargs: object) -> None:
+    raise sqlite3.OperationalError("unable to open database file")
+
+
+@pytest.mark.parametrize(
+    "why", ["another process is writing to it", "its disk cannot be written", "its embedding cache cannot be opened"]
+)
 def test_a_default_index_that_cannot_be_written_is_used_as_it_is(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, why: str
 ) -> None:
@@ -297,8 +305,10 @@ def test_a_default_index_that_cannot_be_written_is_used_as_it_is(
     with contextlib.ExitStack() as stack, caplog.at_level(logging.WARNING, logger="footnoted"):
         if why.startswith("another"):
             stack.enter_context(IndexDir(settings.index_path()).write_lock())
-        else:
+        elif why.endswith("written"):
             monkeypatch.setattr(IndexDir, "write_lock", _refused)
+        else:
+            monkeypatch.setattr(EmbeddingCache, "__init__", _no_cache)
         index = open_index(settings, encoder=encoder)
     assert (index.snapshot.generation, index.documents["back-in-business-2005"].metadata["reader"]) == (
         generation,
