@@ -58,3 +58,18 @@ def test_an_upload_is_compared_with_what_the_index_holds_now(tmp_path: Path) -> 
     back = uploads.ingest(server, TEXT, "angola.txt", None, None, None)
     assert back["status"] == "replaced"
     assert "More." not in Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer()).documents["angola"].source
+
+
+def test_an_upload_stored_as_other_reading_code_read_it_is_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Stored by an earlier footnoted: the same bytes uploaded again are read again and replace it;
+    # then they are unchanged.
+    from footnoted.ingest import read
+
+    index = Index.memory(HashEncoder(), WordTokenizer())
+    with monkeypatch.context() as earlier:
+        earlier.setattr(read, "reader_version", lambda: "0123456789ab")
+        first = uploads.ingest(index, TEXT, "angola.txt", None, None, None)
+    assert first["document"]["metadata"]["reader"] == "0123456789ab"
+    again = uploads.ingest(index, TEXT, "angola.txt", None, None, None)
+    assert (again["status"], again["document"]["metadata"]["reader"]) == ("replaced", read.reader_version())
+    assert uploads.ingest(index, TEXT, "angola.txt", None, None, None)["status"] == "unchanged"
