@@ -235,7 +235,7 @@ def ingest(
                     if (
                         old is not None
                         and (old.content_hash, old.format) == (result.content_hash, result.format)
-                        and old.metadata.get("reader") != result.metadata.get("reader")
+                        and old.reader != result.reader
                     ):
                         reread.add(result.id)
             if docs:

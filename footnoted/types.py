@@ -100,6 +100,11 @@ class Document:
     def content_hash(self) -> str:
         return self.metadata.get("content_hash", "")
 
+    @property
+    def reader(self) -> str:
+        """The digest of the reading code that read it ('' for a document made otherwise)."""
+        return self.metadata.get("reader", "")
+
     def repeated(self, note: Footnote) -> Footnote | None:
         """The note an "Ibid." note repeats (the last before it labelled ``note.same_as``), else None."""
         if note.same_as is None:

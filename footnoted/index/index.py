@@ -469,7 +469,7 @@ class Index:
                 old is not None
                 and old.content_hash
                 and (old.content_hash, old.format, old.title) == (doc.content_hash, doc.format, doc.title)
-                and old.metadata.get("reader") == doc.metadata.get("reader")  # else read again by other code
+                and old.reader == doc.reader  # else read again by other code
             ):
                 unchanged.append(doc.id)
                 continue

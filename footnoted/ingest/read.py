@@ -186,7 +186,7 @@ def stored_unchanged(stored: Document | None, data: bytes, fmt: str | None = Non
         and bool(stored.content_hash)
         and (fmt is None or fmt == stored.format)
         and (title is None or title == stored.title)
-        and stored.metadata.get("reader") == reader_version()
+        and stored.reader == reader_version()
         and stored.content_hash == content_hash(data)
     )
 
