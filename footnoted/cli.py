@@ -208,7 +208,6 @@ def ingest(
     readers = _settings().readers or None
     report = AddReport()
     added: dict[int, tuple[str, int, str]] = {}  # file -> the document's id, notes and title
-    reread: set[str] = set()  # unchanged files stored as an earlier footnoted read them: read again
     skipped: dict[int, str] = {}
     reading = _bar("reading", unit="file", total=len(files))
     encoding = _bar("encoding")
@@ -231,13 +230,6 @@ def ingest(
                 else:
                     docs.append(result)
                     added[i] = (result.id, len(result.footnotes), result.title)
-                    old = ix.documents.get(result.id)
-                    if (
-                        old is not None
-                        and (old.content_hash, old.format) == (result.content_hash, result.format)
-                        and old.reader != result.reader
-                    ):
-                        reread.add(result.id)
             if docs:
                 report = _merged(report, ix.add(docs, progress=encoding.update))
     finally:
@@ -258,6 +250,7 @@ def ingest(
         added=tuple(sorted(report.added, key=given.__getitem__)),
         replaced=tuple(sorted(report.replaced, key=given.__getitem__)),
         unchanged=tuple(sorted(report.unchanged, key=given.__getitem__)),
+        reread=tuple(sorted(report.reread, key=given.__getitem__)),
     )
     if as_json:
         _echo_json(
@@ -266,6 +259,7 @@ def ingest(
                 "added": report.added,
                 "replaced": report.replaced,
                 "unchanged": report.unchanged,
+                "reread": report.reread,
                 "chunks": report.chunks,
                 "encoded": report.encoded,
                 "reused": report.reused,
@@ -279,7 +273,7 @@ def ingest(
         doc_id, notes, title = added[i]
         state = "added" if doc_id in report.added else "replaced" if doc_id in report.replaced else "unchanged"
         typer.echo(f"{state:9} {doc_id}  ({_count(notes, 'footnote')}) {title}")
-        if state == "replaced" and doc_id in reread:
+        if doc_id in report.reread:
             typer.echo(
                 "          read again: the file is unchanged, but other reading code (an earlier footnoted) read it"
             )
@@ -339,6 +333,7 @@ def _merged(a: AddReport, b: AddReport) -> AddReport:
         added=a.added + b.added,
         replaced=a.replaced + b.replaced,
         unchanged=a.unchanged + b.unchanged,
+        reread=a.reread + b.reread,
         chunks=a.chunks + b.chunks,
         encoded=a.encoded + b.encoded,
         reused=a.reused + b.reused,

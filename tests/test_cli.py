@@ -321,7 +321,11 @@ def test_files_read_by_other_reading_code_are_read_again(tmp_path: Path, monkeyp
     stored, _ = stored_documents(IndexDir(tmp_path / "ix"))
     assert {d.metadata["reader"] for d in stored} == {footnoted.ingest.read.reader_version()}
     third = json.loads(CliRunner().invoke(app, args).stdout)
-    assert (sorted(third["unchanged"]), len(read)) == (["chapters", "notes"], 2)
+    assert (sorted(third["unchanged"]), third["reread"], len(read)) == (["chapters", "notes"], [], 2)
+    # In JSON, among the replaced: another stamp again, and the same bytes are read again once more.
+    monkeypatch.setattr(footnoted.ingest.read, "reader_version", lambda: "0123456789ab")
+    fourth = json.loads(CliRunner().invoke(app, [*args, str(folder / "notes.md")]).stdout)
+    assert (sorted(fourth["replaced"]), sorted(fourth["reread"])) == (["chapters", "notes"], ["chapters", "notes"])
 
 
 def test_a_folder_is_read_and_committed_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

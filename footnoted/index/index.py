@@ -38,6 +38,9 @@ class AddReport:
     added: tuple[str, ...] = ()
     replaced: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
+    reread: tuple[str, ...] = ()
+    """Of ``replaced``, those whose content, format and title are unchanged: stored as other reading
+    code (an earlier footnoted) read them, and read again by this one."""
     chunks: int = 0
     encoded: int = 0
     reused: int = 0
@@ -462,21 +465,28 @@ class Index:
         added: list[str] = []
         replaced: list[str] = []
         unchanged: list[str] = []
+        reread: list[str] = []
         fresh: list[Document] = []
         for doc in {d.id: d for d in docs}.values():
             old = snap.documents.get(doc.id)
-            if (
+            same = (
                 old is not None
-                and old.content_hash
+                and bool(old.content_hash)
                 and (old.content_hash, old.format, old.title) == (doc.content_hash, doc.format, doc.title)
-                and old.reader == doc.reader  # else read again by other code
-            ):
+            )
+            if same and old is not None and old.reader == doc.reader:
                 unchanged.append(doc.id)
                 continue
+            if same:
+                reread.append(doc.id)  # the same document, read by other code
             (replaced if old is not None else added).append(doc.id)
             fresh.append(doc)
         report = AddReport(
-            tuple(added), tuple(replaced), tuple(unchanged), warnings={d.id: d.warnings for d in fresh if d.warnings}
+            tuple(added),
+            tuple(replaced),
+            tuple(unchanged),
+            tuple(reread),
+            warnings={d.id: d.warnings for d in fresh if d.warnings},
         )
         if not fresh:
             return report

@@ -109,9 +109,9 @@ def test_the_same_bytes_read_as_another_format_or_titled_otherwise_replace_the_s
     html = "<h1>Head</h1><p>Body about mines in storage.</p>"
     index.add([parse(html, name="page.txt", doc_id="page")])
     report = index.add([parse(html, name="page.html", doc_id="page")])
-    assert (report.replaced, index.documents["page"].format) == (("page",), "html")
+    assert (report.replaced, report.reread, index.documents["page"].format) == (("page",), (), "html")
     report = index.add([parse(html, name="page.html", doc_id="page", title="Renamed")])
-    assert (report.replaced, index.documents["page"].title) == (("page",), "Renamed")
+    assert (report.replaced, report.reread, index.documents["page"].title) == (("page",), (), "Renamed")
     assert index.add([parse(html, name="page.html", doc_id="page", title="Renamed")]).unchanged == ("page",)
 
 
@@ -125,7 +125,8 @@ def test_a_document_read_by_other_reading_code_replaces_the_stored_one(tmp_path:
     for then in ({**now.metadata, "reader": "0123456789ab"}, {k: v for k, v in now.metadata.items() if k != "reader"}):
         index.add([replace(now, metadata=then)])
         report = index.add([now])
-        assert (report.replaced, report.encoded, index.documents["second"].metadata) == (("second",), 0, now.metadata)
+        assert (report.replaced, report.reread, report.encoded) == (("second",), ("second",), 0)
+        assert index.documents["second"].metadata == now.metadata
         assert index.add([now]).unchanged == ("second",)
     made = Document("made", "Made", "A text made by hand about mines.", metadata={"content_hash": "c0ffee"})
     assert (index.add([made]).added, index.add([made]).unchanged) == (("made",), ("made",))
