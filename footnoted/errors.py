@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 
 class FootnotedError(Exception):
     """Base of every error footnoted raises on purpose."""
@@ -59,6 +61,21 @@ def check_question(question: object) -> None:
         question.encode("utf-8")
     except UnicodeEncodeError as exc:
         raise InvalidQuery(f"the question holds half of a character (a lone surrogate) at {exc.start}") from None
+
+
+def check_not_blank(question: str | None) -> None:
+    """Raise ``InvalidQuery`` when ``question`` shows nothing: empty, spaces, or only characters that
+    are never seen (controls, zero-width spaces and joiners, a byte-order mark, a soft hyphen,
+    direction marks), which would otherwise be searched as a question with no words."""
+    if not question or not question.strip():
+        raise InvalidQuery("the question is empty")
+    if not any(not c.isspace() and unicodedata.category(c) not in _UNSEEN for c in question):
+        shown = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(c for c in question if not c.isspace()))
+        raise InvalidQuery(f"the question is empty: it holds only characters that are not seen ({shown})")
+
+
+_UNSEEN = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+"""Control and format characters, and separators."""
 
 
 class EvalSetError(FootnotedError):

@@ -76,6 +76,7 @@ def test_ingest_update_remove_cycle(tmp_path: Path) -> None:
         (["ingest", "{tmp}/empty.txt", "--index", "{tmp}/ix"], 3, "the file is empty"),
         (["ingest", "{tmp}/absent.txt", "--index", "{tmp}/ix"], 3, "cannot read the file"),
         (["search", "   ", "--index", "{tmp}/ix"], 7, "the question is empty"),
+        (["ask", "\u200b\u2060", "--index", "{tmp}/ix"], 7, "only characters that are not seen (U+200B, U+2060)"),
         # A byte that is not UTF-8 reaches Python as half of a character.
         (["search", "mines \udcff", "--index", "{tmp}/ix"], 7, "half of a character"),
         (["search", "x", "--mode", "magic", "--index", "{tmp}/ix"], 2, "--mode must be"),

@@ -270,8 +270,7 @@ def _routes(app: FastAPI, state: _State) -> None:
             )
         if k > settings.max_k:
             raise errors.InvalidQuery(f"k must be between 1 and {settings.max_k}, not {k}")
-        if not question.strip():
-            raise errors.InvalidQuery("the question is empty")
+        errors.check_not_blank(question)
 
     async def vector(index: Index, question: str, mode: str | None) -> np.ndarray | None:
         """The question's vector, encoded without holding a thread: a batched question waits on its batch."""

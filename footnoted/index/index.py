@@ -12,7 +12,14 @@ from typing import Any
 import numpy as np
 
 from footnoted.collector import bulk
-from footnoted.errors import DocumentNotFound, IndexNotFound, InvalidQuery, InvalidSettings, check_question
+from footnoted.errors import (
+    DocumentNotFound,
+    IndexNotFound,
+    InvalidQuery,
+    InvalidSettings,
+    check_not_blank,
+    check_question,
+)
 from footnoted.index import snapshot as snapshots
 from footnoted.index.answer import Candidate, SentenceVectors, answer_sentences, extract, sentence_candidates
 from footnoted.index.cache import CachedEncoding, EmbeddingCache
@@ -278,8 +285,7 @@ class Index:
         if mode is None:
             mode = self.default_mode or self.config.mode
         check_question(question)
-        if not question or not question.strip():
-            raise InvalidQuery("the question is empty")
+        check_not_blank(question)
         if not isinstance(k, int | np.integer) or isinstance(k, bool) or k < 1:
             raise InvalidQuery(f"k must be a whole number from 1, not {k!r}")
         if query is not None:
@@ -318,13 +324,9 @@ class Index:
         """
         snap = self._snapshot
         check_question(question)
-        if query is None and question and question.strip():
-            query = self.encode_query(question)
-        elif query is not None:
-            query = self._checked_vector(query)
+        check_not_blank(question)
+        query = self.encode_query(question) if query is None else self._checked_vector(query)
         hits = self._search(snap, question, k, mode, document_ids, query)
-        if query is None:  # unreachable: _search refuses an empty question first
-            raise InvalidQuery("the question is empty")
         top = hits[: self.config.answer_passages]
         stored = self._stored_sentences(snap, top)
         if stored is not None:

@@ -102,6 +102,11 @@ def test_both_modes_answer_alike_and_encode_each_new_question_once(client: TestC
 def test_bad_questions_get_their_errors_and_an_empty_one_is_not_encoded(client: TestClient) -> None:
     before = _encoder_calls(client)
     assert client.post("/v1/ask", json={"question": "   "}).json()["error"]["code"] == "invalid_query"
+    unseen = client.post("/v1/search", json={"query": "\u200b\ufeff"})
+    assert (unseen.status_code, unseen.json()["error"]["message"]) == (
+        422,
+        "the question is empty: it holds only characters that are not seen (U+200B, U+FEFF)",
+    )
     assert _encoder_calls(client) == before
     missing = client.post("/v1/search", json={"query": QUESTION, "documents": ["no-such-document"]})
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"

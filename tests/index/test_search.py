@@ -120,6 +120,44 @@ def test_a_question_that_is_not_text_or_an_empty_mode_is_an_invalid_query(
         index.ask(question, **bad)
 
 
+@pytest.mark.parametrize(
+    ("question", "shown"),
+    [
+        ("\u200b", "U+200B"),  # a zero-width space
+        ("\ufeff \u2060\u00ad", "U+FEFF, U+2060, U+00AD"),  # a byte-order mark, a word joiner, a soft hyphen
+        ("\u200e\x00\x01\u200f", "U+200E, U+0000, U+0001, U+200F"),  # direction marks and controls
+    ],
+)
+def test_a_question_of_characters_never_seen_is_empty_and_not_encoded(question: str, shown: str) -> None:
+    # Searched, it would be a question with no words: any passage at all, at an arbitrary score.
+    index = Index.memory(HashEncoder(), WordTokenizer())
+    index.add([load_briefing()])
+    index.encoder = encoder = _Counting(index.encoder)
+    for mode in ("dense", "lexical", "hybrid"):
+        with pytest.raises(
+            InvalidQuery,
+            match=re.escape(f"the question is empty: it holds only characters that are not seen ({shown})"),
+        ):
+            index.search(question, mode=mode)  # type: ignore[arg-type]
+    with pytest.raises(InvalidQuery, match="the question is empty: "):
+        index.ask(question)
+    assert encoder.calls == 0
+    # Beside a word they change nothing a reader sees, and the question is asked.
+    assert index.search(f"{question}stockpile", k=1)[0].chunk.text
+
+
+class _Counting:
+    def __init__(self, encoder: HashEncoder) -> None:
+        self.inner, self.calls = encoder, 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def encode(self, texts: list[str], kind: str = "passage") -> np.ndarray:
+        self.calls += 1
+        return self.inner.encode(texts, kind)  # type: ignore[arg-type]
+
+
 def test_one_document_id_given_as_a_string_is_that_id() -> None:
     index = Index.memory(HashEncoder(), WordTokenizer())
     index.add([load_briefing()])
