@@ -16,7 +16,15 @@ from footnoted.api import schemas
 from footnoted.index import Index
 from footnoted.index.index import AddReport
 from footnoted.ingest import parse
-from footnoted.ingest.read import DOCUMENT_ID, check_length, content_hash, document_id, format_of, stored_unchanged
+from footnoted.ingest.read import (
+    DOCUMENT_ID,
+    check_length,
+    content_hash,
+    document_id,
+    format_of,
+    given_title,
+    stored_unchanged,
+)
 from footnoted.settings import Settings
 from footnoted.types import Document
 
@@ -37,8 +45,9 @@ async def read_upload(request: Request, settings: Settings) -> tuple[bytes, str,
             raise errors.DocumentTooLarge(f"the text is larger than the limit of {settings.max_upload_bytes} bytes")
         # With neither id nor title there is no name to go by: the text names itself, so the same
         # text sent again is the same document, and another one is not taken for it.
-        base = doc.id or (document_id(doc.title) if doc.title else f"document-{content_hash(data)[:12]}")
-        return data, base + _EXTENSIONS[doc.format], doc.format, doc.id, doc.title
+        title = given_title(doc.title)
+        base = doc.id or (document_id(title) if title else f"document-{content_hash(data)[:12]}")
+        return data, base + _EXTENSIONS[doc.format], doc.format, doc.id, title
     if kind == "multipart/form-data":
         form = await request.form(max_files=1, max_fields=8)
         try:
@@ -52,7 +61,7 @@ async def read_upload(request: Request, settings: Settings) -> tuple[bytes, str,
             doc_id = form.get("id")
             title = form.get("title")
             doc_id = doc_id if isinstance(doc_id, str) and doc_id else None
-            title = title if isinstance(title, str) and title else None
+            title = given_title(title) if isinstance(title, str) else None
             # The same rules as the JSON body's fields, and the same answer (422) when broken.
             if doc_id is not None and not re.fullmatch(DOCUMENT_ID, doc_id):
                 raise _invalid("id", f"String should match pattern '{DOCUMENT_ID}'", "string_pattern_mismatch")

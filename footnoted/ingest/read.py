@@ -148,6 +148,19 @@ def _heading_title(source: str, blocks: Sequence[Block]) -> str:
     return " ".join(source[first.start : first.end].split())
 
 
+def given_title(title: str | None) -> str | None:
+    """A title given for a document, as it is shown: control characters (a tab, a newline, NUL) and
+    runs of white space one space; None when nothing visible is left (spaces, a zero-width space),
+    so that the document is titled as if none were given."""
+    if title is None:
+        return None
+    text = " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in title).split())
+    return text if any(unicodedata.category(c) not in _UNSEEN for c in text) else None
+
+
+_UNSEEN = frozenset({"Cf", "Zs", "Zl", "Zp"})
+
+
 def format_of(name: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix not in FORMATS:
@@ -276,6 +289,7 @@ def _parse(
             "starting with a letter or digit, at most 128 characters"
         )
     fmt = fmt or format_of(name)
+    title = given_title(title)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     warnings: list[str] = []
     facts: dict[str, str] = {}

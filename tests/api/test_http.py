@@ -507,6 +507,29 @@ def test_the_same_bytes_as_another_format_or_title_are_read_again(writable: http
     writable.delete("/v1/documents/fmt")
 
 
+def test_a_title_of_nothing_visible_is_no_title_and_one_with_controls_is_shown_plain(writable: httpx.Client) -> None:
+    # Blank on either route, the document is titled as if none were given (its file name, its text's
+    # first heading); a tab or newline inside one is a space, as the title is shown on one line.
+    text = "# Wells of the north\n\nA field note about wells.\n"
+    blank = [
+        writable.post("/v1/documents", json={"text": text, "format": "markdown", "title": " \u200b "}),
+        writable.post(
+            "/v1/documents", files={"file": ("north.md", text.encode(), "text/markdown")}, data={"title": "  "}
+        ),
+    ]
+    assert [r.status_code for r in blank] == [201, 201], [r.text for r in blank]
+    assert [r.json()["document"]["title"] for r in blank] == ["Wells of the north", "Wells of the north"]
+    # With neither id nor a title, the text names itself, as when no title is sent.
+    untitled = writable.post("/v1/documents", json={"text": text, "format": "markdown"}).json()
+    assert (untitled["status"], untitled["document"]["id"]) == ("unchanged", blank[0].json()["document"]["id"])
+    plain = writable.post("/v1/documents", json={"id": "ctl", "text": text, "title": "Field\tnotes\x01 of\n 2004 "})
+    assert plain.json()["document"]["title"] == "Field notes of 2004"
+    again = writable.post("/v1/documents", json={"id": "ctl", "text": text, "title": "Field notes of 2004"}).json()
+    assert again["status"] == "unchanged"
+    for r in (*blank, plain):
+        writable.delete(f"/v1/documents/{r.json()['document']['id']}")
+
+
 def _docx(paragraphs: list[str]) -> bytes:
     """A .docx of these paragraphs, compressed as Word compresses its parts."""
     import io

@@ -140,3 +140,18 @@ RTF_SECTIONS = rb"{\pard\ql\outlinelevel0\b\fs32 Summary\par}{\pard\ql Pumping f
 )
 def test_the_title_of_an_rtf_file(rtf: bytes, title: str) -> None:
     assert parse(rb"{\rtf1\ansi " + rtf + b"}", name="page.rtf").title == title
+
+
+@pytest.mark.parametrize(
+    ("given", "title"),
+    [
+        ("  Wells\tof the\nnorth  ", "Wells of the north"),  # controls and runs of white space: one space
+        ("Wells\x00 north", "Wells north"),
+        ("   ", "Summary"),  # nothing visible: as if no title were given (the first heading)
+        ("\u200b\ufeff", "Summary"),
+        ("", "Summary"),
+        ("کتاب\u200cها", "کتاب\u200cها"),  # a zero-width non-joiner inside a word is kept: it is spelling
+    ],
+)
+def test_a_given_title_is_shown_plain_or_is_none_when_nothing_in_it_is_seen(given: str, title: str) -> None:
+    assert parse(SECTIONS, name="page.html", title=given).title == title
