@@ -59,9 +59,9 @@ async def read_upload(request: Request, settings: Settings) -> tuple[bytes, str,
                 raise errors.DocumentTooLarge(f"the file is larger than {settings.max_upload_bytes} bytes")
             name = Path(upload.filename or "upload").name
             doc_id = form.get("id")
-            title = form.get("title")
+            field = form.get("title")
             doc_id = doc_id if isinstance(doc_id, str) and doc_id else None
-            title = given_title(title) if isinstance(title, str) else None
+            title = given_title(field) if isinstance(field, str) else None
             # The same rules as the JSON body's fields, and the same answer (422) when broken.
             if doc_id is not None and not re.fullmatch(DOCUMENT_ID, doc_id):
                 raise _invalid("id", f"String should match pattern '{DOCUMENT_ID}'", "string_pattern_mismatch")
