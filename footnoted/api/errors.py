@@ -51,6 +51,36 @@ def error_response(
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status)
 
 
+_JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true or false"}
+
+
+def _whole_body(request: Request, error: Any) -> tuple[int, str, str] | None:
+    """(status, code, message) when the body as a whole is wrong, said as such: not JSON, sent as
+    another type, empty, or JSON that is not an object. None for an error in one of its fields."""
+    kind, loc = error.get("type"), tuple(error.get("loc", ()))
+    if kind == "json_invalid":
+        at = f" at character {loc[1]}" if len(loc) > 1 else ""
+        reason = (error.get("ctx") or {}).get("error") or "it does not parse"
+        return 422, "invalid_request", f"the body is not valid JSON: {reason}{at}"
+    if loc != ("body",):
+        return None
+    sent = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "missing":
+        return 422, "invalid_request", "the body is empty: send a JSON object (Content-Type: application/json)"
+    if kind not in ("model_attributes_type", "dict_type"):
+        return None
+    if sent != "application/json" and not sent.endswith("+json"):
+        came = f"as {sent!r}" if sent else "with no Content-Type"
+        return (
+            415,
+            "unsupported_media_type",
+            f"send the body as JSON with Content-Type: application/json (it came {came})",
+        )
+    value = error.get("input")
+    shown = "null" if value is None else _JSON_TYPES.get(type(value), type(value).__name__)
+    return 422, "invalid_request", f"the body must be a JSON object ({{...}}), not {shown}"
+
+
 def install_handlers(app: FastAPI) -> None:
     @app.exception_handler(errors.FootnotedError)
     async def footnoted_error(request: Request, exc: errors.FootnotedError) -> JSONResponse:
@@ -75,6 +105,10 @@ def install_handlers(app: FastAPI) -> None:
         details = [
             {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()
         ]
+        body = _whole_body(request, exc.errors()[0]) if exc.errors() else None
+        if body is not None:
+            status, code, message = body
+            return error_response(request, status, code, message, details)
         first = details[0] if details else {"loc": [], "msg": "invalid request"}
         where = ".".join(str(p) for p in first["loc"] if p != "body")
         return error_response(

@@ -172,6 +172,47 @@ def test_malformed_json_and_wrong_methods(client: httpx.Client) -> None:
     _error(client.get("/no/such/route"), 404, "not_found")
 
 
+@pytest.mark.parametrize(
+    ("body", "kind", "status", "code", "message"),
+    [
+        (
+            b'{"query": ',
+            "application/json",
+            422,
+            "invalid_request",
+            "the body is not valid JSON: Expecting value at character 10",
+        ),
+        (b'{"query": "mines"}', "text/plain", 415, "unsupported_media_type", "(it came as 'text/plain')"),
+        # What `curl -d` sends when not told otherwise.
+        (
+            b'{"query": "mines"}',
+            "application/x-www-form-urlencoded",
+            415,
+            "unsupported_media_type",
+            "Content-Type: application/json",
+        ),
+        (b'{"query": "mines"}', None, 415, "unsupported_media_type", "(it came with no Content-Type)"),
+        (b"", "application/json", 422, "invalid_request", "the body is empty"),
+        (
+            b'["mines"]',
+            "application/json",
+            422,
+            "invalid_request",
+            "the body must be a JSON object ({...}), not an array",
+        ),
+        (b'"mines"', "application/json; charset=utf-8", 422, "invalid_request", "not a string"),
+        (b"null", "application/json", 422, "invalid_request", "not null"),
+    ],
+)
+def test_a_body_that_is_not_a_json_object_is_said_to_be(
+    client: httpx.Client, body: bytes, kind: str | None, status: int, code: str, message: str
+) -> None:
+    for path in ("/v1/search", "/v1/ask"):
+        request = client.build_request("POST", path, content=body, headers={"content-type": kind} if kind else {})
+        assert request.headers.get("content-type") == kind
+        assert message in _error(client.send(request), status, code)["message"]
+
+
 # -- document changes, on a server of their own --------------------------------------------------
 
 
