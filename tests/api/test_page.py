@@ -240,6 +240,51 @@ def test_an_unknown_document_in_a_link_is_reported_not_dropped(page: Page, serve
     expect(page.locator(".passage")).to_have_count(0)
 
 
+def test_a_mode_or_number_in_a_link_the_menus_lack_is_asked_as_given(page: Page, server: Server) -> None:
+    # One the API takes is asked and shown in its menu; one it refuses is reported with the API's
+    # message, never replaced by the default.
+    with page.expect_response(lambda r: urlsplit(r.url).path == "/v1/ask") as response:
+        page.goto(f"{server.url}/?{urlencode({'q': STOCKPILE, 'k': '7'})}")
+    assert json.loads(response.value.request.post_data or "")["k"] == 7
+    expect(page.locator(".passage")).to_have_count(7)
+    assert page.locator("#k").input_value() == "7"
+    assert page.locator("#k option").all_text_contents() == ["3", "5", "7", "10", "20", "50"]
+    for query, message in (({"mode": "bogus"}, "mode"), ({"k": "0"}, "k"), ({"k": "many"}, "k")):
+        page.goto(f"{server.url}/?{urlencode({'q': STOCKPILE, **query})}")
+        expect(page.get_by_role("alert")).to_contain_text("Error 422")
+        expect(page.get_by_role("alert")).to_contain_text(message)
+        expect(page.locator(".passage")).to_have_count(0)
+
+
+def test_the_focus_hint_is_not_shown_where_slash_is_a_character(page: Page, server: Server) -> None:
+    page.goto(f"{server.url}/")
+    box = page.get_by_label("Question")
+    expect(box).to_be_focused()
+    assert box.get_attribute("placeholder") == "Ask a question…"
+    box.press("/")
+    assert box.input_value() == "/"  # typed, as the hint does not say otherwise here
+    box.fill("")
+    box.blur()
+    assert "(press / to focus)" in (box.get_attribute("placeholder") or "")
+    page.keyboard.press("/")
+    expect(box).to_be_focused()
+    assert box.input_value() == ""
+
+
+def test_a_copy_the_browser_refuses_says_so(page: Page, server: Server) -> None:
+    ask(page, server, STOCKPILE)
+    page.evaluate(
+        "() => { navigator.clipboard.writeText = () => Promise.reject(new DOMException('denied', 'NotAllowedError')); }"
+    )
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    button = page.locator(".answer .copy")
+    button.click()
+    expect(button).to_have_text("Could not copy")
+    expect(button).to_have_text("Copy with citation")
+    assert errors == []
+
+
 def _hold(page: Page, pattern: str, holding: Callable[[Request], bool]) -> list[Route]:
     """Route ``pattern``, keeping back the requests ``holding(request)`` picks (for the test to
     answer late) and letting the others through; the routes kept back."""

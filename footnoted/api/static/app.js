@@ -325,8 +325,13 @@ function copyButton(text, cite) {
   button.type = "button";
   if (!navigator.clipboard) button.hidden = true; // only in secure contexts (https, localhost)
   button.addEventListener("click", async () => {
-    await navigator.clipboard.writeText(`“${text}” (${citationText(cite)})`);
-    button.textContent = "Copied";
+    try {
+      await navigator.clipboard.writeText(`“${text}” (${citationText(cite)})`);
+      button.textContent = "Copied";
+    } catch {
+      // Refused: the tab is not focused, or the browser asked and was told no.
+      button.textContent = "Could not copy";
+    }
     setTimeout(() => (button.textContent = "Copy with citation"), 1500);
   });
   return button;
@@ -523,15 +528,27 @@ function fromUrl() {
   const question = params.get("q");
   if (!question) return null;
   $("question").value = question;
-  $("mode").value = params.get("mode") || "";
-  $("k").value = params.get("k") || "5";
-  if (!$("k").value) $("k").value = "5"; // a k the menu does not offer
+  const mode = params.get("mode");
+  const k = params.get("k");
+  $("mode").value = mode || "";
+  if (mode && $("mode").value !== mode) $("mode").value = ""; // not one the menu offers
+  // A number of passages the menu does not offer joins it, so that the form shows what was asked.
+  if (k && /^\d+$/.test(k) && ![...$("k").options].some((o) => o.value === k)) {
+    const option = el("option", "", k);
+    const after = [...$("k").options].find((o) => Number(o.value) > Number(k));
+    $("k").insertBefore(option, after || null);
+  }
+  $("k").value = k || "5";
+  if (!$("k").value) $("k").value = "5";
   const docs = params.getAll("doc");
   for (const box of document.querySelectorAll("#doc-list input")) box.checked = docs.includes(box.value);
   updateDocSummary();
-  // The documents as the link names them, so one the index does not hold is reported (the API
-  // answers 404), never dropped to search all of them.
+  // The mode, number and documents as the link names them, so that one the API does not take (a
+  // mode it does not know, a k out of range, a document the index does not hold) is reported with
+  // the API's own message, never quietly replaced by a default.
   const body = request();
+  if (mode) body.mode = mode;
+  if (k) body.k = /^\d+$/.test(k) ? Number(k) : k;
   if (docs.length) body.documents = docs;
   return body;
 }
@@ -691,6 +708,10 @@ function start() {
     ask(body);
   });
   $("question").addEventListener("input", () => $("question").setCustomValidity(""));
+  // "press / to focus" is said only while the box is not focused: there, "/" is a character.
+  const hint = $("question").placeholder;
+  $("question").addEventListener("focus", () => ($("question").placeholder = hint.replace(/\s*\(press \/ to focus\)/, "")));
+  $("question").addEventListener("blur", () => ($("question").placeholder = hint));
   window.addEventListener("popstate", () => {
     if (location.search === asked) return;
     asked = location.search;
