@@ -130,9 +130,10 @@ def test_a_question_that_is_not_text_or_an_empty_mode_is_an_invalid_query(
 )
 def test_a_question_of_characters_never_seen_is_empty_and_not_encoded(question: str, shown: str) -> None:
     # Searched, it would be a question with no words: any passage at all, at an arbitrary score.
-    index = Index.memory(HashEncoder(), WordTokenizer())
+    encoder = _Counting()
+    index = Index.memory(encoder, WordTokenizer())
     index.add([load_briefing()])
-    index.encoder = encoder = _Counting(index.encoder)
+    encoder.calls = 0
     for mode in ("dense", "lexical", "hybrid"):
         with pytest.raises(
             InvalidQuery,
@@ -144,18 +145,6 @@ def test_a_question_of_characters_never_seen_is_empty_and_not_encoded(question: 
     assert encoder.calls == 0
     # Beside a word they change nothing a reader sees, and the question is asked.
     assert index.search(f"{question}stockpile", k=1)[0].chunk.text
-
-
-class _Counting:
-    def __init__(self, encoder: HashEncoder) -> None:
-        self.inner, self.calls = encoder, 0
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-    def encode(self, texts: list[str], kind: str = "passage") -> np.ndarray:
-        self.calls += 1
-        return self.inner.encode(texts, kind)  # type: ignore[arg-type]
 
 
 def test_one_document_id_given_as_a_string_is_that_id() -> None:
