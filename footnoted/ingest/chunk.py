@@ -133,6 +133,10 @@ _SHORT_FURNITURE = 300
 contents or an index's entries under a heading are far longer: the heading stays apart)."""
 
 
+_HEADS = frozenset({"heading", "title", "meta"})
+"""Blocks that head what follows them (a title block's author and date lines too)."""
+
+
 def _trailing_headings(group: list[Block]) -> list[Block]:
     """The headings that end ``group``: they head what comes next."""
     n = len(group)
@@ -165,6 +169,13 @@ def _groups(document: Document) -> Iterator[tuple[list[Block], str]]:
         section = document.section_at(block.start)
         path = section.path if section else ()
         if group and path != key:
+            if all(b.kind in _HEADS for b in group):
+                # Nothing but a title or headings (a page's title over its first section's
+                # heading): they open the passage below them rather than stand as one that says
+                # nothing, which a question naming the title would find first.
+                group.append(block)
+                key = path
+                continue
             yield group, _section_name(key)
             group = []
         group.append(block)
@@ -205,7 +216,7 @@ def _units(source: str, blocks: list[Block]) -> list[Span]:
             and following.kind in ("list_item", "paragraph")
         )
         led_list = led_list or (lead_in and following is not None and following.kind == "list_item")
-        glue = block.kind in ("heading", "title", "meta") or lead_in
+        glue = block.kind in _HEADS or lead_in
     return units
 
 

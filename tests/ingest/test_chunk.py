@@ -187,6 +187,27 @@ def test_an_underlined_heading_is_the_title_and_starts_the_passage_under_it(name
         assert doc.source[c.start : c.end] == c.text
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "page.html",
+            "<h1>The Lighthouses of Carrow Point</h1><h2>Construction</h2><p>The first tower was built in 1836.</p>",
+        ),
+        ("report.md", "# The Lighthouses of Carrow Point\n\n## Construction\n\nThe first tower was built in 1836.\n"),
+        ("report.txt", "THE LIGHTHOUSES OF CARROW POINT\n\nConstruction\n\nThe first tower was built in 1836.\n"),
+    ],
+)
+def test_a_title_over_its_first_sections_heading_opens_that_sections_passage(name: str, text: str) -> None:
+    # The title is a section (or a title block) of its own, with nothing under it but the next
+    # section: alone, it would be a passage that says nothing, found first by any question naming it.
+    doc = parse(text, name=name)
+    chunks = chunk(doc, WordTokenizer(), ChunkSettings(200, 16))
+    assert len(chunks) == 1
+    assert chunks[0].start == 0 and chunks[0].text.endswith("The first tower was built in 1836.")
+    assert chunks[0].section.endswith("Construction")
+
+
 def test_a_heading_reaches_over_a_comment_to_the_text_it_heads() -> None:
     doc = parse(
         b"# OS\n\nThe os module.\n\n## `os.uptime()`\n\n<!-- YAML\nadded: v0.3.3\n-->\n\n"
