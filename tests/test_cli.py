@@ -563,9 +563,20 @@ def test_a_current_pointer_changed_by_hand_names_the_generation_to_trust(tmp_pat
     index = tmp_path / "ix"
     assert run(tmp_path, "ingest", str(DATA / "chapters.txt"), "--index", str(index)).returncode == 0
     (index / "CURRENT").write_text("gen-000009\n")
+    manifest = (index / "generations" / "gen-000001" / "manifest.json").read_bytes()
     searched = run(tmp_path, "search", "fields", "--index", str(index))
     assert searched.returncode == 5
     assert "the newest complete generation is gen-000001: write its name into CURRENT" in searched.stderr
+    # doctor says the same, and no more: its documents cannot be said not to read back, as they
+    # are read through the pointer being mended.
+    doctor = run(tmp_path, "doctor", "--index", str(index))
+    assert doctor.returncode == 5
+    assert "write its name into CURRENT" in doctor.stdout and "note:" not in doctor.stdout, doctor.stdout
+    # With no generation whole, the one remedy left is said plainly.
+    (index / "generations" / "gen-000001" / "manifest.json").unlink()
+    gone = run(tmp_path, "search", "fields", "--index", str(index)).stderr
+    assert f"no complete generation is left: move {index} aside and ingest the documents again" in gone
+    (index / "generations" / "gen-000001" / "manifest.json").write_bytes(manifest)
     (index / "CURRENT").write_text("gen-000001\n")
     assert run(tmp_path, "search", "fields", "--index", str(index)).returncode == 0
 

@@ -33,6 +33,11 @@ def examine(path: Path, *, model_id: str | None = None, dimension: int | None = 
     directory = IndexDir(path)
     try:
         gen = directory.current()
+    except FootnotedError as exc:
+        # The pointer: its message says which generation is whole, if any (the documents are read
+        # through it, so none can be said to read back until it is mended).
+        return Checkup(path, problems=(str(exc),))
+    try:
         manifest = read_manifest(gen)
     except FootnotedError as exc:
         return Checkup(path, problems=(str(exc),), notes=(_remedy(directory),) if directory.exists() else ())

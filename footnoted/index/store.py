@@ -104,13 +104,13 @@ class IndexDir:
             # the files were changed by hand. Which generation to trust is the owner's call.
             complete = sorted(p.name for p in self.generations.glob("gen-*") if (p / MANIFEST).is_file())
             remedy = (
-                f"the newest complete generation is {complete[-1]}: write its name into CURRENT to use it"
+                f"the newest complete generation is {complete[-1]}: write its name into CURRENT to use it, or "
                 if complete
-                else "no complete generation is left"
+                else "no complete generation is left: "
             )
             raise IndexCorrupt(
-                f"{pointer} names {name!r}, which is missing or incomplete; {remedy}, "
-                f"or move {self.path} aside and ingest the documents again"
+                f"{pointer} names {name!r}, which is missing or incomplete; {remedy}"
+                f"move {self.path} aside and ingest the documents again"
             )
         return gen
 
