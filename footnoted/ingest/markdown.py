@@ -34,6 +34,12 @@ _BRACKETS = re.compile(r"[\[\]\\`]")
 _BACKTICKS = re.compile(r"(?<!\\)`+")
 _WORD = re.compile(r"[^\W\d_]{3}")
 _LETTER = re.compile(r"[^\W\d_]")
+_ESCAPE = re.compile(r"\\.")
+# What only a regular expression writes: a range ("2-9", "a-z", "A-F") whose first end opens the
+# text or follows a character of another kind (a word's hyphen follows a letter: "anti-war"), and
+# a count after the closing bracket ("^[a-z]{5}").
+_RANGE = re.compile(r"(?:^|(?<=[^0-9]))[0-9]-[0-9]|(?:^|(?<=[^a-z]))[a-z]-[a-z]|(?:^|(?<=[^A-Z]))[A-Z]-[A-Z]")
+_COUNT = re.compile(r"\{\d+(?:,\d*)?\}")
 
 
 def heading_title(line: str) -> str:
@@ -165,7 +171,7 @@ def inline_notes(source: str, start: int, end: int) -> list[InlineNote]:
         if (out and m.start() < out[-1].text.end) or (k >= 0 and m.start() < code[k].end):
             continue  # inside the note before (they do not nest), or inside code
         close = pairs.get(m.end() - 1)
-        if close is not None and _reads_as_note(source[m.end() : close]):
+        if close is not None and _reads_as_note(source[m.end() : close]) and not _COUNT.match(source, close + 1):
             out.append(InlineNote(Span(m.start(), m.end()), Span(*trim(source, m.end(), close))))
     return out
 
@@ -239,8 +245,11 @@ def _pairs(source: str, start: int, end: int, code_ends: dict[int, int]) -> dict
 def _reads_as_note(text: str) -> bool:
     """Whether an inline note's text is one: it holds a letter and a space, ends a sentence, holds a
     word of three letters or more, or an address ("Ibid.", "p. 42", "Smith", "https://..."); "2",
-    "n", "a-z", "Hh" and "[:space:]" are an exponent and regular expressions."""
-    if text.startswith(("^", "[:")) or not _LETTER.search(text):
+    "n", "a-z", "Hh" and "[:space:]" are an exponent and regular expressions, and so are a word with
+    a range in it ("a2-9tjqk", "a-zäöü") and letters that are only escapes (" \\t")."""
+    if text.startswith(("^", "[:")) or not _LETTER.search(_ESCAPE.sub("", text)):
+        return False
+    if "://" not in text and not any(c.isspace() for c in text) and _ranges(text):
         return False
     return (
         any(c.isspace() for c in text)
@@ -248,3 +257,9 @@ def _reads_as_note(text: str) -> bool:
         or _WORD.search(text) is not None
         or "://" in text
     )
+
+
+def _ranges(text: str) -> bool:
+    """Whether ``text`` holds a character class's range: two characters of one kind in order,
+    "2-9" or "a-z", the first opening the text or following a character of another kind."""
+    return any(m.group()[0] <= m.group()[2] for m in _RANGE.finditer(text))

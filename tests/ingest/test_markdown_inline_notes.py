@@ -3,6 +3,8 @@ them: a note written where it is cited, numbered with the other notes in the ord
 
 from __future__ import annotations
 
+import pytest
+
 from footnoted.ingest import load, parse
 from footnoted.types import Document
 from tests.conftest import DATA
@@ -65,3 +67,27 @@ def test_inline_notes_never_share_a_label_with_a_written_one() -> None:
 def test_named_notes_keep_the_name_the_text_shows() -> None:
     doc = _md("# R\n\nOne.[^fam] Two.^[Inline source.]\n\n[^fam]: Famiglietti, p. 945.\n")
     assert [n.label for n in doc.footnotes] == ["fam", "1"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Use the pattern r"^[a2-9tjqk]{5}$" in your code.',  # a range, 2-9, in running prose
+        'A doctest set in three spaces::\n\n   >>> re.compile(r"^[a2-9tjqk]{5}$")\n\nIt takes five cards.',
+        "Accented letters: ^[a-zäöüß]+ matches a word.",  # a range, then a run of letters
+        "A card ^[tjqk]{1} and a digit ^[0-9].",  # a count after the bracket: a quantifier
+        'Blank lines match r"^[ \\t]*$" alone.',  # its letters only escapes
+    ],
+)
+@pytest.mark.parametrize("name", ["notes.md", "notes.txt"])
+def test_a_character_class_is_no_inline_note(text: str, name: str) -> None:
+    doc = parse(f"Patterns\n\n{text}\n".encode(), name=name)
+    assert doc.footnotes == ()
+
+
+@pytest.mark.parametrize(
+    "note", ["Smith-Jones", "Ibid.", "Lund", "anti-war", "https://example.org/a-z", "See $\\alpha$ in Lund, p. 3"]
+)
+def test_a_one_word_inline_note_is_still_a_note(note: str) -> None:
+    doc = _md(f"# R\n\nA claim.^[{note}] After.\n")
+    assert [n.text for n in doc.footnotes] == [note]
