@@ -22,10 +22,10 @@ from dataclasses import dataclass, field, replace
 from footnoted.ingest.dom import BLOCK_TAGS, NOTE_CONTAINER, Element, Extractor, InlineNote
 from footnoted.ingest.labels import ROMAN
 from footnoted.ingest.layout import FOUR_DIGITS, beyond_999, exponent
-from footnoted.ingest.markers import LABEL_RUN, marker_run
-from footnoted.ingest.note_bodies import NOTES_HEADING
+from footnoted.ingest.markers import LABEL_RUN, marker_run, strong_candidates
+from footnoted.ingest.note_bodies import NOTES_HEADING, SOURCES_HEADING
 from footnoted.ingest.text import Layout
-from footnoted.types import Block, Footnote, Span
+from footnoted.types import BODY_KINDS, Block, Footnote, Span
 
 _REPEAT_SUFFIX = re.compile(r":\d+$")  # markdown-it numbers a note's second marker "1:1"
 # Before a note's text: its label, back-links to its markers, and the punctuation around them
@@ -335,9 +335,62 @@ def _lead_end(source: str, start: int, end: int, label: str, backlinks: list[Spa
 
 
 def _numbered_endnotes(source: str, ex: Extractor, layout: Layout, page: LinkedNotes) -> None:
-    """An ``<ol>`` of notes with ``<sup>`` markers and no links: number the items as a browser would."""
-    by_label: dict[str, list[Span]] = {}  # the hints by their text, in order
-    for s in page.hints:
+    """An ``<ol>`` of notes with no links, numbered as a browser shows it and cited by ``<sup>``
+    markers or in the text (``[1]``, ``¹``). Its items are notes where its class or id says so or a
+    "Notes" heading is over it; under "References" or "Sources" only where the text cites at least
+    half of them, so an uncited bibliography stays a list. A marker cites the list below it: not
+    one further down that numbers its items again (a chapter's notes, a bibliography after them)."""
+    by_label: dict[str, list[Span]] | None = None  # the markers, read once a list may be notes
+    headings = [b for b in layout.blocks if b.kind == "heading"]  # blocks are in order: so are their ends
+    heading_ends = [b.end for b in headings]
+    listed: list[tuple[int, set[str]]] = []  # the end and the labels of each list taken for notes
+    for i, el in enumerate(ex.elements):
+        if el.tag != "ol" or _in_list_item(ex, el):
+            continue  # a list inside a note is part of its text, not more notes
+        hint = f"{el.attrs.get('class') or ''} {el.attrs.get('id') or ''}"
+        parent = ex.elements[el.parent] if el.parent >= 0 else None
+        parent_hint = f"{parent.attrs.get('class') or ''} {parent.attrs.get('id') or ''}" if parent else ""
+        at = bisect.bisect_right(heading_ends, el.start) - 1
+        heading = source[headings[at].start : headings[at].end] if at >= 0 else ""
+        notes = NOTE_CONTAINER.search(hint) or NOTE_CONTAINER.search(parent_hint) or NOTES_HEADING.match(heading)
+        if not notes and not SOURCES_HEADING.match(heading):
+            continue
+        first = int(str(el.attrs.get("start") or "1")) if str(el.attrs.get("start") or "1").isdigit() else 1
+        items = [j for j in range(i + 1, el.last + 1) if ex.elements[j].tag == "li" and ex.elements[j].parent == i]
+        labels = {str(n) for n in range(first, first + len(items))}
+        if by_label is None:
+            by_label = _marked(source, page.hints)
+            for label, spans in _cited(source, ex, layout, page.hints).items():
+                by_label[label] = sorted([*by_label.get(label, []), *spans], key=lambda s: s.start)
+        scope = max((end for end, taken in listed if taken & labels), default=0)
+        entries = []
+        for n, item in enumerate(items, start=first):
+            label = str(n)
+            markers = tuple(s for s in by_label.get(label, ()) if scope <= s.start and s.end <= el.start)
+            start, end = _note_text(source, ex, {}, item, label)
+            if start < end:
+                entries.append(Footnote(label, source[start:end], start, end, markers))
+        if notes or 2 * sum(1 for note in entries if note.markers) >= max(len(entries), 1):
+            page.footnotes.extend(entries)
+            listed.append((el.end, labels))
+            if not notes:
+                _label_notes(layout, headings[at], el.start)
+    labels = {f.label for f in page.footnotes}
+    page.hints = [s for s in page.hints if source[s.start : s.end].strip("[]() ") not in labels]
+
+
+def _label_notes(layout: Layout, heading: Block, start: int) -> None:
+    """A "References" heading right over the notes that start at ``start`` labels them, as "Notes"
+    does and as a text file's does: it is not a passage of its own."""
+    if any(heading.end <= b.start and b.end <= start and b.kind != "furniture" for b in layout.blocks):
+        return
+    layout.blocks = [Block("furniture", b.start, b.end) if b is heading else b for b in layout.blocks]
+
+
+def _marked(source: str, hints: list[Span]) -> dict[str, list[Span]]:
+    """The ``<sup>`` markers by the label each names, in order."""
+    by_label: dict[str, list[Span]] = {}
+    for s in hints:
         text = source[s.start : s.end]
         label = text.strip("[]() ")
         if LABEL_RUN.fullmatch(label):  # "<sup>5,6</sup>", "<sup>4-6</sup>": a marker for each
@@ -346,29 +399,22 @@ def _numbered_endnotes(source: str, ex: Extractor, layout: Layout, page: LinkedN
                 by_label.setdefault(each, []).append(span)
         elif not exponent(source, s.start, label):  # "km<sup>2</sup>" squares; it cites nothing
             by_label.setdefault(label, []).append(s)
-    headings = [b for b in layout.blocks if b.kind == "heading"]  # blocks are in order: so are their ends
-    heading_ends = [b.end for b in headings]
-    for i, el in enumerate(ex.elements):
-        if el.tag != "ol" or _in_list_item(ex, el):
-            continue  # a list inside a note is part of its text, not more notes
-        hint = f"{el.attrs.get('class') or ''} {el.attrs.get('id') or ''}"
-        parent = ex.elements[el.parent] if el.parent >= 0 else None
-        parent_hint = f"{parent.attrs.get('class') or ''} {parent.attrs.get('id') or ''}" if parent else ""
-        at = bisect.bisect_right(heading_ends, el.start) - 1
-        heading_before = headings[at] if at >= 0 else None
-        titled = heading_before is not None and NOTES_HEADING.match(source[heading_before.start : heading_before.end])
-        if not (NOTE_CONTAINER.search(hint) or NOTE_CONTAINER.search(parent_hint) or titled):
+    return by_label
+
+
+def _cited(source: str, ex: Extractor, layout: Layout, hints: list[Span]) -> dict[str, list[Span]]:
+    """The markers the text itself shows, as a text file's are read (``[1]``, ``[2, 3]``, ``¹``), by
+    label: in the body's blocks, not in code (``<pre>``) nor inside a ``<sup>``."""
+    code = [Span(e.start, e.end) for e in ex.elements if e.tag == "pre" and e.end > e.start]
+    by_label: dict[str, list[Span]] = {}
+    for block in layout.blocks:
+        if block.kind not in BODY_KINDS:
             continue
-        first = int(str(el.attrs.get("start") or "1")) if str(el.attrs.get("start") or "1").isdigit() else 1
-        items = [j for j in range(i + 1, el.last + 1) if ex.elements[j].tag == "li" and ex.elements[j].parent == i]
-        for n, item in enumerate(items, start=first):
-            label = str(n)
-            markers = tuple(s for s in by_label.get(label, ()) if s.end <= el.start)
-            start, end = _note_text(source, ex, {}, item, label)
-            if start < end:
-                page.footnotes.append(Footnote(label, source[start:end], start, end, markers))
-    labels = {f.label for f in page.footnotes}
-    page.hints = [s for s in page.hints if source[s.start : s.end].strip("[]() ") not in labels]
+        for c in strong_candidates(source, block, [], []):
+            span = Span(c.start, c.end)
+            if not any(other.overlaps(span) for other in (*code, *hints)):
+                by_label.setdefault(c.label, []).append(span)
+    return by_label
 
 
 def _in_list_item(ex: Extractor, el: Element) -> bool:

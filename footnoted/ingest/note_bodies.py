@@ -37,7 +37,7 @@ NOTES_HEADING = re.compile(
     r"^[#\s]*(?:(?:foot|end|end )?notes?|注|註|注释|注釋|脚注|腳注|尾注|注記)\s*[:：]?\s*$", re.IGNORECASE
 )
 # A heading over numbered entries that may be notes or a bibliography: the markers decide.
-_SOURCES_HEADING = re.compile(
+SOURCES_HEADING = re.compile(
     r"^[#\s]*(?:references|sources|citations|notes and (?:references|sources)|references and notes)\s*:?\s*$",
     re.IGNORECASE,
 )
@@ -156,7 +156,7 @@ def note_bodies(
             number = label_number(normalise_label(label.group("label")))
             numbered_heading = (number, block.level) if number is not None else numbered_heading
         if block.kind in ("heading", "paragraph") and (
-            NOTES_HEADING.match(text) or (block.start == tail and _SOURCES_HEADING.match(text))
+            NOTES_HEADING.match(text) or (block.start == tail and SOURCES_HEADING.match(text))
         ):
             in_notes_section = True
             out.append(Block("furniture", block.start, block.end))
@@ -533,7 +533,7 @@ def endnote_tail(source: str, blocks: list[Block]) -> int | None:
             return None
     start = entries[first][0].start
     before = [b for b in blocks if b.end <= start and b.kind != "furniture"]
-    if before and before[-1].kind == "heading" and _SOURCES_HEADING.match(source[before[-1].start : before[-1].end]):
+    if before and before[-1].kind == "heading" and SOURCES_HEADING.match(source[before[-1].start : before[-1].end]):
         return before[-1].start
     if count < 2:
         return None
