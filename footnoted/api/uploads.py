@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from footnoted.ingest.read import (
     check_length,
     content_hash,
     document_id,
+    document_id_with_extension,
     format_of,
     given_title,
     stored_unchanged,
@@ -75,6 +76,19 @@ async def read_upload(request: Request, settings: Settings) -> tuple[bytes, str,
     )
 
 
+def upload_id(name: str, documents: Mapping[str, Document]) -> str:
+    """The id of an upload sent without one: its file name's (``document_id``), unless the index
+    holds a file of that name in another format (``report.pdf`` for ``report.docx``), a namesake
+    and not an earlier version of it; then the name with its extension (``report.docx``), as
+    ``footnoted ingest`` tells such files apart. The same name sent again is the same document."""
+    plain = document_id(name)
+    held = documents.get(plain)
+    stored_name = held.metadata.get("name") if held is not None else None
+    if not stored_name or Path(stored_name).suffix.lower() == Path(name).suffix.lower():
+        return plain
+    return document_id_with_extension(name)
+
+
 def _invalid(field: str, message: str, kind: str) -> RequestValidationError:
     return RequestValidationError([{"loc": ("body", field), "msg": message, "type": kind}])
 
@@ -93,13 +107,13 @@ def ingest(
     ``Reader``'s, in the server. A document whose text is longer than ``max_chars`` is refused
     (``DocumentTooLarge``) before it is indexed."""
     fmt = fmt or format_of(name)  # a type footnoted does not read is refused, stored or not
-    doc_id = doc_id or document_id(name)
     report: AddReport
     # What the index holds now, not when this server last looked: another process (a second server,
     # `footnoted remove`) may have removed or replaced the document since, and an upload answered
     # "unchanged" from the older generation would be stored nowhere.
     index.refresh()
     snap = index.snapshot
+    doc_id = doc_id or upload_id(name, snap.documents)
     stored = snap.documents.get(doc_id)
     if stored is not None and stored_unchanged(stored, data, fmt, title):
         report, doc = AddReport(unchanged=(doc_id,)), stored  # the very bytes it was read from

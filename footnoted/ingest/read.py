@@ -77,6 +77,13 @@ def document_id(name: str) -> str:
     return _slug(stem, Path(name).name)
 
 
+def document_id_with_extension(name: str) -> str:
+    """``document_id`` with the extension kept (``a.txt`` -> ``a.txt``), which tells apart files
+    that differ only in it (``a.md``)."""
+    whole = Path(name).name
+    return _slug(whole, whole)
+
+
 def _slug(text: str, whole: str) -> str:
     """``text`` as an id (see ``document_id``); ``whole`` is what its hash is taken of."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))

@@ -7,6 +7,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import psutil
@@ -531,6 +532,28 @@ def test_an_id_must_be_whole_and_names_never_share_one(writable: httpx.Client) -
     listed = {d["id"] for d in writable.get("/v1/documents").json()["documents"]}
     assert set(ids) <= listed
     for doc_id in ids:
+        assert writable.delete(f"/v1/documents/{doc_id}").status_code == 200
+
+
+def test_an_upload_named_as_a_stored_file_of_another_format_is_a_document_of_its_own(writable: httpx.Client) -> None:
+    # `field.md` then another report, `field.txt`: a namesake, not a new version, so the first is
+    # kept (it was replaced before); the same name sent again is that document's new version.
+    def send(name: str, text: str) -> dict[str, Any]:
+        response = writable.post("/v1/documents", files={"file": (name, text.encode(), "text/plain")})
+        assert response.status_code == 201, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    first = send("field.md", "# Field\n\nWells near Kuito ran dry in 2004.\n")
+    other = send("field.txt", "Roads to Huambo were cleared of mines.\n")
+    assert (first["document"]["id"], other["document"]["id"]) == ("field", "field.txt")
+    assert (first["status"], other["status"]) == ("added", "added")
+    newer = send("field.md", "# Field\n\nWells near Kuito ran dry in 2005.\n")
+    assert (newer["document"]["id"], newer["status"]) == ("field", "replaced")
+    again = send("field.txt", "Roads to Huambo were cleared of mines in 2006.\n")
+    assert (again["document"]["id"], again["status"]) == ("field.txt", "replaced")
+    assert {"field", "field.txt"} <= {d["id"] for d in writable.get("/v1/documents").json()["documents"]}
+    for doc_id in ("field", "field.txt"):
         assert writable.delete(f"/v1/documents/{doc_id}").status_code == 200
 
 
