@@ -208,6 +208,7 @@ def create_app(
         max_body=settings.max_upload_bytes + 64 * 1024,
         stated_limit=settings.max_upload_bytes,
         metrics=state.metrics,
+        routes=app.routes,
     )
     install_handlers(app)
     _state_limits(app, settings)

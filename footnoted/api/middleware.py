@@ -7,11 +7,13 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from footnoted.api.metrics import Metrics
@@ -61,16 +63,33 @@ class _TooLarge(Exception):
 class RequestContext:
     """Tags each request with an id (echoed as ``X-Request-ID``), enforces the body limit, logs it."""
 
-    def __init__(self, app: ASGIApp, *, max_body: int, stated_limit: int, metrics: Metrics) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body: int,
+        stated_limit: int,
+        metrics: Metrics,
+        routes: Sequence[BaseRoute] = (),
+    ) -> None:
         self.app = app
         self.max_body = max_body
         self.stated_limit = stated_limit
         self.metrics = metrics
+        self.routes = routes  # the app's, to name the route of a request the app did not (fully) see
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # The request as it came, to match against the routes: a mount rewrites the scope's paths.
+        sent_to = {
+            "type": "http",
+            "path": scope["path"],
+            "root_path": scope.get("root_path", ""),
+            "method": scope["method"],
+            "client": scope.get("client"),
+        }
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
         given = headers.get("x-request-id", "")
         request_id = given if _REQUEST_ID.match(given) else uuid.uuid4().hex
@@ -101,7 +120,7 @@ class RequestContext:
         length = headers.get("content-length", "")
         if length.isdigit() and int(length) > self.max_body:
             await self._reject(send_with_id, request_id)
-            self._record(scope, status, started, request_id)
+            self._record(sent_to, status, started, request_id)
             return
 
         received = 0
@@ -131,7 +150,22 @@ class RequestContext:
         finally:
             # An unexpected error escapes to the app's outermost handler, which answers 500 outside this
             # middleware: the request is still logged and counted (status stays 500 when nothing was sent).
-            self._record(scope, status, started, request_id, inner.get("route"))
+            self._record(sent_to, status, started, request_id, inner.get("route"))
+
+    def _route_of(self, scope: Scope) -> str:
+        """The path of the route a request was sent to, as the router matches it ("/static" for a
+        file under it, "/v1/documents" for an upload refused as too large before the app read it),
+        or "unmatched" for none (a 404); a method the route does not take (a 405) counts under the
+        route. The routes FastAPI itself serves and mounts do not put
+        themselves in the scope as its own routes do."""
+        partial = None  # the path matches, the method does not (a 405)
+        for route in self.routes:
+            match, _ = route.matches(scope)
+            if match is Match.FULL:
+                return getattr(route, "path", None) or "unmatched"
+            if match is Match.PARTIAL and partial is None:
+                partial = getattr(route, "path", None)
+        return partial or "unmatched"
 
     async def _reject(self, send: Any, request_id: str) -> None:
         body = error_body(
@@ -148,7 +182,7 @@ class RequestContext:
 
     def _record(self, scope: Scope, status: int, started: float, request_id: str, matched: Any = None) -> None:
         elapsed = time.perf_counter() - started
-        route = getattr(matched or scope.get("route"), "path", None) or "unmatched"
+        route = getattr(matched, "path", None) or self._route_of(scope)
         self.metrics.requests.labels(route, scope["method"], str(status)).inc()
         self.metrics.latency.labels(route).observe(elapsed)
         log.info(

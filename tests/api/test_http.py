@@ -535,6 +535,30 @@ def test_an_id_must_be_whole_and_names_never_share_one(writable: httpx.Client) -
         assert writable.delete(f"/v1/documents/{doc_id}").status_code == 200
 
 
+def test_metrics_count_each_request_under_the_route_it_was_sent_to(writable: httpx.Client) -> None:
+    # Files under /static, the schema, a body refused by its Content-Length before the app reads it,
+    # a method a route does not take: each under its route; only a path no route has is unmatched.
+    assert writable.get("/static/app.js").status_code == 200
+    assert writable.get("/openapi.json").status_code == 200
+    _error(
+        writable.post("/v1/documents", content=b"x" * 100_000, headers={"content-type": "text/plain"}), 413, "too_large"
+    )
+    _error(writable.get("/v1/search"), 405, "method_not_allowed")
+    _error(writable.get("/no/such/route"), 404, "not_found")
+    metrics = writable.get("/metrics").text
+    for line in (
+        'method="GET",route="/static",status="200"',
+        'method="GET",route="/openapi.json",status="200"',
+        'method="POST",route="/v1/documents",status="413"',
+        'method="GET",route="/v1/search",status="405"',
+        'method="GET",route="unmatched",status="404"',
+    ):
+        assert f"footnoted_requests_total{{{line}}}" in metrics, [
+            m for m in metrics.splitlines() if "requests_total{" in m
+        ]
+    assert 'route="unmatched",status="200"' not in metrics
+
+
 def test_an_upload_named_as_a_stored_file_of_another_format_is_a_document_of_its_own(writable: httpx.Client) -> None:
     # `field.md` then another report, `field.txt`: a namesake, not a new version, so the first is
     # kept (it was replaced before); the same name sent again is that document's new version.
