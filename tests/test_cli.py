@@ -169,7 +169,7 @@ def test_info_shows_an_index_another_model_built_and_how_to_search_it(tmp_path: 
     assert f"footnoted reindex --index {index}" in shown.stdout
     assert "chapters: The Cost of Clearance (5 footnotes)" in shown.stdout
     body = json.loads(run(tmp_path, "info", "--index", str(index), "--json").stdout)
-    assert (body["model"], body["searchable"], body["chunks"], body["footnotes"]) == ("another-model", False, 3, 5)
+    assert (body["model"], body["searchable"], body["chunks"], body["footnotes"]) == ("another-model", False, 2, 5)
     assert [(d["id"], d["chunks"]) for d in body["documents"]] == [("chapters", None)]
     # One a newer footnoted wrote is refused, as before.
     manifest["format_version"] = 99
