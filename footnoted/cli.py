@@ -272,7 +272,7 @@ def ingest(
     for i in sorted(added):
         doc_id, notes, title = added[i]
         state = "added" if doc_id in report.added else "replaced" if doc_id in report.replaced else "unchanged"
-        typer.echo(f"{state:9} {doc_id}  ({_count(notes, 'footnote')}) {title}")
+        typer.echo(f"{state:9} {doc_id}  ({render.count(notes, 'footnote')}) {title}")
         if doc_id in report.reread:
             typer.echo(
                 "          read again: the file is unchanged, but other reading code (an earlier footnoted) read it"
@@ -284,7 +284,7 @@ def ingest(
     for removed, path in gone.items():
         typer.echo(f"removed   {removed}  (no longer at {path})")
     typer.echo(
-        f"{_count(report.chunks, 'chunk')}, {_count(report.encoded, 'text')} encoded, {report.reused} from cache "
+        f"{render.count(report.chunks, 'chunk')}, {render.count(report.encoded, 'text')} encoded, {report.reused} from cache "
         f"-> {ix.path}"
     )
 
@@ -443,7 +443,7 @@ def reindex(
         )
     else:
         typer.echo(
-            f"{_count(held, 'document')}, {_count(report.chunks, 'chunk')}, {_count(report.encoded, 'text')} encoded, "
+            f"{render.count(held, 'document')}, {render.count(report.chunks, 'chunk')}, {render.count(report.encoded, 'text')} encoded, "
             f"{report.reused} from cache -> {ix.path} ({ix.encoder.model_id})"
         )
 
@@ -542,8 +542,8 @@ def info(index: IndexOption = None, as_json: JsonOption = False) -> None:
         return
     _echo_index_and_model(data)
     typer.echo(
-        f"holds       {_count(len(snap.documents), 'document')}, {_count(data['chunks'], 'chunk')}, "
-        f"{_count(data['footnotes'], 'footnote')}"
+        f"holds       {render.count(len(snap.documents), 'document')}, {render.count(data['chunks'], 'chunk')}, "
+        f"{render.count(data['footnotes'], 'footnote')}"
     )
     asked = _settings().mode
     mode = (
@@ -553,7 +553,9 @@ def info(index: IndexOption = None, as_json: JsonOption = False) -> None:
     )
     typer.echo(f"searches    {mode}, over {data['vectors']} vectors in a {ix.config.store} store")
     for d in data["documents"]:
-        typer.echo(f"  {d['id']}: {d['title']} ({_count(d['chunks'], 'chunk')}, {_count(d['footnotes'], 'footnote')})")
+        typer.echo(
+            f"  {d['id']}: {d['title']} ({render.count(d['chunks'], 'chunk')}, {render.count(d['footnotes'], 'footnote')})"
+        )
 
 
 def _config_json(config: IndexConfig) -> dict[str, Any]:
@@ -604,11 +606,13 @@ def _stored_info(index: Path | None, mismatch: errors.IndexMismatch, as_json: bo
         _echo_json(data)
         return
     _echo_index_and_model(data)
-    chunks = f"{_count(data['chunks'], 'chunk')}, " if isinstance(data["chunks"], int) else ""
-    typer.echo(f"holds       {_count(len(documents), 'document')}, {chunks}{_count(data['footnotes'], 'footnote')}")
+    chunks = f"{render.count(data['chunks'], 'chunk')}, " if isinstance(data["chunks"], int) else ""
+    typer.echo(
+        f"holds       {render.count(len(documents), 'document')}, {chunks}{render.count(data['footnotes'], 'footnote')}"
+    )
     typer.echo(f"searches    nothing as it is: {mismatch}")
     for d in data["documents"]:
-        typer.echo(f"  {d['id']}: {d['title']} ({_count(d['footnotes'], 'footnote')})")
+        typer.echo(f"  {d['id']}: {d['title']} ({render.count(d['footnotes'], 'footnote')})")
 
 
 @app.command()
@@ -700,7 +704,7 @@ def doctor(index: IndexOption = None, as_json: JsonOption = False) -> None:
         )
     elif checkup.healthy:
         typer.echo(
-            f"ok: {path} ({checkup.generation}: {_count(checkup.documents, 'document')}, {_count(checkup.chunks, 'chunk')})"
+            f"ok: {path} ({checkup.generation}: {render.count(checkup.documents, 'document')}, {render.count(checkup.chunks, 'chunk')})"
         )
     else:
         typer.echo(f"damaged: {path}")
@@ -861,11 +865,6 @@ def main() -> None:
         _exit(f"{where}{exc.strerror or exc}", 9)
     except Exception as exc:
         _unexpected(exc)
-
-
-def _count(n: int, noun: str) -> str:
-    """ "1 document", "2 documents"."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _output_is_devnull() -> bool:

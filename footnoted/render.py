@@ -83,3 +83,8 @@ def document_summary(doc: Document, chunks: int) -> dict[str, Any]:
         "chunks": chunks,
         "warnings": list(doc.warnings),
     }
+
+
+def count(n: int, noun: str) -> str:
+    """ "1 document", "2 documents"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from footnoted import render
 from footnoted.eval.diagnostics import Miss
 from footnoted.eval.metrics import ndcg_at_k, reciprocal_rank_at_k
 from footnoted.eval.plot import plot_hits
@@ -27,7 +28,7 @@ def render_text(report: EvalReport, *, misses: bool = True) -> str:
     info = report.index
     n = report.results[0].overall.questions if report.results else 0
     lines = [
-        f"eval set {report.set_name}: {_count(n, 'question')}; model {info.get('model')}",
+        f"eval set {report.set_name}: {render.count(n, 'question')}; model {info.get('model')}",
         f"index: {info.get('chunks')} chunks of at most {info.get('chunk_tokens')} tokens "
         f"(overlap {info.get('chunk_overlap')}), footnote vectors {info.get('footnote_vectors')}, "
         f"fusion {info.get('fusion')}" + (f" (k={info.get('rrf_k')})" if info.get("fusion") == "rrf" else ""),
@@ -47,7 +48,7 @@ def render_text(report: EvalReport, *, misses: bool = True) -> str:
         lines += [
             "",
             f"answers (ask, {info.get('mode') or 'hybrid'}): the answer sentence overlaps the evidence for "
-            f"{a.overlap:.3f} of {_count(a.questions, 'question')}",
+            f"{a.overlap:.3f} of {render.count(a.questions, 'question')}",
         ]
         if a.by_tag:
             lines.append("  " + "  ".join(f"{t} {v:.3f}" for t, v in a.by_tag.items()))
@@ -82,10 +83,6 @@ def _table(result: ModeResult, ks: tuple[int, ...]) -> list[str]:
 def _width(text: str) -> int:
     """Columns ``text`` takes in a terminal: wide (CJK) characters take two, combining marks none."""
     return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _misses(result: ModeResult) -> list[str]:

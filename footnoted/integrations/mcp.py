@@ -12,6 +12,7 @@ the model to load; the first tool call waits for it.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import threading
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -40,6 +41,8 @@ _INSTRUCTIONS = (
     "Quote passages and footnotes as given and cite them by title, section and characters."
 )
 _READ_ONLY = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+
+log = logging.getLogger("footnoted.mcp")
 
 ModeArg = Annotated[
     Literal["dense", "lexical", "hybrid"] | None,
@@ -83,7 +86,16 @@ class _Loader:
                     self._error = f"the index could not be opened: {exc}"
             if self._index is None:
                 raise ToolError(self._error or "the index could not be opened")
-            return self._index
+            index = self._index
+        # What another process committed since the last call (an ingest, a removal): a session
+        # lasts as long as the client, and would otherwise cite documents removed since it began.
+        # One small file is read when nothing changed; a newer generation that does not load is
+        # reported and the one held is served.
+        try:
+            index.refresh()
+        except (FootnotedError, OSError) as exc:
+            log.warning("footnoted mcp: serving the index as it was: %s", exc)
+        return index
 
 
 def create_server(
@@ -107,7 +119,8 @@ def create_server(
     question_type = Annotated[
         str, Field(min_length=1, max_length=max_question_chars, description="A question in plain language.")
     ]
-    k_type = Annotated[int, Field(ge=1, le=max_k, description="How many passages to return.")]
+    # Strict: a whole number, as the HTTP API takes it ("3" and true are refused, not read as 3 and 1).
+    k_type = Annotated[int, Field(ge=1, le=max_k, strict=True, description="How many passages to return.")]
 
     def bounded(fn: Callable[..., T]) -> Callable[..., T]:
         fn.__annotations__.update(question=question_type, k=k_type)

@@ -125,4 +125,7 @@ def documents_text(documents: list[dict[str, Any]]) -> str:
     """One line per document: id, title, and how many footnotes and passages it has."""
     if not documents:
         return "The index holds no documents."
-    return "\n".join(f"{d['id']}: {d['title']} ({d['footnotes']} footnotes, {d['chunks']} passages)" for d in documents)
+    return "\n".join(
+        f"{d['id']}: {d['title']} ({render.count(d['footnotes'], 'footnote')}, {render.count(d['chunks'], 'passage')})"
+        for d in documents
+    )

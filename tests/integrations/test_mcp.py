@@ -220,12 +220,42 @@ def test_search_options_reach_the_index(briefing_hash_index: Index) -> None:
         ({"question": QUESTION, "k": 51}, "k"),
         ({"question": QUESTION, "mode": "fuzzy"}, "mode"),
         ({"question": "   "}, "the question is empty"),
+        # Whole numbers only, as the HTTP API takes them: "3" and true are not read as 3 and 1.
+        ({"question": QUESTION, "k": "3"}, "k"),
+        ({"question": QUESTION, "k": True}, "k"),
     ],
 )
 def test_bad_arguments_are_tool_errors(briefing_hash_index: Index, arguments: dict[str, Any], message: str) -> None:
     result = _call(briefing_hash_index, "search", arguments)
     assert result.is_error
     assert message in _text(result)
+
+
+def test_a_session_sees_what_another_process_commits(tmp_path: Path) -> None:
+    # One session, an index on disk, and another writer (another process, as `footnoted ingest` and
+    # `footnoted remove` are): each call answers from the newest generation.
+    from footnoted.index import HashEncoder
+    from footnoted.ingest import WordTokenizer, parse
+
+    path = tmp_path / "ix"
+    writer = Index.open(path, HashEncoder(), WordTokenizer())
+    writer.add([parse("Wells near Kuito ran dry in 2004.\n", name="wells.txt")])
+    served = Index.open(path, HashEncoder(), WordTokenizer())
+
+    async def main() -> list[CallToolResult]:
+        async with MCPClient(create_server(lambda: served)) as client:
+            before = await client.call_tool("list_documents", {})
+            writer.add([parse("Roads to Huambo were cleared of mines.\n", name="roads.txt")])
+            writer.remove("wells")
+            after = await client.call_tool("list_documents", {})
+            searched = await client.call_tool("search", {"question": "roads cleared of mines", "documents": ["roads"]})
+            return [before, after, searched]
+
+    before, after, searched = anyio.run(main)
+    assert [d["id"] for d in before.structured_content["documents"]] == ["wells"]  # type: ignore[index]
+    assert [d["id"] for d in after.structured_content["documents"]] == ["roads"]  # type: ignore[index]
+    assert _text(after) == "roads: roads (0 footnotes, 1 passage)"
+    assert not searched.is_error and "Huambo" in _text(searched)
 
 
 def test_no_passages_and_no_answer_read_plainly() -> None:
