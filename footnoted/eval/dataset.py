@@ -38,7 +38,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from footnoted.errors import EvalSetError, InvalidQuery, check_question
+from footnoted.errors import EvalSetError, InvalidQuery, check_not_blank, check_question
 from footnoted.eval.quotes import Folded, find_all, fold
 from footnoted.types import Document, Span
 
@@ -191,9 +191,11 @@ def _grade(score: str, where: str) -> int:
 
 
 def _check_question(text: str, where: str) -> None:
-    """A question must be text (``check_question``): no lone surrogate, which no tokenizer takes."""
+    """A question must be text (``check_question``): no lone surrogate, which no tokenizer takes;
+    and something to search (``check_not_blank``): not only characters never seen."""
     try:
         check_question(text)
+        check_not_blank(text)
     except InvalidQuery as exc:
         raise EvalSetError(f"{where}: {exc}") from None
 

@@ -148,6 +148,7 @@ def test_tags_and_blank_lines() -> None:
         (jsonl(q({"quote": "dawn", "context": "[1] Ibid."})), "evidence 1 is not inside its context"),
         ("\n\n", "t: no questions"),
         (jsonl(q("dawn", question="When \ud800 at dawn?")), "question 'q1': the question holds half of a character"),
+        (jsonl(q("dawn", question="\u200b\u2060")), "t:1: question 'q1': the question is empty: it holds only"),
     ],
 )
 def test_load_errors_name_the_question(text: str, message: str) -> None:
@@ -246,3 +247,6 @@ def test_beir_query_ids_are_each_used_once_and_questions_are_text(tmp_path: Path
     (broken / "queries.jsonl").write_text('{"_id": "1", "text": "When \\ud800 did it sail?"}\n', encoding="utf-8")
     with pytest.raises(EvalSetError, match="half of a character"):
         load_set(broken, DOCS)
+    unseen = write_beir(tmp_path / "unseen", "1\ta\t1\n", [{"_id": "1", "text": "\u200b"}])
+    with pytest.raises(EvalSetError, match=re.escape("queries.jsonl:1: query '1': the question is empty")):
+        load_set(unseen, DOCS)
