@@ -13,6 +13,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from footnoted.ingest.labels import LABEL
 from footnoted.ingest.layout import DATE_LINE, WESTLAW_NOTE, Para, is_label, is_prose, paragraphs, split_items, trim
 from footnoted.ingest.pages import PageNote, read_pages
 from footnoted.types import Block, Span
@@ -78,6 +79,9 @@ _PG_CREDIT = re.compile(r"\s*(?:produced by|e-?text prepared by)\b.*(?:\n[ \t]*\
 # A transcriber's bracketed block ("[Footnote 1: ...]", "[Illustration: ...]", "[Sidenote: ...]",
 # as Distributed Proofreaders mark them) is never a heading or a title.
 _TRANSCRIBED = re.compile(r"\[(?:Footnote|Illustration|Sidenote)\b", re.IGNORECASE)
+# A line that opens with a bracketed label and text, "[1] can be specified ...", is a note (as
+# ``note_bodies`` reads it), never a heading, however short.
+_BRACKETED_NOTE = re.compile(rf"\[(?:{LABEL})\][ \t\u00a0]*\S")
 
 
 @dataclass(slots=True)
@@ -105,8 +109,12 @@ def _is_furniture(text: str) -> bool:
 
 
 def _label_para(source: str, para: Para) -> bool:
-    # (a note, "[Footnote 1: ...]" or Westlaw's "FN7. 46 C.F.R. § 221.15.", is never a heading)
-    if _TRANSCRIBED.match(source, para.start) or WESTLAW_NOTE.match(source, para.start, para.end):
+    # (a note, "[1] ...", "[Footnote 1: ...]" or Westlaw's "FN7. 46 C.F.R. § 221.15.", is never a heading)
+    if (
+        _TRANSCRIBED.match(source, para.start)
+        or WESTLAW_NOTE.match(source, para.start, para.end)
+        or _BRACKETED_NOTE.match(source, para.start, para.end)
+    ):
         return False
     return all(is_label(source[s:e]) for s, e in para.lines)
 

@@ -1030,3 +1030,26 @@ def test_a_version_number_ending_a_sentence_is_no_marker_but_a_year_may_carry_on
         name="figures.txt",
     )
     assert _linked(figures) == {"1": ["otal of 145."], "2": ["counted 212."]}
+
+
+def test_a_bracketed_note_under_a_table_that_cites_it_is_a_note_not_a_heading() -> None:
+    # The layout of dpkg's triggers spec: a table whose cells cite "usually[1]", then the note's
+    # one short line, then the section goes on. The line was a heading, and the section's last
+    # paragraphs were filed under it.
+    rows = "\n".join(f" --{verb}\t\tn/a\t\tusually[1]\tnone" for verb in ("unpack", "remove", "install"))
+    text = (
+        "TRIGGERS\n\nIntroduction\n------------\n\nA trigger is a facility that allows events caused by one package.\n\n"
+        "Command line interfaces\n-----------------------\n\n"
+        f"Here is a summary of the behaviours:\n\n Command\t\tConfigure\tTrigproc\tOthers\n{rows}\n\n"
+        " [1] can be specified explicitly by --triggers or --no-triggers\n\n\n"
+        "A trigger may be activated explicitly with the dpkg-trigger command.\n"
+    )
+    doc = parse(text, name="triggers.txt")
+    assert [(n.label, n.text, len(n.markers)) for n in doc.footnotes] == [
+        ("1", "can be specified explicitly by --triggers or --no-triggers", 3)
+    ]
+    assert all(doc.source[m.start - 7 : m.end] == "usually[1]" for m in doc.footnotes[0].markers)
+    assert not any("[1]" in doc.source[b.start : b.end] for b in doc.blocks if b.kind == "heading")
+    last = doc.source.index("A trigger may")
+    assert [s.title for s in doc.sections if s.start <= last < s.end] == ["Command line interfaces"]
+    assert not doc.warnings
