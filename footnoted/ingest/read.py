@@ -380,14 +380,16 @@ def _without_markers(source: str, start: int, end: int, markers: list[tuple[int,
 
 
 def _notes_headings(source: str, blocks: list[Block]) -> list[Block]:
-    """A "Notes" heading over note bodies labels them; it is not a passage of its own."""
+    """A "Notes" or "Footnotes" heading over note bodies labels them; it is not a passage of its own.
+
+    So is such a line set as a paragraph (Sphinx's ``<p class="rubric">Footnotes</p>``), and the
+    notes may open with furniture (a note's label "[1]" set apart, Texinfo's "(1)" heading)."""
     out = list(blocks)
     for i, block in enumerate(out[:-1]):
-        if (
-            block.kind == "heading"
-            and out[i + 1].kind == "note"
-            and NOTES_HEADING.match(source[block.start : block.end])
-        ):
+        if block.kind not in ("heading", "paragraph") or not NOTES_HEADING.match(source[block.start : block.end]):
+            continue
+        following = next((b for b in out[i + 1 :] if b.kind != "furniture"), None)
+        if following is not None and following.kind == "note":
             out[i] = Block("furniture", block.start, block.end)
     return out
 

@@ -1053,3 +1053,24 @@ def test_a_bracketed_note_under_a_table_that_cites_it_is_a_note_not_a_heading() 
     last = doc.source.index("A trigger may")
     assert [s.title for s in doc.sections if s.start <= last < s.end] == ["Command line interfaces"]
     assert not doc.warnings
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("exporters/sphinx.html", "Footnotes"),
+        ("exporters/docutils_html5.html", "Footnotes"),
+        ("exporters/docutils_html4.html", "Footnotes"),
+        ("exporters/docutils_0.17_html5.html", "Footnotes"),
+        ("html_generators/docutils_citations.html", "Notes"),
+        ("html_generators/sphinx_citations.html", "Notes"),
+    ],
+)
+def test_the_rubric_over_a_pages_notes_labels_them_and_is_no_passage(name: str, label: str) -> None:
+    # Sphinx and docutils set it as a paragraph, <p class="rubric">, with the notes' labels ("[1]")
+    # between it and their text: it was read as the end of the passage before.
+    doc = load(DATA / name)
+    at = doc.source.index(f"\n\n{label}\n\n") + 2
+    assert [b.kind for b in doc.blocks if b.start <= at < b.end] == ["furniture"]
+    texts = [c.text for c in chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=200, overlap=0))]
+    assert not any(t.rstrip().endswith(label) for t in texts)
