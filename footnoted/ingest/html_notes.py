@@ -24,6 +24,7 @@ from footnoted.ingest.labels import ROMAN
 from footnoted.ingest.layout import FOUR_DIGITS, beyond_999, exponent
 from footnoted.ingest.markers import LABEL_RUN, marker_run, strong_candidates
 from footnoted.ingest.note_bodies import NOTES_HEADING, SOURCES_HEADING
+from footnoted.ingest.texinfo_notes import HEADINGS, labels_note, note_under
 from footnoted.ingest.text import Layout
 from footnoted.types import BODY_KINDS, Block, Footnote, Span
 
@@ -51,6 +52,8 @@ class LinkedNotes:
 
     footnotes: list[Footnote] = field(default_factory=list)
     hints: list[Span] = field(default_factory=list)
+    labels: list[Span] = field(default_factory=list)
+    """Headings that are nothing but a note's label (Texinfo's "(1)"): furniture."""
 
 
 def link_footnotes(source: str, ex: Extractor, layout: Layout) -> LinkedNotes:
@@ -62,7 +65,20 @@ def link_footnotes(source: str, ex: Extractor, layout: Layout) -> LinkedNotes:
         page.footnotes = sorted([*page.footnotes, *inline], key=lambda note: note.start)
         holders.extend(bodies)
     _mark_notes(layout, page.footnotes, holders)
+    if page.labels:
+        _mark_labels(layout, page.labels)
     return page
+
+
+def _mark_labels(layout: Layout, labels: list[Span]) -> None:
+    """Blocks inside a note's label heading (Texinfo's "(1)"; ``labels`` in order) become furniture."""
+    starts = [s.start for s in labels]
+
+    def in_label(block: Block) -> bool:
+        i = bisect.bisect_right(starts, block.start) - 1
+        return i >= 0 and labels[i].contains(Span(block.start, block.end))
+
+    layout.blocks = [Block("furniture", b.start, b.end) if in_label(b) else b for b in layout.blocks]
 
 
 def _linked_notes(source: str, ex: Extractor, layout: Layout) -> tuple[LinkedNotes, list[tuple[int, int]]]:
@@ -76,6 +92,7 @@ def _linked_notes(source: str, ex: Extractor, layout: Layout) -> tuple[LinkedNot
             if value:
                 targets.setdefault(str(value), i)
     links: list[tuple[str, int, Element]] = []  # (label, the note's block, the marker)
+    headed: dict[int, tuple[str, list[Span]]] = {}  # Texinfo's notes, by the heading that labels each
     for i, el in enumerate(ex.elements):
         target_index = _target(ex, targets, i)
         if target_index < 0 or "ltx_ref" in str(el.attrs.get("class")).split():
@@ -86,8 +103,12 @@ def _linked_notes(source: str, ex: Extractor, layout: Layout) -> tuple[LinkedNot
             continue
         container = ex.elements[container_index]
         label = _label(source, ex, el, target_index, container)
-        if not label or container.tag.startswith("h"):
-            continue  # a link to a heading: not a note
+        if not label:
+            continue
+        if container.tag in HEADINGS:
+            if labels_note(source, ex, targets, i, container_index):
+                headed.setdefault(container_index, (label, []))[1].append(Span(el.start, el.end))
+            continue  # a link to a heading: not a note, unless the heading is a Texinfo note's label
         below = container.start > el.start
         back = _leads_back(ex, targets, i)
         if back >= 0 and (not below or ex.elements[back].tag in BLOCK_TAGS):
@@ -108,7 +129,7 @@ def _linked_notes(source: str, ex: Extractor, layout: Layout) -> tuple[LinkedNot
         if (not FOUR_DIGITS.fullmatch(link[0]) or link[0] in past_999)
         and (past_z or NOTE_LABEL.match(link[0]) or not LETTERS.fullmatch(link[0]))
     ]
-    if not links:
+    if not links and not headed:
         page.hints = [Span(e.start, e.end) for e in ex.elements if e.tag == "sup" and e.end > e.start]
         _numbered_endnotes(source, ex, layout, page)
         return page, []
@@ -118,7 +139,13 @@ def _linked_notes(source: str, ex: Extractor, layout: Layout) -> tuple[LinkedNot
     for label, index, el in links:
         notes.setdefault(_note_block(ex, index, blocks, markers), (label, []))[1].append(Span(el.start, el.end))
     holders: list[tuple[int, int]] = []  # each note's whole element: its label and back-links too
-    for index, (label, spans) in sorted(notes.items(), key=lambda kv: ex.elements[kv[0]].start):
+    for index, (label, spans) in sorted({**notes, **headed}.items(), key=lambda kv: ex.elements[kv[0]].start):
+        if index in headed:
+            start, end = note_under(ex, layout.blocks, index)
+            if start < end:
+                page.footnotes.append(Footnote(label, source[start:end], start, end, tuple(spans)))
+                page.labels.append(Span(ex.elements[index].start, ex.elements[index].end))
+            continue
         start, end = _note_text(source, ex, targets, index, label)
         if start < end:  # an element holding nothing but its label (a jump to "A" of an index) is no note
             page.footnotes.append(Footnote(label, source[start:end], start, end, tuple(spans)))
