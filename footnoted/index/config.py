@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 from footnoted.index.search import Fusion, Mode
 from footnoted.index.vectors import StoreKind
@@ -29,3 +29,20 @@ class IndexConfig:
     rrf_k: int = 60
     mode: Mode = "hybrid"
     answer_passages: int = 4
+
+    def __post_init__(self) -> None:
+        """Raises ValueError for a setting that is not one of its kind's, so that nothing an index
+        cannot use reaches its manifest."""
+        for name, kind in (
+            ("store", StoreKind),
+            ("footnote_vectors", FootnoteVectors),
+            ("fusion", Fusion),
+            ("mode", Mode),
+        ):
+            allowed = get_args(kind)
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
+        for name in ("rrf_k", "answer_passages"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"{name} must be a whole number from 1, not {value!r}")

@@ -143,18 +143,25 @@ def stored_config(manifest: dict[str, Any]) -> IndexConfig:
     retrieval = manifest.get("retrieval") or {}
     chunker = manifest.get("chunker") or {}
     store = manifest.get("store") or {}
-    return IndexConfig(
-        chunk=ChunkSettings(
-            int(chunker.get("max_tokens", default.chunk.max_tokens)), int(chunker.get("overlap", default.chunk.overlap))
-        ),
-        store=store.get("kind", default.store),
-        footnote_vectors=retrieval.get("footnote_vectors", default.footnote_vectors),
-        sentence_vectors=bool(retrieval.get("sentence_vectors", default.sentence_vectors)),
-        fusion=retrieval.get("fusion", default.fusion),
-        rrf_k=int(retrieval.get("rrf_k", default.rrf_k)),
-        mode=retrieval.get("mode", default.mode),
-        answer_passages=int(retrieval.get("answer_passages", default.answer_passages)),
-    )
+    try:
+        return IndexConfig(
+            chunk=ChunkSettings(
+                int(chunker.get("max_tokens", default.chunk.max_tokens)),
+                int(chunker.get("overlap", default.chunk.overlap)),
+            ),
+            store=store.get("kind", default.store),
+            footnote_vectors=retrieval.get("footnote_vectors", default.footnote_vectors),
+            sentence_vectors=bool(retrieval.get("sentence_vectors", default.sentence_vectors)),
+            fusion=retrieval.get("fusion", default.fusion),
+            rrf_k=int(retrieval.get("rrf_k", default.rrf_k)),
+            mode=retrieval.get("mode", default.mode),
+            answer_passages=int(retrieval.get("answer_passages", default.answer_passages)),
+        )
+    except (ValueError, TypeError) as exc:  # written by hand, or by a footnoted that let one through
+        raise IndexCorrupt(
+            f"the index's manifest records a setting footnoted does not have ({exc}); "
+            "ingest its documents afresh into an empty directory"
+        ) from None
 
 
 def stored_settings(directory: IndexDir) -> IndexConfig:

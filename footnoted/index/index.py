@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -208,9 +208,11 @@ class Index:
         """The question's vector, from a small LRU cache when it was asked recently.
 
         Raises:
-            InvalidQuery: the question is not text (not a string, or a lone surrogate in it).
+            InvalidQuery: the question is not text (not a string, or a lone surrogate in it), or is
+                empty (nothing, or nothing that is seen).
         """
         check_question(question)
+        check_not_blank(question)
         cached = self.cached_query(question)
         if cached is not None:
             return cached
@@ -377,7 +379,12 @@ class Index:
     def _checked_vector(self, query: np.ndarray) -> np.ndarray:
         """A question's vector given by the caller, as the index compares them: one row of the
         encoder's dimension, in float32."""
-        vector = np.asarray(query, dtype=np.float32)
+        try:
+            vector = np.asarray(query, dtype=np.float32)
+        except (TypeError, ValueError):  # a string, an object: not numbers at all
+            raise InvalidQuery(
+                f"query must be a vector of {self.encoder.dimension} finite numbers, not {type(query).__name__}"
+            ) from None
         if vector.shape != (self.encoder.dimension,) or not np.isfinite(vector).all():
             raise InvalidQuery(
                 f"query must be a vector of {self.encoder.dimension} finite numbers, not one of shape {vector.shape}"
@@ -388,7 +395,10 @@ class Index:
         if document_ids is None:
             return None
         # One id given as a string is that id, not its characters.
-        wanted = {document_ids} if isinstance(document_ids, str) else set(document_ids)
+        ids = [document_ids] if isinstance(document_ids, str) else document_ids
+        if not isinstance(ids, Iterable) or not all(isinstance(i, str) for i in ids):
+            raise InvalidQuery(f"document_ids must be a document id or a list of them, not {document_ids!r}"[:200])
+        wanted = set(ids)
         if not wanted:
             # An empty filter would match nothing and read as "no passage answers this".
             raise InvalidQuery("the document filter is empty: name at least one document id, or leave it out")
@@ -404,6 +414,11 @@ class Index:
         format, under another title or by other reading code), skip unchanged ones."""
         with bulk():
             docs = list(documents)
+            for doc in docs:
+                if not isinstance(doc, Document):
+                    raise TypeError(
+                        f"Index.add takes Documents, not {type(doc).__name__}: read a file with footnoted.load(path)"
+                    )
             with self._write:
                 if self.directory is None:
                     return self._add(docs, progress)
@@ -418,6 +433,9 @@ class Index:
             DocumentNotFound: the index does not hold one of them (and none is removed).
         """
         ids = (document_id, *more)
+        for doc_id in ids:
+            if not isinstance(doc_id, str):
+                raise TypeError(f"Index.remove takes document ids (strings), not {type(doc_id).__name__}")
         with self._write, bulk():
             if self.directory is None:
                 self._remove(ids)
@@ -483,13 +501,12 @@ class Index:
                 reread.append(doc.id)  # the same document, read by other code
             (replaced if old is not None else added).append(doc.id)
             fresh.append(doc)
-        report = AddReport(
-            tuple(added),
-            tuple(replaced),
-            tuple(unchanged),
-            tuple(reread),
-            warnings={d.id: d.warnings for d in fresh if d.warnings},
-        )
+        # The last copy of an id wins, as in a dict; the others are said to be dropped, not lost unseen.
+        warnings = {d.id: d.warnings for d in fresh if d.warnings}
+        for doc_id, n in Counter(d.id for d in docs).items():
+            if n > 1:
+                warnings[doc_id] = (*warnings.get(doc_id, ()), f"given {n} times in one add: the last copy was kept")
+        report = AddReport(tuple(added), tuple(replaced), tuple(unchanged), tuple(reread), warnings=warnings)
         if not fresh:
             return report
         try:

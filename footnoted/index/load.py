@@ -55,7 +55,7 @@ def index_config(settings: Settings, encoder: Encoder | None = None) -> IndexCon
 
 def open_index(
     settings: Settings,
-    path: Path | None = None,
+    path: str | Path | None = None,
     *,
     encoder: tuple[Encoder, Tokenizer] | None = None,
     create: bool = False,
@@ -68,7 +68,7 @@ def open_index(
     (``FOOTNOTED_MODE``) when set, else the index's own.
     """
     enc, tokenizer = encoder or make_encoder(settings)
-    where = path or settings.index_path()
+    where = Path(path) if path is not None else settings.index_path()
     default = settings.is_default_index(where)
     try:
         index = Index.open(

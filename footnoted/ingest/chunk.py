@@ -38,6 +38,9 @@ class ChunkSettings:
     overlap: int = 32
 
     def __post_init__(self) -> None:
+        for name, value in (("max_tokens", self.max_tokens), ("overlap", self.overlap)):
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ValueError(f"{name} must be a whole number of tokens, not {value!r}")
         if self.max_tokens < 8:
             raise ValueError("max_tokens must be at least 8")
         if not 0 <= self.overlap < self.max_tokens // 2:

@@ -54,6 +54,7 @@ def test_the_last_copy_of_an_id_wins_within_one_add() -> None:
     report = index.add(iter([old, new]))
     assert report.added == (old.id,)
     assert index.documents[old.id].source == new.source
+    assert report.warnings[old.id][-1] == "given 2 times in one add: the last copy was kept"
 
 
 def test_an_error_while_reading_stops_the_add_and_stores_nothing(tmp_path: Path) -> None:

@@ -147,6 +147,62 @@ def test_a_question_of_characters_never_seen_is_empty_and_not_encoded(question: 
     assert index.search(f"{question}stockpile", k=1)[0].chunk.text
 
 
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda ix: ix.encode_query(None), InvalidQuery, "the question is empty"),
+        (lambda ix: ix.encode_query("  "), InvalidQuery, "the question is empty"),
+        (
+            lambda ix: ix.search("stockpile", query="abc"),
+            InvalidQuery,
+            "query must be a vector of 256 finite numbers, not str",
+        ),
+        (lambda ix: ix.search("stockpile", query=object()), InvalidQuery, "not object"),
+        (
+            lambda ix: ix.search("stockpile", document_ids=5),
+            InvalidQuery,
+            "document_ids must be a document id or a list",
+        ),
+        (lambda ix: ix.ask("stockpile", document_ids=[["a"]]), InvalidQuery, "document_ids must be"),
+        (
+            lambda ix: ix.add(["report.txt"]),
+            TypeError,
+            "Index.add takes Documents, not str: read a file with footnoted.load",
+        ),
+        (lambda ix: ix.add([None]), TypeError, "not NoneType"),
+        (lambda ix: ix.remove(["a"]), TypeError, "Index.remove takes document ids (strings), not list"),
+    ],
+)
+def test_arguments_of_the_wrong_kind_are_said_to_be(call: Any, error: type[Exception], message: str) -> None:
+    # Each a clear error of its own kind, never an AttributeError from deep inside; nothing stored changes.
+    index = Index.memory(HashEncoder(), WordTokenizer())
+    index.add([load_briefing()])
+    before = index.snapshot
+    with pytest.raises(error, match=re.escape(message)):
+        call(index)
+    assert index.snapshot is before
+
+
+def test_a_setting_an_index_does_not_have_is_refused_before_it_reaches_a_manifest(tmp_path: Path) -> None:
+    from footnoted.index.config import IndexConfig
+    from footnoted.ingest.chunk import ChunkSettings
+
+    for bad, message in (
+        ({"store": "foo"}, "store must be one of flat, flat16, hnsw, not 'foo'"),
+        ({"mode": "fuzzy"}, "mode must be one of"),
+        ({"rrf_k": 0}, "rrf_k must be a whole number from 1"),
+    ):
+        with pytest.raises(ValueError, match=re.escape(message)):
+            IndexConfig(**bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=re.escape("max_tokens must be a whole number of tokens, not '100'")):
+        ChunkSettings("100")  # type: ignore[arg-type]
+    index = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer())
+    index.add([load_briefing()])
+    with pytest.raises(ValueError, match="store must be one of"):
+        Index.rebuild(tmp_path / "ix", HashEncoder(), WordTokenizer(), store="foo")  # type: ignore[arg-type]
+    assert Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer()).config.store == "flat"
+
+
 def test_one_document_id_given_as_a_string_is_that_id() -> None:
     index = Index.memory(HashEncoder(), WordTokenizer())
     index.add([load_briefing()])
@@ -180,3 +236,11 @@ def test_open_index_takes_the_settings_mode_for_questions_that_name_none(tmp_pat
     assert [p.score for p in lexical.ask(question, 5).passages] == by_lexical
     # A question that names its mode keeps it.
     assert [h.score for h in lexical.search(question, 5, mode="hybrid")] == [h.score for h in own.search(question, 5)]
+
+
+def test_open_index_takes_a_path_as_a_string(tmp_path: Path) -> None:
+    from footnoted import Settings, open_index
+
+    index = open_index(Settings(home=tmp_path / "home", encoder="hash"), str(tmp_path / "mine"), create=True)
+    index.add([load_briefing()])
+    assert index.path == tmp_path / "mine"
