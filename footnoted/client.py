@@ -12,13 +12,14 @@ or ``except InvalidQuery`` works as it does in process. A service that cannot be
 
 from __future__ import annotations
 
+import operator
 import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, Self
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, Self
 from urllib.parse import quote
 
 import httpx
@@ -195,7 +196,7 @@ class Client:
         """
         path = Path(path)
         form = {k: v for k, v in (("id", id), ("title", title)) if v is not None}
-        with path.open("rb") as f:
+        with _opened(path) as f:
             return _added(self._call("POST", "/v1/documents", files={"file": (path.name, f)}, data=form))
 
     def add_text(
@@ -280,7 +281,8 @@ class AsyncClient:
         """See ``Client.add_document``."""
         path = Path(path)
         form = {k: v for k, v in (("id", id), ("title", title)) if v is not None}
-        files = {"file": (path.name, path.read_bytes())}
+        with _opened(path) as f:
+            files = {"file": (path.name, f.read())}
         return _added(await self._call("POST", "/v1/documents", files=files, data=form))
 
     async def add_text(
@@ -342,6 +344,12 @@ def _question_body(
     name: str, question: str, k: int, mode: str | None, document_ids: Sequence[str] | None
 ) -> dict[str, Any]:
     errors.check_question(question)
+    try:
+        if isinstance(k, bool):
+            raise TypeError
+        k = operator.index(k)  # an int of numpy's too, as Index.search takes; never a float or a string
+    except TypeError:
+        raise errors.InvalidQuery(f"k must be a whole number from 1, not {k!r}") from None
     body: dict[str, Any] = {name: question, "k": k}
     if mode is not None:
         body["mode"] = mode
@@ -351,7 +359,19 @@ def _question_body(
     return body
 
 
+def _opened(path: Path) -> BinaryIO:
+    """``path`` open for reading, or the ``IngestError`` ``footnoted.load`` gives for it."""
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        raise errors.IngestError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
+
+
 def _text_body(text: str, title: str | None, doc_id: str | None, fmt: str) -> dict[str, Any]:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise errors.IngestError(f"the text holds half of a character (a lone surrogate) at {exc.start}") from None
     body: dict[str, Any] = {"text": text, "format": fmt}
     if title is not None:
         body["title"] = title

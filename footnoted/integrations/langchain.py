@@ -15,7 +15,7 @@ from langchain_core.callbacks import AsyncCallbackManagerForRetrieverRun, Callba
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables.config import run_in_executor
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 
 from footnoted.index.search import Mode
 from footnoted.integrations.passages import Searcher, passage_metadata
@@ -50,6 +50,12 @@ class FootnotedRetriever(BaseRetriever):
     k: int = Field(default=5, ge=1)
     mode: Mode | None = None
     document_ids: list[str] | None = None
+
+    @field_validator("document_ids", mode="before")
+    @classmethod
+    def _one_id(cls, value: object) -> object:
+        """One id given as a string is that id, not its characters (as for each call)."""
+        return [value] if isinstance(value, str) else value
 
     def _get_relevant_documents(
         self,

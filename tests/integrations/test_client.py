@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
+import numpy as np
 import pytest
 
 from footnoted import errors
@@ -51,7 +53,7 @@ def test_search_returns_core_hits_like_the_in_process_index(client: Client, real
 
 @pytest.mark.parametrize("mode", ["dense", "lexical", "hybrid"])
 def test_search_modes_and_document_filter(client: Client, mode: Any) -> None:
-    hits = client.search(QUESTION, 2, mode=mode, document_ids=[BRIEFING])
+    hits = client.search(QUESTION, np.int64(2), mode=mode, document_ids=[BRIEFING])  # numpy's ints, as Index takes
     assert len(hits) == 2
     assert {h.citation.document_id for h in hits} == {BRIEFING}
 
@@ -246,3 +248,11 @@ def test_ids_and_questions_no_server_could_take_are_refused_before_a_request() -
         client.search("mines \ud800")
     with pytest.raises(errors.InvalidQuery, match="must be a string"):
         client.ask(cast(str, 42))
+    for k in (2.0, "3", True):
+        with pytest.raises(errors.InvalidQuery, match=re.escape(f"k must be a whole number from 1, not {k!r}")):
+            client.search("mines", cast(int, k))
+    with pytest.raises(errors.IngestError, match="half of a character"):
+        client.add_text("mines \udc80 stored")
+    for missing in (Path("/nonexistent/report.txt"), Path("/")):
+        with pytest.raises(errors.IngestError, match="cannot read the file"):
+            client.add_document(missing)

@@ -97,6 +97,8 @@ def test_call_options_override_the_defaults(briefing_hash_index: Index) -> None:
     assert [d.id for d in lexical] == [h.chunk.id for h in briefing_hash_index.search(QUESTION, 2, mode="lexical")]
     assert len(retriever.invoke(QUESTION)) == 4
     assert len(asyncio.run(retriever.ainvoke(QUESTION, k=2))) == 2
+    # One id given as a string is that id, as a default too.
+    assert FootnotedRetriever(index=briefing_hash_index, document_ids=BRIEFING).document_ids == [BRIEFING]  # type: ignore[arg-type]
 
 
 def test_a_retriever_composes_in_a_chain(briefing_hash_index: Index) -> None:
