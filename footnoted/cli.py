@@ -696,6 +696,7 @@ def doctor(index: IndexOption = None, as_json: JsonOption = False) -> None:
                 # A number, as `info` and /readyz give it (the directory is gen-000002 for 2).
                 "generation": int(checkup.generation[4:]) if checkup.generation else None,
                 "healthy": checkup.healthy,
+                "damaged": checkup.damaged and not checkup.healthy,
                 "documents": checkup.documents,
                 "chunks": checkup.chunks,
                 "problems": list(checkup.problems),
@@ -707,7 +708,7 @@ def doctor(index: IndexOption = None, as_json: JsonOption = False) -> None:
             f"ok: {path} ({checkup.generation}: {render.count(checkup.documents, 'document')}, {render.count(checkup.chunks, 'chunk')})"
         )
     else:
-        typer.echo(f"damaged: {path}")
+        typer.echo(f"{'damaged' if checkup.damaged else 'not searchable here'}: {path}")
         for problem in checkup.problems:
             typer.echo(f"  - {problem}")
     if not as_json:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from footnoted.errors import FootnotedError
+from footnoted.errors import FootnotedError, IndexMismatch
 from footnoted.index import snapshot as snapshots
 from footnoted.index.generation import stored_documents
 from footnoted.index.store import IndexDir, check_manifest, read_manifest, verify_files
@@ -22,6 +22,8 @@ class Checkup:
     chunks: int = 0
     problems: tuple[str, ...] = field(default_factory=tuple)
     notes: tuple[str, ...] = field(default_factory=tuple)
+    damaged: bool = True
+    """Whether a problem is damage (a file, the pointer), not only that another model built it."""
 
     @property
     def healthy(self) -> bool:
@@ -40,14 +42,15 @@ def examine(path: Path, *, model_id: str | None = None, dimension: int | None = 
     try:
         manifest = read_manifest(gen)
     except FootnotedError as exc:
-        return Checkup(path, problems=(str(exc),), notes=(_remedy(directory),) if directory.exists() else ())
-    problems: list[str] = []
+        notes = (_remedy(directory),) if directory.exists() else ()
+        return Checkup(path, problems=(str(exc),), notes=notes, damaged=not isinstance(exc, IndexMismatch))
+    mismatch: list[str] = []  # built for another model or by a newer footnoted: not damage
     if model_id is not None and dimension is not None:
         try:
             check_manifest(manifest, model_id=model_id, dimension=dimension, where=path)
         except FootnotedError as exc:
-            problems.append(str(exc))
-    problems.extend(verify_files(gen, manifest))
+            mismatch.append(str(exc))
+    problems = verify_files(gen, manifest)
     documents = chunks = 0
     if not problems:
         try:
@@ -63,9 +66,9 @@ def examine(path: Path, *, model_id: str | None = None, dimension: int | None = 
     # reads it and the next write removes it: worth saying, not damage.
     stray = [p.name for p in directory.generations.glob(".gen-*")]
     notes = [f"unfinished writes left behind (removed by the next write): {', '.join(sorted(stray))}"] if stray else []
-    if problems:
+    if problems or mismatch:
         notes.append(_remedy(directory))
-    return Checkup(path, gen.name, documents, chunks, tuple(problems), tuple(notes))
+    return Checkup(path, gen.name, documents, chunks, (*mismatch, *problems), tuple(notes), damaged=bool(problems))
 
 
 def _remedy(directory: IndexDir) -> str:

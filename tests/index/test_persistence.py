@@ -383,3 +383,16 @@ def test_a_damaged_embedding_cache_is_thrown_away_and_made_again(tmp_path: Path)
     assert cache._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert cache._db.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
     cache.close()
+
+
+def test_doctor_tells_an_index_another_model_built_from_a_damaged_one(tmp_path: Path, briefing: Document) -> None:
+    from footnoted.index.doctor import examine
+
+    _open(tmp_path / "ix").add([briefing])
+    other = examine(tmp_path / "ix", model_id="another-model", dimension=256)
+    assert (other.healthy, other.damaged, other.documents, other.chunks > 0) == (False, False, 1, True)
+    assert "another-model" in other.problems[0] or "model" in other.problems[0]
+    assert "footnoted reindex" in other.notes[-1]
+    (tmp_path / "ix" / "generations" / "gen-000001" / "chunks.json").write_text("[]")
+    damaged = examine(tmp_path / "ix", model_id="another-model", dimension=256)
+    assert (damaged.healthy, damaged.damaged) == (False, True)
