@@ -42,8 +42,8 @@ def examine(path: Path, *, model_id: str | None = None, dimension: int | None = 
     try:
         manifest = read_manifest(gen)
     except FootnotedError as exc:
-        notes = (_remedy(directory),) if directory.exists() else ()
-        return Checkup(path, problems=(str(exc),), notes=notes, damaged=not isinstance(exc, IndexMismatch))
+        remedy = (_remedy(directory),) if directory.exists() else ()
+        return Checkup(path, problems=(str(exc),), notes=remedy, damaged=not isinstance(exc, IndexMismatch))
     mismatch: list[str] = []  # built for another model or by a newer footnoted: not damage
     if model_id is not None and dimension is not None:
         try:
