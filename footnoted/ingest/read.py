@@ -168,6 +168,21 @@ def given_title(title: str | None) -> str | None:
 _UNSEEN = frozenset({"Cf", "Zs", "Zl", "Zp"})
 
 
+def reader_format(fmt: str) -> str:
+    """A format given by name ("markdown") or by its extension ("md", ".md"), as its reader's name.
+
+    Raises:
+        UnsupportedFormat: neither.
+    """
+    readers = set(FORMATS.values())
+    if fmt in readers:
+        return fmt
+    suffix = "." + str(fmt).lower().lstrip(".")
+    if suffix in FORMATS:
+        return FORMATS[suffix]
+    raise UnsupportedFormat(f"unknown format {fmt!r}; footnoted reads {', '.join(sorted(readers))}")
+
+
 def format_of(name: str) -> str:
     suffix = Path(name).suffix.lower()
     if suffix not in FORMATS:
@@ -290,14 +305,19 @@ def _parse(
     title: str | None,
     extra: dict[str, str] | None,
 ) -> Document:
-    if doc_id is not None and not _VALID_ID.fullmatch(doc_id):
+    if doc_id is not None and (not isinstance(doc_id, str) or not _VALID_ID.fullmatch(doc_id)):
         raise IngestError(
-            f"invalid document id {doc_id[:40]!r}: use letters, digits, '.', '_' and '-', "
+            f"invalid document id {str(doc_id)[:40]!r}: use letters, digits, '.', '_' and '-', "
             "starting with a letter or digit, at most 128 characters"
         )
-    fmt = fmt or format_of(name)
+    fmt = reader_format(fmt) if fmt is not None else format_of(name)
     title = given_title(title)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if not isinstance(data, str | bytes | bytearray | memoryview):
+        raise IngestError(f"{name}: a document is read from bytes or text, not {type(data).__name__}")
+    try:
+        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    except UnicodeEncodeError as exc:
+        raise IngestError(f"{name}: the text holds half of a character (a lone surrogate) at {exc.start}") from None
     warnings: list[str] = []
     facts: dict[str, str] = {}
     markers: tuple[Span, ...] = ()

@@ -233,3 +233,25 @@ def test_word_processor_bullets_open_list_items_not_headings() -> None:
     kinds = {doc.source[b.start : b.end]: b.kind for b in doc.blocks}
     for item in ("\uf0b7 Anti-personnel mines", "\uf0a7 Anti-vehicle mines", "\uf0d8 Fuzes and casings"):
         assert kinds.get(item) == "list_item", kinds
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "md", ".md", "MD"])
+def test_a_format_is_named_by_its_reader_or_its_extension(fmt: str) -> None:
+    doc = parse("# Wells\n\nThe wells ran dry.[^1]\n\n[^1]: A survey.\n", name="notes.txt", fmt=fmt)
+    assert (doc.format, doc.title, [n.label for n in doc.footnotes]) == ("markdown", "Wells", ["1"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"data": "x", "fmt": "bogus"}, UnsupportedFormat, "unknown format 'bogus'; footnoted reads docx, epub, html"),
+        ({"data": None}, IngestError, "notes.txt: a document is read from bytes or text, not NoneType"),
+        ({"data": 5}, IngestError, "not int"),
+        ({"data": "wells \udc80 ran dry"}, IngestError, "the text holds half of a character (a lone surrogate) at 6"),
+        ({"data": "x", "doc_id": 5}, IngestError, "invalid document id '5'"),
+    ],
+)
+def test_arguments_parse_cannot_read_are_ingest_errors(kwargs: dict[str, object], error: type, message: str) -> None:
+    with pytest.raises(error, match=re.escape(message)):
+        parse(name="notes.txt", **kwargs)  # type: ignore[arg-type]
+    assert parse(bytearray(b"The wells ran dry."), name="notes.txt").source == "The wells ran dry."
