@@ -54,6 +54,11 @@ _CHROME_HINT = re.compile(
     r"|ltx_page_(?:header|footer|navbar|logo)|license-tr|watermark-tr|pg-boilerplate)\b",
     re.IGNORECASE,
 )
+_SECTION_CLASS = re.compile(
+    r"\b(?:chapter|(?:sub)*section|appendix|unnumbered(?:sub)*(?:sec)?|section-level-extent|node)\b", re.IGNORECASE
+)
+"""The classes documentation generators give a section of the text (Texinfo's ``subsection``, a
+``div class="section"`` of docutils and older Sphinx)."""
 BLOCK_TAGS = frozenset(
     {
         "p",
@@ -366,7 +371,11 @@ def _is_chrome(node: LexborNode, tag: str, attrs: dict[str, str | None]) -> bool
     role = attrs.get("role")
     if role in _CHROME_ROLES or "hidden" in attrs:
         return True
-    permalink, notes, chrome, footer = _hint(attrs.get("class"), attrs.get("id"))
+    classes = attrs.get("class")
+    # A section of the text names itself by its id ("Menu-Example", a manual's node on menus): its id
+    # says what it is about, not that it is a site's menu.
+    named = tag in ("section", "article") or (classes is not None and _SECTION_CLASS.search(classes) is not None)
+    permalink, notes, chrome, footer = _hint(classes, None if named else attrs.get("id"))
     if tag == "a" and permalink:
         return True  # a heading's pilcrow
     if notes or role in _NOTE_ROLES or ("epub:type" in attrs and NOTE_CONTAINER.search(attrs["epub:type"] or "")):

@@ -95,3 +95,28 @@ def test_a_footer_inside_the_article_is_its_own() -> None:
     )
     doc = parse(html.encode(), name="page.html")
     assert "Written by the county water office." in _passages(doc)
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        '<section id="cookie-objects">',  # Sphinx: the Python docs' http.cookies, "Cookie Objects"
+        '<section id="how-do-i-share-global-variables-across-modules">',
+        '<div class="subsection" id="Menu-Example">',  # Texinfo: a manual's node on menus
+        '<div class="section" id="navigation-bars">',  # docutils
+    ],
+)
+def test_a_section_named_like_page_chrome_is_text(section: str) -> None:
+    # Its id names what the section is about; a site's menu, sidebar or share buttons are still
+    # left out by their own class or id. Those sections were dropped whole (the Python docs lost
+    # "Cookie Objects", IDLE's menus and "How do I share global variables across modules?").
+    tag = section[1 : section.index(" ")]
+    page = (
+        "<html><body><nav>Home | Library</nav><div class='sidebar'>Quick search</div>"
+        f"<h1>Guide</h1>{section}<h2>About it</h2><p>The section's own text, which answers.</p></{tag}>"
+        "<div id='share'>Share this page</div><div class='menu'>Next page</div></body></html>"
+    )
+    doc = parse(page, name="guide.html")
+    assert "The section's own text, which answers." in doc.source
+    for chrome in ("Home | Library", "Quick search", "Share this page", "Next page"):
+        assert chrome not in doc.source
