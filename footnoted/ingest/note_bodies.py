@@ -200,6 +200,27 @@ def note_bodies(
             numbered_heading = (label_number(found[0].label) or 0, level)
             in_notes_section = False
             continue
+        if (
+            in_notes_section
+            and found
+            and open_note
+            and bodies[-1].style == "numbered"
+            and _after_note(out)
+            and _wraps(source, bodies[-1], block)
+        ):
+            # "11 (2022): 88-104.↩" under "3. ... Vaccine Policy Review": the rest of the note above,
+            # its line opening with a figure (see ``_wrapped``); the block's next lines may open
+            # the next notes.
+            last = bodies.pop()
+            line_end = source.find("\n", block.start, block.end)
+            after = Block(block.kind, line_end + 1, block.end)
+            next_notes = [] if line_end == -1 else _lead(source, after, last, four_digits)
+            end = block.end if not next_notes else source.rfind("\n", block.start, next_notes[0].start)
+            while end > block.start and source[end - 1].isspace():
+                end -= 1
+            bodies.extend([Body(last.label, last.start, end, last.block_start, last.style), *next_notes])
+            out.append(Block("note", block.start, block.end))
+            continue
         if found:
             bodies.extend(found)
             markdown_open = found[-1].style == "markdown"
@@ -499,7 +520,8 @@ def endnote_tail(source: str, blocks: list[Block]) -> int | None:
     The run may hold paragraphs between entries (a note's second paragraph) and furniture, and
     starts at its "References" or "Sources" heading when it has one. A block may hold several
     entries, one per line (a PDF's page of endnotes comes as a few boxes of lines); a line inside
-    a block that opens with a figure other than the next label carries on the entry above it.
+    a block that opens with a figure other than the next label carries on the entry above it, and
+    so does a paragraph that opens with one where it ends the entry as a note ends (``_wrapped``).
     The run may start in notes already found at the foot of a page, where the entries after the
     page break carry on their numbering: the endnotes began on the page the text ended on.
     """
@@ -525,11 +547,13 @@ def endnote_tail(source: str, blocks: list[Block]) -> int | None:
     if first is None:
         return None
     count = 0
-    for _, _, label, opens_block in entries[first:]:
+    last = entries[first][1]  # where the line of the last entry counted starts
+    for block, line, label, opens_block in entries[first:]:
         expected = str(count + 1) if entries[first][2] == "1" else roman(count + 1)
         if label == expected:
             count += 1
-        elif opens_block:
+            last = line
+        elif opens_block and not _wrapped(source, last, block.start, block):
             return None
     start = entries[first][0].start
     before = [b for b in blocks if b.end <= start and b.kind != "furniture"]
@@ -538,6 +562,46 @@ def endnote_tail(source: str, blocks: list[Block]) -> int | None:
     if count < 2:
         return None
     return start
+
+
+def _wraps(source: str, last: Body, block: Block) -> bool:
+    """Whether ``block``, opening with a numbered line, carries on the numbered note ``last``."""
+    entry = max(source.rfind("\n", 0, last.start) + 1, last.block_start)  # (a page's form feed before)
+    while source[entry] in " \t\u00a0":
+        entry += 1
+    return _wrapped(source, entry, last.end, block)
+
+
+def _wrapped(source: str, entry: int, end: int, block: Block) -> bool:
+    """Whether ``block``, whose first line opens with a figure, carries on the numbered entry whose
+    line starts at ``entry`` (its text so far running to ``end``) rather than opening the next.
+
+    Chromium's text layer sets a printed note's first line apart from the rest, which may open with
+    a figure ("3. ... Vaccine Policy Review", then "11 (2022): 88-104.↩"; "2012), p. 7.↩"; "2022.
+    Figures ... ↩"). An entry that ends with its back-link (↩) is whole. A block that ends with one
+    the entry lacks carries it on when its figure is not the label after the entry's, or is not
+    written as the entry's label is ("11 (" under "3."); with no back-links, only when it is not so
+    written and the entry stops short of a sentence's end. Otherwise a figure out of turn still
+    ends the run (a table's cells, a table of contents' "2.1.").
+    """
+    line = NUMBERED_NOTE.match(source, block.start, block.end)
+    before = NUMBERED_NOTE.match(source, entry, end)
+    if line is None or before is None or not line.group("label").isdigit():
+        return False
+    number = label_number(normalise_label(before.group("label")))
+    while end > entry and source[end - 1].isspace():
+        end -= 1
+    if number is None or _BACKLINK_END.search(source, entry, end):
+        return False
+    unlike = _form(line) != _form(before)
+    if _BACKLINK_END.search(source, block.start, block.end):
+        return unlike or int(line.group("label")) not in (number + 1, 1)
+    return unlike and not _ENDS_SENTENCE.search(source, max(entry, end - 8), end)
+
+
+def _form(label: re.Match[str]) -> str:
+    """How a numbered line's label is written: "." for "3.", ")" for "3)", "" for "3 "."""
+    return label.group()[len(label.group("label")) :].strip(" \t\u00a0")
 
 
 def _line_labels(source: str, block: Block) -> list[tuple[int, str, bool]]:

@@ -159,3 +159,88 @@ def test_text_after_the_last_note_stays_text(text: str, outside: str) -> None:
     assert [n.label for n in doc.footnotes][:2] == ["1", "2"]
     assert doc.footnotes[1].text.startswith("Interviews, 2022.")
     assert outside not in doc.footnotes[1].text
+
+
+HEALTH_NOTES = [
+    "World Health Organization and UNICEF, Estimates of National Immunization\n\nCoverage, 2023 Revision"
+    " (Geneva: WHO, 2023),\nhttps://www.who.int/teams/immunization/data.",
+    "Ministry of Health, Annual Health Sector Report 2021 (2022), pp. 33-36.",
+    "Sarah Okafor, “Trust and Hesitancy in Rural Immunization,” Vaccine Policy Review\n\n11 (2022): 88-104.",
+    "Ministry of Health, Annual Health Sector Report 2022 (2023), p. 61.",
+    "Okafor, supra note 3, at 97.",
+    "James Mwangi et al., “SMS Reminders and Immunization Uptake: A Cluster-\nRandomised Trial,” The Lancet"
+    " Global Health 9, no. 4 (2021): e512-e520.",
+    "Sarah Okafor, “Trust and Hesitancy in Rural Immunization,” Vaccine Policy Review\n\n11 (2022): 88-104.",
+]
+
+
+@pytest.mark.parametrize("name", ["wrapped-figure-pandoc.txt", "wrapped-figure-no-backlinks.txt"])
+def test_a_note_line_that_opens_with_a_figure_carries_the_note_on(name: str) -> None:
+    # Chromium's print of pandoc's endnotes sets each note's first line apart from the rest, and the
+    # rest of notes 3 and 7 opens with the journal's volume, "11 (2022)": all seven notes were lost.
+    doc = load(ENDNOTES / name)
+    assert [n.text for n in doc.footnotes] == HEALTH_NOTES
+    assert [len(n.markers) for n in doc.footnotes] == [1] * 7
+    assert _cited(doc)["3"] == ["ocial media.3"]
+    assert not any("88-104" in text for text in _body(doc))
+    _outside_notes(doc)
+    assert not doc.warnings
+
+
+def test_a_note_line_that_opens_with_a_page_or_a_year_carries_the_note_on() -> None:
+    # Python-Markdown's endnotes printed by Chromium: "52. ↩" and "2022. Figures ... ↩↩" open like
+    # notes 52 and 2022, but each ends the note above with its back-link, which that note lacks.
+    doc = load(ENDNOTES / "wrapped-figure-python-markdown.txt")
+    assert [n.label for n in doc.footnotes] == [str(n) for n in range(1, 10)]
+    assert all(n.markers for n in doc.footnotes)
+    first, second = doc.footnotes[0].text, doc.footnotes[1].text
+    assert first.startswith("Mekong River Commission") and first.endswith("pp. 45-\n\n52.")
+    assert second.endswith("Vietnam,\n\n2022. Figures converted at average 2022 exchange rates.")
+    assert doc.footnotes[2].text.endswith("hectares of irrigated rice.")  # and a second paragraph
+    _outside_notes(doc)
+    assert not doc.warnings
+
+
+def test_a_printed_pandoc_note_whose_line_opens_with_a_figure_keeps_every_note() -> None:
+    doc = load(DATA / "printed" / "pandoc-wrapped-figure.pdf")
+    assert [" ".join(n.text.split()) for n in doc.footnotes] == [" ".join(t.split()) for t in HEALTH_NOTES]
+    assert [len(n.markers) for n in doc.footnotes] == [1] * 7
+    assert not any("↩" in text for text in _body(doc))
+    assert not doc.warnings
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        # Under a "Notes" heading: the volume line carries note 1 on; note 2 still follows.
+        (
+            "Report\n\nCoverage fell.1 It rose again.2\n\nNotes\n\n1. Okafor, Vaccine Policy Review\n\n"
+            "11 (2022): 88-104.↩\n\n2. Ministry of Health, Report 2021.↩\n",
+            ["1", "2"],
+        ),
+        # The same, note 2 on the volume line's block.
+        (
+            "Report\n\nCoverage fell.1 It rose again.2\n\nNotes\n\n1. Okafor, Vaccine Policy Review\n\n"
+            "11 (2022): 88-104.↩\n2. Ministry of Health, Report 2021.↩\n",
+            ["1", "2"],
+        ),
+        # A table of contents closing the text, its sections cited: "2.1." is written as "2." is, and
+        # no back-link ends it, so the run ends there and no note is found.
+        (
+            "Report\n\nSee the introduction.1 And the core.2\n\n1. Introduction\n\n"
+            "2. Using and understanding the core\n\n2.1. What the core does\n\n2.2. Getting started\n",
+            [],
+        ),
+        # Figures out of turn in a table after numbered lines: no note either.
+        ("Report\n\nBits.1 More bits.2\n\n1-8\n\nPY_MAJOR\n\n0x03\n\n2\n\n9-16\n\nPY_MINOR\n\n0x04\n", []),
+    ],
+)
+def test_a_figure_out_of_turn_carries_a_note_on_only_where_it_ends_as_a_note(text: str, labels: list[str]) -> None:
+    doc = parse(text, name="notes.txt")
+    assert [n.label for n in doc.footnotes] == labels
+    if labels:
+        assert [n.text for n in doc.footnotes] == [
+            "Okafor, Vaccine Policy Review\n\n11 (2022): 88-104.",
+            "Ministry of Health, Report 2021.",
+        ]
+        assert [len(n.markers) for n in doc.footnotes] == [1, 1]
