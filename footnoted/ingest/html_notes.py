@@ -5,8 +5,9 @@ A marker is an ``<a href="#id">`` whose text is a label; its note is the element
 paragraphs), below the marker or, where the note links back to it, above. The usual tools are read
 as they write: pandoc, Python-Markdown, markdown-it and Wikipedia endnote lists (with their note
 groups, "[note 1]"), docutils and Sphinx notes and citations ("[Famiglietti2014]") in ``<aside>``,
-``<dl>`` or ``<table>``, EPUB ``epub:type`` notes, and Word, LibreOffice and Google Docs anchors. A
-note's text leaves out its label and the back-links to its markers. A page with plain ``<sup>`` markers and an endnotes
+``<dl>`` or ``<table>``, EPUB ``epub:type`` notes, and Word, LibreOffice and Google Docs anchors
+(LibreOffice's XHTML writes a note's later paragraphs after it, of its class, with no anchor: they
+are the note's). A note's text leaves out its label and the back-links to its markers. A page with plain ``<sup>`` markers and an endnotes
 ``<ol>`` is numbered as a browser would. LaTeXML's notes (arXiv's papers) are written where they are
 cited, their mark in the text and their text read after the page's (``dom``); its cross-references
 (``ltx_ref``: to a section, a table, a bibliography entry) are never markers.
@@ -146,10 +147,11 @@ def _linked_notes(source: str, ex: Extractor, layout: Layout) -> tuple[LinkedNot
                 page.footnotes.append(Footnote(label, source[start:end], start, end, tuple(spans)))
                 page.labels.append(Span(ex.elements[index].start, ex.elements[index].end))
             continue
-        start, end = _note_text(source, ex, targets, index, label)
+        through = _carried_on(source, ex, index)
+        start, end = _note_text(source, ex, targets, index, label, through)
         if start < end:  # an element holding nothing but its label (a jump to "A" of an index) is no note
             page.footnotes.append(Footnote(label, source[start:end], start, end, tuple(spans)))
-            holders.append(_extent(ex, index))
+            holders.append((_extent(ex, index)[0], _extent(ex, through)[1]))
     return page, holders
 
 
@@ -226,14 +228,17 @@ def _note_block(ex: Extractor, index: int, blocks: set[int], markers: list[Span]
         index = element.parent
 
 
-def _note_text(source: str, ex: Extractor, targets: dict[str, int], index: int, label: str) -> tuple[int, int]:
-    """A note element's text without its label and the back-links to its markers.
+def _note_text(
+    source: str, ex: Extractor, targets: dict[str, int], index: int, label: str, through: int
+) -> tuple[int, int]:
+    """A note element's text, through the element ``through`` (see ``_carried_on``), without its
+    label and the back-links to its markers.
 
     A docutils ``<dt>`` label is followed by the note's ``<dd>``: the note spans both.
     """
     container = ex.elements[index]
-    start, end = _extent(ex, index)
-    last = _last(ex, index)
+    start, end = _extent(ex, index)[0], _extent(ex, through)[1]
+    last = _last(ex, through)
     backlinks = [
         Span(el.start, el.end)
         for i, el in enumerate(ex.elements[index + 1 : last + 1], start=index + 1)
@@ -252,6 +257,32 @@ def _note_text(source: str, ex: Extractor, targets: dict[str, int], index: int, 
     while end > start and source[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def _carried_on(source: str, ex: Extractor, index: int) -> int:
+    """The last of the paragraphs after note element ``index`` that carry it on, else ``index``.
+
+    LibreOffice's XHTML export writes each paragraph of a note as a ``<p class="Footnote">`` of its
+    own, the note's anchor in the first only: the elements right after it of its tag and its class
+    (one that names a note), up to one that holds an anchor (the next note's), are the note's.
+    """
+    note = ex.elements[index]
+    kind = note.attrs.get("class")
+    if not kind or "note" not in kind.lower():
+        return index
+    at = index
+    while (after := ex.elements[at].last + 1) < len(ex.elements):
+        element = ex.elements[after]
+        if (
+            element.tag != note.tag
+            or element.attrs.get("class") != kind
+            or element.parent != note.parent
+            or source[ex.elements[at].end : element.start].strip()
+            or any("id" in e.attrs or "name" in e.attrs for e in ex.elements[after : element.last + 1])
+        ):
+            break
+        at = after
+    return at
 
 
 def _label(source: str, ex: Extractor, link: Element, target: int, note: Element) -> str:
@@ -394,7 +425,7 @@ def _numbered_endnotes(source: str, ex: Extractor, layout: Layout, page: LinkedN
         for n, item in enumerate(items, start=first):
             label = str(n)
             markers = tuple(s for s in by_label.get(label, ()) if scope <= s.start and s.end <= el.start)
-            start, end = _note_text(source, ex, {}, item, label)
+            start, end = _note_text(source, ex, {}, item, label, item)
             if start < end:
                 entries.append(Footnote(label, source[start:end], start, end, markers))
         if notes or 2 * sum(1 for note in entries if note.markers) >= max(len(entries), 1):
