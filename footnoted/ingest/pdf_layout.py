@@ -9,11 +9,15 @@ is pdfminer's page, laid out as pdfminer lays one out, but:
   the fixtures and Debian's two PDFs; pdfminer's analysis of them took 1.67 s instead of 2.57 s);
 - a page of more than ``GROUPED_BOXES`` boxes of text (a table set as separate cells) is read top
   down and left to right, where pdfminer's grouping of boxes, closest pair first, costs the square
-  of their number and more.
+  of their number and more;
+- pairs of boxes equally close are grouped in the order the boxes came, where pdfminer breaks
+  such ties by ``id()``, the objects' addresses in memory, so that a page with a grid of equally
+  spaced boxes (a font table, a table of figures) read in another order from one run to the next.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any
@@ -52,10 +56,14 @@ def page_type() -> type:
         LTComponent,
         LTPage,
         LTTextBox,
+        LTTextBoxVertical,
         LTTextGroup,
+        LTTextGroupLRTB,
+        LTTextGroupTBRL,
         LTTextLine,
         LTTextLineHorizontal,
     )
+    from pdfminer.utils import Plane
 
     class Rows(LTTextGroup):
         """A page's boxes in one group, read top down and left to right, as a table's rows read."""
@@ -113,8 +121,54 @@ def page_type() -> type:
             square of their number and more (a table of 720 cells took over two seconds alone):
             past ``GROUPED_BOXES`` the boxes are read top down and left to right instead."""
             if len(boxes) <= GROUPED_BOXES:
-                return super().group_textboxes(laparams, boxes)
+                return _grouped(self.bbox, boxes)
             return [Rows(boxes)]
+
+    def _grouped(bbox: Any, boxes: Sequence[LTTextBox]) -> list[LTTextGroup]:
+        """pdfminer's ``group_textboxes``, each box and group numbered as it is made, and ties in
+        distance broken by those numbers rather than by ``id()``: the same groups every run."""
+        plane: Plane[Any] = Plane(bbox)
+        serial: dict[int, int] = {id(box): n for n, box in enumerate(boxes)}
+
+        def number(obj: Any) -> int:
+            return serial.setdefault(id(obj), len(serial))
+
+        def dist(obj1: Any, obj2: Any) -> float:
+            x0, y0 = min(obj1.x0, obj2.x0), min(obj1.y0, obj2.y0)
+            x1, y1 = max(obj1.x1, obj2.x1), max(obj1.y1, obj2.y1)
+            return float((x1 - x0) * (y1 - y0) - obj1.width * obj1.height - obj2.width * obj2.height)
+
+        def between(obj1: Any, obj2: Any) -> bool:
+            x0, y0 = min(obj1.x0, obj2.x0), min(obj1.y0, obj2.y0)
+            x1, y1 = max(obj1.x1, obj2.x1), max(obj1.y1, obj2.y1)
+            return any(o is not obj1 and o is not obj2 for o in plane.find((x0, y0, x1, y1)))
+
+        pairs: list[tuple[bool, float, int, int, Any, Any]] = [
+            (False, dist(a, b), number(a), number(b), a, b) for i, a in enumerate(boxes) for b in boxes[i + 1 :]
+        ]
+        heapq.heapify(pairs)
+        plane.extend(boxes)
+        done: set[int] = set()
+        while pairs:
+            checked, d, n1, n2, obj1, obj2 = heapq.heappop(pairs)
+            if n1 in done or n2 in done:
+                continue
+            if not checked and between(obj1, obj2):
+                heapq.heappush(pairs, (True, d, n1, n2, obj1, obj2))
+                continue
+            vertical = (LTTextBoxVertical, LTTextGroupTBRL)
+            if isinstance(obj1, vertical) or isinstance(obj2, vertical):
+                group: LTTextGroup = LTTextGroupTBRL([obj1, obj2])
+            else:
+                group = LTTextGroupLRTB([obj1, obj2])
+            plane.remove(obj1)
+            plane.remove(obj2)
+            done.update((n1, n2))
+            made = number(group)
+            for other in plane:
+                heapq.heappush(pairs, (False, dist(group, other), made, number(other), group, other))
+            plane.add(group)
+        return list(plane)
 
     class Line(LTTextLineHorizontal):
         """pdfminer's line, whose emptiness is told from its first character that is not a space
