@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -13,9 +15,11 @@ from footnoted.index.encoder import Encoder
 from footnoted.index.lexical import ANALYZER
 from footnoted.index.rows import Row
 from footnoted.index.snapshot import Snapshot, build_lexical
-from footnoted.index.store import DOCUMENT_VERSIONS, IndexDir, check_manifest, read_manifest, verify_files
+from footnoted.index.store import DOCUMENT_VERSIONS, IndexDir, check_manifest, read_manifest, reading, verify_files
 from footnoted.ingest.chunk import ChunkSettings
 from footnoted.types import Chunk, Document
+
+T = TypeVar("T")
 
 
 def apply_changes(
@@ -122,8 +126,37 @@ def library_versions() -> dict[str, str]:
     return out
 
 
+_READ_ATTEMPTS = 5
+
+
+def _live(directory: IndexDir, read: Callable[[Path], T]) -> T:
+    """``read`` of the live generation. A commit keeps the generation before it for readers still
+    loading it, but two commits while one reads remove it: the files vanish under the reader, which
+    is no damage. When reading fails and ``CURRENT`` has moved on meanwhile, the newer generation is
+    read instead; when it has not, the failure is the index's own and is raised.
+
+    Raises:
+        IndexCorrupt: the live generation does not read back.
+    """
+    for _ in range(_READ_ATTEMPTS - 1):
+        gen = directory.current()
+        try:
+            return read(gen)
+        except IndexCorrupt:
+            if directory.current() == gen:
+                raise
+    return read(directory.current())
+
+
 def load_generation(directory: IndexDir, encoder: Encoder, *, verify: bool) -> tuple[Snapshot, IndexConfig]:
-    gen = directory.current()
+    def load(gen: Path) -> tuple[Snapshot, IndexConfig]:
+        with reading(gen):
+            return _load(directory, gen, encoder, verify=verify)
+
+    return _live(directory, load)
+
+
+def _load(directory: IndexDir, gen: Path, encoder: Encoder, *, verify: bool) -> tuple[Snapshot, IndexConfig]:
     manifest = read_manifest(gen)
     check_manifest(manifest, model_id=encoder.model_id, dimension=encoder.dimension, where=directory.path)
     if verify:
@@ -170,7 +203,7 @@ def stored_settings(directory: IndexDir) -> IndexConfig:
     Raises:
         IndexNotFound, IndexMismatch, IndexCorrupt: as ``stored_documents``.
     """
-    return stored_config(read_manifest(directory.current(), DOCUMENT_VERSIONS))
+    return _live(directory, lambda gen: stored_config(read_manifest(gen, DOCUMENT_VERSIONS)))
 
 
 def stored_documents(directory: IndexDir) -> tuple[list[Document], IndexConfig]:
@@ -183,7 +216,15 @@ def stored_documents(directory: IndexDir) -> tuple[list[Document], IndexConfig]:
         IndexMismatch: written by a newer footnoted.
         IndexCorrupt: the manifest or ``documents.json`` is damaged.
     """
-    gen = directory.current()
+
+    def documents(gen: Path) -> tuple[list[Document], IndexConfig]:
+        with reading(gen):
+            return _documents(directory, gen)
+
+    return _live(directory, documents)
+
+
+def _documents(directory: IndexDir, gen: Path) -> tuple[list[Document], IndexConfig]:
     manifest = read_manifest(gen, DOCUMENT_VERSIONS)
     listed = manifest.get("files") or {}
     problems = verify_files(gen, {"files": {"documents.json": listed.get("documents.json") or {}}})

@@ -177,11 +177,43 @@ class IndexDir:
             stale.unlink(missing_ok=True)
 
     def _prune(self, keep: str) -> None:
-        """Delete all but the newest generations; the previous one stays for readers mid-load."""
+        """Delete all but the newest generations; the previous one stays for readers mid-load, and
+        any other that a reader is loading (``reading``) stays until a later commit finds it free."""
         gens = sorted((p for p in self.generations.glob("gen-*") if p.is_dir()), key=lambda p: p.name)
         for old in gens[:-_KEEP_GENERATIONS]:
-            if old.name != keep:
+            if old.name == keep:
+                continue
+            try:
+                fd = os.open(old, os.O_RDONLY)
+            except OSError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                continue  # being read
+            else:
                 shutil.rmtree(old, ignore_errors=True)
+            finally:
+                os.close(fd)
+
+
+@contextlib.contextmanager
+def reading(gen: Path) -> Iterator[None]:
+    """Hold ``gen`` while its files are read: a commit meanwhile does not remove it (a shared lock
+    on the directory, which ``_prune`` asks for exclusively and passes over when refused). Where the
+    lock cannot be had (the directory is already gone, a file system without locks), the files are
+    read without it, and a generation gone under the reader is read again from ``CURRENT``."""
+    try:
+        fd = os.open(gen, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)
 
 
 def read_manifest(gen: Path, readable: tuple[int, ...] = READABLE_VERSIONS) -> dict[str, Any]:

@@ -396,3 +396,46 @@ def test_doctor_tells_an_index_another_model_built_from_a_damaged_one(tmp_path: 
     (tmp_path / "ix" / "generations" / "gen-000001" / "chunks.json").write_text("[]")
     damaged = examine(tmp_path / "ix", model_id="another-model", dimension=256)
     assert (damaged.healthy, damaged.damaged) == (False, True)
+
+
+@pytest.mark.parametrize("locks", [True, False])
+def test_a_slow_reader_is_not_told_the_index_is_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, locks: bool
+) -> None:
+    # Two commits while a reader is still loading a generation would remove it (the one before the
+    # live one is kept, not two). The reader holds it meanwhile, and the commit passes it over;
+    # where it cannot be held (no locks), its files vanish mid-read and the newer one is loaded
+    # instead. A generation damaged for real is still refused.
+    import contextlib
+
+    import footnoted.index.generation as generation
+    from footnoted.index import snapshot as snapshots
+
+    if not locks:
+        monkeypatch.setattr(generation, "reading", lambda gen: contextlib.nullcontext())
+    writer = _open(tmp_path / "ix")
+    writer.add([_other()])
+    real = snapshots.read
+    commits = iter(range(2))
+
+    def slow_read(gen: Path, manifest: dict[str, object]) -> object:
+        for n in commits:  # meanwhile, another process commits twice
+            writer.add([_other(f"Report {n}\n\nWells near Kuito ran dry in 200{n}.\n")])
+        return real(gen, manifest)
+
+    monkeypatch.setattr(snapshots, "read", slow_read)
+    reader = _open(tmp_path / "ix")
+    monkeypatch.setattr(snapshots, "read", real)
+    first = tmp_path / "ix" / "generations" / "gen-000001"
+    if locks:  # the generation it began with, kept for it, and removed by the next commit
+        assert reader.snapshot.generation == 1 and reader.documents["second"].source.startswith("Second report")
+        assert first.is_dir()
+        writer.add([_other("Report 9\n\nRoads near Huambo were cleared.\n")])
+        assert not first.exists()
+        assert reader.refresh() and reader.snapshot.generation == 4
+    else:  # the newer one, its files read whole
+        assert reader.snapshot.generation == 3 and reader.documents["second"].source.startswith("Report 1")
+    live = sorted((tmp_path / "ix" / "generations").glob("gen-*"))[-1]
+    (live / "chunks.json").write_text("[]")
+    with pytest.raises(IndexCorrupt):
+        generation.load_generation(reader.directory, reader.encoder, verify=True)  # type: ignore[arg-type]
