@@ -463,13 +463,15 @@ def remove(
 def search(
     question: Annotated[str, typer.Argument(help="A question in plain language.")],
     index: IndexOption = None,
-    k: Annotated[int, typer.Option("-k", "--k", min=1, help="How many passages (at most FOOTNOTED_MAX_K).")] = 5,
+    k: Annotated[
+        int | None, typer.Option("-k", "--k", min=1, help="How many passages (5; at most FOOTNOTED_MAX_K).")
+    ] = None,
     mode: ModeOption = None,
     document: DocumentOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """The passages that best answer a question, with their citations and footnotes."""
-    _limits(question, k)
+    k = _limits(question, k)
     ix = _open(index)
     hits = ix.search(question, k, mode=_mode(mode), document_ids=document or None)
     if as_json:
@@ -486,14 +488,15 @@ def ask(
     question: Annotated[str, typer.Argument(help="A question in plain language.")],
     index: IndexOption = None,
     k: Annotated[
-        int, typer.Option("-k", "--k", min=1, help="How many passages to draw from (at most FOOTNOTED_MAX_K).")
-    ] = 5,
+        int | None,
+        typer.Option("-k", "--k", min=1, help="How many passages to draw from (5; at most FOOTNOTED_MAX_K)."),
+    ] = None,
     mode: ModeOption = None,
     document: DocumentOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """The best evidence sentence for a question, with the passages it comes from."""
-    _limits(question, k)
+    k = _limits(question, k)
     ix = _open(index)
     answer = ix.ask(question, k, mode=_mode(mode), document_ids=document or None)
     if as_json:
@@ -502,9 +505,16 @@ def ask(
     _print_answer(answer, ix)
 
 
-def _limits(question: str, k: int) -> None:
-    """The bounds the HTTP API and the MCP tools keep, kept here too: one setting for them all."""
+DEFAULT_K = 5
+"""Passages a question returns when it names no number (FOOTNOTED_MAX_K, where lower, instead)."""
+
+
+def _limits(question: str, k: int | None) -> int:
+    """The bounds the HTTP API and the MCP tools keep, kept here too: one setting for them all; the
+    passages to return (with no ``-k``, 5, or ``FOOTNOTED_MAX_K`` where that is lower)."""
     settings = _settings()
+    if k is None:
+        k = min(DEFAULT_K, settings.max_k)
     if k > settings.max_k:
         _fail(f"-k: must be between 1 and {settings.max_k} (FOOTNOTED_MAX_K), not {k}", 2)
     if len(question) > settings.max_question_chars:
@@ -512,6 +522,7 @@ def _limits(question: str, k: int) -> None:
             f"the question is {len(question)} characters long; the limit is {settings.max_question_chars} "
             "(FOOTNOTED_MAX_QUESTION_CHARS)"
         )
+    return k
 
 
 @app.command()

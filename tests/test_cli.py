@@ -828,3 +828,7 @@ def test_the_k_limit_is_the_setting(tmp_path: Path) -> None:
         2,
         "footnoted: -k: must be between 1 and 3 (FOOTNOTED_MAX_K), not 4",
     )
+    # With no -k, the default (5) is the limit where that is lower: a question still gets an answer.
+    for command in ("search", "ask"):
+        unnamed = run(tmp_path, command, "mines", "--index", str(tmp_path / "ix"), "--json", max_k="3")
+        assert unnamed.returncode == 0, unnamed.stderr

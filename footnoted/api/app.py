@@ -264,7 +264,11 @@ def _routes(app: FastAPI, state: _State) -> None:
     read = [authorize("read")]
     admin = [authorize("admin")]
 
-    def limits(question: str, k: int) -> None:
+    def limits(question: str, k: int, given: bool) -> int:
+        """The passages to return: ``k`` as asked, or the default (5, or ``FOOTNOTED_MAX_K`` where
+        that is lower) for a request that names none; raises InvalidQuery past the limits."""
+        if not given:
+            k = min(k, settings.max_k)
         if len(question) > settings.max_question_chars:
             raise errors.InvalidQuery(
                 f"the question is {len(question)} characters long; the limit is {settings.max_question_chars}"
@@ -272,6 +276,7 @@ def _routes(app: FastAPI, state: _State) -> None:
         if k > settings.max_k:
             raise errors.InvalidQuery(f"k must be between 1 and {settings.max_k}, not {k}")
         errors.check_not_blank(question)
+        return k
 
     async def vector(index: Index, question: str, mode: str | None) -> np.ndarray | None:
         """The question's vector, encoded without holding a thread: a batched question waits on its batch."""
@@ -289,12 +294,12 @@ def _routes(app: FastAPI, state: _State) -> None:
     @app.post("/v1/search", response_model=schemas.SearchResponse, dependencies=read, tags=["questions"])
     async def search(body: schemas.SearchRequest, index: IndexDep) -> Response:
         """The passages that best answer a question, each with its exact citation and footnotes."""
-        limits(body.query, body.k)
+        k = limits(body.query, body.k, "k" in body.model_fields_set)
         mode = body.mode or settings.mode
         query = await vector(index, body.query, mode)
 
         def answer() -> Response:
-            hits = index.search(body.query, body.k, mode=mode, document_ids=body.documents, query=query)
+            hits = index.search(body.query, k, mode=mode, document_ids=body.documents, query=query)
             return _json(render.search(body.query, hits))
 
         return answer() if _on_loop(index, asking=False) else await run_in_threadpool(answer)
@@ -302,12 +307,12 @@ def _routes(app: FastAPI, state: _State) -> None:
     @app.post("/v1/ask", response_model=schemas.AskResponse, dependencies=read, tags=["questions"])
     async def ask(body: schemas.AskRequest, index: IndexDep) -> Response:
         """The best evidence sentence(s) for a question, with the passages it was drawn from."""
-        limits(body.question, body.k)
+        k = limits(body.question, body.k, "k" in body.model_fields_set)
         mode = body.mode or settings.mode
         query = await vector(index, body.question, mode)
 
         def answer() -> Response:
-            found = index.ask(body.question, body.k, mode=mode, document_ids=body.documents, query=query)
+            found = index.ask(body.question, k, mode=mode, document_ids=body.documents, query=query)
             return _json(render.ask(found))
 
         return answer() if _on_loop(index, asking=True) else await run_in_threadpool(answer)
@@ -482,6 +487,7 @@ def _state_limits(app: FastAPI, settings: Settings) -> None:
             for name, field in (("SearchRequest", "query"), ("AskRequest", "question")):
                 props = schema["components"]["schemas"][name]["properties"]
                 props["k"]["maximum"] = settings.max_k
+                props["k"]["default"] = min(props["k"].get("default", 5), settings.max_k)
                 props[field]["maxLength"] = settings.max_question_chars
                 # Not blank, by Python's idea of white space (JSON Schema's \s lacks U+001C-U+001F and U+0085).
                 props[field]["pattern"] = "[^\\s\\u001c-\\u001f\\u0085]"

@@ -122,6 +122,8 @@ def create_server(
     # Strict: a whole number, as the HTTP API takes it ("3" and true are refused, not read as 3 and 1).
     k_type = Annotated[int, Field(ge=1, le=max_k, strict=True, description="How many passages to return.")]
 
+    default_k = min(5, max_k)  # where FOOTNOTED_MAX_K is lower, a call that names no k still works
+
     def bounded(fn: Callable[..., T]) -> Callable[..., T]:
         fn.__annotations__.update(question=question_type, k=k_type)
         return fn
@@ -141,7 +143,7 @@ def create_server(
     @server.tool(annotations=_READ_ONLY)
     @bounded
     def search(
-        question: str, k: int = 5, mode: ModeArg = None, documents: DocumentIds = None
+        question: str, k: int = default_k, mode: ModeArg = None, documents: DocumentIds = None
     ) -> Annotated[CallToolResult, out.SearchOutput]:
         """The passages that best answer a question, best first: exact source text, its citation
         (document, section, character span) and the footnotes it cites."""
@@ -151,7 +153,7 @@ def create_server(
     @server.tool(annotations=_READ_ONLY)
     @bounded
     def ask(
-        question: str, k: int = 5, mode: ModeArg = None, documents: DocumentIds = None
+        question: str, k: int = default_k, mode: ModeArg = None, documents: DocumentIds = None
     ) -> Annotated[CallToolResult, out.AskOutput]:
         """The best evidence sentence(s) for a question, quoted exactly with citation and footnotes,
         and the passages it was drawn from. Extractive: no text is generated."""

@@ -181,3 +181,19 @@ def test_what_start_up_loaded_is_out_of_the_collectors_sight(tmp_path: Path) -> 
             assert index.search(QUESTION, 1)
     finally:
         gc.unfreeze()
+
+
+def test_a_request_naming_no_k_gets_the_default_or_the_limit_where_lower(tmp_path: Path) -> None:
+    # FOOTNOTED_MAX_K=3: a request with no k gets 3 passages (it was refused, "not 5"), one asking
+    # for 4 is refused, and the schema's default says so.
+    settings = Settings(home=tmp_path, encoder="hash", micro_batch=False, max_k=3)
+    with TestClient(create_app(settings)) as client:
+        deadline = time.monotonic() + 60
+        while client.get("/readyz").status_code != 200:
+            assert time.monotonic() < deadline, "the index did not load"
+            time.sleep(0.05)
+        assert len(client.post("/v1/search", json={"query": QUESTION}).json()["results"]) == 3
+        assert len(client.post("/v1/ask", json={"question": QUESTION}).json()["passages"]) == 3
+        assert client.post("/v1/search", json={"query": QUESTION, "k": 4}).status_code == 422
+        k = client.get("/openapi.json").json()["components"]["schemas"]["SearchRequest"]["properties"]["k"]
+        assert (k["default"], k["maximum"]) == (3, 3)
