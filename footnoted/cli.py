@@ -661,6 +661,7 @@ def serve(
             "(set FOOTNOTED_READ_KEY / FOOTNOTED_ADMIN_KEY, or FOOTNOTED_ALLOW_REMOTE=1)",
             err=True,
         )
+    _check_address(settings.host, settings.port)
     typer.echo(f"footnoted: serving http://{settings.host}:{settings.port}/ (index: {settings.index_path()})", err=True)
     uvicorn.run(
         create_app(settings),
@@ -672,6 +673,21 @@ def serve(
         # equal limits a client can reuse a connection the server is closing, and the request fails.
         timeout_keep_alive=settings.keep_alive_seconds,
     )
+
+
+def _check_address(host: str, port: int) -> None:
+    """Exit 9 with one line when ``serve`` cannot listen at ``host:port`` (the port in use, a name
+    that does not resolve), before anything starts; uvicorn would say so in its own words, after
+    the server had announced itself ready, and exit 3."""
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+            probe.bind(address)
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", 9)
 
 
 @app.command()

@@ -74,6 +74,13 @@ class Settings(BaseSettings):
     refresh_seconds: float = Field(default=1.0, ge=0, le=86_400, allow_inf_nan=False)
     """How often a server checks for a generation another process committed (0: never)."""
 
+    @field_validator("host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("give an address to listen on (127.0.0.1 for this machine, 0.0.0.0 for all)")
+        return value
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _origins(cls, value: Any) -> Any:

@@ -832,3 +832,23 @@ def test_the_k_limit_is_the_setting(tmp_path: Path) -> None:
     for command in ("search", "ask"):
         unnamed = run(tmp_path, command, "mines", "--index", str(tmp_path / "ix"), "--json", max_k="3")
         assert unnamed.returncode == 0, unnamed.stderr
+
+
+def test_serve_says_in_one_line_when_it_cannot_listen(tmp_path: Path) -> None:
+    # Before anything starts (uvicorn said it in its own words after "ready", and exited 3).
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        busy = run(tmp_path, "serve", "--port", port)
+    assert (busy.returncode, busy.stderr.strip()) == (
+        9,
+        f"footnoted: cannot listen on 127.0.0.1:{port}: Address already in use",
+    )
+    unknown = run(tmp_path, "serve", "--host", "no-such-host.invalid", "--port", port)
+    assert unknown.returncode == 9 and f"footnoted: cannot listen on no-such-host.invalid:{port}: " in unknown.stderr
+    )
+    blank = run(tmp_path, "serve", "--port", port, host=" ")
+    assert (blank.returncode, blank.stderr.count("\n")) == (2, 1) and "FOOTNOTED_HOST" in blank.stderr
