@@ -849,6 +849,5 @@ def test_serve_says_in_one_line_when_it_cannot_listen(tmp_path: Path) -> None:
     )
     unknown = run(tmp_path, "serve", "--host", "no-such-host.invalid", "--port", port)
     assert unknown.returncode == 9 and f"footnoted: cannot listen on no-such-host.invalid:{port}: " in unknown.stderr
-    )
     blank = run(tmp_path, "serve", "--port", port, host=" ")
     assert (blank.returncode, blank.stderr.count("\n")) == (2, 1) and "FOOTNOTED_HOST" in blank.stderr
