@@ -17,6 +17,8 @@ _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)", re.MULTILINE)
 _YAML = re.compile(r"\A---[ \t]*\n(?P<body>.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
 _YAML_TITLE = re.compile(r"^title:[ \t]*(?P<title>.+?)[ \t]*$", re.MULTILINE)
 _YAML_DATE = re.compile(r"^date:[ \t]*(?P<date>.+?)[ \t]*$", re.MULTILINE)
+# "author: Name", or a list of them on the lines below ("  - Name"), as pandoc's front matter has it.
+_YAML_AUTHOR = re.compile(r"^author:[ \t]*(?P<one>.*?)[ \t]*\n(?P<list>(?:[ \t]+-[ \t]+.*\n)*)", re.MULTILINE)
 _RULE = re.compile(r"^[ \t]*(?:[-*_][ \t]*){3,}$")
 _LINK_ONLY = re.compile(r"^(?:[-*+][ \t]+)?\[[^\]]+\]\([^)]*\)[ \t]*$")
 # A link reference definition, "[0]: http://www.scons.org/" with an optional title: where a
@@ -58,6 +60,17 @@ def read_markdown(source: str) -> Layout:
             layout.title = m.group("title").strip("\"' ")
         if m := _YAML_DATE.search(body):
             layout.metadata["date"] = m.group("date").strip("\"' ")
+        if m := _YAML_AUTHOR.search(body):
+            one = m.group("one")
+            if one.startswith("[") and one.endswith("]"):  # a flow list, "[Ann Lee, Bo Kim]"
+                names = one[1:-1].split(",")
+            elif one:
+                names = [] if one in ("~", "null") else [one]
+            else:
+                names = [n.split("-", 1)[1] for n in m.group("list").splitlines()]
+            names = [n.strip().strip("\"'") for n in names]
+            if any(names):
+                layout.metadata["author"] = "; ".join(n for n in names if n)
         layout.blocks.append(Block("furniture", *trim(source, 0, front.end())))
         start = front.end()
     for s, e, kind in _regions(source, start):

@@ -155,3 +155,22 @@ def test_the_title_of_an_rtf_file(rtf: bytes, title: str) -> None:
 )
 def test_a_given_title_is_shown_plain_or_is_none_when_nothing_in_it_is_seen(given: str, title: str) -> None:
     assert parse(SECTIONS, name="page.html", title=given).title == title
+
+
+@pytest.mark.parametrize(
+    ("front", "author"),
+    [
+        ('author: "Centre for Regional Infrastructure Policy"', "Centre for Regional Infrastructure Policy"),
+        ("author:\n  - Ann Lee\n  - 'Bo Kim'", "Ann Lee; Bo Kim"),
+        ("author: [Ann Lee, Bo Kim]", "Ann Lee; Bo Kim"),
+        ("author: []", None),
+        ("author: ~", None),
+    ],
+)
+def test_a_markdown_front_matters_author_is_the_documents(front: str, author: str | None) -> None:
+    doc = parse(f"---\ntitle: Pricing the River\n{front}\ndate: March 2024\n---\n\nText.\n", name="report.md")
+    assert (doc.title, doc.metadata.get("author"), doc.metadata.get("date")) == (
+        "Pricing the River",
+        author,
+        "March 2024",
+    )
