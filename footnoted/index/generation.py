@@ -130,10 +130,10 @@ _READ_ATTEMPTS = 5
 
 
 def _live(directory: IndexDir, read: Callable[[Path], T]) -> T:
-    """``read`` of the live generation. A commit keeps the generation before it for readers still
-    loading it, but two commits while one reads remove it: the files vanish under the reader, which
-    is no damage. When reading fails and ``CURRENT`` has moved on meanwhile, the newer generation is
-    read instead; when it has not, the failure is the index's own and is raised.
+    """``read`` of the live generation, held meanwhile (``reading``) so that a commit does not remove
+    it. Where it vanishes all the same (a file system without locks), reading fails: when
+    ``CURRENT`` has moved on meanwhile, the newer generation is read instead; when it has not, the
+    failure is the index's own and is raised.
 
     Raises:
         IndexCorrupt: the live generation does not read back.
@@ -141,19 +141,18 @@ def _live(directory: IndexDir, read: Callable[[Path], T]) -> T:
     for _ in range(_READ_ATTEMPTS - 1):
         gen = directory.current()
         try:
-            return read(gen)
+            with reading(gen):
+                return read(gen)
         except IndexCorrupt:
             if directory.current() == gen:
                 raise
-    return read(directory.current())
+    gen = directory.current()
+    with reading(gen):
+        return read(gen)
 
 
 def load_generation(directory: IndexDir, encoder: Encoder, *, verify: bool) -> tuple[Snapshot, IndexConfig]:
-    def load(gen: Path) -> tuple[Snapshot, IndexConfig]:
-        with reading(gen):
-            return _load(directory, gen, encoder, verify=verify)
-
-    return _live(directory, load)
+    return _live(directory, lambda gen: _load(directory, gen, encoder, verify=verify))
 
 
 def _load(directory: IndexDir, gen: Path, encoder: Encoder, *, verify: bool) -> tuple[Snapshot, IndexConfig]:
@@ -216,12 +215,7 @@ def stored_documents(directory: IndexDir) -> tuple[list[Document], IndexConfig]:
         IndexMismatch: written by a newer footnoted.
         IndexCorrupt: the manifest or ``documents.json`` is damaged.
     """
-
-    def documents(gen: Path) -> tuple[list[Document], IndexConfig]:
-        with reading(gen):
-            return _documents(directory, gen)
-
-    return _live(directory, documents)
+    return _live(directory, lambda gen: _documents(directory, gen))
 
 
 def _documents(directory: IndexDir, gen: Path) -> tuple[list[Document], IndexConfig]:
