@@ -505,16 +505,12 @@ def ask(
     _print_answer(answer, ix)
 
 
-DEFAULT_K = 5
-"""Passages a question returns when it names no number (FOOTNOTED_MAX_K, where lower, instead)."""
-
-
 def _limits(question: str, k: int | None) -> int:
     """The bounds the HTTP API and the MCP tools keep, kept here too: one setting for them all; the
     passages to return (with no ``-k``, 5, or ``FOOTNOTED_MAX_K`` where that is lower)."""
     settings = _settings()
     if k is None:
-        k = min(DEFAULT_K, settings.max_k)
+        k = settings.default_k
     if k > settings.max_k:
         _fail(f"-k: must be between 1 and {settings.max_k} (FOOTNOTED_MAX_K), not {k}", 2)
     if len(question) > settings.max_question_chars:

@@ -14,6 +14,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 Mode = Literal["dense", "lexical", "hybrid"]
 
 
+DEFAULT_K = 5
+"""Passages a question returns when it names no number (see ``Settings.default_k``)."""
+
+
 class Settings(BaseSettings):
     """Everything configurable, with the defaults a fresh install uses."""
 
@@ -64,6 +68,12 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     max_question_chars: int = Field(default=2000, ge=1)
     max_k: int = Field(default=50, ge=1)
+
+    @property
+    def default_k(self) -> int:
+        """Passages a question returns when it names no number: ``DEFAULT_K``, or ``max_k`` where lower."""
+        return min(DEFAULT_K, self.max_k)
+
     micro_batch: bool = True
     """Encode questions that arrive together in one model call."""
     batch_window_ms: float = Field(default=0.0, ge=0, le=60_000, allow_inf_nan=False)

@@ -268,7 +268,7 @@ def _routes(app: FastAPI, state: _State) -> None:
         """The passages to return: ``k`` as asked, or the default (5, or ``FOOTNOTED_MAX_K`` where
         that is lower) for a request that names none; raises InvalidQuery past the limits."""
         if not given:
-            k = min(k, settings.max_k)
+            k = settings.default_k
         if len(question) > settings.max_question_chars:
             raise errors.InvalidQuery(
                 f"the question is {len(question)} characters long; the limit is {settings.max_question_chars}"
@@ -487,7 +487,7 @@ def _state_limits(app: FastAPI, settings: Settings) -> None:
             for name, field in (("SearchRequest", "query"), ("AskRequest", "question")):
                 props = schema["components"]["schemas"][name]["properties"]
                 props["k"]["maximum"] = settings.max_k
-                props["k"]["default"] = min(props["k"].get("default", 5), settings.max_k)
+                props["k"]["default"] = settings.default_k
                 props[field]["maxLength"] = settings.max_question_chars
                 # Not blank, by Python's idea of white space (JSON Schema's \s lacks U+001C-U+001F and U+0085).
                 props[field]["pattern"] = "[^\\s\\u001c-\\u001f\\u0085]"

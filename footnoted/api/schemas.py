@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from footnoted.ingest.read import DOCUMENT_ID
+from footnoted.settings import DEFAULT_K
 
 ModeName = Literal["dense", "lexical", "hybrid"]
 
@@ -37,7 +38,7 @@ class SearchRequest(BaseModel):
     )
 
     query: str = Field(min_length=1, description="A question in plain language.")
-    k: Count = Field(5, ge=1, description="How many passages (at most the server's limit, 50 by default).")
+    k: Count = Field(DEFAULT_K, ge=1, description="How many passages (at most the server's limit, 50 by default).")
     mode: ModeName | None = Field(None, description="dense, lexical or hybrid (the index's default).")
     documents: list[str] | None = Field(None, description="Only search these document ids.")
 
@@ -49,7 +50,7 @@ class AskRequest(BaseModel):
     )
 
     question: str = Field(min_length=1, description="A question in plain language.")
-    k: Count = Field(5, ge=1, description="How many passages to return with the answer.")
+    k: Count = Field(DEFAULT_K, ge=1, description="How many passages to return with the answer.")
     mode: ModeName | None = None
     documents: list[str] | None = None
 

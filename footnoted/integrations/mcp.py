@@ -29,7 +29,7 @@ from footnoted import render
 from footnoted.errors import FootnotedError
 from footnoted.index import Index
 from footnoted.integrations import mcp_output as out
-from footnoted.settings import Mode, Settings, setting_error
+from footnoted.settings import DEFAULT_K, Mode, Settings, setting_error
 
 __all__ = ["create_server", "main", "run"]
 
@@ -122,7 +122,7 @@ def create_server(
     # Strict: a whole number, as the HTTP API takes it ("3" and true are refused, not read as 3 and 1).
     k_type = Annotated[int, Field(ge=1, le=max_k, strict=True, description="How many passages to return.")]
 
-    default_k = min(5, max_k)  # where FOOTNOTED_MAX_K is lower, a call that names no k still works
+    default_k = min(DEFAULT_K, max_k)  # where FOOTNOTED_MAX_K is lower, a call that names no k still works
 
     def bounded(fn: Callable[..., T]) -> Callable[..., T]:
         fn.__annotations__.update(question=question_type, k=k_type)
