@@ -69,9 +69,15 @@ def check_not_blank(question: str | None) -> None:
     direction marks), which would otherwise be searched as a question with no words."""
     if not question or not question.strip():
         raise InvalidQuery("the question is empty")
-    if not any(not c.isspace() and unicodedata.category(c) not in _UNSEEN for c in question):
+    if not shows_anything(question):
         shown = ", ".join(f"U+{ord(c):04X}" for c in dict.fromkeys(c for c in question if not c.isspace()))
         raise InvalidQuery(f"the question is empty: it holds only characters that are not seen ({shown})")
+
+
+def shows_anything(text: str) -> bool:
+    """Whether ``text`` holds a character that is seen: not white space, a control or format
+    character (a zero-width space, a byte-order mark, a soft hyphen, a direction mark) or a separator."""
+    return any(not c.isspace() and unicodedata.category(c) not in _UNSEEN for c in text)
 
 
 _UNSEEN = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from footnoted.collector import bulk
-from footnoted.errors import DocumentTooLarge, IngestError, UnsupportedFormat
+from footnoted.errors import DocumentTooLarge, IngestError, UnsupportedFormat, shows_anything
 from footnoted.ingest.decode import decode
 from footnoted.ingest.docx import read_docx
 from footnoted.ingest.epub import read_epub
@@ -162,10 +162,7 @@ def given_title(title: str | None) -> str | None:
     if title is None:
         return None
     text = " ".join("".join(" " if unicodedata.category(c) == "Cc" else c for c in title).split())
-    return text if any(unicodedata.category(c) not in _UNSEEN for c in text) else None
-
-
-_UNSEEN = frozenset({"Cf", "Zs", "Zl", "Zp"})
+    return text if shows_anything(text) else None
 
 
 def reader_format(fmt: str) -> str:
