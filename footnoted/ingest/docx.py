@@ -26,6 +26,9 @@ _STYLES = "\n".join(
     [
         "p[style-name='Title'] => h1:fresh",
         "p[style-name='Subtitle'] => p.subtitle:fresh",
+        # A title block's lines as pandoc styles them: the page's reader takes its author and date.
+        "p[style-name='Author'] => p.author:fresh",
+        "p[style-name='Date'] => p.date:fresh",
         "p[style-name='Quote'] => blockquote > p:fresh",
         "p[style-name='Intense Quote'] => blockquote > p:fresh",
         "p[style-name='Block Text'] => blockquote > p:fresh",

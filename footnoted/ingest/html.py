@@ -48,6 +48,8 @@ def read_html(raw: str) -> HtmlLayout:
     ex.boundary()
     source = "".join(ex.parts)
     layout = Layout(blocks=ex.blocks, title=_title(tree, source, ex), metadata=_meta(tree))
+    for key, value in _title_block_facts(source, ex, layout.title).items():
+        layout.metadata.setdefault(key, value)
     _mark_link_lists(source, ex, layout)
     notes = link_footnotes(source, ex, layout)
     return HtmlLayout(source=source, layout=layout, footnotes=notes.footnotes, hints=notes.hints)
@@ -119,23 +121,66 @@ def _words(source: str, block: Block) -> str:
     return " ".join(source[block.start : block.end].split())  # a heading may hold a <br>
 
 
+# What a page's <meta> elements state, by their name (or property), and the fact each gives. Where
+# several name the author (Highwire's citation_author, one per author), they are joined by "; ". A
+# date the exporter stamps when it writes (LibreOffice's DCTERMS.issued and .modified) is not the
+# document's.
+_META = {
+    "author": "author",
+    "dc.creator": "author",
+    "dcterms.creator": "author",
+    "citation_author": "author",
+    "date": "date",
+    "dc.date": "date",
+    "dcterms.date": "date",
+    "citation_date": "date",
+    "citation_publication_date": "date",
+    "article:published_time": "date",
+    "og:site_name": "publisher",
+    "citation_publisher": "publisher",
+}
+
+
 def _meta(tree: LexborHTMLParser) -> dict[str, str]:
-    found: dict[str, str] = {}
-    names = {
-        "author": "author",
-        "date": "date",
-        "dc.date": "date",
-        "citation_publication_date": "date",
-        "article:published_time": "date",
-        "og:site_name": "publisher",
-        "citation_publisher": "publisher",
-    }
+    stated: dict[str, tuple[str, list[str]]] = {}  # a fact: the first name that states it, and its values
     for node in tree.css("meta"):
         key = (node.attributes.get("name") or node.attributes.get("property") or "").lower()
-        value = node.attributes.get("content")
-        if key in names and value:
-            found.setdefault(names[key], value.strip())
-    return found
+        value = " ".join((node.attributes.get("content") or "").split())
+        if key not in _META or not value:
+            continue
+        name, values = stated.setdefault(_META[key], (key, []))
+        if name == key and value not in values:
+            values.append(value)
+    return {fact: "; ".join(values) if fact == "author" else values[0] for fact, (_, values) in stated.items()}
+
+
+# The classes pandoc (<p class="author">, <p class="date">) and LibreOffice's XHTML export
+# (<p class="Author">) give the lines of a title block, and so this reader's .docx and .odt pages.
+_FACT_CLASS = re.compile(r"(?:^|\s)(author|date)(?:\s|$)", re.IGNORECASE)
+
+
+def _title_block_facts(source: str, ex: Extractor, title: str) -> dict[str, str]:
+    """The author(s) and date its title block states, as lines marked by their class, above the
+    first heading that is not the title itself: below it, an "author" line is a quotation's or a
+    comment's, not the document's."""
+    found: dict[str, list[str]] = {}
+    headings = 0
+    for index, e in enumerate(ex.elements):
+        if e.block != index:
+            continue
+        classes = str(e.attrs.get("class") or "")
+        text = " ".join(source[e.start : e.end].split())
+        if e.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            headings += 1
+            if not (_TITLE_CLASS.search(classes) or (headings == 1 and text == title)):
+                break
+        fact = _FACT_CLASS.search(classes)
+        if fact and text and e.tag in ("p", "div", "address"):
+            found.setdefault(fact[1].lower(), []).append(text)
+    facts = {"author": "; ".join(found["author"])} if "author" in found else {}
+    if "date" in found:
+        facts["date"] = found["date"][0]
+    return facts
 
 
 _NAVIGATION = re.compile(r"(?:Next|Previous|Prev|Up):\s")

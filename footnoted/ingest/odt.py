@@ -225,10 +225,13 @@ class _Writer:
             tag = "blockquote"
         else:
             tag = "p"
+        # A title block's lines as pandoc and LibreOffice style them: the page's reader takes its
+        # author and date.
+        marked = f' class="{style.lower()}"' if tag == "p" and style in ("Author", "Date") else ""
         self.after.append([])
         inline = "".join(self.inline(element))
         boxes = self.after.pop()
-        self.out.append(f"<{tag}>{inline}</{tag}>")
+        self.out.append(f"<{tag}{marked}>{inline}</{tag}>")
         self.out.extend(boxes)
 
     def inline(self, element: ElementTree.Element) -> list[str]:
