@@ -17,6 +17,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,8 @@ _VOCAB = "vocab.index.json"
 _BM25S_FORMAT = "0.3.16"
 """The bm25s version whose files these are (it opens them: a test checks)."""
 _PARAMS = "params.index.json"
+_COUNTS = "counts.npy"
+"""How often each (term, field) of the matrix occurs (not one of bm25s's files; it passes it over)."""
 
 
 @lru_cache(maxsize=1)
@@ -122,16 +125,21 @@ class Lexical:
         matrix: _Matrix | None,
         size: int,
         owners: np.ndarray | None = None,
-        terms: list[list[str]] | None = None,
+        counts: np.ndarray | None = None,
     ) -> None:
         self._matrix = matrix
         self.size = size
         """How many chunks the fields belong to."""
         self.owners = np.arange(size, dtype=np.int64) if owners is None else owners
         """The chunk position each field belongs to."""
-        self.terms = terms
-        """Each field's terms, as built (None once loaded from disk): the next build over the same
-        texts takes them instead of analysing the texts again."""
+        self.counts = counts
+        """How often each (term, field) of the matrix occurs, entry for entry (None for files bm25s
+        wrote, which do not keep them): the next build takes the terms of the fields it keeps from
+        here instead of analysing their texts again, and the texts' lengths with them."""
+
+    @property
+    def fields(self) -> int:
+        return len(self.owners)
 
     @classmethod
     def build(
@@ -139,21 +147,38 @@ class Lexical:
         texts: Sequence[str],
         owners: Sequence[int] | None = None,
         size: int | None = None,
-        terms: Sequence[list[str] | None] | None = None,
+        base: Lexical | None = None,
+        kept: Sequence[int] | None = None,
     ) -> Lexical:
         """BM25 over ``texts``; field ``i`` belongs to chunk ``owners[i]`` (each its own chunk when not
-        given). ``terms[i]``, where given, are the terms ``analyze(texts[i])`` would give."""
+        given). Where ``kept[i]`` is not -1, field ``i`` is field ``kept[i]`` of ``base``, the same
+        text: its terms are taken from there, and ``texts[i]`` is not read.
+
+        Raises:
+            ValueError: a field without a chunk, or ``kept`` names fields ``base`` lacks or cannot give.
+        """
         owned = np.arange(len(texts), dtype=np.int64) if owners is None else np.asarray(owners, dtype=np.int64)
         size = len(texts) if size is None else size
         if len(owned) != len(texts) or (len(owned) and (owned.min() < 0 or owned.max() >= size)):
             raise ValueError("every field needs the position of a chunk it belongs to")
-        known = terms if terms is not None else [None] * len(texts)
-        analysed = [analyze(t) if k is None else k for t, k in zip(texts, known, strict=True)]
-        if not any(analysed):
+        previous = np.full(len(texts), -1, dtype=np.int64) if kept is None else np.asarray(kept, dtype=np.int64)
+        reused = previous >= 0
+        if len(previous) != len(texts) or (reused.any() and (base is None or previous.max() >= base.fields)):
+            raise ValueError("every kept field must be one of the base's")
+        if reused.any() and base is not None and base._matrix is not None and base.counts is None:
+            raise ValueError("the base keeps no term counts (written by bm25s): analyse its texts again")
+        fresh = np.flatnonzero(~reused)
+        analysed = [analyze(texts[i]) for i in fresh.tolist()]
+        if reused.any() and base is not None and base._matrix is not None:
+            entries = _merged(base, previous, _entries(analysed, fresh, _kept_vocab(base)))
+        else:
+            entries = _entries(analysed, fresh)
+        if not len(entries.columns):
             # bm25s fails on a corpus without a single term (stop words, punctuation, symbols only);
             # every score would be zero anyway.
-            return cls(None, size, owned, analysed)
-        return cls(_eager_bm25(analysed), size, owned, analysed)
+            return cls(None, size, owned)
+        matrix, counts = _scored(entries, len(texts))
+        return cls(matrix, size, owned, counts)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every chunk for ``query``: the sum over its fields (zeros where no term matches)."""
@@ -167,6 +192,8 @@ class Lexical:
         directory.mkdir(parents=True, exist_ok=True)
         if self._matrix is not None:
             self._matrix.save(directory)
+        if self.counts is not None:
+            np.save(directory / _COUNTS, self.counts)
         np.save(directory / "owners.npy", self.owners)
         (directory / "size.txt").write_text(str(self.size))
 
@@ -182,42 +209,95 @@ class Lexical:
         matrix = _Matrix.load(directory)
         if matrix.fields != len(owners):
             raise ValueError(f"{directory} holds {matrix.fields} BM25 texts but {len(owners)} owners")
-        return cls(matrix, size, owners)
+        counts = None
+        if (directory / _COUNTS).is_file():
+            counts = np.load(directory / _COUNTS)
+            if counts.ndim != 1 or len(counts) != len(matrix.data) or (len(counts) and counts.min() < 1):
+                raise ValueError(f"{directory / _COUNTS} does not match the BM25 scores beside it")
+        return cls(matrix, size, owners, counts)
 
 
-def _eager_bm25(analysed: Sequence[list[str]], k1: float = 1.2, b: float = 0.75) -> _Matrix:
-    """The matrix ``bm25s.BM25(k1, b).index(analysed)`` builds (its default "lucene" scoring), built
-    with numpy: every score the same to the bit (tests compare them), in the same layout and
-    files. bm25s counts each text's terms in Python, text by text; this sorts all the (term,
-    text) pairs at once. Adding a document changes every term's weight, so each write to an
-    index builds the whole matrix again, and on a large index that was most of a write.
+@dataclass(frozen=True, slots=True)
+class _Entries:
+    """The (term, field) pairs of a set of texts and how often each occurs, ordered by term, then
+    field: term ``columns[i]`` (an index into ``terms``) occurs ``counts[i]`` times in field ``rows[i]``."""
 
-    Term ids are given in order of first appearance (bm25s's follow the order of a set of
-    strings, which changes from one process to the next), so the same texts make the same files.
-    """
-    # Ids by first appearance; the loops over every term run in C (dict.fromkeys, map).
-    vocab = {term: i for i, term in enumerate(dict.fromkeys(itertools.chain.from_iterable(analysed)))}
+    terms: list[str]
+    columns: np.ndarray
+    rows: np.ndarray
+    counts: np.ndarray
+
+
+def _entries(analysed: Sequence[list[str]], fields: np.ndarray, vocab: dict[str, int] | None = None) -> _Entries:
+    """The entries of texts analysed into ``analysed``, text ``i`` being field ``fields[i]``. Term ids
+    follow ``vocab``'s, and go on in order of first appearance (bm25s's follow the order of a set of
+    strings, which changes from one process to the next), so the same texts make the same files."""
+    vocab = {} if vocab is None else dict(vocab)
+    for term in dict.fromkeys(itertools.chain.from_iterable(analysed)):  # distinct terms, in C
+        vocab.setdefault(term, len(vocab))
     lengths = np.fromiter(map(len, analysed), dtype=np.int64, count=len(analysed))
     ids = np.fromiter(
         map(vocab.__getitem__, itertools.chain.from_iterable(analysed)), dtype=np.int64, count=int(lengths.sum())
     )
-    texts = np.repeat(np.arange(len(analysed), dtype=np.int64), lengths)
+    texts = np.repeat(np.asarray(fields, dtype=np.int64), lengths)
     # One entry per (term, text) that holds it, ordered by term, then text: the matrix's order.
-    pairs, tf = np.unique(ids << 32 | texts, return_counts=True)
-    columns, rows = pairs >> 32, pairs & 0xFFFFFFFF
-    df = np.bincount(columns, minlength=len(vocab))
+    pairs, counts = np.unique(ids << 32 | texts, return_counts=True)
+    return _Entries(list(vocab), pairs >> 32, pairs & 0xFFFFFFFF, counts)
+
+
+def _kept_vocab(base: Lexical) -> dict[str, int]:
+    """The base's terms by id (bm25s's empty term, past the last column, left out)."""
+    matrix = base._matrix
+    return {} if matrix is None else {t: i for t, i in sorted(matrix.vocab.items(), key=lambda item: item[1]) if t}
+
+
+def _merged(base: Lexical, previous: np.ndarray, new: _Entries) -> _Entries:
+    """``new`` with the entries of the base's fields that are kept, as field ``i`` where
+    ``previous[i]`` names one; terms no field holds any more are dropped."""
+    matrix, counts = base._matrix, base.counts
+    assert matrix is not None and counts is not None
+    where = np.full(base.fields, -1, dtype=np.int64)
+    kept = np.flatnonzero(previous >= 0)
+    where[previous[kept]] = kept
+    rows = where[matrix.indices]
+    alive = rows >= 0
+    columns = np.repeat(np.arange(len(matrix.indptr) - 1, dtype=np.int64), np.diff(matrix.indptr))[alive]
+    columns = np.concatenate([columns, new.columns])
+    rows = np.concatenate([rows[alive], new.rows])
+    frequency = np.concatenate([counts[alive].astype(np.int64), new.counts])
+    used = np.bincount(columns, minlength=len(new.terms)) > 0
+    terms = new.terms
+    if not used.all():
+        columns = (np.cumsum(used) - 1)[columns]
+        terms = [t for t, u in zip(terms, used.tolist(), strict=True) if u]
+    # Two runs, each in (term, field) order (the kept fields keep theirs, as the terms do): a stable
+    # sort merges them in one pass.
+    order = np.argsort(columns << 32 | rows, kind="stable")
+    return _Entries(terms, columns[order], rows[order], frequency[order])
+
+
+def _scored(entries: _Entries, n: int, k1: float = 1.2, b: float = 0.75) -> tuple[_Matrix, np.ndarray]:
+    """The matrix ``bm25s.BM25(k1, b).index(analysed)`` builds over ``n`` texts (its default
+    "lucene" scoring), built with numpy from their entries: every score the same to the bit (tests
+    compare them), in the same layout and files; and the entries' counts beside it. bm25s counts
+    each text's terms in Python, text by text; this sorts all the (term, text) pairs at once.
+    Adding a document changes every term's weight, so each write to an index scores the whole
+    matrix again, but only the new texts are analysed: the others' counts are kept."""
+    columns, rows, frequency = entries.columns, entries.rows, entries.counts
+    df = np.bincount(columns, minlength=len(entries.terms))
+    lengths = np.bincount(rows, weights=frequency, minlength=n).astype(np.int64)  # each text's terms
     # bm25s computes each idf in Python (math.log, not numpy's) and keeps it in float32.
-    n = len(analysed)
-    counts, which = np.unique(df, return_inverse=True)
-    idf = np.array([math.log(1 + (n - int(d) + 0.5) / (int(d) + 0.5)) for d in counts], dtype=np.float32)[which]
+    distinct, which = np.unique(df, return_inverse=True)
+    idf = np.array([math.log(1 + (n - int(d) + 0.5) / (int(d) + 0.5)) for d in distinct], dtype=np.float32)[which]
     # Its term-frequency part, in float64 as bm25s's arithmetic does it (the average length is a
     # numpy float64), the product rounded to float32 once.
     average = lengths.mean()
-    frequency = tf.astype(np.float32).astype(np.float64)
-    tfc = frequency / (k1 * ((1 - b) + b * lengths[rows] / average) + frequency)
+    tf = frequency.astype(np.float32).astype(np.float64)
+    tfc = tf / (k1 * ((1 - b) + b * lengths[rows] / average) + tf)
     data = (idf[columns] * tfc).astype(np.float32)
-    indptr = np.zeros(len(vocab) + 1, dtype=np.int64)
+    indptr = np.zeros(len(entries.terms) + 1, dtype=np.int64)
     np.cumsum(df, out=indptr[1:])
+    vocab = {term: i for i, term in enumerate(entries.terms)}
     vocab.setdefault("", len(vocab))  # bm25s's empty term, given an id past the last column
     params = {
         "k1": k1,
@@ -231,7 +311,12 @@ def _eager_bm25(analysed: Sequence[list[str]], k1: float = 1.2, b: float = 0.75)
         "version": _BM25S_FORMAT,
         "backend": "numpy",
     }
-    return _Matrix(data, rows.astype(np.int32), indptr, vocab, params)
+    return _Matrix(data, rows.astype(np.int32), indptr, vocab, params), frequency.astype(np.int32)
+
+
+def _eager_bm25(analysed: Sequence[list[str]], k1: float = 1.2, b: float = 0.75) -> _Matrix:
+    """The matrix ``bm25s.BM25(k1, b).index(analysed)`` builds (see ``_scored``)."""
+    return _scored(_entries(analysed, np.arange(len(analysed))), len(analysed), k1, b)[0]
 
 
 class _Matrix:

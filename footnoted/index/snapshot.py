@@ -121,31 +121,42 @@ def lexical_text(chunk: Chunk, doc: Document) -> str:
 def build_lexical(chunks: Sequence[Chunk], documents: Mapping[str, Document], base: Snapshot | None = None) -> Lexical:
     """The BM25 index of a chunk list (fields of chunk ``i`` belong to position ``i``).
 
-    The fields ``base`` already held, text for text, keep the terms it analysed, so adding a
-    document to a large index analyses only the new document's text (the matrix is still built
-    afresh: adding documents changes every term's weight)."""
-    held: dict[str, tuple[list[str], list[list[str]]]] = {}  # chunk id -> (its fields, their terms)
-    if base is not None and base.lexical.terms is not None:
-        analysed: list[list[list[str]]] = [[] for _ in base.chunks]
-        for field_terms, position in zip(base.lexical.terms, base.lexical.owners.tolist(), strict=True):
-            analysed[position].append(field_terms)
-        held = {
-            c.id: (lexical_fields(c, base.documents[c.document_id]), a)
-            for c, a in zip(base.chunks, analysed, strict=True)
-        }
+    The fields ``base`` already held, text for text, keep the terms it counted, so adding a
+    document to a large index analyses only the new document's text, in a process that opened
+    the index as in the one that built it (the matrix is still scored afresh: adding documents
+    changes every term's weight)."""
+    lexical = base.lexical if base is not None else None
+    reusable = base is not None and lexical is not None and (lexical.counts is not None or lexical.fields == 0)
+    if base is not None and lexical is not None and reusable:
+        # The base's fields chunk by chunk: ``order[first[p] : first[p] + many[p]]`` are position p's.
+        many = np.bincount(lexical.owners, minlength=len(base.chunks))
+        order = np.argsort(lexical.owners, kind="stable")
+        first = np.concatenate([[0], np.cumsum(many)[:-1]]).astype(np.int64)
     texts: list[str] = []
     owners: list[int] = []
-    terms: list[list[str] | None] = []
+    kept: list[int] = []
     for position, c in enumerate(chunks):
-        fields = lexical_fields(c, documents[c.document_id])
+        doc = documents[c.document_id]
+        was = base.chunk_positions.get(c.id) if reusable and base is not None else None
+        if was is not None and base is not None:
+            old, old_doc = base.chunks[was], base.documents.get(c.document_id)
+            held = order[first[was] : first[was] + many[was]].tolist()
+            if old is c and old_doc is doc:
+                fields: list[str] = [""] * len(held)  # the very chunk of the very document: not read again
+            else:
+                fields = lexical_fields(c, doc)
+                if old_doc is None or fields != lexical_fields(old, old_doc):
+                    held = []
+            if len(held) == len(fields):
+                texts.extend(fields)
+                owners.extend([position] * len(fields))
+                kept.extend(held)
+                continue
+        fields = lexical_fields(c, doc)
         texts.extend(fields)
         owners.extend([position] * len(fields))
-        before = held.get(c.id)
-        if before is not None and before[0] == fields and len(before[1]) == len(fields):
-            terms.extend(before[1])
-        else:
-            terms.extend([None] * len(fields))
-    return Lexical.build(texts, owners, len(chunks), terms)
+        kept.extend([-1] * len(fields))
+    return Lexical.build(texts, owners, len(chunks), lexical if reusable else None, kept)
 
 
 # -- files ----------------------------------------------------------------------------------------
