@@ -164,7 +164,9 @@ def _bar(desc: str, *, unit: str = " texts", total: int | None = None) -> Any:
 def ingest(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Files to add (.txt, .md, .html, .pdf, .docx, .odt, .epub, .rtf), or folders of them."),
+        typer.Argument(
+            help="Files to add (.txt, .md, .rst, .html, .pdf, .docx, .odt, .epub, .rtf), or folders of them."
+        ),
     ],
     index: IndexOption = None,
     doc_id: Annotated[str | None, typer.Option("--id", help="Document id (one file only).")] = None,

@@ -133,7 +133,7 @@ class DocumentIn(BaseModel):
     text: str = Field(min_length=1)
     title: str | None = Field(None, max_length=TITLE_CHARS)
     id: str | None = Field(None, pattern=DOCUMENT_ID, description="Document id; derived from the title when absent.")
-    format: Literal["text", "markdown", "html"] = "text"
+    format: Literal["text", "markdown", "rst", "html"] = "text"
 
 
 class DocumentOut(BaseModel):

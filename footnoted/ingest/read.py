@@ -23,6 +23,7 @@ from footnoted.ingest.note_bodies import NOTES_HEADING
 from footnoted.ingest.odt import read_odt
 from footnoted.ingest.package import PackageHtml
 from footnoted.ingest.pdf import PdfText, level_headings, read_pdf
+from footnoted.ingest.rst import read_rst, rst_title
 from footnoted.ingest.rtf import read_rtf
 from footnoted.ingest.sources import link_references, link_repeats
 from footnoted.ingest.text import read_text
@@ -42,7 +43,12 @@ FORMATS = {
     ".fodt": "odt",
     ".epub": "epub",
     ".rtf": "rtf",
+    ".rst": "rst",
+    ".rest": "rst",
 }
+# Names that say their format by two suffixes: Sphinx's copy of a page's source ("re.rst.txt"). The
+# id keeps the first ("re.rst", as when such a file was read as text); any other ".txt" is text.
+DOUBLE_SUFFIXES = {".rst.txt": "rst"}
 # Formats each read as one HTML page, their notes linked: packages (a zip; an .fodt is one XML
 # file), Word's and OpenDocument's notes and a book's chapters, and RTF, turned to HTML by its reader.
 _PACKAGES: dict[str, Callable[[bytes, str], PackageHtml]] = {
@@ -181,6 +187,11 @@ def reader_format(fmt: str) -> str:
 
 
 def format_of(name: str) -> str:
+    """The format a file's name says: its last suffix's, or its last two's ("re.rst.txt" is reST)."""
+    lower = Path(name).name.lower()
+    double = next((fmt for suffix, fmt in DOUBLE_SUFFIXES.items() if lower.endswith(suffix)), None)
+    if double is not None:
+        return double
     suffix = Path(name).suffix.lower()
     if suffix not in FORMATS:
         raise UnsupportedFormat(
@@ -226,7 +237,7 @@ def stored_unchanged(stored: Document | None, data: bytes, fmt: str | None = Non
 def load(
     path: str | Path, *, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, stored: Document | None = None
 ) -> Document:
-    """Read a .txt, .md, .html, .pdf, .docx, .odt, .epub or .rtf file into a ``Document``.
+    """Read a .txt, .md, .rst, .html, .pdf, .docx, .odt, .epub or .rtf file into a ``Document``.
 
     ``max_bytes`` bounds a text file; a .pdf, .docx, .odt, .epub or .rtf may be ``CONTAINER_FACTOR`` times larger.
     ``stored`` is the version an index holds: it is returned as it is when the file's bytes are the
@@ -351,6 +362,12 @@ def _parse(
             found = find_footnotes(source, layout.blocks, page.hints)
             footnotes, blocks = found.footnotes, found.blocks
             warnings.extend(found.warnings)
+    elif fmt == "rst":
+        # reST marks its notes and their references itself: they are read, not guessed.
+        source = text
+        rst = read_rst(source)
+        layout, footnotes, blocks = rst.layout, rst.footnotes, rst.layout.blocks
+        warnings.extend(rst.warnings)
     else:
         source = text
         layout = read_markdown(source) if fmt == "markdown" else read_text(source)  # text or a PDF's text layer
@@ -376,7 +393,7 @@ def _parse(
         source=source,
         format=fmt,  # type: ignore[arg-type]
         blocks=tuple(blocks),
-        sections=tuple(sections(source, blocks, markdown=fmt == "markdown", footnotes=footnotes)),
+        sections=tuple(sections(source, blocks, fmt=fmt, footnotes=footnotes)),
         footnotes=tuple(footnotes),
         metadata=metadata,
         warnings=tuple(warnings),
@@ -416,17 +433,23 @@ def _fallback_title(name: str) -> str:
 
 
 def sections(
-    source: str, blocks: list[Block], *, markdown: bool = False, footnotes: Sequence[Footnote] = ()
+    source: str, blocks: list[Block], *, fmt: str = "text", footnotes: Sequence[Footnote] = ()
 ) -> list[Section]:
     """Sections from heading blocks: each runs to the next heading at its level or above. A note's
-    marker in a heading ("Background[1]") is left out of the section's title."""
+    marker in a heading ("Background[1]") is left out of the section's title, and so is the markup
+    of a ``fmt`` that has some ("## Methods", "``re`` module")."""
     heads = [b for b in blocks if b.kind == "heading"]
     markers = sorted((m.start, m.end) for note in footnotes for m in note.markers)
     out: list[Section] = []
     stack: list[tuple[int, str]] = []
     for i, head in enumerate(heads):
         title = _without_markers(source, head.start, head.end, markers)
-        title = heading_title(title) if markdown else " ".join(title.split())
+        if fmt == "markdown":
+            title = heading_title(title)
+        elif fmt == "rst":
+            title = rst_title(title)
+        else:
+            title = " ".join(title.split())
         while stack and stack[-1][0] >= head.level:
             stack.pop()
         stack.append((head.level, title))
