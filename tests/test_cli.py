@@ -756,6 +756,21 @@ def test_a_stored_file_keeps_its_id_when_a_namesake_joins_its_folder(tmp_path: P
     assert sorted(d["id"] for d in listed["documents"]) == ["n1", "n2", "readme", "y-readme"]
 
 
+def test_a_file_told_apart_keeps_its_id_when_its_namesake_leaves_the_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "reports"
+    for part, text in (("x/readme.md", "# Readme\n\nHow the reports were gathered.\n"), ("y/readme.txt", "Counts.\n")):
+        (folder / part).parent.mkdir(parents=True, exist_ok=True)
+        (folder / part).write_text(text)
+    index = str(tmp_path / "ix")
+    assert run(tmp_path, "ingest", str(folder), "--index", index).returncode == 0
+    (folder / "y" / "readme.txt").unlink()
+    again = run(tmp_path, "ingest", str(folder), "--index", index)
+    assert again.returncode == 0, again.stderr
+    listed = json.loads(run(tmp_path, "info", "--index", index, "--json").stdout)
+    # x's file is still "x-readme", unchanged, not added again as "readme".
+    assert sorted(d["id"] for d in listed["documents"]) == ["x-readme", "y-readme"]
+
+
 def test_a_command_started_with_its_output_closed_runs(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FOOTNOTED_")}
     env.update({"FOOTNOTED_HOME": str(tmp_path), "FOOTNOTED_ENCODER": "hash"})

@@ -110,12 +110,17 @@ def document_ids(paths: Sequence[Path], stored: Mapping[str, Document] | None = 
     with a file that kept its name), the same with the extension kept (``a.txt`` and ``a.md`` ->
     ``a.txt``, ``a.md``), then a hash of the path added. Every other file keeps the id it would
     have alone in its folder, so ingesting the folder again finds it; so does a clashing file
-    whose id ``stored`` (an index's documents) holds for a document read from that very path.
+    whose id ``stored`` (an index's documents) holds for a document read from that very path, and
+    a file ``stored`` holds under an id told apart (``a.txt``) keeps it when its namesake is gone.
     Only the same file named twice gets the same id twice."""
     resolved = [p.resolve() for p in paths]
     plain = [document_id(p.name) for p in paths]
     ids: list[str | None] = [None] * len(paths)
-    taken: set[str] = set()
+    held = _stored_ids(stored, {p.name for p in paths})
+    for n, (i, path) in enumerate(zip(plain, resolved, strict=True)):
+        if held.get(path, i) != i:
+            ids[n] = held[path]  # told apart when it was stored: a later namesake's leaving keeps its id
+    taken: set[str] = {i for i in ids if i is not None}
     _settle(ids, plain, resolved, taken)
     clashing = [path for i, path in zip(ids, resolved, strict=True) if i is None]
     for n, (i, path) in enumerate(zip(plain, resolved, strict=True)):
@@ -143,6 +148,17 @@ def _settle(ids: list[str | None], candidates: list[str], files: list[Path], tak
         if ids[n] is None and candidate not in taken and len(holders[candidate]) == 1:
             ids[n] = candidate
     taken.update(i for i in ids if i is not None)
+
+
+def _stored_ids(stored: Mapping[str, Document] | None, names: set[str]) -> dict[Path, str]:
+    """The ids ``stored`` holds files named ``names`` under, by the file's resolved path (only the
+    documents whose recorded path ends in one of those names are looked up on disk)."""
+    out: dict[Path, str] = {}
+    for doc_id, doc in (stored or {}).items():
+        path = doc.metadata.get("path")
+        if path and Path(path).name in names:
+            out.setdefault(Path(path).resolve(), doc_id)
+    return out
 
 
 def _stored_path(stored: Mapping[str, Document] | None, doc_id: str) -> Path | None:

@@ -57,3 +57,19 @@ def test_a_stored_file_keeps_its_id_when_a_namesake_appears(tmp_path: Path) -> N
     # The index holds "readme" for another file: both are told apart by their paths.
     assert document_ids([old, new], {"readme": load(_files(tmp_path, "z/readme.md")[0])}) == ["x-readme", "y-readme"]
     assert document_ids([old, new], {}) == ["x-readme", "y-readme"]
+
+
+def test_a_stored_file_told_apart_keeps_its_id_when_its_namesake_leaves(tmp_path: Path) -> None:
+    # Stored as "x-readme" beside "y/readme.txt"; with y's file gone, it must not become "readme"
+    # (a second copy of the same file under a new id).
+    old, gone = _files(tmp_path, "x/readme.md", "y/readme.txt")
+    stored = {"x-readme": load(old), "y-readme": load(gone)}
+    assert document_ids([old], stored) == ["x-readme"]
+    assert document_ids([old, gone], stored) == ["x-readme", "y-readme"]
+    # A new file named as the kept one's plain id is not renamed by it, nor takes its id.
+    other = _files(tmp_path, "z/notes.txt")[0]
+    assert document_ids([old, other], stored) == ["x-readme", "notes"]
+    # The same file's id comes from where it was read, not from its name: a file of that name
+    # elsewhere is a new document.
+    elsewhere = _files(tmp_path, "w/readme.md")[0]
+    assert document_ids([elsewhere], stored) == ["readme"]
