@@ -800,6 +800,19 @@ def test_help_paragraphs_wrap_at_the_terminal_width_not_at_the_source_lines() ->
     assert any("any it cannot read, in batches of at least 64 files, each committed as it is done." in x for x in lines)
 
 
+def test_help_shows_no_value_for_a_flag() -> None:
+    from typer.testing import CliRunner
+
+    from footnoted.cli import app
+
+    shown = CliRunner().invoke(app, ["ingest", "--help"], terminal_width=120, env={"COLUMNS": "120"})
+    assert shown.exit_code == 0, shown.output
+    flags = [line for line in shown.output.splitlines() if line.lstrip("│ ").startswith(("--prune", "--json"))]
+    assert len(flags) == 2
+    assert not any("<bool>" in line or "BOOL" in line for line in flags), flags
+    assert any("--index" in line and "<path>" in line.lower() for line in shown.output.splitlines())
+
+
 def test_prune_removes_the_documents_whose_files_left_the_folder_and_nothing_else(tmp_path: Path) -> None:
     folder, index = tmp_path / "reports", str(tmp_path / "ix")
     (folder / "sub").mkdir(parents=True)
