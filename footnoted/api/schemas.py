@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
-from footnoted.ingest.read import DOCUMENT_ID
+from footnoted.ingest.read import DOCUMENT_ID, FORMATS
 from footnoted.settings import DEFAULT_K
 
 ModeName = Literal["dense", "lexical", "hybrid"]
@@ -133,7 +133,21 @@ class DocumentIn(BaseModel):
     text: str = Field(min_length=1)
     title: str | None = Field(None, max_length=TITLE_CHARS)
     id: str | None = Field(None, pattern=DOCUMENT_ID, description="Document id; derived from the title when absent.")
-    format: Literal["text", "markdown", "rst", "html"] = "text"
+    format: Literal["text", "markdown", "rst", "html"] = Field(
+        "text", description='The text\'s format; its extension says the same ("txt", "md", "rest", "htm").'
+    )
+
+    @field_validator("format", mode="before")
+    @classmethod
+    def _by_extension(cls, value: Any) -> Any:
+        """A text format named by its extension ("md", ".md") is that format, as ``parse`` takes it."""
+        if isinstance(value, str) and value not in _TEXT_FORMATS:
+            named = FORMATS.get("." + value.lower().lstrip("."))
+            return named if named in _TEXT_FORMATS else value
+        return value
+
+
+_TEXT_FORMATS = ("text", "markdown", "rst", "html")
 
 
 class DocumentOut(BaseModel):

@@ -595,6 +595,21 @@ def test_the_same_bytes_as_another_format_or_title_are_read_again(writable: http
     writable.delete("/v1/documents/fmt")
 
 
+def test_a_text_format_may_be_named_by_its_extension(writable: httpx.Client) -> None:
+    text = "# Kuito\n\nWells near Kuito ran dry in 2005.[^1]\n\n[^1]: Field survey.\n"
+    sent = writable.post("/v1/documents", json={"id": "ext", "text": text, "format": "md"})
+    assert sent.status_code == 201, sent.text
+    assert (sent.json()["document"]["format"], sent.json()["document"]["footnotes"]) == ("markdown", 1)
+    same = writable.post("/v1/documents", json={"id": "ext", "text": text, "format": "markdown"}).json()
+    assert same["status"] == "unchanged"
+    # Formats that are not text are refused by name, as is anything else.
+    for fmt in ("pdf", "docx", "nope", 3):
+        refused = writable.post("/v1/documents", json={"id": "ext", "text": text, "format": fmt})
+        assert refused.status_code == 422, (fmt, refused.text)
+        assert refused.json()["error"]["code"] == "invalid_request"
+    writable.delete("/v1/documents/ext")
+
+
 def test_a_title_of_nothing_visible_is_no_title_and_one_with_controls_is_shown_plain(writable: httpx.Client) -> None:
     # Blank on either route, the document is titled as if none were given (its file name, its text's
     # first heading); a tab or newline inside one is a space, as the title is shown on one line.
