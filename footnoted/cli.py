@@ -466,7 +466,7 @@ def search(
     question: Annotated[str, typer.Argument(help="A question in plain language.")],
     index: IndexOption = None,
     k: Annotated[
-        int | None, typer.Option("-k", "--k", min=1, help="How many passages (5; at most FOOTNOTED_MAX_K).")
+        int | None, typer.Option("-k", "--k", help="How many passages (5; at most FOOTNOTED_MAX_K).")
     ] = None,
     mode: ModeOption = None,
     document: DocumentOption = None,
@@ -491,7 +491,7 @@ def ask(
     index: IndexOption = None,
     k: Annotated[
         int | None,
-        typer.Option("-k", "--k", min=1, help="How many passages to draw from (5; at most FOOTNOTED_MAX_K)."),
+        typer.Option("-k", "--k", help="How many passages to draw from (5; at most FOOTNOTED_MAX_K)."),
     ] = None,
     mode: ModeOption = None,
     document: DocumentOption = None,
@@ -513,7 +513,7 @@ def _limits(question: str, k: int | None) -> int:
     settings = _settings()
     if k is None:
         k = settings.default_k
-    if k > settings.max_k:
+    if not 1 <= k <= settings.max_k:
         _fail(f"-k: must be between 1 and {settings.max_k} (FOOTNOTED_MAX_K), not {k}", 2)
     if len(question) > settings.max_question_chars:
         raise errors.InvalidQuery(

@@ -85,7 +85,7 @@ def test_ingest_update_remove_cycle(tmp_path: Path) -> None:
         (["reindex", "--store", "ivf", "--index", "{tmp}/ix"], 2, "--store must be"),
         # Valid alone, but past the model's limit (254 tokens) the overlap no longer fits.
         (["reindex", "--chunk-tokens", "2000", "--chunk-overlap", "500", "--index", "{tmp}/ix"], 2, "model's limit"),
-        (["search", "x", "-k", "0", "--index", "{tmp}/ix"], 2, "Invalid value for '-k'"),
+        (["search", "x", "-k", "0", "--index", "{tmp}/ix"], 2, "-k: must be between 1 and 50 (FOOTNOTED_MAX_K), not 0"),
         (["search", "--index", "{tmp}/ix"], 2, "Missing argument 'question'"),
         (["serch", "x"], 2, "No such command 'serch'"),
         (["doctor", "--index", "{tmp}/missing"], 4, "no index at"),

@@ -280,7 +280,7 @@ def test_cli_html_with_scripts(
     [
         (["remove", "../../etc/passwd"], 4, "no document '../../etc/passwd'"),
         (["search", "   "], 7, "the question is empty"),
-        (["search", "mines", "-k", "0"], 2, "Invalid value"),
+        (["search", "mines", "-k", "0"], 2, "-k: must be between 1 and"),
         (["search", "mines", "--mode", "magic"], 2, "--mode must be dense, lexical or hybrid"),
     ],
 )
