@@ -380,10 +380,15 @@ def _expand(paths: list[Path]) -> list[tuple[Path, bool]]:
 def reindex(
     index: IndexOption = None,
     chunk_tokens: Annotated[
-        int | None, typer.Option("--chunk-tokens", help="Passage size in model tokens (default: as it was built).")
+        int | None,
+        typer.Option("--chunk-tokens", help="Passage size in model tokens, at least 8 (default: as it was built)."),
     ] = None,
     chunk_overlap: Annotated[
-        int | None, typer.Option("--chunk-overlap", help="Passage overlap in model tokens (default: as it was built).")
+        int | None,
+        typer.Option(
+            "--chunk-overlap",
+            help="Passage overlap in model tokens, under half the passage size (default: as it was built).",
+        ),
     ] = None,
     store: Annotated[
         str | None, typer.Option("--store", help="flat, flat16 or hnsw (default: as it was built).")
@@ -465,9 +470,7 @@ def remove(
 def search(
     question: Annotated[str, typer.Argument(help="A question in plain language.")],
     index: IndexOption = None,
-    k: Annotated[
-        int | None, typer.Option("-k", "--k", help="How many passages (5; at most FOOTNOTED_MAX_K).")
-    ] = None,
+    k: Annotated[int | None, typer.Option("-k", "--k", help="How many passages (5; at most FOOTNOTED_MAX_K).")] = None,
     mode: ModeOption = None,
     document: DocumentOption = None,
     as_json: JsonOption = False,

@@ -81,7 +81,11 @@ def test_ingest_update_remove_cycle(tmp_path: Path) -> None:
         (["search", "mines \udcff", "--index", "{tmp}/ix"], 7, "half of a character"),
         (["search", "x", "--mode", "magic", "--index", "{tmp}/ix"], 2, "--mode must be"),
         (["reindex", "--index", "{tmp}/missing"], 4, "no index at"),
-        (["reindex", "--chunk-overlap", "150", "--index", "{tmp}/ix"], 2, "overlap must be between"),
+        (
+            ["reindex", "--chunk-overlap", "150", "--index", "{tmp}/ix"],
+            2,
+            "the overlap must be at least 0 and under half of the passage size (200 tokens), not 150",
+        ),
         (["reindex", "--store", "ivf", "--index", "{tmp}/ix"], 2, "--store must be"),
         # Valid alone, but past the model's limit (254 tokens) the overlap no longer fits.
         (["reindex", "--chunk-tokens", "2000", "--chunk-overlap", "500", "--index", "{tmp}/ix"], 2, "model's limit"),
@@ -517,7 +521,11 @@ def test_reindex_with_no_index_given_works_on_the_bundled_briefing(tmp_path: Pat
     [
         ("MODE", "bogus", "FOOTNOTED_MODE: Input should be"),
         ("READERS", "-1", "FOOTNOTED_READERS: Input should be greater than or equal to 0"),
-        ("CHUNK_TOKENS", "3", "FOOTNOTED_CHUNK_TOKENS/FOOTNOTED_CHUNK_OVERLAP: max_tokens must be at least 8"),
+        (
+            "CHUNK_TOKENS",
+            "3",
+            "FOOTNOTED_CHUNK_TOKENS/FOOTNOTED_CHUNK_OVERLAP: the passage size (max_tokens) must be at least 8 tokens, not 3",
+        ),
         ("CHUNK_TOKENS", "2000", "the model's limit makes 254 tokens"),
     ],
 )

@@ -42,9 +42,11 @@ class ChunkSettings:
             if not isinstance(value, int) or isinstance(value, bool):
                 raise ValueError(f"{name} must be a whole number of tokens, not {value!r}")
         if self.max_tokens < 8:
-            raise ValueError("max_tokens must be at least 8")
+            raise ValueError(f"the passage size (max_tokens) must be at least 8 tokens, not {self.max_tokens}")
         if not 0 <= self.overlap < self.max_tokens // 2:
-            raise ValueError(f"overlap must be between 0 and half of max_tokens ({self.max_tokens})")
+            raise ValueError(
+                f"the overlap must be at least 0 and under half of the passage size ({self.max_tokens} tokens), not {self.overlap}"
+            )
 
     def within(self, limit: int) -> ChunkSettings:
         """These settings for a model that reads at most ``limit`` tokens: passages no longer than that.
