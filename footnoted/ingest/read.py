@@ -329,7 +329,9 @@ def _parse(
     title: str | None,
     extra: dict[str, str] | None,
 ) -> Document:
-    if doc_id is not None and (not isinstance(doc_id, str) or not _VALID_ID.fullmatch(doc_id)):
+    if doc_id is not None and not isinstance(doc_id, str):
+        raise IngestError(f"a document id is a string, not {type(doc_id).__name__} {str(doc_id)[:40]!r}")
+    if doc_id is not None and not _VALID_ID.fullmatch(doc_id):
         raise IngestError(
             f"invalid document id {str(doc_id)[:40]!r}: use letters, digits, '.', '_' and '-', "
             "starting with a letter or digit, at most 128 characters"

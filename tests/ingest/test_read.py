@@ -248,7 +248,7 @@ def test_a_format_is_named_by_its_reader_or_its_extension(fmt: str) -> None:
         ({"data": None}, IngestError, "notes.txt: a document is read from bytes or text, not NoneType"),
         ({"data": 5}, IngestError, "not int"),
         ({"data": "wells \udc80 ran dry"}, IngestError, "the text holds half of a character (a lone surrogate) at 6"),
-        ({"data": "x", "doc_id": 5}, IngestError, "invalid document id '5'"),
+        ({"data": "x", "doc_id": 5}, IngestError, "a document id is a string, not int '5'"),
     ],
 )
 def test_arguments_parse_cannot_read_are_ingest_errors(kwargs: dict[str, object], error: type, message: str) -> None:
