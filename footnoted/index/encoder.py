@@ -137,10 +137,17 @@ class SentenceTransformerEncoder:
         self.dimension = spec.dimension
         self.max_tokens = spec.max_tokens
         self._batch_size = batch_size
+        from transformers.utils import logging as transformers_logging
+
+        shown = transformers_logging.is_progress_bar_enabled()
+        transformers_logging.disable_progress_bar()  # "Loading weights" on stderr, at every start
         try:
             self._model = SentenceTransformer(str(spec.path), device="cpu", local_files_only=True)
         except Exception as exc:  # the library raises many types for a broken directory
             raise EncoderError(f"cannot load the model at {spec.path}: {exc}") from exc
+        finally:
+            if shown:
+                transformers_logging.enable_progress_bar()
         self._model.max_seq_length = spec.max_seq_length
 
     def encode(self, texts: Sequence[str], kind: Kind = "passage") -> np.ndarray:

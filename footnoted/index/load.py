@@ -137,9 +137,10 @@ def _recover(
             where, encoder, tokenizer, index_config(settings, encoder), create=True, verify=settings.verify
         )
     log.warning(
-        "the bundled briefing's index at %s was built again from the %d documents it holds (%s)",
+        "the bundled briefing's index at %s was built again from the %d document%s it holds (%s)",
         where,
         len(report.added),
+        "" if len(report.added) == 1 else "s",
         _what(problem),
     )
     return index

@@ -8,6 +8,7 @@ and normalisation are done here exactly as the model's sentence-transformers mod
 from __future__ import annotations
 
 import json
+import logging
 import os
 import tempfile
 import threading
@@ -169,6 +170,27 @@ def _pool(hidden: np.ndarray, mask: np.ndarray, pooling: str) -> np.ndarray:
     return np.asarray((hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9), dtype=np.float32)
 
 
+_PREPROCESS_ADVICE = "Please consider to run pre-processing before quantization"
+
+
+class _QuietRoot(logging.Filter):
+    """While in use, the root logger drops the records that start with ``prefix`` (onnxruntime's
+    quantiser advises, on the root logger, a pre-processing step that is for image models)."""
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(self.prefix)
+
+    def __enter__(self) -> None:
+        logging.getLogger().addFilter(self)
+
+    def __exit__(self, *exc: object) -> None:
+        logging.getLogger().removeFilter(self)
+
+
 def quantize(fp32: Path) -> Path:
     """A dynamically int8-quantised copy of an exported model (weights int8, activations fp32)."""
     target = fp32.with_name("model-int8.onnx")
@@ -180,7 +202,8 @@ def quantize(fp32: Path) -> Path:
         fd, tmp = tempfile.mkstemp(suffix=".onnx", dir=target.parent)
         os.close(fd)
         try:
-            quantize_dynamic(fp32, tmp, weight_type=QuantType.QInt8)
+            with _QuietRoot(_PREPROCESS_ADVICE):
+                quantize_dynamic(fp32, tmp, weight_type=QuantType.QInt8)
             os.replace(tmp, target)
         except Exception as exc:
             Path(tmp).unlink(missing_ok=True)

@@ -183,7 +183,7 @@ _OFFLINE_CHILD = textwrap.dedent(
     from pathlib import Path
     from footnoted.index import make_encoder
     from footnoted.settings import Settings
-    for backend in ("torch", "onnx"):
+    for backend in ("torch", "onnx", "onnx-int8"):
         encoder, _ = make_encoder(Settings(home=Path(sys.argv[1]), encoder=backend))
         assert encoder.encode(["Where were mines used in 1991?"], "query").shape == (1, 384)
         assert encoder.encode(["a passage", "another", "a third"], "passage").shape == (3, 384)
@@ -204,3 +204,6 @@ def test_the_model_loads_and_runs_with_the_network_refused(tmp_path: Path) -> No
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "attempts 0"
+    # Loading, exporting and quantising print nothing of their own: no progress bar, no advice.
+    assert "Loading weights" not in result.stderr, result.stderr[-2000:]
+    assert "pre-processing" not in result.stderr, result.stderr[-2000:]
