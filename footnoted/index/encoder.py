@@ -140,14 +140,14 @@ class SentenceTransformerEncoder:
         from transformers.utils import logging as transformers_logging
 
         shown = transformers_logging.is_progress_bar_enabled()
-        transformers_logging.disable_progress_bar()  # "Loading weights" on stderr, at every start
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # "Loading weights", at every start
         try:
             self._model = SentenceTransformer(str(spec.path), device="cpu", local_files_only=True)
         except Exception as exc:  # the library raises many types for a broken directory
             raise EncoderError(f"cannot load the model at {spec.path}: {exc}") from exc
         finally:
             if shown:
-                transformers_logging.enable_progress_bar()
+                transformers_logging.enable_progress_bar()  # type: ignore[no-untyped-call]
         self._model.max_seq_length = spec.max_seq_length
 
     def encode(self, texts: Sequence[str], kind: Kind = "passage") -> np.ndarray:
