@@ -212,7 +212,12 @@ class Lexical:
         counts = None
         if (directory / _COUNTS).is_file():
             counts = np.load(directory / _COUNTS)
-            if counts.ndim != 1 or len(counts) != len(matrix.data) or (len(counts) and counts.min() < 1):
+            if (
+                counts.dtype.kind not in "iu"
+                or counts.ndim != 1
+                or len(counts) != len(matrix.data)
+                or (len(counts) and counts.min() < 1)
+            ):
                 raise ValueError(f"{directory / _COUNTS} does not match the BM25 scores beside it")
         return cls(matrix, size, owners, counts)
 
@@ -311,7 +316,12 @@ def _scored(entries: _Entries, n: int, k1: float = 1.2, b: float = 0.75) -> tupl
         "version": _BM25S_FORMAT,
         "backend": "numpy",
     }
-    return _Matrix(data, rows.astype(np.int32), indptr, vocab, params), frequency.astype(np.int32)
+    return _Matrix(data, rows.astype(np.int32), indptr, vocab, params), _compact(frequency)
+
+
+def _compact(counts: np.ndarray) -> np.ndarray:
+    """Counts in 2 bytes each where every one fits (a term 65,535 times in one field is rare), else 4."""
+    return counts.astype(np.uint16 if not len(counts) or int(counts.max()) < 1 << 16 else np.int32)
 
 
 def _eager_bm25(analysed: Sequence[list[str]], k1: float = 1.2, b: float = 0.75) -> _Matrix:

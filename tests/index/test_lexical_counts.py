@@ -122,6 +122,19 @@ def test_the_counts_are_each_fields_terms(tmp_path: Path) -> None:
     assert found == expected
 
 
+def test_counts_take_two_bytes_each_unless_one_needs_more(tmp_path: Path) -> None:
+    small = Lexical.build(["mines mines in Kuwait", "the treaty"])
+    assert small.counts is not None and small.counts.dtype == np.uint16
+    # A term 70,000 times in one field: still counted exactly, in four bytes, and kept so.
+    big = Lexical.build(["mines " * 70_000 + "Kuwait", "mines in Laos"])
+    assert big.counts is not None and big.counts.dtype == np.int32 and int(big.counts.max()) == 70_000
+    big.save(tmp_path / "bm25")
+    loaded = Lexical.load(tmp_path / "bm25")
+    assert loaded.counts is not None and np.array_equal(loaded.counts, big.counts)
+    grown = Lexical.build(["", "", "more mines"], [0, 1, 2], 3, loaded, [0, 1, -1])
+    assert_same_scores(grown, Lexical.build(["mines " * 70_000 + "Kuwait", "mines in Laos", "more mines"]))
+
+
 def test_an_index_written_without_counts_is_analysed_once_then_keeps_them(tmp_path: Path) -> None:
     rng = random.Random(5)
     open_index(tmp_path / "ix").add([report(rng, f"r{i}") for i in range(4)])
@@ -145,8 +158,8 @@ def test_an_index_written_without_counts_is_analysed_once_then_keeps_them(tmp_pa
 
 @pytest.mark.parametrize(
     "damage",
-    [lambda a: a[:-1], lambda a: a * 0, lambda a: a.reshape(1, -1)],
-    ids=["short", "zero", "shape"],
+    [lambda a: a[:-1], lambda a: a * 0, lambda a: a.reshape(1, -1), lambda a: a.astype(np.float32)],
+    ids=["short", "zero", "shape", "not counts"],
 )
 def test_counts_that_disagree_with_the_scores_are_refused(
     tmp_path: Path, damage: Callable[[np.ndarray], np.ndarray]
