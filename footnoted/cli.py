@@ -165,7 +165,7 @@ def ingest(
     paths: Annotated[
         list[Path],
         typer.Argument(
-            help="Files to add (.txt, .md, .rst, .html, .pdf, .docx, .odt, .epub, .rtf), or folders of them."
+            help="Files to add (.txt, .md, .rst, .tex, .html, .pdf, .docx, .odt, .epub, .rtf), or folders of them."
         ),
     ],
     index: IndexOption = None,

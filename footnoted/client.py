@@ -189,7 +189,7 @@ class Client:
     def add_document(
         self, path: str | os.PathLike[str], *, id: str | None = None, title: str | None = None
     ) -> AddResult:
-        """Upload a file (.txt, .md, .rst, .html, .pdf, .docx, .odt, .epub, .rtf); a changed document replaces the one with its id.
+        """Upload a file (.txt, .md, .rst, .tex, .html, .pdf, .docx, .odt, .epub, .rtf); a changed document replaces the one with its id.
 
         Raises:
             IngestError: the server could not read it (UnsupportedFormat, DocumentTooLarge are kinds of it).
@@ -205,7 +205,7 @@ class Client:
         *,
         title: str | None = None,
         id: str | None = None,
-        format: Literal["text", "markdown", "rst", "html"] = "text",
+        format: Literal["text", "markdown", "rst", "latex", "html"] = "text",
     ) -> AddResult:
         """Add a document given as a string (its id is derived from the title when not given)."""
         return _added(self._call("POST", "/v1/documents", json=_text_body(text, title, id, format)))
@@ -291,7 +291,7 @@ class AsyncClient:
         *,
         title: str | None = None,
         id: str | None = None,
-        format: Literal["text", "markdown", "rst", "html"] = "text",
+        format: Literal["text", "markdown", "rst", "latex", "html"] = "text",
     ) -> AddResult:
         """See ``Client.add_text``."""
         return _added(await self._call("POST", "/v1/documents", json=_text_body(text, title, id, format)))

@@ -14,7 +14,7 @@ class IngestError(FootnotedError):
 
 
 class UnsupportedFormat(IngestError):
-    """The file type is not one footnoted reads (.txt, .md, .rst, .html, .pdf, .docx, .odt, .epub, .rtf)."""
+    """The file type is not one footnoted reads (.txt, .md, .rst, .tex, .html, .pdf, .docx, .odt, .epub, .rtf)."""
 
 
 class DocumentTooLarge(IngestError):

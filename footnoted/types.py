@@ -85,7 +85,7 @@ class Document:
     id: str
     title: str
     source: str
-    format: Literal["text", "markdown", "rst", "html", "pdf", "docx", "odt", "epub", "rtf"] = "text"
+    format: Literal["text", "markdown", "rst", "latex", "html", "pdf", "docx", "odt", "epub", "rtf"] = "text"
     blocks: tuple[Block, ...] = ()
     """In document order, none overlapping another."""
     sections: tuple[Section, ...] = ()

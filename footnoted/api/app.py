@@ -366,7 +366,7 @@ def _routes(app: FastAPI, state: _State) -> None:
                                 "file": {
                                     "type": "string",
                                     "format": "binary",
-                                    "description": "A .txt, .md, .rst, .html, .pdf, .docx, .odt, .epub or .rtf file; its name's extension says which.",
+                                    "description": "A .txt, .md, .rst, .tex, .html, .pdf, .docx, .odt, .epub or .rtf file; its name's extension says which.",
                                 },
                                 "id": {"type": "string", "pattern": DOCUMENT_ID},
                                 "title": {"type": "string"},

@@ -133,7 +133,7 @@ class DocumentIn(BaseModel):
     text: str = Field(min_length=1)
     title: str | None = Field(None, max_length=TITLE_CHARS)
     id: str | None = Field(None, pattern=DOCUMENT_ID, description="Document id; derived from the title when absent.")
-    format: Literal["text", "markdown", "rst", "html"] = Field(
+    format: Literal["text", "markdown", "rst", "latex", "html"] = Field(
         "text", description='The text\'s format; its extension says the same ("txt", "md", "rest", "htm").'
     )
 
@@ -147,7 +147,7 @@ class DocumentIn(BaseModel):
         return value
 
 
-_TEXT_FORMATS = ("text", "markdown", "rst", "html")
+_TEXT_FORMATS = ("text", "markdown", "rst", "latex", "html")
 
 
 class DocumentOut(BaseModel):

@@ -29,7 +29,7 @@ from footnoted.ingest.read import (
 from footnoted.settings import Settings
 from footnoted.types import Document
 
-_EXTENSIONS = {"text": ".txt", "markdown": ".md", "rst": ".rst", "html": ".html"}
+_EXTENSIONS = {"text": ".txt", "markdown": ".md", "rst": ".rst", "latex": ".tex", "html": ".html"}
 _TITLE_CHARS = schemas.TITLE_CHARS
 
 

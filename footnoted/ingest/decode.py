@@ -121,7 +121,7 @@ def decode(data: bytes, name: str, *, html: bool = False) -> Decoded:
 
 def _binary(name: str) -> IngestError:
     return IngestError(
-        f"{name}: this looks like binary data, not text (expected .txt, .md, .rst, .html, .pdf, .docx, .odt, .epub or .rtf)"
+        f"{name}: this looks like binary data, not text (expected .txt, .md, .rst, .tex, .html, .pdf, .docx, .odt, .epub or .rtf)"
     )
 
 

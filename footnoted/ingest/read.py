@@ -18,6 +18,8 @@ from footnoted.ingest.docx import read_docx
 from footnoted.ingest.epub import read_epub
 from footnoted.ingest.footnotes import find_footnotes
 from footnoted.ingest.html import read_html
+from footnoted.ingest.latex import read_latex
+from footnoted.ingest.latex_source import plain
 from footnoted.ingest.markdown import heading_title, read_markdown
 from footnoted.ingest.note_bodies import NOTES_HEADING
 from footnoted.ingest.odt import read_odt
@@ -45,6 +47,8 @@ FORMATS = {
     ".rtf": "rtf",
     ".rst": "rst",
     ".rest": "rst",
+    ".tex": "latex",
+    ".latex": "latex",
 }
 # Names that say their format by two suffixes: Sphinx's copy of a page's source ("re.rst.txt"). The
 # id keeps the first ("re.rst", as when such a file was read as text); any other ".txt" is text.
@@ -253,7 +257,7 @@ def stored_unchanged(stored: Document | None, data: bytes, fmt: str | None = Non
 def load(
     path: str | Path, *, doc_id: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, stored: Document | None = None
 ) -> Document:
-    """Read a .txt, .md, .rst, .html, .pdf, .docx, .odt, .epub or .rtf file into a ``Document``.
+    """Read a .txt, .md, .rst, .tex, .html, .pdf, .docx, .odt, .epub or .rtf file into a ``Document``.
 
     ``max_bytes`` bounds a text file; a .pdf, .docx, .odt, .epub or .rtf may be ``CONTAINER_FACTOR`` times larger.
     ``stored`` is the version an index holds: it is returned as it is when the file's bytes are the
@@ -386,6 +390,12 @@ def _parse(
         rst = read_rst(source)
         layout, footnotes, blocks = rst.layout, rst.footnotes, rst.layout.blocks
         warnings.extend(rst.warnings)
+    elif fmt == "latex":
+        # LaTeX writes its notes where they are cited and numbers them by counters: read, not guessed.
+        source = text
+        latex = read_latex(source)
+        layout, footnotes, blocks = latex.layout, latex.footnotes, latex.layout.blocks
+        warnings.extend(latex.warnings)
     else:
         source = text
         layout = read_markdown(source) if fmt == "markdown" else read_text(source)  # text or a PDF's text layer
@@ -466,6 +476,8 @@ def sections(
             title = heading_title(title)
         elif fmt == "rst":
             title = rst_title(title)
+        elif fmt == "latex":
+            title = plain(title)
         else:
             title = " ".join(title.split())
         while stack and stack[-1][0] >= head.level:
