@@ -11,7 +11,7 @@ from footnoted.corpus import load_briefing
 from footnoted.index import Encoder, HashEncoder, Index, make_encoder
 from footnoted.ingest import ModelTokenizer, Tokenizer, WordTokenizer
 from footnoted.settings import Settings
-from footnoted.types import Document
+from footnoted.types import Document, Footnote
 from tests.server import Server, start_server
 
 DATA = Path(__file__).parent / "data"
@@ -24,6 +24,16 @@ def zip_of(files: dict[str, bytes]) -> bytes:
         for name, data in files.items():
             z.writestr(name, data)
     return buffer.getvalue()
+
+
+def note_labelled(doc: Document, label: str) -> Footnote:
+    """The note of ``doc`` labelled ``label`` (StopIteration when none is)."""
+    return next(n for n in doc.footnotes if n.label == label)
+
+
+def block_texts(doc: Document, kind: str) -> list[str]:
+    """The text of each block of ``doc`` of that kind, in order."""
+    return [doc.source[b.start : b.end] for b in doc.blocks if b.kind == kind]
 
 
 # The headless-Chromium fixture, for the page tests.

@@ -22,8 +22,10 @@ from footnoted.index import HashEncoder, Index
 from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, load, parse
 from footnoted.ingest.latex_source import plain
 from footnoted.ingest.read import FORMATS, document_id, format_of, reader_format
-from footnoted.types import BODY_KINDS, Document, Footnote
+from footnoted.types import BODY_KINDS, Document
 from tests.conftest import DATA
+from tests.conftest import block_texts as _blocks
+from tests.conftest import note_labelled as _note
 
 LATEX = DATA / "latex"
 
@@ -31,14 +33,6 @@ LATEX = DATA / "latex"
 @pytest.fixture(scope="module")
 def report() -> Document:
     return load(LATEX / "report.tex")
-
-
-def _note(doc: Document, label: str) -> Footnote:
-    return next(n for n in doc.footnotes if n.label == label)
-
-
-def _blocks(doc: Document, kind: str) -> list[str]:
-    return [doc.source[b.start : b.end] for b in doc.blocks if b.kind == kind]
 
 
 def _tex(body: str, preamble: str = "\\documentclass{article}\n") -> Document:

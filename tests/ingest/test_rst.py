@@ -16,8 +16,10 @@ from footnoted.index import HashEncoder, Index
 from footnoted.ingest import WordTokenizer, load, parse
 from footnoted.ingest.read import FORMATS, document_id, format_of, reader_format
 from footnoted.ingest.rst import rst_title
-from footnoted.types import Document, Footnote
+from footnoted.types import Document
 from tests.conftest import DATA
+from tests.conftest import block_texts as _blocks
+from tests.conftest import note_labelled as _note
 
 RST = DATA / "rst"
 
@@ -25,14 +27,6 @@ RST = DATA / "rst"
 @pytest.fixture(scope="module")
 def report() -> Document:
     return load(RST / "report.rst")
-
-
-def _note(doc: Document, label: str) -> Footnote:
-    return next(n for n in doc.footnotes if n.label == label)
-
-
-def _blocks(doc: Document, kind: str) -> list[str]:
-    return [doc.source[b.start : b.end] for b in doc.blocks if b.kind == kind]
 
 
 def test_spans_are_exact_and_blocks_do_not_overlap(report: Document) -> None:
