@@ -610,6 +610,35 @@ def test_a_text_format_may_be_named_by_its_extension(writable: httpx.Client) -> 
     writable.delete("/v1/documents/ext")
 
 
+_MARKED_UP = {
+    "rst": "Kuito\n=====\n\nWells near Kuito ran dry in 2005. [#]_\n\n.. [#] A borehole survey of 41 wells.\n",
+    "latex": "\\section{Kuito}\nWells near Kuito ran dry in 2005.\\footnote{A borehole survey of 41 wells.}\n",
+}
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("rst", ".rst"), ("latex", ".tex")])
+@pytest.mark.parametrize("route", ["json", "upload"])
+def test_restructuredtext_and_latex_are_read_with_their_notes(
+    writable: httpx.Client, fmt: str, suffix: str, route: str
+) -> None:
+    text = _MARKED_UP[fmt]
+    if route == "json":
+        sent = writable.post("/v1/documents", json={"id": "marked", "text": text, "format": suffix.lstrip(".")})
+    else:
+        sent = writable.post("/v1/documents", files={"file": ("marked" + suffix, text.encode(), "text/plain")})
+    assert sent.status_code == 201, sent.text
+    assert (sent.json()["document"]["format"], sent.json()["document"]["footnotes"]) == (fmt, 1)
+    hits = writable.post(
+        "/v1/search", json={"query": "how many wells did the borehole survey cover", "k": 1, "documents": ["marked"]}
+    ).json()
+    [top] = hits["results"]
+    assert [n["label"] for n in top["footnotes"]] == ["1"]
+    assert top["footnotes"][0]["text"] == "A borehole survey of 41 wells."
+    source = writable.get("/v1/documents/marked/source").json()["text"]
+    assert source == text  # the markup is the source text: every citation is a span of it
+    assert writable.delete("/v1/documents/marked").status_code == 200
+
+
 def test_a_title_of_nothing_visible_is_no_title_and_one_with_controls_is_shown_plain(writable: httpx.Client) -> None:
     # Blank on either route, the document is titled as if none were given (its file name, its text's
     # first heading); a tab or newline inside one is a space, as the title is shown on one line.
