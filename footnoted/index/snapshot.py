@@ -125,38 +125,36 @@ def build_lexical(chunks: Sequence[Chunk], documents: Mapping[str, Document], ba
     document to a large index analyses only the new document's text, in a process that opened
     the index as in the one that built it (the matrix is still scored afresh: adding documents
     changes every term's weight)."""
-    lexical = base.lexical if base is not None else None
-    reusable = base is not None and lexical is not None and (lexical.counts is not None or lexical.fields == 0)
-    if base is not None and lexical is not None and reusable:
+    if base is not None and base.lexical.counts is None and base.lexical.fields:
+        base = None  # written without counts (before footnoted kept them): every text is analysed
+    if base is not None:
         # The base's fields chunk by chunk: ``order[first[p] : first[p] + many[p]]`` are position p's.
-        many = np.bincount(lexical.owners, minlength=len(base.chunks))
-        order = np.argsort(lexical.owners, kind="stable")
+        many = np.bincount(base.lexical.owners, minlength=len(base.chunks))
+        order = np.argsort(base.lexical.owners, kind="stable")
         first = np.concatenate([[0], np.cumsum(many)[:-1]]).astype(np.int64)
     texts: list[str] = []
     owners: list[int] = []
     kept: list[int] = []
     for position, c in enumerate(chunks):
         doc = documents[c.document_id]
-        was = base.chunk_positions.get(c.id) if reusable and base is not None else None
+        was = base.chunk_positions.get(c.id) if base is not None else None
+        held: list[int] = []
+        fields: list[str] | None = None
         if was is not None and base is not None:
             old, old_doc = base.chunks[was], base.documents.get(c.document_id)
             held = order[first[was] : first[was] + many[was]].tolist()
             if old is c and old_doc is doc:
-                fields: list[str] = [""] * len(held)  # the very chunk of the very document: not read again
+                fields = [""] * len(held)  # the very chunk of the very document: not read again
             else:
                 fields = lexical_fields(c, doc)
                 if old_doc is None or fields != lexical_fields(old, old_doc):
                     held = []
-            if len(held) == len(fields):
-                texts.extend(fields)
-                owners.extend([position] * len(fields))
-                kept.extend(held)
-                continue
-        fields = lexical_fields(c, doc)
+        if fields is None:
+            fields = lexical_fields(c, doc)
         texts.extend(fields)
         owners.extend([position] * len(fields))
-        kept.extend([-1] * len(fields))
-    return Lexical.build(texts, owners, len(chunks), lexical if reusable else None, kept)
+        kept.extend(held if len(held) == len(fields) else [-1] * len(fields))
+    return Lexical.build(texts, owners, len(chunks), base.lexical if base is not None else None, kept)
 
 
 # -- files ----------------------------------------------------------------------------------------
