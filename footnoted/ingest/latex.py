@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from footnoted.ingest.latex_notes import COUNTERS, Notes
 from footnoted.ingest.latex_source import HIDDEN, Arguments, Masked, arguments, closing_brace, mask, plain
 from footnoted.ingest.layout import trim
-from footnoted.ingest.text import Layout
-from footnoted.types import BODY_KINDS, Block, BlockKind, Footnote, Span
+from footnoted.ingest.text import Layout, MarkedText
+from footnoted.types import BODY_KINDS, Block, BlockKind, Span
 
 SECTIONING = ("part", "chapter", "section", "subsection", "subsubsection", "paragraph", "subparagraph")
 _KOMA = {"addpart": "part", "addchap": "chapter", "addsec": "section"}
@@ -172,15 +172,6 @@ _IF = re.compile(r"\\(?:if[A-Za-z@]*|fi)\b")
 
 
 @dataclass(slots=True)
-class LatexText:
-    """What the LaTeX reader found: the layout, the notes linked to their markers, and what was odd."""
-
-    layout: Layout
-    footnotes: list[Footnote]
-    warnings: list[str] = field(default_factory=list)
-
-
-@dataclass(slots=True)
 class _Run:
     """Text being gathered into a block: where it starts, the kind of block, and the furniture met in it."""
 
@@ -189,7 +180,7 @@ class _Run:
     cuts: list[Span] = field(default_factory=list)
 
 
-def read_latex(source: str) -> LatexText:
+def read_latex(source: str) -> MarkedText:
     """Find the structure, the metadata and the notes of a LaTeX document."""
     reader = _Reader(source)
     begin = _BEGIN.search(reader.masked)
@@ -211,7 +202,7 @@ def read_latex(source: str) -> LatexText:
     footnotes = reader.notes.footnotes(source, cited)
     warnings = reader.warnings + reader.notes.warnings
     warnings += [f"note {n.label!r} at {n.start} has no marker in the text" for n in footnotes if not n.markers]
-    return LatexText(layout, footnotes, warnings)
+    return MarkedText(layout, footnotes, warnings)
 
 
 class _Reader:

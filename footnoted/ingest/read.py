@@ -28,7 +28,7 @@ from footnoted.ingest.pdf import PdfText, level_headings, read_pdf
 from footnoted.ingest.rst import read_rst, rst_title
 from footnoted.ingest.rtf import read_rtf
 from footnoted.ingest.sources import link_references, link_repeats
-from footnoted.ingest.text import read_text
+from footnoted.ingest.text import MarkedText, read_text
 from footnoted.types import Block, Document, Footnote, Section, Span
 
 FORMATS = {
@@ -53,6 +53,10 @@ FORMATS = {
 # Names that say their format by two suffixes: Sphinx's copy of a page's source ("re.rst.txt"). The
 # id keeps the first ("re.rst", as when such a file was read as text); any other ".txt" is text.
 DOUBLE_SUFFIXES = {".rst.txt": "rst"}
+# Formats whose markup marks their notes and where they are cited, each read by its own reader.
+_MARKUP: dict[str, Callable[[str], MarkedText]] = {"rst": read_rst, "latex": read_latex}
+# A heading's title as a reader sees it, without the markup of the formats that have some.
+_HEADING_TITLES: dict[str, Callable[[str], str]] = {"markdown": heading_title, "rst": rst_title, "latex": plain}
 # Formats each read as one HTML page, their notes linked: packages (a zip; an .fodt is one XML
 # file), Word's and OpenDocument's notes and a book's chapters, and RTF, turned to HTML by its reader.
 _PACKAGES: dict[str, Callable[[bytes, str], PackageHtml]] = {
@@ -384,18 +388,12 @@ def _parse(
             found = find_footnotes(source, layout.blocks, page.hints)
             footnotes, blocks = found.footnotes, found.blocks
             warnings.extend(found.warnings)
-    elif fmt == "rst":
-        # reST marks its notes and their references itself: they are read, not guessed.
+    elif fmt in _MARKUP:
+        # reST and LaTeX mark their notes and where they are cited themselves: read, not guessed.
         source = text
-        rst = read_rst(source)
-        layout, footnotes, blocks = rst.layout, rst.footnotes, rst.layout.blocks
-        warnings.extend(rst.warnings)
-    elif fmt == "latex":
-        # LaTeX writes its notes where they are cited and numbers them by counters: read, not guessed.
-        source = text
-        latex = read_latex(source)
-        layout, footnotes, blocks = latex.layout, latex.footnotes, latex.layout.blocks
-        warnings.extend(latex.warnings)
+        marked = _MARKUP[fmt](source)
+        layout, footnotes, blocks = marked.layout, marked.footnotes, marked.layout.blocks
+        warnings.extend(marked.warnings)
     else:
         source = text
         layout = read_markdown(source) if fmt == "markdown" else read_text(source)  # text or a PDF's text layer
@@ -456,6 +454,10 @@ def _notes_headings(source: str, blocks: list[Block]) -> list[Block]:
     return out
 
 
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _fallback_title(name: str) -> str:
     return Path(name).stem.replace("_", " ").replace("-", " ").strip() or "Untitled"
 
@@ -472,14 +474,7 @@ def sections(
     stack: list[tuple[int, str]] = []
     for i, head in enumerate(heads):
         title = _without_markers(source, head.start, head.end, markers)
-        if fmt == "markdown":
-            title = heading_title(title)
-        elif fmt == "rst":
-            title = rst_title(title)
-        elif fmt == "latex":
-            title = plain(title)
-        else:
-            title = " ".join(title.split())
+        title = _HEADING_TITLES.get(fmt, _spaced)(title)
         while stack and stack[-1][0] >= head.level:
             stack.pop()
         stack.append((head.level, title))

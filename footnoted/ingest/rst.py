@@ -14,12 +14,11 @@ header give the document's title, author and date.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from footnoted.ingest.markdown import code_spans
 from footnoted.ingest.rst_notes import LABEL, NoteDefinition, link_notes, name_of, references
-from footnoted.ingest.text import Layout
-from footnoted.types import BODY_KINDS, Block, BlockKind, Footnote, Span
+from footnoted.ingest.text import Layout, MarkedText
+from footnoted.types import BODY_KINDS, Block, BlockKind, Span
 
 _PUNCTUATION = re.escape("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _ADORNMENT = re.compile(rf"([{_PUNCTUATION}])\1*[ \t]*$")
@@ -68,16 +67,7 @@ _BIBLIOGRAPHIC = frozenset(
 _TEXT_FIELDS = frozenset({"abstract", "dedication"})
 
 
-@dataclass(slots=True)
-class RstText:
-    """What the reST reader found: the layout, the notes linked to their references, and what was odd."""
-
-    layout: Layout
-    footnotes: list[Footnote]
-    warnings: list[str] = field(default_factory=list)
-
-
-def read_rst(source: str) -> RstText:
+def read_rst(source: str) -> MarkedText:
     """Find the structure and the notes of a reStructuredText document."""
     reader = _Reader(source)
     start = reader.pep_header()
@@ -89,7 +79,7 @@ def read_rst(source: str) -> RstText:
     refs = references(source, text, reader.code + _inline_code(source, text))
     names = reader.names | {name_of(source[b.start : b.end]) for b in reader.blocks if b.kind == "heading"}
     notes, warnings = link_notes(source, reader.notes, refs, names)
-    return RstText(layout, notes, warnings)
+    return MarkedText(layout, notes, warnings)
 
 
 def rst_title(text: str) -> str:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from footnoted.ingest.labels import LABEL
 from footnoted.ingest.layout import DATE_LINE, WESTLAW_NOTE, Para, is_label, is_prose, paragraphs, split_items, trim
 from footnoted.ingest.pages import PageNote, read_pages
-from footnoted.types import Block, Span
+from footnoted.types import Block, Footnote, Span
 
 FURNITURE = re.compile(
     r"^(?:related(?: material| links| content| reading)?|download(?: the)? (?:pdf|full report|report)(?: file)?"
@@ -93,6 +93,16 @@ class Layout:
     metadata: dict[str, str] = field(default_factory=dict)
     page_notes: list[PageNote] = field(default_factory=list)
     """Notes found at the foot of pages (text extracted from a PDF), for the footnote finder."""
+
+
+@dataclass(slots=True)
+class MarkedText:
+    """What the reader of a markup that marks its own notes and their references found
+    (reStructuredText, LaTeX): the layout, the notes linked to where they are cited, and what was odd."""
+
+    layout: Layout
+    footnotes: list[Footnote]
+    warnings: list[str] = field(default_factory=list)
 
 
 def heading_level(text: str, has_level1: bool) -> int:
