@@ -25,7 +25,7 @@ from urllib.parse import quote
 import httpx
 
 from footnoted import errors
-from footnoted.types import Answer, Chunk, Citation, Footnote, Hit, Span
+from footnoted.types import Answer, Chunk, Citation, Footnote, Hit, Span, TextFormat
 
 if TYPE_CHECKING:
     from footnoted.index.search import Mode
@@ -205,7 +205,7 @@ class Client:
         *,
         title: str | None = None,
         id: str | None = None,
-        format: Literal["text", "markdown", "rst", "latex", "html"] = "text",
+        format: TextFormat = "text",
     ) -> AddResult:
         """Add a document given as a string (its id is derived from the title when not given)."""
         return _added(self._call("POST", "/v1/documents", json=_text_body(text, title, id, format)))
@@ -291,7 +291,7 @@ class AsyncClient:
         *,
         title: str | None = None,
         id: str | None = None,
-        format: Literal["text", "markdown", "rst", "latex", "html"] = "text",
+        format: TextFormat = "text",
     ) -> AddResult:
         """See ``Client.add_text``."""
         return _added(await self._call("POST", "/v1/documents", json=_text_body(text, title, id, format)))

@@ -78,6 +78,10 @@ class Footnote:
     this one, else the first after it (``Document.referenced``)."""
 
 
+TextFormat = Literal["text", "markdown", "rst", "latex", "html"]
+"""The formats a document given as a string may be in (the others are files)."""
+
+
 @dataclass(frozen=True)
 class Document:
     """A source text with its structure and its footnotes."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
-from footnoted.ingest.read import DOCUMENT_ID, FORMATS
+from footnoted.errors import UnsupportedFormat
+from footnoted.ingest.read import DOCUMENT_ID, reader_format
 from footnoted.settings import DEFAULT_K
+from footnoted.types import TextFormat
 
 ModeName = Literal["dense", "lexical", "hybrid"]
 
@@ -133,7 +135,7 @@ class DocumentIn(BaseModel):
     text: str = Field(min_length=1)
     title: str | None = Field(None, max_length=TITLE_CHARS)
     id: str | None = Field(None, pattern=DOCUMENT_ID, description="Document id; derived from the title when absent.")
-    format: Literal["text", "markdown", "rst", "latex", "html"] = Field(
+    format: TextFormat = Field(
         "text", description='The text\'s format; its extension says the same ("txt", "md", "rest", "htm").'
     )
 
@@ -142,12 +144,15 @@ class DocumentIn(BaseModel):
     def _by_extension(cls, value: Any) -> Any:
         """A text format named by its extension ("md", ".md") is that format, as ``parse`` takes it."""
         if isinstance(value, str) and value not in _TEXT_FORMATS:
-            named = FORMATS.get("." + value.lower().lstrip("."))
+            try:
+                named = reader_format(value)
+            except UnsupportedFormat:
+                return value
             return named if named in _TEXT_FORMATS else value
         return value
 
 
-_TEXT_FORMATS = ("text", "markdown", "rst", "latex", "html")
+_TEXT_FORMATS: tuple[str, ...] = get_args(TextFormat)
 
 
 class DocumentOut(BaseModel):
