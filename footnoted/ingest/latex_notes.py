@@ -20,24 +20,10 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+from footnoted.ingest.labels import roman
 from footnoted.types import Footnote, Span
 
 _SYMBOLS = ("*", "†", "‡", "§", "¶", "‖", "**", "††", "‡‡")
-_ROMAN = (
-    (1000, "m"),
-    (900, "cm"),
-    (500, "d"),
-    (400, "cd"),
-    (100, "c"),
-    (90, "xc"),
-    (50, "l"),
-    (40, "xl"),
-    (10, "x"),
-    (9, "ix"),
-    (5, "v"),
-    (4, "iv"),
-    (1, "i"),
-)
 COUNTERS = frozenset({"footnote", "endnote", "mpfootnote"})
 
 
@@ -48,11 +34,7 @@ def written(number: int, style: str) -> str:
         letter = chr(ord("a") + number - 1)
         return letter.upper() if style == "Alph" else letter
     if style in ("roman", "Roman") and number >= 1:
-        out, left = "", number
-        for value, numeral in _ROMAN:
-            while left >= value:
-                out, left = out + numeral, left - value
-        return out.upper() if style == "Roman" else out
+        return roman(number).upper() if style == "Roman" else roman(number)
     if style == "fnsymbol" and 1 <= number <= len(_SYMBOLS):
         return _SYMBOLS[number - 1]
     return str(number)
