@@ -157,3 +157,26 @@ def test_the_same_allocations_outside_bulk_run_full_passes(eager_collector: None
         kept += [[i] for i in range(len(gc.get_objects()))]
     assert outside.by_generation[2] > 0
     assert inside.full_while_held == 0 and inside.by_generation[0] > 0
+
+
+def test_opening_an_index_holds_full_passes(
+    eager_collector: None, briefing: Document, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from footnoted.index import snapshot
+
+    Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer()).add([briefing])
+    read = snapshot.read
+    during: list[int] = []
+
+    def watched(directory: Path, manifest: dict[str, object]) -> snapshot.Snapshot:
+        during.append(gc.get_threshold()[2])
+        return read(directory, manifest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(snapshot, "read", watched)
+    with Passes() as passes:
+        index = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer())
+    assert index.snapshot.chunks
+    assert during and during[0] > 10**9, "full passes were not held while the index was read"
+    assert passes.by_generation[0] > 0
+    assert passes.full_while_held == 0
+    assert gc.get_threshold() == (1, 1, 1)
