@@ -165,14 +165,14 @@ def test_opening_an_index_holds_full_passes(
     from footnoted.index import snapshot
 
     Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer()).add([briefing])
-    read = snapshot.read
+    make = snapshot.Chunk
     during: list[int] = []
 
-    def watched(directory: Path, manifest: dict[str, object]) -> snapshot.Snapshot:
+    def watched(*fields: object) -> snapshot.Chunk:
         during.append(gc.get_threshold()[2])
-        return read(directory, manifest)  # type: ignore[arg-type]
+        return make(*fields)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(snapshot, "read", watched)
+    monkeypatch.setattr(snapshot, "Chunk", watched)
     with Passes() as passes:
         index = Index.open(tmp_path / "ix", HashEncoder(), WordTokenizer())
     assert index.snapshot.chunks

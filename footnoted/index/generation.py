@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 
 import numpy as np
 
-from footnoted.collector import bulk
 from footnoted.errors import IndexCorrupt
 from footnoted.index import snapshot as snapshots
 from footnoted.index.config import IndexConfig
@@ -167,10 +166,7 @@ def _load(directory: IndexDir, gen: Path, encoder: Encoder, *, verify: bool) -> 
                 f"`footnoted reindex --index {directory.path}` builds it again from the documents it holds "
                 f"while those are intact, else ingest them afresh into an empty directory"
             )
-    # Hundreds of thousands of objects are made here and all of them live on: the collector's full
-    # passes over them are held back (at 104,000 passages they took half of the time to open).
-    with bulk():
-        return snapshots.read(gen, manifest), stored_config(manifest)
+    return snapshots.read(gen, manifest), stored_config(manifest)
 
 
 def stored_config(manifest: dict[str, Any]) -> IndexConfig:
