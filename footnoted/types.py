@@ -13,8 +13,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
-BlockKind = Literal["title", "meta", "heading", "paragraph", "list_item", "note", "furniture"]
-"""What a stretch of source is: only title, meta, heading, paragraph and list_item are chunked."""
+BlockKind = Literal["title", "meta", "heading", "paragraph", "list_item", "note", "furniture", "markup"]
+"""What a stretch of source is: only title, meta, heading, paragraph and list_item are chunked.
+Furniture is text left out of every passage (a running header, a comment, a table of contents);
+markup prints nothing (LaTeX's ``\\begin{itemize}``, ``\\label{...}``, ``\\hline`` on a line of its
+own): a passage spans it as it spans white space, so a list stays with the sentence that leads
+into it and a table's rows with its header."""
 
 BODY_KINDS: frozenset[str] = frozenset({"title", "meta", "heading", "paragraph", "list_item"})
 MEANT_LINE_BREAKS: frozenset[str] = frozenset({"html", "docx", "odt", "epub", "rtf"})

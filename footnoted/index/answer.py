@@ -308,15 +308,17 @@ def _with_what_it_announces(doc: Document, span: Span, limit: int) -> Span:
     i = _block_before(doc, span.end - 1)  # the block the answer ends in
     if i < 0 or blocks[i].end < span.end or doc.source[span.end : blocks[i].end].strip():
         return span  # the colon does not end its block
-    j = i + 1
-    if j == len(blocks) or blocks[j].kind not in ("paragraph", "list_item") or blocks[j].end > limit:
+    # Markup between them prints nothing (LaTeX's "\\begin{itemize}"): what follows is the next other block.
+    following = (blocks[j] for j in range(i + 1, len(blocks)) if blocks[j].kind != "markup")
+    first = next(following, None)
+    if first is None or first.kind not in ("paragraph", "list_item") or first.end > limit:
         return span
-    end = blocks[j].end
-    while blocks[j].kind == "list_item" and j + 1 < len(blocks):
-        j += 1
-        if blocks[j].kind != "list_item" or blocks[j].end > limit:
-            break
-        end = blocks[j].end
+    end = first.end
+    if first.kind == "list_item":
+        for block in following:
+            if block.kind != "list_item" or block.end > limit:
+                break
+            end = block.end
     return Span(span.start, end)
 
 

@@ -1,7 +1,7 @@
 """Cutting a document into passages that fit the encoder and keep their footnotes.
 
 Blocks are packed in order into chunks of at most ``max_tokens`` model tokens, within one
-section and never across furniture or note bodies. A heading travels with what follows it and a
+section and never across furniture or note bodies (markup, which prints nothing, is spanned). A heading travels with what follows it and a
 list's lead-in sentence with its items. A block too long for one chunk is cut by
 langchain-text-splitters at paragraph, line, sentence, clause and word boundaries, in that order
 of preference, with ``overlap`` tokens repeated between the pieces. Spans are computed here, not
@@ -155,8 +155,10 @@ def _groups(document: Document) -> Iterator[tuple[list[Block], str]]:
     group: list[Block] = []
     key: tuple[str, ...] | None = None
     for block in document.blocks:
-        if block.kind == "furniture" and not _HAS_WORD.search(document.source, block.start, block.end):
-            continue  # a rule, or a heading's underline ("====="): nothing to leave out of a chunk
+        if block.kind == "markup" or (
+            block.kind == "furniture" and not _HAS_WORD.search(document.source, block.start, block.end)
+        ):
+            continue  # prints nothing, or a rule or a heading's underline ("====="): nothing to leave out
         if block.kind not in BODY_KINDS:
             heads = _trailing_headings(group)
             if block.kind == "furniture" and heads and block.end - heads[-1].end <= _SHORT_FURNITURE:

@@ -8,9 +8,11 @@ command (``\\part``, ``\\chapter``, ``\\section`` ... ``\\subparagraph``, starre
 of the commands the document uses. Paragraphs end at blank lines; an ``\\item`` (or a
 ``\\bibitem``) starts a list item. A float (``figure``, ``table``) is furniture but its
 ``\\caption``; a verbatim environment is one passage of text in which no command is read; math
-stays in its paragraph. Comments that hold a word, and commands that print nothing
-(``\\maketitle``, ``\\label``, ``\\newpage``, ``\\bibliography``, ...) on lines of their own, are
-furniture: they stay in the source and in no passage.
+stays in its paragraph. Comments that hold a word are furniture: they stay in the source and in
+no passage. Markup that prints nothing on lines of its own (``\\begin{itemize}``, ``\\label``,
+``\\hline``, ``\\newpage``; a command whose arguments hold words, as ``\\addcontentsline``'s
+title, is furniture) is a ``markup`` block, which a passage spans as it spans white space: a list
+stays with its lead-in, a table's header with its rows.
 
 A note (``latex_notes``) is written where it is cited: ``\\footnote{...}`` or ``\\endnote{...}``
 stays inside its paragraph, as Markdown's ``^[...]`` does; its marker is the command through its
@@ -167,6 +169,9 @@ _STYLE = re.compile(
 _HEADING_STOP = re.compile(r"\\(?:label|footnote|endnote|index|thanks)\b")
 _VISIBLE = re.compile(r"\\[A-Za-z@]+\*?|[\x00{}\[\]\s\\$&^_~]")
 _WORD = re.compile(r"\w")
+_COMMAND = re.compile(r"\\(?P<name>[A-Za-z@]+)\*?")
+_COMMANDS = re.compile(r"\\[A-Za-z@]+\*?")
+_PROSE = re.compile(r"[^\W\d_]{2,}\s+[^\W\d_]{2,}")  # two words: text that would print somewhere
 _END_ENV = re.compile(r"\\end[ \t]*\{(?P<env>[^{}]*)\}")
 _IF = re.compile(r"\\(?:if[A-Za-z@]*|fi)\b")
 
@@ -234,12 +239,20 @@ class _Reader:
         if start < end:
             self.blocks.append(Block("furniture", start, end))
 
+    def markup(self, start: int, end: int) -> None:
+        """Source that prints nothing (``\\begin{itemize}``, ``\\label{...}``): a passage spans it."""
+        start, end = trim(self.source, start, end)
+        if start < end:
+            self.blocks.append(Block("markup", start, end))
+
     def text(self, kind: BlockKind, start: int, end: int) -> None:
         start, end = trim(self.source, start, end)
         if start >= end:
             return
         visible = _VISIBLE.sub("", self.masked[start:end])
-        if self.floats or not any(c.isalnum() for c in visible):
+        if not any(c.isalnum() for c in visible):
+            self.blocks.append(Block("markup", start, end))
+        elif self.floats:
             self.blocks.append(Block("furniture", start, end))
         else:
             self.blocks.append(Block(kind, start, end))
@@ -258,11 +271,23 @@ class _Reader:
             if cut.start < at or not (self._alone(cut, shown, run.start, end) or self.source[cut.start] == "%"):
                 continue
             self.text(run.kind, at, cut.start)
-            self.furniture(cut.start, cut.end)
+            if self._markup(cut):
+                self.markup(cut.start, cut.end)
+            else:
+                self.furniture(cut.start, cut.end)
             at = cut.end
         self.text(run.kind, at, end)
         run.cuts = []
         run.start = end
+
+    def _markup(self, cut: Span) -> bool:
+        """Whether a cut prints nothing a reader would look for: a command whose arguments are names,
+        lengths or files (``\\label{sec:data}``, ``\\vspace{1em}``, ``\\hline``), not words (an
+        ``\\addcontentsline{toc}{section}{Data and methods}``; a comment; an ``\\iffalse``)."""
+        command = _COMMAND.match(self.masked, cut.start)
+        if command is None or command.group("name") not in _FURNITURE:
+            return False
+        return _PROSE.search(_COMMANDS.sub("", self.masked[command.end() : cut.end])) is None
 
     def _in_note(self, at: int) -> bool:
         """Whether ``at`` is inside a note's braces (read in source order, none inside another)."""
@@ -349,14 +374,14 @@ class _Reader:
     def verbatim_environment(self, run: _Run, at: int) -> int:
         self.flush(run, at)
         env, content, stop = self.verbatim[at]
-        self.furniture(at, content.start)
+        self.markup(at, content.start)
         if env in ("comment", "filecontents", "filecontents*"):
             self.furniture(content.start, content.end)
         else:
             start, end = trim(self.source, content.start, content.end)
             if start < end:
                 self.blocks.append(Block("furniture" if self.floats else "paragraph", start, end))
-        self.furniture(content.end, stop)
+        self.markup(content.end, stop)
         run.start = stop
         return stop
 
@@ -376,7 +401,7 @@ class _Reader:
         if env in _INLINE:
             return after
         self.flush(run, m.start())
-        self.furniture(m.start(), after)
+        self.markup(m.start(), after)
         self.lists.append(env)
         if env in _FLOATS:
             self.floats += 1
@@ -395,7 +420,7 @@ class _Reader:
         if env in _INLINE:
             return args.end
         self.flush(run, m.start())
-        self.furniture(m.start(), args.end)
+        self.markup(m.start(), args.end)
         if env in self.lists:
             while self.lists:
                 closed = self.lists.pop()
@@ -474,11 +499,11 @@ class _Reader:
         if close is None:
             return after
         self.flush(run, start)
-        self.furniture(start, after)
+        self.markup(start, after)
         floats, self.floats = self.floats, 0
         self.walk(after, close.start, _Run(after))
         self.floats = floats
-        self.furniture(close.start, close.end)
+        self.markup(close.start, close.end)
         run.start = close.end
         return close.end
 
@@ -499,11 +524,11 @@ class _Reader:
             return m.end()
         self.flush(run, m.start())
         content = args.mandatory[-1]
-        self.furniture(m.start(), content.start)
+        self.markup(m.start(), content.start)
         floats, self.floats = self.floats, 0
         self.walk(content.start, content.end, _Run(content.start))
         self.floats = floats
-        self.furniture(content.end, args.end)
+        self.markup(content.end, args.end)
         run.start = args.end
         return args.end
 

@@ -176,10 +176,14 @@ def _stored_path(stored: Mapping[str, Document] | None, doc_id: str) -> Path | N
     return Path(path).resolve() if path else None
 
 
+_NOT_TEXT = ("furniture", "markup")
+"""Blocks a reader skips: text left out, and markup that prints nothing."""
+
+
 def _heading_title(source: str, blocks: Sequence[Block]) -> str:
     """A text's title when it opens with a heading of the first level ("Git 2.37.2 Release Notes"
     over a line of "="), as a reader sees it: its first block, furniture aside."""
-    first = next((b for b in blocks if b.kind != "furniture"), None)
+    first = next((b for b in blocks if b.kind not in _NOT_TEXT), None)
     if first is None or first.kind != "heading" or first.level != 1:
         return ""
     return " ".join(source[first.start : first.end].split())
@@ -404,7 +408,7 @@ def _parse(
             blocks = level_headings(source, blocks, pdf.heading_sizes)
     blocks = _notes_headings(source, blocks)
     footnotes = list(link_references(link_repeats(footnotes)))
-    if not any(b.kind not in ("furniture", "note") for b in blocks) and not footnotes:
+    if not any(b.kind not in (*_NOT_TEXT, "note") for b in blocks) and not footnotes:
         raise IngestError(f"{name}: no readable text was found")
     metadata = dict(layout.metadata)
     metadata.update(facts)
@@ -448,7 +452,7 @@ def _notes_headings(source: str, blocks: list[Block]) -> list[Block]:
     for i, block in enumerate(out[:-1]):
         if block.kind not in ("heading", "paragraph") or not NOTES_HEADING.match(source[block.start : block.end]):
             continue
-        following = next((b for b in out[i + 1 :] if b.kind != "furniture"), None)
+        following = next((b for b in out[i + 1 :] if b.kind not in _NOT_TEXT), None)
         if following is not None and following.kind == "note":
             out[i] = Block("furniture", block.start, block.end)
     return out

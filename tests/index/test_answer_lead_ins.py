@@ -63,3 +63,21 @@ def test_what_a_lead_in_announces_stays_with_it_in_one_passage() -> None:
     assert answer.text.endswith("--level 9")
     (holder,) = [p for p in answer.passages if "Example of how" in p.chunk.text]
     assert "--level 9" in holder.chunk.text and "Survey teams" not in holder.chunk.text
+
+
+def test_a_latex_lead_in_answer_brings_its_list_over_the_markup_between() -> None:
+    index = Index.memory(HashEncoder(), WordTokenizer())
+    doc = parse(
+        "\\documentclass{article}\n\\begin{document}\n\\section{Findings}\n\n"
+        "The survey of the northern provinces found three problems:\n\\begin{itemize}\n"
+        "\\item Minefields were left unmarked near schools.\\footnote{Ministry records, 2003.}\n"
+        "\\item Clearance teams lacked detectors.\n\\end{itemize}\n\nFunding rose in 2004.\n\\end{document}\n",
+        name="report.tex",
+    )
+    index.add([doc])
+    answer = index.ask("What problems did the survey of the northern provinces find?")
+    assert answer.citation is not None
+    assert doc.source[answer.citation.start : answer.citation.end] == answer.text
+    assert answer.text.startswith("The survey of the northern provinces found three problems:")
+    assert answer.text.endswith("Clearance teams lacked detectors.")
+    assert [n.label for n in answer.footnotes] == ["1"]

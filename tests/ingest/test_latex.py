@@ -123,9 +123,12 @@ def test_headings_and_their_levels(report: Document) -> None:
 def test_preamble_comments_labels_and_commands_are_never_passage_text(report: Document) -> None:
     furniture = _blocks(report, "furniture")
     assert furniture[0].startswith("% Groundwater report") and furniture[0].endswith("\\begin{document}")
-    for line in ("\\maketitle", "\\tableofcontents", "\\newpage", "\\label{sec:findings}", "\\end{document}"):
-        assert line in furniture
+    assert "\\end{document}" in furniture
     assert "% An earlier draft said here that the decline had slowed since 2022." in furniture
+    # Commands that print nothing are markup: no block's text, but a passage may span them.
+    markup = _blocks(report, "markup")
+    for line in ("\\maketitle", "\\tableofcontents", "\\newpage", "\\label{sec:findings}", "\\begin{itemize}"):
+        assert line in markup
     text = [report.source[b.start : b.end] for b in report.blocks if b.kind in BODY_KINDS]
     # (A label inside display math stays with the math, in its paragraph: only those standing alone go.)
     for unwanted in ("\\usepackage", "\\label{sec", "An earlier draft", "TODO", "\\maketitle", "\\includegraphics"):
@@ -156,6 +159,27 @@ def test_lists_floats_verbatim_math_and_quotes(report: Document) -> None:
     assert not [n for n in report.footnotes if "not a note" in n.text]
     # \cite is no note: the bibliography is not footnotes.
     assert "Recharge was estimated from rainfall records \\cite{smith2020}." in paragraphs
+
+
+def test_a_passage_spans_markup_but_never_a_comment_or_a_command_with_words() -> None:
+    doc = _tex(
+        "\\section{Data}\n\nWe use three sources:\n\\begin{itemize}\n\\item the census;\n\\item the fare tables.\n"
+        "\\end{itemize}\n\\medskip\n\\begin{table}[ht]\n  \\centering\n  \\begin{tabular}{lr}\n"
+        "    Island & Population \\\\\n    \\hline\n    Hallø & 52 \\\\\n  \\end{tabular}\n"
+        "  \\caption{Residents of the smallest island.}\\label{tab:islands}\n\\end{table}\n"
+        "\\addcontentsline{toc}{section}{Data and their sources}\n"
+        "Fares are in 2020 prices.\n% TODO an earlier draft gave 1990 prices\nThey exclude season tickets.\n"
+    )
+    for line in ("\\begin{itemize}", "\\medskip", "\\hline", "\\begin{tabular}{lr}", "\\label{tab:islands}"):
+        assert line in _blocks(doc, "markup")
+    assert "\\addcontentsline{toc}{section}{Data and their sources}" in _blocks(doc, "furniture")
+    passages = [c.text for c in chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=200, overlap=0))]
+    # The lead-in with its list, the table's header with its rows and caption: one passage, up to
+    # the words the contents line prints elsewhere; the comment parts the last two sentences.
+    assert passages[0].startswith("Data}\n\nWe use three sources:\n\\begin{itemize}")
+    assert passages[0].endswith("Residents of the smallest island.")
+    assert "Island & Population" in passages[0] and "Hallø & 52" in passages[0]
+    assert passages[1:] == ["Fares are in 2020 prices.", "They exclude season tickets."]
 
 
 def test_a_book_numbers_its_notes_per_chapter() -> None:
