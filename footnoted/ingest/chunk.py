@@ -72,14 +72,18 @@ def chunk(document: Document, tokenizer: Tokenizer, settings: ChunkSettings | No
     """Cut ``document`` into chunks of at most ``settings.max_tokens`` tokens of ``tokenizer``.
 
     Every chunk carries the footnotes whose markers fall inside its span. Notes that no marker
-    cites are kept as chunks of their own, so nothing is lost.
+    cites, or whose markers no chunk spans (a LaTeX heading's note, the heading alone before a
+    float), are kept as chunks of their own, so nothing is lost.
     """
     settings = settings or ChunkSettings()
     splitter = Splitter(tokenizer, settings)
     packed: list[tuple[Span, int, str]] = []
     for group, section in _groups(document):
         packed.extend((span, tokens, section) for span, tokens in _pack(document.source, group, splitter))
-    orphans = [Span(n.start, n.end) for n in document.footnotes if not n.markers]
+    cited = _Markers(document.footnotes)
+    carried = {id(n) for span, _, _ in packed for n in cited.within(span)}
+    uncarried = [n for n in document.footnotes if id(n) not in carried]
+    orphans = [Span(n.start, n.end) for n in uncarried]
     counts = splitter.count_all([document.source[s.start : s.end] for s in orphans])
     packed.extend((span, tokens, NOTES_SECTION) for span, tokens in zip(orphans, counts, strict=True))
     if not getattr(tokenizer, "additive", False):
@@ -96,12 +100,11 @@ def chunk(document: Document, tokenizer: Tokenizer, settings: ChunkSettings | No
             counts = splitter.count_all([document.source[p.start : p.end] for p in pieces])
             spans.extend((p, n, section) for p, n in zip(pieces, counts, strict=True))
     chunks = []
-    cited = _Markers(document.footnotes)
     for span, tokens, section in spans:
         text = document.source[span.start : span.end]
         notes = cited.within(span)
         if not notes and section == NOTES_SECTION:
-            notes = tuple(n for n in document.footnotes if not n.markers and Span(n.start, n.end).contains(span))
+            notes = tuple(n for n in uncarried if Span(n.start, n.end).contains(span))
         chunks.append(
             Chunk(
                 id=chunk_id(document.id, span.start, span.end, text),

@@ -203,7 +203,9 @@ def read_latex(source: str) -> MarkedText:
     first = next((b for b in blocks if b.kind != "furniture"), None)
     if not layout.title and first is not None and first.kind == "heading" and first.level == 1:
         layout.title = plain(source[first.start : first.end])  # as printed, not as written
-    cited = [Span(b.start, b.end) for b in blocks if b.kind in BODY_KINDS]
+    # A note cited from a heading's title ("\\section{Colour\\footnote{...}}") is cited from the heading,
+    # though its title stops before the note.
+    cited = [reader.titles.get(b.start, Span(b.start, b.end)) for b in blocks if b.kind in BODY_KINDS]
     footnotes = reader.notes.footnotes(source, cited)
     warnings = reader.warnings + reader.notes.warnings
     warnings += [f"note {n.label!r} at {n.start} has no marker in the text" for n in footnotes if not n.markers]
@@ -219,6 +221,7 @@ class _Reader:
         self.verbatim = masked.verbatim
         self.blocks: list[Block] = []
         self.heads: list[tuple[int, str]] = []  # (index in blocks, command) of each heading
+        self.titles: dict[int, Span] = {}  # each heading's whole title (its braces' content), by its start
         self.warnings: list[str] = []
         found = _CLASS.search(self.masked)
         chapters = found is not None and found.group("name").strip() in _CHAPTER_CLASSES
@@ -447,6 +450,7 @@ class _Reader:
         else:
             self.heads.append((len(self.blocks), name))
             self.blocks.append(Block("heading", start, stop_at, 1))
+            self.titles[start] = Span(min(start, content.start), max(stop_at, content.end))
         if name == "chapter" and not m.group("star"):
             self.notes.chapter()
         self.notes_only(content.start, content.end)

@@ -182,6 +182,26 @@ def test_a_passage_spans_markup_but_never_a_comment_or_a_command_with_words() ->
     assert passages[1:] == ["Fares are in 2020 prices.", "They exclude season tickets."]
 
 
+def test_a_note_in_a_heading_is_cited_by_the_heading_and_never_lost() -> None:
+    long_figure = "\\begin{figure}\n" + "A panel of text printed inside the figure. " * 10 + "\n\\end{figure}\n"
+    doc = _tex(
+        "\\section{Colour\\footnote{Spelt the British way.}}\nThe text on colour.\n\n"
+        f"\\section{{Hints\\footnote{{A hint on hints.}}}}\n{long_figure}\nThe text on hints.\n"
+    )
+    assert not doc.warnings
+    assert [(n.label, [doc.source[m.start : m.end] for m in n.markers]) for n in doc.footnotes] == [
+        ("1", ["\\footnote{"]),
+        ("2", ["\\footnote{"]),
+    ]
+    assert [s.title for s in doc.sections] == ["Colour", "Hints"]
+    passages = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=200, overlap=0))
+    carrying = {n.label: [c.text for c in passages if n in c.footnotes] for n in doc.footnotes}
+    # The heading's passage spans its note; the second heading stands alone before the figure, its
+    # note past its end, so the note is a passage of its own rather than in none.
+    assert carrying["1"] == ["Colour\\footnote{Spelt the British way.}}\nThe text on colour."]
+    assert carrying["2"] == ["A hint on hints."]
+
+
 def test_a_book_numbers_its_notes_per_chapter() -> None:
     book = load(LATEX / "book.tex")
     assert [(n.label, n.text) for n in book.footnotes] == [
