@@ -27,138 +27,27 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+from footnoted.ingest.latex_commands import (
+    CAPTIONS,
+    CHAPTER_CLASSES,
+    ENV_ARGUMENTS,
+    FLOATS,
+    FURNITURE,
+    INLINE,
+    KOMA,
+    LISTS,
+    MARKS,
+    MATH,
+    NOTES,
+    SECTIONING,
+    TEXTS,
+)
 from footnoted.ingest.latex_notes import COUNTERS, Notes
 from footnoted.ingest.latex_source import HIDDEN, Arguments, Masked, arguments, closing_brace, mask, plain
 from footnoted.ingest.layout import trim
 from footnoted.ingest.text import Layout, MarkedText
 from footnoted.types import BODY_KINDS, Block, BlockKind, Span
 
-SECTIONING = ("part", "chapter", "section", "subsection", "subsubsection", "paragraph", "subparagraph")
-_KOMA = {"addpart": "part", "addchap": "chapter", "addsec": "section"}
-_CHAPTER_CLASSES = frozenset({"book", "report", "memoir", "scrbook", "scrreprt", "amsbook", "octavo"})
-_LISTS = frozenset(
-    "itemize enumerate description compactitem compactenum compactdesc asparaitem asparaenum inparaitem"
-    " inparaenum thebibliography list trivlist".split()
-)
-_MATH = frozenset(
-    f"{name}{star}"
-    for name in "equation align gather multline eqnarray displaymath math flalign alignat dmath".split()
-    for star in ("", "*")
-)
-# Environments that sit inside a paragraph's text: a table's cells are text, and notes in them are read.
-_INLINE = frozenset("tabular tabular* tabularx tabulary longtable array cases spreadtab".split())
-_FLOATS = frozenset(
-    f"{name}{star}"
-    for name in "figure table wrapfigure wraptable sidewaysfigure sidewaystable SCfigure SCtable subfigure"
-    " tikzpicture picture pgfpicture algorithm listing".split()
-    for star in ("", "*")
-)
-_CAPTIONS = frozenset({"caption", "subcaption", "captionof"})
-# How many mandatory arguments each environment takes after its name (optional ones are read too).
-_ENV_ARGUMENTS = {
-    "tabular": 1,
-    "tabular*": 2,
-    "tabularx": 2,
-    "tabulary": 2,
-    "longtable": 1,
-    "array": 1,
-    "minipage": 1,
-    "thebibliography": 1,
-    "multicols": 1,
-    "multicols*": 1,
-    "wrapfigure": 2,
-    "wraptable": 2,
-    "subfigure": 1,
-    "list": 2,
-}
-# Commands that print nothing of the text (a layout instruction, a definition, a reference's
-# target, the title page's parts), with how many mandatory arguments each takes.
-_FURNITURE = {
-    "documentclass": 1,
-    "usepackage": 1,
-    "RequirePackage": 1,
-    "newcommand": 2,
-    "renewcommand": 2,
-    "providecommand": 2,
-    "DeclareRobustCommand": 2,
-    "newenvironment": 3,
-    "renewenvironment": 3,
-    "newtheorem": 2,
-    "newcounter": 1,
-    "setcounter": 2,
-    "addtocounter": 2,
-    "stepcounter": 1,
-    "refstepcounter": 1,
-    "setlength": 2,
-    "addtolength": 2,
-    "settowidth": 2,
-    "label": 1,
-    "maketitle": 0,
-    "tableofcontents": 0,
-    "listoffigures": 0,
-    "listoftables": 0,
-    "newpage": 0,
-    "clearpage": 0,
-    "cleardoublepage": 0,
-    "pagebreak": 0,
-    "linebreak": 0,
-    "nopagebreak": 0,
-    "bibliography": 1,
-    "bibliographystyle": 1,
-    "printbibliography": 0,
-    "addbibresource": 1,
-    "nocite": 1,
-    "input": 1,
-    "include": 1,
-    "includeonly": 1,
-    "includegraphics": 1,
-    "appendix": 0,
-    "frontmatter": 0,
-    "mainmatter": 0,
-    "backmatter": 0,
-    "title": 1,
-    "author": 1,
-    "date": 1,
-    "thanks": 1,
-    "vspace": 1,
-    "hspace": 1,
-    "vskip": 0,
-    "bigskip": 0,
-    "medskip": 0,
-    "smallskip": 0,
-    "vfill": 0,
-    "hfill": 0,
-    "noindent": 0,
-    "centering": 0,
-    "raggedright": 0,
-    "raggedleft": 0,
-    "pagestyle": 1,
-    "thispagestyle": 1,
-    "pagenumbering": 1,
-    "addcontentsline": 3,
-    "addtocontents": 2,
-    "hypersetup": 1,
-    "geometry": 1,
-    "graphicspath": 1,
-    "definecolor": 3,
-    "lstset": 1,
-    "theendnotes": 0,
-    "printendnotes": 0,
-    "printindex": 0,
-    "makeindex": 0,
-    "hline": 0,
-    "selectlanguage": 1,
-    "DeclareMathOperator": 2,
-    "numberwithin": 2,
-    "captionsetup": 1,
-    "setcounterpageref": 0,
-    "markboth": 2,
-    "markright": 1,
-    "let": 2,
-}
-_NOTES = {"footnote": "footnote", "endnote": "endnote"}
-_MARKS = {"footnotemark": "footnote", "endnotemark": "endnote"}
-_TEXTS = {"footnotetext": "footnote", "endnotetext": "endnote"}
 _EVENT = re.compile(r"(?P<blank>\n[ \t]*\n)|\\(?P<cmd>[A-Za-z@]+)(?P<star>\*?)|(?P<dmath>\\\[|\$\$)")
 _BEGIN = re.compile(r"\\begin[ \t]*\{document\}")
 _END_DOCUMENT = re.compile(r"\\end[ \t]*\{document\}")
@@ -224,7 +113,7 @@ class _Reader:
         self.titles: dict[int, Span] = {}  # each heading's whole title (its braces' content), by its start
         self.warnings: list[str] = []
         found = _CLASS.search(self.masked)
-        chapters = found is not None and found.group("name").strip() in _CHAPTER_CLASSES
+        chapters = found is not None and found.group("name").strip() in CHAPTER_CLASSES
         self.notes = Notes(per_chapter=chapters)
         self.styles = [(m.start(), m.group("counter"), m.group("style")) for m in _STYLE.finditer(self.masked)]
         self.floats = 0  # inside a float: all but its captions is furniture
@@ -288,7 +177,7 @@ class _Reader:
         lengths or files (``\\label{sec:data}``, ``\\vspace{1em}``, ``\\hline``), not words (an
         ``\\addcontentsline{toc}{section}{Data and methods}``; a comment; an ``\\iffalse``)."""
         command = _COMMAND.match(self.masked, cut.start)
-        if command is None or command.group("name") not in _FURNITURE:
+        if command is None or command.group("name") not in FURNITURE:
             return False
         return _PROSE.search(_COMMANDS.sub("", self.masked[command.end() : cut.end])) is None
 
@@ -345,17 +234,17 @@ class _Reader:
                 pos = self.begin(run, m, end)
             elif name == "end":
                 pos = self.end(run, m, end)
-            elif name in SECTIONING or name in _KOMA:
-                pos = self.heading(run, m, _KOMA.get(name, name), end)
+            elif name in SECTIONING or name in KOMA:
+                pos = self.heading(run, m, KOMA.get(name, name), end)
             elif name in ("item", "bibitem") and self.lists:
                 self.flush(run, m.start())
                 args = arguments(masked, m.end(), 1 if name == "bibitem" else 0, end)
                 run.start = m.end() if name == "item" or args is None else args.end
                 run.kind = "list_item"
                 pos = run.start
-            elif name in _NOTES or name in _MARKS or name in _TEXTS:
+            elif name in NOTES or name in MARKS or name in TEXTS:
                 pos = self.note(run, m, name, end)
-            elif name in _CAPTIONS and self.floats:
+            elif name in CAPTIONS and self.floats:
                 pos = self.caption(run, m, end)
             elif name == "iffalse":
                 close = self._fi(m.end(), end)
@@ -366,8 +255,8 @@ class _Reader:
                 close = closing_brace(masked, brace, end) if brace != -1 else -1
                 pos = close + 1 if close != -1 else m.end()
                 run.cuts.append(Span(m.start(), pos))
-            elif name in _FURNITURE:
-                args = arguments(masked, m.end(), _FURNITURE[name], end)
+            elif name in FURNITURE:
+                args = arguments(masked, m.end(), FURNITURE[name], end)
                 pos = args.end if args is not None else m.end()
                 if args is not None and name in ("setcounter", "addtocounter", "stepcounter"):
                     self.counter(name, args)
@@ -394,23 +283,23 @@ class _Reader:
         if args is None:
             return m.end()
         env = masked[args.mandatory[0].start : args.mandatory[0].end].strip()
-        if env in _MATH:
+        if env in MATH:
             close = self.env_end(env, args.end, end)
             return close.end if close else args.end
-        own = arguments(masked, args.end, _ENV_ARGUMENTS.get(env, 0), end)
+        own = arguments(masked, args.end, ENV_ARGUMENTS.get(env, 0), end)
         after = own.end if own is not None else args.end
-        if env in _INLINE and self.floats:
+        if env in INLINE and self.floats:
             return self.table(run, m.start(), after, env, end)
-        if env in _INLINE:
+        if env in INLINE:
             return after
         self.flush(run, m.start())
         self.markup(m.start(), after)
         self.lists.append(env)
-        if env in _FLOATS:
+        if env in FLOATS:
             self.floats += 1
         elif env == "minipage":
             self.notes.enter_minipage()
-        if env in _LISTS:
+        if env in LISTS:
             run.kind = "paragraph"
         run.start = after
         return after
@@ -420,20 +309,20 @@ class _Reader:
         if args is None:
             return m.end()
         env = self.masked[args.mandatory[0].start : args.mandatory[0].end].strip()
-        if env in _INLINE:
+        if env in INLINE:
             return args.end
         self.flush(run, m.start())
         self.markup(m.start(), args.end)
         if env in self.lists:
             while self.lists:
                 closed = self.lists.pop()
-                if closed in _FLOATS:
+                if closed in FLOATS:
                     self.floats -= 1
                 elif closed == "minipage":
                     self.notes.leave_minipage()
                 if closed == env:
                     break
-        run.kind = "list_item" if any(e in _LISTS for e in self.lists) else "paragraph"
+        run.kind = "list_item" if any(e in LISTS for e in self.lists) else "paragraph"
         run.start = args.end
         return args.end
 
@@ -464,25 +353,25 @@ class _Reader:
         while (m := _EVENT.search(self.masked, pos, end)) is not None:
             pos = m.end()
             name = m.group("cmd")
-            if name in _NOTES or name in _MARKS:
+            if name in NOTES or name in MARKS:
                 pos = self.note(None, m, name, end)
 
     def note(self, run: _Run | None, m: re.Match[str], name: str, end: int) -> int:
         masked = self.masked
-        kind = _NOTES.get(name) or _MARKS.get(name) or _TEXTS[name]
-        args = arguments(masked, m.end(), 0 if name in _MARKS else 1, end)
+        kind = NOTES.get(name) or MARKS.get(name) or TEXTS[name]
+        args = arguments(masked, m.end(), 0 if name in MARKS else 1, end)
         if args is None:
             self.warnings.append(f"\\{name} at {m.start()} is not closed")
             return m.end()
         explicit = self.source[args.optional[0].start : args.optional[0].end] if args.optional else None
         self.style_at(m.start())
-        if name in _MARKS:
+        if name in MARKS:
             self.notes.mark(kind, explicit, Span(m.start(), args.end))
             return args.end
         content = args.mandatory[0]
         self.note_texts.append(content)
         text = Span(*trim(self.source, content.start, content.end))
-        if name in _NOTES:
+        if name in NOTES:
             self.notes.note(kind, explicit, Span(m.start(), content.start), text)
             return args.end
         self.notes.text(kind, explicit, text, m.start())
