@@ -27,6 +27,7 @@ import numpy as np
 
 from footnoted.index.encoder import Encoder
 from footnoted.index.lexical import analyze
+from footnoted.index.rows import SHORT_SENTENCE
 from footnoted.index.snapshot import cited_notes
 from footnoted.ingest.letters import OPENING
 from footnoted.ingest.sentences import sentences
@@ -234,8 +235,11 @@ def extract(
     lead = 0
     for i, c in enumerate(candidates):
         # A sentence scored by the vector of the one before it answers only where it holds more of
-        # the question's words than that one: the vector is mostly the other sentence's.
-        if not c.shares_vector:
+        # the question's words than that one: the vector is mostly the other sentence's. Not so for
+        # a heading run into a whole sentence with no full stop between (LaTeX's "\\section{Data}"
+        # over its first line): that vector is mostly the sentence's. (A short line joined to a
+        # heading, "Source code: Lib/csv.py", still shares the heading's.)
+        if not c.shares_vector or (headings[lead] and len(texts[i].split()) >= SHORT_SENTENCE):
             lead = i
         elif coverage[i] <= coverage[lead] or not (
             _ENDS_SENTENCE.search(texts[i]) or _same_block(c, candidates[lead], docs)

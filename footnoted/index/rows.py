@@ -15,6 +15,9 @@ from footnoted.ingest.sentences import sentences
 from footnoted.ingest.tokens import Tokenizer
 from footnoted.types import Chunk, Document, Footnote, Span
 
+SHORT_SENTENCE = 6
+"""A sentence of fewer words ("Ibid.", "p. 6.") is embedded together with the one before it."""
+
 
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -73,7 +76,7 @@ def sentence_spans(source: str, span: Span, splitter: Splitter, *, fits: bool = 
     """
     spans: list[Span] = []
     for sentence in sentences(source, span.start, span.end):
-        if spans and len(source[sentence.start : sentence.end].split()) < 6:
+        if spans and len(source[sentence.start : sentence.end].split()) < SHORT_SENTENCE:
             spans[-1] = Span(spans[-1].start, sentence.end)
         else:
             spans.append(sentence)

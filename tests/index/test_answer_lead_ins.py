@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from footnoted.index import HashEncoder, Index, IndexConfig
 from footnoted.ingest import ChunkSettings, WordTokenizer, parse
 from footnoted.types import Answer
@@ -65,10 +67,12 @@ def test_what_a_lead_in_announces_stays_with_it_in_one_passage() -> None:
     assert "--level 9" in holder.chunk.text and "Survey teams" not in holder.chunk.text
 
 
-def test_a_latex_lead_in_answer_brings_its_list_over_the_markup_between() -> None:
+# With no blank line under the heading, the lead-in shares its vector with the heading's title.
+@pytest.mark.parametrize("under_heading", ["\n\n", "\n"])
+def test_a_latex_lead_in_answer_brings_its_list_over_the_markup_between(under_heading: str) -> None:
     index = Index.memory(HashEncoder(), WordTokenizer())
     doc = parse(
-        "\\documentclass{article}\n\\begin{document}\n\\section{Findings}\n\n"
+        f"\\documentclass{{article}}\n\\begin{{document}}\n\\section{{Findings}}{under_heading}"
         "The survey of the northern provinces found three problems:\n\\begin{itemize}\n"
         "\\item Minefields were left unmarked near schools.\\footnote{Ministry records, 2003.}\n"
         "\\item Clearance teams lacked detectors.\n\\end{itemize}\n\nFunding rose in 2004.\n\\end{document}\n",
