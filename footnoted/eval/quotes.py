@@ -8,7 +8,9 @@ A quote and its source are compared after folding both:
   space, and whitespace at either end of the quote is ignored;
 - curly, low and prime quote marks are straight ones (‘ ’ ‚ ‛ ′ are ', “ ” „ ‟ ″ are ");
 - dashes and hyphens of every width are "-", and an ellipsis character "…" is "...";
-- zero-width characters and soft hyphens are ignored.
+- zero-width characters and soft hyphens are ignored, and so is a backslash that escapes a
+  punctuation mark (LaTeX's "\\$1.3 billion" and "11\\%", Markdown's "\\*"), so that a quote of
+  the printed text matches the source as written.
 
 Nothing else is forgiven: case, punctuation and footnote markers ("1991.1") must match.
 A match is mapped back to the exact span of the source it covers.
@@ -16,6 +18,7 @@ A match is mapped back to the exact span of the source it covers.
 
 from __future__ import annotations
 
+import string
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +32,7 @@ _EQUIVALENT = {
     "…": "...",
 }
 _IGNORED = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_ESCAPED = frozenset(string.punctuation)
 _STABLE_BELOW = 0x300
 """No character below U+0300 changes under NFC or composes with the one before it."""
 
@@ -58,14 +62,20 @@ def fold(text: str) -> Folded:
     origin: list[int] = []
     ends: list[int] = []
     space_at = -1
+    escaped = False  # the character before was a backslash that escapes this one
     for start, end, normal in _normalized(text):
         for ch in normal:
             if ch.isspace():
                 if space_at < 0:
                     space_at = start
+                escaped = False
                 continue
             if ch in _IGNORED:
                 continue
+            if ch == "\\" and not escaped and end < len(text) and text[end] in _ESCAPED:
+                escaped = True
+                continue
+            escaped = False
             if space_at >= 0 and chars:
                 chars.append(" ")
                 origin.append(space_at)

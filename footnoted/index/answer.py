@@ -26,6 +26,7 @@ from threading import Lock
 import numpy as np
 
 from footnoted.index.encoder import Encoder
+from footnoted.index.inline_notes import inline_notes
 from footnoted.index.lexical import analyze
 from footnoted.index.rows import SHORT_SENTENCE
 from footnoted.index.snapshot import cited_notes
@@ -99,13 +100,14 @@ def answer_sentences(doc: Document, span: Span) -> list[Span]:
     """The sentences of ``span``, each within one block of ``doc``: a heading and the line under it,
     or two paragraphs, are never one sentence, even where no full stop parts them. A note written
     where it is cited (Markdown's ``^[...]``, LaTeX's ``\\footnote{...}``) is left out, its command
-    and brackets too: its sentences are the note's, and the one citing it ends before it."""
+    and brackets too: its sentences are the note's, and the one citing it ends before it. Markup
+    that prints nothing (``\\begin{itemize}``) is no sentence."""
     blocks = doc.blocks
     lines = doc.format in MEANT_LINE_BREAKS
     i = _block_before(doc, span.start) + 1
     out: list[Span] = []
     start = span.start
-    for cut in [*_inline_notes(doc, span), Span(span.end, span.end)]:
+    for cut in [*inline_notes(doc, span), Span(span.end, span.end)]:
         while i < len(blocks) and blocks[i].start < cut.start:
             out.extend(_sentences(doc.source, start, blocks[i].start, lines))
             start = blocks[i].start
@@ -114,77 +116,12 @@ def answer_sentences(doc: Document, span: Span) -> list[Span]:
         start = max(start, cut.end)
         while i < len(blocks) and blocks[i].start < start:
             i += 1
-    return out
+    return [s for s in out if not _in_markup(doc, s.start)]
 
 
-def _inline_notes(doc: Document, span: Span) -> list[Span]:
-    """What of ``span`` is a note written inside the text (``average.^[Monitoring ...]``: a note
-    whose text follows its marker at once), from its marker through the bracket that closes it;
-    none where ``span`` is that note's own text."""
-    notes = _INLINE_NOTES.of(doc)
-    out: list[Span] = []
-    j = bisect_right(notes.starts, span.end - 1) - 1
-    while j >= 0 and notes.reach[j] > span.start:
-        note, whole = notes.notes[j]
-        if whole.end > span.start and not (note.start <= span.start and span.end <= note.end):
-            out.append(Span(max(whole.start, span.start), min(whole.end, span.end)))
-        j -= 1
-    out.sort(key=lambda c: c.start)
-    return [c for k, c in enumerate(out) if not any(o.contains(c) for o in out[:k])]
-
-
-@dataclass(frozen=True, slots=True)
-class _InlineNotes:
-    """A document's notes written where they are cited, each (its text, marker through closing
-    bracket), by where they start, with ``reach[j]``, the furthest any of the first ``j + 1`` ends."""
-
-    notes: list[tuple[Span, Span]]
-    starts: list[int]
-    reach: list[int]
-
-
-class _InlineNotesCache:
-    """Each document's inline notes, found once: a document of 3,000 notes took 6 ms a sentence
-    list otherwise. Keyed by the document's notes (held, so their id is not reused while here)."""
-
-    def __init__(self, size: int = 64) -> None:
-        self._size = size
-        self._cache: OrderedDict[int, tuple[tuple[Footnote, ...], _InlineNotes]] = OrderedDict()
-        self._lock = Lock()
-
-    def of(self, doc: Document) -> _InlineNotes:
-        key = id(doc.footnotes)
-        with self._lock:
-            held = self._cache.get(key)
-            if held is not None and held[0] is doc.footnotes:
-                self._cache.move_to_end(key)
-                return held[1]
-        found = _find_inline_notes(doc)
-        with self._lock:
-            self._cache[key] = (doc.footnotes, found)
-            while len(self._cache) > self._size:
-                self._cache.popitem(last=False)
-        return found
-
-
-def _find_inline_notes(doc: Document) -> _InlineNotes:
-    source = doc.source
-    notes: list[tuple[Span, Span]] = []
-    for note in doc.footnotes:
-        for marker in note.markers:
-            if marker.end <= note.start and not source[marker.end : note.start].strip():
-                after = source[note.end : note.end + 40]
-                end = note.end + len(after) - len(after.lstrip())
-                end += 1 if source[end : end + 1] in ("}", "]") else 0
-                notes.append((Span(note.start, note.end), Span(marker.start, end)))
-    notes.sort(key=lambda pair: pair[1].start)
-    reach: list[int] = []
-    for _, whole in notes:
-        reach.append(max(whole.end, reach[-1] if reach else 0))
-    return _InlineNotes(notes, [whole.start for _, whole in notes], reach)
-
-
-_INLINE_NOTES = _InlineNotesCache()
+def _in_markup(doc: Document, offset: int) -> bool:
+    i = _block_before(doc, offset)
+    return i >= 0 and doc.blocks[i].kind == "markup" and offset < doc.blocks[i].end
 
 
 # A sentence's end: a stop, then perhaps a closing quote or bracket and a marker ("1997.[^1]", "2019.²").

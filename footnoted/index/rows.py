@@ -6,15 +6,18 @@ answers still finds the passage that cites it, and no text is longer than the mo
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from footnoted.index.config import IndexConfig
+from footnoted.index.inline_notes import inline_notes
 from footnoted.index.snapshot import BODY, cited_notes, lexical_text
 from footnoted.ingest.chunk import ChunkSettings, Splitter
 from footnoted.ingest.sentences import sentences
 from footnoted.ingest.tokens import Tokenizer
 from footnoted.types import Chunk, Document, Footnote, Span
 
+_WORD = re.compile(r"\w")
 SHORT_SENTENCE = 6
 """A sentence of fewer words ("Ibid.", "p. 6.") is embedded together with the one before it."""
 
@@ -40,9 +43,7 @@ def vector_rows(
             whole = Span(c.start, c.end)
             inline = config.footnote_vectors == "inline"
             fits = c.tokens <= max_tokens
-            body = (
-                sentence_spans(doc.source, whole, splitter, fits=fits) if config.sentence_vectors and not inline else []
-            )
+            body = body_sentences(doc, whole, splitter, fits=fits) if config.sentence_vectors and not inline else []
             if len(body) > 1:
                 # The passage is represented by its sentences; a vector of the whole adds nothing the
                 # best sentence does not already give (measured: equal hit@1, and half the encoding).
@@ -66,6 +67,22 @@ def vector_rows(
                         text = f"{claim} {text}"
                     rows.append(Row(c.id, slot, text, p))
     return rows
+
+
+def body_sentences(doc: Document, span: Span, splitter: Splitter, *, fits: bool = False) -> list[Span]:
+    """The sentences of a passage's own text. A note written inside it (LaTeX's ``\\footnote{...}``,
+    Markdown's ``^[...]``) is left out, marker through closing bracket: its sentences are the note's
+    vectors (of the passage that cites it), not the text's, as for a note set apart."""
+    cuts = inline_notes(doc, span)
+    if not cuts:
+        return sentence_spans(doc.source, span, splitter, fits=fits)
+    out: list[Span] = []
+    at = span.start
+    for cut in [*cuts, Span(span.end, span.end)]:
+        if cut.start > at and _WORD.search(doc.source, at, cut.start):
+            out.extend(sentence_spans(doc.source, Span(at, cut.start), splitter, fits=fits))
+        at = max(at, cut.end)
+    return out
 
 
 def sentence_spans(source: str, span: Span, splitter: Splitter, *, fits: bool = False) -> list[Span]:

@@ -49,12 +49,13 @@ PLAIN_SENTENCE_BREAK = "|".join(rf"(?<={end})\s+(?={start})" for end, start in _
 _LAST = '[.!?…"”’)\\]»\\d⁰¹²³⁴-⁹*†‡ivx]'
 _FAST = rf"(?<={_LAST}\s)(?:" + "|".join(rf"(?<={end}\s)\s*(?={start})" for end, start in _BREAKS) + ")"
 SENTENCE_BREAK = rf"\s(?:{_FAST})"
-# Paragraph breaks end sentences too, and so do line breaks before a bullet, and before a numbered
-# item after a line that ends a sentence or announces a list ("as follows:\n2. The").
-_BULLETED = r"[•◦▪‣·∙○●■□–—\uf0b7\uf0a7\uf0a8\uf0d8\uf076\uf0fc*+-]"
+# Paragraph breaks end sentences too, and so do line breaks before a bullet (or LaTeX's ``\\item``,
+# the bullet as written), and before a numbered item after a line that ends a sentence or announces
+# a list ("as follows:\n2. The").
+_BULLETED = r"(?:[•◦▪‣·∙○●■□–—\uf0b7\uf0a7\uf0a8\uf0d8\uf076\uf0fc*+-]\s|\\(?:bib)?item\b)"
 _NUMBERED = r"\d{1,3}[.)]\s"
-PLAIN_BREAK = rf"{PLAIN_SENTENCE_BREAK}|\n\s*\n\s*|\n(?=\s*{_BULLETED}\s)|(?<=[.!?:;])\n\s*(?={_NUMBERED})"
-_BREAK = re.compile(rf"\s(?:{_FAST}|(?<=\n)\s*\n\s*|(?<=\n)(?=\s*{_BULLETED}\s)|(?<=[.!?:;]\n)\s*(?={_NUMBERED}))")
+PLAIN_BREAK = rf"{PLAIN_SENTENCE_BREAK}|\n\s*\n\s*|\n(?=\s*{_BULLETED})|(?<=[.!?:;])\n\s*(?={_NUMBERED})"
+_BREAK = re.compile(rf"\s(?:{_FAST}|(?<=\n)\s*\n\s*|(?<=\n)(?=\s*{_BULLETED})|(?<=[.!?:;]\n)\s*(?={_NUMBERED}))")
 _ABBREVIATION = re.compile(
     rf"(?:\b(?:{CAPITAL}\.){{1,3}}|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Mt|Jr|Sr|No|Nos|Nr|pp|p|vol|Vol|art|Art|ch|Ch|para"
     r"|Inc|Ltd|Gen|Col|Lt|Capt|Sen|Rep|Gov|Hon|Dept|cf|vs|e\.g|i\.e|Fig|Sec|Approx|approx|ca"

@@ -20,6 +20,8 @@ from footnoted.eval.quotes import find_all, fold
         ("en–dash em—dash", "en-dash em-dash"),
         ("wait…", "wait..."),
         ("zero\u200bwidth soft\u00adhyphen", "zerowidth softhyphen"),
+        ("\\$1.3 billion, 11\\% \\& \\#4 \\*bold\\*", "$1.3 billion, 11% & #4 *bold*"),
+        ("a \\\\$ b \\section", "a \\$ b \\section"),
     ],
 )
 def test_fold(text: str, folded: str) -> None:
@@ -53,6 +55,12 @@ def test_a_match_maps_back_to_the_exact_source_span() -> None:
 def test_every_occurrence_is_found_overlapping_ones_too() -> None:
     source = "aaa"
     assert [(s.start, s.end) for s in find_all(fold(source), "aa")] == [(0, 2), (1, 3)]
+
+
+def test_a_quote_of_the_printed_text_matches_latex_as_written() -> None:
+    source = "requested a total of \\$1.3 billion, 11\\% of it\\footnote{Budget, p. 4.} for Spider."
+    (span,) = find_all(fold(source), "a total of $1.3 billion, 11% of it")
+    assert source[span.start : span.end] == "a total of \\$1.3 billion, 11\\% of it"
 
 
 def test_case_and_markers_are_not_forgiven() -> None:

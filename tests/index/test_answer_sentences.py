@@ -4,7 +4,9 @@ a paragraph of its own, whatever marks its footnote, and never a title."""
 from __future__ import annotations
 
 from footnoted.index import HashEncoder, Index
+from footnoted.index.answer import answer_sentences
 from footnoted.ingest import WordTokenizer, parse
+from footnoted.types import Span
 
 
 def _ask(text: str, question: str, name: str = "report.md") -> tuple[str, list[str]]:
@@ -104,3 +106,22 @@ def test_a_signature_in_a_block_of_its_own_is_not_the_answer() -> None:
     )
     answer, _ = _ask(page, "What does a defaultdict do when a key is missing?", name="collections.html")
     assert answer != "__missing__(key)"
+
+
+def test_each_latex_list_item_answers_on_its_own_and_markup_never() -> None:
+    text = (
+        "\\documentclass{article}\n\\begin{document}\nThe ministry named three problems in 2004:\n"
+        "\\begin{itemize}\n  \\item Minefields were left unmarked near the village schools.\n"
+        "  \\item Clearance teams lacked metal detectors for the northern fields.\n"
+        "  \\item Records of past clearance were lost in a fire at the depot.\n\\end{itemize}\n\\end{document}\n"
+    )
+    for question, item in [
+        ("Which fields were left unmarked near the schools?", "Minefields were left unmarked"),
+        ("What did the clearance teams lack for the northern fields?", "Clearance teams lacked"),
+        ("How were the records of past clearance lost?", "Records of past clearance"),
+    ]:
+        answer, _ = _ask(text, question, name="report.tex")
+        assert answer.startswith(item), (question, answer)
+    doc = parse(text, name="report.tex")
+    spans = answer_sentences(doc, Span(0, len(doc.source)))
+    assert not [s for s in spans if "\\begin{itemize}" in doc.source[s.start : s.end]]

@@ -115,6 +115,16 @@ def _cut(text: str) -> list[str]:
             "The depot holds\n\uf0b7 anti-personnel mines\n\uf0a7 anti-vehicle mines",
             ["The depot holds", "anti-personnel mines", "anti-vehicle mines"],
         ),
+        # LaTeX's \\item is a bullet as written: each item is a sentence of its own
+        (
+            "three problems:\n  \\item unmarked fields near schools.\n  \\item no detectors\n\\bibitem{x} A. Berg, 2012.",
+            [
+                "three problems:",
+                "\\item unmarked fields near schools.",
+                "\\item no detectors",
+                "\\bibitem{x} A. Berg, 2012.",
+            ],
+        ),
         # ...but a line that happens to start with a number mid-sentence does not
         ("The total was\n12. In 2004 it rose.", ["The total was\n12.", "In 2004 it rose."]),
     ],
