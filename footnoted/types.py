@@ -196,7 +196,8 @@ class Chunk:
     text: str
     footnotes: tuple[Footnote, ...] = ()
     tokens: int = 0
-    """Length of ``text`` in the embedding model's tokens (no special tokens)."""
+    """Length of ``text`` in the embedding model's tokens (no special tokens), a note written inside
+    it (LaTeX's ``\\footnote{...}``) left out, as the text of a note set apart is."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,10 +26,10 @@ from threading import Lock
 import numpy as np
 
 from footnoted.index.encoder import Encoder
-from footnoted.index.inline_notes import inline_notes
 from footnoted.index.lexical import analyze
 from footnoted.index.rows import SHORT_SENTENCE
 from footnoted.index.snapshot import cited_notes
+from footnoted.ingest.inline_notes import inline_notes
 from footnoted.ingest.letters import OPENING
 from footnoted.ingest.sentences import sentences
 from footnoted.types import MEANT_LINE_BREAKS, Answer, Citation, Document, Footnote, Hit, Span

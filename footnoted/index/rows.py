@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass
 
 from footnoted.index.config import IndexConfig
-from footnoted.index.inline_notes import inline_notes
 from footnoted.index.snapshot import BODY, cited_notes, lexical_text
-from footnoted.ingest.chunk import ChunkSettings, Splitter
+from footnoted.ingest.chunk import ChunkSettings, Splitter, own_text
+from footnoted.ingest.inline_notes import inline_notes
 from footnoted.ingest.sentences import sentences
 from footnoted.ingest.tokens import Tokenizer
 from footnoted.types import Chunk, Document, Footnote, Span
@@ -49,7 +49,9 @@ def vector_rows(
                 # best sentence does not already give (measured: equal hit@1, and half the encoding).
                 rows.extend(Row(c.id, BODY, doc.source[p.start : p.end], p) for p in body)
             else:
-                rows.append(Row(c.id, BODY, lexical_text(c, doc) if inline else c.text, whole))
+                # (A note written inside the text is left out: it has vectors of its own, and the
+                # passage's budget counts its text without it.)
+                rows.append(Row(c.id, BODY, lexical_text(c, doc) if inline else own_text(doc, whole), whole))
             if config.footnote_vectors == "none":
                 continue
             # A note citing a source through another ("Ibid.", "supra note 12") also gets the vectors

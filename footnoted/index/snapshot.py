@@ -16,9 +16,9 @@ import orjson
 
 from footnoted.collector import bulk
 from footnoted.errors import DocumentNotFound, IndexCorrupt
-from footnoted.index.inline_notes import inline_notes
 from footnoted.index.lexical import ANALYZER, Lexical
 from footnoted.index.vectors import FaissStore, StoreKind, VectorStore
+from footnoted.ingest.chunk import own_text
 from footnoted.ingest.sources import link_references, link_repeats
 from footnoted.types import Block, Chunk, Document, Footnote, Section, Span
 
@@ -112,21 +112,12 @@ def cited_notes(chunk: Chunk, doc: Document) -> list[tuple[int, Footnote]]:
 def lexical_fields(chunk: Chunk, doc: Document) -> list[str]:
     """What BM25 indexes for a chunk, a field each: its body, every footnote it carries, and each
     note naming a source they cite through another note that it does not carry."""
-    return [_body(chunk, doc), *(n.text for n in chunk.footnotes), *(s.text for _, s in cited_sources(chunk, doc))]
-
-
-def _body(chunk: Chunk, doc: Document) -> str:
-    """A chunk's own text, a note written inside it (LaTeX's ``\\footnote{...}``) left out: the note
-    is a field of its own, and counted in the body too it would lengthen the body and count twice."""
-    cuts = inline_notes(doc, Span(chunk.start, chunk.end))
-    if not cuts:
-        return chunk.text
-    pieces, at = [], chunk.start
-    for cut in cuts:
-        pieces.append(doc.source[at : cut.start])
-        at = max(at, cut.end)
-    pieces.append(doc.source[at : chunk.end])
-    return " ".join(pieces)
+    # (A note written inside the text is left out of its body: the note is a field of its own.)
+    return [
+        own_text(doc, Span(chunk.start, chunk.end)),
+        *(n.text for n in chunk.footnotes),
+        *(s.text for _, s in cited_sources(chunk, doc)),
+    ]
 
 
 def lexical_text(chunk: Chunk, doc: Document) -> str:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from footnoted.errors import IngestError
+from footnoted.ingest.inline_notes import inline_notes
 from footnoted.ingest.sentences import SENTENCE_BREAK, sentences
 from footnoted.ingest.tokens import Tokenizer
 from footnoted.types import BODY_KINDS, Block, Chunk, Document, Footnote, Span
@@ -79,7 +80,7 @@ def chunk(document: Document, tokenizer: Tokenizer, settings: ChunkSettings | No
     splitter = Splitter(tokenizer, settings)
     packed: list[tuple[Span, int, str]] = []
     for group, section in _groups(document):
-        packed.extend((span, tokens, section) for span, tokens in _pack(document.source, group, splitter))
+        packed.extend((span, tokens, section) for span, tokens in _pack(document, group, splitter))
     cited = _Markers(document.footnotes)
     carried = {id(n) for span, _, _ in packed for n in cited.within(span)}
     uncarried = [n for n in document.footnotes if id(n) not in carried]
@@ -88,7 +89,7 @@ def chunk(document: Document, tokenizer: Tokenizer, settings: ChunkSettings | No
     packed.extend((span, tokens, NOTES_SECTION) for span, tokens in zip(orphans, counts, strict=True))
     if not getattr(tokenizer, "additive", False):
         # Sums of unit counts are exact only for a tokenizer that splits on whitespace first.
-        exact = splitter.count_all([document.source[s.start : s.end] for s, _, _ in packed])
+        exact = splitter.count_all([own_text(document, s) for s, _, _ in packed])
         packed = [(span, n, section) for (span, _, section), n in zip(packed, exact, strict=True)]
     # The rare chunk over the budget (a unit too long on its own, or an optimistic sum) is cut.
     spans: list[tuple[Span, int, str]] = []
@@ -97,7 +98,7 @@ def chunk(document: Document, tokenizer: Tokenizer, settings: ChunkSettings | No
             spans.append((span, tokens, section))
         else:
             pieces = splitter.split(document.source, span)
-            counts = splitter.count_all([document.source[p.start : p.end] for p in pieces])
+            counts = splitter.count_all([own_text(document, p) for p in pieces])
             spans.extend((p, n, section) for p, n in zip(pieces, counts, strict=True))
     chunks = []
     for span, tokens, section in spans:
@@ -230,15 +231,31 @@ def _units(source: str, blocks: list[Block]) -> list[Span]:
     return units
 
 
-def _pack(source: str, blocks: list[Block], splitter: Splitter) -> Iterator[tuple[Span, int]]:
+def own_text(document: Document, span: Span) -> str:
+    """The text of ``span`` without the notes written inside it (LaTeX's ``\\footnote{...}``, Markdown's
+    ``^[...]``): what a passage's budget counts, as for a note set apart, whose text is no part of the
+    passage's count either (the note has vectors of its own)."""
+    cuts = inline_notes(document, span)
+    if not cuts:
+        return document.source[span.start : span.end]
+    pieces, at = [], span.start
+    for cut in cuts:
+        pieces.append(document.source[at : cut.start])
+        at = max(at, cut.end)
+    pieces.append(document.source[at : span.end])
+    return " ".join(pieces).strip()
+
+
+def _pack(document: Document, blocks: list[Block], splitter: Splitter) -> Iterator[tuple[Span, int]]:
     """Units packed greedily into chunks of at most the budget, with the sum of their units' counts.
 
     Units are counted together in one batch. The sum is the chunk's exact count for a tokenizer
     that splits on whitespace first (blocks are separated by whitespace); the caller recounts for
     any other, and cuts a chunk that is over the budget.
     """
+    source = document.source
     units = _units(source, blocks)
-    counts = splitter.count_all([source[u.start : u.end] for u in units])
+    counts = splitter.count_all([own_text(document, u) for u in units])
     # What lies between two units is in the chunk that spans them too: a rule ("---") or a few
     # words of furniture after a heading (``_groups``). Most gaps are white space, counted as none.
     gaps = {i: source[units[i - 1].end : units[i].start] for i in range(1, len(units))}

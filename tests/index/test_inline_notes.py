@@ -45,3 +45,18 @@ def test_an_inline_note_is_the_notes_and_not_the_passages_own_text(fmt: str) -> 
     fields = lexical_fields(passage, doc)
     assert "Ministry" not in fields[0] and "Production ended in 1997" in fields[0]
     assert fields[1:] == [NOTE]
+
+
+def test_a_one_sentence_passage_is_embedded_without_the_note_written_inside_it() -> None:
+    doc = parse(
+        "\\documentclass{article}\n\\begin{document}\nThe army holds 10.4 million mines in store.\\footnote{"
+        + NOTE
+        + "}\n\\end{document}\n",
+        name="report.tex",
+    )
+    (passage,) = chunk(doc, WordTokenizer())
+    rows = vector_rows([doc], {doc.id: [passage]}, IndexConfig(), WordTokenizer(), 128)
+    assert [(r.slot, r.text) for r in rows] == [
+        (BODY, "The army holds 10.4 million mines in store."),
+        (0, NOTE),
+    ]

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from footnoted.errors import IngestError
 from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, parse
+from footnoted.ingest.chunk import own_text
 from footnoted.ingest.tokens import Tokenizer
 from footnoted.types import BODY_KINDS, Block, Chunk, Document, Span
 from tests.conftest import DATA
@@ -18,7 +19,7 @@ def check_invariants(doc: Document, chunks: list[Chunk], tokenizer: Tokenizer, m
     for c in chunks:
         assert c.text == doc.source[c.start : c.end]
         assert c.text == c.text.strip()
-        assert tokenizer.count(c.text) == c.tokens <= max_tokens
+        assert tokenizer.count(own_text(doc, Span(c.start, c.end))) == c.tokens <= max_tokens
         for note in c.footnotes:
             assert note.text == doc.source[note.start : note.end]
     for block in doc.blocks:
@@ -256,3 +257,27 @@ def test_a_chunk_over_a_rule_or_furniture_counts_its_tokens_too(text: str) -> No
     tokenizer = WordTokenizer()
     for piece in chunk(doc, tokenizer, ChunkSettings(max_tokens=64, overlap=8)):
         assert piece.tokens == tokenizer.count(piece.text), piece.text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("\\documentclass{article}\n\\begin{document}\n{body}\n\\end{{document}}\n", "report.tex"),
+        ("{body}\n", "report.md"),
+    ],
+)
+def test_a_note_written_inside_the_text_counts_against_no_budget(text: str, name: str) -> None:
+    note = " ".join(["The ministry's return lists every depot and its holdings by type."] * 6)
+    written = "\\footnote{" + note + "}" if name.endswith(".tex") else "^[" + note + "]"
+    body = f"The army holds 10.4 million mines.{written} Production ended in 1997. Exports stopped in 1992."
+    doc = parse(text.replace("{body}", body).replace("{{", "{").replace("}}", "}"), name=name)
+    passages = chunk(doc, WordTokenizer(), ChunkSettings(max_tokens=24, overlap=0))
+    # The note alone is over the budget; the text without it is under: one passage of the paragraph,
+    # its note whole inside it, as a note set apart is attached whole, and the budget counts the text.
+    tokenizer = WordTokenizer()
+    assert tokenizer.count(note) > 24
+    (passage,) = passages
+    assert passage.text.startswith("The army holds") and passage.text.endswith("Exports stopped in 1992.")
+    assert passage.tokens == tokenizer.count(body.replace(written, " ")) < 24
+    assert [n.text for n in passage.footnotes] == [note]
+    check_invariants(doc, passages, WordTokenizer(), 24)

@@ -293,7 +293,8 @@ def test_a_question_answered_by_a_note_finds_the_passage_that_cites_it(report: D
     question = "Which wells were drilled in 2021 and left out because their records start in mid-year?"
     top = index.search(question, 3)[0]
     note = _note(report, "2")
-    assert [n.label for n in top.chunk.footnotes] == ["1", "2"]
+    # (The notes' text counts against no passage's budget: the summary is one passage, all five notes.)
+    assert [n.label for n in top.chunk.footnotes] == ["1", "2", "7", "3", "4"]
     assert report.source[top.citation.start : top.citation.end] == top.chunk.text
     assert "on average.\\footnote{Monitoring" in top.chunk.text
     # The note's words are in the passage only inside the note's braces, never run into its prose.

@@ -17,11 +17,12 @@ from selectolax.lexbor import LexborHTMLParser
 
 from footnoted.errors import IngestError
 from footnoted.ingest import ChunkSettings, WordTokenizer, chunk, parse
+from footnoted.ingest.chunk import own_text
 from footnoted.ingest.footnotes import find_footnotes
 from footnoted.ingest.html import read_html
 from footnoted.ingest.markdown import read_markdown
 from footnoted.ingest.text import read_text
-from footnoted.types import BODY_KINDS, Block, Chunk, Document
+from footnoted.types import BODY_KINDS, Block, Chunk, Document, Span
 
 # FOOTNOTED_FUZZ_EXAMPLES=5000 for a longer campaign.
 FUZZ = settings(
@@ -170,7 +171,7 @@ def check_chunks(doc: Document, chunks: list[Chunk]) -> None:
     covered = bytearray(len(doc.source) + 1)
     for c in chunks:
         assert c.text == doc.source[c.start : c.end]
-        assert tokenizer.count(c.text) == c.tokens <= MAX_TOKENS
+        assert tokenizer.count(own_text(doc, Span(c.start, c.end))) == c.tokens <= MAX_TOKENS
         for note in c.footnotes:
             assert note.text == doc.source[note.start : note.end]
         covered[c.start : c.end] = b"\x01" * (c.end - c.start)
