@@ -1,8 +1,9 @@
 """Cutting a document into passages that fit the encoder and keep their footnotes.
 
-Blocks are packed in order into chunks of at most ``max_tokens`` model tokens, within one
-section and never across furniture or note bodies (markup, which prints nothing, they span). A
-heading travels with what follows it and a list's lead-in sentence with its items. A block too long for one chunk is cut by
+Blocks are packed in order into chunks of at most ``max_tokens`` model tokens (a note written
+inside the text not counted), within one section and never across furniture or note bodies
+(markup, which prints nothing, they span). A heading travels with what follows it and a list's
+lead-in sentence with its items. A block too long for one chunk is cut by
 langchain-text-splitters at paragraph, line, sentence, clause and word boundaries, in that order
 of preference, with ``overlap`` tokens repeated between the pieces. Spans are computed here, not
 taken from the splitter (its ``add_start_index`` is wrong with token lengths and overlap), and

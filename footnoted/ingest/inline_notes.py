@@ -1,6 +1,7 @@
 """Notes written inside the text they annotate (LaTeX's ``\\footnote{...}``, Markdown's ``^[...]``):
-where each lies, marker through closing bracket, so that the sentences of a passage can leave
-them out (its answers, its vectors) while the note's own sentences stand as the note's."""
+where each lies, marker through closing bracket, so that a passage can leave them out of its
+budget, its vectors, its BM25 body and its answers, while the note's own sentences stand as the
+note's, as those of a note set apart do."""
 
 from __future__ import annotations
 
