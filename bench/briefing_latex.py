@@ -13,17 +13,15 @@ mode and the answers' overlap for both.
 
 from __future__ import annotations
 
-import argparse
-import os
 import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import header, table
+from bench.briefing_pdf import compare, setup, with_notes
+from bench.common import header
 
-MODES = ("dense", "lexical", "hybrid")
 _SPECIAL = re.compile(r"[\\{}$&#%_^~]")
 _WORDS = {"\\": r"\textbackslash{}", "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
 _BULLET = re.compile(r"^\s*[•◦▪‣-]\s*")
@@ -36,7 +34,6 @@ def _escape(text: str) -> str:
 
 def latex(doc) -> str:  # type: ignore[no-untyped-def]
     """The briefing as a LaTeX article: front matter, then the body with a ``\\footnote`` at each marker."""
-    notes = {(m.start, m.end): n for n in doc.footnotes for m in n.markers}
     lines = [
         "\\documentclass[11pt]{article}",
         "\\usepackage[utf8]{inputenc}",
@@ -58,13 +55,7 @@ def latex(doc) -> str:  # type: ignore[no-untyped-def]
         elif block.kind != "list_item" and in_list:
             lines += ["\\end{itemize}", ""]
         in_list = block.kind == "list_item"
-        pieces, at = [], block.start
-        for (start, end), note in sorted(notes.items()):
-            if block.start <= start and end <= block.end:
-                pieces.append(_escape(doc.source[at:start]).rstrip() + "\\footnote{" + _escape(note.text) + "}")
-                at = end
-        pieces.append(_escape(doc.source[at : block.end]))
-        text = "".join(pieces)
+        text = with_notes(doc, block, _escape, lambda note: "\\footnote{" + _escape(note) + "}")
         lines += [f"  \\item {_BULLET.sub('', text)}"] if in_list else [text, ""]
     if in_list:
         lines.append("\\end{itemize}")
@@ -74,20 +65,9 @@ def latex(doc) -> str:  # type: ignore[no-untyped-def]
 
 def main() -> None:
     from footnoted.corpus import BRIEFING_ID, load_briefing
-    from footnoted.errors import EvalSetError
-    from footnoted.eval.dataset import briefing_set
-    from footnoted.eval.runner import evaluate
-    from footnoted.index import Index, make_encoder
     from footnoted.ingest import parse
-    from footnoted.settings import Settings
 
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--home", type=Path, default=None, help="where the exported ONNX model lives")
-    parser.add_argument("--out", type=Path, default=None, help="also write the LaTeX source here")
-    args = parser.parse_args()
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    settings = Settings(encoder="onnx") if args.home is None else Settings(encoder="onnx", home=args.home)
-    encoder, tokenizer = make_encoder(settings)
+    args, encoder, tokenizer = setup("LaTeX source")
     text = load_briefing()
     source = latex(text)
     if args.out:
@@ -98,21 +78,7 @@ def main() -> None:
         "the briefing written as a LaTeX article (notes as \\footnote), read by footnoted; "
         "the briefing eval set on both; real model (onnx)",
     )
-    rows = []
-    for name, doc in (("text (bundled)", text), ("LaTeX source", tex)):
-        index = Index.memory(encoder, tokenizer)
-        index.add([doc])
-        try:
-            eval_set = briefing_set(index.documents)
-        except EvalSetError as exc:
-            print(f"{name}: the eval set does not resolve: {exc}")
-            continue
-        report = evaluate(eval_set, index, modes=MODES, ks=(1, 10))
-        linked = sum(1 for n in doc.footnotes if n.markers)
-        cells = [f"{report.result(m).overall.hit[1]:.3f} / {report.result(m).overall.mrr:.3f}" for m in MODES]
-        answers = f"{report.answers.overlap:.3f}" if report.answers else "-"
-        rows.append([name, f"{linked} of {len(doc.footnotes)}", len(index.snapshot.chunks), *cells, answers])
-    table(rows, ["document", "notes linked", "chunks", *(f"{m} hit@1 / MRR" for m in MODES), "answers"])
+    compare({"text (bundled)": text, "LaTeX source": tex}, encoder, tokenizer)
 
 
 if __name__ == "__main__":

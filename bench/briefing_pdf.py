@@ -36,7 +36,6 @@ def typeset(doc) -> bytes:  # type: ignore[no-untyped-def]
     """The briefing as Typst sets it: front matter, then the body with a footnote at each marker."""
     import typst
 
-    notes = {(m.start, m.end): n for n in doc.footnotes for m in n.markers}
     parts = [
         '#set document(title: "Back in Business? U.S. Landmine Production and Exports", author: "Human Rights Watch")',
         '#set page(paper: "a4", margin: (x: 2.5cm, y: 2.5cm), header: context { if counter(page).get().first() > 1 '
@@ -53,32 +52,42 @@ def typeset(doc) -> bytes:  # type: ignore[no-untyped-def]
         elif block.kind == "meta":
             parts.append("#align(center)[" + _escape(text) + "]")
         elif block.kind in ("paragraph", "list_item"):
-            pieces, at = [], block.start
-            for (start, end), note in sorted(notes.items()):
-                if block.start <= start and end <= block.end:
-                    pieces.append(_escape(doc.source[at:start]).rstrip() + "#footnote[" + _escape(note.text) + "]")
-                    at = end
-            pieces.append(_escape(doc.source[at : block.end]))
-            parts.append("".join(pieces))
+            parts.append(with_notes(doc, block, _escape, lambda note: "#footnote[" + _escape(note) + "]"))
     return bytes(typst.compile("\n\n".join(parts).encode()))
+
+
+def with_notes(doc, block, escape, note) -> str:  # type: ignore[no-untyped-def]
+    """A block's text escaped for a typesetter, each note cited in it written at its marker by
+    ``note`` (the note's text -> markup) in the marker's place."""
+    notes = sorted((m.start, m.end, n.text) for n in doc.footnotes for m in n.markers)
+    pieces, at = [], block.start
+    for start, end, text in notes:
+        if block.start <= start and end <= block.end:
+            pieces.append(escape(doc.source[at:start]).rstrip() + note(text))
+            at = end
+    pieces.append(escape(doc.source[at : block.end]))
+    return "".join(pieces)
+
+
+def setup(what: str):  # type: ignore[no-untyped-def]
+    """The command line (``--home``, ``--out``) and the real model's encoder and tokenizer."""
+    from footnoted.index import make_encoder
+    from footnoted.settings import Settings
+
+    parser = argparse.ArgumentParser(description=(sys.modules["__main__"].__doc__ or "").splitlines()[0])
+    parser.add_argument("--home", type=Path, default=None, help="where the exported ONNX model lives")
+    parser.add_argument("--out", type=Path, default=None, help=f"also write the {what} here")
+    args = parser.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    settings = Settings(encoder="onnx") if args.home is None else Settings(encoder="onnx", home=args.home)
+    return args, *make_encoder(settings)
 
 
 def main() -> None:
     from footnoted.corpus import BRIEFING_ID, load_briefing
-    from footnoted.errors import EvalSetError
-    from footnoted.eval.dataset import briefing_set
-    from footnoted.eval.runner import evaluate
-    from footnoted.index import Index, make_encoder
     from footnoted.ingest import parse
-    from footnoted.settings import Settings
 
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--home", type=Path, default=None, help="where the exported ONNX model lives")
-    parser.add_argument("--out", type=Path, default=None, help="also write the PDF here")
-    args = parser.parse_args()
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    settings = Settings(encoder="onnx") if args.home is None else Settings(encoder="onnx", home=args.home)
-    encoder, tokenizer = make_encoder(settings)
+    args, encoder, tokenizer = setup("PDF")
     text = load_briefing()
     pdf = typeset(text)
     if args.out:
@@ -88,8 +97,18 @@ def main() -> None:
         "The briefing as text and as a typeset PDF",
         "Typst PDF of the briefing read by footnoted; the briefing eval set on both; real model (onnx)",
     )
+    compare({"text (bundled)": text, f"PDF ({typeset_doc.metadata['pages']} pages)": typeset_doc}, encoder, tokenizer)
+
+
+def compare(docs, encoder, tokenizer) -> None:  # type: ignore[no-untyped-def]
+    """The briefing's eval set on each of ``docs`` (name -> the briefing read from one form), as a table."""
+    from footnoted.errors import EvalSetError
+    from footnoted.eval.dataset import briefing_set
+    from footnoted.eval.runner import evaluate
+    from footnoted.index import Index
+
     rows = []
-    for name, doc in (("text (bundled)", text), (f"PDF ({typeset_doc.metadata['pages']} pages)", typeset_doc)):
+    for name, doc in docs.items():
         index = Index.memory(encoder, tokenizer)
         index.add([doc])
         try:
