@@ -1,6 +1,7 @@
 """LaTeX: the source as written, headings from sectioning commands, notes numbered as LaTeX numbers them.
 
-The fixtures in ``tests/data/latex/`` were written for these tests; pdflatex (TeX Live 2022) numbers
+The fixtures in ``tests/data/latex/`` were written for these tests (``briefing.tex`` beside them is
+the eval's, written by ``bench/briefing_latex.py``); pdflatex (TeX Live 2022) numbers
 their notes as asserted here (checked with ``\\@makefntext`` patched to log each label it sets):
 1, 2, 7, 3, 4 (marks whose texts follow), 5, 6 in the report; 1 (a starred chapter resets
 nothing), 1, 2, 3, 1, 2, 10 in the book; 1 to 7 in the article (a mark in a caption and one in a
