@@ -5,8 +5,10 @@ would; a ``<br>`` is a line break inside its block (two in a row end it). Every 
 with its span in that text, in document order, so that what needs the page's structure (footnote
 links, link lists) works on spans. Scripts, navigation, site headers and footers and heading
 pilcrows are left out; notes in an ``<aside>`` and a ``<header>`` holding the page's title block are not.
-A note written where it is cited (LaTeXML's ``ltx_note``, as arXiv serves papers) leaves its mark in
-the text, as a reader sees it, and its text is read after the page's, a block of its own.
+A note written where it is cited (LaTeXML's ``ltx_note``, as arXiv serves papers; a sidenote of Tufte
+CSS, ``<span class="sidenote">`` after its ``<label class="sidenote-number">``) leaves its mark in the
+text, as a reader sees it, and its text is read after the page's, a block of its own. A sidenote's
+mark is the number the style sheet draws (a counter, one more at each ``sidenote-number``).
 """
 
 from __future__ import annotations
@@ -174,6 +176,7 @@ class Extractor:
         self.notes: list[InlineNote] = []
         self._deferred: list[tuple[LexborNode, InlineNote]] = []
         self._mark = -1  # the last LaTeXML note mark met in the text
+        self._sidenotes = 0  # Tufte CSS's counter: the sidenote marks met so far
         self._in_notes = False  # reading the notes' texts, after the page's
 
     def text(self, raw: str) -> None:
@@ -257,9 +260,9 @@ class Extractor:
             elif tag is not None and tag not in _SKIP:
                 attrs = node.attributes
                 if ((attrs or tag in _PAGE_CHROME) and _is_chrome(node, tag, attrs)) or (
-                    "note" in (attrs.get("class") or "") and self._latexml_note(node, attrs)
+                    "note" in (attrs.get("class") or "") and self._inline_note(node, attrs)
                 ):
-                    pass  # left out, or a LaTeXML note's text set aside to be read after the page's
+                    pass  # left out, or a note's text set aside to be read after the page's
                 elif tag == "br":
                     if self.pre:
                         self._emit("\n")
@@ -284,12 +287,30 @@ class Extractor:
                     continue
             node = node.next
 
-    def _latexml_note(self, node: LexborNode, attrs: dict[str, str | None]) -> bool:
-        """Read a part of a LaTeXML note; whether it was read here (left out, or its text set aside).
+    def _inline_note(self, node: LexborNode, attrs: dict[str, str | None]) -> bool:
+        """Read a part of a LaTeXML note or a sidenote; whether it was read here (left out, its number
+        written, or its text set aside).
 
         A note's type ("footnote:", "thanks:") and the tag repeating its mark inside its text are never
         shown; nor is the mark of a ``footnotetext`` (a ``footnotemark`` elsewhere cites it)."""
         classes = str(attrs.get("class")).split()
+        if "sidenote-number" in classes and not self._in_notes:
+            # Tufte CSS draws the number after the (empty) label; it is written here, as shown.
+            self._sidenotes += 1
+            self._mark = len(self.elements)
+            exit = self._enter(node.tag or "label", attrs)
+            self.text(str(self._sidenotes))
+            self._leave(exit)
+            return True
+        if "sidenote" in classes and not self._in_notes:
+            mark = self.elements[self._mark] if self._mark >= 0 else None
+            if mark is None or mark.end != self.length or "sidenote-number" not in str(mark.attrs.get("class")):
+                return False  # no number drawn just before it: read where it stands, as text
+            note = InlineNote("footnote", self.length, mark=self._mark)
+            self._mark = -1
+            self.notes.append(note)
+            self._deferred.append((node, note))
+            return True
         if "ltx_note_type" in classes or ("ltx_tag_note" in classes and self._in_notes):
             return True
         if "ltx_note_mark" in classes and not self._in_notes:

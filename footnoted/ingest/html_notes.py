@@ -8,8 +8,9 @@ groups, "[note 1]"), docutils and Sphinx notes and citations ("[Famiglietti2014]
 ``<dl>`` or ``<table>``, EPUB ``epub:type`` notes, and Word, LibreOffice and Google Docs anchors
 (LibreOffice's XHTML writes a note's later paragraphs after it, of its class, with no anchor: they
 are the note's). A note's text leaves out its label and the back-links to its markers. A page with plain ``<sup>`` markers and an endnotes
-``<ol>`` is numbered as a browser would. LaTeXML's notes (arXiv's papers) are written where they are
-cited, their mark in the text and their text read after the page's (``dom``); its cross-references
+``<ol>`` is numbered as a browser would. LaTeXML's notes (arXiv's papers) and Tufte CSS's sidenotes
+are written where they are cited, their mark in the text and their text read after the page's
+(``dom``); its cross-references
 (``ltx_ref``: to a section, a table, a bibliography entry) are never markers.
 """
 
@@ -156,9 +157,10 @@ def _linked_notes(source: str, ex: Extractor, layout: Layout) -> tuple[LinkedNot
 
 
 def _inline_notes(source: str, ex: Extractor) -> tuple[list[Footnote], list[tuple[int, int]]]:
-    """LaTeXML's notes, and the whole text of each (its label too).
+    """LaTeXML's notes and Tufte CSS's sidenotes, and the whole text of each (its label too).
 
-    Each is labelled by the mark its text opens with and cited by its own mark in the text, or, for
+    A sidenote is labelled and cited by the number written for it in the text. A LaTeXML note is
+    labelled by the mark its text opens with and cited by its own mark in the text, or, for
     a ``footnotetext``, by the ``footnotemark`` marks of its label (the first after each such mark,
     else the last before it). A margin note, with no mark, is a paragraph of the page."""
     found: list[tuple[InlineNote, Footnote]] = []
@@ -176,6 +178,8 @@ def _inline_notes(source: str, ex: Extractor) -> tuple[list[Footnote], list[tupl
             None,
         )
         label = source[label_at.start : label_at.end].strip() if label_at is not None else ""
+        if label_at is None and note.mark >= 0:  # a sidenote: labelled by its mark in the text
+            label = source[ex.elements[note.mark].start : ex.elements[note.mark].end].strip()
         start = label_at.end if label_at is not None else body.start
         end = body.end
         while start < end and source[start].isspace():
