@@ -6,9 +6,10 @@ with its span in that text, in document order, so that what needs the page's str
 links, link lists) works on spans. Scripts, navigation, site headers and footers and heading
 pilcrows are left out; notes in an ``<aside>`` and a ``<header>`` holding the page's title block are not.
 A note written where it is cited (LaTeXML's ``ltx_note``, as arXiv serves papers; a sidenote of Tufte
-CSS, ``<span class="sidenote">`` after its ``<label class="sidenote-number">``) leaves its mark in the
-text, as a reader sees it, and its text is read after the page's, a block of its own. A sidenote's
-mark is the number the style sheet draws (a counter, one more at each ``sidenote-number``).
+CSS, ``<span class="sidenote">`` after its ``<label class="sidenote-number">``; Distill's
+``<d-footnote>``) leaves its mark in the text, as a reader sees it, and its text is read after the
+page's, a block of its own. The mark of a sidenote or a Distill note is the number the page's style
+sheet or script draws (a counter, one more at each), written into the text.
 """
 
 from __future__ import annotations
@@ -176,7 +177,7 @@ class Extractor:
         self.notes: list[InlineNote] = []
         self._deferred: list[tuple[LexborNode, InlineNote]] = []
         self._mark = -1  # the last LaTeXML note mark met in the text
-        self._sidenotes = 0  # Tufte CSS's counter: the sidenote marks met so far
+        self._drawn = 0  # the marks drawn for sidenotes and Distill's notes so far
         self._in_notes = False  # reading the notes' texts, after the page's
 
     def text(self, raw: str) -> None:
@@ -259,8 +260,10 @@ class Extractor:
                 self.text(node.text_content or "")
             elif tag is not None and tag not in _SKIP:
                 attrs = node.attributes
-                if ((attrs or tag in _PAGE_CHROME) and _is_chrome(node, tag, attrs)) or (
-                    "note" in (attrs.get("class") or "") and self._inline_note(node, attrs)
+                if (
+                    ((attrs or tag in _PAGE_CHROME) and _is_chrome(node, tag, attrs))
+                    or ("note" in (attrs.get("class") or "") and self._inline_note(node, attrs))
+                    or (tag == "d-footnote" and not self._in_notes and self._distill_note(node))
                 ):
                     pass  # left out, or a note's text set aside to be read after the page's
                 elif tag == "br":
@@ -296,11 +299,7 @@ class Extractor:
         classes = str(attrs.get("class")).split()
         if "sidenote-number" in classes and not self._in_notes:
             # Tufte CSS draws the number after the (empty) label; it is written here, as shown.
-            self._sidenotes += 1
-            self._mark = len(self.elements)
-            exit = self._enter(node.tag or "label", attrs)
-            self.text(str(self._sidenotes))
-            self._leave(exit)
+            self._mark = self._drawn_number(node.tag or "label", attrs)
             return True
         if "sidenote" in classes and not self._in_notes:
             mark = self.elements[self._mark] if self._mark >= 0 else None
@@ -328,6 +327,23 @@ class Extractor:
         self.notes.append(note)
         if note.role != "footnotemark":  # a footnotemark's text holds nothing but its mark
             self._deferred.append((node, note))
+        return True
+
+    def _drawn_number(self, tag: str, attrs: dict[str, str | None]) -> int:
+        """Write the next number of the page's note counter as an element of its own (a mark the
+        page's style sheet or script draws, not in its HTML); its index."""
+        self._drawn += 1
+        exit = self._enter(tag, attrs)
+        self.text(str(self._drawn))
+        self._leave(exit)
+        return exit.element
+
+    def _distill_note(self, node: LexborNode) -> bool:
+        """Distill's ``<d-footnote>``: its text is the note, and its script shows a number in its place."""
+        mark = self._drawn_number("sup", {"class": "d-footnote-number"})
+        note = InlineNote("footnote", self.length, mark=mark)
+        self.notes.append(note)
+        self._deferred.append((node, note))
         return True
 
     def _enter(self, tag: str, attrs: dict[str, str | None], block: bool | None = None) -> _Exit:

@@ -48,3 +48,19 @@ def test_a_sidenote_with_no_number_before_it_is_read_as_text() -> None:
     doc = parse(page.encode(), name="page.html")
     assert not doc.footnotes
     assert doc.source == "Exports stopped in 1992. A note set by hand. Then more."
+
+
+def test_distill_footnotes_are_notes_numbered_in_order() -> None:
+    page = (
+        "<html><body><d-article><h2>Results</h2><p>Fares fell on 11 routes.<d-footnote>Operators' tables, "
+        "<a href='#t'>2020</a>.</d-footnote> Populations fell on 27 islands.<d-footnote>Census of each "
+        "island.</d-footnote></p><d-footnote-list></d-footnote-list></d-article></body></html>"
+    )
+    doc = parse(page.encode(), name="article.html")
+    assert not doc.warnings
+    assert [(n.label, n.text, [doc.source[m.start - 7 : m.end] for m in n.markers]) for n in doc.footnotes] == [
+        ("1", "Operators' tables, 2020.", ["routes.1"]),
+        ("2", "Census of each island.", ["slands.2"]),
+    ]
+    paragraphs = [doc.source[b.start : b.end] for b in doc.blocks if b.kind == "paragraph"]
+    assert paragraphs == ["Fares fell on 11 routes.1 Populations fell on 27 islands.2"]
