@@ -8,10 +8,10 @@ groups, "[note 1]"), docutils and Sphinx notes and citations ("[Famiglietti2014]
 ``<dl>`` or ``<table>``, EPUB ``epub:type`` notes, and Word, LibreOffice and Google Docs anchors
 (LibreOffice's XHTML writes a note's later paragraphs after it, of its class, with no anchor: they
 are the note's). A note's text leaves out its label and the back-links to its markers. A page with plain ``<sup>`` markers and an endnotes
-``<ol>`` is numbered as a browser would. LaTeXML's notes (arXiv's papers) and Tufte CSS's sidenotes
-are written where they are cited, their mark in the text and their text read after the page's
-(``dom``); its cross-references
-(``ltx_ref``: to a section, a table, a bibliography entry) are never markers.
+``<ol>`` is numbered as a browser would. LaTeXML's notes (arXiv's papers), Tufte CSS's sidenotes
+and Distill's notes are written where they are cited, their mark in the text and their text read
+after the page's (``dom``); LaTeXML's cross-references (``ltx_ref``: to a section, a table, a
+bibliography entry) are never markers.
 """
 
 from __future__ import annotations
@@ -157,9 +157,10 @@ def _linked_notes(source: str, ex: Extractor, layout: Layout) -> tuple[LinkedNot
 
 
 def _inline_notes(source: str, ex: Extractor) -> tuple[list[Footnote], list[tuple[int, int]]]:
-    """LaTeXML's notes and Tufte CSS's sidenotes, and the whole text of each (its label too).
+    """LaTeXML's notes, Tufte CSS's sidenotes and Distill's notes, and the whole text of each (its
+    label too).
 
-    A sidenote is labelled and cited by the number written for it in the text. A LaTeXML note is
+    A sidenote or a Distill note is labelled and cited by the number written for it in the text. A LaTeXML note is
     labelled by the mark its text opens with and cited by its own mark in the text, or, for
     a ``footnotetext``, by the ``footnotemark`` marks of its label (the first after each such mark,
     else the last before it). A margin note, with no mark, is a paragraph of the page."""
