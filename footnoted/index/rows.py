@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from footnoted.index.config import IndexConfig
 from footnoted.index.snapshot import BODY, cited_notes, lexical_text
 from footnoted.ingest.chunk import ChunkSettings, Splitter, own_text
-from footnoted.ingest.inline_notes import inline_notes
+from footnoted.ingest.inline_notes import outside_notes
 from footnoted.ingest.sentences import sentences
 from footnoted.ingest.tokens import Tokenizer
 from footnoted.types import Chunk, Document, Footnote, Span
@@ -75,16 +75,15 @@ def body_sentences(doc: Document, span: Span, splitter: Splitter, *, fits: bool 
     """The sentences of a passage's own text. A note written inside it (LaTeX's ``\\footnote{...}``,
     Markdown's ``^[...]``) is left out, marker through closing bracket: its sentences are the note's
     vectors (of the passage that cites it), not the text's, as for a note set apart."""
-    cuts = inline_notes(doc, span)
-    if not cuts:
+    pieces = outside_notes(doc, span)
+    if len(pieces) == 1:
         return sentence_spans(doc.source, span, splitter, fits=fits)
-    out: list[Span] = []
-    at = span.start
-    for cut in [*cuts, Span(span.end, span.end)]:
-        if cut.start > at and _WORD.search(doc.source, at, cut.start):
-            out.extend(sentence_spans(doc.source, Span(at, cut.start), splitter, fits=fits))
-        at = max(at, cut.end)
-    return out
+    return [
+        sentence
+        for piece in pieces
+        if _WORD.search(doc.source, piece.start, piece.end)
+        for sentence in sentence_spans(doc.source, piece, splitter, fits=fits)
+    ]
 
 
 def sentence_spans(source: str, span: Span, splitter: Splitter, *, fits: bool = False) -> list[Span]:

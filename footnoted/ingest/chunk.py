@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from footnoted.errors import IngestError
-from footnoted.ingest.inline_notes import inline_notes
+from footnoted.ingest.inline_notes import outside_notes
 from footnoted.ingest.sentences import SENTENCE_BREAK, sentences
 from footnoted.ingest.tokens import Tokenizer
 from footnoted.types import BODY_KINDS, Block, Chunk, Document, Footnote, Span
@@ -236,15 +236,10 @@ def own_text(document: Document, span: Span) -> str:
     """The text of ``span`` without the notes written inside it (LaTeX's ``\\footnote{...}``, Markdown's
     ``^[...]``): what a passage's budget counts, as for a note set apart, whose text is no part of the
     passage's count either (the note has vectors of its own)."""
-    cuts = inline_notes(document, span)
-    if not cuts:
+    pieces = outside_notes(document, span)
+    if len(pieces) == 1:
         return document.source[span.start : span.end]
-    pieces, at = [], span.start
-    for cut in cuts:
-        pieces.append(document.source[at : cut.start])
-        at = max(at, cut.end)
-    pieces.append(document.source[at : span.end])
-    return " ".join(pieces).strip()
+    return " ".join(document.source[p.start : p.end] for p in pieces).strip()
 
 
 def _pack(document: Document, blocks: list[Block], splitter: Splitter) -> Iterator[tuple[Span, int]]:

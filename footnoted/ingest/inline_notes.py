@@ -29,6 +29,18 @@ def inline_notes(doc: Document, span: Span) -> list[Span]:
     return [c for k, c in enumerate(out) if not any(o.contains(c) for o in out[:k])]
 
 
+def outside_notes(doc: Document, span: Span) -> list[Span]:
+    """The pieces of ``span`` around the notes written inside it (``inline_notes``), in order: the
+    passage's own text. Pieces may be empty (a note at either end, or two notes side by side)."""
+    pieces: list[Span] = []
+    at = span.start
+    for cut in inline_notes(doc, span):
+        pieces.append(Span(at, max(at, cut.start)))
+        at = max(at, cut.end)
+    pieces.append(Span(at, span.end))
+    return pieces
+
+
 @dataclass(frozen=True, slots=True)
 class _InlineNotes:
     """A document's notes written where they are cited, each (its text, marker through closing
