@@ -59,7 +59,6 @@ _HEADING_STOP = re.compile(r"\\(?:label|footnote|endnote|index|thanks)\b")
 _VISIBLE = re.compile(r"\\[A-Za-z@]+\*?|[\x00{}\[\]\s\\$&^_~]")
 _WORD = re.compile(r"\w")
 _COMMAND = re.compile(r"\\(?P<name>[A-Za-z@]+)\*?")
-_COMMANDS = re.compile(r"\\[A-Za-z@]+\*?")
 _PROSE = re.compile(r"[^\W\d_]{2,}\s+[^\W\d_]{2,}")  # two words: text that would print somewhere
 _END_ENV = re.compile(r"\\end[ \t]*\{(?P<env>[^{}]*)\}")
 _IF = re.compile(r"\\(?:if[A-Za-z@]*|fi)\b")
@@ -179,7 +178,7 @@ class _Reader:
         command = _COMMAND.match(self.masked, cut.start)
         if command is None or command.group("name") not in FURNITURE:
             return False
-        return _PROSE.search(_COMMANDS.sub("", self.masked[command.end() : cut.end])) is None
+        return _PROSE.search(_COMMAND.sub("", self.masked[command.end() : cut.end])) is None
 
     def _in_note(self, at: int) -> bool:
         """Whether ``at`` is inside a note's braces (read in source order, none inside another)."""
@@ -339,7 +338,7 @@ class _Reader:
         else:
             self.heads.append((len(self.blocks), name))
             self.blocks.append(Block("heading", start, stop_at, 1))
-            self.titles[start] = Span(min(start, content.start), max(stop_at, content.end))
+            self.titles[start] = content  # (the heading trimmed from it: it holds the heading)
         if name == "chapter" and not m.group("star"):
             self.notes.chapter()
         self.notes_only(content.start, content.end)
