@@ -307,8 +307,7 @@ class Extractor:
                 return False  # no number drawn just before it: read where it stands, as text
             note = InlineNote("footnote", self.length, mark=self._mark)
             self._mark = -1
-            self.notes.append(note)
-            self._deferred.append((node, note))
+            self._set_aside(node, note)
             return True
         if "ltx_note_type" in classes or ("ltx_tag_note" in classes and self._in_notes):
             return True
@@ -324,9 +323,10 @@ class Extractor:
         if mark is not None and mark.end == self.length and note.role != "footnotetext":
             note.mark = self._mark  # its own mark, just read
         self._mark = -1
-        self.notes.append(note)
-        if note.role != "footnotemark":  # a footnotemark's text holds nothing but its mark
-            self._deferred.append((node, note))
+        if note.role == "footnotemark":  # its text holds nothing but its mark
+            self.notes.append(note)
+        else:
+            self._set_aside(node, note)
         return True
 
     def _drawn_number(self, tag: str, attrs: dict[str, str | None]) -> int:
@@ -341,10 +341,13 @@ class Extractor:
     def _distill_note(self, node: LexborNode) -> bool:
         """Distill's ``<d-footnote>``: its text is the note, and its script shows a number in its place."""
         mark = self._drawn_number("sup", {"class": "d-footnote-number"})
-        note = InlineNote("footnote", self.length, mark=mark)
+        self._set_aside(node, InlineNote("footnote", self.length, mark=mark))
+        return True
+
+    def _set_aside(self, node: LexborNode, note: InlineNote) -> None:
+        """Keep ``note``, its text (``node``'s) to be read after the page's."""
         self.notes.append(note)
         self._deferred.append((node, note))
-        return True
 
     def _enter(self, tag: str, attrs: dict[str, str | None], block: bool | None = None) -> _Exit:
         if block is None:
