@@ -45,6 +45,7 @@ _CITATION_LABEL = re.compile(r"\[(\w+(?:[-._+:]\w+)*)\]")
 LETTERS = re.compile(r"[a-z]{2,3}", re.IGNORECASE)
 """Letters past "z" (``fullmatch``): "aa", "ab" as LibreOffice counts, "aa", "bb" as Word does; a
 note's label only in a page whose notes reach "z" (a link "up" or "top" is none)."""
+_WORD = re.compile(r"[^\W\d_]{4,}")
 _BACKLINK_TEXT = re.compile(r"[\s↩↑^⤴︎\ufe0e]*(?:back|return)?[\s↩↑^⤴︎\ufe0e]*$", re.IGNORECASE)
 
 
@@ -249,7 +250,10 @@ def _note_text(
         for i, el in enumerate(ex.elements[index + 1 : last + 1], start=index + 1)
         if el.tag == "a"
         and el.end > el.start
-        and (_points_above(el, ex, targets, container.start) or _leads_back(ex, targets, i) >= 0)
+        and (
+            (_points_above(el, ex, targets, container.start) and _names_no_word(source[el.start : el.end]))
+            or _leads_back(ex, targets, i) >= 0
+        )
     ]
     start = _lead_end(source, start, end, label, backlinks)
     for el in ex.elements[index + 1 : last + 1]:
@@ -376,6 +380,13 @@ def _points_above(link: Element, ex: Extractor, targets: dict[str, int], offset:
     href = str(link.attrs.get("href") or "")
     target = targets.get(href[1:]) if href.startswith("#") else None
     return target is not None and ex.elements[target].start < offset
+
+
+def _names_no_word(text: str) -> bool:
+    """Whether a link's text could be a back-link's ("1", "^", "↩", "a", "back"): not a word of the
+    note, as a note that opens on a link to what it annotates ("PurePath.relative_to() requires
+    ...") has."""
+    return len(text) <= 24 and not any(w.lower() not in ("back", "return") for w in _WORD.findall(text))
 
 
 def _lead_end(source: str, start: int, end: int, label: str, backlinks: list[Span]) -> int:

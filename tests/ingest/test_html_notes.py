@@ -69,3 +69,22 @@ def test_a_note_takes_the_paragraphs_of_its_class_up_to_the_next_note(
     assert [n.text for n in doc.footnotes][:2] == texts
     if body is not None:
         assert body in [doc.source[b.start : b.end] for b in doc.blocks if b.kind in BODY_KINDS]
+
+
+def test_a_note_that_opens_on_a_link_into_the_page_keeps_it() -> None:
+    # Sphinx writes a note's back-link in its label; the link opening the note's text points at the
+    # entry the note annotates, above it on the page, and is the note's first words, not a back-link
+    # ("PurePath.relative_to() requires ..." in Python's pathlib page read as "requires ...").
+    page = (
+        '<html><body><h1>Paths</h1><dl><dt id="rel">relative_to(other)</dt><dd><p>Relative.</p></dd></dl>'
+        '<p>Compare relative_to<a class="footnote-reference brackets" href="#id6" id="id4">'
+        '<span class="fn-bracket">[</span>1<span class="fn-bracket">]</span></a>.</p>'
+        '<aside class="footnote brackets" id="id6" role="note"><span class="label">'
+        '<span class="fn-bracket">[</span><a role="doc-backlink" href="#id4">1</a>'
+        '<span class="fn-bracket">]</span></span>'
+        '<p><a class="reference internal" href="#rel"><code>relative_to()</code></a> requires a subpath.</p>'
+        "</aside></body></html>"
+    )
+    doc = parse(page, name="paths.html")
+    assert [n.text for n in doc.footnotes] == ["relative_to() requires a subpath."]
+    assert len(doc.footnotes[0].markers) == 1
