@@ -37,7 +37,7 @@ from footnoted.types import Document
 
 TOKENS = (96, 128, 160, 200, 254)
 FOOTNOTES: tuple[FootnoteVectors, ...] = get_args(FootnoteVectors)
-FUSIONS: tuple[tuple[Fusion, int], ...] = (("rrf", 60), ("rrf", 10), ("convex", 60))
+FUSIONS: tuple[tuple[Fusion, int], ...] = (("rrf", 60), ("rrf", 10), ("zscore", 60), ("convex", 60))
 MODES = ("dense", "lexical", "hybrid")
 KS = (1, 3, 10)
 
@@ -53,7 +53,7 @@ class Row:
     @property
     def label(self) -> str:
         c = self.config
-        fusion = f"rrf k={c.rrf_k}" if c.fusion == "rrf" else "convex a=0.7"
+        fusion = {"rrf": f"rrf k={c.rrf_k}", "zscore": "zscore", "convex": "convex a=0.7"}[c.fusion]
         extra = "" if getattr(c, "sentence_vectors", True) else " -body sents"
         return f"{c.chunk.max_tokens:>3}  {c.footnote_vectors:<10} {fusion:<12}{extra}{self.note}"
 

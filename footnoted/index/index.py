@@ -27,7 +27,7 @@ from footnoted.index.config import IndexConfig
 from footnoted.index.encoder import Encoder
 from footnoted.index.generation import apply_changes, load_generation, manifest_fields, stored_documents
 from footnoted.index.rows import Row, vector_rows
-from footnoted.index.search import MODES, Mode, Ranking, convex, dense, lexical, rrf
+from footnoted.index.search import MODES, Mode, Ranking, dense, fuse, lexical
 from footnoted.index.snapshot import BODY, Snapshot
 from footnoted.index.store import IndexDir
 from footnoted.index.vectors import StoreKind
@@ -250,7 +250,7 @@ class Index:
         vector = self.encode_query(question) if query is None else query
         d = dense(snap, vector, depth, allowed)
         lx = lexical(snap, question, depth, allowed)
-        h = convex(d, lx, depth) if self.config.fusion == "convex" else rrf([d, lx], depth, self.config.rrf_k)
+        h = fuse(self.config.fusion, d, lx, depth, self.config.rrf_k)
         return {"dense": d, "lexical": lx, "hybrid": h}
 
     def search(
@@ -305,7 +305,7 @@ class Index:
                 ranking = d
             else:
                 lx = lexical(snap, question, depth, allowed)
-                ranking = convex(d, lx, k) if self.config.fusion == "convex" else rrf([d, lx], k, self.config.rrf_k)
+                ranking = fuse(self.config.fusion, d, lx, k, self.config.rrf_k)
         return [
             _hit(snap, rank, int(position), float(score))
             for rank, (position, score) in enumerate(zip(ranking.positions[:k], ranking.scores[:k], strict=True), 1)

@@ -15,7 +15,7 @@ import numpy as np
 from footnoted.index.snapshot import Snapshot
 
 Mode = Literal["dense", "lexical", "hybrid"]
-Fusion = Literal["rrf", "convex"]
+Fusion = Literal["rrf", "zscore", "convex"]
 MODES: tuple[Mode, ...] = ("dense", "lexical", "hybrid")
 
 
@@ -110,6 +110,39 @@ def rrf(rankings: list[Ranking], depth: int, k: int = 60) -> Ranking:
     return _top(scores, positions, depth)
 
 
+def zscore(dense_ranking: Ranking, lexical_ranking: Ranking, depth: int, alpha: float = 0.5) -> Ranking:
+    """Each list's scores standardised over the list (zero mean, unit variance), then summed:
+    ``alpha * z_dense + (1 - alpha) * z_lexical`` (CombSUM of z-scores, Montague and Aslam's
+    "ZMUV"). A passage that one list did not retrieve takes that list's lowest z-score.
+
+    Unlike reciprocal rank fusion it keeps how far ahead a list's first passage is: where BM25 is
+    sure (an identifier, a rare term) and the question's vector is lost, the lexical first stays
+    first, and where both lists are flat the order comes from both. Equal fused scores are
+    ordered by position in the index (document order), as in every ranking here.
+    """
+    scored: list[tuple[dict[int, float], float]] = []  # each list's weighted z by position, and its lowest
+    for weight, ranking in ((alpha, dense_ranking), (1 - alpha, lexical_ranking)):
+        if len(ranking.scores):
+            z = weight * _standardised(ranking.scores)
+            scored.append((dict(zip(ranking.positions.tolist(), z.tolist(), strict=True)), float(z.min())))
+    fused = {p: sum(got.get(p, lowest) for got, lowest in scored) for got, _ in scored for p in got}
+    return _from_scores(fused, depth)
+
+
+def _standardised(scores: np.ndarray) -> np.ndarray:
+    """``(s - mean) / std`` over the list; all zero where the scores do not vary (one passage)."""
+    spread = float(scores.std())
+    return (scores - scores.mean()) / spread if spread > 0 else np.zeros_like(scores)
+
+
+def _from_scores(fused: dict[int, float], depth: int) -> Ranking:
+    if not fused:
+        return _empty()
+    positions = np.fromiter(fused.keys(), dtype=np.int64, count=len(fused))
+    scores = np.fromiter(fused.values(), dtype=np.float32, count=len(fused))
+    return _top(scores, positions, depth)
+
+
 def convex(dense_ranking: Ranking, lexical_ranking: Ranking, depth: int, alpha: float = 0.7) -> Ranking:
     """``alpha * cosine + (1 - alpha) * bm25 / max bm25``: a score-based alternative to RRF."""
     fused: dict[int, float] = {}
@@ -118,8 +151,13 @@ def convex(dense_ranking: Ranking, lexical_ranking: Ranking, depth: int, alpha: 
     top = float(lexical_ranking.scores.max()) if len(lexical_ranking.scores) else 1.0
     for position, score in zip(lexical_ranking.positions.tolist(), lexical_ranking.scores.tolist(), strict=True):
         fused[position] = fused.get(position, 0.0) + (1 - alpha) * score / max(top, 1e-9)
-    if not fused:
-        return _empty()
-    positions = np.fromiter(fused.keys(), dtype=np.int64, count=len(fused))
-    scores = np.fromiter(fused.values(), dtype=np.float32, count=len(fused))
-    return _top(scores, positions, depth)
+    return _from_scores(fused, depth)
+
+
+def fuse(fusion: Fusion, dense_ranking: Ranking, lexical_ranking: Ranking, depth: int, rrf_k: int = 60) -> Ranking:
+    """The hybrid ranking of the two lists by ``fusion``."""
+    if fusion == "zscore":
+        return zscore(dense_ranking, lexical_ranking, depth)
+    if fusion == "convex":
+        return convex(dense_ranking, lexical_ranking, depth)
+    return rrf([dense_ranking, lexical_ranking], depth, rrf_k)
