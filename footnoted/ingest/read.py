@@ -235,17 +235,24 @@ def content_hash(data: bytes) -> str:
 
 @functools.cache
 def reader_version() -> str:
-    """A digest of the code that reads documents (the modules of ``footnoted.ingest``), stamped on
-    each document read (``metadata["reader"]``).
+    """A digest of the code that reads documents and of the code that makes what an index keeps of
+    their passages: the modules of ``footnoted.ingest``, and the three of ``footnoted.index`` that
+    make each passage's vectors' texts and BM25 fields (``_INDEX_MODULES``). It is stamped on each
+    document read (``metadata["reader"]``).
 
     A file that other code read (an earlier footnoted, or one before the stamp) is read again when
-    it is ingested again, however unchanged its bytes, so that what a newer footnoted reads better
-    reaches the indexes that hold it; its unchanged text takes its vectors from the cache."""
+    it is ingested again, however unchanged its bytes, so that what a newer footnoted reads or
+    embeds better reaches the indexes that hold it; its unchanged texts take their vectors from
+    the cache."""
     digest = hashlib.sha256()
-    for module in sorted(Path(__file__).parent.glob("*.py")):
+    package = Path(__file__).parent
+    for module in [*sorted(package.glob("*.py")), *(package.parent / "index" / m for m in _INDEX_MODULES)]:
         digest.update(module.name.encode())
         digest.update(module.read_bytes())
     return digest.hexdigest()[:12]
+
+
+_INDEX_MODULES = ("rows.py", "snapshot.py", "lexical.py")
 
 
 def stored_unchanged(stored: Document | None, data: bytes, fmt: str | None = None, title: str | None = None) -> bool:
