@@ -14,7 +14,7 @@ from footnoted.corpus import load_briefing
 from footnoted.errors import InvalidQuery
 from footnoted.index import HashEncoder, Index
 from footnoted.index.encoder import Kind
-from footnoted.index.search import Ranking, rrf
+from footnoted.index.search import Ranking, rrf, zscore
 from footnoted.ingest import WordTokenizer
 
 
@@ -38,6 +38,37 @@ def test_the_top_k_is_the_start_of_the_whole_ranking(first: list[int], second: l
     top = rrf(rankings, k)
     assert top.positions.tolist() == whole.positions[:k].tolist()
     assert np.array_equal(top.scores, whole.scores[:k])
+
+
+def scored(pairs: list[tuple[int, float]]) -> Ranking:
+    return Ranking(np.asarray([p for p, _ in pairs], dtype=np.int64), np.asarray([s for _, s in pairs], np.float32))
+
+
+def test_zscore_keeps_a_list_that_is_sure_of_its_first_ahead_of_one_that_is_not() -> None:
+    # BM25 far surer of chunk 7 than of the rest; the question's vector nearly flat, 7 fifth.
+    dense = scored([(1, 0.62), (2, 0.61), (3, 0.61), (4, 0.60), (7, 0.60), (5, 0.59)])
+    lexical = scored([(7, 14.0), (2, 3.1), (1, 2.9), (8, 2.8), (9, 2.7)])
+    assert zscore(dense, lexical, 3).positions.tolist()[0] == 7
+    assert rrf([dense, lexical], 3).positions.tolist()[0] != 7  # where reciprocal ranks lose it
+
+
+def test_zscore_gives_a_passage_one_list_missed_that_lists_lowest_score() -> None:
+    dense, lexical = scored([(1, 0.9), (2, 0.5), (3, 0.1)]), scored([(2, 4.0), (4, 2.0)])
+    fused = zscore(dense, lexical, 10)
+    by = dict(zip(fused.positions.tolist(), fused.scores.tolist(), strict=True))
+    z_dense = {1: 1.2247, 2: 0.0, 3: -1.2247}  # (s - mean) / std over the list
+    z_lexical = {2: 1.0, 4: -1.0}
+    for position in (1, 2, 3, 4):
+        expected = 0.5 * z_dense.get(position, -1.2247) + 0.5 * z_lexical.get(position, -1.0)
+        assert by[position] == pytest.approx(expected, abs=1e-3)
+    assert fused.positions.tolist() == [2, 1, 3, 4]  # 3 and 4 tie (last in one, missed by the other)
+
+
+def test_zscore_of_a_list_with_one_passage_or_none_takes_the_other_lists_order() -> None:
+    dense = scored([(5, 0.7), (6, 0.4), (7, 0.2)])
+    assert zscore(dense, scored([]), 3).positions.tolist() == [5, 6, 7]
+    assert zscore(dense, scored([(6, 3.0)]), 3).positions.tolist() == [5, 6, 7]  # one score: no spread
+    assert zscore(scored([]), scored([]), 3).positions.tolist() == []
 
 
 class _Counting:
