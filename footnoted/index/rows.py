@@ -47,15 +47,11 @@ def vector_rows(
             if len(body) > 1:
                 # The passage is represented by its sentences; a vector of the whole adds nothing the
                 # best sentence does not already give (measured: equal hit@1, and half the encoding).
-                rows.extend(
-                    Row(c.id, BODY, under_section(c.section, doc.source[p.start : p.end], tokenizer, max_tokens), p)
-                    for p in body
-                )
+                rows.extend(Row(c.id, BODY, doc.source[p.start : p.end], p) for p in body)
             else:
                 # (A note written inside the text is left out: it has vectors of its own, and the
                 # passage's budget counts its text without it.)
-                text = lexical_text(c, doc) if inline else own_text(doc, whole)
-                rows.append(Row(c.id, BODY, under_section(c.section, text, tokenizer, max_tokens), whole))
+                rows.append(Row(c.id, BODY, lexical_text(c, doc) if inline else own_text(doc, whole), whole))
             if config.footnote_vectors == "none":
                 continue
             # A note citing a source through another ("Ibid.", "supra note 12") also gets the vectors
@@ -73,22 +69,6 @@ def vector_rows(
                         text = f"{claim} {text}"
                     rows.append(Row(c.id, slot, text, p))
     return rows
-
-
-def under_section(section: str, text: str, tokenizer: Tokenizer, max_tokens: int) -> str:
-    """A passage's text as it is embedded: under the path of headings it stands in ("time — Time
-    access and conversions › Functions: Return the time in seconds ..."), where that still fits the
-    model's budget, so that a sentence cut out of a long manual keeps the topic it is about.
-
-    Measured on the Python documentation's eval set (``bench/python_docs_eval.py``): hybrid hit@1
-    0.746 to 0.797, MRR 0.808 to 0.841, answers 0.559 to 0.610; the heading nearest alone gained
-    less (0.746, 0.815). A document without headings (the briefing) embeds as before. A note's
-    vectors stay its own text: under the heading they lost (hybrid 0.746, MRR 0.807)."""
-    if not section:
-        return text
-    headed = f"{section}: {text}"
-    # A token spans one character at least: a text no longer than the budget in characters fits.
-    return headed if len(headed) <= max_tokens or tokenizer.count(headed) <= max_tokens else text
 
 
 def body_sentences(doc: Document, span: Span, splitter: Splitter, *, fits: bool = False) -> list[Span]:
