@@ -255,3 +255,38 @@ def test_arguments_parse_cannot_read_are_ingest_errors(kwargs: dict[str, object]
     with pytest.raises(error, match=re.escape(message)):
         parse(name="notes.txt", **kwargs)  # type: ignore[arg-type]
     assert parse(bytearray(b"The wells ran dry."), name="notes.txt").source == "The wells ran dry."
+
+
+@pytest.mark.parametrize("changed", ["ingest/sentences.py", "index/rows.py", "index/lexical.py"])
+def test_the_reader_stamp_changes_with_the_code_that_makes_an_index_of_a_document(tmp_path: Path, changed: str) -> None:
+    # A copy of the package's modules, one of them changed: the stamp is another, so a file read
+    # by the code before is read (and its vectors made) again at its next ingest.
+    import shutil
+
+    import footnoted
+    import footnoted.ingest.read as read
+
+    root = tmp_path / "footnoted"
+    for part in ("ingest", "index"):
+        shutil.copytree(
+            Path(footnoted.__file__).parent / part, root / part, ignore=shutil.ignore_patterns("__pycache__")
+        )
+
+    def stamp() -> str:
+        real = read.__file__
+        read.__file__ = str(root / "ingest" / "read.py")
+        read.reader_version.cache_clear()
+        try:
+            return read.reader_version()
+        finally:
+            read.__file__ = real
+            read.reader_version.cache_clear()
+
+    before = stamp()
+    assert before == read.reader_version()  # the copy is the package's code
+    module = root / changed
+    module.write_text(module.read_text() + "\n# changed\n")
+    assert stamp() != before
+    module.write_text(module.read_text().removesuffix("\n# changed\n"))
+    (root / "index" / "vectors.py").write_text("# makes no passage's text\n")
+    assert stamp() == before
