@@ -88,6 +88,14 @@ ModeOption = Annotated[
     str | None,
     typer.Option("--mode", help="dense, lexical or hybrid (default: FOOTNOTED_MODE, else the index's own, hybrid)."),
 ]
+FusionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fusion",
+        help="How hybrid search fuses its lists: rrf, zscore or convex (default: FOOTNOTED_FUSION, else the "
+        "index's own, rrf).",
+    ),
+]
 DocumentOption = Annotated[list[str] | None, typer.Option("--document", help="Only these document ids.")]
 
 
@@ -472,12 +480,15 @@ def search(
     index: IndexOption = None,
     k: Annotated[int | None, typer.Option("-k", "--k", help="How many passages (5; at most FOOTNOTED_MAX_K).")] = None,
     mode: ModeOption = None,
+    fusion: FusionOption = None,
     document: DocumentOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """The passages that best answer a question, with their citations and footnotes."""
     k = _limits(question, k)
+    fused = _fusion(fusion)
     ix = _open(index)
+    ix.default_fusion = fused or ix.default_fusion
     hits = ix.search(question, k, mode=_mode(mode), document_ids=document or None)
     if as_json:
         _echo_json(render.search(question, hits))
@@ -497,12 +508,15 @@ def ask(
         typer.Option("-k", "--k", help="How many passages to draw from (5; at most FOOTNOTED_MAX_K)."),
     ] = None,
     mode: ModeOption = None,
+    fusion: FusionOption = None,
     document: DocumentOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """The best evidence sentence for a question, with the passages it comes from."""
     k = _limits(question, k)
+    fused = _fusion(fusion)
     ix = _open(index)
+    ix.default_fusion = fused or ix.default_fusion
     answer = ix.ask(question, k, mode=_mode(mode), document_ids=document or None)
     if as_json:
         _echo_json(render.ask(answer))
@@ -563,7 +577,13 @@ def info(index: IndexOption = None, as_json: JsonOption = False) -> None:
         if asked and asked != ix.config.mode
         else ix.config.mode
     )
-    typer.echo(f"searches    {mode}, over {data['vectors']} vectors in a {ix.config.store} store")
+    fused = _settings().fusion
+    fusion = (
+        f"{fused} fusion (FOOTNOTED_FUSION; the index's own: {ix.config.fusion})"
+        if fused and fused != ix.config.fusion
+        else f"{ix.config.fusion} fusion"
+    )
+    typer.echo(f"searches    {mode}, {fusion}, over {data['vectors']} vectors in a {ix.config.store} store")
     for d in data["documents"]:
         typer.echo(
             f"  {d['id']}: {d['title']} ({render.count(d['chunks'], 'chunk')}, {render.count(d['footnotes'], 'footnote')})"
@@ -578,6 +598,7 @@ def _config_json(config: IndexConfig) -> dict[str, Any]:
         "store": config.store,
         "footnote_vectors": config.footnote_vectors,
         "mode": config.mode,
+        "fusion": config.fusion,
     }
 
 
@@ -751,6 +772,13 @@ def _mode(mode: str | None) -> Any:
     if mode is not None and mode not in ("dense", "lexical", "hybrid"):
         _fail(f"--mode must be dense, lexical or hybrid, not {mode!r}", 2)
     return mode or _settings().mode
+
+
+def _fusion(fusion: str | None) -> Any:
+    """A ``--fusion`` given (checked), else None: FOOTNOTED_FUSION or the index's own stands."""
+    if fusion is not None and fusion not in ("rrf", "zscore", "convex"):
+        _fail(f"--fusion must be rrf, zscore or convex, not {fusion!r}", 2)
+    return fusion
 
 
 _BLOCK_BREAK = re.compile(r"\n[ \t]*\n")

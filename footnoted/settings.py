@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Mode = Literal["dense", "lexical", "hybrid"]
+Fusion = Literal["rrf", "zscore", "convex"]
 
 
 DEFAULT_K = 5
@@ -51,6 +52,9 @@ class Settings(BaseSettings):
     mode: Mode | None = None
     """The mode for questions on any index, unless a question names its own; unset: each index's
     own, recorded when it was made (``hybrid``, or what this setting was then)."""
+    fusion: Fusion | None = None
+    """How hybrid search fuses its two lists on any index: ``rrf`` (reciprocal ranks), ``zscore``
+    (standardised scores) or ``convex``; unset: each index's own, recorded when it was made (``rrf``)."""
     verify: bool = True
     """Check every index file's checksum when loading."""
 

@@ -485,7 +485,9 @@ def test_info_says_how_the_index_searches(tmp_path: Path, monkeypatch: pytest.Mo
     assert made.returncode == 0, made.stderr
     shown = run(tmp_path, "info", "--index", index)  # the kind the index was made with, whatever is set now
     vectors = json.loads(run(tmp_path, "info", "--index", index, "--json").stdout)["vectors"]
-    assert f"searches    hybrid, over {vectors} vectors in a flat16 store" in shown.stdout
+    assert f"searches    hybrid, rrf fusion, over {vectors} vectors in a flat16 store" in shown.stdout
+    fused = run(tmp_path, "info", "--index", index, fusion="zscore")
+    assert f"searches    hybrid, zscore fusion (FOOTNOTED_FUSION; the index's own: rrf), over {vectors}" in fused.stdout
 
 
 def test_code_keeps_its_lines_and_hard_wrapped_text_is_folded(tmp_path: Path) -> None:
@@ -887,3 +889,26 @@ def test_serve_says_in_one_line_when_it_cannot_listen(tmp_path: Path) -> None:
     assert unknown.returncode == 9 and f"footnoted: cannot listen on no-such-host.invalid:{port}: " in unknown.stderr
     blank = run(tmp_path, "serve", "--port", port, host=" ")
     assert (blank.returncode, blank.stderr.count("\n")) == (2, 1) and "FOOTNOTED_HOST" in blank.stderr
+
+
+def test_footnoted_fusion_and_the_fusion_option_choose_how_hybrid_search_fuses(tmp_path: Path) -> None:
+    index = str(tmp_path / "ix")
+    assert run(tmp_path, "ingest", str(DATA / "chapters.txt"), "--index", index).returncode == 0  # made rrf
+    question = ("search", "district health records", "--index", index, "--json")
+    rrf = _scores(run(tmp_path, *question))
+    zscore = _scores(run(tmp_path, *question, "--fusion", "zscore"))
+    assert zscore != rrf
+    assert _scores(run(tmp_path, *question, fusion="zscore")) == zscore
+    assert _scores(run(tmp_path, *question, "--fusion", "rrf", fusion="zscore")) == rrf  # the option wins
+    asked = run(tmp_path, "ask", "district health records", "--index", index, "--json", "--fusion", "zscore")
+    assert [p["score"] for p in json.loads(asked.stdout)["passages"]] == zscore
+    report = json.loads(run(tmp_path, "eval", "--fusion", "zscore", "--mode", "hybrid", "--json").stdout)
+    assert report["index"]["fusion"] == "zscore"
+    # An index made while the setting was set keeps it as its own; the others stay as they were made.
+    other = str(tmp_path / "other")
+    assert run(tmp_path, "ingest", str(DATA / "chapters.txt"), "--index", other, fusion="zscore").returncode == 0
+    assert json.loads(run(tmp_path, "info", "--index", other, "--json").stdout)["config"]["fusion"] == "zscore"
+    assert json.loads(run(tmp_path, "info", "--index", index, "--json").stdout)["config"]["fusion"] == "rrf"
+    for bad in (run(tmp_path, *question, "--fusion", "magic"), run(tmp_path, *question, fusion="magic")):
+        assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1, bad.stderr
+        assert "rrf" in bad.stderr and "zscore" in bad.stderr

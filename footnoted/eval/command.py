@@ -35,6 +35,14 @@ def eval_command(
         list[str] | None,
         typer.Option("--mode", help=f"{', '.join(MODES)}; repeat for several (default: all of them)."),
     ] = None,
+    fusion: Annotated[
+        str | None,
+        typer.Option(
+            "--fusion",
+            help="How the hybrid mode fuses its lists: rrf, zscore or convex (default: FOOTNOTED_FUSION, else "
+            "the index's own, rrf).",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report for programs.")] = False,
     out: Annotated[
         Path | None,
@@ -46,8 +54,11 @@ def eval_command(
     ] = None,
 ) -> None:
     """Measure retrieval on an eval set: hit@k, recall@k, MRR@10 and nDCG@10 per mode and tag, and the misses."""
+    from footnoted.cli import _fusion
+
     cutoffs = _cutoffs(k)
     modes = _modes(mode)
+    fused = _fusion(fusion)
     # Read once, here at the entry point; the model is loaded from disk only.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -61,6 +72,7 @@ def eval_command(
         # Checked before a run that can take minutes, not found when writing its results.
         _fail(f"{blocker}: is a file; --out needs a directory, where it writes the report's files", 9)
     ix = open_index(Settings(), index)
+    ix.default_fusion = fused or ix.default_fusion
     try:
         if set_file is not None:
             eval_set = load_set(set_file, ix.documents)

@@ -123,7 +123,7 @@ def evaluate(
         "chunk_tokens": index.config.chunk.max_tokens,
         "chunk_overlap": index.config.chunk.overlap,
         "footnote_vectors": index.config.footnote_vectors,
-        "fusion": index.config.fusion,
+        "fusion": index.fusion,
         "rrf_k": index.config.rrf_k,
         "mode": index.config.mode,
     }

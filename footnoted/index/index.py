@@ -27,7 +27,7 @@ from footnoted.index.config import IndexConfig
 from footnoted.index.encoder import Encoder
 from footnoted.index.generation import apply_changes, load_generation, manifest_fields, stored_documents
 from footnoted.index.rows import Row, vector_rows
-from footnoted.index.search import MODES, Mode, Ranking, dense, fuse, lexical
+from footnoted.index.search import MODES, Fusion, Mode, Ranking, dense, fuse, lexical
 from footnoted.index.snapshot import BODY, Snapshot
 from footnoted.index.store import IndexDir
 from footnoted.index.vectors import StoreKind
@@ -84,6 +84,9 @@ class Index:
         self.default_mode: Mode | None = None
         """The mode of a question that names none; None: the index's own (``config.mode``).
         ``open_index`` sets it from ``FOOTNOTED_MODE``; it is never stored."""
+        self.default_fusion: Fusion | None = None
+        """How hybrid search fuses its lists; None: the index's own (``config.fusion``).
+        ``open_index`` sets it from ``FOOTNOTED_FUSION``; it is never stored."""
 
     # -- opening ----------------------------------------------------------------------------------
 
@@ -250,7 +253,7 @@ class Index:
         vector = self.encode_query(question) if query is None else query
         d = dense(snap, vector, depth, allowed)
         lx = lexical(snap, question, depth, allowed)
-        h = fuse(self.config.fusion, d, lx, depth, self.config.rrf_k)
+        h = fuse(self.fusion, d, lx, depth, self.config.rrf_k)
         return {"dense": d, "lexical": lx, "hybrid": h}
 
     def search(
@@ -305,7 +308,7 @@ class Index:
                 ranking = d
             else:
                 lx = lexical(snap, question, depth, allowed)
-                ranking = fuse(self.config.fusion, d, lx, k, self.config.rrf_k)
+                ranking = fuse(self.fusion, d, lx, k, self.config.rrf_k)
         return [
             _hit(snap, rank, int(position), float(score))
             for rank, (position, score) in enumerate(zip(ranking.positions[:k], ranking.scores[:k], strict=True), 1)
@@ -339,6 +342,11 @@ class Index:
             vectors = self._sentences.encode(texts)
         answer = extract(question, query, candidates, vectors, snap.documents)
         return replace(answer, passages=tuple(hits))
+
+    @property
+    def fusion(self) -> Fusion:
+        """How hybrid search fuses its lists: ``default_fusion``, else the index's own."""
+        return self.default_fusion or self.config.fusion
 
     @property
     def answers_from_stored_vectors(self) -> bool:

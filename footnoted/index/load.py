@@ -50,7 +50,9 @@ def index_config(settings: Settings, encoder: Encoder | None = None) -> IndexCon
             chunk = chunk.within(encoder.max_tokens)
     except ValueError as exc:
         raise InvalidSettings(f"FOOTNOTED_CHUNK_TOKENS/FOOTNOTED_CHUNK_OVERLAP: {exc}") from None
-    return IndexConfig(chunk=chunk, store=settings.vector_store, mode=settings.mode or "hybrid")
+    return IndexConfig(
+        chunk=chunk, store=settings.vector_store, mode=settings.mode or "hybrid", fusion=settings.fusion or "rrf"
+    )
 
 
 def open_index(
@@ -65,7 +67,8 @@ def open_index(
 
     With no path given anywhere, or the default one given, this is the bundled briefing's index in
     the per-user data directory, built on first use. Questions that name no mode take the settings'
-    (``FOOTNOTED_MODE``) when set, else the index's own.
+    (``FOOTNOTED_MODE``) when set, else the index's own; hybrid search fuses its lists as the
+    settings say (``FOOTNOTED_FUSION``) when set, else as the index was made to.
     """
     enc, tokenizer = encoder or make_encoder(settings)
     where = Path(path) if path is not None else settings.index_path()
@@ -86,6 +89,7 @@ def open_index(
     elif default:
         _refresh_briefing(index, progress)
     index.default_mode = settings.mode
+    index.default_fusion = settings.fusion
     return index
 
 

@@ -269,6 +269,28 @@ def test_open_index_takes_the_settings_mode_for_questions_that_name_none(tmp_pat
     assert [h.score for h in lexical.search(question, 5, mode="hybrid")] == [h.score for h in own.search(question, 5)]
 
 
+def test_open_index_takes_the_settings_fusion_and_the_index_keeps_its_own(tmp_path: Path) -> None:
+    from typing import get_args
+
+    from footnoted import Settings, open_index
+    from footnoted.index import search
+    from footnoted.settings import Fusion
+
+    assert get_args(Fusion) == get_args(search.Fusion)  # the settings name every fusion search has
+    encoder = (HashEncoder(256), WordTokenizer())
+    where = tmp_path / "ix"
+    open_index(Settings(home=tmp_path, encoder="hash"), where, encoder=encoder, create=True).add([load_briefing()])
+    question = "antivehicle mines exported to South Korea"
+    own = open_index(Settings(home=tmp_path, encoder="hash"), where, encoder=encoder)
+    fused = open_index(Settings(home=tmp_path, encoder="hash", fusion="zscore"), where, encoder=encoder)
+    assert own.config.fusion == fused.config.fusion == "rrf" and fused.fusion == "zscore"
+    lists = own.rankings(question, 50)
+    expected = search.zscore(lists["dense"], lists["lexical"], 5)
+    assert [h.chunk.id for h in fused.search(question, 5)] == [own.snapshot.chunks[p].id for p in expected.positions]
+    assert [h.score for h in fused.search(question, 5)] == pytest.approx(expected.scores.tolist())
+    assert [h.score for h in own.search(question, 5)] != [h.score for h in fused.search(question, 5)]
+
+
 def test_open_index_takes_a_path_as_a_string(tmp_path: Path) -> None:
     from footnoted import Settings, open_index
 
