@@ -299,7 +299,7 @@ def _routes(app: FastAPI, state: _State) -> None:
         query = await vector(index, body.query, mode)
 
         def answer() -> Response:
-            hits = index.search(body.query, k, mode=mode, document_ids=body.documents, query=query)
+            hits = index.search(body.query, k, mode=mode, document_ids=body.documents, query=query, fusion=body.fusion)
             return _json(render.search(body.query, hits))
 
         return answer() if _on_loop(index, asking=False) else await run_in_threadpool(answer)
@@ -312,7 +312,7 @@ def _routes(app: FastAPI, state: _State) -> None:
         query = await vector(index, body.question, mode)
 
         def answer() -> Response:
-            found = index.ask(body.question, k, mode=mode, document_ids=body.documents, query=query)
+            found = index.ask(body.question, k, mode=mode, document_ids=body.documents, query=query, fusion=body.fusion)
             return _json(render.ask(found))
 
         return answer() if _on_loop(index, asking=True) else await run_in_threadpool(answer)

@@ -12,6 +12,7 @@ from footnoted.settings import DEFAULT_K
 from footnoted.types import TextFormat
 
 ModeName = Literal["dense", "lexical", "hybrid"]
+FusionName = Literal["rrf", "zscore", "convex"]
 
 _EXAMPLE_NOTE: dict[str, Any] = {
     "label": "3",
@@ -42,6 +43,9 @@ class SearchRequest(BaseModel):
     query: str = Field(min_length=1, description="A question in plain language.")
     k: Count = Field(DEFAULT_K, ge=1, description="How many passages (at most the server's limit, 50 by default).")
     mode: ModeName | None = Field(None, description="dense, lexical or hybrid (the index's default).")
+    fusion: FusionName | None = Field(
+        None, description="How hybrid search fuses its lists: rrf, zscore or convex (the server's default)."
+    )
     documents: list[str] | None = Field(None, description="Only search these document ids.")
 
 
@@ -54,6 +58,7 @@ class AskRequest(BaseModel):
     question: str = Field(min_length=1, description="A question in plain language.")
     k: Count = Field(DEFAULT_K, ge=1, description="How many passages to return with the answer.")
     mode: ModeName | None = None
+    fusion: FusionName | None = None
     documents: list[str] | None = None
 
 

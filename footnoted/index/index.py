@@ -27,7 +27,7 @@ from footnoted.index.config import IndexConfig
 from footnoted.index.encoder import Encoder
 from footnoted.index.generation import apply_changes, load_generation, manifest_fields, stored_documents
 from footnoted.index.rows import Row, vector_rows
-from footnoted.index.search import MODES, Fusion, Mode, Ranking, dense, fuse, lexical
+from footnoted.index.search import FUSIONS, MODES, Fusion, Mode, Ranking, dense, fuse, lexical
 from footnoted.index.snapshot import BODY, Snapshot
 from footnoted.index.store import IndexDir
 from footnoted.index.vectors import StoreKind
@@ -264,19 +264,21 @@ class Index:
         mode: Mode | None = None,
         document_ids: Sequence[str] | None = None,
         query: np.ndarray | None = None,
+        fusion: Fusion | None = None,
     ) -> list[Hit]:
         """The ``k`` passages that best answer ``question``, best first.
 
         ``query`` is the question's vector when the caller has it already (``encode_query``, or a
-        batch of its own); else the question is encoded here.
+        batch of its own); else the question is encoded here. ``fusion`` is how a hybrid search
+        fuses its two lists (None: ``self.fusion``).
 
         Raises:
-            InvalidQuery: an empty question, ``k`` not a whole number from 1, an unknown mode, a
-                ``query`` that is not one vector of the encoder's dimension, or an empty
+            InvalidQuery: an empty question, ``k`` not a whole number from 1, an unknown mode or
+                fusion, a ``query`` that is not one vector of the encoder's dimension, or an empty
                 ``document_ids`` (None searches every document).
             DocumentNotFound: a filter names a document the index does not hold.
         """
-        return self._search(self._snapshot, question, k, mode, document_ids, query)
+        return self._search(self._snapshot, question, k, mode, document_ids, query, fusion)
 
     def _search(
         self,
@@ -286,6 +288,7 @@ class Index:
         mode: Mode | None,
         document_ids: Sequence[str] | None,
         query: np.ndarray | None,
+        fusion: Fusion | None = None,
     ) -> list[Hit]:
         if mode is None:
             mode = self.default_mode or self.config.mode
@@ -297,6 +300,8 @@ class Index:
             query = self._checked_vector(query)
         if mode not in MODES:
             raise InvalidQuery(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        if fusion is not None and fusion not in FUSIONS:
+            raise InvalidQuery(f"fusion must be one of {', '.join(FUSIONS)}, not {fusion!r}"[:200])
         allowed = self._allowed(snap, document_ids)
         depth = max(k, 50)
         if mode == "lexical":
@@ -308,7 +313,7 @@ class Index:
                 ranking = d
             else:
                 lx = lexical(snap, question, depth, allowed)
-                ranking = fuse(self.fusion, d, lx, k, self.config.rrf_k)
+                ranking = fuse(fusion or self.fusion, d, lx, k, self.config.rrf_k)
         return [
             _hit(snap, rank, int(position), float(score))
             for rank, (position, score) in enumerate(zip(ranking.positions[:k], ranking.scores[:k], strict=True), 1)
@@ -322,16 +327,18 @@ class Index:
         mode: Mode | None = None,
         document_ids: Sequence[str] | None = None,
         query: np.ndarray | None = None,
+        fusion: Fusion | None = None,
     ) -> Answer:
         """The best evidence sentence(s) for ``question``, with the passages it was drawn from.
 
-        ``query``, when given, is the question's vector, as for ``search``.
+        ``query``, when given, is the question's vector, and ``fusion`` how a hybrid search fuses
+        its lists, as for ``search``.
         """
         snap = self._snapshot
         check_question(question)
         check_not_blank(question)
         query = self.encode_query(question) if query is None else self._checked_vector(query)
-        hits = self._search(snap, question, k, mode, document_ids, query)
+        hits = self._search(snap, question, k, mode, document_ids, query, fusion)
         top = hits[: self.config.answer_passages]
         stored = self._stored_sentences(snap, top)
         if stored is not None:

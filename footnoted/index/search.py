@@ -17,6 +17,7 @@ from footnoted.index.snapshot import Snapshot
 Mode = Literal["dense", "lexical", "hybrid"]
 Fusion = Literal["rrf", "zscore", "convex"]
 MODES: tuple[Mode, ...] = ("dense", "lexical", "hybrid")
+FUSIONS: tuple[Fusion, ...] = ("rrf", "zscore", "convex")
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,20 @@ def test_search_modes_and_document_filter(client: httpx.Client, mode: str) -> No
     _error(client.post("/v1/search", json={"query": QUESTION, "documents": ["nope"]}), 404, "not_found")
 
 
+def test_a_request_chooses_how_hybrid_search_fuses(client: httpx.Client) -> None:
+    question = "What is the complete formal title of the Mine Ban Treaty?"
+
+    def scores(path: str, body: dict[str, object]) -> list[float]:
+        got = client.post(path, json=body).json()
+        return [r["score"] for r in got.get("results", got.get("passages", []))]
+
+    rrf = scores("/v1/search", {"query": question, "k": 3})
+    zscore = scores("/v1/search", {"query": question, "k": 3, "fusion": "zscore"})
+    assert rrf == scores("/v1/search", {"query": question, "k": 3, "fusion": "rrf"})
+    assert zscore != rrf and all(0 < s <= 1 for s in rrf)  # reciprocal ranks scaled so 1 is first in both
+    assert scores("/v1/ask", {"question": question, "k": 3, "fusion": "zscore"}) == zscore
+
+
 def test_ask_returns_an_exact_evidence_sentence(client: httpx.Client) -> None:
     body = client.post("/v1/ask", json={"question": QUESTION}).json()
     answer = body["answer"]
@@ -153,6 +167,8 @@ def test_request_ids_are_echoed(client: httpx.Client) -> None:
         ("/v1/search", {"query": ""}, 422, "invalid_request"),
         ("/v1/search", {"query": "   "}, 422, "invalid_query"),
         ("/v1/search", {"query": QUESTION, "mode": "magic"}, 422, "invalid_request"),
+        ("/v1/search", {"query": QUESTION, "fusion": "magic"}, 422, "invalid_request"),
+        ("/v1/ask", {"question": QUESTION, "fusion": "average"}, 422, "invalid_request"),
         ("/v1/search", {"query": QUESTION, "unknown": 1}, 422, "invalid_request"),
         ("/v1/search", {"k": 3}, 422, "invalid_request"),
         ("/v1/ask", {"question": QUESTION, "k": 1000}, 422, "invalid_query"),

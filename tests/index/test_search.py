@@ -289,6 +289,14 @@ def test_open_index_takes_the_settings_fusion_and_the_index_keeps_its_own(tmp_pa
     assert [h.chunk.id for h in fused.search(question, 5)] == [own.snapshot.chunks[p].id for p in expected.positions]
     assert [h.score for h in fused.search(question, 5)] == pytest.approx(expected.scores.tolist())
     assert [h.score for h in own.search(question, 5)] != [h.score for h in fused.search(question, 5)]
+    # A question may name its own fusion, as it may its mode.
+    assert [h.score for h in own.search(question, 5, fusion="zscore")] == [h.score for h in fused.search(question, 5)]
+    assert [p.score for p in own.ask(question, 5, fusion="zscore").passages] == [
+        h.score for h in fused.search(question, 5)
+    ]
+    assert [h.score for h in fused.search(question, 5, fusion="rrf")] == [h.score for h in own.search(question, 5)]
+    with pytest.raises(InvalidQuery, match="fusion must be one of rrf, zscore, convex, not 'mean'"):
+        own.search(question, 5, fusion="mean")  # type: ignore[arg-type]
 
 
 def test_open_index_takes_a_path_as_a_string(tmp_path: Path) -> None:
