@@ -251,15 +251,20 @@ def test_an_empty_document_filter_is_an_invalid_query(empty: Sequence[str]) -> N
             call("stockpile", document_ids=empty)
 
 
-def test_open_index_takes_the_settings_mode_for_questions_that_name_none(tmp_path: Path) -> None:
+def _opened(tmp_path: Path, **setting: Any) -> tuple[Index, Index]:
+    """The briefing's index opened twice: with no setting, and with ``setting``."""
     from footnoted import Settings, open_index
 
     encoder = (HashEncoder(256), WordTokenizer())
     where = tmp_path / "ix"
     open_index(Settings(home=tmp_path, encoder="hash"), where, encoder=encoder, create=True).add([load_briefing()])
-    question = "antivehicle mines exported to South Korea"
     own = open_index(Settings(home=tmp_path, encoder="hash"), where, encoder=encoder)
-    lexical = open_index(Settings(home=tmp_path, encoder="hash", mode="lexical"), where, encoder=encoder)
+    return own, open_index(Settings(home=tmp_path, encoder="hash", **setting), where, encoder=encoder)
+
+
+def test_open_index_takes_the_settings_mode_for_questions_that_name_none(tmp_path: Path) -> None:
+    question = "antivehicle mines exported to South Korea"
+    own, lexical = _opened(tmp_path, mode="lexical")
     assert own.config.mode == lexical.config.mode == "hybrid"  # the stored mode is not changed
     by_lexical = [h.score for h in own.search(question, 5, mode="lexical")]
     assert [h.score for h in own.search(question, 5)] != by_lexical
@@ -272,17 +277,12 @@ def test_open_index_takes_the_settings_mode_for_questions_that_name_none(tmp_pat
 def test_open_index_takes_the_settings_fusion_and_the_index_keeps_its_own(tmp_path: Path) -> None:
     from typing import get_args
 
-    from footnoted import Settings, open_index
     from footnoted.index import search
     from footnoted.settings import Fusion
 
-    assert get_args(Fusion) == get_args(search.Fusion)  # the settings name every fusion search has
-    encoder = (HashEncoder(256), WordTokenizer())
-    where = tmp_path / "ix"
-    open_index(Settings(home=tmp_path, encoder="hash"), where, encoder=encoder, create=True).add([load_briefing()])
+    assert get_args(Fusion) == get_args(search.Fusion) == search.FUSIONS  # the settings name every fusion
     question = "antivehicle mines exported to South Korea"
-    own = open_index(Settings(home=tmp_path, encoder="hash"), where, encoder=encoder)
-    fused = open_index(Settings(home=tmp_path, encoder="hash", fusion="zscore"), where, encoder=encoder)
+    own, fused = _opened(tmp_path, fusion="zscore")
     assert own.config.fusion == fused.config.fusion == "rrf" and fused.fusion == "zscore"
     lists = own.rankings(question, 50)
     expected = search.zscore(lists["dense"], lists["lexical"], 5)
