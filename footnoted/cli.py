@@ -17,13 +17,13 @@ import sys
 import textwrap
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast, get_args
 
 import typer
 from typer.core import TyperGroup
 
 from footnoted import errors, render
-from footnoted.settings import Settings, setting_error
+from footnoted.settings import Fusion, Settings, setting_error
 from footnoted.types import MEANT_LINE_BREAKS
 
 if TYPE_CHECKING:
@@ -488,8 +488,7 @@ def search(
     k = _limits(question, k)
     fused = _fusion(fusion)
     ix = _open(index)
-    ix.default_fusion = fused or ix.default_fusion
-    hits = ix.search(question, k, mode=_mode(mode), document_ids=document or None)
+    hits = ix.search(question, k, mode=_mode(mode), document_ids=document or None, fusion=fused)
     if as_json:
         _echo_json(render.search(question, hits))
         return
@@ -516,8 +515,7 @@ def ask(
     k = _limits(question, k)
     fused = _fusion(fusion)
     ix = _open(index)
-    ix.default_fusion = fused or ix.default_fusion
-    answer = ix.ask(question, k, mode=_mode(mode), document_ids=document or None)
+    answer = ix.ask(question, k, mode=_mode(mode), document_ids=document or None, fusion=fused)
     if as_json:
         _echo_json(render.ask(answer))
         return
@@ -776,8 +774,9 @@ def _mode(mode: str | None) -> Any:
 
 def _fusion(fusion: str | None) -> Any:
     """A ``--fusion`` given (checked), else None: FOOTNOTED_FUSION or the index's own stands."""
-    if fusion is not None and fusion not in ("rrf", "zscore", "convex"):
-        _fail(f"--fusion must be rrf, zscore or convex, not {fusion!r}", 2)
+    names = get_args(Fusion)
+    if fusion is not None and fusion not in names:
+        _fail(f"--fusion must be {', '.join(names[:-1])} or {names[-1]}, not {fusion!r}", 2)
     return fusion
 
 
