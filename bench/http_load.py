@@ -7,8 +7,9 @@ by side, taking turns burst by burst so that the machine's drift falls on both a
 LangChain baseline behind the same FastAPI + uvicorn stack. A bounded
 load generator (a minimal asyncio HTTP/1.1 client over keep-alive connections, loopback only)
 sends a fixed number of requests per level (30 per connection by default: 200, 240 and 960 at
-concurrency 1, 8 and 32, so that the ramp at a burst's start and end weighs alike); every question is made unique with a suffix, so no
-cache answers it. Each level reports the CPU time the server and the client spent per request:
+concurrency 1, 8 and 32, so that the ramp at a burst's start and end weighs alike); every
+question is an eval question made unique by a number after it (``serials``), so no cache answers
+it. Each level reports the CPU time the server and the client spent per request:
 the client shares the two cores with the server, so what it spends is taken from the server."""
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from bench.common import cpu_seconds, header, percentile, questions, table
 from tests.server import Server, free_port, start_server
 
 
-async def load(url: str, path: str, body_key: str, n: int, concurrency: int, tag: str) -> dict[str, float]:
+async def load(url: str, path: str, body_key: str, n: int, concurrency: int, first: int) -> dict[str, float]:
     """``n`` POST requests over ``concurrency`` keep-alive connections, with a minimal HTTP/1.1 client.
 
     The client shares the two cores with the server it measures, so it must cost little: this one
@@ -51,7 +52,7 @@ async def load(url: str, path: str, body_key: str, n: int, concurrency: int, tag
         reader, writer = await asyncio.open_connection(host, int(port))
         try:
             for i in numbers:
-                body = json.dumps({body_key: f"{qs[i % len(qs)]} ({tag} {i})", "k": 5}).encode()
+                body = json.dumps({body_key: f"{qs[i % len(qs)]} ({first + i})", "k": 5}).encode()
                 started = time.perf_counter()
                 try:
                     writer.write(f"{head}Content-Length: {len(body)}\r\n\r\n".encode() + body)
@@ -92,7 +93,7 @@ def _response_head(head: bytes) -> tuple[int, int]:
     raise ValueError("no Content-Length")
 
 
-async def load_httpx(url: str, path: str, body_key: str, n: int, concurrency: int, tag: str) -> dict[str, float]:
+async def load_httpx(url: str, path: str, body_key: str, n: int, concurrency: int, first: int) -> dict[str, float]:
     """The same load through httpx's AsyncClient (how this benchmark measured before)."""
     qs = questions()
     latencies: list[float] = []
@@ -104,7 +105,7 @@ async def load_httpx(url: str, path: str, body_key: str, n: int, concurrency: in
         async def one(i: int) -> None:
             nonlocal errors
             async with gate:
-                body = {body_key: f"{qs[i % len(qs)]} ({tag} {i})", "k": 5}
+                body = {body_key: f"{qs[i % len(qs)]} ({first + i})", "k": 5}
                 started = time.perf_counter()
                 try:
                     response = await client.post(path, json=body)
@@ -157,7 +158,21 @@ def model_calls(url: str) -> tuple[float, float] | None:
     return float(values["footnoted_encode_seconds_count"]), float(values["footnoted_encode_seconds_sum"])
 
 
-def burst(server: Server, path: str, key: str, n: int, c: int, tag: str, client: str) -> dict[str, float]:
+_asked = 0
+
+
+def serials(n: int) -> int:
+    """The first of ``n`` numbers no earlier burst of this run has used: question ``i`` of a burst is
+    an eval question with ``(first + i)`` after it, unique, so that no cache answers it, and only
+    about four tokens longer, as the model-alone figures' questions are (a suffix naming the server
+    and the round, as before, made them twice as long: 37 tokens against 19)."""
+    global _asked
+    first = _asked
+    _asked += n
+    return first
+
+
+def burst(server: Server, path: str, key: str, n: int, c: int, client: str) -> dict[str, float]:
     """One bounded run at concurrency ``c``, with the CPU time the server and this client spent per
     request and, for a footnoted server, the questions per model call and the seconds of model calls
     per second of the burst (the share of it the model was busy; above 100% when calls overlap, as
@@ -166,7 +181,7 @@ def burst(server: Server, path: str, key: str, n: int, c: int, tag: str, client:
     calls = model_calls(server.url)
     server_cpu, own_cpu = cpu_seconds(server.process.pid), time.process_time()
     started = time.perf_counter()
-    result = asyncio.run(run(server.url, path, key, n, c, tag))
+    result = asyncio.run(run(server.url, path, key, n, c, serials(n)))
     wall = time.perf_counter() - started
     result["server_cpu_ms"] = (cpu_seconds(server.process.pid) - server_cpu) * 1000 / n
     result["client_cpu_ms"] = (time.process_time() - own_cpu) * 1000 / n
@@ -193,14 +208,14 @@ def measure(
     machine's drift, 10 to 30% within a minute here, falls on all of them alike. Every burst asks
     questions no earlier one has asked.
     """
-    for name, server in servers.items():
-        asyncio.run(load(server.url, path, key, 20, 4, f"{name} warm-up"))
+    for server in servers.values():
+        asyncio.run(load(server.url, path, key, 20, 4, serials(20)))
     out: dict[str, dict[int, list[dict[str, float]]]] = {name: {c: [] for c in sizes} for name in servers}
     for c, n in sizes.items():
         for round_ in range(rounds):
             order = list(servers.items())
             for name, server in order if round_ % 2 == 0 else reversed(order):
-                out[name][c].append(burst(server, path, key, n, c, f"{name} c{c} r{round_}", client))
+                out[name][c].append(burst(server, path, key, n, c, client))
     return out
 
 
