@@ -96,17 +96,17 @@ def main() -> None:
         )
 
     print("\nbriefing eval (hybrid / dense hit@1 and MRR@10)")
-    rows = []
-    for name, encoder in (("onnxruntime alone", single), ("routed: 3+ texts to OpenVINO", routed)):
-        index = Index.memory(encoder, tokenizer)
+    evals: list[list[str | float]] = []
+    for name, used in (("onnxruntime alone", single), ("routed: 3+ texts to OpenVINO", routed)):
+        index = Index.memory(used, tokenizer)
         index.add([doc])
         report = evaluate(briefing_set(index.documents), index, modes=("hybrid", "dense"), answers=False)
-        cells = []
+        cells: list[str | float] = [name]
         for mode in ("hybrid", "dense"):
             summary = report.result(mode).overall
             cells += [summary.hit[1], summary.mrr]
-        rows.append([name, *cells])
-    table(rows, ["index built and searched by", "hybrid hit@1", "hybrid MRR", "dense hit@1", "dense MRR"])
+        evals.append(cells)
+    table(evals, ["index built and searched by", "hybrid hit@1", "hybrid MRR", "dense hit@1", "dense MRR"])
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -31,6 +32,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import cpu_seconds, header, percentile, questions, table
 from tests.server import Server, free_port, start_server
+
+if TYPE_CHECKING:
+    from footnoted.settings import EncoderName
 
 
 async def load(url: str, path: str, body_key: str, n: int, concurrency: int, first: int) -> dict[str, float]:
@@ -219,7 +223,7 @@ def measure(
     return out
 
 
-def ceiling_worker(encoder_name: str, models: Path) -> dict[str, float]:
+def ceiling_worker(encoder_name: EncoderName, models: Path) -> dict[str, float]:
     """The model alone, no server: questions per second encoded one per call and 32 per call."""
     from footnoted.index import make_encoder
     from footnoted.settings import Settings

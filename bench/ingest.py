@@ -19,11 +19,17 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import Baseline, header, peak_rss_mb, ratio, table, timed
+
+if TYPE_CHECKING:
+    from footnoted.index.encoder import Kind
+    from footnoted.settings import EncoderName
 
 DOCS = Path("/usr/share/doc/python3.11/html")
 
@@ -36,7 +42,7 @@ def python_docs(files: int) -> list[Path]:
     return pages[:files]
 
 
-def footnoted_worker(paths: list[str], encoder_name: str, models: Path, repeats: int) -> dict[str, float]:
+def footnoted_worker(paths: list[str], encoder_name: EncoderName, models: Path, repeats: int) -> dict[str, float]:
     import numpy as np
 
     from footnoted.index import Index, make_encoder
@@ -83,10 +89,10 @@ def footnoted_worker(paths: list[str], encoder_name: str, models: Path, repeats:
     encode = encoder.encode
     in_encoder = [0.0]
 
-    def timed_encode(batch: list[str], kind: str = "passage") -> np.ndarray:
+    def timed_encode(batch: Sequence[str], kind: Kind = "passage") -> np.ndarray:
         started = time.perf_counter()
         try:
-            return encode(batch, kind)  # type: ignore[arg-type]
+            return encode(batch, kind)
         finally:
             in_encoder[0] += time.perf_counter() - started
 
@@ -101,7 +107,7 @@ def footnoted_worker(paths: list[str], encoder_name: str, models: Path, repeats:
         cold = ModelTokenizer(tokenizer_json) if isinstance(tokenizer, ModelTokenizer) else tokenizer
         fresh = Index.open(home / f"index-{attempt}", encoder, cold)
         in_encoder[0] = 0.0
-        encoder.encode = timed_encode  # type: ignore[method-assign]
+        encoder.encode = timed_encode  # type: ignore[method-assign,assignment]
         started, cpu = time.perf_counter(), time.process_time()
         report = fresh.add([load(p) for p in paths])
         adds.append(time.perf_counter() - started)

@@ -28,10 +28,17 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import header, table
+
+if TYPE_CHECKING:
+    from footnoted.eval.runner import EvalReport
+    from footnoted.index import Encoder, Index, IndexConfig
+    from footnoted.ingest import Tokenizer
+    from footnoted.types import Document
 
 DOCS = Path("/usr/share/doc/python3.11/html")
 SET = Path(__file__).resolve().parent / "sets" / "python-docs.jsonl"
@@ -57,7 +64,7 @@ def read(paths: list[Path]):  # type: ignore[no-untyped-def]
     return [load(p, doc_id=str(p.relative_to(DOCS).with_suffix("")).replace("/", ".")) for p in paths]
 
 
-def build(docs, encoder, tokenizer, config):  # type: ignore[no-untyped-def]
+def build(docs: list[Document], encoder: Encoder, tokenizer: Tokenizer, config: IndexConfig) -> tuple[Index, float]:
     from footnoted.index import Index
 
     index = Index.memory(encoder, tokenizer, config)
@@ -66,7 +73,7 @@ def build(docs, encoder, tokenizer, config):  # type: ignore[no-untyped-def]
     return index, time.perf_counter() - started
 
 
-def figures(report, mode: str) -> list[str]:  # type: ignore[no-untyped-def]
+def figures(report: EvalReport, mode: str) -> list[str]:
     result = report.result(mode)
     cells = [f"{result.overall.hit[1]:.3f} / {result.overall.hit[5]:.3f} / {result.overall.mrr:.3f}"]
     for tag in TAGS:

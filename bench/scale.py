@@ -85,14 +85,14 @@ def worker(n: int, kind: str, queries: int) -> dict[str, float]:
         for begin in range(0, n, 100_000):
             store_.add(np.arange(begin, min(n, begin + 100_000)), data[begin : begin + 100_000])
         build = time.perf_counter() - started
-        ids = np.arange(n, dtype=np.int64)
+        rows = np.arange(n, dtype=np.int64)
         snap = Snapshot(
             documents={},
             chunks=range(n),  # type: ignore[arg-type]  # the dense stage only takes its length
             vectors=store_,
             lexical=Lexical(None, 0),
-            row_ids=ids,
-            row_chunks=ids.astype(np.int32),
+            row_ids=rows,
+            row_chunks=rows.astype(np.int32),
             row_notes=np.full(n, -1, dtype=np.int32),
             row_spans=np.zeros((n, 2), dtype=np.int64),
         )
@@ -124,8 +124,8 @@ def worker(n: int, kind: str, queries: int) -> dict[str, float]:
 
 def main() -> None:
     if "--worker" in sys.argv:
-        _, _, n, kind, queries = sys.argv
-        print(json.dumps(worker(int(n), kind, int(queries))))
+        _, _, size, kind, queries = sys.argv
+        print(json.dumps(worker(int(size), kind, int(queries))))
         return
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000,1000000")

@@ -61,7 +61,10 @@ def article(rng: random.Random, sources: int) -> tuple[str, dict[int, set[str]]]
     """The article's text, and for each source the labels of the notes citing it."""
     events = [("full", k) for k in range(sources)] + [("short", k) for k in range(sources) for _ in range(2)]
     rng.shuffle(events)
-    paragraphs, notes, citing, full_label = [], [], {}, {}
+    paragraphs: list[str] = []
+    notes: list[str] = []
+    citing: dict[int, set[str]] = {}
+    full_label: dict[int, int] = {}
     for kind, k in events:
         if kind == "full" and k in full_label:
             continue  # already cited in full, ahead of one of its short forms
@@ -165,7 +168,7 @@ def main() -> None:
             question = (
                 f"Which statements rest on {SURNAMES[k % len(SURNAMES)]}'s study rethinking {TOPICS[k % len(TOPICS)]}?"
             )
-            hits = index.search(question, len(wanted), mode=mode)  # type: ignore[arg-type]
+            hits = index.search(question, len(wanted), mode=mode)
             found = {n.label for h in hits for n in h.chunk.footnotes} & wanted
             shares.append(len(found) / len(wanted))
         print(f"{mode:8} {statistics.mean(shares):.3f}")

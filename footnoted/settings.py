@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Mode = Literal["dense", "lexical", "hybrid"]
 Fusion = Literal["rrf", "zscore", "convex"]
+EncoderName = Literal["onnx", "onnx-int8", "torch", "hash"]
 
 
 DEFAULT_K = 5
@@ -33,7 +34,7 @@ class Settings(BaseSettings):
     """Where the ONNX export of the model is kept; defaults to ``<home>/models``."""
     model_path: Path | None = None
     """A local sentence-transformers model directory; defaults to the packaged all-MiniLM-L6-v2."""
-    encoder: Literal["onnx", "onnx-int8", "torch", "hash"] = "onnx"
+    encoder: EncoderName = "onnx"
     """``onnx`` (the model exported once to onnxruntime; fast to start), ``onnx-int8`` (a quantised copy),
     ``torch`` (sentence-transformers) or ``hash`` (a deterministic test encoder, not a language model)."""
     batch_runtime: Literal["openvino", "onnxruntime"] = "openvino"

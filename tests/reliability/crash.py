@@ -32,13 +32,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from footnoted.errors import FootnotedError
 from footnoted.index import HashEncoder, Index, IndexConfig
 from footnoted.index.doctor import examine
 from footnoted.ingest import ChunkSettings, WordTokenizer, parse
 from footnoted.types import Document
+
+if TYPE_CHECKING:
+    from _typeshed import FileDescriptorLike
 
 CONFIG = IndexConfig(chunk=ChunkSettings(max_tokens=96, overlap=8))
 QUESTIONS = (
@@ -65,10 +68,10 @@ Verdict = Literal["old", "new", "FAIL"]
 def document(name: str, seed: int, paragraphs: int) -> Document:
     """A footnoted report of ``paragraphs`` paragraphs, the same for the same seed."""
     rng = random.Random(seed)
-    body = []
-    notes = []
+    body: list[str] = []
+    notes: list[str] = []
     for i in range(paragraphs):
-        sentences = []
+        sentences: list[str] = []
         for _ in range(rng.randint(2, 5)):
             words = [rng.choice(_WORDS) for _ in range(rng.randint(8, 18))]
             sentences.append(" ".join(words).capitalize() + ".")
@@ -398,7 +401,7 @@ def _child(path: str, operation: str, crash_at: int, conn: Connection) -> None:
     sys.addaudithook(killer.audit)
     real_fsync = os.fsync
 
-    def fsync(fd: int) -> None:
+    def fsync(fd: FileDescriptorLike) -> None:
         killer.tick("fsync")
         real_fsync(fd)
 
