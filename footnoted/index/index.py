@@ -26,6 +26,7 @@ from footnoted.index.cache import CachedEncoding, EmbeddingCache
 from footnoted.index.config import IndexConfig
 from footnoted.index.encoder import Encoder
 from footnoted.index.generation import apply_changes, load_generation, manifest_fields, stored_documents
+from footnoted.index.named import named_notes
 from footnoted.index.rows import Row, vector_rows
 from footnoted.index.search import FUSIONS, MODES, Fusion, Mode, Ranking, dense, fuse, lexical
 from footnoted.index.snapshot import BODY, Snapshot
@@ -303,21 +304,42 @@ class Index:
         if fusion is not None and fusion not in FUSIONS:
             raise InvalidQuery(f"fusion must be one of {', '.join(FUSIONS)}, not {fusion!r}"[:200])
         allowed = self._allowed(snap, document_ids)
-        depth = max(k, 50)
-        if mode == "lexical":
-            ranking = lexical(snap, question, k, allowed)
-        else:
-            vector = self.encode_query(question) if query is None else query
-            d = dense(snap, vector, depth if mode == "hybrid" else k, allowed)
-            if mode == "dense":
-                ranking = d
-            else:
-                lx = lexical(snap, question, depth, allowed)
-                ranking = fuse(fusion or self.fusion, d, lx, k, self.config.rrf_k)
+        vector = None if mode == "lexical" else self.encode_query(question) if query is None else query
+        ranking = self._rank(snap, question, k, mode, allowed, vector, fusion)
+        named = _carrying_named(snap, question, allowed)
+        if len(named):
+            # The passages carrying a note the question names by label come first, in their own
+            # order (one that shares no word with the question too), then the others.
+            first = self._rank(snap, question, k, mode, named, vector, fusion)
+            missing = np.setdiff1d(named, first.positions)[: max(0, k - len(first.positions))]
+            rest = ~np.isin(ranking.positions, named)
+            ranking = Ranking(
+                np.concatenate([first.positions, missing, ranking.positions[rest]]),
+                np.concatenate([first.scores, np.zeros(len(missing), dtype=np.float32), ranking.scores[rest]]),
+            )
         return [
             _hit(snap, rank, int(position), float(score))
             for rank, (position, score) in enumerate(zip(ranking.positions[:k], ranking.scores[:k], strict=True), 1)
         ]
+
+    def _rank(
+        self,
+        snap: Snapshot,
+        question: str,
+        k: int,
+        mode: Mode,
+        allowed: np.ndarray | None,
+        vector: np.ndarray | None,
+        fusion: Fusion | None,
+    ) -> Ranking:
+        """The first ``k`` chunks (of ``allowed``, or all) by ``mode``; ``vector`` is the question's."""
+        if mode == "lexical" or vector is None:
+            return lexical(snap, question, k, allowed)
+        depth = max(k, 50)
+        d = dense(snap, vector, depth if mode == "hybrid" else k, allowed)
+        if mode == "dense":
+            return d
+        return fuse(fusion or self.fusion, d, lexical(snap, question, depth, allowed), k, self.config.rrf_k)
 
     def ask(
         self,
@@ -347,6 +369,13 @@ class Index:
             candidates = sentence_candidates(top, snap.documents)
             texts = [snap.documents[c.hit.chunk.document_id].source[c.span.start : c.span.end] for c in candidates]
             vectors = self._sentences.encode(texts)
+        labels = named_notes(question)
+        if labels:
+            # A question naming a note is answered from that note (or from the note it cites its
+            # source through, for an "Ibid."), when the passages drawn on carry it.
+            keep = [i for i, c in enumerate(candidates) if _on_named(c, labels, snap.documents)]
+            if keep:
+                candidates, vectors = [candidates[i] for i in keep], vectors[keep]
         answer = extract(question, query, candidates, vectors, snap.documents)
         return replace(answer, passages=tuple(hits))
 
@@ -586,3 +615,21 @@ def _hit(snap: Snapshot, rank: int, position: int, score: float) -> Hit:
     c = snap.chunks[position]
     doc = snap.documents[c.document_id]
     return Hit(rank, score, c, Citation(doc.id, doc.title, c.section, c.start, c.end))
+
+
+def _carrying_named(snap: Snapshot, question: str, allowed: np.ndarray | None) -> np.ndarray:
+    """Positions of the chunks (of ``allowed``) carrying a note that ``question`` names by label."""
+    labels = named_notes(question)
+    if not labels:
+        return np.zeros(0, dtype=np.int64)
+    named = snap.carrying(labels)
+    return named if allowed is None else named[np.isin(named, allowed)]
+
+
+def _on_named(c: Candidate, labels: Sequence[str], docs: Mapping[str, Document]) -> bool:
+    """Whether a candidate sentence is in a note labelled one of ``labels``, or in the note such a
+    note cites its source through ("Ibid.", "supra note 12")."""
+    if c.note is None:
+        return False
+    doc = docs[c.hit.chunk.document_id]
+    return any(c.note == n or c.note in doc.sources(n) for n in c.hit.chunk.footnotes if n.label in labels)

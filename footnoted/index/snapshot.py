@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,21 @@ class Snapshot:
         for c in self.chunks:
             counts[c.document_id] = counts.get(c.document_id, 0) + 1
         return counts
+
+    def carrying(self, labels: Sequence[str]) -> np.ndarray:
+        """Positions of the chunks that carry a note labelled one of ``labels``, in index order."""
+        found = [self._carriers.get(label, ()) for label in labels]
+        return np.unique(np.fromiter((p for positions in found for p in positions), dtype=np.int64))
+
+    @cached_property
+    def _carriers(self) -> dict[str, list[int]]:
+        """Each note label, and the positions of the chunks carrying a note so labelled (a snapshot
+        never changes, so this is built once, at the first question that names a note)."""
+        out: dict[str, list[int]] = {}
+        for position, c in enumerate(self.chunks):
+            for label in {n.label for n in c.footnotes}:
+                out.setdefault(label, []).append(position)
+        return out
 
     def rows_of_document(self, document_id: str) -> np.ndarray:
         positions = [i for i, c in enumerate(self.chunks) if c.document_id == document_id]
