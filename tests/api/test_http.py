@@ -102,6 +102,15 @@ def test_ask_returns_an_exact_evidence_sentence(client: httpx.Client) -> None:
         _quote_check(client, passage)
 
 
+def test_a_question_naming_a_note_is_answered_from_it(client: httpx.Client) -> None:
+    body = client.post("/v1/ask", json={"question": "What does footnote 3 say?"}).json()
+    assert [n["label"] for n in body["answer"]["footnotes"]] == ["3"]
+    note = body["answer"]["footnotes"][0]
+    assert note["start"] <= body["answer"]["citation"]["start"] < body["answer"]["citation"]["end"] <= note["end"]
+    assert "3" in [n["label"] for n in body["passages"][0]["footnotes"]]
+    _quote_check(client, body["answer"])
+
+
 def test_documents_routes(client: httpx.Client) -> None:
     listed = client.get("/v1/documents").json()["documents"]
     assert [d["id"] for d in listed] == ["back-in-business-2005"]
