@@ -23,7 +23,7 @@ import typer
 from typer.core import TyperGroup
 
 from footnoted import errors, render
-from footnoted.settings import Fusion, Settings, setting_error
+from footnoted.settings import QUESTION_HELP, Fusion, Settings, setting_error
 from footnoted.types import MEANT_LINE_BREAKS
 
 if TYPE_CHECKING:
@@ -476,7 +476,7 @@ def remove(
 
 @app.command()
 def search(
-    question: Annotated[str, typer.Argument(help="A question in plain language.")],
+    question: Annotated[str, typer.Argument(help=QUESTION_HELP)],
     index: IndexOption = None,
     k: Annotated[int | None, typer.Option("-k", "--k", help="How many passages (5; at most FOOTNOTED_MAX_K).")] = None,
     mode: ModeOption = None,
@@ -500,7 +500,7 @@ def search(
 
 @app.command()
 def ask(
-    question: Annotated[str, typer.Argument(help="A question in plain language.")],
+    question: Annotated[str, typer.Argument(help=QUESTION_HELP)],
     index: IndexOption = None,
     k: Annotated[
         int | None,

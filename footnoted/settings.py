@@ -18,6 +18,9 @@ EncoderName = Literal["onnx", "onnx-int8", "torch", "hash"]
 
 DEFAULT_K = 5
 """Passages a question returns when it names no number (see ``Settings.default_k``)."""
+QUESTION_HELP = 'A question in plain language; it may name a note by its label ("What does footnote 3 say?").'
+"""What a question is, as the command line, the HTTP API and the MCP tools describe it
+(``footnoted.index.named``)."""
 
 
 class Settings(BaseSettings):

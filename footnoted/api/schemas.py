@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
 from footnoted.errors import UnsupportedFormat
 from footnoted.ingest.read import DOCUMENT_ID, reader_format
-from footnoted.settings import DEFAULT_K
+from footnoted.settings import DEFAULT_K, QUESTION_HELP
 from footnoted.types import TextFormat
 
 ModeName = Literal["dense", "lexical", "hybrid"]
@@ -40,7 +40,7 @@ class SearchRequest(BaseModel):
         json_schema_extra={"examples": [{"query": "How many mines does the US stockpile?", "k": 3}]},
     )
 
-    query: str = Field(min_length=1, description="A question in plain language.")
+    query: str = Field(min_length=1, description=QUESTION_HELP)
     k: Count = Field(DEFAULT_K, ge=1, description="How many passages (at most the server's limit, 50 by default).")
     mode: ModeName | None = Field(None, description="dense, lexical or hybrid (the index's default).")
     fusion: FusionName | None = Field(
@@ -55,7 +55,7 @@ class AskRequest(BaseModel):
         json_schema_extra={"examples": [{"question": "How many mines does the US stockpile?"}]},
     )
 
-    question: str = Field(min_length=1, description="A question in plain language.")
+    question: str = Field(min_length=1, description=QUESTION_HELP)
     k: Count = Field(DEFAULT_K, ge=1, description="How many passages to return with the answer.")
     mode: ModeName | None = None
     fusion: FusionName | None = None

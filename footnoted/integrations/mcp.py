@@ -29,7 +29,7 @@ from footnoted import render
 from footnoted.errors import FootnotedError
 from footnoted.index import Index
 from footnoted.integrations import mcp_output as out
-from footnoted.settings import DEFAULT_K, Mode, Settings, setting_error
+from footnoted.settings import DEFAULT_K, QUESTION_HELP, Mode, Settings, setting_error
 
 __all__ = ["create_server", "main", "run"]
 
@@ -116,9 +116,7 @@ def create_server(
     loader = _Loader(open_index)
     # The bounds are the settings', so the tools' annotations are made here, as objects: the string
     # annotations of this module's functions are read in its globals, where these names are not.
-    question_type = Annotated[
-        str, Field(min_length=1, max_length=max_question_chars, description="A question in plain language.")
-    ]
+    question_type = Annotated[str, Field(min_length=1, max_length=max_question_chars, description=QUESTION_HELP)]
     # Strict: a whole number, as the HTTP API takes it ("3" and true are refused, not read as 3 and 1).
     k_type = Annotated[int, Field(ge=1, le=max_k, strict=True, description="How many passages to return.")]
 
