@@ -26,7 +26,7 @@ from footnoted.index.cache import CachedEncoding, EmbeddingCache
 from footnoted.index.config import IndexConfig
 from footnoted.index.encoder import Encoder
 from footnoted.index.generation import apply_changes, load_generation, manifest_fields, stored_documents
-from footnoted.index.named import named_notes
+from footnoted.index.named import named_notes, without_names
 from footnoted.index.rows import Row, vector_rows
 from footnoted.index.search import FUSIONS, MODES, Fusion, Mode, Ranking, dense, fuse, lexical
 from footnoted.index.snapshot import BODY, Snapshot
@@ -305,12 +305,14 @@ class Index:
             raise InvalidQuery(f"fusion must be one of {', '.join(FUSIONS)}, not {fusion!r}"[:200])
         allowed = self._allowed(snap, document_ids)
         vector = None if mode == "lexical" else self.encode_query(question) if query is None else query
-        ranking = self._rank(snap, question, k, mode, allowed, vector, fusion)
         named = _carrying_named(snap, question, allowed)
+        # BM25 reads the question without the words naming a note: they are not what it asks.
+        words = without_names(question) if len(named) else question
+        ranking = self._rank(snap, words, k, mode, allowed, vector, fusion)
         if len(named):
             # The passages carrying a note the question names by label come first, in their own
             # order (one that shares no word with the question too), then the others.
-            first = self._rank(snap, question, k, mode, named, vector, fusion)
+            first = self._rank(snap, words, k, mode, named, vector, fusion)
             missing = np.setdiff1d(named, first.positions)[: max(0, k - len(first.positions))]
             rest = ~np.isin(ranking.positions, named)
             ranking = Ranking(

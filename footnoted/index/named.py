@@ -24,6 +24,13 @@ _MAX_RANGE = 50
 """A range names at most this many notes ("notes 1-1000" is no reference to each)."""
 
 
+def without_names(question: str) -> str:
+    """``question`` with the words that name notes taken out ("footnote 3", "notes 2 and 4"): once
+    read as labels they say nothing of what is asked, and as words they would match any text that
+    speaks of notes."""
+    return _NAMED.sub(" ", question)
+
+
 def named_notes(question: str) -> tuple[str, ...]:
     """The note labels ``question`` names, in the order named, each once."""
     labels: list[str] = []

@@ -110,3 +110,23 @@ def test_the_document_filter_holds_for_named_notes(briefing: Document) -> None:
     assert all("3" in _labels(h) for h in hits)
     only = index.search("What does footnote 3 say?", 1, document_ids=["other"])[0]
     assert only.chunk.document_id == "other" and "3" in _labels(only)
+
+
+def test_the_words_naming_a_note_are_not_searched_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Both reports have a note 1; only the words of the question after "footnote 1" tell them apart.
+    notes = parse(
+        b"Style guide\n\nEach claim gets a note.[1]\n\nNotes\n\n[1] A footnote on footnotes and their footnote marks.\n",
+        name="style.txt",
+        doc_id="style",
+    )
+    dam = parse(
+        b"River report\n\nThe river was dammed in 1962.[1]\n\nNotes\n\n[1] The dam failed in 1971.\n",
+        name="river.txt",
+        doc_id="river",
+    )
+    index = Index.memory(HashEncoder(), WordTokenizer())
+    index.add([notes, dam])
+    question = "What does footnote 1 say about the dam?"
+    assert index.search(question, 1, mode="lexical")[0].chunk.document_id == "river"
+    monkeypatch.setattr(index_module, "without_names", lambda question: question)
+    assert index.search(question, 1, mode="lexical")[0].chunk.document_id == "style"  # as it was
