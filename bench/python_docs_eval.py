@@ -57,7 +57,7 @@ def pages(distractors: int) -> list[Path]:
     return noted + others[:distractors]
 
 
-def read(paths: list[Path]):  # type: ignore[no-untyped-def]
+def read(paths: list[Path]) -> list[Document]:
     from footnoted.ingest import load
 
     # Ids from the path under the docs ("library.pathlib"): two pages may share a file name.

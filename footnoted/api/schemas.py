@@ -8,11 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator
 
 from footnoted.errors import UnsupportedFormat
 from footnoted.ingest.read import DOCUMENT_ID, reader_format
-from footnoted.settings import DEFAULT_K, QUESTION_HELP
+from footnoted.settings import DEFAULT_K, QUESTION_HELP, Fusion, Mode
 from footnoted.types import TextFormat
-
-ModeName = Literal["dense", "lexical", "hybrid"]
-FusionName = Literal["rrf", "zscore", "convex"]
 
 _EXAMPLE_NOTE: dict[str, Any] = {
     "label": "3",
@@ -42,8 +39,8 @@ class SearchRequest(BaseModel):
 
     query: str = Field(min_length=1, description=QUESTION_HELP)
     k: Count = Field(DEFAULT_K, ge=1, description="How many passages (at most the server's limit, 50 by default).")
-    mode: ModeName | None = Field(None, description="dense, lexical or hybrid (the index's default).")
-    fusion: FusionName | None = Field(
+    mode: Mode | None = Field(None, description="dense, lexical or hybrid (the index's default).")
+    fusion: Fusion | None = Field(
         None, description="How hybrid search fuses its lists: rrf, zscore or convex (the server's default)."
     )
     documents: list[str] | None = Field(None, description="Only search these document ids.")
@@ -57,8 +54,8 @@ class AskRequest(BaseModel):
 
     question: str = Field(min_length=1, description=QUESTION_HELP)
     k: Count = Field(DEFAULT_K, ge=1, description="How many passages to return with the answer.")
-    mode: ModeName | None = None
-    fusion: FusionName | None = None
+    mode: Mode | None = None
+    fusion: Fusion | None = None
     documents: list[str] | None = None
 
 
