@@ -5,7 +5,8 @@
 onnxruntime (fp32) and OpenVINO (compiled for this CPU: bf16 where it has AMX or AVX-512 BF16,
 else fp32) run the same exported graph. For each batch size, the eval questions (made unique)
 are encoded by both runtimes in alternating rounds, so the machine's drift falls on both alike;
-the median of the rounds is reported. Agreement is the lowest cosine of either runtime's vectors
+the median of the rounds is reported. Packing: calls of 8 to 32 questions, several to a row (the
+default) against one to a row, in alternating rounds. Agreement is the lowest cosine of either runtime's vectors
 to sentence-transformers' own. Quality is the briefing eval, with the index built and searched
 by onnxruntime alone and by the default routing (a call of three texts or more to OpenVINO).
 """
@@ -42,7 +43,7 @@ def main() -> None:
     from footnoted.eval.dataset import briefing_set
     from footnoted.index import Index, make_encoder
     from footnoted.index.encoder import SentenceTransformerEncoder, default_model_path, read_spec
-    from footnoted.index.onnx import OnnxEncoder
+    from footnoted.index.onnx import ROW, OnnxEncoder
     from footnoted.index.openvino import OpenVinoEncoder, RoutedEncoder
     from footnoted.ingest.sentences import sentences
     from footnoted.settings import Settings
@@ -74,6 +75,28 @@ def main() -> None:
     for name in runtimes:
         one, most = statistics.median(rates[(name, 1)]), statistics.median(rates[(name, 32)])
         print(f"{name}: 32 per call is {most / one:.2f}x one per call")
+
+    print(f"\nmilliseconds a call, several questions a row of at least {ROW} tokens (packed) or one a row")
+    packing: dict[tuple[str, int, bool], list[float]] = {}
+    for _ in range(args.rounds):
+        for size in (8, 16, 32):
+            for name, encoder in runtimes.items():
+                for packed in (True, False):
+                    encoder.row = ROW if packed else None
+                    started = time.perf_counter()
+                    for begin in range(0, 96, size):
+                        encoder.encode(qs[begin : begin + size], "query")
+                    packing.setdefault((name, size, packed), []).append(
+                        (time.perf_counter() - started) * 1000 * size / 96
+                    )
+    for encoder in runtimes.values():
+        encoder.row = ROW
+    by_call: list[list[str | float]] = []
+    for size in (8, 16, 32):
+        for name in runtimes:
+            in_rows, one_a_row = (statistics.median(packing[(name, size, p)]) for p in (True, False))
+            by_call.append([name, size, in_rows, one_a_row, one_a_row / in_rows])
+    table(by_call, ["runtime", "questions per call", "packed ms", "one a row ms", "packed speed-up"])
 
     doc = load_briefing()
     passages = [doc.source[s.start : s.end] for s in sentences(doc.source, 0, len(doc.source))]

@@ -23,7 +23,7 @@ import numpy as np
 
 from footnoted.errors import EncoderError
 from footnoted.index.encoder import Encoder, Kind, ModelSpec
-from footnoted.index.onnx import ExportedEncoder
+from footnoted.index.onnx import PROBES, ExportedEncoder
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +36,6 @@ OpenVINO three and more (``bench/encoders.py``)."""
 
 AGREEMENT = 0.9999
 """The lowest cosine the batch runtime's vectors may have to onnxruntime's on the probe texts."""
-
-_PROBES = (
-    "How many antipersonnel mines does the United States keep in storage?",
-    "The 1997 Mine Ban Treaty comprehensively prohibits the use, production, trade or stockpiling of "
-    "antipersonnel mines.",
-    "Ibid.",
-)
 
 
 class OpenVinoEncoder(ExportedEncoder):
@@ -143,8 +136,8 @@ class RoutedEncoder:
         return self._batch
 
     def _checked(self, batch: Encoder) -> Encoder:
-        expected = np.vstack([self.single.encode([text], "passage") for text in _PROBES])
-        got = batch.encode(_PROBES, "passage")
+        expected = np.vstack([self.single.encode([text], "passage") for text in PROBES])
+        got = batch.encode(PROBES, "passage")
         agreement = float((expected * got).sum(axis=1).min()) if got.shape == expected.shape else -1.0
         if agreement < AGREEMENT:
             where = getattr(batch, "cache_dir", None)
