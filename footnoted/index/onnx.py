@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import tempfile
 import threading
 import warnings
@@ -36,6 +37,8 @@ _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _PACKED = ("input_ids", "segment_ids", "position_ids")
 """The packed graph's inputs: several texts a row (``pack``)."""
 _GRAPH = "model-packed.onnx"
+_COMPILED = "openvino-cache"
+"""Beside the export: OpenVINO's compiled graphs, reused by the next process."""
 _export_lock = threading.Lock()
 
 ROW = 64
@@ -129,6 +132,7 @@ def export(spec: ModelSpec, cache_dir: Path) -> Path:
         for stale in target.parent.glob("*.onnx"):  # an earlier release's graphs, and their int8 copies
             if stale.name != target.name:
                 stale.unlink(missing_ok=True)
+        shutil.rmtree(target.parent / _COMPILED, ignore_errors=True)  # OpenVINO's, compiled from those
         return target
 
 
@@ -408,5 +412,5 @@ def load_onnx_encoder(
     from footnoted.index.openvino import OpenVinoEncoder, RoutedEncoder
 
     return RoutedEncoder(
-        single, lambda: OpenVinoEncoder(spec, path, threads=threads, cache_dir=path.parent / "openvino-cache")
+        single, lambda: OpenVinoEncoder(spec, path, threads=threads, cache_dir=path.parent / _COMPILED)
     )

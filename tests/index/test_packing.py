@@ -176,12 +176,15 @@ def test_a_model_that_packing_would_change_is_exported_one_text_a_row(
     (tmp_path / "models" / f"{spec.name}-{spec.fingerprint}").mkdir(parents=True)
     stale = tmp_path / "models" / f"{spec.name}-{spec.fingerprint}" / "model.onnx"
     stale.write_bytes(b"an earlier release's graph")
+    compiled = stale.parent / "openvino-cache"
+    compiled.mkdir()
+    (compiled / "123.blob").write_bytes(b"compiled from it")
     monkeypatch.setattr(onnx, "_AGREE", -1.0)  # no packed hidden state can be that close
     with caplog.at_level("INFO", logger="footnoted.index.onnx"):
         path = export(spec, tmp_path / "models")
     assert json.loads((path.parent / "export.json").read_text())["graph"] == "plain"
     assert "one text a row" in caplog.text
-    assert not stale.exists()
+    assert not stale.exists() and not compiled.exists()
     encoder = OnnxEncoder(spec, path)
     shapes = _rows_run(encoder, monkeypatch)
     together = encoder.encode(QUESTIONS)
