@@ -37,6 +37,9 @@ _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _PACKED = ("input_ids", "segment_ids", "position_ids")
 """The packed graph's inputs: several texts a row (``pack``)."""
 _GRAPH = "model-packed.onnx"
+_EARLIER = ("model.onnx", "model-int8.onnx")
+"""An earlier release's graphs (one text a row), removed once this one is exported. Only these:
+another process's export in progress is a temporary ``.onnx`` file in the same directory."""
 _COMPILED = "openvino-cache"
 """Beside the export: OpenVINO's compiled graphs, reused by the next process."""
 _export_lock = threading.Lock()
@@ -129,10 +132,11 @@ def export(spec: ModelSpec, cache_dir: Path) -> Path:
         except Exception as exc:
             Path(tmp).unlink(missing_ok=True)
             raise EncoderError(f"exporting {spec.model_id} to ONNX failed: {exc}") from exc
-        for stale in target.parent.glob("*.onnx"):  # an earlier release's graphs, and their int8 copies
-            if stale.name != target.name:
-                stale.unlink(missing_ok=True)
-        shutil.rmtree(target.parent / _COMPILED, ignore_errors=True)  # OpenVINO's, compiled from those
+        stale = [target.parent / name for name in _EARLIER if (target.parent / name).is_file()]
+        if stale:  # with OpenVINO's graphs compiled from them
+            for path in stale:
+                path.unlink(missing_ok=True)
+            shutil.rmtree(target.parent / _COMPILED, ignore_errors=True)
         return target
 
 

@@ -176,6 +176,8 @@ def test_a_model_that_packing_would_change_is_exported_one_text_a_row(
     (tmp_path / "models" / f"{spec.name}-{spec.fingerprint}").mkdir(parents=True)
     stale = tmp_path / "models" / f"{spec.name}-{spec.fingerprint}" / "model.onnx"
     stale.write_bytes(b"an earlier release's graph")
+    exporting = stale.with_name("tmp1234.onnx")
+    exporting.write_bytes(b"another process's export, in progress")
     compiled = stale.parent / "openvino-cache"
     compiled.mkdir()
     (compiled / "123.blob").write_bytes(b"compiled from it")
@@ -185,6 +187,7 @@ def test_a_model_that_packing_would_change_is_exported_one_text_a_row(
     assert json.loads((path.parent / "export.json").read_text())["graph"] == "plain"
     assert "one text a row" in caplog.text
     assert not stale.exists() and not compiled.exists()
+    assert exporting.exists()
     encoder = OnnxEncoder(spec, path)
     shapes = _rows_run(encoder, monkeypatch)
     together = encoder.encode(QUESTIONS)
