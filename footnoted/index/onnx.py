@@ -47,7 +47,8 @@ _export_lock = threading.Lock()
 ROW = 64
 """How wide a packed row may be made for short texts (``rows_for``). With OpenVINO in bf16, calls
 of 16 and 32 of the eval's questions took about a fifth less time in rows of 48 or 64 tokens than
-one question a row; rows of 80 gained less, one row of all of them lost (bench/encoders.py)."""
+one question a row; rows of 80 gained less, and one row of all of them lost (the figures are in
+docs/performance-notes.md; bench/encoders.py compares packed calls with one question a row)."""
 
 _AGREE = 1e-4
 """The largest difference, in any hidden state, between a text packed with others and the text
@@ -225,7 +226,8 @@ class ExportedEncoder:
         self.max_tokens = spec.max_tokens
         self._batch_size = batch_size
         self.row: int | None = ROW
-        """With the packed graph, the fewest tokens a row holds; None puts one text a row (to measure)."""
+        """With the packed graph, how wide a row may be made for short texts (``rows_for``); None puts
+        one text a row (to measure the difference)."""
         self._input_names: set[str] = set(_INPUTS)
         self._tokenizer = Tokenizer.from_file(str(spec.path / "tokenizer.json"))
         self._tokenizer.enable_truncation(spec.max_seq_length)
@@ -285,9 +287,9 @@ def rows_for(lengths: Sequence[int], row: int) -> list[list[int]]:
     """The rows for texts of these token ``lengths``: packed as wide as the longest text, or as wide
     as ``row`` where that leaves fewer tokens to run (every row is as long as the fullest).
 
-    Rows as wide as the longest text never cost more than a text a row (as many tokens at most,
-    attention no wider); wider rows fit short texts better but cost more attention, and packing
-    four questions in rows of 64 made more tokens than one a row."""
+    A call costs the model close to its rows times their width. Rows as wide as the longest text
+    never run more tokens than a text a row; rows of ``row`` fit short texts together better, but
+    not always: questions of 29, 22 and 18 tokens run 87 tokens a row each, 102 in rows of 51."""
     longest = max(lengths)
     best: list[list[int]] = []
     for width in sorted({longest, max(row, longest)}):
